@@ -1,0 +1,84 @@
+"""The provider portal: a Flask app factory wiring config, extensions, blueprints and error pages."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, g
+from flask_login import current_user
+
+from provider_portal import db
+from provider_portal.access import enforce_access
+from provider_portal.config import load_config
+from provider_portal.errors import register_error_handlers
+from provider_portal.extensions import babel, csrf, limiter, login_manager
+from provider_portal.i18n import register_i18n, select_locale
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the portal. `test_config` overrides the environment's settings (tests only)."""
+    config = load_config()
+    config.update(test_config or {})
+    app = Flask(__name__, instance_path=config["INSTANCE_PATH"], instance_relative_config=False)
+    app.config.update(config)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    db.init_db(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_i18n(app)
+    register_commands(app)
+    app.before_request(enforce_access)
+    app.before_request(_bind_tenant)
+    app.context_processor(_template_globals)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the unbound extensions of `extensions.py`."""
+    from provider_portal.auth.loader import load_user
+
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+
+
+def register_blueprints(app: Flask) -> None:
+    """One blueprint per area."""
+    from provider_portal.auth.views import bp as auth_bp
+    from provider_portal.contracts.views import bp as contracts_bp
+    from provider_portal.dashboard.views import bp as dashboard_bp
+    from provider_portal.jobs.views import bp as jobs_bp
+    from provider_portal.learners.views import bp as learners_bp
+    from provider_portal.planning.views import bp as planning_bp
+    from provider_portal.providers.views import bp as providers_bp
+    from provider_portal.users.views import bp as users_bp
+
+    for blueprint in (auth_bp, dashboard_bp, providers_bp, users_bp, learners_bp, contracts_bp,
+                      planning_bp, jobs_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_commands(app: Flask) -> None:
+    """`flask --app provider_portal db upgrade | demo seed | jobs run | users create-admin`."""
+    from provider_portal.commands import register
+
+    register(app)
+
+
+def _bind_tenant() -> None:
+    from provider_portal.tenancy import bind_scope, scope_for
+
+    if current_user.is_authenticated:
+        session = db.get_session()
+        bind_scope(session, scope_for(current_user, session))
+
+
+def _template_globals() -> dict[str, Any]:
+    return {"current_lang": select_locale() if g else "nl"}

@@ -1,0 +1,89 @@
+"""Log in, log out, change password, and switch language."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from provider_portal.access import public, roles_required
+from provider_portal.auth.forms import LoginForm, PasswordChangeForm
+from provider_portal.auth.service import PasswordPolicyError, authenticate, change_password
+from provider_portal.db import get_session
+from provider_portal.extensions import limiter
+from provider_portal.models.enums import Role
+
+bp = Blueprint("auth", __name__)
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only a local path is followed after log-in: no scheme, no host, no `//evil`."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
+
+
+def _login_limit() -> str:
+    return str(current_app.config["LOGIN_RATE_LIMIT"])
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@public
+def login() -> str | Response:
+    if current_user.is_authenticated:
+        return redirect(url_for("dashboard.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(get_session(), form.email.data or "", form.password.data or "")
+        if user is not None:
+            session.clear()
+            login_user(user)
+            return redirect(safe_next(request.args.get("next")) or url_for("dashboard.index"))
+        form.password.errors = [_("Unknown e-mail address or wrong password.")]
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@public
+def logout() -> Response:
+    logout_user()
+    session.clear()
+    flash(_("You have been logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@roles_required(*Role)
+def password() -> str | Response:
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            change_password(get_session(), current_user, form.current.data or "", form.new.data or "")
+        except PasswordPolicyError as exc:
+            form[exc.field].errors = [exc.message]
+        else:
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("dashboard.index"))
+    return render_template("auth/password.html", form=form)
+
+
+@bp.route("/language", methods=["POST"])
+@public
+def language() -> Response:
+    lang = request.form.get("lang", "nl")
+    session["lang"] = lang if lang in current_app.config["LANGUAGES"] else "nl"
+    return redirect(safe_next(request.form.get("next")) or url_for("dashboard.index"))

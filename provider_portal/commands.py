@@ -1,0 +1,89 @@
+"""`flask --app provider_portal ...` commands: database, demo data, jobs process, accounts."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from provider_portal import db as portal_db
+from provider_portal import migrate
+
+db_cli = AppGroup("db", help="Database schema (Alembic).")
+demo_cli = AppGroup("demo", help="Demo data.")
+jobs_cli = AppGroup("jobs", help="The background jobs process.")
+users_cli = AppGroup("users", help="Accounts.")
+
+
+@db_cli.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every migration not yet applied."""
+    migrate.upgrade(current_app.config["DATABASE_URL"])
+    click.echo("database is up to date")
+
+
+@db_cli.command("check")
+def db_check() -> None:
+    """Fail when the models have changes without a migration."""
+    migrate.check(current_app.config["DATABASE_URL"])
+    click.echo("models and migrations agree")
+
+
+@demo_cli.command("seed")
+def demo_seed() -> None:
+    """Create the demo providers, staff and learners once; print the demo logins."""
+    from provider_portal.demo import DEMO_PASSWORD, seed
+
+    with portal_db.session_scope(portal_db.engine()) as session:
+        created, logins = seed(session)
+    click.echo("demo data created" if created else "demo data already present (nothing changed)")
+    click.echo(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
+    for email, role in logins:
+        click.echo(f"  {role:<15} {email}")
+
+
+@jobs_cli.command("run")
+@click.option("--once", is_flag=True, help="Run what is queued now and exit (no scheduler).")
+def jobs_run(once: bool) -> None:
+    """Start the jobs process (APScheduler); run it beside, never inside, the web workers."""
+    from provider_portal.jobs.process import build_scheduler
+    from provider_portal.jobs.queue import run_pending
+
+    config = current_app.config
+    if once:
+        click.echo(f"ran {run_pending(portal_db.engine(), limit=1000)} job(s)")
+        return
+    scheduler = build_scheduler(config["DATABASE_URL"], config["TIMEZONE"], config["JOBS_POLL_SECONDS"])
+    click.echo("jobs process started; Ctrl+C stops it")
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        scheduler.shutdown(wait=False)
+
+
+@users_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", required=True, type=click.Choice(["provider_admin", "teacher", "finance",
+                                                          "planner", "platform_admin"]))
+@click.option("--provider-bow", help="BOW number of the provider (provider staff only).")
+@click.option("--municipality", "municipalities", multiple=True, help="For planners; repeatable.")
+@click.password_option()
+def users_create(email: str, name: str, role: str, provider_bow: str | None,
+                 municipalities: tuple[str, ...], password: str) -> None:
+    """Create an account (e.g. the first provider admin, or a planner with municipalities)."""
+    from provider_portal.users.service import UserError, create_account
+
+    with portal_db.session_scope(portal_db.engine()) as session:
+        try:
+            user = create_account(session, email=email, name=name, role=role, password=password,
+                                  provider_bow=provider_bow, municipalities=municipalities)
+        except UserError as exc:
+            raise click.UsageError(str(exc)) from exc
+        click.echo(f"created {user.role} {user.email}")
+
+
+def register(app: Flask) -> None:
+    """Attach the command groups to the app."""
+    for group in (db_cli, demo_cli, jobs_cli, users_cli):
+        app.cli.add_command(group)

@@ -1,0 +1,77 @@
+"""All settings come from the environment, read in this one module.
+
+Demo mode (the default) generates a secret key into `instance/` and uses SQLite there, so a
+newcomer needs nothing installed. Production mode (`PORTAL_ENV=production`) refuses to start
+without an explicit `SECRET_KEY` and `DATABASE_URL`, and marks cookies Secure.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
+TIMEZONE = "Europe/Amsterdam"
+LANGUAGES = ("nl", "en")
+
+
+class ConfigError(RuntimeError):
+    """A required setting is missing or unsafe; the message says which and how to set it."""
+
+
+def _instance_secret(instance: Path) -> str:
+    """Read or create the demo secret key in the instance folder (never used in production)."""
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for plain `postgres://` / `postgresql://` URLs as hosting platforms hand them out."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Build the Flask config mapping from the environment."""
+    env = os.environ if env is None else env
+    production = env.get("PORTAL_ENV", "demo") == "production"
+    instance = Path(env.get("PORTAL_INSTANCE_PATH", str(DEFAULT_INSTANCE)))
+    secret = env.get("SECRET_KEY", "")
+    if production and len(secret) < 32:
+        raise ConfigError("PORTAL_ENV=production needs SECRET_KEY set to at least 32 random "
+                          "characters, e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))'")
+    if production and not env.get("DATABASE_URL"):
+        raise ConfigError("PORTAL_ENV=production needs DATABASE_URL (postgresql://user@host/db)")
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{instance / 'portal.sqlite3'}"
+    return {
+        "PORTAL_ENV": "production" if production else "demo",
+        "INSTANCE_PATH": str(instance),
+        "SECRET_KEY": secret or _instance_secret(instance),
+        "DATABASE_URL": normalise_database_url(database_url),
+        "TIMEZONE": TIMEZONE,
+        "BABEL_DEFAULT_LOCALE": "nl",
+        "BABEL_DEFAULT_TIMEZONE": TIMEZONE,
+        "LANGUAGES": LANGUAGES,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+        "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        "PAGE_SIZE": int(env.get("PAGE_SIZE", "25")),
+        "JOBS_POLL_SECONDS": float(env.get("JOBS_POLL_SECONDS", "2")),
+    }

@@ -1,0 +1,112 @@
+"""Contract pages: list, create and edit under a learner, terminate, complete."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from provider_portal.access import PROVIDER_STAFF, roles_required
+from provider_portal.contracts.forms import ContractForm, TerminationForm
+from provider_portal.contracts.service import (
+    ContractData,
+    ContractError,
+    complete_contract,
+    next_contract_number,
+    save_contract,
+    terminate_contract,
+)
+from provider_portal.db import get_session
+from provider_portal.models import Contract, Learner
+from provider_portal.models.enums import Role
+from provider_portal.pagination import get_or_404, paginate
+
+bp = Blueprint("contracts", __name__)
+MANAGERS = (Role.PROVIDER_ADMIN, Role.FINANCE)
+
+
+@bp.route("/contracts/")
+@roles_required(*PROVIDER_STAFF)
+def index() -> str:
+    status = request.args.get("status", "")
+    stmt = sa.select(Contract).order_by(Contract.start_date.desc(), Contract.id.desc())
+    if status:
+        stmt = stmt.where(Contract.status == status)
+    session = get_session()
+    page = paginate(session, stmt, request.args.get("page", 1, type=int),
+                    current_app.config["PAGE_SIZE"])
+    learners = {c.learner_id for c in page.items}
+    names = dict(session.execute(sa.select(Learner.id, Learner.first_name + " " + Learner.last_name)
+                                 .where(Learner.id.in_(learners))).tuples().all())
+    return render_template("contracts/index.html", page=page, names=names, status=status)
+
+
+@bp.route("/learners/<int:learner_id>/contracts/new", methods=["GET", "POST"])
+@roles_required(*MANAGERS)
+def create(learner_id: int) -> str | Response:
+    session = get_session()
+    learner = get_or_404(session, Learner, learner_id)
+    form = ContractForm()
+    if request.method == "GET":
+        form.number.data = next_contract_number(session, date.today().year)
+    return _save(form, learner, None)
+
+
+@bp.route("/contracts/<int:contract_id>/edit", methods=["GET", "POST"])
+@roles_required(*MANAGERS)
+def edit(contract_id: int) -> str | Response:
+    session = get_session()
+    contract = get_or_404(session, Contract, contract_id)
+    learner = get_or_404(session, Learner, contract.learner_id)
+    form = ContractForm(obj=contract)
+    if request.method == "GET":
+        form.hourly_rate.data, form.total_price.data = contract.hourly_rate, contract.total_price
+    return _save(form, learner, contract)
+
+
+def _save(form: ContractForm, learner: Learner, contract: Contract | None) -> str | Response:
+    if form.validate_on_submit():
+        data = ContractData(**{name: form[name].data for name in ContractData.__dataclass_fields__})
+        try:
+            save_contract(get_session(), learner, data, contract)
+        except ContractError as exc:
+            form[exc.field].errors = [exc.message]
+        else:
+            flash(_("Contract %(number)s saved.", number=data.number), "success")
+            return redirect(url_for("learners.detail", learner_id=learner.id))
+    return render_template("contracts/form.html", form=form, learner=learner, contract=contract)
+
+
+@bp.route("/contracts/<int:contract_id>/terminate", methods=["GET", "POST"])
+@roles_required(*MANAGERS)
+def terminate(contract_id: int) -> str | Response:
+    session = get_session()
+    contract = get_or_404(session, Contract, contract_id)
+    learner = get_or_404(session, Learner, contract.learner_id)
+    form = TerminationForm()
+    if form.validate_on_submit():
+        try:
+            terminate_contract(session, contract, form.terminated_on.data, form.reason.data or "")
+        except ContractError as exc:
+            form[exc.field].errors = [exc.message]
+        else:
+            flash(_("Contract %(number)s terminated.", number=contract.number), "success")
+            return redirect(url_for("learners.detail", learner_id=learner.id))
+    return render_template("contracts/terminate.html", form=form, contract=contract, learner=learner)
+
+
+@bp.route("/contracts/<int:contract_id>/complete", methods=["POST"])
+@roles_required(*MANAGERS)
+def complete(contract_id: int) -> Response:
+    session = get_session()
+    contract = get_or_404(session, Contract, contract_id)
+    try:
+        complete_contract(session, contract)
+    except ContractError as exc:
+        flash(str(exc.message), "error")
+    else:
+        flash(_("Contract %(number)s completed.", number=contract.number), "success")
+    return redirect(url_for("learners.detail", learner_id=contract.learner_id))

@@ -1,0 +1,52 @@
+"""The landing page after log-in: the figures each role needs first."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from provider_portal.access import public, roles_required
+from provider_portal.db import get_session
+from provider_portal.models import Contract, Job, Learner, LearnerModule
+from provider_portal.models.enums import ContractStatus, ModuleStatus, Role
+
+bp = Blueprint("dashboard", __name__)
+TERM_WARNING = timedelta(days=183)
+
+
+@bp.route("/")
+@public
+def home() -> Response:
+    return redirect(url_for("dashboard.index" if current_user.is_authenticated else "auth.login"))
+
+
+@bp.route("/dashboard")
+@roles_required(*Role)
+def index() -> str:
+    session = get_session()
+    deadline = sa.func.coalesce(Learner.duo_term_extended_until, Learner.duo_term_end)
+    today = date.today()
+
+    def count(stmt: sa.Select) -> int:
+        return int(session.execute(sa.select(sa.func.count()).select_from(stmt.subquery())).scalar_one())
+
+    by_route = session.execute(
+        sa.select(Learner.route, sa.func.count()).group_by(Learner.route).order_by(Learner.route)
+    ).tuples().all()
+    figures = {
+        "learners": count(sa.select(Learner.id)),
+        "active_contracts": count(sa.select(Contract.id).where(Contract.status == ContractStatus.ACTIVE)),
+        "terms_ending": count(sa.select(Learner.id).where(deadline.between(today, today + TERM_WARNING))),
+        "modules_open": count(sa.select(LearnerModule.learner_id)
+                              .where(LearnerModule.status == ModuleStatus.REQUIRED)),
+    }
+    ending = session.execute(
+        sa.select(Learner).where(deadline.between(today, today + TERM_WARNING)).order_by(deadline).limit(10)
+    ).scalars().all()
+    jobs = session.execute(sa.select(Job).order_by(Job.created_at.desc()).limit(5)).scalars().all()
+    return render_template("dashboard/index.html", figures=figures, by_route=by_route, ending=ending,
+                           jobs=jobs, is_planner=current_user.role == Role.PLANNER)

@@ -1,0 +1,45 @@
+"""Shared WTForms pieces: validators that use python-stdnum, and field helpers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from stdnum import iban as stdnum_iban
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.nl import bsn as stdnum_bsn
+from stdnum.nl import postcode as stdnum_postcode
+from wtforms import Field
+from wtforms.validators import ValidationError
+
+
+def valid_bsn(_form: Any, field: Field) -> None:
+    """BSN: 9 digits passing the elfproef (stdnum.nl.bsn); stored compact."""
+    try:
+        field.data = stdnum_bsn.validate(field.data or "")
+    except StdnumError as exc:
+        raise ValidationError(_l("Not a valid BSN: it must be 9 digits that pass the elfproef.")) from exc
+
+
+def valid_postcode(_form: Any, field: Field) -> None:
+    """Dutch postcode such as 3511 AB; stored as 3511AB."""
+    try:
+        field.data = stdnum_postcode.validate(field.data or "").replace(" ", "")
+    except StdnumError as exc:
+        raise ValidationError(_l("Not a valid Dutch postcode (e.g. 3511 AB).")) from exc
+
+
+def valid_iban(_form: Any, field: Field) -> None:
+    """IBAN with a correct check digit (stdnum.iban); stored compact."""
+    try:
+        field.data = stdnum_iban.validate(field.data or "")
+    except StdnumError as exc:
+        raise ValidationError(_l("Not a valid IBAN: check the number and its check digits.")) from exc
+
+
+def valid_kvk(_form: Any, field: Field) -> None:
+    """KvK number: exactly 8 digits."""
+    value = (field.data or "").replace(" ", "")
+    if not (value.isdigit() and len(value) == 8):
+        raise ValidationError(_l("A KvK number has exactly 8 digits."))
+    field.data = value

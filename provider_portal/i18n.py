@@ -1,0 +1,72 @@
+"""Language choice (Dutch by default, English on request) and Babel formatting for templates."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_currency
+from flask import Flask, current_app, session
+from flask_babel import get_locale
+
+log = logging.getLogger(__name__)
+TRANSLATIONS = Path(__file__).parent / "translations"
+BABEL_LOCALES = {"nl": "nl_NL", "en": "en_GB"}
+
+
+def select_locale() -> str:
+    """The language stored in the session, else Dutch."""
+    lang = session.get("lang")
+    return lang if lang in current_app.config["LANGUAGES"] else "nl"
+
+
+def _babel_locale() -> str:
+    return BABEL_LOCALES.get(str(get_locale() or "nl"), "nl_NL")
+
+
+def money(amount: Decimal | int | None, cents: bool = False) -> str:
+    """An amount in euros as the reader's locale writes it (nl_NL: € 1.250,00)."""
+    if amount is None:
+        return ""
+    value = Decimal(amount) / 100 if cents else Decimal(amount)
+    return format_currency(value, "EUR", locale=_babel_locale())
+
+
+def day(value: date | None, fmt: str = "medium") -> str:
+    """A date in the reader's locale."""
+    return "" if value is None else format_date(value, fmt, locale=_babel_locale())
+
+
+def moment(value: datetime | None, fmt: str = "medium") -> str:
+    """An aware datetime shown in Europe/Amsterdam, in the reader's locale."""
+    if value is None:
+        return ""
+    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    return format_datetime(value.astimezone(zone), fmt, tzinfo=zone, locale=_babel_locale())
+
+
+def compile_catalogs(root: Path = TRANSLATIONS) -> None:
+    """Compile every .po into its .mo when missing or older, so no deploy step can be forgotten."""
+    for po_path in root.glob("*/LC_MESSAGES/messages.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        try:
+            with po_path.open("rb") as po_file:
+                catalog = read_po(po_file)
+            with mo_path.open("wb") as mo_file:
+                write_mo(mo_file, catalog)
+        except OSError as exc:  # read-only install: translations then come from a built wheel
+            log.warning("cannot compile %s: %s", po_path, exc)
+
+
+def register_i18n(app: Flask) -> None:
+    """Filters for templates."""
+    compile_catalogs()
+    app.jinja_env.filters.update(money=money, day=day, moment=moment)

@@ -1,0 +1,30 @@
+"""Nightly housekeeping: old finished jobs are deleted so the jobs table stays small."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from provider_portal.jobs.context import JobContext
+from provider_portal.jobs.registry import job_handler
+from provider_portal.models import Job
+from provider_portal.models.enums import JobStatus
+from provider_portal.models.types import utcnow
+
+KIND = "housekeeping"
+RETENTION_DAYS = 90
+
+
+@job_handler(KIND)
+def purge_old_jobs(ctx: JobContext) -> dict[str, Any]:
+    """Delete finished jobs older than the retention (default 90 days, param `retention_days`)."""
+    days = int(ctx.params.get("retention_days", RETENTION_DAYS))
+    cutoff = utcnow() - timedelta(days=days)
+    finished = (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED)
+    with ctx.session() as session:
+        deleted = session.execute(sa.delete(Job).where(Job.status.in_(finished),
+                                                       Job.finished_at < cutoff, Job.id != ctx.job_id))
+        session.commit()
+    return {"deleted": deleted.rowcount, "retention_days": days}

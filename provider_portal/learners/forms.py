@@ -1,0 +1,85 @@
+"""The learner form: every field validated, with a message that names what is wrong."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, DecimalField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from provider_portal.forms_common import valid_bsn, valid_postcode
+from provider_portal.models.enums import MigrantType, Route
+from provider_portal.reference.places import LANGUAGES, MUNICIPALITIES
+
+ROUTE_LABELS = {
+    Route.B1: _l("B1 route"),
+    Route.B1_ENTREE: _l("B1 Entree route"),
+    Route.ONDERWIJS: _l("Education route"),
+    Route.Z: _l("Self-reliance route (Z)"),
+}
+MIGRANT_LABELS = {
+    MigrantType.ASIEL: _l("Asylum status holder"),
+    MigrantType.GEZIN: _l("Family migrant"),
+    MigrantType.OVERIG: _l("Other"),
+}
+
+
+class LearnerForm(FlaskForm):
+    bsn = StringField(_l("BSN"), validators=[DataRequired(), valid_bsn])
+    first_name = StringField(_l("First name"), validators=[DataRequired(), Length(max=100)])
+    last_name = StringField(_l("Last name"), validators=[DataRequired(), Length(max=100)])
+    date_of_birth = DateField(_l("Date of birth"), validators=[InputRequired()])
+    migrant_type = SelectField(_l("Migrant type"), choices=list(MIGRANT_LABELS.items()))
+    route = SelectField(_l("Route"), choices=list(ROUTE_LABELS.items()))
+    municipality = SelectField(_l("Municipality"), choices=[(m.name, m.name) for m in MUNICIPALITIES])
+    postcode = StringField(_l("Postcode"), validators=[DataRequired(), valid_postcode])
+    languages = SelectMultipleField(
+        _l("Languages spoken"), choices=list(LANGUAGES.items()),
+        validators=[DataRequired(message=_l("Choose at least one language."))],
+    )
+    duo_term_start = DateField(_l("DUO term start"), validators=[InputRequired()])
+    duo_term_end = DateField(_l("DUO term end"), validators=[Optional()],
+                             description=_l("Leave empty for three years after the start."))
+    duo_term_extended_until = DateField(_l("Extended until"), validators=[Optional()])
+    loan_amount = DecimalField(_l("DUO loan (EUR)"), places=2,
+                               validators=[InputRequired(), NumberRange(min=0, max=100000)])
+
+    def validate_date_of_birth(self, field: DateField) -> None:
+        today = date.today()
+        if field.data and (field.data > today or today.year - field.data.year < 16):
+            raise ValidationError(_l("A learner must be at least 16 years old."))
+
+    def validate_duo_term_end(self, field: DateField) -> None:
+        if field.data and self.duo_term_start.data and field.data <= self.duo_term_start.data:
+            raise ValidationError(_l("The term must end after it starts."))
+
+    def validate_duo_term_extended_until(self, field: DateField) -> None:
+        end = self.duo_term_end.data
+        if field.data and end and field.data <= end:
+            raise ValidationError(_l("An extension must end after the original term."))
+
+
+class LearnerFilterForm(FlaskForm):
+    """The list's search and filters; a GET form, so no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Search"), validators=[Optional(), Length(max=100)])
+    route = SelectField(_l("Route"), choices=[("", _l("All routes")), *ROUTE_LABELS.items()],
+                        validators=[Optional()])
+    municipality = SelectField(
+        _l("Municipality"), validators=[Optional()],
+        choices=[("", _l("All municipalities")), *((m.name, m.name) for m in MUNICIPALITIES)],
+    )
+    language = SelectField(_l("Language"), choices=[("", _l("All languages")), *LANGUAGES.items()],
+                           validators=[Optional()])

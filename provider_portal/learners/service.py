@@ -1,0 +1,148 @@
+"""Learner use cases: search, create, update, and keeping modules and exams in step with the route."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from provider_portal.models import Learner, LearnerExam, LearnerLanguage, LearnerModule
+from provider_portal.models.enums import (
+    EXAM_COMPONENTS,
+    REQUIRED_MODULES,
+    ExamStatus,
+    ModuleStatus,
+    Route,
+)
+from provider_portal.models.types import to_cents, utcnow
+
+TERM_YEARS = 3
+
+
+class DuplicateBsnError(ValueError):
+    """The provider already has a learner with this BSN."""
+
+
+@dataclass(frozen=True)
+class LearnerData:
+    """Validated input for a learner, as the form or an import delivers it."""
+
+    bsn: str
+    first_name: str
+    last_name: str
+    date_of_birth: date
+    migrant_type: str
+    route: str
+    municipality: str
+    postcode: str
+    languages: tuple[str, ...]
+    duo_term_start: date
+    duo_term_end: date | None
+    duo_term_extended_until: date | None
+    loan_amount: Decimal
+
+
+@dataclass(frozen=True)
+class LearnerFilter:
+    q: str = ""
+    route: str = ""
+    municipality: str = ""
+    language: str = ""
+
+
+def default_term_end(start: date) -> date:
+    """The inburgeringstermijn: three years from the DUO notice (29 Feb falls back to 28 Feb)."""
+    try:
+        return start.replace(year=start.year + TERM_YEARS)
+    except ValueError:
+        return start.replace(year=start.year + TERM_YEARS, day=28)
+
+
+def search_statement(filters: LearnerFilter) -> sa.Select[tuple[Learner]]:
+    """Learners matching a name, the BSN's last digits, and the chosen filters, sorted by name."""
+    stmt = sa.select(Learner)
+    if filters.q:
+        term = f"%{filters.q.strip().lower()}%"
+        name = sa.func.lower(Learner.first_name + " " + Learner.last_name)
+        digits = filters.q.strip()
+        by_bsn = Learner.bsn.endswith(digits) if digits.isdigit() and len(digits) >= 3 else sa.false()
+        stmt = stmt.where(sa.or_(name.like(term), sa.func.lower(Learner.last_name).like(term), by_bsn))
+    if filters.route:
+        stmt = stmt.where(Learner.route == filters.route)
+    if filters.municipality:
+        stmt = stmt.where(Learner.municipality == filters.municipality)
+    if filters.language:
+        spoken = sa.select(LearnerLanguage.learner_id).where(LearnerLanguage.language == filters.language)
+        stmt = stmt.where(Learner.id.in_(spoken))
+    return stmt.order_by(Learner.last_name, Learner.first_name, Learner.id)
+
+
+def save_learner(session: Session, data: LearnerData, learner: Learner | None = None) -> Learner:
+    """Create or update a learner in one transaction; a duplicate BSN stores nothing."""
+    learner = learner or Learner()  # type: ignore[call-arg]
+    _apply(learner, data)
+    session.add(learner)
+    try:
+        session.flush()
+        _replace_languages(session, learner, data.languages)
+        sync_route_requirements(session, learner)
+        session.commit()
+    except IntegrityError as exc:
+        session.rollback()
+        raise DuplicateBsnError(data.bsn) from exc
+    return learner
+
+
+def _apply(learner: Learner, data: LearnerData) -> None:
+    for name in ("bsn", "date_of_birth", "migrant_type", "route",
+                 "municipality", "postcode", "duo_term_start", "duo_term_extended_until"):
+        setattr(learner, name, getattr(data, name))
+    learner.first_name, learner.last_name = data.first_name.strip(), data.last_name.strip()
+    learner.duo_term_end = data.duo_term_end or default_term_end(data.duo_term_start)
+    learner.loan_amount_cents = to_cents(data.loan_amount)
+    learner.updated_at = utcnow()
+
+
+def _replace_languages(session: Session, learner: Learner, languages: tuple[str, ...]) -> None:
+    session.execute(sa.delete(LearnerLanguage).where(LearnerLanguage.learner_id == learner.id))
+    session.add_all(LearnerLanguage(learner_id=learner.id, language=code) for code in sorted(set(languages)))
+
+
+def sync_route_requirements(session: Session, learner: Learner) -> None:
+    """Add the modules and exam components the route requires; drop untouched ones it no longer needs."""
+    route = Route(learner.route)
+    _sync(session, LearnerModule, "module", learner.id, REQUIRED_MODULES[route],
+          lambda name: LearnerModule(learner_id=learner.id, module=name, status=ModuleStatus.REQUIRED),
+          untouched=ModuleStatus.REQUIRED)
+    _sync(session, LearnerExam, "component", learner.id, EXAM_COMPONENTS[route],
+          lambda name: LearnerExam(learner_id=learner.id, component=name, status=ExamStatus.OPEN),
+          untouched=ExamStatus.OPEN)
+
+
+def _sync(session: Session, model: type, key: str, learner_id: int | None, wanted: tuple[str, ...],
+          make: object, untouched: str) -> None:
+    rows = session.execute(sa.select(model).where(model.learner_id == learner_id)).scalars().all()
+    have = {getattr(row, key): row for row in rows}
+    for name in wanted:
+        if name not in have:
+            session.add(make(name))  # type: ignore[operator]
+    for name, row in have.items():
+        if name not in wanted and row.status == untouched and getattr(row, "attempts", 0) == 0:
+            session.delete(row)
+
+
+def learner_details(session: Session, learner: Learner) -> dict[str, list]:
+    """Languages, module statuses and exam statuses of one learner, in a fixed order."""
+    def rows(model: type, order: sa.ColumnElement) -> list:
+        stmt = sa.select(model).where(model.learner_id == learner.id).order_by(order)
+        return list(session.execute(stmt).scalars())
+
+    return {
+        "languages": [r.language for r in rows(LearnerLanguage, LearnerLanguage.language)],
+        "modules": rows(LearnerModule, LearnerModule.module),
+        "exams": rows(LearnerExam, LearnerExam.component),
+    }

@@ -1,0 +1,93 @@
+"""Learner pages for provider staff: list with search and filters, detail, create and edit."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from provider_portal.access import PROVIDER_STAFF, roles_required
+from provider_portal.db import get_session
+from provider_portal.learners.forms import (
+    MIGRANT_LABELS,
+    ROUTE_LABELS,
+    LearnerFilterForm,
+    LearnerForm,
+)
+from provider_portal.learners.service import (
+    DuplicateBsnError,
+    LearnerData,
+    LearnerFilter,
+    learner_details,
+    save_learner,
+    search_statement,
+)
+from provider_portal.models import Contract, Learner
+from provider_portal.models.enums import Role
+from provider_portal.pagination import get_or_404, paginate
+from provider_portal.reference.places import LANGUAGES
+
+bp = Blueprint("learners", __name__, url_prefix="/learners")
+EDITORS = (Role.PROVIDER_ADMIN, Role.TEACHER)
+
+
+@bp.route("/")
+@roles_required(*PROVIDER_STAFF)
+def index() -> str:
+    form = LearnerFilterForm(request.args)
+    form.validate()
+    filters = LearnerFilter(**{name: form[name].data or "" for name in ("q", "route", "municipality",
+                                                                       "language")})
+    page = paginate(get_session(), search_statement(filters), request.args.get("page", 1, type=int),
+                    current_app.config["PAGE_SIZE"])
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template("learners/index.html", form=form, page=page, args=args,
+                           routes=ROUTE_LABELS, can_edit=_can_edit())
+
+
+@bp.route("/<int:learner_id>")
+@roles_required(*PROVIDER_STAFF)
+def detail(learner_id: int) -> str:
+    session = get_session()
+    learner = get_or_404(session, Learner, learner_id)
+    contracts = session.query(Contract).filter(Contract.learner_id == learner.id) \
+        .order_by(Contract.start_date.desc()).all()
+    return render_template("learners/detail.html", learner=learner, contracts=contracts,
+                           routes=ROUTE_LABELS, migrant_types=MIGRANT_LABELS, language_names=LANGUAGES,
+                           can_edit=_can_edit(), **learner_details(session, learner))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def create() -> str | Response:
+    return _edit(None)
+
+
+@bp.route("/<int:learner_id>/edit", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def edit(learner_id: int) -> str | Response:
+    return _edit(get_or_404(get_session(), Learner, learner_id))
+
+
+def _edit(learner: Learner | None) -> str | Response:
+    session = get_session()
+    form = LearnerForm(obj=learner)
+    if learner is not None and request.method == "GET":
+        form.languages.data = learner_details(session, learner)["languages"]
+        form.loan_amount.data = learner.loan_amount
+    if form.validate_on_submit():
+        data = LearnerData(**{name: form[name].data for name in LearnerData.__dataclass_fields__
+                              if name != "languages"}, languages=tuple(form.languages.data or ()))
+        try:
+            saved = save_learner(session, data, learner)
+        except DuplicateBsnError:
+            form.bsn.errors = [_("This provider already has a learner with this BSN.")]
+        else:
+            flash(_("Learner %(name)s saved.", name=saved.full_name), "success")
+            return redirect(url_for("learners.detail", learner_id=saved.id))
+    return render_template("learners/form.html", form=form, learner=learner)
+
+
+def _can_edit() -> bool:
+    return current_user.role in EDITORS

@@ -1,0 +1,36 @@
+"""Background jobs run by the jobs process, shown in the portal with their progress and outcome."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from provider_portal.models.enums import JobStatus
+from provider_portal.models.types import UTCDateTime, utcnow
+
+
+class Job(SQLModel, table=True):
+    """One run of a background task. `dedupe_key` makes scheduled runs idempotent across processes."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=50, index=True)
+    status: str = Field(default=JobStatus.QUEUED, max_length=10, index=True)
+    provider_id: int | None = Field(default=None, foreign_key="provider.id", index=True)
+    created_by_id: int | None = Field(default=None, foreign_key="user.id")
+    dedupe_key: str | None = Field(default=None, max_length=120, sa_column_kwargs={"unique": True})
+    params: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
+    progress: int = 0
+    message: str = Field(default="", max_length=500)
+    result: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
+    error: str | None = None
+    cancel_requested: bool = False
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED)

@@ -1,0 +1,57 @@
+"""Staff and planner accounts. E-mail is stored lower-cased so uniqueness ignores case."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlmodel import Field, SQLModel
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from provider_portal.models.enums import Role
+from provider_portal.models.types import UTCDateTime, utcnow
+
+
+class User(UserMixin, SQLModel, table=True):
+    """A login. Provider staff belong to one provider; planners plan for municipalities instead."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, sa_column_kwargs={"unique": True})
+    name: str = Field(max_length=200)
+    password_hash: str = Field(max_length=255)
+    role: str = Field(max_length=20)
+    provider_id: int | None = Field(default=None, foreign_key="provider.id", index=True)
+    active: bool = True
+    last_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+    def set_password(self, password: str) -> None:
+        """Hash with Werkzeug's scrypt; the plain password is never stored."""
+        self.password_hash = generate_password_hash(password, method="scrypt")
+
+    def check_password(self, password: str) -> bool:
+        """True when `password` matches the stored hash."""
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # type: ignore[override]
+        """Flask-Login refuses deactivated accounts."""
+        return self.active
+
+    @property
+    def is_planner(self) -> bool:
+        return self.role == Role.PLANNER
+
+
+class PlannerMunicipality(SQLModel, table=True):
+    """A municipality whose learners a planner may plan (across providers)."""
+
+    __tablename__ = "planner_municipality"
+
+    user_id: int = Field(foreign_key="user.id", primary_key=True, ondelete="CASCADE")
+    municipality: str = Field(max_length=100, primary_key=True)
+
+
+def normalise_email(email: str) -> str:
+    """The stored form of an e-mail address: trimmed and lower-cased."""
+    return email.strip().lower()

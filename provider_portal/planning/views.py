@@ -1,0 +1,57 @@
+"""Planner pages: the learners of the planner's municipalities, with only what planning needs.
+
+The tenant filter already limits rows to the planner's municipalities; these views also limit
+the fields: no BSN, date of birth, loan or contract ever reaches a planner's page.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, current_app, render_template, request
+
+from provider_portal.access import roles_required
+from provider_portal.db import get_session
+from provider_portal.learners.forms import ROUTE_LABELS, LearnerFilterForm
+from provider_portal.learners.service import LearnerFilter, learner_details, search_statement
+from provider_portal.models import Learner, LearnerModule, Provider
+from provider_portal.models.enums import Role
+from provider_portal.pagination import get_or_404, paginate
+from provider_portal.reference.places import LANGUAGES
+from provider_portal.tenancy import TenantScope
+
+bp = Blueprint("planning", __name__, url_prefix="/planning")
+
+
+@bp.route("/learners")
+@roles_required(Role.PLANNER, Role.PLATFORM_ADMIN)
+def learners() -> str:
+    session = get_session()
+    form = LearnerFilterForm(request.args)
+    scope: TenantScope | None = session.info.get("tenant")
+    if scope is not None and scope.municipalities is not None:
+        form.municipality.choices = [("", form.municipality.choices[0][1]),
+                                     *((m, m) for m in scope.municipalities)]
+    form.validate()
+    filters = LearnerFilter(q=form.q.data or "", route=form.route.data or "",
+                            municipality=form.municipality.data or "", language=form.language.data or "")
+    page = paginate(session, search_statement(filters), request.args.get("page", 1, type=int),
+                    current_app.config["PAGE_SIZE"])
+    ids = [learner.id for learner in page.items]
+    modules: dict[int, dict[str, str]] = {}
+    for row in session.execute(sa.select(LearnerModule).where(LearnerModule.learner_id.in_(ids))).scalars():
+        modules.setdefault(row.learner_id, {})[row.module] = row.status
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template("planning/learners.html", form=form, page=page, modules=modules,
+                           routes=ROUTE_LABELS, args=args)
+
+
+@bp.route("/learners/<int:learner_id>")
+@roles_required(Role.PLANNER, Role.PLATFORM_ADMIN)
+def learner(learner_id: int) -> str:
+    session = get_session()
+    row = get_or_404(session, Learner, learner_id)
+    provider_name = session.execute(sa.select(Provider.name).where(Provider.id == row.provider_id)
+                                    ).scalar_one_or_none()
+    return render_template("planning/learner.html", learner=row, routes=ROUTE_LABELS,
+                           provider_name=provider_name, language_names=LANGUAGES,
+                           **learner_details(session, row))

@@ -1,0 +1,37 @@
+"""The provider's own settings."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+
+from provider_portal.forms_common import valid_iban, valid_kvk, valid_postcode
+from provider_portal.models.enums import KeurmerkStatus
+
+KEURMERK_LABELS = {
+    KeurmerkStatus.KEURMERK: _l("Keurmerk Inburgeren"),
+    KeurmerkStatus.ASPIRANT: _l("Aspirant Keurmerk"),
+    KeurmerkStatus.SUSPENDED: _l("Suspended"),
+    KeurmerkStatus.NONE: _l("No Keurmerk"),
+}
+
+
+class ProviderForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    bow_number = StringField(_l("BOW number (Blik op Werk)"), validators=[
+        DataRequired(), Regexp(r"^[0-9A-Za-z-]{3,20}$", message=_l("3 to 20 letters, digits or dashes."))])
+    keurmerk_status = SelectField(_l("Keurmerk status"), choices=list(KEURMERK_LABELS.items()))
+    keurmerk_valid_from = DateField(_l("Keurmerk valid from"), validators=[Optional()])
+    keurmerk_valid_until = DateField(_l("Keurmerk valid until"), validators=[Optional()])
+    kvk_number = StringField(_l("KvK number"), validators=[DataRequired(), valid_kvk])
+    iban = StringField(_l("IBAN"), validators=[DataRequired(), valid_iban])
+    street = StringField(_l("Street and number"), validators=[DataRequired(), Length(max=200)])
+    postcode = StringField(_l("Postcode"), validators=[DataRequired(), valid_postcode])
+    city = StringField(_l("City"), validators=[DataRequired(), Length(max=100)])
+
+    def validate_keurmerk_valid_until(self, field: DateField) -> None:
+        start = self.keurmerk_valid_from.data
+        if field.data and start and field.data < start:
+            raise ValidationError(_l("The validity must end after it starts."))

@@ -1,0 +1,45 @@
+"""Provider settings: the admin edits name, BOW number, Keurmerk, KvK, IBAN and address."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+from werkzeug.wrappers import Response
+
+from provider_portal.access import PROVIDER_STAFF, roles_required
+from provider_portal.db import get_session
+from provider_portal.models import Provider
+from provider_portal.models.enums import Role
+from provider_portal.pagination import get_or_404
+from provider_portal.providers.forms import KEURMERK_LABELS, ProviderForm
+
+bp = Blueprint("providers", __name__, url_prefix="/provider")
+
+
+@bp.route("/")
+@roles_required(*PROVIDER_STAFF)
+def settings() -> str:
+    provider = get_or_404(get_session(), Provider, current_user.provider_id)
+    return render_template("providers/settings.html", provider=provider, keurmerk=KEURMERK_LABELS,
+                           can_edit=current_user.role == Role.PROVIDER_ADMIN)
+
+
+@bp.route("/edit", methods=["GET", "POST"])
+@roles_required(Role.PROVIDER_ADMIN)
+def edit() -> str | Response:
+    session = get_session()
+    provider = get_or_404(session, Provider, current_user.provider_id)
+    form = ProviderForm(obj=provider)
+    if form.validate_on_submit():
+        form.populate_obj(provider)
+        try:
+            session.commit()
+        except IntegrityError:
+            session.rollback()
+            form.bow_number.errors = [_("Another provider already uses this BOW number.")]
+        else:
+            flash(_("Provider settings saved."), "success")
+            return redirect(url_for("providers.settings"))
+    return render_template("providers/form.html", form=form)

@@ -1,0 +1,73 @@
+"""Dutch municipalities the portal knows, with a centre coordinate and their postcode range.
+
+Planning measures travel from these points; demo data draws homes from the postcode ranges.
+The list is configuration: add a row to support another municipality.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Municipality:
+    name: str
+    lat: float
+    lon: float
+    postcode_from: int
+    postcode_to: int
+
+
+MUNICIPALITIES: tuple[Municipality, ...] = (
+    Municipality("Amsterdam", 52.3728, 4.8936, 1011, 1109),
+    Municipality("Rotterdam", 51.9225, 4.4792, 3011, 3089),
+    Municipality("Den Haag", 52.0705, 4.3007, 2491, 2599),
+    Municipality("Utrecht", 52.0907, 5.1214, 3511, 3585),
+    Municipality("Eindhoven", 51.4416, 5.4697, 5611, 5658),
+    Municipality("Groningen", 53.2194, 6.5665, 9711, 9747),
+    Municipality("Tilburg", 51.5555, 5.0913, 5011, 5049),
+    Municipality("Almere", 52.3508, 5.2647, 1311, 1363),
+    Municipality("Breda", 51.5719, 4.7683, 4811, 4839),
+    Municipality("Nijmegen", 51.8126, 5.8372, 6511, 6546),
+    Municipality("Apeldoorn", 52.2112, 5.9699, 7311, 7339),
+    Municipality("Haarlem", 52.3874, 4.6462, 2011, 2037),
+    Municipality("Arnhem", 51.9851, 5.8987, 6811, 6846),
+    Municipality("Enschede", 52.2215, 6.8937, 7511, 7548),
+    Municipality("Amersfoort", 52.1561, 5.3878, 3811, 3829),
+    Municipality("Zaanstad", 52.4420, 4.8292, 1501, 1509),
+    Municipality("Zwolle", 52.5168, 6.0830, 8011, 8043),
+    Municipality("Leiden", 52.1601, 4.4970, 2311, 2334),
+    Municipality("Zoetermeer", 52.0575, 4.4931, 2711, 2729),
+    Municipality("Dordrecht", 51.8133, 4.6901, 3311, 3329),
+    Municipality("Maastricht", 50.8514, 5.6910, 6211, 6229),
+    Municipality("Ede", 52.0402, 5.6649, 6711, 6718),
+    Municipality("Leeuwarden", 53.2012, 5.7999, 8911, 8941),
+    Municipality("Alkmaar", 52.6324, 4.7534, 1811, 1827),
+    Municipality("Delft", 52.0116, 4.3571, 2611, 2629),
+    Municipality("Deventer", 52.2551, 6.1639, 7411, 7429),
+    Municipality("Hilversum", 52.2292, 5.1669, 1211, 1223),
+    Municipality("Amstelveen", 52.3114, 4.8701, 1181, 1189),
+    Municipality("Rijswijk", 52.0363, 4.3252, 2281, 2289),
+    Municipality("Helmond", 51.4793, 5.6570, 5701, 5709),
+)
+
+BY_NAME = {m.name: m for m in MUNICIPALITIES}
+
+# Languages learners speak and cohorts teach in (ISO 639 codes; Dari is ISO 639-3 `prs`).
+LANGUAGES: dict[str, str] = {
+    "nl": "Nederlands",
+    "en": "Engels",
+    "ar": "Arabisch",
+    "ti": "Tigrinya",
+    "prs": "Dari",
+    "fa": "Farsi",
+    "tr": "Turks",
+    "uk": "Oekraïens",
+    "ru": "Russisch",
+    "so": "Somalisch",
+    "ku": "Koerdisch",
+    "am": "Amhaars",
+    "fr": "Frans",
+    "es": "Spaans",
+    "pl": "Pools",
+}

@@ -1,0 +1,32 @@
+"""Forms for a provider admin managing the provider's staff accounts."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length
+
+from provider_portal.models.enums import Role
+
+ROLE_LABELS = {
+    Role.PROVIDER_ADMIN: _l("Provider administrator"),
+    Role.TEACHER: _l("Teacher"),
+    Role.FINANCE: _l("Finance"),
+    Role.PLANNER: _l("Planner"),
+    Role.PLATFORM_ADMIN: _l("Platform administrator"),
+}
+STAFF_CHOICES = [(r, ROLE_LABELS[r]) for r in (Role.PROVIDER_ADMIN, Role.TEACHER, Role.FINANCE)]
+
+
+class UserEditForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    role = SelectField(_l("Role"), choices=STAFF_CHOICES)
+    active = BooleanField(_l("Active (may log in)"))
+
+
+class UserCreateForm(UserEditForm):
+    email = EmailField(_l("E-mail address"), validators=[
+        DataRequired(), Email(message=_l("Not a valid e-mail address.")), Length(max=254)])
+    password = PasswordField(_l("Initial password"), validators=[DataRequired(), Length(min=10, max=200)],
+                             description=_l("At least 10 characters; share it with the user in person."))

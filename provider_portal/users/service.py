@@ -1,0 +1,81 @@
+"""Staff account use cases for a provider admin."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from provider_portal.auth.service import PasswordPolicyError, check_password_policy
+from provider_portal.models import PlannerMunicipality, Provider, User
+from provider_portal.models.enums import PROVIDER_ROLES, Role
+from provider_portal.models.user import normalise_email
+from provider_portal.reference.places import BY_NAME
+
+
+class UserError(ValueError):
+    """A change to an account is refused; `field` names the form field."""
+
+    def __init__(self, field: str, message: object) -> None:
+        super().__init__(str(message))
+        self.field = field
+        self.message = message
+
+
+def build_user(*, email: str, name: str, role: str, password: str, active: bool = True,
+               provider_id: int | None = None) -> User:
+    """An unsaved account with a hashed password that passed the policy."""
+    try:
+        check_password_policy(password, email)
+    except PasswordPolicyError as exc:
+        raise UserError("password", exc.message) from exc
+    user = User(email=normalise_email(email), name=name.strip(), role=role, active=active,
+                provider_id=provider_id, password_hash="")
+    user.set_password(password)
+    return user
+
+
+def create_user(session: Session, *, email: str, name: str, role: str, password: str,
+                active: bool = True, provider_id: int | None = None,
+                municipalities: tuple[str, ...] = ()) -> User:
+    """A new account (planners with their municipalities); the e-mail is unique regardless of case."""
+    user = build_user(email=email, name=name, role=role, password=password, active=active,
+                      provider_id=provider_id)
+    session.add(user)
+    if municipalities:
+        session.flush()
+        session.add_all(PlannerMunicipality(user_id=user.id, municipality=m) for m in municipalities)
+    try:
+        session.commit()
+    except IntegrityError as exc:
+        session.rollback()
+        raise UserError("email", _l("An account with this e-mail address already exists.")) from exc
+    return user
+
+
+def update_user(session: Session, acting: User, user: User, *, name: str, role: str,
+                active: bool) -> None:
+    """Change name, role or active flag; an admin cannot lock themself out."""
+    if user.id == acting.id and (not active or role != Role.PROVIDER_ADMIN):
+        raise UserError("role", _l("You cannot remove your own administrator access."))
+    user.name, user.role, user.active = name.strip(), role, active
+    session.commit()
+
+
+def create_account(session: Session, *, email: str, name: str, role: str, password: str,
+                   provider_bow: str | None, municipalities: tuple[str, ...]) -> User:
+    """The command-line way in: provider staff need a provider, planners need municipalities."""
+    provider_id = None
+    if role in PROVIDER_ROLES:
+        provider = session.execute(
+            sa.select(Provider).where(Provider.bow_number == (provider_bow or ""))
+        ).scalar_one_or_none()
+        if provider is None:
+            raise UserError("provider_bow", f"no provider with BOW number {provider_bow!r}")
+        provider_id = provider.id
+    unknown = [m for m in municipalities if m not in BY_NAME]
+    if role == Role.PLANNER and (not municipalities or unknown):
+        raise UserError("municipality", f"a planner needs known municipalities; unknown: {unknown}")
+    return create_user(session, email=email, name=name, role=role, password=password,
+                       provider_id=provider_id, municipalities=municipalities)

@@ -1,0 +1,61 @@
+"""The provider's staff accounts, managed by its provider admin."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from provider_portal.access import roles_required
+from provider_portal.db import get_session
+from provider_portal.models import User
+from provider_portal.models.enums import Role
+from provider_portal.pagination import get_or_404
+from provider_portal.users.forms import ROLE_LABELS, UserCreateForm, UserEditForm
+from provider_portal.users.service import UserError, create_user, update_user
+
+bp = Blueprint("users", __name__, url_prefix="/users")
+
+
+@bp.route("/")
+@roles_required(Role.PROVIDER_ADMIN)
+def index() -> str:
+    users = get_session().execute(sa.select(User).order_by(User.name)).scalars().all()
+    return render_template("users/index.html", users=users, roles=ROLE_LABELS)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(Role.PROVIDER_ADMIN)
+def create() -> str | Response:
+    form = UserCreateForm(active=True)
+    if form.validate_on_submit():
+        try:
+            user = create_user(get_session(), email=form.email.data or "", name=form.name.data or "",
+                               role=form.role.data, password=form.password.data or "",
+                               active=form.active.data, provider_id=current_user.provider_id)
+        except UserError as exc:
+            form[exc.field].errors = [exc.message]
+        else:
+            flash(_("Account for %(email)s created.", email=user.email), "success")
+            return redirect(url_for("users.index"))
+    return render_template("users/form.html", form=form, user=None)
+
+
+@bp.route("/<int:user_id>/edit", methods=["GET", "POST"])
+@roles_required(Role.PROVIDER_ADMIN)
+def edit(user_id: int) -> str | Response:
+    session = get_session()
+    user = get_or_404(session, User, user_id)
+    form = UserEditForm(obj=user)
+    if form.validate_on_submit():
+        try:
+            update_user(session, current_user, user, name=form.name.data or "", role=form.role.data,
+                        active=form.active.data)
+        except UserError as exc:
+            form[exc.field].errors = [exc.message]
+        else:
+            flash(_("Account of %(email)s saved.", email=user.email), "success")
+            return redirect(url_for("users.index"))
+    return render_template("users/form.html", form=form, user=user)
