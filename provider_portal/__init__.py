@@ -25,12 +25,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(config)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     db.init_db(app)
+    app.before_request(enforce_access)  # before CSRF: a forbidden POST is a 403, not a 400
     register_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)
     register_i18n(app)
     register_commands(app)
-    app.before_request(enforce_access)
     app.before_request(_bind_tenant)
     app.context_processor(_template_globals)
     return app

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -9,7 +10,7 @@ from stdnum import iban as stdnum_iban
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.nl import bsn as stdnum_bsn
 from stdnum.nl import postcode as stdnum_postcode
-from wtforms import Field
+from wtforms import Field, SelectChoice
 from wtforms.validators import ValidationError
 
 
@@ -43,3 +44,8 @@ def valid_kvk(_form: Any, field: Field) -> None:
     if not (value.isdigit() and len(value) == 8):
         raise ValidationError(_l("A KvK number has exactly 8 digits."))
     field.data = value
+
+
+def choices(pairs: Iterable[tuple[str, Any]]) -> list[SelectChoice]:
+    """Select options from (value, label) pairs, in WTForms' SelectChoice form."""
+    return [SelectChoice(value, label) for value, label in pairs]

@@ -40,7 +40,7 @@ def index() -> str:
                     current_app.config["PAGE_SIZE"])
     learners = {c.learner_id for c in page.items}
     names = dict(session.execute(sa.select(Learner.id, Learner.first_name + " " + Learner.last_name)
-                                 .where(Learner.id.in_(learners))).tuples().all())
+                                 .where(Learner.id.in_(learners))).all())
     return render_template("contracts/index.html", page=page, names=names, status=status)
 
 

@@ -36,7 +36,7 @@ def index() -> str:
 
     by_route = session.execute(
         sa.select(Learner.route, sa.func.count()).group_by(Learner.route).order_by(Learner.route)
-    ).tuples().all()
+    ).all()
     figures = {
         "learners": count(sa.select(Learner.id)),
         "active_contracts": count(sa.select(Contract.id).where(Contract.status == ContractStatus.ACTIVE)),

@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy import Engine
 
@@ -42,10 +43,11 @@ def enqueue_housekeeping(database_url: str) -> None:
         enqueue(session, housekeeping.KIND, dedupe_key=f"{housekeeping.KIND}:{date.today().isoformat()}")
 
 
-def build_scheduler(database_url: str, timezone: str, poll_seconds: float) -> BlockingScheduler:
+def build_scheduler(database_url: str, timezone: str, poll_seconds: float,
+                    kind: type[BaseScheduler] = BlockingScheduler) -> BaseScheduler:
     """A scheduler whose schedules persist in `apscheduler_jobs` (created by our migrations)."""
     store = SQLAlchemyJobStore(engine=_engine(database_url), tablename=APSCHEDULER_TABLE)
-    scheduler = BlockingScheduler(jobstores={"default": store},
+    scheduler = kind(jobstores={"default": store},
                                   executors={"default": ThreadPoolExecutor(1)}, timezone=timezone,
                                   job_defaults={"coalesce": True, "max_instances": 1})
     scheduler.add_job("provider_portal.jobs.process:dispatch", "interval", seconds=poll_seconds,

@@ -16,7 +16,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from provider_portal.forms_common import valid_bsn, valid_postcode
+from provider_portal.forms_common import choices, valid_bsn, valid_postcode
 from provider_portal.models.enums import MigrantType, Route
 from provider_portal.reference.places import LANGUAGES, MUNICIPALITIES
 
@@ -38,12 +38,12 @@ class LearnerForm(FlaskForm):
     first_name = StringField(_l("First name"), validators=[DataRequired(), Length(max=100)])
     last_name = StringField(_l("Last name"), validators=[DataRequired(), Length(max=100)])
     date_of_birth = DateField(_l("Date of birth"), validators=[InputRequired()])
-    migrant_type = SelectField(_l("Migrant type"), choices=list(MIGRANT_LABELS.items()))
-    route = SelectField(_l("Route"), choices=list(ROUTE_LABELS.items()))
-    municipality = SelectField(_l("Municipality"), choices=[(m.name, m.name) for m in MUNICIPALITIES])
+    migrant_type = SelectField(_l("Migrant type"), choices=choices(MIGRANT_LABELS.items()))
+    route = SelectField(_l("Route"), choices=choices(ROUTE_LABELS.items()))
+    municipality = SelectField(_l("Municipality"), choices=choices((m.name, m.name) for m in MUNICIPALITIES))
     postcode = StringField(_l("Postcode"), validators=[DataRequired(), valid_postcode])
     languages = SelectMultipleField(
-        _l("Languages spoken"), choices=list(LANGUAGES.items()),
+        _l("Languages spoken"), choices=choices(LANGUAGES.items()),
         validators=[DataRequired(message=_l("Choose at least one language."))],
     )
     duo_term_start = DateField(_l("DUO term start"), validators=[InputRequired()])
@@ -75,11 +75,11 @@ class LearnerFilterForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("Search"), validators=[Optional(), Length(max=100)])
-    route = SelectField(_l("Route"), choices=[("", _l("All routes")), *ROUTE_LABELS.items()],
+    route = SelectField(_l("Route"), choices=choices([("", _l("All routes")), *ROUTE_LABELS.items()]),
                         validators=[Optional()])
     municipality = SelectField(
         _l("Municipality"), validators=[Optional()],
-        choices=[("", _l("All municipalities")), *((m.name, m.name) for m in MUNICIPALITIES)],
+        choices=choices([("", _l("All municipalities")), *((m.name, m.name) for m in MUNICIPALITIES)]),
     )
-    language = SelectField(_l("Language"), choices=[("", _l("All languages")), *LANGUAGES.items()],
+    language = SelectField(_l("Language"), choices=choices([("", _l("All languages")), *LANGUAGES.items()]),
                            validators=[Optional()])

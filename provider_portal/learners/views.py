@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -51,8 +52,8 @@ def index() -> str:
 def detail(learner_id: int) -> str:
     session = get_session()
     learner = get_or_404(session, Learner, learner_id)
-    contracts = session.query(Contract).filter(Contract.learner_id == learner.id) \
-        .order_by(Contract.start_date.desc()).all()
+    contracts = session.execute(sa.select(Contract).where(Contract.learner_id == learner.id)
+                                .order_by(Contract.start_date.desc())).scalars().all()
     return render_template("learners/detail.html", learner=learner, contracts=contracts,
                            routes=ROUTE_LABELS, migrant_types=MIGRANT_LABELS, language_names=LANGUAGES,
                            can_edit=_can_edit(), **learner_details(session, learner))

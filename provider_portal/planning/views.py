@@ -11,6 +11,7 @@ from flask import Blueprint, current_app, render_template, request
 
 from provider_portal.access import roles_required
 from provider_portal.db import get_session
+from provider_portal.forms_common import choices
 from provider_portal.learners.forms import ROUTE_LABELS, LearnerFilterForm
 from provider_portal.learners.service import LearnerFilter, learner_details, search_statement
 from provider_portal.models import Learner, LearnerModule, Provider
@@ -29,8 +30,8 @@ def learners() -> str:
     form = LearnerFilterForm(request.args)
     scope: TenantScope | None = session.info.get("tenant")
     if scope is not None and scope.municipalities is not None:
-        form.municipality.choices = [("", form.municipality.choices[0][1]),
-                                     *((m, m) for m in scope.municipalities)]
+        everywhere = form.municipality.choices[0]
+        form.municipality.choices = [everywhere, *choices((m, m) for m in scope.municipalities)]
     form.validate()
     filters = LearnerFilter(q=form.q.data or "", route=form.route.data or "",
                             municipality=form.municipality.data or "", language=form.language.data or "")

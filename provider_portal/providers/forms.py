@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from provider_portal.forms_common import valid_iban, valid_kvk, valid_postcode
+from provider_portal.forms_common import choices, valid_iban, valid_kvk, valid_postcode
 from provider_portal.models.enums import KeurmerkStatus
 
 KEURMERK_LABELS = {
@@ -22,7 +22,7 @@ class ProviderForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     bow_number = StringField(_l("BOW number (Blik op Werk)"), validators=[
         DataRequired(), Regexp(r"^[0-9A-Za-z-]{3,20}$", message=_l("3 to 20 letters, digits or dashes."))])
-    keurmerk_status = SelectField(_l("Keurmerk status"), choices=list(KEURMERK_LABELS.items()))
+    keurmerk_status = SelectField(_l("Keurmerk status"), choices=choices(KEURMERK_LABELS.items()))
     keurmerk_valid_from = DateField(_l("Keurmerk valid from"), validators=[Optional()])
     keurmerk_valid_until = DateField(_l("Keurmerk valid until"), validators=[Optional()])
     kvk_number = StringField(_l("KvK number"), validators=[DataRequired(), valid_kvk])

@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
+from provider_portal.forms_common import choices
 from provider_portal.models.enums import Role
 
 ROLE_LABELS = {
@@ -16,12 +17,12 @@ ROLE_LABELS = {
     Role.PLANNER: _l("Planner"),
     Role.PLATFORM_ADMIN: _l("Platform administrator"),
 }
-STAFF_CHOICES = [(r, ROLE_LABELS[r]) for r in (Role.PROVIDER_ADMIN, Role.TEACHER, Role.FINANCE)]
+STAFF_ROLES = (Role.PROVIDER_ADMIN, Role.TEACHER, Role.FINANCE)
 
 
 class UserEditForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    role = SelectField(_l("Role"), choices=STAFF_CHOICES)
+    role = SelectField(_l("Role"), choices=choices((r, ROLE_LABELS[r]) for r in STAFF_ROLES))
     active = BooleanField(_l("Active (may log in)"))
 
 

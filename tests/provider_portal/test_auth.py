@@ -1,0 +1,134 @@
+"""Logging in and out, passwords, CSRF, rate limiting and safe redirects."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from sqlmodel import Session
+
+from provider_portal.models import User
+from provider_portal.models.enums import Role
+from tests.factories import PASSWORD, make_provider, make_user
+from tests.web import csrf_token, login, submit, text
+
+
+@pytest.fixture()
+def admin(db: Session) -> User:
+    return make_user(db, make_provider(db), role=Role.PROVIDER_ADMIN, email="anna@school.nl")
+
+
+def test_login_ignores_the_case_of_the_email_address_and_stamps_last_login(client, db, admin) -> None:
+    response = submit(client, "/login", {"email": "  ANNA@School.NL ", "password": PASSWORD})
+    assert response.status_code == 302 and response.headers["Location"] == "/dashboard"
+    db.expire_all()
+    assert db.get(User, admin.id).last_login_at is not None
+
+
+def test_a_wrong_password_shows_one_message_and_no_session(client, admin) -> None:
+    response = submit(client, "/login", {"email": admin.email, "password": "wrong password"})
+    assert response.status_code == 200
+    assert "Onbekend e-mailadres of onjuist wachtwoord" in text(response)
+    assert client.get("/dashboard").status_code == 302
+
+
+def test_a_deactivated_account_cannot_log_in(client, db, admin) -> None:
+    admin.active = False
+    db.commit()
+    response = submit(client, "/login", {"email": admin.email, "password": PASSWORD})
+    assert response.status_code == 200 and client.get("/dashboard").status_code == 302
+
+
+@pytest.mark.parametrize("target,expected", [
+    ("/learners/", "/learners/"),
+    ("https://evil.example/", "/dashboard"),
+    ("//evil.example/x", "/dashboard"),
+    ("/\\evil.example", "/dashboard"),
+    ("javascript:alert(1)", "/dashboard"),
+])
+def test_only_a_local_next_is_followed_after_login(client, admin, target: str, expected: str) -> None:
+    token = csrf_token(client, "/login")
+    response = client.post("/login", query_string={"next": target},
+                           data={"email": admin.email, "password": PASSWORD, "csrf_token": token})
+    assert response.headers["Location"] == expected
+
+
+def test_a_form_without_csrf_token_is_refused_and_changes_nothing(client, db, admin) -> None:
+    login(client, admin.email)
+    response = client.post("/account/password", data={"current": PASSWORD, "new": "another long secret",
+                                                      "confirm": "another long secret"})
+    assert response.status_code == 400 and "verlopen" in text(response)
+    db.expire_all()
+    assert db.get(User, admin.id).check_password(PASSWORD)
+
+
+def test_login_attempts_are_rate_limited(client, admin) -> None:
+    responses = [submit(client, "/login", {"email": admin.email, "password": "nope nope"}) for _ in range(6)]
+    assert [r.status_code for r in responses] == [200] * 5 + [429]
+    assert "Te veel pogingen" in text(responses[5])
+
+
+def test_logout_needs_a_post_and_ends_the_session(client, admin) -> None:
+    login(client, admin.email)
+    assert client.get("/logout").status_code == 405
+    token = csrf_token(client, "/dashboard")
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 302
+    assert client.get("/dashboard").status_code == 302
+
+
+def test_password_change_checks_current_password_and_length(client, db, admin) -> None:
+    login(client, admin.email)
+    wrong = submit(client, "/account/password", {"current": "not it at all", "new": "a fine new secret",
+                                                 "confirm": "a fine new secret"})
+    assert "huidige wachtwoord" in text(wrong).lower()
+    short = submit(client, "/account/password", {"current": PASSWORD, "new": "short", "confirm": "short"})
+    assert short.status_code == 200 and 'id="new-error"' in text(short)
+    ok = submit(client, "/account/password", {"current": PASSWORD, "new": "a fine new secret",
+                                              "confirm": "a fine new secret"})
+    assert ok.status_code == 302
+    db.expire_all()
+    assert db.get(User, admin.id).check_password("a fine new secret")
+
+
+def test_passwords_are_stored_as_scrypt_hashes(admin) -> None:
+    assert admin.password_hash.startswith("scrypt:") and PASSWORD not in admin.password_hash
+
+
+def test_session_cookies_are_httponly_and_samesite(client, admin) -> None:
+    response = login(client, admin.email)
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_the_language_switch_turns_the_portal_english_and_back(client, admin) -> None:
+    assert "Inloggen" in text(client.get("/login"))
+    submit(client, "/login", {"lang": "en", "next": "/login"}, action="/language")
+    assert "Log in" in text(client.get("/login"))
+    submit(client, "/login", {"lang": "xx"}, action="/language")
+    assert "Inloggen" in text(client.get("/login"))
+
+
+def test_users_table_has_one_row_per_address(db: Session, admin: User) -> None:
+    count = db.execute(sa.select(sa.func.count()).select_from(User).where(User.email == admin.email))
+    assert count.scalar_one() == 1
+
+
+def test_app_refuses_a_placeholder_secret_in_production(app: Flask) -> None:
+    from provider_portal.config import ConfigError, load_config
+
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        load_config({"PORTAL_ENV": "production", "DATABASE_URL": "postgresql://x/y"})
+    with pytest.raises(ConfigError, match="DATABASE_URL"):
+        load_config({"PORTAL_ENV": "production", "SECRET_KEY": "x" * 40})
+    config = load_config({"PORTAL_ENV": "production", "SECRET_KEY": "x" * 40,
+                          "DATABASE_URL": "postgres://u@h/db"})
+    assert config["SESSION_COOKIE_SECURE"] and config["DATABASE_URL"] == "postgresql+psycopg://u@h/db"
+
+
+def test_demo_mode_generates_and_keeps_a_secret_in_the_instance_folder(tmp_path) -> None:
+    from provider_portal.config import load_config
+
+    first = load_config({"PORTAL_INSTANCE_PATH": str(tmp_path)})
+    second = load_config({"PORTAL_INSTANCE_PATH": str(tmp_path)})
+    assert len(first["SECRET_KEY"]) >= 32 and first["SECRET_KEY"] == second["SECRET_KEY"]
+    assert first["DATABASE_URL"] == f"sqlite:///{tmp_path / 'portal.sqlite3'}"

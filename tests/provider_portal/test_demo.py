@@ -1,0 +1,42 @@
+"""The demo data: a believable world, built once."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import sqlalchemy as sa
+from sqlmodel import Session
+from stdnum.nl import bsn, postcode
+
+from provider_portal.demo import LEARNERS_PER_PROVIDER, seed
+from provider_portal.models import Contract, Learner, Provider, User
+from provider_portal.models.enums import Role
+
+
+def test_the_demo_has_two_providers_every_role_and_about_300_learners(db: Session) -> None:
+    created, logins = seed(db)
+    db.commit()
+    assert created
+    assert db.execute(sa.select(sa.func.count()).select_from(Provider)).scalar_one() == 2
+    roles = Counter(db.execute(sa.select(User.role)).scalars())
+    assert set(roles) == set(Role) and len(logins) == sum(roles.values())
+    learners = db.execute(sa.select(Learner)).scalars().all()
+    assert len(learners) == 2 * LEARNERS_PER_PROVIDER == 300
+    assert all(bsn.is_valid(x.bsn) and postcode.is_valid(x.postcode) for x in learners)
+    assert len({x.route for x in learners}) == 4 and len({x.municipality for x in learners}) >= 10
+    assert db.execute(sa.select(sa.func.count()).select_from(Contract)).scalar_one() == 300
+
+
+def test_seeding_twice_changes_nothing(db: Session) -> None:
+    seed(db)
+    db.commit()
+    created, _ = seed(db)
+    db.commit()
+    assert not created
+    assert db.execute(sa.select(sa.func.count()).select_from(Learner)).scalar_one() == 300
+
+
+def test_the_seed_command_prints_the_demo_logins(app) -> None:
+    result = app.test_cli_runner().invoke(args=["demo", "seed"])
+    assert result.exit_code == 0, result.output
+    assert "admin@taalhuis-utrecht.nl" in result.output and "planner" in result.output

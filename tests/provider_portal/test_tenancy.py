@@ -1,0 +1,117 @@
+"""Provider A sees nothing of provider B, and planners see only their municipalities' learners."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask, url_for
+from sqlmodel import Session
+
+from provider_portal.jobs.queue import enqueue
+from provider_portal.models import Learner
+from provider_portal.models.enums import Role
+from provider_portal.tenancy import TenantScope, TenantViolation, bind_scope
+from tests.factories import make_contract, make_learner, make_provider, make_user
+from tests.web import csrf_token, login, text
+
+# URL arguments that identify a record of some tenant; a new route with another argument name
+# must be added here, or the walk below fails.
+SCOPED_ARGUMENTS = {"learner_id", "contract_id", "user_id", "job_id"}
+
+
+@pytest.fixture()
+def two_providers(db: Session) -> dict[str, object]:
+    a, b = make_provider(db, name="Provider A"), make_provider(db, name="Provider B")
+    learner_b = make_learner(db, b, first_name="Bertha", municipality="Rotterdam", postcode="3011AA")
+    contract_b = make_contract(db, learner_b)
+    user_b = make_user(db, b)
+    job_b = enqueue(db, "housekeeping", provider_id=b.id, created_by_id=user_b.id)
+    make_learner(db, a, first_name="Aisha")
+    ids_b = {"learner_id": learner_b.id, "contract_id": contract_b.id, "user_id": user_b.id,
+             "job_id": job_b.id}
+    return {"a": a, "b": b, "ids_b": ids_b}
+
+
+@pytest.mark.parametrize("role", [Role.PROVIDER_ADMIN, Role.TEACHER, Role.FINANCE])
+def test_a_user_of_provider_a_gets_404_for_every_url_of_provider_b(app: Flask, db: Session, two_providers,
+                                                                    role: Role) -> None:
+    user = make_user(db, two_providers["a"], role=role)
+    client = app.test_client()
+    login(client, user.email)
+    token = csrf_token(client, "/account/password")
+    walked = 0
+    for rule in app.url_map.iter_rules():
+        if not rule.arguments or rule.endpoint == "static":
+            continue
+        assert rule.arguments <= SCOPED_ARGUMENTS, f"{rule.endpoint} has unmapped arguments {rule.arguments}"
+        roles = getattr(app.view_functions[rule.endpoint], "allowed_roles", frozenset())
+        if role not in roles:
+            continue  # refused by role before tenancy matters (test_access covers it)
+        with app.test_request_context():
+            url = url_for(rule.endpoint, **{k: two_providers["ids_b"][k] for k in rule.arguments})
+        for method in sorted(rule.methods & {"GET", "POST"}):  # type: ignore[operator]
+            response = client.open(url, method=method, data={"csrf_token": token})
+            assert response.status_code == 404, f"{method} {url} gave {response.status_code}"
+            walked += 1
+    assert walked >= 5
+
+
+def test_provider_b_data_is_unchanged_after_provider_a_posts_to_its_urls(app, db, two_providers) -> None:
+    user = make_user(db, two_providers["a"], role=Role.PROVIDER_ADMIN)
+    client = app.test_client()
+    login(client, user.email)
+    ids = two_providers["ids_b"]
+    token = csrf_token(client, "/account/password")
+    assert client.post(f"/contracts/{ids['contract_id']}/complete", data={"csrf_token": token}).status_code == 404
+    edit = client.post(f"/learners/{ids['learner_id']}/edit", data={"first_name": "Hacked", "csrf_token": token})
+    assert edit.status_code == 404
+    db.expire_all()
+    assert db.execute(sa.select(Learner.first_name).where(Learner.id == ids["learner_id"])).scalar_one() \
+        == "Bertha"
+
+
+def test_lists_show_only_the_own_provider(app, db, two_providers) -> None:
+    user = make_user(db, two_providers["a"])
+    client = app.test_client()
+    login(client, user.email)
+    page = text(client.get("/learners/"))
+    assert "Aisha" in page and "Bertha" not in page
+    assert "Provider B" not in text(client.get("/provider/"))
+
+
+def test_a_planner_sees_only_learners_of_their_municipalities_across_providers(app, db, two_providers) -> None:
+    make_learner(db, two_providers["a"], first_name="Utrechter", municipality="Utrecht")
+    planner = make_user(db, None, role=Role.PLANNER, municipalities=("Rotterdam",))
+    client = app.test_client()
+    login(client, planner.email)
+    page = text(client.get("/planning/learners"))
+    assert "Bertha" in page and "Utrechter" not in page and "Aisha" not in page
+    learner_b = two_providers["ids_b"]["learner_id"]
+    detail = text(client.get(f"/planning/learners/{learner_b}"))
+    bsn = db.execute(sa.select(Learner.bsn).where(Learner.id == learner_b)).scalar_one()
+    assert "Bertha" in detail and bsn not in detail and bsn[-3:] not in detail
+    assert "1990" not in detail  # no date of birth for planners
+    utrechter = db.execute(sa.select(Learner.id).where(Learner.first_name == "Utrechter")).scalar_one()
+    assert client.get(f"/planning/learners/{utrechter}").status_code == 404
+
+
+def test_writing_another_providers_row_is_refused_at_flush(db, two_providers) -> None:
+    a, b = two_providers["a"], two_providers["b"]
+    bind_scope(db, TenantScope(user_id=1, provider_id=a.id))
+    db.add(Learner(provider_id=b.id, bsn="111222333", first_name="X", last_name="Y",  # type: ignore[call-arg]
+                   date_of_birth=date(1990, 1, 1), migrant_type="asiel", route="B1",
+                   municipality="Utrecht", postcode="3511AB",
+                   duo_term_start=date(2025, 1, 1),
+                   duo_term_end=date(2028, 1, 1)))
+    with pytest.raises(TenantViolation):
+        db.flush()
+    db.rollback()
+
+
+def test_a_new_row_gets_the_users_provider_when_none_is_given(db, two_providers) -> None:
+    a = two_providers["a"]
+    bind_scope(db, TenantScope(user_id=1, provider_id=a.id))
+    job = enqueue(db, "housekeeping")
+    assert job.provider_id == a.id
