@@ -1,0 +1,118 @@
+"""`python -m billing quarter`: the example file, and broken files rejected with the field named."""
+
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "docs" / "examples" / "billing-input.json"
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run the CLI in a fresh interpreter, from the repository root."""
+    return subprocess.run([sys.executable, "-m", "billing", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60, check=False)
+
+
+def example() -> dict[str, Any]:
+    """The documented example input, decoded."""
+    return json.loads(EXAMPLE.read_text(encoding="utf-8"))
+
+
+def write(tmp_path: Path, data: Any) -> str:
+    """Write `data` as an input file and return its path."""
+    path = tmp_path / "input.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return str(path)
+
+
+def test_the_example_file_prints_the_documented_lines_as_json() -> None:
+    done = run_cli("quarter", str(EXAMPLE), "--quarter", "2026-Q3")
+    assert done.returncode == 0, done.stderr
+    output = json.loads(done.stdout)
+    assert output["quarter"] == "2026-Q3"
+    by_learner = {row["learner_id"]: row for row in output["learners"]}
+    assert by_learner["L-001"]["invoice"] == "1250.00"
+    assert by_learner["L-002"]["invoice"] == "1654.00"
+    kinds = {(line["learner_id"], line["kind"]) for line in output["lines"]}
+    assert {("L-001", "held_back_by_cap"), ("L-002", "released_after_exam")} <= kinds
+    assert output["totals"]["invoice"] == "3651.00"
+
+
+def test_the_output_names_no_bsn() -> None:
+    done = run_cli("quarter", str(EXAMPLE), "--quarter", "2026-Q3")
+    assert "111222333" not in done.stdout
+
+
+def test_a_quarter_not_yet_ended_on_the_invoice_date_is_refused() -> None:
+    done = run_cli("quarter", str(EXAMPLE), "--quarter", "2026-Q4", "--invoice-date", "2026-12-01")
+    assert done.returncode == 2
+    assert "bill in advance" in done.stderr
+
+
+def _broken(mutate) -> dict[str, Any]:
+    data = copy.deepcopy(example())
+    mutate(data)
+    return data
+
+
+BROKEN = [
+    (lambda d: d["learners"][3]["contract"].update(hourly_rate="-3"),
+     "learners[3].contract.hourly_rate: must be a positive decimal"),
+    (lambda d: d["learners"][1]["contract"].pop("hourly_rate"),
+     "learners[1].contract.hourly_rate: is missing"),
+    (lambda d: d["learners"][0].update(bsn=None), "learners[0].bsn: is missing"),
+    (lambda d: d["learners"][2]["lessons"][4].update(hours="-2"),
+     "learners[2].lessons[4].hours: must not be negative"),
+    (lambda d: d["learners"][0]["lessons"][0].update(date="2026-02-30"),
+     "learners[0].lessons[0].date: '2026-02-30' is not a date"),
+    (lambda d: d["learners"][0]["invoiced"][0].update(quarter="2026-Q7"),
+     "learners[0].invoiced[0].quarter: '2026-Q7' is not a quarter"),
+    (lambda d: d["learners"][0].update(loan_remaining="12.505"),
+     "learners[0].loan_remaining: 12.505 has more than two decimals"),
+    (lambda d: d["learners"][0].update(extra=1), "learners[0].extra: is not a known field"),
+    (lambda d: d.pop("provider"), "provider: is missing"),
+    (lambda d: d.update(cap_table=[]), "cap_table: needs at least one setting"),
+]
+
+
+@pytest.mark.parametrize(("mutate", "message"), BROKEN)
+def test_a_broken_file_is_refused_naming_the_field_without_a_traceback(
+    tmp_path: Path, mutate, message: str
+) -> None:
+    done = run_cli("quarter", write(tmp_path, _broken(mutate)), "--quarter", "2026-Q3")
+    assert done.returncode == 2
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stdout == ""
+
+
+def test_a_file_that_is_not_json_names_line_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text('{"learners": [\n  {"id": }\n]}', encoding="utf-8")
+    done = run_cli("quarter", str(path), "--quarter", "2026-Q3")
+    assert done.returncode == 2
+    assert "line 2, column 10" in done.stderr
+
+
+def test_a_missing_file_and_a_bad_quarter_option_are_reported() -> None:
+    assert "cannot read" in run_cli("quarter", "/nonexistent.json", "--quarter", "2026-Q3").stderr
+    done = run_cli("quarter", str(EXAMPLE), "--quarter", "2026-3")
+    assert (done.returncode, "--quarter: '2026-3' is not a quarter" in done.stderr) == (2, True)
+
+
+def test_the_example_output_shown_in_the_docs_is_what_the_cli_prints() -> None:
+    doc = (ROOT / "docs" / "billing.md").read_text(encoding="utf-8")
+    shown = json.loads(doc.rsplit("```json\n", 1)[1].split("```", 1)[0])
+    printed = json.loads(run_cli("quarter", str(EXAMPLE), "--quarter", "2026-Q3").stdout)
+    wanted = {row["learner_id"] for row in shown["learners"]}
+    assert shown["lines"] == [line for line in printed["lines"] if line["learner_id"] in wanted]
+    assert shown["learners"] == [row for row in printed["learners"] if row["learner_id"] in wanted]
+    assert shown["totals"] == printed["totals"]

@@ -1,0 +1,63 @@
+"""The Dutch PDF invoice and the XLSX quarter overview, read back to check their content."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from billing.model import BillingInput, KeurmerkPeriod, ProviderBilling
+from billing.pdf import date_nl, invoice_pdf
+from billing.quarters import Quarter
+from billing.rules import compute_quarter
+from billing.xlsx import quarter_overview_xlsx
+
+
+def pdf_text(data: bytes) -> str:
+    """All text of a PDF, pages joined."""
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_the_pdf_invoice_names_provider_learner_bsn_period_lines_totals_and_iban(invoice):
+    data = invoice_pdf(invoice)
+    assert data.startswith(b"%PDF")
+    text = pdf_text(data)
+    for expected in ("Factuur 2026-00042", "Taalschool Utrecht B.V.", "Amina Yusuf", "111222333",
+                     "2026-Q3: 1 juli 2026 t/m 30 september 2026", "Openstaand uit eerdere",
+                     "€ 334,00", "€ 916,00", "Totaal te betalen", "€ 1.250,00",
+                     "NL91ABNA0417164300", "1234 5678 9012 3456", "KvK 12345678", "BOW1234",
+                     "Vrijgesteld van btw"):
+        assert expected in text, expected
+
+
+def test_the_pdf_credit_note_names_the_invoice_it_corrects(credit_note):
+    text = pdf_text(invoice_pdf(credit_note))
+    assert "Creditnota C2026-00007" in text
+    assert "2026-00042 van 1 oktober 2026" in text
+    assert "Totaal gecrediteerd" in text
+
+
+def test_the_same_document_gives_the_same_pdf_bytes(invoice):
+    assert invoice_pdf(invoice) == invoice_pdf(invoice)
+
+
+def test_dates_are_written_out_in_dutch():
+    assert date_nl(date(2026, 3, 5)) == "5 maart 2026"
+
+
+def test_the_quarter_overview_has_a_row_per_learner_and_summed_totals(make_learner, weekly):
+    provider = ProviderBilling("P-1", (KeurmerkPeriod(date(2020, 1, 1)),))
+    learners = (make_learner(lessons=weekly(date(2026, 7, 6), 13, hours="12")),
+                make_learner(learner_id="L-2", lessons=weekly(date(2026, 7, 6), 5)))
+    result = compute_quarter(BillingInput(provider, learners), Quarter(2026, 3), date(2026, 10, 1))
+    sheet = load_workbook(io.BytesIO(quarter_overview_xlsx(result, {"L-2": "Dawit"}))).active
+    header = [cell.value for cell in sheet[1]]
+    rows = {row[0]: dict(zip(header, row, strict=True))
+            for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert sheet.title == "Kwartaal 2026-Q3"
+    assert rows["L-1"]["Te factureren"] == 1250
+    assert rows["L-1"]["Tegengehouden door plafond"] == 310
+    assert (rows["L-2"]["Naam"], rows["L-2"]["Te factureren"]) == ("Dawit", 200)
+    assert rows["Totaal"]["Te factureren"] == "=SUM(L2:L3)"

@@ -1,0 +1,161 @@
+"""Property-based tests over random multi-quarter histories: the rules hold whatever happens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from billing.model import (
+    CapTable,
+    Contract,
+    KeurmerkPeriod,
+    LearnerBilling,
+    Lesson,
+    ProviderBilling,
+    QuarterAmount,
+)
+from billing.quarters import Quarter
+from billing.result import LearnerQuarter, LineKind
+from billing.rules import compute_learner_quarter
+
+QUARTERS = [Quarter(2025, 1)]
+while len(QUARTERS) < 8:
+    QUARTERS.append(QUARTERS[-1].next())
+BSN = "123456782"
+HELD_KINDS = (LineKind.HELD_BACK_BY_CAP, LineKind.HELD_BACK_BY_LOAN, LineKind.HELD_BACK_DEADLINE)
+
+
+@dataclass(frozen=True)
+class History:
+    """A learner, a provider and a cap table to replay quarter by quarter."""
+
+    learner: LearnerBilling
+    provider: ProviderBilling
+    caps: CapTable
+
+
+@st.composite
+def lessons_in(draw: st.DrawFn, quarter: Quarter) -> list[Lesson]:
+    """Up to 8 lessons on random days of `quarter`, some cancelled."""
+    span = (quarter.last_day - quarter.first_day).days
+    return [
+        Lesson(quarter.first_day + timedelta(days=draw(st.integers(0, span))),
+               Decimal(draw(st.integers(0, 160))) / 4, draw(st.booleans() | st.just(True)))
+        for _ in range(draw(st.integers(0, 8)))
+    ]
+
+
+def some_day(quarters: list[Quarter]) -> st.SearchStrategy[date]:
+    """A day within the replayed quarters."""
+    return st.dates(quarters[0].first_day, quarters[-1].last_day)
+
+
+@st.composite
+def histories(draw: st.DrawFn) -> History:
+    """A random history: lessons, others' invoices, an exam, a Keurmerk gap, a cap raise."""
+    lessons = [lesson for q in QUARTERS for lesson in draw(lessons_in(q))]
+    others = [QuarterAmount(q, draw(st.integers(0, 1_500)) * 100) for q in QUARTERS
+              if draw(st.booleans())]
+    contract = Contract(draw(st.integers(1, 20_000)) * 100, draw(st.integers(500, 6_000)),
+                        draw(st.none() | some_day(QUARTERS)))
+    learner = LearnerBilling(
+        "L-1", BSN, contract, draw(st.integers(0, 15_000)) * 100, tuple(lessons), (),
+        tuple(others), draw(st.none() | some_day(QUARTERS)),
+    )
+    gap_start = draw(some_day(QUARTERS))
+    keurmerk = (KeurmerkPeriod(date(2020, 1, 1), gap_start),)
+    if draw(st.booleans()):
+        keurmerk += (KeurmerkPeriod(gap_start + timedelta(days=draw(st.integers(2, 120)))),)
+    caps = CapTable()
+    if draw(st.booleans()):
+        caps = caps.with_setting(200_000, draw(st.sampled_from(QUARTERS)))
+    return History(learner, ProviderBilling("P-1", keurmerk), caps)
+
+
+def replay(history: History) -> list[tuple[LearnerBilling, LearnerQuarter]]:
+    """Bill every quarter on the day after it ends, feeding each invoice into the next quarter."""
+    learner, steps = history.learner, []
+    for quarter in QUARTERS:
+        result = compute_learner_quarter(learner, quarter, provider=history.provider,
+                                         caps=history.caps, invoice_date=quarter.next().first_day)
+        steps.append((learner, result))
+        learner = learner.with_invoice(quarter, result.invoice_cents)
+    return steps
+
+
+def billable_value_until(history: History, quarter: Quarter) -> int:
+    """Independent oracle: valid attended hours x rate, rounded half-up per quarter, summed."""
+    contract, total = history.learner.contract, 0
+    for q in QUARTERS[: QUARTERS.index(quarter) + 1]:
+        hours = sum((lesson.hours for lesson in history.learner.lessons
+                     if Quarter.of(lesson.day) == q and lesson.took_place
+                     and history.provider.keurmerk_valid_on(lesson.day)
+                     and (contract.terminated_on is None or lesson.day <= contract.terminated_on)),
+                    Decimal(0))
+        total += int((hours * contract.hourly_rate_cents).quantize(Decimal(1), ROUND_HALF_UP))
+    return total
+
+
+def others_in(learner: LearnerBilling, quarter: Quarter) -> int:
+    """Other providers' invoices for the learner in `quarter`."""
+    return sum(a.amount_cents for a in learner.invoiced_by_others if a.quarter == quarter)
+
+
+def passed_by(learner: LearnerBilling, quarter: Quarter) -> bool:
+    """True when the learner met the obligation by the end of `quarter`."""
+    met = learner.obligation_met_on
+    return met is not None and met <= quarter.last_day
+
+
+@settings(max_examples=100, deadline=None)
+@given(histories())
+def test_the_cap_per_quarter_holds_unless_the_learner_passed(history: History) -> None:
+    for learner, result in replay(history):
+        if not passed_by(learner, result.quarter):
+            room = history.caps.cap_for(result.quarter) - others_in(learner, result.quarter)
+            assert result.invoice_cents <= max(0, room)
+
+
+@settings(max_examples=100, deadline=None)
+@given(histories())
+def test_invoiced_plus_still_open_equals_delivered_within_contract_and_loan(
+    history: History,
+) -> None:
+    price = history.learner.contract.price_cents
+    for learner, result in replay(history):
+        invoiced = sum(a.amount_cents for a in learner.invoiced) + result.invoice_cents
+        assert invoiced + result.open_after_cents == min(
+            price, billable_value_until(history, result.quarter))
+        assert invoiced <= price
+        assert 0 <= result.invoice_cents <= learner.loan_remaining_cents
+        assert sum(line.amount_cents for line in result.lines if line.invoiced) == (
+            result.invoice_cents)
+        assert sum(result.amount(kind) for kind in HELD_KINDS) == result.open_after_cents
+
+
+@settings(max_examples=100, deadline=None)
+@given(histories())
+def test_after_the_exam_everything_open_is_invoiced_unless_the_loan_or_a_deadline_stops_it(
+    history: History,
+) -> None:
+    for learner, result in replay(history):
+        open_before = result.invoice_cents + result.open_after_cents
+        blocked = any(flag.overdue for flag in result.flags)
+        if passed_by(learner, result.quarter) and not blocked:
+            assert result.invoice_cents == min(open_before, learner.loan_remaining_cents)
+
+
+@settings(max_examples=50, deadline=None)
+@given(histories(), st.randoms(use_true_random=False))
+def test_the_same_lines_come_out_when_computed_twice_or_from_shuffled_input(
+    history: History, rnd
+) -> None:
+    lessons = list(history.learner.lessons)
+    rnd.shuffle(lessons)
+    shuffled = replace(history, learner=replace(history.learner, lessons=tuple(lessons)))
+    assert replay(history) == replay(history)
+    assert [r for _, r in replay(shuffled)] == [r for _, r in replay(history)]
