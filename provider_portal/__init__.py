@@ -52,16 +52,19 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """One blueprint per area."""
     from provider_portal.auth.views import bp as auth_bp
+    from provider_portal.classes.views import bp as classes_bp
     from provider_portal.contracts.views import bp as contracts_bp
     from provider_portal.dashboard.views import bp as dashboard_bp
     from provider_portal.jobs.views import bp as jobs_bp
     from provider_portal.learners.views import bp as learners_bp
     from provider_portal.planning.views import bp as planning_bp
     from provider_portal.providers.views import bp as providers_bp
+    from provider_portal.register.me import bp as me_bp
+    from provider_portal.register.views import bp as register_bp
     from provider_portal.users.views import bp as users_bp
 
     for blueprint in (auth_bp, dashboard_bp, providers_bp, users_bp, learners_bp, contracts_bp,
-                      planning_bp, jobs_bp):
+                      classes_bp, register_bp, me_bp, planning_bp, jobs_bp):
         app.register_blueprint(blueprint)
 
 

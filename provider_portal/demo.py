@@ -14,6 +14,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from provider_portal.demo_attendance import seed_attendance
 from provider_portal.learners.service import default_term_end, sync_route_requirements
 from provider_portal.models import (
     Contract,
@@ -22,6 +23,7 @@ from provider_portal.models import (
     LearnerModule,
     PlannerMunicipality,
     Provider,
+    User,
 )
 from provider_portal.models.enums import ContractStatus, ModuleStatus, Role
 from provider_portal.models.types import to_cents
@@ -102,13 +104,16 @@ def seed(session: Session, today: date | None = None) -> tuple[bool, list[tuple[
     logins = _logins()
     exists = session.execute(sa.select(Provider.id).where(Provider.bow_number == PROVIDERS[0].bow))
     if exists.first() is not None:
-        return False, logins
+        learners = session.execute(sa.select(User.email, User.role).where(User.role == Role.LEARNER))
+        return False, logins + [(email, role) for email, role in learners]
     rng = random.Random(2026)
     for spec in PROVIDERS:
         provider = _provider(session, spec, today)
         _staff(session, spec, provider.id)
         for number in range(1, LEARNERS_PER_PROVIDER + 1):
             _learner(session, rng, spec, provider.id, number, today)
+        session.flush()
+        logins += seed_attendance(session, rng, provider.id, spec.domain, spec.city, today, DEMO_PASSWORD)
     for email, role in logins:
         if role in (Role.PLANNER, Role.PLATFORM_ADMIN):
             _outside_staff(session, email, role)
@@ -156,7 +161,7 @@ def _learner(session: Session, rng: random.Random, spec: DemoProvider, provider_
              number: int, today: date) -> None:
     language = _weighted(rng, LANGUAGE_WEIGHTS)
     given, family = NAMES[language]
-    start = today - timedelta(days=rng.randint(20, 900))
+    start = today - timedelta(days=rng.randint(20, 1040))
     municipality = rng.choice(spec.municipalities)
     learner = Learner(
         provider_id=provider_id, bsn=elfproef_bsn(rng), first_name=rng.choice(given),

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 from flask import Flask, current_app, session
 from flask_babel import get_locale
 
@@ -36,6 +36,13 @@ def money(amount: Decimal | int | None, cents: bool = False) -> str:
         return ""
     value = Decimal(amount) / 100 if cents else Decimal(amount)
     return format_currency(value, "EUR", locale=_babel_locale())
+
+
+def number(value: float | Decimal | int | None, digits: int = 1) -> str:
+    """A number with the reader's decimal separator (nl_NL: 12,5)."""
+    if value is None:
+        return ""
+    return format_decimal(value, format=f"#,##0.{'0' * digits}" if digits else "#,##0", locale=_babel_locale())
 
 
 def day(value: date | None, fmt: str = "medium") -> str:
@@ -69,4 +76,4 @@ def compile_catalogs(root: Path = TRANSLATIONS) -> None:
 def register_i18n(app: Flask) -> None:
     """Filters for templates."""
     compile_catalogs()
-    app.jinja_env.filters.update(money=money, day=day, moment=moment)
+    app.jinja_env.filters.update(money=money, day=day, moment=moment, number=number)

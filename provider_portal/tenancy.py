@@ -1,33 +1,57 @@
 """Tenant isolation in one place: every ORM query in a request is filtered to what the user may see.
 
-A provider's staff see only their provider's rows; a planner sees only learners living in their
-municipalities (across providers) and nothing of contracts; a platform admin sees everything.
-The filter is attached to the session (`session.info["tenant"]`) and added to every SELECT by a
+- Provider staff see their provider's rows: every table with a `provider_id` column is filtered on
+  it automatically, and child tables (`CHILDREN`) through their parent.
+- A planner sees learners living in their municipalities (across providers), with their module
+  and exam rows, and nothing of contracts, classes or attendance.
+- A learner (role `learner`) sees themself, their enrolments, classes, lessons and attendance.
+- A platform admin sees everything.
+
+The scope is attached to the session (`session.info["tenant"]`) and added to every SELECT by a
 `do_orm_execute` hook, so views cannot forget it. Writes are checked at flush time.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+from sqlmodel import SQLModel
 
 from provider_portal.models import (
-    Contract,
+    Attendance,
+    AttendanceChange,
+    ClassSlot,
+    ClassTeacher,
+    CourseClass,
+    Enrolment,
     Job,
     Learner,
     LearnerExam,
     LearnerLanguage,
     LearnerModule,
+    Lesson,
     PlannerMunicipality,
     Provider,
     User,
 )
 from provider_portal.models.enums import Role
 
-LEARNER_CHILDREN = (LearnerExam, LearnerLanguage, LearnerModule)
+# Tables without provider_id, owned through a parent: (model, its foreign key, the parent model).
+CHILDREN: tuple[tuple[type[SQLModel], str, type[SQLModel]], ...] = (
+    (LearnerExam, "learner_id", Learner),
+    (LearnerLanguage, "learner_id", Learner),
+    (LearnerModule, "learner_id", Learner),
+    (ClassSlot, "class_id", CourseClass),
+    (ClassTeacher, "class_id", CourseClass),
+    (Attendance, "lesson_id", Lesson),
+    (AttendanceChange, "lesson_id", Lesson),
+)
+# Only a platform admin (or nobody through the portal) reads these directly.
+PLATFORM_ONLY: tuple[type[SQLModel], ...] = (PlannerMunicipality,)
 
 
 class TenantViolation(PermissionError):
@@ -36,54 +60,90 @@ class TenantViolation(PermissionError):
 
 @dataclass(frozen=True, slots=True)
 class TenantScope:
-    """What one user may see: a provider, a set of municipalities, or everything."""
+    """What one user may see: a provider, a set of municipalities, one learner, or everything."""
 
     user_id: int
     provider_id: int | None = None
     municipalities: tuple[str, ...] | None = None
+    learner_id: int | None = None
 
     @property
     def unrestricted(self) -> bool:
-        return self.provider_id is None and self.municipalities is None
+        return self.provider_id is None and self.municipalities is None and self.learner_id is None
 
 
 def scope_for(user: User, session: Session) -> TenantScope:
     """The scope of a logged-in user, by role."""
+    uid = user.id or 0
     if user.role == Role.PLATFORM_ADMIN:
-        return TenantScope(user_id=user.id or 0)
+        return TenantScope(user_id=uid)
     if user.role == Role.PLANNER:
-        rows = session.execute(
-            sa.select(PlannerMunicipality.municipality).where(PlannerMunicipality.user_id == user.id)
-        ).scalars()
-        return TenantScope(user_id=user.id or 0, municipalities=tuple(sorted(rows)))
-    return TenantScope(user_id=user.id or 0, provider_id=user.provider_id or -1)
+        rows = session.execute(sa.select(PlannerMunicipality.municipality)
+                               .where(PlannerMunicipality.user_id == user.id)).scalars()
+        return TenantScope(user_id=uid, municipalities=tuple(sorted(rows)))
+    if user.role == Role.LEARNER:
+        return TenantScope(user_id=uid, provider_id=user.provider_id or -1, learner_id=user.learner_id or -1)
+    return TenantScope(user_id=uid, provider_id=user.provider_id or -1)
 
 
-def _provider_criteria(scope: TenantScope) -> list[object]:
+def provider_owned() -> list[type[SQLModel]]:
+    """Every mapped class with a `provider_id` column (users and jobs included)."""
+    return [m.class_ for m in SQLModel._sa_registry.mappers if "provider_id" in m.columns]
+
+
+def _rows(criteria: dict[type, Any]) -> list[Any]:
+    return [with_loader_criteria(model, clause, include_aliases=True) for model, clause in criteria.items()]
+
+
+def _children(parents: dict[type, Any]) -> dict[type, Any]:
+    """Filter each child table through the ids its parent may show."""
+    out: dict[type, Any] = {}
+    for model, key, parent in CHILDREN:
+        clause = parents.get(parent)
+        out[model] = sa.false() if clause is None else getattr(model, key).in_(
+            sa.select(parent.id).where(clause))  # type: ignore[attr-defined]
+    return out
+
+
+def _provider_criteria(scope: TenantScope) -> dict[type, Any]:
     pid = scope.provider_id
-    own_learners = sa.select(Learner.id).where(Learner.provider_id == pid)
-    return [
-        with_loader_criteria(Provider, Provider.id == pid),
-        with_loader_criteria(User, User.provider_id == pid),
-        with_loader_criteria(Learner, Learner.provider_id == pid),
-        with_loader_criteria(Contract, Contract.provider_id == pid),
-        with_loader_criteria(Job, Job.provider_id == pid),
-        with_loader_criteria(PlannerMunicipality, sa.false()),
-        *(with_loader_criteria(c, c.learner_id.in_(own_learners)) for c in LEARNER_CHILDREN),
-    ]
+    own = {model: model.provider_id == pid for model in provider_owned()}  # type: ignore[attr-defined]
+    own[Provider] = Provider.id == pid
+    return own | _children(own) | {model: sa.false() for model in PLATFORM_ONLY}
 
 
-def _planner_criteria(scope: TenantScope) -> list[object]:
-    towns = scope.municipalities or ()
-    their_learners = sa.select(Learner.id).where(Learner.municipality.in_(towns))
-    return [
-        with_loader_criteria(User, User.id == scope.user_id),
-        with_loader_criteria(Learner, Learner.municipality.in_(towns)),
-        with_loader_criteria(Contract, sa.false()),
-        with_loader_criteria(Job, Job.created_by_id == scope.user_id),
-        with_loader_criteria(PlannerMunicipality, PlannerMunicipality.user_id == scope.user_id),
-        *(with_loader_criteria(c, c.learner_id.in_(their_learners)) for c in LEARNER_CHILDREN),
-    ]
+def _planner_criteria(scope: TenantScope) -> dict[type, Any]:
+    visible: dict[type, Any] = {model: sa.false() for model in provider_owned()}
+    visible[Learner] = Learner.municipality.in_(scope.municipalities or ())
+    visible[User] = User.id == scope.user_id
+    visible[Job] = Job.created_by_id == scope.user_id
+    return visible | _children(visible) | {PlannerMunicipality: PlannerMunicipality.user_id == scope.user_id}
+
+
+def _learner_criteria(scope: TenantScope) -> dict[type, Any]:
+    lid = scope.learner_id
+    classes = sa.select(Enrolment.class_id).where(Enrolment.learner_id == lid)
+    visible: dict[type, Any] = {model: sa.false() for model in provider_owned()}
+    visible |= {
+        Learner: Learner.id == lid,
+        User: User.id == scope.user_id,
+        Enrolment: Enrolment.learner_id == lid,
+        CourseClass: CourseClass.id.in_(classes),
+        Lesson: Lesson.class_id.in_(classes),
+    }
+    rules = visible | _children(visible)
+    rules |= {Attendance: Attendance.learner_id == lid, AttendanceChange: sa.false(),
+              ClassTeacher: sa.false(), Provider: Provider.id == scope.provider_id}
+    return rules | {model: sa.false() for model in PLATFORM_ONLY}
+
+
+def criteria_for(scope: TenantScope) -> dict[type, Any]:
+    """The filter of every table for this scope."""
+    if scope.municipalities is not None:
+        return _planner_criteria(scope)
+    if scope.learner_id is not None:
+        return _learner_criteria(scope)
+    return _provider_criteria(scope)
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -93,8 +153,7 @@ def _filter_selects(state: ORMExecuteState) -> None:
         return
     if state.is_column_load or state.is_relationship_load:
         return
-    criteria = _planner_criteria(scope) if scope.municipalities is not None else _provider_criteria(scope)
-    state.statement = state.statement.options(*criteria)
+    state.statement = state.statement.options(*_rows(criteria_for(scope)))
 
 
 @event.listens_for(Session, "before_flush")
@@ -102,21 +161,24 @@ def _guard_writes(session: Session, _context: object, _instances: object) -> Non
     scope: TenantScope | None = session.info.get("tenant")
     if scope is None or scope.unrestricted:
         return
-    for obj in [*session.new, *session.dirty]:
+    for obj in [*session.new, *session.dirty, *session.deleted]:
         _check_write(scope, obj)
 
 
+# What planners and learners may write; provider staff may write their provider's rows.
+PLANNER_WRITES = (Job, User, LearnerModule, LearnerExam)
+LEARNER_WRITES = (User, Attendance, AttendanceChange)
+
+
 def _check_write(scope: TenantScope, obj: object) -> None:
-    if scope.municipalities is not None:
-        allowed = isinstance(obj, Job | User) or (
-            isinstance(obj, LearnerModule | LearnerExam)  # planners record planned/done
-        )
-        if not allowed:
-            raise TenantViolation(f"a planner may not write {type(obj).__name__}")
+    if scope.municipalities is not None or scope.learner_id is not None:
+        allowed = PLANNER_WRITES if scope.municipalities is not None else LEARNER_WRITES
+        if not isinstance(obj, allowed):
+            raise TenantViolation(f"this role may not write {type(obj).__name__}")
+        if isinstance(obj, Attendance | AttendanceChange) and obj.learner_id != scope.learner_id:
+            raise TenantViolation("a learner may confirm only their own presence")
         return
-    owner = getattr(obj, "provider_id", scope.provider_id)
-    if isinstance(obj, Provider):
-        owner = obj.id
+    owner = obj.id if isinstance(obj, Provider) else getattr(obj, "provider_id", scope.provider_id)
     if owner is None and hasattr(obj, "provider_id"):
         obj.provider_id = scope.provider_id  # type: ignore[attr-defined]
     elif owner != scope.provider_id:

@@ -62,3 +62,18 @@ def db(engine: Engine) -> Iterator[Session]:
 @pytest.fixture()
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+@pytest.fixture()
+def frozen_now(monkeypatch: pytest.MonkeyPatch):
+    """Pin the portal's Amsterdam clock: `frozen_now(datetime)` sets it, returning the aware value."""
+    from datetime import datetime
+
+    from provider_portal.register import clock
+
+    def freeze(moment: datetime) -> datetime:
+        aware = moment.replace(tzinfo=clock.AMSTERDAM) if moment.tzinfo is None else moment
+        monkeypatch.setattr(clock, "now", lambda: aware)
+        return aware
+
+    return freeze

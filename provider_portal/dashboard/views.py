@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_login import current_user
+from sqlmodel import Session
 from werkzeug.wrappers import Response
 
-from provider_portal.access import public, roles_required
+from provider_portal.access import PROVIDER_STAFF, public, roles_required
+from provider_portal.dashboard.alerts import contracts_running_out, low_attendance, open_registers
 from provider_portal.db import get_session
 from provider_portal.models import Contract, Job, Learner, LearnerModule
 from provider_portal.models.enums import ContractStatus, ModuleStatus, Role
@@ -26,7 +28,9 @@ def home() -> Response:
 
 @bp.route("/dashboard")
 @roles_required(*Role)
-def index() -> str:
+def index() -> str | Response:
+    if current_user.role == Role.LEARNER:
+        return redirect(url_for("me.home"))
     session = get_session()
     deadline = sa.func.coalesce(Learner.duo_term_extended_until, Learner.duo_term_end)
     today = date.today()
@@ -41,12 +45,43 @@ def index() -> str:
         "learners": count(sa.select(Learner.id)),
         "active_contracts": count(sa.select(Contract.id).where(Contract.status == ContractStatus.ACTIVE)),
         "terms_ending": count(sa.select(Learner.id).where(deadline.between(today, today + TERM_WARNING))),
-        "modules_open": count(sa.select(LearnerModule.learner_id)
-                              .where(LearnerModule.status == ModuleStatus.REQUIRED)),
+        "modules_open": count(
+            sa.select(LearnerModule.learner_id).where(LearnerModule.status == ModuleStatus.REQUIRED)
+        ),
     }
-    ending = session.execute(
-        sa.select(Learner).where(deadline.between(today, today + TERM_WARNING)).order_by(deadline).limit(10)
-    ).scalars().all()
+    ending = (
+        session.execute(
+            sa.select(Learner)
+            .where(deadline.between(today, today + TERM_WARNING))
+            .order_by(deadline)
+            .limit(10)
+        )
+        .scalars()
+        .all()
+    )
     jobs = session.execute(sa.select(Job).order_by(Job.created_at.desc()).limit(5)).scalars().all()
-    return render_template("dashboard/index.html", figures=figures, by_route=by_route, ending=ending,
-                           jobs=jobs, is_planner=current_user.role == Role.PLANNER)
+    staff = current_user.role in PROVIDER_STAFF
+    return render_template(
+        "dashboard/index.html",
+        figures=figures,
+        by_route=by_route,
+        ending=ending,
+        jobs=jobs,
+        is_planner=current_user.role == Role.PLANNER,
+        alerts=_alerts(session, today) if staff else None,
+    )
+
+
+def _alerts(session: Session, today: date) -> dict[str, object]:
+    config = current_app.config
+    untaken, unsigned = open_registers(session, today)
+    return {
+        "low_attendance": low_attendance(
+            session, today, config["ATTENDANCE_ALERT_THRESHOLD"], config["ATTENDANCE_ALERT_WEEKS"]
+        ),
+        "threshold": config["ATTENDANCE_ALERT_THRESHOLD"],
+        "weeks": config["ATTENDANCE_ALERT_WEEKS"],
+        "untaken": untaken,
+        "unsigned": unsigned,
+        "running_out": contracts_running_out(session),
+    }

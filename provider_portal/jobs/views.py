@@ -24,7 +24,7 @@ from provider_portal.models.enums import Role
 from provider_portal.pagination import get_or_404, paginate
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
-VIEWERS = tuple(Role)
+VIEWERS = tuple(r for r in Role if r != Role.LEARNER)
 
 
 @bp.route("/")

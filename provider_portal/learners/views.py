@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import sqlalchemy as sa
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlmodel import Session
 from werkzeug.wrappers import Response
 
 from provider_portal.access import PROVIDER_STAFF, roles_required
 from provider_portal.db import get_session
+from provider_portal.hours.chart import month_bars_svg
+from provider_portal.hours.service import hours_summary, milestones
 from provider_portal.learners.forms import (
     MIGRANT_LABELS,
     ROUTE_LABELS,
@@ -24,10 +29,14 @@ from provider_portal.learners.service import (
     save_learner,
     search_statement,
 )
-from provider_portal.models import Contract, Learner
+from provider_portal.models import Contract, CourseClass, Enrolment, Learner, User
 from provider_portal.models.enums import Role
 from provider_portal.pagination import get_or_404, paginate
 from provider_portal.reference.places import LANGUAGES
+from provider_portal.register.service import changes_for
+from provider_portal.register.statuses import STATUS_LABELS
+from provider_portal.users.forms import LearnerLoginForm
+from provider_portal.users.service import UserError, create_user
 
 bp = Blueprint("learners", __name__, url_prefix="/learners")
 EDITORS = (Role.PROVIDER_ADMIN, Role.TEACHER)
@@ -54,7 +63,12 @@ def detail(learner_id: int) -> str:
     learner = get_or_404(session, Learner, learner_id)
     contracts = session.execute(sa.select(Contract).where(Contract.learner_id == learner.id)
                                 .order_by(Contract.start_date.desc())).scalars().all()
+    summary = hours_summary(session, learner, date.today())
     return render_template("learners/detail.html", learner=learner, contracts=contracts,
+                           summary=summary, milestones=milestones(learner, summary),
+                           chart=month_bars_svg(summary.by_month, _("Hours per month")),
+                           changes=changes_for(session, learner_id=learner.id), statuses=STATUS_LABELS,
+                           classes=_classes_of(session, learner), login=_login_of(session, learner),
                            routes=ROUTE_LABELS, migrant_types=MIGRANT_LABELS, language_names=LANGUAGES,
                            can_edit=_can_edit(), **learner_details(session, learner))
 
@@ -88,6 +102,38 @@ def _edit(learner: Learner | None) -> str | Response:
             flash(_("Learner %(name)s saved.", name=saved.full_name), "success")
             return redirect(url_for("learners.detail", learner_id=saved.id))
     return render_template("learners/form.html", form=form, learner=learner)
+
+
+def _classes_of(session: Session, learner: Learner) -> list[tuple[Enrolment, CourseClass]]:
+    stmt = (sa.select(Enrolment, CourseClass).join(CourseClass, CourseClass.id == Enrolment.class_id)
+            .where(Enrolment.learner_id == learner.id).order_by(Enrolment.from_date.desc()))
+    return [(e, c) for e, c in session.execute(stmt)]
+
+
+def _login_of(session: Session, learner: Learner) -> User | None:
+    stmt = sa.select(User).where(User.learner_id == learner.id, User.role == Role.LEARNER)
+    return session.execute(stmt).scalar_one_or_none()
+
+
+@bp.route("/<int:learner_id>/login", methods=["GET", "POST"])
+@roles_required(Role.PROVIDER_ADMIN)
+def login(learner_id: int) -> str | Response:
+    """Give the learner their own login (norm 2.9.3: a digital register needs one per learner)."""
+    session = get_session()
+    learner = get_or_404(session, Learner, learner_id)
+    existing = _login_of(session, learner)
+    form = LearnerLoginForm()
+    if existing is None and form.validate_on_submit():
+        try:
+            create_user(session, email=form.email.data or "", name=learner.full_name, role=Role.LEARNER,
+                        password=form.password.data or "", provider_id=learner.provider_id,
+                        learner_id=learner.id)
+        except UserError as exc:
+            form[exc.field].errors = [exc.message]
+        else:
+            flash(_("%(name)s can now log in and confirm their presence.", name=learner.full_name), "success")
+            return redirect(url_for("learners.detail", learner_id=learner.id))
+    return render_template("learners/login.html", form=form, learner=learner, existing=existing)
 
 
 def _can_edit() -> bool:

@@ -1,6 +1,23 @@
-"""Every table of the portal; importing this package registers them all on `SQLModel.metadata`."""
+"""Every table of the portal; importing this package registers them all on `SQLModel.metadata`.
 
+Constraints get predictable names so that Alembic can alter them later, also on SQLite.
+"""
+
+from sqlmodel import SQLModel
+
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# isort: split
+
+from provider_portal.models.attendance import Attendance, AttendanceChange
 from provider_portal.models.contract import Contract
+from provider_portal.models.courses import ClassSlot, ClassTeacher, Closure, CourseClass, Enrolment, Lesson
 from provider_portal.models.job import Job
 from provider_portal.models.learner import Learner, LearnerExam, LearnerLanguage, LearnerModule
 from provider_portal.models.provider import Provider
@@ -8,6 +25,14 @@ from provider_portal.models.scheduler_store import apscheduler_jobs
 from provider_portal.models.user import PlannerMunicipality, User
 
 __all__ = [
+    "Attendance",
+    "AttendanceChange",
+    "ClassSlot",
+    "ClassTeacher",
+    "Closure",
+    "CourseClass",
+    "Enrolment",
+    "Lesson",
     "Contract",
     "Job",
     "Learner",

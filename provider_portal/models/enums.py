@@ -11,6 +11,7 @@ class Role(StrEnum):
     FINANCE = "finance"
     PLANNER = "planner"
     PLATFORM_ADMIN = "platform_admin"
+    LEARNER = "learner"
 
 
 PROVIDER_ROLES = (Role.PROVIDER_ADMIN, Role.TEACHER, Role.FINANCE)
@@ -69,6 +70,30 @@ class ContractStatus(StrEnum):
     ACTIVE = "active"
     TERMINATED = "terminated"
     COMPLETED = "completed"
+
+
+class ClassLevel(StrEnum):
+    ALFA = "alfa"
+    A1 = "A1"
+    A2 = "A2"
+    B1 = "B1"
+    B2 = "B2"
+
+
+class LessonStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+
+
+class AttendanceStatus(StrEnum):
+    PRESENT = "present"
+    LATE = "late"
+    LEFT_EARLY = "left_early"
+    ABSENT_NOTICE = "absent_notice"
+    ABSENT = "absent"
+
+
+ATTENDED = (AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.LEFT_EARLY)
 
 
 class JobStatus(StrEnum):

@@ -21,6 +21,7 @@ class User(UserMixin, SQLModel, table=True):
     password_hash: str = Field(max_length=255)
     role: str = Field(max_length=20)
     provider_id: int | None = Field(default=None, foreign_key="provider.id", index=True)
+    learner_id: int | None = Field(default=None, foreign_key="learner.id", index=True)
     active: bool = True
     last_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -31,3 +31,10 @@ class UserCreateForm(UserEditForm):
         DataRequired(), Email(message=_l("Not a valid e-mail address.")), Length(max=254)])
     password = PasswordField(_l("Initial password"), validators=[DataRequired(), Length(min=10, max=200)],
                              description=_l("At least 10 characters; share it with the user in person."))
+
+
+class LearnerLoginForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[
+        DataRequired(), Email(message=_l("Not a valid e-mail address.")), Length(max=254)])
+    password = PasswordField(_l("Initial password"), validators=[DataRequired(), Length(min=10, max=200)],
+                             description=_l("At least 10 characters; share it with the learner in person."))

@@ -24,24 +24,24 @@ class UserError(ValueError):
 
 
 def build_user(*, email: str, name: str, role: str, password: str, active: bool = True,
-               provider_id: int | None = None) -> User:
+               provider_id: int | None = None, learner_id: int | None = None) -> User:
     """An unsaved account with a hashed password that passed the policy."""
     try:
         check_password_policy(password, email)
     except PasswordPolicyError as exc:
         raise UserError("password", exc.message) from exc
     user = User(email=normalise_email(email), name=name.strip(), role=role, active=active,
-                provider_id=provider_id, password_hash="")
+                provider_id=provider_id, learner_id=learner_id, password_hash="")
     user.set_password(password)
     return user
 
 
 def create_user(session: Session, *, email: str, name: str, role: str, password: str,
-                active: bool = True, provider_id: int | None = None,
+                active: bool = True, provider_id: int | None = None, learner_id: int | None = None,
                 municipalities: tuple[str, ...] = ()) -> User:
     """A new account (planners with their municipalities); the e-mail is unique regardless of case."""
     user = build_user(email=email, name=name, role=role, password=password, active=active,
-                      provider_id=provider_id)
+                      provider_id=provider_id, learner_id=learner_id)
     session.add(user)
     if municipalities:
         session.flush()

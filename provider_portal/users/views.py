@@ -22,7 +22,8 @@ bp = Blueprint("users", __name__, url_prefix="/users")
 @bp.route("/")
 @roles_required(Role.PROVIDER_ADMIN)
 def index() -> str:
-    users = get_session().execute(sa.select(User).order_by(User.name)).scalars().all()
+    staff = sa.select(User).where(User.role != Role.LEARNER).order_by(User.name)
+    users = get_session().execute(staff).scalars().all()
     return render_template("users/index.html", users=users, roles=ROLE_LABELS)
 
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from sqlmodel import Session
 
 from provider_portal.models.enums import Role
-from tests.factories import make_contract, make_learner, make_provider, make_user
+from provider_portal.classes.service import add_closure
+from provider_portal.models import Lesson
+from tests.factories import make_class, make_contract, make_enrolment, make_learner, make_provider, make_user
 from tests.web import login, text
 
 
@@ -27,14 +32,29 @@ def test_only_login_logout_language_and_home_are_public(app: Flask) -> None:
     assert public == ["auth.language", "auth.login", "auth.logout", "dashboard.home"]
 
 
+def test_a_learner_reaches_only_their_own_pages(client, db, world) -> None:
+    learner_user = make_user(db, None, role=Role.LEARNER, provider_id=world["provider_id"],
+                             learner_id=world["learner_id"])
+    login(client, learner_user.email)
+    assert client.get("/dashboard").headers["Location"] == "/me/"
+    assert client.get("/me/").status_code == 200
+    for url in ("/learners/", f"/lessons/{world['lesson_id']}", "/classes/", "/jobs/"):
+        assert client.get(url).status_code == 403, url
+
+
 @pytest.fixture()
 def world(db: Session) -> dict[str, int]:
     provider = make_provider(db)
     learner = make_learner(db, provider)
     contract = make_contract(db, learner)
     staff = make_user(db, provider)
+    course = make_class(db, provider, teachers=(staff,))
+    enrolment = make_enrolment(db, course, learner)
+    closure = add_closure(db, provider.id, date(2026, 2, 16), date(2026, 2, 20), "Voorjaarsvakantie")
+    lesson_id = db.execute(sa.select(Lesson.id).where(Lesson.class_id == course.id)).scalars().first()
     return {"learner_id": learner.id, "contract_id": contract.id, "user_id": staff.id, "job_id": 1,
-            "provider_id": provider.id}
+            "provider_id": provider.id, "class_id": course.id, "lesson_id": lesson_id,
+            "enrolment_id": enrolment.id, "closure_id": closure.id}
 
 
 def _url(app: Flask, rule: object, ids: dict[str, int]) -> str:
@@ -48,8 +68,9 @@ def _url(app: Flask, rule: object, ids: dict[str, int]) -> str:
 def test_each_role_is_refused_every_page_not_meant_for_it(app: Flask, db: Session, world: dict[str, int],
                                                           role: Role) -> None:
     provider_id = world["provider_id"] if role not in (Role.PLANNER, Role.PLATFORM_ADMIN) else None
-    user = make_user(db, None, role=role, provider_id=provider_id, municipalities=("Utrecht",)
-                     if role == Role.PLANNER else ())
+    learner_id = world["learner_id"] if role == Role.LEARNER else None
+    user = make_user(db, None, role=role, provider_id=provider_id, learner_id=learner_id,
+                     municipalities=("Utrecht",) if role == Role.PLANNER else ())
     client = app.test_client()
     login(client, user.email)
     checked = 0

@@ -10,15 +10,17 @@ from flask import Flask, url_for
 from sqlmodel import Session
 
 from provider_portal.jobs.queue import enqueue
-from provider_portal.models import Learner
+from provider_portal.classes.service import add_closure
+from provider_portal.models import Attendance, CourseClass, Learner, Lesson
 from provider_portal.models.enums import Role
 from provider_portal.tenancy import TenantScope, TenantViolation, bind_scope
-from tests.factories import make_contract, make_learner, make_provider, make_user
+from tests.factories import make_class, make_contract, make_enrolment, make_learner, make_provider, make_user
 from tests.web import csrf_token, login, text
 
 # URL arguments that identify a record of some tenant; a new route with another argument name
 # must be added here, or the walk below fails.
-SCOPED_ARGUMENTS = {"learner_id", "contract_id", "user_id", "job_id"}
+SCOPED_ARGUMENTS = {"learner_id", "contract_id", "user_id", "job_id", "class_id", "lesson_id",
+                    "enrolment_id", "closure_id"}
 
 
 @pytest.fixture()
@@ -28,9 +30,14 @@ def two_providers(db: Session) -> dict[str, object]:
     contract_b = make_contract(db, learner_b)
     user_b = make_user(db, b)
     job_b = enqueue(db, "housekeeping", provider_id=b.id, created_by_id=user_b.id)
+    course_b = make_class(db, b, teachers=(user_b,))
+    enrolment_b = make_enrolment(db, course_b, learner_b)
+    closure_b = add_closure(db, b.id, date(2026, 2, 16), date(2026, 2, 20), "Voorjaarsvakantie")
+    lesson_b = db.execute(sa.select(Lesson.id).where(Lesson.class_id == course_b.id)).scalars().first()
     make_learner(db, a, first_name="Aisha")
     ids_b = {"learner_id": learner_b.id, "contract_id": contract_b.id, "user_id": user_b.id,
-             "job_id": job_b.id}
+             "job_id": job_b.id, "class_id": course_b.id, "lesson_id": lesson_b,
+             "enrolment_id": enrolment_b.id, "closure_id": closure_b.id}
     return {"a": a, "b": b, "ids_b": ids_b}
 
 
@@ -56,6 +63,18 @@ def test_a_user_of_provider_a_gets_404_for_every_url_of_provider_b(app: Flask, d
             assert response.status_code == 404, f"{method} {url} gave {response.status_code}"
             walked += 1
     assert walked >= 5
+
+
+def test_a_learner_of_provider_a_cannot_open_or_confirm_a_lesson_of_provider_b(app, db, two_providers) -> None:
+    learner_a = make_learner(db, two_providers["a"])
+    user = make_user(db, two_providers["a"], role=Role.LEARNER, learner_id=learner_a.id)
+    client = app.test_client()
+    login(client, user.email)
+    lesson_b = two_providers["ids_b"]["lesson_id"]
+    assert client.get(f"/me/confirm?lesson={lesson_b}").status_code == 404
+    token = csrf_token(client, "/account/password")
+    response = client.post("/me/confirm", data={"lesson": lesson_b, "code": "123456", "csrf_token": token})
+    assert response.status_code == 404
 
 
 def test_provider_b_data_is_unchanged_after_provider_a_posts_to_its_urls(app, db, two_providers) -> None:
@@ -115,3 +134,29 @@ def test_a_new_row_gets_the_users_provider_when_none_is_given(db, two_providers)
     bind_scope(db, TenantScope(user_id=1, provider_id=a.id))
     job = enqueue(db, "housekeeping")
     assert job.provider_id == a.id
+
+
+def test_every_table_is_provider_owned_a_child_or_deliberately_global() -> None:
+    from sqlmodel import SQLModel
+
+    from provider_portal.tenancy import CHILDREN, PLATFORM_ONLY, provider_owned
+
+    covered = {m.__tablename__ for m in provider_owned()} | {c.__tablename__ for c, _, _ in CHILDREN}
+    covered |= {m.__tablename__ for m in PLATFORM_ONLY} | {"provider", "apscheduler_jobs"}
+    assert set(SQLModel.metadata.tables) - covered == set()
+
+
+def test_a_learner_sees_their_own_lessons_and_no_one_elses_attendance(app, db, two_providers) -> None:
+    b = two_providers["b"]
+    other = make_learner(db, b, first_name="Other")
+    learner_id = two_providers["ids_b"]["learner_id"]
+    course = db.get(CourseClass, two_providers["ids_b"]["class_id"])
+    make_enrolment(db, course, other)
+    me = make_user(db, b, role=Role.LEARNER, learner_id=learner_id)
+    bind_scope(db, TenantScope(user_id=me.id, provider_id=b.id, learner_id=learner_id))
+    assert [x.id for x in db.execute(sa.select(Learner)).scalars()] == [learner_id]
+    assert db.execute(sa.select(Lesson)).scalars().first() is not None
+    db.add(Attendance(learner_id=other.id, lesson_id=two_providers["ids_b"]["lesson_id"], status="present"))
+    with pytest.raises(TenantViolation):
+        db.flush()
+    db.rollback()

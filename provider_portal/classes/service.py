@@ -1,0 +1,222 @@
+"""Class use cases: create and edit with a weekly schedule, keep lessons in step, enrol learners."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlmodel import Session
+
+from provider_portal.classes.schedule import PlannedLesson, WeeklySlot, lesson_plan
+from provider_portal.models import (
+    Attendance,
+    ClassSlot,
+    ClassTeacher,
+    Closure,
+    CourseClass,
+    Enrolment,
+    Learner,
+    Lesson,
+)
+from provider_portal.models.enums import LessonStatus
+
+
+class ClassError(ValueError):
+    """A class, lesson or enrolment change is refused; `field` names the form field."""
+
+    def __init__(self, field: str, message: object) -> None:
+        super().__init__(str(message))
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class ClassData:
+    name: str
+    level: str
+    location: str
+    room: str
+    start_date: date
+    end_date: date
+    max_size: int
+    teacher_ids: tuple[int, ...]
+    slots: tuple[WeeklySlot, ...]
+
+
+def save_class(session: Session, data: ClassData, course: CourseClass | None = None) -> CourseClass:
+    """Create or update a class, its teachers and schedule, then bring its lessons in step."""
+    course = course or CourseClass()  # type: ignore[call-arg]
+    for name in ("name", "level", "location", "room", "start_date", "end_date", "max_size"):
+        setattr(course, name, getattr(data, name))
+    session.add(course)
+    session.flush()
+    session.execute(sa.delete(ClassTeacher).where(ClassTeacher.class_id == course.id))
+    session.execute(sa.delete(ClassSlot).where(ClassSlot.class_id == course.id))
+    session.add_all(ClassTeacher(class_id=course.id, user_id=uid) for uid in sorted(set(data.teacher_ids)))
+    session.add_all(
+        ClassSlot(class_id=course.id, weekday=s.weekday, start_time=s.start_time, end_time=s.end_time)
+        for s in data.slots
+    )
+    session.flush()
+    sync_lessons(session, course)
+    session.commit()
+    return course
+
+
+def _closures(session: Session, provider_id: int) -> list[tuple[date, date]]:
+    rows = session.execute(
+        sa.select(Closure.first_day, Closure.last_day).where(Closure.provider_id == provider_id)
+    ).all()
+    return [(a, b) for a, b in rows]
+
+
+def sync_lessons(session: Session, course: CourseClass) -> tuple[int, int]:
+    """Add the lessons the schedule yields and drop generated ones it no longer yields.
+
+    Lessons added or moved by hand, and lessons with any attendance, are never dropped.
+    Returns (added, removed).
+    """
+    slots = session.execute(sa.select(ClassSlot).where(ClassSlot.class_id == course.id)).scalars()
+    wanted = set(
+        lesson_plan(
+            course.start_date,
+            course.end_date,
+            [WeeklySlot(s.weekday, s.start_time, s.end_time) for s in slots],
+            _closures(session, course.provider_id),
+        )
+    )
+    existing = session.execute(sa.select(Lesson).where(Lesson.class_id == course.id)).scalars().all()
+    have = {PlannedLesson(x.lesson_date, x.start_time, x.end_time): x for x in existing if not x.manual}
+    with_attendance = set(
+        session.execute(
+            sa.select(Attendance.lesson_id)
+            .distinct()
+            .where(Attendance.lesson_id.in_([x.id for x in existing]))
+        ).scalars()
+    )
+    removed = 0
+    for key, lesson in have.items():
+        if key not in wanted and lesson.id not in with_attendance:
+            session.delete(lesson)
+            removed += 1
+    added = [
+        Lesson(
+            provider_id=course.provider_id,
+            class_id=course.id,
+            lesson_date=p.lesson_date,
+            start_time=p.start_time,
+            end_time=p.end_time,
+        )
+        for p in sorted(wanted - set(have))
+    ]
+    session.add_all(added)
+    session.flush()
+    return len(added), removed
+
+
+def resync_provider(session: Session, provider_id: int) -> None:
+    """After a closure changes: bring every class of the provider in step."""
+    courses = session.execute(sa.select(CourseClass).where(CourseClass.provider_id == provider_id))
+    for course in courses.scalars().all():
+        sync_lessons(session, course)
+
+
+def add_closure(session: Session, provider_id: int, first_day: date, last_day: date, reason: str) -> Closure:
+    """Close the provider for a period; generated lessons in it without attendance disappear."""
+    if last_day < first_day:
+        raise ClassError("last_day", _l("The closure must end on or after its first day."))
+    closure = Closure(provider_id=provider_id, first_day=first_day, last_day=last_day, reason=reason.strip())
+    session.add(closure)
+    session.flush()
+    resync_provider(session, provider_id)
+    session.commit()
+    return closure
+
+
+def remove_closure(session: Session, closure: Closure) -> None:
+    """Reopen a closed period: its lessons come back."""
+    provider_id = closure.provider_id
+    session.delete(closure)
+    session.flush()
+    resync_provider(session, provider_id)
+    session.commit()
+
+
+def _has_attendance(session: Session, lesson: Lesson) -> bool:
+    stmt = sa.select(Attendance.lesson_id).where(Attendance.lesson_id == lesson.id).limit(1)
+    return session.execute(stmt).first() is not None
+
+
+def move_lesson(session: Session, lesson: Lesson, day: date, start: time, end: time) -> None:
+    """Move one lesson; it then counts as set by hand and survives schedule changes."""
+    if end <= start:
+        raise ClassError("end_time", _l("The lesson must end after it starts."))
+    if _has_attendance(session, lesson):
+        raise ClassError("lesson_date", _l("This lesson already has attendance; it cannot be moved."))
+    note = _l("moved from %(d)s", d=lesson.lesson_date.isoformat())
+    lesson.lesson_date, lesson.start_time, lesson.end_time = day, start, end
+    lesson.manual, lesson.note = True, str(note)
+    session.commit()
+
+
+def cancel_lesson(session: Session, lesson: Lesson, reason: str) -> None:
+    """Cancel a lesson: no attendance is taken and it counts for nobody's hours or rate."""
+    if _has_attendance(session, lesson):
+        raise ClassError("reason", _l("This lesson already has attendance; it cannot be cancelled."))
+    lesson.status, lesson.manual, lesson.note = LessonStatus.CANCELLED, True, reason.strip()[:200]
+    session.commit()
+
+
+def add_lesson(session: Session, course: CourseClass, day: date, start: time, end: time, note: str) -> Lesson:
+    """An extra lesson outside the weekly schedule."""
+    if end <= start:
+        raise ClassError("end_time", _l("The lesson must end after it starts."))
+    lesson = Lesson(
+        provider_id=course.provider_id,
+        class_id=course.id,
+        lesson_date=day,
+        start_time=start,
+        end_time=end,
+        manual=True,
+        note=note.strip()[:200],
+    )
+    session.add(lesson)
+    session.commit()
+    return lesson
+
+
+def enrol(
+    session: Session, course: CourseClass, learner: Learner, from_date: date, to_date: date | None = None
+) -> Enrolment:
+    """Put a learner in a class; refuses a second overlapping enrolment and a full class."""
+    if to_date is not None and to_date < from_date:
+        raise ClassError("to_date", _l("The enrolment must end on or after it starts."))
+    current = session.execute(sa.select(Enrolment).where(Enrolment.class_id == course.id)).scalars().all()
+    if any(e.learner_id == learner.id and _overlap(e, from_date, to_date) for e in current):
+        raise ClassError("learner_id", _l("This learner is already in this class in that period."))
+    if sum(1 for e in current if _overlap(e, from_date, to_date)) >= course.max_size:
+        raise ClassError("learner_id", _l("The class is full (%(n)s learners).", n=course.max_size))
+    enrolment = Enrolment(
+        provider_id=course.provider_id,
+        class_id=course.id,
+        learner_id=learner.id,
+        from_date=from_date,
+        to_date=to_date,
+    )
+    session.add(enrolment)
+    session.commit()
+    return enrolment
+
+
+def _overlap(e: Enrolment, start: date, end: date | None) -> bool:
+    return (e.to_date is None or start <= e.to_date) and (end is None or e.from_date <= end)
+
+
+def end_enrolment(session: Session, enrolment: Enrolment, last_day: date) -> None:
+    """A learner leaves the class after `last_day`; later lessons no longer count for them."""
+    if last_day < enrolment.from_date:
+        raise ClassError("to_date", _l("The enrolment cannot end before it starts."))
+    enrolment.to_date = last_day
+    session.commit()

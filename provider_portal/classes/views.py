@@ -1,0 +1,334 @@
+"""Class pages: list, create and edit with the weekly schedule, enrolments, lessons, closures."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from provider_portal.access import PROVIDER_STAFF, roles_required
+from provider_portal.classes.forms import (
+    WEEKDAYS,
+    CancelLessonForm,
+    ClassForm,
+    ClosureForm,
+    EndEnrolmentForm,
+    EnrolForm,
+    LessonForm,
+)
+from provider_portal.classes.service import (
+    ClassData,
+    ClassError,
+    add_closure,
+    add_lesson,
+    cancel_lesson,
+    end_enrolment,
+    enrol,
+    move_lesson,
+    remove_closure,
+    save_class,
+)
+from provider_portal.db import get_session
+from provider_portal.forms_common import choices
+from provider_portal.models import (
+    ClassSlot,
+    ClassTeacher,
+    Closure,
+    CourseClass,
+    Enrolment,
+    Learner,
+    Lesson,
+    User,
+)
+from provider_portal.models.enums import Role
+from provider_portal.pagination import get_or_404
+
+bp = Blueprint("classes", __name__)
+ADMIN = (Role.PROVIDER_ADMIN,)
+
+
+@bp.route("/classes/")
+@roles_required(*PROVIDER_STAFF)
+def index() -> str:
+    session = get_session()
+    courses = session.execute(
+        sa.select(CourseClass).order_by(CourseClass.start_date.desc(), CourseClass.name)
+    )
+    sizes = dict(
+        session.execute(
+            sa.select(Enrolment.class_id, sa.func.count())
+            .where(sa.or_(Enrolment.to_date.is_(None), Enrolment.to_date >= date.today()))
+            .group_by(Enrolment.class_id)
+        ).all()
+    )
+    return render_template("classes/index.html", courses=courses.scalars().all(), sizes=sizes)
+
+
+@bp.route("/classes/<int:class_id>")
+@roles_required(*PROVIDER_STAFF)
+def detail(class_id: int) -> str:
+    session = get_session()
+    course = get_or_404(session, CourseClass, class_id)
+    slots = (
+        session.execute(
+            sa.select(ClassSlot).where(ClassSlot.class_id == class_id).order_by(ClassSlot.weekday)
+        )
+        .scalars()
+        .all()
+    )
+    teachers = (
+        session.execute(
+            sa.select(User.name)
+            .join(ClassTeacher, ClassTeacher.user_id == User.id)
+            .where(ClassTeacher.class_id == class_id)
+        )
+        .scalars()
+        .all()
+    )
+    enrolments = session.execute(
+        sa.select(Enrolment, Learner)
+        .join(Learner, Learner.id == Enrolment.learner_id)
+        .where(Enrolment.class_id == class_id)
+        .order_by(Learner.last_name, Learner.first_name)
+    ).all()
+    lessons = (
+        session.execute(
+            sa.select(Lesson)
+            .where(Lesson.class_id == class_id)
+            .order_by(Lesson.lesson_date, Lesson.start_time)
+        )
+        .scalars()
+        .all()
+    )
+    enrol_form = _enrol_form(session, course)
+    return render_template(
+        "classes/detail.html",
+        course=course,
+        slots=slots,
+        teachers=teachers,
+        enrolments=enrolments,
+        lessons=lessons,
+        weekdays=WEEKDAYS,
+        enrol_form=enrol_form,
+        end_form=EndEnrolmentForm(),
+        today=date.today(),
+    )
+
+
+def _enrol_form(session: sa.orm.Session, course: CourseClass) -> EnrolForm:
+    form = EnrolForm()
+    learners = session.execute(
+        sa.select(Learner.id, Learner.last_name, Learner.first_name).order_by(
+            Learner.last_name, Learner.first_name
+        )
+    ).all()
+    form.learner_id.choices = choices((lid, f"{last}, {first}") for lid, last, first in learners)
+    if request.method == "GET":
+        form.from_date.data = max(date.today(), course.start_date)
+    return form
+
+
+def _teacher_choices(form: ClassForm) -> None:
+    teachers = (
+        get_session()
+        .execute(
+            sa.select(User.id, User.name)
+            .where(User.role.in_([Role.TEACHER, Role.PROVIDER_ADMIN]), User.active)
+            .order_by(User.name)
+        )
+        .all()
+    )
+    form.teachers.choices = choices(teachers)
+
+
+@bp.route("/classes/new", methods=["GET", "POST"])
+@roles_required(*ADMIN)
+def create() -> str | Response:
+    return _edit(None)
+
+
+@bp.route("/classes/<int:class_id>/edit", methods=["GET", "POST"])
+@roles_required(*ADMIN)
+def edit(class_id: int) -> str | Response:
+    return _edit(get_or_404(get_session(), CourseClass, class_id))
+
+
+def _edit(course: CourseClass | None) -> str | Response:
+    session = get_session()
+    form = ClassForm(obj=course)
+    _teacher_choices(form)
+    if course is not None and request.method == "GET":
+        form.teachers.data = list(
+            session.execute(
+                sa.select(ClassTeacher.user_id).where(ClassTeacher.class_id == course.id)
+            ).scalars()
+        )
+        for slot in session.execute(sa.select(ClassSlot).where(ClassSlot.class_id == course.id)).scalars():
+            form[f"start_{slot.weekday}"].data, form[f"end_{slot.weekday}"].data = (
+                slot.start_time,
+                slot.end_time,
+            )
+    if form.validate_on_submit():
+        data = ClassData(
+            name=form.name.data or "",
+            level=form.level.data,
+            location=form.location.data or "",
+            room=form.room.data or "",
+            start_date=form.start_date.data,
+            end_date=form.end_date.data,
+            max_size=form.max_size.data,
+            teacher_ids=tuple(form.teachers.data or ()),
+            slots=form.slots(),
+        )
+        saved = save_class(session, data, course)
+        flash(_("Class %(name)s saved; its lessons follow the schedule.", name=saved.name), "success")
+        return redirect(url_for("classes.detail", class_id=saved.id))
+    return render_template("classes/form.html", form=form, course=course, weekdays=WEEKDAYS)
+
+
+@bp.route("/classes/<int:class_id>/enrol", methods=["POST"])
+@roles_required(*ADMIN)
+def enrol_learner(class_id: int) -> str | Response:
+    session = get_session()
+    course = get_or_404(session, CourseClass, class_id)
+    form = _enrol_form(session, course)
+    if form.validate_on_submit():
+        learner = get_or_404(session, Learner, form.learner_id.data)
+        try:
+            enrol(session, course, learner, form.from_date.data, form.to_date.data)
+        except ClassError as exc:
+            flash(str(exc.message), "error")
+        else:
+            flash(_("%(name)s enrolled.", name=learner.full_name), "success")
+    else:
+        flash(
+            _(
+                "Enrolment not saved: %(errors)s",
+                errors="; ".join(
+                    f"{form[name].label.text}: {' '.join(map(str, errs))}"
+                    for name, errs in form.errors.items()
+                ),
+            ),
+            "error",
+        )
+    return redirect(url_for("classes.detail", class_id=class_id))
+
+
+@bp.route("/enrolments/<int:enrolment_id>/end", methods=["POST"])
+@roles_required(*ADMIN)
+def end(enrolment_id: int) -> Response:
+    session = get_session()
+    enrolment = get_or_404(session, Enrolment, enrolment_id)
+    form = EndEnrolmentForm()
+    if form.validate_on_submit():
+        try:
+            end_enrolment(session, enrolment, form.to_date.data)
+        except ClassError as exc:
+            flash(str(exc.message), "error")
+        else:
+            flash(_("Enrolment ended."), "success")
+    else:
+        flash(_("Give the last day of the enrolment."), "error")
+    return redirect(url_for("classes.detail", class_id=enrolment.class_id))
+
+
+@bp.route("/classes/<int:class_id>/lessons/new", methods=["GET", "POST"])
+@roles_required(*ADMIN)
+def new_lesson(class_id: int) -> str | Response:
+    session = get_session()
+    course = get_or_404(session, CourseClass, class_id)
+    form = LessonForm()
+    if form.validate_on_submit():
+        try:
+            add_lesson(
+                session,
+                course,
+                form.lesson_date.data,
+                form.start_time.data,
+                form.end_time.data,
+                form.note.data or "",
+            )
+        except ClassError as exc:
+            form[exc.field].errors = [exc.message]
+        else:
+            flash(_("Lesson added."), "success")
+            return redirect(url_for("classes.detail", class_id=class_id))
+    return render_template("classes/lesson_form.html", form=form, course=course, lesson=None)
+
+
+@bp.route("/lessons/<int:lesson_id>/move", methods=["GET", "POST"])
+@roles_required(*ADMIN)
+def move(lesson_id: int) -> str | Response:
+    session = get_session()
+    lesson = get_or_404(session, Lesson, lesson_id)
+    course = get_or_404(session, CourseClass, lesson.class_id)
+    form = LessonForm(obj=lesson)
+    if form.validate_on_submit():
+        try:
+            move_lesson(session, lesson, form.lesson_date.data, form.start_time.data, form.end_time.data)
+        except ClassError as exc:
+            form[exc.field].errors = [exc.message]
+        else:
+            flash(_("Lesson moved."), "success")
+            return redirect(url_for("classes.detail", class_id=course.id))
+    return render_template(
+        "classes/lesson_form.html", form=form, course=course, lesson=lesson, cancel_form=CancelLessonForm()
+    )
+
+
+@bp.route("/lessons/<int:lesson_id>/cancel", methods=["POST"])
+@roles_required(*ADMIN)
+def cancel(lesson_id: int) -> Response:
+    session = get_session()
+    lesson = get_or_404(session, Lesson, lesson_id)
+    form = CancelLessonForm()
+    if not form.validate_on_submit():
+        flash(_("Give a reason for cancelling the lesson."), "error")
+        return redirect(url_for("classes.move", lesson_id=lesson_id))
+    try:
+        cancel_lesson(session, lesson, form.reason.data or "")
+    except ClassError as exc:
+        flash(str(exc.message), "error")
+    else:
+        flash(_("Lesson cancelled."), "success")
+    return redirect(url_for("classes.detail", class_id=lesson.class_id))
+
+
+@bp.route("/closures/")
+@roles_required(*PROVIDER_STAFF)
+def closures() -> str:
+    return _closures_page(ClosureForm())
+
+
+@bp.route("/closures/", methods=["POST"])
+@roles_required(*ADMIN)
+def new_closure() -> str | Response:
+    form = ClosureForm()
+    if form.validate_on_submit():
+        try:
+            add_closure(get_session(), current_user.provider_id, form.first_day.data, form.last_day.data,
+                        form.reason.data or "")
+        except ClassError as exc:
+            form[exc.field].errors = [exc.message]
+        else:
+            flash(_("Closure saved; lessons in it were removed where no attendance was taken."), "success")
+            return redirect(url_for("classes.closures"))
+    return _closures_page(form)
+
+
+def _closures_page(form: ClosureForm) -> str:
+    rows = get_session().execute(sa.select(Closure).order_by(Closure.first_day.desc())).scalars().all()
+    return render_template("classes/closures.html", form=form, closures=rows)
+
+
+@bp.route("/closures/<int:closure_id>/delete", methods=["POST"])
+@roles_required(*ADMIN)
+def delete_closure(closure_id: int) -> Response:
+    session = get_session()
+    remove_closure(session, get_or_404(session, Closure, closure_id))
+    flash(_("Closure removed; its lessons are back in the schedule."), "success")
+    return redirect(url_for("classes.closures"))

@@ -1,0 +1,95 @@
+"""Dashboard alerts for provider staff: low attendance, registers not taken or not signed,
+contracts about to run out of purchased hours. Each is one or two grouped queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from provider_portal.models import Attendance, Contract, CourseClass, Enrolment, Learner, Lesson
+from provider_portal.models.enums import ATTENDED, ContractStatus, LessonStatus
+
+HOURS_WARNING_SHARE = 0.9
+
+
+@dataclass(frozen=True)
+class LowAttendance:
+    learner: Learner
+    held: int
+    attended: int
+
+    @property
+    def rate(self) -> float:
+        return self.attended / self.held
+
+
+def low_attendance(session: Session, today: date, threshold: float, weeks: int) -> list[LowAttendance]:
+    """Learners whose attendance over the last `weeks` weeks lies under `threshold` (0..1)."""
+    since = today - timedelta(weeks=weeks)
+    held = (
+        sa.select(Enrolment.learner_id, Lesson.id.label("lesson_id"))
+        .join(Lesson, Lesson.class_id == Enrolment.class_id)
+        .where(
+            Lesson.status == LessonStatus.SCHEDULED,
+            Lesson.lesson_date.between(since, today),
+            Lesson.lesson_date >= Enrolment.from_date,
+            sa.or_(Enrolment.to_date.is_(None), Lesson.lesson_date <= Enrolment.to_date),
+        )
+    ).subquery()
+    attended = sa.func.count(Attendance.lesson_id)
+    rows = session.execute(
+        sa.select(held.c.learner_id, sa.func.count(held.c.lesson_id), attended)
+        .outerjoin(
+            Attendance,
+            sa.and_(
+                Attendance.lesson_id == held.c.lesson_id,
+                Attendance.learner_id == held.c.learner_id,
+                Attendance.status.in_(ATTENDED),
+            ),
+        )
+        .group_by(held.c.learner_id)
+    ).all()
+    low = {lid: (n, a) for lid, n, a in rows if n and a / n < threshold}
+    learners = session.execute(sa.select(Learner).where(Learner.id.in_(list(low)))).scalars()
+    found = [LowAttendance(x, *low[x.id]) for x in learners]
+    return sorted(found, key=lambda x: (x.rate, x.learner.last_name))
+
+
+def open_registers(
+    session: Session, today: date
+) -> tuple[list[tuple[Lesson, str]], list[tuple[Lesson, str]]]:
+    """Past lessons whose register was never taken, and taken ones never signed (newest first)."""
+    base = (
+        sa.select(Lesson, CourseClass.name)
+        .join(CourseClass, CourseClass.id == Lesson.class_id)
+        .where(Lesson.status == LessonStatus.SCHEDULED, Lesson.lesson_date < today)
+        .order_by(Lesson.lesson_date.desc(), Lesson.start_time.desc())
+    )
+    untaken = session.execute(base.where(Lesson.register_taken_at.is_(None)).limit(50)).all()
+    unsigned = session.execute(
+        base.where(Lesson.register_taken_at.is_not(None), Lesson.signed_at.is_(None)).limit(50)
+    ).all()
+    return [(lesson, name) for lesson, name in untaken], [(lesson, name) for lesson, name in unsigned]
+
+
+def contracts_running_out(session: Session) -> list[tuple[Contract, Learner, float]]:
+    """Active contracts of which at least 90 % of the purchased hours have been attended."""
+    minutes = (
+        sa.select(Attendance.learner_id, sa.func.sum(Attendance.minutes).label("minutes"))
+        .where(Attendance.status.in_(ATTENDED))
+        .group_by(Attendance.learner_id)
+    ).subquery()
+    rows = session.execute(
+        sa.select(Contract, Learner, minutes.c.minutes)
+        .join(Learner, Learner.id == Contract.learner_id)
+        .join(minutes, minutes.c.learner_id == Contract.learner_id)
+        .where(
+            Contract.status == ContractStatus.ACTIVE,
+            minutes.c.minutes >= Contract.purchased_hours * 60 * HOURS_WARNING_SHARE,
+        )
+        .order_by(Learner.last_name)
+    ).all()
+    return [(contract, learner, used / 60 / contract.purchased_hours) for contract, learner, used in rows]

@@ -1,0 +1,101 @@
+"""Attended hours per learner: totals by month and quarter, rate over lessons held, milestones.
+
+Only lessons that took place count (cancelled ones do not), and only on days the learner was
+enrolled: somebody who joins mid-course is never counted absent for lessons before joining.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from provider_portal.models import Attendance, Contract, Enrolment, Learner, Lesson
+from provider_portal.models.enums import ATTENDED, ContractStatus, LessonStatus, Route
+
+EXEMPTION_HOURS = 600  # demonstrable effort (domain.md); a dated setting in the billing rules
+ROUTE_TARGET_HOURS = {Route.Z: 800}  # Z-route: 800 h of language lessons
+
+
+@dataclass
+class HoursSummary:
+    """What the learner page and the alerts show about one learner's hours."""
+
+    minutes: int = 0
+    by_month: dict[str, int] = field(default_factory=dict)
+    by_quarter: dict[str, int] = field(default_factory=dict)
+    lessons_held: int = 0
+    lessons_attended: int = 0
+    purchased_hours: int | None = None
+
+    @property
+    def hours(self) -> float:
+        return round(self.minutes / 60, 1)
+
+    @property
+    def rate(self) -> float | None:
+        """Share of the lessons held (while enrolled) that the learner attended, 0..1."""
+        return None if not self.lessons_held else self.lessons_attended / self.lessons_held
+
+
+def _held_lessons(learner_id: int, since: date | None, until: date) -> sa.Select:
+    """(lesson id, date) of lessons held in the learner's classes while they were enrolled."""
+    stmt = (
+        sa.select(Lesson.id, Lesson.lesson_date)
+        .join(Enrolment, sa.and_(Enrolment.class_id == Lesson.class_id, Enrolment.learner_id == learner_id))
+        .where(
+            Lesson.status == LessonStatus.SCHEDULED,
+            Lesson.lesson_date <= until,
+            Lesson.lesson_date >= Enrolment.from_date,
+            sa.or_(Enrolment.to_date.is_(None), Lesson.lesson_date <= Enrolment.to_date),
+        )
+    )
+    return stmt.where(Lesson.lesson_date >= since) if since else stmt
+
+
+def hours_summary(session: Session, learner: Learner, today: date, since: date | None = None) -> HoursSummary:
+    """The learner's hours up to today (optionally from `since`)."""
+    summary = HoursSummary()
+    held = {row.id: row.lesson_date for row in session.execute(_held_lessons(learner.id, since, today))}
+    summary.lessons_held = len(held)
+    marks = session.execute(
+        sa.select(Attendance.lesson_id, Attendance.status, Attendance.minutes).where(
+            Attendance.learner_id == learner.id, Attendance.lesson_id.in_(list(held) or [-1])
+        )
+    )
+    by_month: dict[str, int] = defaultdict(int)
+    for lesson_id, status, minutes in marks:
+        if status in ATTENDED:
+            summary.lessons_attended += 1
+            summary.minutes += minutes
+            by_month[held[lesson_id].strftime("%Y-%m")] += minutes
+    summary.by_month = dict(sorted(by_month.items()))
+    summary.by_quarter = _quarters(summary.by_month)
+    summary.purchased_hours = session.execute(
+        sa.select(sa.func.sum(Contract.purchased_hours)).where(
+            Contract.learner_id == learner.id, Contract.status == ContractStatus.ACTIVE
+        )
+    ).scalar()
+    return summary
+
+
+def _quarters(by_month: dict[str, int]) -> dict[str, int]:
+    quarters: dict[str, int] = defaultdict(int)
+    for month, minutes in by_month.items():
+        year, number = month.split("-")
+        quarters[f"{year}-Q{(int(number) - 1) // 3 + 1}"] += minutes
+    return dict(quarters)
+
+
+def milestones(learner: Learner, summary: HoursSummary) -> list[tuple[str, int, float]]:
+    """(name, target hours, share reached 0..1) for the contract, the 600-hour mark and the route target."""
+    marks = [("600", EXEMPTION_HOURS)]
+    target = ROUTE_TARGET_HOURS.get(Route(learner.route))
+    if target:
+        marks.append(("route", target))
+    if summary.purchased_hours:
+        marks.append(("contract", summary.purchased_hours))
+    return [(name, hours, min(1.0, summary.minutes / 60 / hours)) for name, hours in marks]

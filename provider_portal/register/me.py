@@ -1,0 +1,75 @@
+"""The learner's own pages: today's lessons, confirming presence with the code, and their hours."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from provider_portal.access import roles_required
+from provider_portal.db import get_session
+from provider_portal.hours.chart import month_bars_svg
+from provider_portal.hours.service import hours_summary
+from provider_portal.models import Attendance, CourseClass, Learner, Lesson
+from provider_portal.models.enums import Role
+from provider_portal.pagination import get_or_404
+from provider_portal.register import clock
+from provider_portal.register.codes import code_is_valid
+from provider_portal.register.service import RegisterError, confirm_presence
+from provider_portal.register.statuses import STATUS_LABELS
+
+bp = Blueprint("me", __name__, url_prefix="/me")
+
+
+@bp.route("/")
+@roles_required(Role.LEARNER)
+def home() -> str:
+    session = get_session()
+    learner = get_or_404(session, Learner, current_user.learner_id)
+    now = clock.now()
+    lessons = session.execute(
+        sa.select(Lesson, CourseClass, Attendance)
+        .join(CourseClass, CourseClass.id == Lesson.class_id)
+        .outerjoin(
+            Attendance, sa.and_(Attendance.lesson_id == Lesson.id, Attendance.learner_id == learner.id)
+        )
+        .where(Lesson.lesson_date == now.date())
+        .order_by(Lesson.start_time)
+    ).all()
+    summary = hours_summary(session, learner, now.date())
+    return render_template(
+        "me/home.html",
+        learner=learner,
+        lessons=lessons,
+        summary=summary,
+        statuses=STATUS_LABELS,
+        chart=month_bars_svg(summary.by_month, _("Hours per month")),
+    )
+
+
+@bp.route("/confirm", methods=["GET", "POST"])
+@roles_required(Role.LEARNER)
+def confirm() -> str | Response:
+    session = get_session()
+    lesson_id = request.values.get("lesson", type=int)
+    lesson = get_or_404(session, Lesson, lesson_id or 0)
+    code = request.values.get("code", "")
+    error = None
+    if request.method == "POST":
+        if not code_is_valid(current_app.config["SECRET_KEY"], lesson.id, code, clock.now()):
+            error = _("This code is not (or no longer) valid. Type the code the teacher shows now.")
+        else:
+            learner = get_or_404(session, Learner, current_user.learner_id)
+            try:
+                confirm_presence(session, lesson, learner, current_user, clock.now())
+            except RegisterError as exc:
+                error = str(exc.message)
+            else:
+                flash(_("Your presence is confirmed."), "success")
+                return redirect(url_for("me.home"))
+    course = get_or_404(session, CourseClass, lesson.class_id)
+    return render_template("me/confirm.html", lesson=lesson, course=course, code=code, error=error), (
+        400 if error else 200
+    )

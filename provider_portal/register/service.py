@@ -1,0 +1,274 @@
+"""The register of one lesson: who is expected, saving the grid, signing off, and amendments.
+
+Rules (Keurmerk norms 2.9.2 and 2.9.3, and the issue's own):
+- the grid lists the learners enrolled on the lesson's date, nobody else;
+- attendance is taken once a lesson has started; only "absent with notice" may be entered ahead;
+- minutes lie between 0 and the lesson's length, and default to the full length when present;
+- the whole grid is saved in one transaction, guarded by the lesson's version, so two people
+  saving at once never overwrite each other silently;
+- a signed register is locked: only a provider admin may change it, and must give a reason;
+- every change is written to the append-only audit trail.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlmodel import Session
+
+from provider_portal.models import (
+    Attendance,
+    AttendanceChange,
+    ClassTeacher,
+    Enrolment,
+    Learner,
+    Lesson,
+    User,
+)
+from provider_portal.models.enums import ATTENDED, AttendanceStatus, LessonStatus, Role
+from provider_portal.models.types import utcnow
+from provider_portal.register.clock import lesson_start
+
+
+class RegisterError(ValueError):
+    """The register cannot be saved as given; `where` names the row or field."""
+
+    def __init__(self, where: str, message: object) -> None:
+        super().__init__(str(message))
+        self.where = where
+        self.message = message
+
+
+class StaleRegisterError(RegisterError):
+    """Somebody else saved this register after it was opened."""
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One row of the grid as entered: minutes None means "the default for the status"."""
+
+    learner_id: int
+    status: str
+    minutes: int | None = None
+    remark: str = ""
+
+
+@dataclass(frozen=True)
+class Row:
+    learner: Learner
+    attendance: Attendance | None
+
+
+def expected_learners(session: Session, lesson: Lesson) -> list[Learner]:
+    """The learners enrolled in the lesson's class on its date, by name."""
+    enrolled = sa.select(Enrolment.learner_id).where(
+        Enrolment.class_id == lesson.class_id,
+        Enrolment.from_date <= lesson.lesson_date,
+        sa.or_(Enrolment.to_date.is_(None), Enrolment.to_date >= lesson.lesson_date),
+    )
+    stmt = sa.select(Learner).where(Learner.id.in_(enrolled)).order_by(Learner.last_name, Learner.first_name)
+    return list(session.execute(stmt).scalars())
+
+
+def register_rows(session: Session, lesson: Lesson) -> list[Row]:
+    """The grid: every expected learner with their attendance so far."""
+    marks = {
+        a.learner_id: a
+        for a in session.execute(sa.select(Attendance).where(Attendance.lesson_id == lesson.id)).scalars()
+    }
+    return [Row(learner, marks.get(learner.id)) for learner in expected_learners(session, lesson)]
+
+
+def may_sign(session: Session, user: User, lesson: Lesson) -> bool:
+    """A teacher of the class, or a provider admin, signs the register."""
+    if user.role == Role.PROVIDER_ADMIN:
+        return True
+    stmt = sa.select(ClassTeacher).where(
+        ClassTeacher.class_id == lesson.class_id, ClassTeacher.user_id == user.id
+    )
+    return user.role == Role.TEACHER and session.execute(stmt).first() is not None
+
+
+def save_register(
+    session: Session,
+    lesson: Lesson,
+    marks: Sequence[Mark],
+    *,
+    user: User,
+    version: int,
+    now: datetime,
+    reason: str = "",
+) -> int:
+    """Validate and store the whole grid; returns the number of rows changed."""
+    _check_lesson(lesson, user, now, reason)
+    expected = {learner.id for learner in expected_learners(session, lesson)}
+    cleaned = [_clean(lesson, mark, expected, now, index) for index, mark in enumerate(marks)]
+    _claim_version(session, lesson, version)
+    current = {
+        a.learner_id: a
+        for a in session.execute(sa.select(Attendance).where(Attendance.lesson_id == lesson.id)).scalars()
+    }
+    changed = sum(
+        _store(session, lesson, mark, current.get(mark.learner_id), user, reason) for mark in cleaned
+    )
+    lesson.register_taken_at = lesson.register_taken_at or utcnow()
+    session.commit()
+    return changed
+
+
+def _check_lesson(lesson: Lesson, user: User, now: datetime, reason: str) -> None:
+    if lesson.status == LessonStatus.CANCELLED:
+        raise RegisterError("lesson", _l("This lesson was cancelled; it has no register."))
+    if lesson.signed:
+        if user.role != Role.PROVIDER_ADMIN:
+            raise RegisterError("lesson", _l("This register is signed and locked; ask a provider admin."))
+        if not reason.strip():
+            raise RegisterError("reason", _l("Give a reason for changing a signed register."))
+
+
+def _clean(lesson: Lesson, mark: Mark, expected: set[int], now: datetime, index: int) -> Mark:
+    where = f"row {index + 1}"
+    if mark.learner_id not in expected:
+        raise RegisterError(where, _l("This learner is not enrolled in the class on this date."))
+    try:
+        status = AttendanceStatus(mark.status)
+    except ValueError as exc:
+        raise RegisterError(where, _l("Unknown attendance status.")) from exc
+    if status != AttendanceStatus.ABSENT_NOTICE and now < lesson_start(lesson.lesson_date, lesson.start_time):
+        raise RegisterError(where, _l("The lesson has not started: only absence with notice can be entered."))
+    minutes = mark.minutes if mark.minutes is not None else (lesson.minutes if status in ATTENDED else 0)
+    if not 0 <= minutes <= lesson.minutes:
+        raise RegisterError(where, _l("Minutes must lie between 0 and %(n)s.", n=lesson.minutes))
+    if status not in ATTENDED and minutes:
+        raise RegisterError(where, _l("An absent learner has 0 minutes."))
+    return Mark(mark.learner_id, status, minutes, mark.remark.strip()[:300])
+
+
+def _claim_version(session: Session, lesson: Lesson, version: int) -> None:
+    claimed = session.execute(
+        sa.update(Lesson).where(Lesson.id == lesson.id, Lesson.version == version).values(version=version + 1)
+    )
+    if claimed.rowcount != 1:
+        session.rollback()
+        raise StaleRegisterError(
+            "lesson",
+            _l(
+                "Someone else saved this register while you had it open. Your entries were not saved; "
+                "the page now shows the current register."
+            ),
+        )
+    lesson.version = version + 1
+
+
+def _snapshot(a: Attendance | None) -> dict[str, object] | None:
+    return None if a is None else {"status": a.status, "minutes": a.minutes, "remark": a.remark}
+
+
+def _store(
+    session: Session, lesson: Lesson, mark: Mark, row: Attendance | None, user: User, reason: str
+) -> bool:
+    new = {"status": mark.status, "minutes": mark.minutes, "remark": mark.remark}
+    old = _snapshot(row)
+    if old == new:
+        return False
+    if row is None:
+        row = Attendance(learner_id=mark.learner_id, lesson_id=lesson.id, status=mark.status)
+        session.add(row)
+    row.status, row.minutes, row.remark = mark.status, mark.minutes or 0, mark.remark
+    row.updated_at, row.updated_by_id = utcnow(), user.id
+    session.add(
+        AttendanceChange(
+            lesson_id=lesson.id,
+            learner_id=mark.learner_id,
+            changed_by_id=user.id,
+            old=old,
+            new=new,
+            reason=reason.strip()[:300],
+        )
+    )
+    return True
+
+
+def sign_register(session: Session, lesson: Lesson, user: User, now: datetime) -> None:
+    """Sign the register off, which locks it; every expected learner must have a status."""
+    if not may_sign(session, user, lesson):
+        raise RegisterError("lesson", _l("Only a teacher of this class or a provider admin may sign."))
+    if lesson.signed:
+        raise RegisterError("lesson", _l("This register is already signed."))
+    if now < lesson_start(lesson.lesson_date, lesson.start_time):
+        raise RegisterError("lesson", _l("A register can be signed once the lesson has started."))
+    missing = [r.learner.full_name for r in register_rows(session, lesson) if r.attendance is None]
+    if missing:
+        raise RegisterError(
+            "lesson", _l("Not everyone has a status yet: %(names)s.", names=", ".join(missing))
+        )
+    lesson.signed_at, lesson.signed_by_id = utcnow(), user.id
+    session.commit()
+
+
+def confirm_presence(session: Session, lesson: Lesson, learner: Learner, user: User, now: datetime) -> None:
+    """The learner's own confirmation during the lesson (norm 2.9.3: own login, own initials)."""
+    start = lesson_start(lesson.lesson_date, lesson.start_time)
+    end = lesson_start(lesson.lesson_date, lesson.end_time)
+    if lesson.status == LessonStatus.CANCELLED or not (start <= now <= end):
+        raise RegisterError("code", _l("You can confirm your presence only during the lesson."))
+    if lesson.signed:
+        raise RegisterError("code", _l("This register is already signed."))
+    if learner.id not in {x.id for x in expected_learners(session, lesson)}:
+        raise RegisterError("code", _l("You are not enrolled in this lesson."))
+    row = session.execute(
+        sa.select(Attendance).where(Attendance.lesson_id == lesson.id, Attendance.learner_id == learner.id)
+    ).scalar_one_or_none()
+    if row is None:
+        row = Attendance(
+            learner_id=learner.id,
+            lesson_id=lesson.id,
+            status=AttendanceStatus.PRESENT,
+            minutes=lesson.minutes,
+            updated_by_id=user.id,
+        )
+        session.add(row)
+        session.add(
+            AttendanceChange(
+                lesson_id=lesson.id,
+                learner_id=learner.id,
+                changed_by_id=user.id,
+                old=None,
+                new={"status": row.status, "minutes": row.minutes, "remark": ""},
+                reason="self-confirmed",
+            )
+        )
+    row.confirmed_at = utcnow()
+    session.commit()
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    change: AttendanceChange
+    who: str
+    learner_name: str
+    lesson_date: date
+
+
+def changes_for(
+    session: Session, *, lesson_id: int | None = None, learner_id: int | None = None
+) -> list[ChangeRow]:
+    """The audit trail of a lesson or a learner, newest first, with who changed whom on which day."""
+    stmt = (
+        sa.select(
+            AttendanceChange, User.name, Learner.first_name + " " + Learner.last_name, Lesson.lesson_date
+        )
+        .outerjoin(User, User.id == AttendanceChange.changed_by_id)
+        .join(Learner, Learner.id == AttendanceChange.learner_id)
+        .join(Lesson, Lesson.id == AttendanceChange.lesson_id)
+    )
+    if lesson_id is not None:
+        stmt = stmt.where(AttendanceChange.lesson_id == lesson_id)
+    if learner_id is not None:
+        stmt = stmt.where(AttendanceChange.learner_id == learner_id)
+    rows = session.execute(stmt.order_by(AttendanceChange.changed_at.desc(), AttendanceChange.id.desc()))
+    return [ChangeRow(change, who or "", name, day) for change, who, name, day in rows]

@@ -1,0 +1,158 @@
+"""The lesson register for teachers and admins, and the presence code they show to learners."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from provider_portal.access import PROVIDER_STAFF, roles_required
+from provider_portal.db import get_session
+from provider_portal.models import ClassTeacher, CourseClass, Lesson
+from provider_portal.models.enums import AttendanceStatus, Role
+from provider_portal.pagination import get_or_404
+from provider_portal.register import clock
+from provider_portal.register.codes import presence_code, qr_svg, seconds_left
+from provider_portal.register.service import (
+    Mark,
+    RegisterError,
+    StaleRegisterError,
+    changes_for,
+    may_sign,
+    register_rows,
+    save_register,
+    sign_register,
+)
+from provider_portal.register.statuses import STATUS_LABELS
+
+bp = Blueprint("register", __name__)
+TAKERS = (Role.PROVIDER_ADMIN, Role.TEACHER)
+
+
+@bp.route("/lessons/today")
+@roles_required(*TAKERS)
+def today() -> str:
+    session = get_session()
+    stmt = (
+        sa.select(Lesson, CourseClass)
+        .join(CourseClass, CourseClass.id == Lesson.class_id)
+        .where(Lesson.lesson_date == clock.now().date())
+        .order_by(Lesson.start_time, CourseClass.name)
+    )
+    if current_user.role == Role.TEACHER:
+        mine = sa.select(ClassTeacher.class_id).where(ClassTeacher.user_id == current_user.id)
+        stmt = stmt.where(Lesson.class_id.in_(mine))
+    return render_template("register/today.html", lessons=session.execute(stmt).all())
+
+
+@bp.route("/lessons/<int:lesson_id>", methods=["GET"])
+@roles_required(*PROVIDER_STAFF)
+def lesson(lesson_id: int) -> str:
+    return _page(get_or_404(get_session(), Lesson, lesson_id))
+
+
+def _page(
+    lesson: Lesson,
+    errors: dict[str, str] | None = None,
+    entered: dict[int, Mark] | None = None,
+    status: int = 200,
+) -> str:
+    session = get_session()
+    course = get_or_404(session, CourseClass, lesson.class_id)
+    now = clock.now()
+    return render_template(
+        "register/lesson.html",
+        lesson=lesson,
+        course=course,
+        rows=register_rows(session, lesson),
+        statuses=STATUS_LABELS,
+        errors=errors or {},
+        entered=entered or {},
+        can_take=may_sign(session, current_user, lesson),
+        changes=changes_for(session, lesson_id=lesson.id),
+        started=now >= clock.lesson_start(lesson.lesson_date, lesson.start_time),
+    ), status
+
+
+@bp.route("/lessons/<int:lesson_id>", methods=["POST"])
+@roles_required(*TAKERS)
+def save(lesson_id: int) -> str | Response:
+    session = get_session()
+    lesson = get_or_404(session, Lesson, lesson_id)
+    if not may_sign(session, current_user, lesson):
+        return render_template(
+            "errors/error.html",
+            code=403,
+            message=_("Only a teacher of this class or a provider admin may take it."),
+        ), 403
+    marks, errors = _read_grid(request.form, "everyone_present" in request.form)
+    if errors:
+        return _page(lesson, errors, marks, 400)
+    try:
+        changed = save_register(
+            session,
+            lesson,
+            list(marks.values()),
+            user=current_user,
+            version=request.form.get("version", -1, type=int),
+            now=clock.now(),
+            reason=request.form.get("reason", ""),
+        )
+    except StaleRegisterError as exc:
+        session.expire_all()
+        return _page(get_or_404(session, Lesson, lesson_id), {"lesson": str(exc.message)}, None, 409)
+    except RegisterError as exc:
+        return _page(lesson, {exc.where: str(exc.message)}, marks, 400)
+    flash(_("Register saved (%(n)s changed).", n=changed), "success")
+    return redirect(url_for("register.lesson", lesson_id=lesson_id))
+
+
+def _read_grid(form: dict, everyone_present: bool) -> tuple[dict[int, Mark], dict[str, str]]:  # type: ignore[type-arg]
+    """Rows named status-<learner>, minutes-<learner>, remark-<learner>; blank status rows are skipped."""
+    marks: dict[int, Mark] = {}
+    errors: dict[str, str] = {}
+    for key in form:
+        if not key.startswith("status-"):
+            continue
+        learner_id = int(key.removeprefix("status-"))
+        status = AttendanceStatus.PRESENT if everyone_present else form[key]
+        minutes_text = "" if everyone_present else form.get(f"minutes-{learner_id}", "").strip()
+        if not status:
+            continue
+        if minutes_text and not minutes_text.isdigit():
+            errors[f"minutes-{learner_id}"] = _("Minutes must be a whole number.")
+            continue
+        marks[learner_id] = Mark(
+            learner_id,
+            status,
+            int(minutes_text) if minutes_text else None,
+            form.get(f"remark-{learner_id}", ""),
+        )
+    return marks, errors
+
+
+@bp.route("/lessons/<int:lesson_id>/sign", methods=["POST"])
+@roles_required(*TAKERS)
+def sign(lesson_id: int) -> str | Response:
+    session = get_session()
+    lesson = get_or_404(session, Lesson, lesson_id)
+    try:
+        sign_register(session, lesson, current_user, clock.now())
+    except RegisterError as exc:
+        return _page(lesson, {"lesson": str(exc.message)}, None, 400)
+    flash(_("Register signed and locked."), "success")
+    return redirect(url_for("register.lesson", lesson_id=lesson_id))
+
+
+@bp.route("/lessons/<int:lesson_id>/code")
+@roles_required(*TAKERS)
+def code(lesson_id: int) -> str:
+    lesson = get_or_404(get_session(), Lesson, lesson_id)
+    now = clock.now()
+    current = presence_code(current_app.config["SECRET_KEY"], lesson.id, now)
+    url = url_for("me.confirm", lesson=lesson.id, code=current, _external=True)
+    return render_template(
+        "register/code.html", lesson=lesson, code=current, qr=qr_svg(url), refresh=seconds_left(now)
+    )

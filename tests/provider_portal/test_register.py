@@ -1,0 +1,194 @@
+"""The register of a lesson: taking it, saving it safely, signing it off, and learners confirming."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from provider_portal.models import Attendance, AttendanceChange, Lesson
+from provider_portal.models.enums import Role
+from provider_portal.register.clock import AMSTERDAM
+from provider_portal.register.codes import code_is_valid, presence_code
+from tests.factories import make_class, make_enrolment, make_learner, make_provider, make_user
+from tests.web import csrf_token, login, submit, text
+
+LESSON_DAY = date(2026, 3, 4)  # a Wednesday: 09:00-12:00 in the factory's schedule
+DURING = datetime(2026, 3, 4, 10, 0, tzinfo=AMSTERDAM)
+
+
+@pytest.fixture()
+def world(db: Session, frozen_now) -> dict:
+    frozen_now(DURING)
+    provider = make_provider(db)
+    teacher = make_user(db, provider, role=Role.TEACHER)
+    course = make_class(db, provider, teachers=(teacher,))
+    amina, bilal = make_learner(db, provider, first_name="Amina"), make_learner(db, provider, first_name="Bilal")
+    late_joiner = make_learner(db, provider, first_name="Chiara")
+    make_enrolment(db, course, amina)
+    make_enrolment(db, course, bilal)
+    make_enrolment(db, course, late_joiner, from_date=date(2026, 3, 9))
+    lesson = db.execute(sa.select(Lesson).where(Lesson.class_id == course.id,
+                                                Lesson.lesson_date == LESSON_DAY)).scalar_one()
+    return {"provider": provider, "teacher": teacher, "course": course, "lesson": lesson, "amina": amina,
+            "bilal": bilal, "late": late_joiner}
+
+
+def _grid(world: dict, **rows: tuple[str, str]) -> dict[str, str]:
+    form = {"version": str(world["lesson"].version)}
+    for key, (status, minutes) in rows.items():
+        lid = world[key].id
+        form |= {f"status-{lid}": status, f"minutes-{lid}": minutes, f"remark-{lid}": ""}
+    return form
+
+
+def _marks(db: Session, lesson: Lesson) -> dict[int, tuple[str, int]]:
+    db.expire_all()
+    rows = db.execute(sa.select(Attendance).where(Attendance.lesson_id == lesson.id)).scalars()
+    return {a.learner_id: (a.status, a.minutes) for a in rows}
+
+
+def test_the_grid_lists_only_learners_enrolled_on_the_lesson_date(client, world) -> None:
+    login(client, world["teacher"].email)
+    page = text(client.get(f"/lessons/{world['lesson'].id}"))
+    assert "Amina" in page and "Bilal" in page and "Chiara" not in page
+
+
+def test_saving_stores_default_minutes_and_an_audit_entry_per_change(client, db, world) -> None:
+    login(client, world["teacher"].email)
+    url = f"/lessons/{world['lesson'].id}"
+    response = submit(client, url, _grid(world, amina=("present", ""), bilal=("late", "150")))
+    assert response.status_code == 302
+    assert _marks(db, world["lesson"]) == {world["amina"].id: ("present", 180), world["bilal"].id: ("late", 150)}
+    changes = db.execute(sa.select(AttendanceChange)).scalars().all()
+    assert len(changes) == 2 and all(c.old is None and c.changed_by_id == world["teacher"].id for c in changes)
+    world["lesson"].version = 1
+    submit(client, url, _grid(world, amina=("present", ""), bilal=("late", "160")))
+    assert db.execute(sa.select(sa.func.count()).select_from(AttendanceChange)).scalar_one() == 3
+
+
+def test_everyone_present_marks_the_whole_grid_in_one_click(client, db, world) -> None:
+    login(client, world["teacher"].email)
+    form = _grid(world, amina=("", ""), bilal=("", "")) | {"everyone_present": "1"}
+    assert submit(client, f"/lessons/{world['lesson'].id}", form).status_code == 302
+    assert set(_marks(db, world["lesson"]).values()) == {("present", 180)}
+
+
+@pytest.mark.parametrize("minutes", ["181", "-5", "abc"])
+def test_impossible_minutes_are_refused_and_nothing_is_stored(client, db, world, minutes) -> None:
+    login(client, world["teacher"].email)
+    response = submit(client, f"/lessons/{world['lesson'].id}",
+                      _grid(world, amina=("present", ""), bilal=("late", minutes)))
+    assert response.status_code == 400 and _marks(db, world["lesson"]) == {}
+
+
+def test_an_absent_learner_cannot_have_minutes(client, db, world) -> None:
+    login(client, world["teacher"].email)
+    response = submit(client, f"/lessons/{world['lesson'].id}", _grid(world, amina=("absent", "30")))
+    assert response.status_code == 400 and _marks(db, world["lesson"]) == {}
+
+
+def test_before_the_lesson_only_absence_with_notice_can_be_entered(client, db, world, frozen_now) -> None:
+    frozen_now(datetime(2026, 3, 4, 8, 0))
+    login(client, world["teacher"].email)
+    url = f"/lessons/{world['lesson'].id}"
+    assert submit(client, url, _grid(world, amina=("present", ""))).status_code == 400
+    assert submit(client, url, _grid(world, amina=("absent_notice", ""))).status_code == 302
+    assert _marks(db, world["lesson"]) == {world["amina"].id: ("absent_notice", 0)}
+
+
+def test_two_people_saving_the_same_register_never_overwrite_each_other(app, db, world) -> None:
+    admin = make_user(db, world["provider"], role=Role.PROVIDER_ADMIN)
+    first, second = app.test_client(), app.test_client()
+    login(first, world["teacher"].email)
+    login(second, admin.email)
+    url = f"/lessons/{world['lesson'].id}"
+    token_1, token_2 = csrf_token(first, url), csrf_token(second, url)  # both open version 0
+    ok = first.post(url, data=_grid(world, amina=("present", "")) | {"csrf_token": token_1})
+    stale = second.post(url, data=_grid(world, amina=("absent", "")) | {"csrf_token": token_2})
+    assert ok.status_code == 302 and stale.status_code == 409
+    assert "iemand anders" in text(stale).lower()
+    assert _marks(db, world["lesson"]) == {world["amina"].id: ("present", 180)}
+
+
+def test_a_signed_register_is_locked_and_only_an_admin_may_change_it_with_a_reason(client, app, db,
+                                                                                 world) -> None:
+    login(client, world["teacher"].email)
+    url = f"/lessons/{world['lesson'].id}"
+    submit(client, url, _grid(world, amina=("present", ""), bilal=("present", "")))
+    assert submit(client, url, {}, action=f"{url}/sign").status_code == 302
+    world["lesson"].version = 1
+    assert submit(client, url, _grid(world, amina=("absent", ""))).status_code == 400
+    admin_client = app.test_client()
+    login(admin_client, make_user(db, world["provider"], role=Role.PROVIDER_ADMIN).email)
+    assert submit(admin_client, url, _grid(world, amina=("absent", ""))).status_code == 400  # no reason
+    fixed = submit(admin_client, url, _grid(world, amina=("absent_notice", "")) | {"reason": "ziekmelding"})
+    assert fixed.status_code == 302
+    change = db.execute(sa.select(AttendanceChange).order_by(AttendanceChange.id.desc())).scalars().first()
+    assert (change.old["status"], change.new["status"], change.reason) == ("present", "absent_notice",
+                                                                          "ziekmelding")
+
+
+def test_signing_needs_a_status_for_everyone(client, db, world) -> None:
+    login(client, world["teacher"].email)
+    url = f"/lessons/{world['lesson'].id}"
+    submit(client, url, _grid(world, amina=("present", "")))
+    response = submit(client, url, {}, action=f"{url}/sign")
+    assert response.status_code == 400 and "Bilal" in text(response)
+    db.expire_all()
+    assert db.get(Lesson, world["lesson"].id).signed_at is None
+
+
+def test_a_teacher_of_another_class_cannot_take_this_register(client, db, world) -> None:
+    other = make_user(db, world["provider"], role=Role.TEACHER)
+    login(client, other.email)
+    response = submit(client, f"/lessons/{world['lesson'].id}", _grid(world, amina=("present", "")))
+    assert response.status_code == 403 and _marks(db, world["lesson"]) == {}
+
+
+def test_a_presence_code_is_valid_for_its_lesson_this_minute_and_the_last() -> None:
+    now = datetime(2026, 3, 4, 10, 0, 30)
+    code = presence_code("secret", 7, now)
+    assert code_is_valid("secret", 7, code, now + timedelta(seconds=60))
+    assert not code_is_valid("secret", 7, code, now + timedelta(seconds=150))
+    assert not code_is_valid("secret", 8, code, now)
+    assert not code_is_valid("other secret", 7, code, now)
+
+
+def test_a_learner_confirms_presence_with_the_code_shown_by_the_teacher(app, client, db, world) -> None:
+    login(client, world["teacher"].email)
+    shown = text(client.get(f"/lessons/{world['lesson'].id}/code"))
+    code = presence_code(app.config["SECRET_KEY"], world["lesson"].id, DURING)
+    assert f"{code[:3]} {code[3:]}" in shown and "<svg" in shown
+    learner_user = make_user(db, world["provider"], role=Role.LEARNER, learner_id=world["amina"].id)
+    learner = app.test_client()
+    login(learner, learner_user.email)
+    page = f"/me/confirm?lesson={world['lesson'].id}"
+    assert submit(learner, page, {"lesson": world["lesson"].id, "code": "000000"},
+                  action="/me/confirm").status_code == 400
+    assert submit(learner, page, {"lesson": world["lesson"].id, "code": code},
+                  action="/me/confirm").status_code == 302
+    db.expire_all()
+    row = db.execute(sa.select(Attendance).where(Attendance.learner_id == world["amina"].id)).scalar_one()
+    assert row.confirmed_at is not None and (row.status, row.minutes) == ("present", 180)
+
+
+def test_a_learner_cannot_confirm_outside_the_lesson(app, db, world, frozen_now) -> None:
+    frozen_now(datetime(2026, 3, 4, 13, 0))
+    learner_user = make_user(db, world["provider"], role=Role.LEARNER, learner_id=world["amina"].id)
+    learner = app.test_client()
+    login(learner, learner_user.email)
+    code = presence_code(app.config["SECRET_KEY"], world["lesson"].id, datetime(2026, 3, 4, 13, 0, tzinfo=AMSTERDAM))
+    response = submit(learner, f"/me/confirm?lesson={world['lesson'].id}",
+                      {"lesson": world["lesson"].id, "code": code}, action="/me/confirm")
+    assert response.status_code == 400 and _marks(db, world["lesson"]) == {}
+
+
+def test_a_cancelled_lesson_has_no_register(client, db, world) -> None:
+    world["lesson"].status = "cancelled"
+    db.commit()
+    login(client, world["teacher"].email)
+    response = submit(client, f"/lessons/{world['lesson'].id}", _grid(world, amina=("present", "")))
+    assert response.status_code == 400 and _marks(db, world["lesson"]) == {}
