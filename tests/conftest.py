@@ -32,15 +32,17 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture()
 def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
-    app = create_app({
-        "TESTING": True,
-        "DATABASE_URL": database_url,
-        "INSTANCE_PATH": str(tmp_path),
-        "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
-        "RATELIMIT_STORAGE_URI": "memory://",
-        "LOGIN_RATE_LIMIT": "5 per minute",
-        "PAGE_SIZE": 10,
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "INSTANCE_PATH": str(tmp_path),
+            "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "LOGIN_RATE_LIMIT": "5 per minute",
+            "PAGE_SIZE": 10,
+        }
+    )
     engine: Engine = app.extensions["db_engine"]
     wipe(engine)
     yield app

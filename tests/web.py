@@ -21,8 +21,9 @@ def csrf_token(client: FlaskClient, page: str) -> str:
     return match.group(1) or match.group(2)
 
 
-def submit(client: FlaskClient, page: str, data: dict[str, Any], action: str | None = None,
-           **kwargs: Any) -> TestResponse:
+def submit(
+    client: FlaskClient, page: str, data: dict[str, Any], action: str | None = None, **kwargs: Any
+) -> TestResponse:
     """Open `page`, take its token, and post `data` to `action` (default: the page itself)."""
     token = csrf_token(client, page)
     return client.post(action or page, data={**data, "csrf_token": token}, **kwargs)

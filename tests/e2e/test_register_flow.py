@@ -18,7 +18,8 @@ def _login(page, email: str) -> None:
 
 
 def test_teacher_takes_and_signs_the_register_and_the_learner_confirms_with_the_code(
-        browser, live_server, db: Session, frozen_now) -> None:
+    browser, live_server, db: Session, frozen_now
+) -> None:
     frozen_now(datetime(2026, 3, 4, 10, 15))  # Wednesday, during the 09:00-12:00 lesson
     provider = make_provider(db)
     teacher = make_user(db, provider, role=Role.TEACHER, name="Docent Joke")

@@ -39,24 +39,32 @@ def test_a_deactivated_account_cannot_log_in(client, db, admin) -> None:
     assert response.status_code == 200 and client.get("/dashboard").status_code == 302
 
 
-@pytest.mark.parametrize("target,expected", [
-    ("/learners/", "/learners/"),
-    ("https://evil.example/", "/dashboard"),
-    ("//evil.example/x", "/dashboard"),
-    ("/\\evil.example", "/dashboard"),
-    ("javascript:alert(1)", "/dashboard"),
-])
+@pytest.mark.parametrize(
+    "target,expected",
+    [
+        ("/learners/", "/learners/"),
+        ("https://evil.example/", "/dashboard"),
+        ("//evil.example/x", "/dashboard"),
+        ("/\\evil.example", "/dashboard"),
+        ("javascript:alert(1)", "/dashboard"),
+    ],
+)
 def test_only_a_local_next_is_followed_after_login(client, admin, target: str, expected: str) -> None:
     token = csrf_token(client, "/login")
-    response = client.post("/login", query_string={"next": target},
-                           data={"email": admin.email, "password": PASSWORD, "csrf_token": token})
+    response = client.post(
+        "/login",
+        query_string={"next": target},
+        data={"email": admin.email, "password": PASSWORD, "csrf_token": token},
+    )
     assert response.headers["Location"] == expected
 
 
 def test_a_form_without_csrf_token_is_refused_and_changes_nothing(client, db, admin) -> None:
     login(client, admin.email)
-    response = client.post("/account/password", data={"current": PASSWORD, "new": "another long secret",
-                                                      "confirm": "another long secret"})
+    response = client.post(
+        "/account/password",
+        data={"current": PASSWORD, "new": "another long secret", "confirm": "another long secret"},
+    )
     assert response.status_code == 400 and "verlopen" in text(response)
     db.expire_all()
     assert db.get(User, admin.id).check_password(PASSWORD)
@@ -78,13 +86,19 @@ def test_logout_needs_a_post_and_ends_the_session(client, admin) -> None:
 
 def test_password_change_checks_current_password_and_length(client, db, admin) -> None:
     login(client, admin.email)
-    wrong = submit(client, "/account/password", {"current": "not it at all", "new": "a fine new secret",
-                                                 "confirm": "a fine new secret"})
+    wrong = submit(
+        client,
+        "/account/password",
+        {"current": "not it at all", "new": "a fine new secret", "confirm": "a fine new secret"},
+    )
     assert "huidige wachtwoord" in text(wrong).lower()
     short = submit(client, "/account/password", {"current": PASSWORD, "new": "short", "confirm": "short"})
     assert short.status_code == 200 and 'id="new-error"' in text(short)
-    ok = submit(client, "/account/password", {"current": PASSWORD, "new": "a fine new secret",
-                                              "confirm": "a fine new secret"})
+    ok = submit(
+        client,
+        "/account/password",
+        {"current": PASSWORD, "new": "a fine new secret", "confirm": "a fine new secret"},
+    )
     assert ok.status_code == 302
     db.expire_all()
     assert db.get(User, admin.id).check_password("a fine new secret")
@@ -120,8 +134,9 @@ def test_app_refuses_a_placeholder_secret_in_production(app: Flask) -> None:
         load_config({"PORTAL_ENV": "production", "DATABASE_URL": "postgresql://x/y"})
     with pytest.raises(ConfigError, match="DATABASE_URL"):
         load_config({"PORTAL_ENV": "production", "SECRET_KEY": "x" * 40})
-    config = load_config({"PORTAL_ENV": "production", "SECRET_KEY": "x" * 40,
-                          "DATABASE_URL": "postgres://u@h/db"})
+    config = load_config(
+        {"PORTAL_ENV": "production", "SECRET_KEY": "x" * 40, "DATABASE_URL": "postgres://u@h/db"}
+    )
     assert config["SESSION_COOKIE_SECURE"] and config["DATABASE_URL"] == "postgresql+psycopg://u@h/db"
 
 

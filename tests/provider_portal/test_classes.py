@@ -13,8 +13,8 @@ from provider_portal.classes.service import (
     ClassError,
     add_closure,
     cancel_lesson,
-    enrol,
     end_enrolment,
+    enrol,
     move_lesson,
     remove_closure,
     sync_lessons,
@@ -46,9 +46,15 @@ def test_kings_day_moves_to_the_26th_when_the_27th_is_a_sunday() -> None:
 
 def test_the_plan_skips_closures_and_has_every_weekday_of_the_schedule() -> None:
     wednesday = WeeklySlot(2, time(13), time(15))
-    plan = lesson_plan(date(2026, 1, 5), date(2026, 1, 25), [MONDAY, wednesday], [(date(2026, 1, 12), date(2026, 1, 16))])
+    plan = lesson_plan(
+        date(2026, 1, 5), date(2026, 1, 25), [MONDAY, wednesday], [(date(2026, 1, 12), date(2026, 1, 16))]
+    )
     assert [(p.lesson_date.isoformat(), p.start_time.hour) for p in plan] == [
-        ("2026-01-05", 9), ("2026-01-07", 13), ("2026-01-19", 9), ("2026-01-21", 13)]
+        ("2026-01-05", 9),
+        ("2026-01-07", 13),
+        ("2026-01-19", 9),
+        ("2026-01-21", 13),
+    ]
 
 
 @pytest.fixture()
@@ -69,8 +75,13 @@ def test_a_closure_removes_its_lessons_and_removing_it_brings_them_back(db, worl
 
 def test_lessons_with_attendance_or_set_by_hand_survive_a_schedule_change(db, world) -> None:
     course, learner = world["course"], make_learner(db, world["provider"])
-    first, second = db.execute(sa.select(Lesson).where(Lesson.class_id == course.id)
-                               .order_by(Lesson.lesson_date).limit(2)).scalars().all()
+    first, second = (
+        db.execute(
+            sa.select(Lesson).where(Lesson.class_id == course.id).order_by(Lesson.lesson_date).limit(2)
+        )
+        .scalars()
+        .all()
+    )
     db.add(Attendance(learner_id=learner.id, lesson_id=first.id, status="present", minutes=180))
     db.commit()
     move_lesson(db, second, date(2026, 1, 9), time(9), time(12))
@@ -109,15 +120,25 @@ def test_enrolments_refuse_overlap_a_full_class_and_ending_before_the_start(db, 
     enrol(db, course, c, date(2026, 2, 1))  # a's place is free again from February
 
 
-FORM = {"name": "A2 avond", "level": "A2", "location": "Utrecht", "room": "", "start_date": "2026-01-05",
-        "end_date": "2026-02-27", "max_size": "12"}
+FORM = {
+    "name": "A2 avond",
+    "level": "A2",
+    "location": "Utrecht",
+    "room": "",
+    "start_date": "2026-01-05",
+    "end_date": "2026-02-27",
+    "max_size": "12",
+}
 
 
 def test_an_admin_creates_a_class_whose_lessons_follow_the_schedule(client, db, world) -> None:
     admin = make_user(db, world["provider"], role=Role.PROVIDER_ADMIN)
     login(client, admin.email)
-    response = submit(client, "/classes/new", {**FORM, "teachers": [world["teacher"].id],
-                                                "start_1": "18:30", "end_1": "21:00"})
+    response = submit(
+        client,
+        "/classes/new",
+        {**FORM, "teachers": [world["teacher"].id], "start_1": "18:30", "end_1": "21:00"},
+    )
     assert response.status_code == 302, text(response)
     course = db.execute(sa.select(CourseClass).where(CourseClass.name == "A2 avond")).scalar_one()
     dates = _dates(db, course)
@@ -126,13 +147,18 @@ def test_an_admin_creates_a_class_whose_lessons_follow_the_schedule(client, db, 
     assert "18:30–21:00" in page
 
 
-@pytest.mark.parametrize("extra,field", [
-    ({"start_1": "18:30"}, "end_1"),
-    ({"start_1": "21:00", "end_1": "18:30"}, "end_1"),
-    ({}, "start_0"),
-    ({"start_1": "18:30", "end_1": "21:00", "end_date": "2025-12-01"}, "end_date"),
-])
-def test_a_bad_schedule_is_reported_on_its_field_and_nothing_is_stored(client, db, world, extra, field) -> None:
+@pytest.mark.parametrize(
+    "extra,field",
+    [
+        ({"start_1": "18:30"}, "end_1"),
+        ({"start_1": "21:00", "end_1": "18:30"}, "end_1"),
+        ({}, "start_0"),
+        ({"start_1": "18:30", "end_1": "21:00", "end_date": "2025-12-01"}, "end_date"),
+    ],
+)
+def test_a_bad_schedule_is_reported_on_its_field_and_nothing_is_stored(
+    client, db, world, extra, field
+) -> None:
     login(client, make_user(db, world["provider"], role=Role.PROVIDER_ADMIN).email)
     response = submit(client, "/classes/new", {**FORM, "teachers": [world["teacher"].id], **extra})
     assert f'id="{field}-error"' in text(response)
@@ -144,5 +170,9 @@ def test_a_teacher_may_see_classes_but_not_create_them(client, db, world) -> Non
     assert client.get("/classes/").status_code == 200
     assert client.get("/classes/new").status_code == 403
     assert client.get("/closures/").status_code == 200
-    assert submit(client, "/closures/", {"first_day": "2026-02-16", "last_day": "2026-02-20",
-                                         "reason": "x"}).status_code == 403
+    assert (
+        submit(
+            client, "/closures/", {"first_day": "2026-02-16", "last_day": "2026-02-20", "reason": "x"}
+        ).status_code
+        == 403
+    )

@@ -13,8 +13,14 @@ from provider_portal.models.enums import Role
 from tests.factories import make_contract, make_learner, make_provider, make_user
 from tests.web import login, submit, text
 
-FORM = {"number": "2026-0001", "start_date": "2026-01-05", "end_date": "2027-06-30",
-        "purchased_hours": "600", "hourly_rate": "14.50", "total_price": ""}
+FORM = {
+    "number": "2026-0001",
+    "start_date": "2026-01-05",
+    "end_date": "2027-06-30",
+    "purchased_hours": "600",
+    "hourly_rate": "14.50",
+    "total_price": "",
+}
 
 
 @pytest.fixture()
@@ -28,7 +34,11 @@ def test_a_new_contract_defaults_its_total_to_hours_times_rate(client, db, learn
     response = submit(client, f"/learners/{learner.id}/contracts/new", FORM)
     assert response.status_code == 302
     contract = db.execute(sa.select(Contract)).scalar_one()
-    assert (contract.total_price_cents, contract.hourly_rate_cents, contract.status) == (870000, 1450, "active")
+    assert (contract.total_price_cents, contract.hourly_rate_cents, contract.status) == (
+        870000,
+        1450,
+        "active",
+    )
     page = text(client.get(f"/learners/{learner.id}"))
     assert "€\xa08.700,00" in page and "€\xa014,50" in page  # Babel nl_NL, non-breaking space
 
@@ -37,8 +47,10 @@ def test_the_new_contract_form_suggests_the_next_number(client, learner) -> None
     assert f'value="{date.today().year}-0001"' in text(client.get(f"/learners/{learner.id}/contracts/new"))
 
 
-@pytest.mark.parametrize("field,value", [("end_date", "2025-12-31"), ("purchased_hours", "0"),
-                                         ("hourly_rate", "abc"), ("number", "")])
+@pytest.mark.parametrize(
+    "field,value",
+    [("end_date", "2025-12-31"), ("purchased_hours", "0"), ("hourly_rate", "abc"), ("number", "")],
+)
 def test_bad_contract_fields_are_named_and_nothing_is_stored(client, db, learner, field, value) -> None:
     response = submit(client, f"/learners/{learner.id}/contracts/new", {**FORM, field: value})
     assert response.status_code == 200 and f'id="{field}-error"' in text(response)
@@ -60,10 +72,14 @@ def test_termination_keeps_date_and_reason_and_needs_both(client, db, learner) -
     assert 'id="reason-error"' in text(no_reason)
     assert submit(client, url, {"terminated_on": "2025-10-01", "reason": "Verhuisd"}).status_code == 302
     db.refresh(contract)
-    assert (contract.status, contract.terminated_on, contract.termination_reason) == \
-        ("terminated", date(2025, 10, 1), "Verhuisd")
-    again = submit(client, f"/learners/{learner.id}", {"terminated_on": "2025-10-02", "reason": "x"},
-                   action=url)
+    assert (contract.status, contract.terminated_on, contract.termination_reason) == (
+        "terminated",
+        date(2025, 10, 1),
+        "Verhuisd",
+    )
+    again = submit(
+        client, f"/learners/{learner.id}", {"terminated_on": "2025-10-02", "reason": "x"}, action=url
+    )
     assert "Alleen een actief contract" in text(again)
 
 

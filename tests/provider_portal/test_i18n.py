@@ -19,7 +19,8 @@ KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_ge
 def _extracted() -> Catalog:
     catalog = Catalog()
     for filename, lineno, message, _comments, _context in extract_from_dir(
-            str(ROOT), METHODS, keywords=KEYWORDS):
+        str(ROOT), METHODS, keywords=KEYWORDS
+    ):
         catalog.add(message, locations=[(filename, lineno)])
     buffer = BytesIO()
     write_po(buffer, catalog)

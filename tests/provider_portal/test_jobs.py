@@ -11,7 +11,14 @@ from sqlmodel import Session
 
 from provider_portal.jobs.context import JobContext
 from provider_portal.jobs.process import build_scheduler, enqueue_housekeeping
-from provider_portal.jobs.queue import UnknownJobKind, claim_next, enqueue, request_cancel, run_job, run_pending
+from provider_portal.jobs.queue import (
+    UnknownJobKind,
+    claim_next,
+    enqueue,
+    request_cancel,
+    run_job,
+    run_pending,
+)
 from provider_portal.jobs.registry import HANDLERS, job_handler
 from provider_portal.models import Job
 from provider_portal.models.enums import Role
@@ -117,16 +124,18 @@ def test_the_scheduler_keeps_its_schedules_in_the_migrated_table(app, db) -> Non
         scheduler.shutdown(wait=False)
 
 
-def test_the_jobs_page_shows_progress_and_errors_of_the_own_provider_only(client, db, engine,
-                                                                          test_kinds) -> None:
+def test_the_jobs_page_shows_progress_and_errors_of_the_own_provider_only(
+    client, db, engine, test_kinds
+) -> None:
     provider = make_provider(db)
     admin = make_user(db, provider, role=Role.PROVIDER_ADMIN)
     mine = enqueue(db, "test.fail", provider_id=provider.id)
     theirs = enqueue(db, "test.count", provider_id=make_provider(db).id, params={"upto": 1})
     run_pending(engine)
     login(client, admin.email)
-    assert f"/jobs/{mine.id}" in text(client.get("/jobs/")) and f"/jobs/{theirs.id}\"" not in text(
-        client.get("/jobs/"))
+    assert f"/jobs/{mine.id}" in text(client.get("/jobs/")) and f'/jobs/{theirs.id}"' not in text(
+        client.get("/jobs/")
+    )
     assert "the DUO file had 3 bad rows" in text(client.get(f"/jobs/{mine.id}"))
     assert client.get(f"/jobs/{mine.id}.json").get_json()["status"] == "failed"
     assert client.get(f"/jobs/{theirs.id}").status_code == 404

@@ -14,10 +14,19 @@ from tests.factories import make_learner, make_provider, make_user
 from tests.web import login, submit, text
 
 VALID = {
-    "bsn": "111222333", "first_name": "Semere", "last_name": "Tesfay", "date_of_birth": "1992-04-03",
-    "migrant_type": "asiel", "route": "B1", "municipality": "Utrecht", "postcode": "3511 ab",
-    "languages": ["ti", "am"], "duo_term_start": "2025-02-01", "duo_term_end": "",
-    "duo_term_extended_until": "", "loan_amount": "10000.00",
+    "bsn": "111222333",
+    "first_name": "Semere",
+    "last_name": "Tesfay",
+    "date_of_birth": "1992-04-03",
+    "migrant_type": "asiel",
+    "route": "B1",
+    "municipality": "Utrecht",
+    "postcode": "3511 ab",
+    "languages": ["ti", "am"],
+    "duo_term_start": "2025-02-01",
+    "duo_term_end": "",
+    "duo_term_extended_until": "",
+    "loan_amount": "10000.00",
 }
 
 
@@ -58,11 +67,19 @@ def test_a_valid_learner_is_stored_with_the_modules_and_exams_of_the_route(clien
     assert "Semere Tesfay" in page and "Tigrinya" in page and "Amhaars" in page
 
 
-@pytest.mark.parametrize("field,value", [
-    ("postcode", "0123 AB"), ("date_of_birth", "2020-01-01"), ("date_of_birth", "not a date"),
-    ("loan_amount", "-5"), ("languages", []), ("route", "X"), ("duo_term_end", "2024-01-01"),
-    ("first_name", ""),
-])
+@pytest.mark.parametrize(
+    "field,value",
+    [
+        ("postcode", "0123 AB"),
+        ("date_of_birth", "2020-01-01"),
+        ("date_of_birth", "not a date"),
+        ("loan_amount", "-5"),
+        ("languages", []),
+        ("route", "X"),
+        ("duo_term_end", "2024-01-01"),
+        ("first_name", ""),
+    ],
+)
 def test_each_bad_field_gets_its_own_message_and_nothing_is_stored(client, db, teacher, field, value) -> None:
     response = submit(client, "/learners/new", {**VALID, field: value})
     assert response.status_code == 200 and f'id="{field}-error"' in text(response)
@@ -81,17 +98,23 @@ def test_the_same_bsn_may_be_enrolled_at_another_provider(client, db, teacher) -
     assert _count(db) == 2
 
 
-def test_changing_the_route_to_onderwijs_drops_map_but_keeps_finished_modules(client, db, teacher,
-                                                                            provider) -> None:
+def test_changing_the_route_to_onderwijs_drops_map_but_keeps_finished_modules(
+    client, db, teacher, provider
+) -> None:
     learner = make_learner(db, provider, route="Z")
-    db.execute(sa.update(LearnerModule).where(LearnerModule.learner_id == learner.id,
-                                              LearnerModule.module == "KNM").values(status="done"))
+    db.execute(
+        sa.update(LearnerModule)
+        .where(LearnerModule.learner_id == learner.id, LearnerModule.module == "KNM")
+        .values(status="done")
+    )
     db.commit()
-    response = submit(client, f"/learners/{learner.id}/edit", {**VALID, "bsn": learner.bsn,
-                                                                "route": "onderwijs"})
+    response = submit(
+        client, f"/learners/{learner.id}/edit", {**VALID, "bsn": learner.bsn, "route": "onderwijs"}
+    )
     assert response.status_code == 302
-    rows = db.execute(sa.select(LearnerModule.module, LearnerModule.status)
-                      .where(LearnerModule.learner_id == learner.id)).all()
+    rows = db.execute(
+        sa.select(LearnerModule.module, LearnerModule.status).where(LearnerModule.learner_id == learner.id)
+    ).all()
     assert sorted(map(tuple, rows)) == [("KNM", "done"), ("PVT", "required")]
 
 
@@ -101,8 +124,11 @@ def test_the_list_masks_the_bsn_and_finds_by_name_or_last_digits(client, db, tea
     page = text(client.get("/learners/"))
     assert "******782" in page and "123456782" not in page
     assert "Melnyk" in text(client.get("/learners/?q=melnyk")) and "Noori" not in text(
-        client.get("/learners/?q=melnyk"))
-    assert "Noori" in text(client.get("/learners/?q=333")) and "Melnyk" not in text(client.get("/learners/?q=333"))
+        client.get("/learners/?q=melnyk")
+    )
+    assert "Noori" in text(client.get("/learners/?q=333")) and "Melnyk" not in text(
+        client.get("/learners/?q=333")
+    )
 
 
 def test_the_list_filters_by_route_municipality_and_language(client, db, teacher, provider) -> None:

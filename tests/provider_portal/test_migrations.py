@@ -20,6 +20,10 @@ def test_no_code_outside_tests_creates_tables_by_hand() -> None:
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[2]
-    offenders = [str(p) for folder in ("provider_portal", "billing", "scheduler")
-                 for p in (root / folder).rglob("*.py") if "create_all(" in p.read_text(encoding="utf-8")]
+    offenders = [
+        str(p)
+        for folder in ("provider_portal", "billing", "scheduler")
+        for p in (root / folder).rglob("*.py")
+        if "create_all(" in p.read_text(encoding="utf-8")
+    ]
     assert offenders == []

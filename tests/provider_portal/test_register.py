@@ -25,15 +25,26 @@ def world(db: Session, frozen_now) -> dict:
     provider = make_provider(db)
     teacher = make_user(db, provider, role=Role.TEACHER)
     course = make_class(db, provider, teachers=(teacher,))
-    amina, bilal = make_learner(db, provider, first_name="Amina"), make_learner(db, provider, first_name="Bilal")
+    amina, bilal = (
+        make_learner(db, provider, first_name="Amina"),
+        make_learner(db, provider, first_name="Bilal"),
+    )
     late_joiner = make_learner(db, provider, first_name="Chiara")
     make_enrolment(db, course, amina)
     make_enrolment(db, course, bilal)
     make_enrolment(db, course, late_joiner, from_date=date(2026, 3, 9))
-    lesson = db.execute(sa.select(Lesson).where(Lesson.class_id == course.id,
-                                                Lesson.lesson_date == LESSON_DAY)).scalar_one()
-    return {"provider": provider, "teacher": teacher, "course": course, "lesson": lesson, "amina": amina,
-            "bilal": bilal, "late": late_joiner}
+    lesson = db.execute(
+        sa.select(Lesson).where(Lesson.class_id == course.id, Lesson.lesson_date == LESSON_DAY)
+    ).scalar_one()
+    return {
+        "provider": provider,
+        "teacher": teacher,
+        "course": course,
+        "lesson": lesson,
+        "amina": amina,
+        "bilal": bilal,
+        "late": late_joiner,
+    }
 
 
 def _grid(world: dict, **rows: tuple[str, str]) -> dict[str, str]:
@@ -61,9 +72,14 @@ def test_saving_stores_default_minutes_and_an_audit_entry_per_change(client, db,
     url = f"/lessons/{world['lesson'].id}"
     response = submit(client, url, _grid(world, amina=("present", ""), bilal=("late", "150")))
     assert response.status_code == 302
-    assert _marks(db, world["lesson"]) == {world["amina"].id: ("present", 180), world["bilal"].id: ("late", 150)}
+    assert _marks(db, world["lesson"]) == {
+        world["amina"].id: ("present", 180),
+        world["bilal"].id: ("late", 150),
+    }
     changes = db.execute(sa.select(AttendanceChange)).scalars().all()
-    assert len(changes) == 2 and all(c.old is None and c.changed_by_id == world["teacher"].id for c in changes)
+    assert len(changes) == 2 and all(
+        c.old is None and c.changed_by_id == world["teacher"].id for c in changes
+    )
     world["lesson"].version = 1
     submit(client, url, _grid(world, amina=("present", ""), bilal=("late", "160")))
     assert db.execute(sa.select(sa.func.count()).select_from(AttendanceChange)).scalar_one() == 3
@@ -79,8 +95,9 @@ def test_everyone_present_marks_the_whole_grid_in_one_click(client, db, world) -
 @pytest.mark.parametrize("minutes", ["181", "-5", "abc"])
 def test_impossible_minutes_are_refused_and_nothing_is_stored(client, db, world, minutes) -> None:
     login(client, world["teacher"].email)
-    response = submit(client, f"/lessons/{world['lesson'].id}",
-                      _grid(world, amina=("present", ""), bilal=("late", minutes)))
+    response = submit(
+        client, f"/lessons/{world['lesson'].id}", _grid(world, amina=("present", ""), bilal=("late", minutes))
+    )
     assert response.status_code == 400 and _marks(db, world["lesson"]) == {}
 
 
@@ -113,8 +130,9 @@ def test_two_people_saving_the_same_register_never_overwrite_each_other(app, db,
     assert _marks(db, world["lesson"]) == {world["amina"].id: ("present", 180)}
 
 
-def test_a_signed_register_is_locked_and_only_an_admin_may_change_it_with_a_reason(client, app, db,
-                                                                                 world) -> None:
+def test_a_signed_register_is_locked_and_only_an_admin_may_change_it_with_a_reason(
+    client, app, db, world
+) -> None:
     login(client, world["teacher"].email)
     url = f"/lessons/{world['lesson'].id}"
     submit(client, url, _grid(world, amina=("present", ""), bilal=("present", "")))
@@ -127,8 +145,11 @@ def test_a_signed_register_is_locked_and_only_an_admin_may_change_it_with_a_reas
     fixed = submit(admin_client, url, _grid(world, amina=("absent_notice", "")) | {"reason": "ziekmelding"})
     assert fixed.status_code == 302
     change = db.execute(sa.select(AttendanceChange).order_by(AttendanceChange.id.desc())).scalars().first()
-    assert (change.old["status"], change.new["status"], change.reason) == ("present", "absent_notice",
-                                                                          "ziekmelding")
+    assert (change.old["status"], change.new["status"], change.reason) == (
+        "present",
+        "absent_notice",
+        "ziekmelding",
+    )
 
 
 def test_signing_needs_a_status_for_everyone(client, db, world) -> None:
@@ -166,10 +187,16 @@ def test_a_learner_confirms_presence_with_the_code_shown_by_the_teacher(app, cli
     learner = app.test_client()
     login(learner, learner_user.email)
     page = f"/me/confirm?lesson={world['lesson'].id}"
-    assert submit(learner, page, {"lesson": world["lesson"].id, "code": "000000"},
-                  action="/me/confirm").status_code == 400
-    assert submit(learner, page, {"lesson": world["lesson"].id, "code": code},
-                  action="/me/confirm").status_code == 302
+    assert (
+        submit(
+            learner, page, {"lesson": world["lesson"].id, "code": "000000"}, action="/me/confirm"
+        ).status_code
+        == 400
+    )
+    assert (
+        submit(learner, page, {"lesson": world["lesson"].id, "code": code}, action="/me/confirm").status_code
+        == 302
+    )
     db.expire_all()
     row = db.execute(sa.select(Attendance).where(Attendance.learner_id == world["amina"].id)).scalar_one()
     assert row.confirmed_at is not None and (row.status, row.minutes) == ("present", 180)
@@ -180,9 +207,15 @@ def test_a_learner_cannot_confirm_outside_the_lesson(app, db, world, frozen_now)
     learner_user = make_user(db, world["provider"], role=Role.LEARNER, learner_id=world["amina"].id)
     learner = app.test_client()
     login(learner, learner_user.email)
-    code = presence_code(app.config["SECRET_KEY"], world["lesson"].id, datetime(2026, 3, 4, 13, 0, tzinfo=AMSTERDAM))
-    response = submit(learner, f"/me/confirm?lesson={world['lesson'].id}",
-                      {"lesson": world["lesson"].id, "code": code}, action="/me/confirm")
+    code = presence_code(
+        app.config["SECRET_KEY"], world["lesson"].id, datetime(2026, 3, 4, 13, 0, tzinfo=AMSTERDAM)
+    )
+    response = submit(
+        learner,
+        f"/me/confirm?lesson={world['lesson'].id}",
+        {"lesson": world["lesson"].id, "code": code},
+        action="/me/confirm",
+    )
     assert response.status_code == 400 and _marks(db, world["lesson"]) == {}
 
 

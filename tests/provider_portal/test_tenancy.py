@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from flask import Flask, url_for
 from sqlmodel import Session
 
-from provider_portal.jobs.queue import enqueue
 from provider_portal.classes.service import add_closure
+from provider_portal.jobs.queue import enqueue
 from provider_portal.models import Attendance, CourseClass, Learner, Lesson
 from provider_portal.models.enums import Role
 from provider_portal.tenancy import TenantScope, TenantViolation, bind_scope
@@ -19,8 +19,16 @@ from tests.web import csrf_token, login, text
 
 # URL arguments that identify a record of some tenant; a new route with another argument name
 # must be added here, or the walk below fails.
-SCOPED_ARGUMENTS = {"learner_id", "contract_id", "user_id", "job_id", "class_id", "lesson_id",
-                    "enrolment_id", "closure_id"}
+SCOPED_ARGUMENTS = {
+    "learner_id",
+    "contract_id",
+    "user_id",
+    "job_id",
+    "class_id",
+    "lesson_id",
+    "enrolment_id",
+    "closure_id",
+}
 
 
 @pytest.fixture()
@@ -35,15 +43,23 @@ def two_providers(db: Session) -> dict[str, object]:
     closure_b = add_closure(db, b.id, date(2026, 2, 16), date(2026, 2, 20), "Voorjaarsvakantie")
     lesson_b = db.execute(sa.select(Lesson.id).where(Lesson.class_id == course_b.id)).scalars().first()
     make_learner(db, a, first_name="Aisha")
-    ids_b = {"learner_id": learner_b.id, "contract_id": contract_b.id, "user_id": user_b.id,
-             "job_id": job_b.id, "class_id": course_b.id, "lesson_id": lesson_b,
-             "enrolment_id": enrolment_b.id, "closure_id": closure_b.id}
+    ids_b = {
+        "learner_id": learner_b.id,
+        "contract_id": contract_b.id,
+        "user_id": user_b.id,
+        "job_id": job_b.id,
+        "class_id": course_b.id,
+        "lesson_id": lesson_b,
+        "enrolment_id": enrolment_b.id,
+        "closure_id": closure_b.id,
+    }
     return {"a": a, "b": b, "ids_b": ids_b}
 
 
 @pytest.mark.parametrize("role", [Role.PROVIDER_ADMIN, Role.TEACHER, Role.FINANCE])
-def test_a_user_of_provider_a_gets_404_for_every_url_of_provider_b(app: Flask, db: Session, two_providers,
-                                                                    role: Role) -> None:
+def test_a_user_of_provider_a_gets_404_for_every_url_of_provider_b(
+    app: Flask, db: Session, two_providers, role: Role
+) -> None:
     user = make_user(db, two_providers["a"], role=role)
     client = app.test_client()
     login(client, user.email)
@@ -65,7 +81,9 @@ def test_a_user_of_provider_a_gets_404_for_every_url_of_provider_b(app: Flask, d
     assert walked >= 5
 
 
-def test_a_learner_of_provider_a_cannot_open_or_confirm_a_lesson_of_provider_b(app, db, two_providers) -> None:
+def test_a_learner_of_provider_a_cannot_open_or_confirm_a_lesson_of_provider_b(
+    app, db, two_providers
+) -> None:
     learner_a = make_learner(db, two_providers["a"])
     user = make_user(db, two_providers["a"], role=Role.LEARNER, learner_id=learner_a.id)
     client = app.test_client()
@@ -83,12 +101,19 @@ def test_provider_b_data_is_unchanged_after_provider_a_posts_to_its_urls(app, db
     login(client, user.email)
     ids = two_providers["ids_b"]
     token = csrf_token(client, "/account/password")
-    assert client.post(f"/contracts/{ids['contract_id']}/complete", data={"csrf_token": token}).status_code == 404
-    edit = client.post(f"/learners/{ids['learner_id']}/edit", data={"first_name": "Hacked", "csrf_token": token})
+    assert (
+        client.post(f"/contracts/{ids['contract_id']}/complete", data={"csrf_token": token}).status_code
+        == 404
+    )
+    edit = client.post(
+        f"/learners/{ids['learner_id']}/edit", data={"first_name": "Hacked", "csrf_token": token}
+    )
     assert edit.status_code == 404
     db.expire_all()
-    assert db.execute(sa.select(Learner.first_name).where(Learner.id == ids["learner_id"])).scalar_one() \
+    assert (
+        db.execute(sa.select(Learner.first_name).where(Learner.id == ids["learner_id"])).scalar_one()
         == "Bertha"
+    )
 
 
 def test_lists_show_only_the_own_provider(app, db, two_providers) -> None:
@@ -100,7 +125,9 @@ def test_lists_show_only_the_own_provider(app, db, two_providers) -> None:
     assert "Provider B" not in text(client.get("/provider/"))
 
 
-def test_a_planner_sees_only_learners_of_their_municipalities_across_providers(app, db, two_providers) -> None:
+def test_a_planner_sees_only_learners_of_their_municipalities_across_providers(
+    app, db, two_providers
+) -> None:
     make_learner(db, two_providers["a"], first_name="Utrechter", municipality="Utrecht")
     planner = make_user(db, None, role=Role.PLANNER, municipalities=("Rotterdam",))
     client = app.test_client()
@@ -119,11 +146,21 @@ def test_a_planner_sees_only_learners_of_their_municipalities_across_providers(a
 def test_writing_another_providers_row_is_refused_at_flush(db, two_providers) -> None:
     a, b = two_providers["a"], two_providers["b"]
     bind_scope(db, TenantScope(user_id=1, provider_id=a.id))
-    db.add(Learner(provider_id=b.id, bsn="111222333", first_name="X", last_name="Y",  # type: ignore[call-arg]
-                   date_of_birth=date(1990, 1, 1), migrant_type="asiel", route="B1",
-                   municipality="Utrecht", postcode="3511AB",
-                   duo_term_start=date(2025, 1, 1),
-                   duo_term_end=date(2028, 1, 1)))
+    db.add(
+        Learner(
+            provider_id=b.id,
+            bsn="111222333",
+            first_name="X",
+            last_name="Y",  # type: ignore[call-arg]
+            date_of_birth=date(1990, 1, 1),
+            migrant_type="asiel",
+            route="B1",
+            municipality="Utrecht",
+            postcode="3511AB",
+            duo_term_start=date(2025, 1, 1),
+            duo_term_end=date(2028, 1, 1),
+        )
+    )
     with pytest.raises(TenantViolation):
         db.flush()
     db.rollback()

@@ -20,8 +20,17 @@ def admin(db: Session, client) -> User:
 
 
 def test_an_admin_creates_a_teacher_who_can_then_log_in(app, client, db, admin) -> None:
-    response = submit(client, "/users/new", {"email": "Docent@School.nl", "name": "Docent", "role": "teacher",
-                                             "active": "y", "password": "a long enough secret"})
+    response = submit(
+        client,
+        "/users/new",
+        {
+            "email": "Docent@School.nl",
+            "name": "Docent",
+            "role": "teacher",
+            "active": "y",
+            "password": "a long enough secret",
+        },
+    )
     assert response.status_code == 302
     user = db.execute(sa.select(User).where(User.email == "docent@school.nl")).scalar_one()
     assert (user.provider_id, user.role) == (admin.provider_id, "teacher")
@@ -29,14 +38,20 @@ def test_an_admin_creates_a_teacher_who_can_then_log_in(app, client, db, admin) 
 
 
 def test_an_email_address_is_unique_whatever_its_case(client, db, admin) -> None:
-    response = submit(client, "/users/new", {"email": admin.email.upper(), "name": "X", "role": "teacher",
-                                             "password": "a long enough secret"})
+    response = submit(
+        client,
+        "/users/new",
+        {"email": admin.email.upper(), "name": "X", "role": "teacher", "password": "a long enough secret"},
+    )
     assert 'id="email-error"' in text(response)
 
 
 def test_a_provider_admin_cannot_create_a_planner_or_platform_admin(client, admin) -> None:
-    response = submit(client, "/users/new", {"email": "p@x.nl", "name": "P", "role": "platform_admin",
-                                             "password": "a long enough secret"})
+    response = submit(
+        client,
+        "/users/new",
+        {"email": "p@x.nl", "name": "P", "role": "platform_admin", "password": "a long enough secret"},
+    )
     assert 'id="role-error"' in text(response)
 
 
@@ -57,10 +72,18 @@ def test_a_deactivated_user_is_logged_out_on_the_next_request(app, client, db, a
 
 def test_provider_settings_reject_a_bad_iban_and_keep_the_old_values(client, db, admin) -> None:
     provider = db.get(Provider, admin.provider_id)
-    form = {"name": "Nieuwe naam", "bow_number": provider.bow_number, "keurmerk_status": "keurmerk",
-            "keurmerk_valid_from": "2025-01-01", "keurmerk_valid_until": "2027-12-31",
-            "kvk_number": "30123456", "iban": "NL91ABNA0417164301", "street": "Straat 1",
-            "postcode": "3511AB", "city": "Utrecht"}
+    form = {
+        "name": "Nieuwe naam",
+        "bow_number": provider.bow_number,
+        "keurmerk_status": "keurmerk",
+        "keurmerk_valid_from": "2025-01-01",
+        "keurmerk_valid_until": "2027-12-31",
+        "kvk_number": "30123456",
+        "iban": "NL91ABNA0417164301",
+        "street": "Straat 1",
+        "postcode": "3511AB",
+        "city": "Utrecht",
+    }
     response = submit(client, "/provider/edit", form)
     assert 'id="iban-error"' in text(response)
     db.refresh(provider)
@@ -73,16 +96,25 @@ def test_provider_settings_reject_a_bad_iban_and_keep_the_old_values(client, db,
 def test_provider_settings_refuse_another_providers_bow_number(client, db, admin) -> None:
     other = make_provider(db)
     provider = db.get(Provider, admin.provider_id)
-    form = {"name": provider.name, "bow_number": other.bow_number, "keurmerk_status": "keurmerk",
-            "kvk_number": "30123456", "iban": provider.iban, "street": "Straat 1", "postcode": "3511AB",
-            "city": "Utrecht"}
+    form = {
+        "name": provider.name,
+        "bow_number": other.bow_number,
+        "keurmerk_status": "keurmerk",
+        "kvk_number": "30123456",
+        "iban": provider.iban,
+        "street": "Straat 1",
+        "postcode": "3511AB",
+        "city": "Utrecht",
+    }
     assert 'id="bow_number-error"' in text(submit(client, "/provider/edit", form))
 
 
 def test_keurmerk_validity_decides_whether_a_provider_may_bill(db) -> None:
     from datetime import date
 
-    provider = make_provider(db, keurmerk_valid_from=date(2025, 1, 1), keurmerk_valid_until=date(2026, 12, 31))
+    provider = make_provider(
+        db, keurmerk_valid_from=date(2025, 1, 1), keurmerk_valid_until=date(2026, 12, 31)
+    )
     assert provider.keurmerk_valid_on(date(2026, 6, 1))
     assert not provider.keurmerk_valid_on(date(2027, 1, 1))
     provider.keurmerk_status = "suspended"
