@@ -1,0 +1,111 @@
+"""`python -m scheduler exams generate | solve | check | greedy` (a contract: benchmarks use it)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from typing import Any
+
+from scheduler.common.cli import add_solve_options, fail, print_summary, read_json, write_json
+from scheduler.common.errors import InfeasibleInputError, ProblemInputError
+from scheduler.exams.assign import objective
+from scheduler.exams.check import check
+from scheduler.exams.diagnosis import diagnose
+from scheduler.exams.domain import Solution
+from scheduler.exams.generate import generate
+from scheduler.exams.greedy import greedy
+from scheduler.exams.io import (
+    bookings_from_solution_json,
+    problem_from_json,
+    problem_to_json,
+    solution_to_json,
+)
+from scheduler.exams.model import prepare
+from scheduler.exams.result import to_solution
+from scheduler.exams.solver import solve
+
+
+def summary(problem: Any, solution: Solution) -> dict[str, Any]:
+    """The one-line summary; `placed` counts booked components (pinned ones included)."""
+    needed = sum(len(x.needs) for x in problem.learners)
+    return {"status": solution.status, "placed": len(solution.bookings),
+            "unplaced": needed - len(solution.bookings), "objective": solution.objective,
+            "bound": solution.bound, "gap": solution.gap, "seconds": round(solution.seconds, 3),
+            "first_solution_seconds": solution.first_solution_seconds,
+            "fees_eur": sum(b.fee_eur for b in solution.bookings),
+            "greedy_placed": solution.stats.get("greedy_booked")}
+
+
+def _generate(args: argparse.Namespace) -> int:
+    if args.learners < 0:
+        return fail("--learners must be >= 0")
+    write_json(args.out, problem_to_json(generate(args.learners, args.seed)))
+    return 0
+
+
+def _solve(args: argparse.Namespace) -> int:
+    problem = problem_from_json(read_json(args.problem))
+    solution = solve(problem, time_limit=args.time_limit, workers=args.workers, seed=args.seed)
+    write_json(args.out, solution_to_json(solution))
+    print_summary(summary(problem, solution))
+    return 0
+
+
+def _greedy(args: argparse.Namespace) -> int:
+    t0 = time.monotonic()
+    problem = problem_from_json(read_json(args.problem))
+    prep = prepare(problem)
+    state = greedy(prep)
+    bookings = to_solution(prep, state)
+    solution = Solution(bookings, diagnose(problem, bookings), "feasible", objective(prep, state),
+                        None, time.monotonic() - t0, method="greedy")
+    write_json(args.out, solution_to_json(solution))
+    print_summary(summary(problem, solution))
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    problem = problem_from_json(read_json(args.problem))
+    rows = bookings_from_solution_json(read_json(args.solution))
+    errors, value = check(problem, rows)
+    for line in errors:
+        sys.stdout.write(f"BROKEN {line}\n")
+    sys.stdout.write(f"objective {value}\n")
+    sys.stdout.write(f"{'INVALID' if errors else 'VALID'}: {len(errors)} broken hard rule(s)\n")
+    return 1 if errors else 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser of `python -m scheduler exams`."""
+    p = argparse.ArgumentParser(prog="python -m scheduler exams")
+    sub = p.add_subparsers(dest="command", required=True)
+    g = sub.add_parser("generate", help="write a realistic random problem")
+    g.add_argument("--learners", type=int, required=True)
+    g.add_argument("--seed", type=int, default=0)
+    g.add_argument("--out", required=True)
+    s = sub.add_parser("solve", help="optimise exam bookings")
+    s.add_argument("problem")
+    add_solve_options(s)
+    c = sub.add_parser("check", help="verify a solution independently")
+    c.add_argument("problem")
+    c.add_argument("solution")
+    gr = sub.add_parser("greedy", help="the first-come first-served baseline")
+    gr.add_argument("problem")
+    gr.add_argument("--out", required=True)
+    return p
+
+
+def main(argv: list[str]) -> int:
+    """Run one command; bad input ends with a message naming the field and exit code 2."""
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    commands = {"generate": _generate, "solve": _solve, "check": _check, "greedy": _greedy}
+    try:
+        return commands[args.command](args)
+    except (ProblemInputError, InfeasibleInputError) as exc:
+        return fail(str(exc))
+    except OSError as exc:
+        return fail(f"cannot write output: {exc}")

@@ -1,0 +1,84 @@
+"""The exam rules, one function each; "Hard:" rules filter options or add rows, "Soft:" rules score."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from scheduler.common.calendar import is_public_holiday
+from scheduler.common.geo import haversine_km
+from scheduler.exams.domain import Learner, Location, Problem, Session, Weights
+
+
+def within_window(learner: Learner, day: date) -> bool:
+    """Hard: a component is sat inside [ready date, deadline] (ready = registration + 6 weeks)."""
+    return learner.ready <= day <= learner.deadline
+
+
+def location_open(problem: Problem, location: Location, day: date) -> bool:
+    """Hard: no exams on a location's closed dates or on Dutch public holidays unless opened."""
+    if day in location.closed_dates:
+        return False
+    return not is_public_holiday(day) or day in problem.open_holidays
+
+
+def learner_can_come(learner: Learner, day: date, pinned_days: frozenset[date]) -> bool:
+    """Hard: not on a date the learner cannot come, nor on a day already taken by a pinned trip."""
+    return day not in learner.unavailable and day not in pinned_days
+
+
+def needs_respected(learner: Learner, location: Location) -> bool:
+    """Hard: the location offers what the learner needs (accessible building, extra-time room)."""
+    return learner.requirements <= location.facilities
+
+
+def reachable(learner: Learner, location: Location) -> bool:
+    """Hard: the location lies within the learner's maximum travel distance."""
+    return haversine_km(learner.home, location.point) <= learner.max_travel_km
+
+
+def day_groups(learner: Learner, problem: Problem, pinned: set[str]) -> list[tuple[str, ...]]:
+    """Hard: at most `max_per_day` components per trip, and ONA (an interview) on its own trip.
+
+    The still-needed exam components are cut, in the problem's component order, into groups of at
+    most `max_per_day`; each group is sat on one trip (one day, one location), each trip on its own
+    day. Every interview component forms a group of its own, so it gets its own appointment.
+    """
+    order = [c for c in problem.components if c.id in learner.needs and c.id not in pinned]
+    exams = [c.id for c in order if not c.interview]
+    size = learner.max_per_day
+    groups = [tuple(exams[i:i + size]) for i in range(0, len(exams), size)]
+    return groups + [(c.id,) for c in order if c.interview]
+
+
+def session_usable(session: Session, component: str) -> bool:
+    """Hard: a learner books a session of the very component needed, and only if it has seats."""
+    return session.component == component and session.seats > 0
+
+
+def booking_value(weights: Weights, learner: Learner, start: date, day: date) -> int:
+    """Soft: each booked component earns `book` points, plus up to `urgency` for a near deadline,
+    minus `wait_per_day` for every day waited after the ready date."""
+    days_left = (learner.deadline - start).days
+    urgency = max(0, weights.urgency_days - days_left) * weights.urgency // weights.urgency_days
+    return weights.book + urgency - weights.wait_per_day * max(0, (day - learner.ready).days)
+
+
+def travel_cost(weights: Weights, km: float) -> int:
+    """Soft: each trip (a learner's distinct exam day) costs `travel_per_km` per km from home."""
+    return weights.travel_per_km * round(km)
+
+
+def change_cost(weights: Weights) -> int:
+    """Soft: moving or dropping an existing (unpinned) booking costs `change` points."""
+    return weights.change
+
+
+def comfort_seats(weights: Weights, seats: int) -> int:
+    """Soft: balanced locations: seats beyond `comfort_fill` of a session cost `crowding` each."""
+    return int(weights.comfort_fill * seats)
+
+
+def fee_for(learner: Learner, component: str, free: int, fee: int) -> tuple[int, int]:
+    """Hard (never hidden): the attempt number and its fee; attempts beyond `free` cost `fee`."""
+    attempt = learner.attempts_used(component) + 1
+    return attempt, fee if attempt > free else 0

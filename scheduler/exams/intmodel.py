@@ -1,0 +1,97 @@
+"""The integer model over a set of trip options, solved by CP-SAT with integer class counts."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from scheduler.exams.model import Prepared
+
+
+@dataclass(slots=True)
+class IntModel:
+    """CP-SAT variables: trips z per option, bookings u per option slot."""
+
+    prep: Prepared
+    model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
+    z: dict = field(default_factory=dict)
+    u: dict = field(default_factory=dict)
+    terms: list = field(default_factory=list)
+
+
+def trips_and_bookings(im: IntModel, options: np.ndarray) -> None:
+    """Hard: a component is booked only on a trip the learner makes (u <= z)."""
+    p = im.prep
+    for o in options.tolist():
+        n = len(p.classes[p.cg_class[p.opt_cg[o]]].members)
+        z = im.z[o] = im.model.new_int_var(0, n, f"trips_o{o}")
+        im.terms.append((z, -int(p.opt_travel[o])))
+        for j, s in enumerate(p.opt_sess[o].tolist()):
+            if s >= 0:
+                u = im.u[(o, j)] = im.model.new_int_var(0, n, f"booked_o{o}_{j}")
+                im.model.add(u <= z)
+                im.terms.append((u, int(p.opt_val[o, j])))
+
+
+def each_group_once(im: IntModel) -> None:
+    """Hard: each learner makes at most one trip per group, so books each component at most once."""
+    rows: dict[int, list] = defaultdict(list)
+    for o, z in im.z.items():
+        rows[int(im.prep.opt_cg[o])].append(z)
+    for cg, zs in rows.items():
+        im.model.add(sum(zs) <= int(im.prep.cg_size[cg]))
+
+
+def one_trip_per_day(im: IntModel) -> None:
+    """Hard: one trip a day per learner: same-day components at one location, ONA on its own day."""
+    p, rows = im.prep, defaultdict(list)
+    for o, z in im.z.items():
+        ci = int(p.cg_class[p.opt_cg[o]])
+        if len(p.classes[ci].groups) > 1:
+            rows[(ci, int(p.opt_day[o]))].append(z)
+    for (ci, _), zs in rows.items():
+        if len(zs) > 1:
+            im.model.add(sum(zs) <= len(p.classes[ci].members))
+
+
+def seats_and_crowding(im: IntModel) -> None:
+    """Hard: seats per session. Soft: seats beyond the comfortable fill cost `crowding` each."""
+    p, rows = im.prep, defaultdict(list)
+    for (o, j), u in im.u.items():
+        rows[int(p.opt_sess[o, j])].append(u)
+    crowd = p.problem.weights.crowding
+    for s, us in rows.items():
+        im.model.add(sum(us) <= int(p.cap[s]))
+        if crowd and len(us) > int(p.comfort[s]):
+            over = im.model.new_int_var(0, max(0, int(p.cap[s] - p.comfort[s])), f"crowded_s{s}")
+            im.model.add(over >= sum(us) - int(p.comfort[s]))
+            im.terms.append((over, -crowd))
+
+
+def build(prep: Prepared, options: np.ndarray) -> IntModel:
+    """The integer model restricted to `options`, maximising the documented objective."""
+    im = IntModel(prep)
+    trips_and_bookings(im, options)
+    each_group_once(im)
+    one_trip_per_day(im)
+    seats_and_crowding(im)
+    im.model.maximize(sum(c * v for v, c in im.terms))
+    return im
+
+
+def add_hint(im: IntModel, z: dict[int, int], u: dict[tuple[int, int], int]) -> None:
+    """Start CP-SAT from a known plan (greedy or the rounded LP)."""
+    for o, var in im.z.items():
+        im.model.add_hint(var, z.get(o, 0))
+    for key, var in im.u.items():
+        im.model.add_hint(var, u.get(key, 0))
+
+
+def constant_crowding(prep: Prepared, options: np.ndarray) -> int:
+    """Crowding the model cannot avoid: sessions whose pinned bookings alone exceed comfort."""
+    touched = set(prep.opt_sess[options][prep.opt_sess[options] >= 0].tolist())
+    fixed = [s for s in range(len(prep.cap)) if s not in touched and prep.comfort[s] < 0]
+    return prep.problem.weights.crowding * int(sum(-prep.comfort[s] for s in fixed))

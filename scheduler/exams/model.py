@@ -1,0 +1,113 @@
+"""Aggregated model: interchangeable learners become classes; each class gets trip options."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+
+from scheduler.common.geo import haversine_km
+from scheduler.exams import constraints as rules
+from scheduler.exams.domain import Learner, Problem, Session
+
+
+@dataclass(slots=True)
+class LearnerClass:
+    """Learners identical in every respect the model sees, solved as one integer count."""
+
+    members: list[str]
+    groups: list[tuple[str, ...]]
+    first_group: int = 0  # index of its first (class, group) pair in Prepared.cg_class
+
+
+@dataclass(slots=True)
+class Prepared:
+    """Classes, trip options as numpy arrays sorted by (class, group), and seat rows per session."""
+
+    problem: Problem
+    sessions: list[Session]
+    cap: np.ndarray  # seats left after pinned bookings
+    comfort: np.ndarray  # comfortable seats left after pinned bookings (may be negative)
+    classes: list[LearnerClass]
+    cg_class: np.ndarray  # (class, group) pair -> class index
+    opt_cg: np.ndarray  # option -> (class, group) pair
+    opt_day: np.ndarray  # option -> day ordinal
+    opt_loc: np.ndarray
+    opt_travel: np.ndarray
+    opt_sess: np.ndarray  # option x slot -> session index, -1 for none
+    opt_val: np.ndarray  # option x slot -> points for booking that component there
+    const: int  # objective points of pinned bookings minus `change` per existing booking
+    pinned: list[tuple[str, str, int]] = field(default_factory=list)
+    learner: dict[str, Learner] = field(default_factory=dict)
+    class_of: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def cg_size(self) -> np.ndarray:
+        """Members per (class, group) pair."""
+        return np.array([len(self.classes[c].members) for c in self.cg_class], dtype=np.int64)
+
+    @property
+    def cg_starts(self) -> np.ndarray:
+        """Offset of each (class, group) pair's first option (options are sorted by pair)."""
+        return np.searchsorted(self.opt_cg, np.arange(len(self.cg_class)))
+
+
+def _pinned(problem: Problem, sidx: dict[str, int]) -> tuple[list, dict[str, frozenset[date]]]:
+    rows = [(b.learner, b.component, sidx[b.session]) for b in problem.bookings if b.pinned]
+    days: dict[str, set[date]] = defaultdict(set)
+    for learner, _, s in rows:
+        days[learner].add(problem.sessions[s].day)
+    return rows, {k: frozenset(v) for k, v in days.items()}
+
+
+def _pinned_points(problem: Problem, rows: list, learners: dict[str, Learner]) -> int:
+    """Points of the pinned bookings (values minus one trip's travel per pinned day)."""
+    w, total, trips = problem.weights, 0, set()
+    for lid, _, s in rows:
+        sess, x = problem.sessions[s], learners[lid]
+        total += rules.booking_value(w, x, problem.start, sess.day)
+        if (lid, sess.day) not in trips:
+            trips.add((lid, sess.day))
+            loc = next(loc for loc in problem.locations if loc.id == sess.location)
+            total -= rules.travel_cost(w, haversine_km(x.home, loc.point))
+    return total
+
+
+def _seat_rows(problem: Problem, pinned: list) -> tuple[np.ndarray, np.ndarray]:
+    used = np.zeros(len(problem.sessions), dtype=np.int64)
+    for _, _, s in pinned:
+        used[s] += 1
+    seats = np.array([s.seats for s in problem.sessions], dtype=np.int64)
+    comfort = np.array([rules.comfort_seats(problem.weights, s.seats) for s in problem.sessions],
+                       dtype=np.int64)
+    return seats - used, comfort - used
+
+
+def prepare(problem: Problem) -> Prepared:
+    """Group learners into classes and build every feasible trip option for each class."""
+    from scheduler.exams.options import build_options, class_key
+
+    sidx = {s.id: i for i, s in enumerate(problem.sessions)}
+    learners = {x.id: x for x in problem.learners}
+    pinned, pinned_days = _pinned(problem, sidx)
+    pinned_comps: dict[str, set[str]] = defaultdict(set)
+    for lid, comp, _ in pinned:
+        pinned_comps[lid].add(comp)
+    existing = {(b.learner, b.component): sidx[b.session] for b in problem.bookings if not b.pinned}
+    keyed: dict[tuple, LearnerClass] = {}
+    for x in problem.learners:
+        groups = rules.day_groups(x, problem, pinned_comps[x.id])
+        if not groups:
+            continue
+        key = class_key(problem, x, groups, pinned_days.get(x.id, frozenset()), existing)
+        keyed.setdefault(key, LearnerClass([], groups)).members.append(x.id)
+    cap, comfort = _seat_rows(problem, pinned)
+    const = _pinned_points(problem, pinned, learners) - rules.change_cost(problem.weights) * len(
+        existing)
+    classes = list(keyed.values())
+    prep = build_options(problem, classes, learners, pinned_days, existing,
+                         dict(cap=cap, comfort=comfort, const=const, pinned=pinned))
+    prep.class_of = {m: ci for ci, cl in enumerate(classes) for m in cl.members}
+    return prep

@@ -1,0 +1,115 @@
+"""Trip options per learner class: (group, location, day) with the sessions and points involved."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+
+from scheduler.common.geo import haversine_km
+from scheduler.exams import constraints as rules
+from scheduler.exams.domain import Learner, Problem
+
+CHANGE_KEY = tuple[tuple[str, str], int]
+
+
+def reachable_locations(problem: Problem, x: Learner) -> tuple[tuple[str, int], ...]:
+    """(location, travel points) for every location the learner may use."""
+    return tuple((loc.id, rules.travel_cost(problem.weights, haversine_km(x.home, loc.point)))
+                 for loc in problem.locations
+                 if rules.reachable(x, loc) and rules.needs_respected(x, loc))
+
+
+def class_key(problem: Problem, x: Learner, groups: list, pinned_days: frozenset[date],
+              existing: dict[tuple[str, str], int]) -> tuple:
+    """Everything that makes two learners interchangeable; a learner with bookings stays alone."""
+    blocked = frozenset(d for d in x.unavailable | pinned_days if problem.start <= d <= problem.end)
+    own = x.id if any((x.id, c) in existing for g in groups for c in g) else None
+    return (tuple(groups), x.ready, min(x.deadline, problem.end),
+            rules.booking_value(problem.weights, x, problem.start, x.ready),
+            reachable_locations(problem, x), blocked, own)
+
+
+def _timetables(problem: Problem, cap: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per location: open day ordinals and a day x component matrix of usable session indices."""
+    comp = {c.id: j for j, c in enumerate(problem.components)}
+    locs = {loc.id: loc for loc in problem.locations}
+    cells: dict[str, dict[int, dict[int, int]]] = {loc: {} for loc in locs}
+    for i, s in enumerate(problem.sessions):
+        usable = rules.session_usable(s, s.component) and cap[i] > 0
+        if usable and rules.location_open(problem, locs[s.location], s.day):
+            cells[s.location].setdefault(s.day.toordinal(), {})[comp[s.component]] = i
+    out = {}
+    for loc, days in cells.items():
+        ords = np.array(sorted(days), dtype=np.int64)
+        grid = np.full((len(ords), len(comp)), -1, dtype=np.int64)
+        for r, d in enumerate(ords):
+            for j, i in days[int(d)].items():
+                grid[r, j] = i
+        out[loc] = (ords, grid)
+    return out
+
+
+def _class_options(problem, x, group, key, tables, comp, existing) -> list[tuple]:
+    """Options of one (class, group): rows of (loc, day, travel, sessions, values)."""
+    rows = []
+    lo, hi = x.ready.toordinal(), min(x.deadline, problem.end).toordinal()
+    blocked = np.array(sorted(d.toordinal() for d in key[5]), dtype=np.int64)
+    cols = [comp[c] for c in group]
+    base, wait = key[3], problem.weights.wait_per_day
+    for li, (loc, travel) in enumerate(key[4]):
+        ords, grid = tables[loc]
+        mask = (ords >= lo) & (ords <= hi) & ~np.isin(ords, blocked)
+        sub, days = grid[mask][:, cols], ords[mask]
+        keep = (sub >= 0).any(axis=1)
+        sub, days = sub[keep], days[keep]
+        vals = np.where(sub >= 0, (base - wait * (days - lo))[:, None], 0)
+        if key[6] is not None:
+            for j, c in enumerate(group):
+                booked = existing.get((x.id, c), -2)
+                vals[:, j] += np.where(sub[:, j] == booked, rules.change_cost(problem.weights), 0)
+        rows.append((li, days, travel, sub, vals))
+    return rows
+
+
+def build_options(problem: Problem, classes: list, learners: dict[str, Learner],
+                  pinned_days: dict, existing: dict, extra: dict):
+    """Fill a Prepared with every option of every (class, group), as flat numpy arrays."""
+
+    tables = _timetables(problem, extra["cap"])
+    comp = {c.id: j for j, c in enumerate(problem.components)}
+    loc_index = {loc.id: i for i, loc in enumerate(problem.locations)}
+    width = max((len(g) for cl in classes for g in cl.groups), default=1)
+    cg_class, parts = [], []
+    for ci, cl in enumerate(classes):
+        x = learners[cl.members[0]]
+        key = class_key(problem, x, cl.groups, pinned_days.get(x.id, frozenset()), existing)
+        cl.first_group = len(cg_class)
+        for group in cl.groups:
+            cg = len(cg_class)
+            cg_class.append(ci)
+            for li, days, travel, sub, vals in _class_options(problem, x, group, key, tables,
+                                                              comp, existing):
+                pad = width - sub.shape[1]
+                parts.append((cg, loc_index[key[4][li][0]], days, travel,
+                              np.pad(sub, ((0, 0), (0, pad)), constant_values=-1),
+                              np.pad(vals, ((0, 0), (0, pad)))))
+    return _assemble(problem, classes, cg_class, parts, width, learners, extra)
+
+
+def _assemble(problem, classes, cg_class, parts, width, learners, extra):
+    from scheduler.exams.model import Prepared
+
+    def cat(index: int, dtype=np.int64) -> np.ndarray:
+        return np.concatenate([np.full(len(p[2]), p[index]) if np.ndim(p[index]) == 0
+                               else p[index] for p in parts]).astype(dtype) if parts else \
+            np.zeros(0, dtype=dtype)
+
+    sess = np.concatenate([p[4] for p in parts]) if parts else np.zeros((0, width), np.int64)
+    vals = np.concatenate([p[5] for p in parts]) if parts else np.zeros((0, width), np.int64)
+    return Prepared(problem=problem, sessions=list(problem.sessions), cap=extra["cap"],
+                    comfort=extra["comfort"], classes=classes,
+                    cg_class=np.array(cg_class, dtype=np.int64), opt_cg=cat(0), opt_day=cat(2),
+                    opt_loc=cat(1), opt_travel=cat(3), opt_sess=sess.astype(np.int64),
+                    opt_val=vals.astype(np.int64), const=extra["const"], pinned=extra["pinned"],
+                    learner=learners)

@@ -1,0 +1,167 @@
+"""solve(): greedy start, column generation for prices and a bound, CP-SAT on the options left."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import numpy as np
+
+from scheduler.common.progress import CancelToken, Progress, ProgressCallback
+from scheduler.exams import cpsat, lp
+from scheduler.exams.assign import booked_count, counts, disaggregate, objective
+from scheduler.exams.diagnosis import diagnose
+from scheduler.exams.dive import dive
+from scheduler.exams.domain import Problem, Solution
+from scheduler.exams.greedy import Assignment, fill, greedy
+from scheduler.exams.model import Prepared, prepare
+from scheduler.exams.pricing import lagrangian_bound, subgradient, useful_options
+from scheduler.exams.result import to_solution
+
+log = logging.getLogger(__name__)
+SUBGRADIENT_SHARE = 0.25  # of the limit, to polish prices when column generation is cut short
+EXACT_OPTION_LIMIT = 60_000  # CP-SAT runs only when reduced-cost fixing leaves this few options
+
+
+class Run:
+    """Clock, incumbent, bound and progress reporting of one solve."""
+
+    def __init__(self, limit: float, progress: ProgressCallback | None, cancel: CancelToken | None):
+        self.t0, self.limit = time.monotonic(), limit
+        self.progress, self.cancel = progress, cancel
+        self.best: Assignment | None = None
+        self.best_value, self.bound = -(10**18), float("inf")
+        self.first: float | None = None
+        self.floor = 0  # components greedy books: never return fewer
+
+    def elapsed(self) -> float:
+        """Seconds since the start."""
+        return time.monotonic() - self.t0
+
+    def left(self, share: float = 1.0) -> float:
+        """Seconds left until `share` of the time limit (0 once cancelled)."""
+        if self.cancel is not None and self.cancel.cancelled:
+            return 0.0
+        return self.limit * share - self.elapsed()
+
+    def offer(self, prep: Prepared, state: Assignment, phase: str) -> None:
+        """Keep `state` if it beats the incumbent and books at least as much as greedy."""
+        value = objective(prep, state)
+        if value > self.best_value and booked_count(state) >= self.floor:
+            self.best, self.best_value = state, value
+            self.first = self.first if self.first is not None else self.elapsed()
+        self.report(phase)
+
+    def report(self, phase: str) -> None:
+        """Tell the caller where we are."""
+        if self.progress is not None:
+            bound = None if self.bound == float("inf") else float(self.bound)
+            self.progress(Progress(float(self.best_value), bound, self.elapsed(), phase))
+
+
+def _rounded(prep: Prepared, master: lp.Master) -> Assignment:
+    """The LP's trips rounded down, then topped up greedily with the seats left."""
+    z: dict[int, int] = {}
+    u: dict[tuple[int, int], int] = {}
+    for (o, mask), value in zip(master.columns, master.values.tolist(), strict=False):
+        k = int(value + 1e-6)
+        if k > 0:
+            z[o] = z.get(o, 0) + k
+            for j in range(prep.opt_sess.shape[1]):
+                if mask >> j & 1:
+                    u[(o, j)] = u.get((o, j), 0) + k
+    return fill(prep, disaggregate(prep, z, u))
+
+
+def _seed_master(prep: Prepared, state: Assignment) -> lp.Master:
+    master = lp.new_master(prep)
+    trips = [(o, sum(1 << j for j in slots)) for t in state.trips.values() for o, slots in t.values()]
+    if trips:
+        lp.add_columns(master, np.array([o for o, _ in trips]), np.array([m for _, m in trips]))
+    return master
+
+
+def _price_phase(prep: Prepared, run: Run, master: lp.Master) -> tuple[np.ndarray, float]:
+    """Column generation until converged or half the time is gone, then subgradient polish."""
+    def on_bound(lp_value: float, bound: float) -> None:
+        run.bound = min(run.bound, np.floor(bound + 1e-6))
+        run.report("pricing")
+
+    zero = np.zeros(len(prep.cap))
+    result = lp.column_generation(master, lambda: run.left(0.5), per_group=10, on_bound=on_bound)
+    lam, rho = (zero, zero) if result["lam"] is None else (result["lam"], result["rho"])
+    if not result["converged"] and run.left() > 2:
+        stop = run.elapsed() + SUBGRADIENT_SHARE * run.limit
+        bound, lam2, rho2 = subgradient(prep, lam, rho, run.best_value,
+                                        lambda: min(run.left(), stop - run.elapsed()))
+        on_bound(result["lp"], bound)
+        if bound < lagrangian_bound(prep, lam, rho)[0]:
+            lam, rho = lam2, rho2
+    bound, values = lagrangian_bound(prep, lam, rho)
+    return values, bound
+
+
+def solve(problem: Problem, *, time_limit: float = 60.0, workers: int = 2, seed: int = 0,
+          progress: ProgressCallback | None = None, cancel: CancelToken | None = None) -> Solution:
+    """Book as many exam components as possible, best first; never fewer than the greedy plan."""
+    run = Run(time_limit, progress, cancel)
+    prep = prepare(problem)
+    base = greedy(prep)
+    run.floor = booked_count(base)
+    run.offer(prep, base, "greedy")
+    run.bound = min(run.bound, lagrangian_bound(prep, *(np.zeros(len(prep.cap)),) * 2)[0])
+    values, master, exact, priced_bound = None, None, False, float("inf")
+    if run.left() > 1 and run.best_value < run.bound:
+        master = _seed_master(prep, base)
+        values, priced_bound = _price_phase(prep, run, master)
+        run.offer(prep, fill(prep, Assignment(prep.cap.copy()), values), "priced greedy")
+        run.offer(prep, _rounded(prep, master), "rounding")
+        dived = dive(master, lambda: run.left(0.8))
+        if dived is not None:
+            run.offer(prep, fill(prep, disaggregate(prep, *dived)), "diving")
+    if values is not None and run.left() > 1 and run.best_value < run.bound:
+        exact = _integer_phase(prep, run, (values, priced_bound), workers, seed)
+    return _finish(prep, run, exact)
+
+
+def _cpsat(prep: Prepared, run: Run, options: np.ndarray, workers: int, seed: int,
+           share: float) -> float | None:
+    """One CP-SAT run on `options`, hinted with the incumbent; returns its bound."""
+    assert run.best is not None
+    found, bound = cpsat.improve(prep, options, counts(prep, run.best), run, workers, seed, share)
+    if found is not None:
+        run.offer(prep, fill(prep, disaggregate(prep, *found)), "cp-sat")
+    return bound
+
+
+def _integer_phase(prep: Prepared, run: Run, priced: tuple[np.ndarray, float], workers: int,
+                   seed: int) -> bool:
+    """CP-SAT on every option that could still improve the incumbent, proving its bound.
+
+    Reduced-cost fixing is only valid with the bound of the very prices behind `values`.
+    """
+    values, bound_of_values = priced
+    useful = useful_options(prep, values, bound_of_values - run.best_value)
+    log.info("useful options: %d of %d", len(useful), len(prep.opt_cg))
+    if len(useful) > EXACT_OPTION_LIMIT:
+        return False
+    bound = _cpsat(prep, run, useful, workers, seed, 0.9)
+    if bound is not None:
+        run.bound = min(run.bound, max(run.best_value, bound))
+    run.report("cp-sat")
+    return True
+
+
+def _finish(prep: Prepared, run: Run, exact: bool) -> Solution:
+    assert run.best is not None
+    bound = None if run.bound == float("inf") else int(max(run.bound, run.best_value))
+    status = "optimal" if bound is not None and bound <= run.best_value else "feasible"
+    if run.cancel is not None and run.cancel.cancelled and status != "optimal":
+        status = "cancelled"
+    bookings = to_solution(prep, run.best)
+    return Solution(bookings=bookings, unbooked=diagnose(prep.problem, bookings), status=status,
+                    objective=int(run.best_value), bound=bound, seconds=run.elapsed(),
+                    first_solution_seconds=run.first, method="greedy+colgen+dive+cpsat",
+                    stats={"classes": len(prep.classes), "options": len(prep.opt_cg),
+                           "greedy_booked": run.floor + len(prep.pinned),
+                           "exact_restriction": float(exact)})

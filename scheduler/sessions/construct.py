@@ -1,0 +1,51 @@
+"""A stronger start than greedy: open the cohorts with the most demand first, fill them with
+the learners who have the fewest alternatives, then top up running cohorts.
+
+Greedy sends everyone to the nearest cohort and so spreads learners thin, and thin cohorts
+must be dropped; building cohort by cohort keeps groups above their minimum.
+"""
+
+from __future__ import annotations
+
+import heapq
+
+from scheduler.sessions.greedy import greedy_plan
+from scheduler.sessions.index import Index
+from scheduler.sessions.plan import Plan
+
+
+def _open_arcs(plan: Plan, ci: int) -> list[int]:
+    idx = plan.idx
+    return [a for a in idx.cohort_arcs[ci] if plan.assign[idx.arc_lm[a]] < 0 and plan.fits(a)]
+
+
+def _fill(plan: Plan, ci: int, arcs: list[int], options: list[int]) -> None:
+    idx, cohort = plan.idx, plan.idx.problem.cohorts[ci]
+    ranked = sorted(arcs, key=lambda a: (options[idx.arc_lm[a]], -idx.arc_score[a], a))
+    for arc in ranked:
+        if plan.size[ci] >= cohort.max_size:
+            break
+        if plan.fits(arc):  # fits again: a learner's own clashes change as we place
+            plan.place(idx.arc_lm[arc], arc)
+    for lm in {idx.arc_lm[a] for a in idx.cohort_arcs[ci]}:
+        options[lm] -= 1
+
+
+def demand_first_plan(idx: Index, start: Plan) -> Plan:
+    """Open cohorts by unplaced demand (largest first, only if it reaches the minimum)."""
+    plan = start.copy()
+    options = [len(arcs) for arcs in idx.lm_arcs]
+    heap = [(-len(arcs), ci) for ci, arcs in enumerate(idx.cohort_arcs) if arcs]
+    heapq.heapify(heap)
+    while heap:
+        key, ci = heapq.heappop(heap)
+        if plan.size[ci] > 0 or not plan.trainer_free(ci):
+            continue
+        arcs = _open_arcs(plan, ci)
+        if len(arcs) < idx.problem.cohorts[ci].min_size:
+            continue
+        if heap and -len(arcs) > heap[0][0]:
+            heapq.heappush(heap, (-len(arcs), ci))  # stale: others now have more demand
+            continue
+        _fill(plan, ci, arcs, options)
+    return greedy_plan(idx, plan)  # top up: nearest running cohort with room, drop thin ones
