@@ -85,5 +85,7 @@ def users_create(email: str, name: str, role: str, provider_bow: str | None,
 
 def register(app: Flask) -> None:
     """Attach the command groups to the app."""
-    for group in (db_cli, demo_cli, jobs_cli, users_cli):
+    from provider_portal.invoicing.commands import invoices_cli
+
+    for group in (db_cli, demo_cli, jobs_cli, users_cli, invoices_cli):
         app.cli.add_command(group)

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from provider_portal.demo_attendance import seed_attendance
+from provider_portal.demo_planning import seed_exam_calendar, seed_planning
 from provider_portal.learners.service import default_term_end, sync_route_requirements
 from provider_portal.models import (
     Contract,
@@ -117,6 +118,9 @@ def seed(session: Session, today: date | None = None) -> tuple[bool, list[tuple[
     for email, role in logins:
         if role in (Role.PLANNER, Role.PLATFORM_ADMIN):
             _outside_staff(session, email, role)
+    for spec in PROVIDERS:
+        seed_planning(session, rng, spec.municipalities[:4], today)
+    seed_exam_calendar(session, today)
     return True, logins
 
 

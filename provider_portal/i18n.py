@@ -42,7 +42,8 @@ def number(value: float | Decimal | int | None, digits: int = 1) -> str:
     """A number with the reader's decimal separator (nl_NL: 12,5)."""
     if value is None:
         return ""
-    return format_decimal(value, format=f"#,##0.{'0' * digits}" if digits else "#,##0", locale=_babel_locale())
+    pattern = f"#,##0.{'0' * digits}" if digits else "#,##0"
+    return format_decimal(value, format=pattern, locale=_babel_locale())
 
 
 def day(value: date | None, fmt: str = "medium") -> str:

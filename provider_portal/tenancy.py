@@ -14,6 +14,7 @@ The scope is attached to the session (`session.info["tenant"]`) and added to eve
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -24,18 +25,30 @@ from sqlmodel import SQLModel
 from provider_portal.models import (
     Attendance,
     AttendanceChange,
+    CapSetting,
     ClassSlot,
     ClassTeacher,
+    Cohort,
+    CohortMeeting,
     CourseClass,
     Enrolment,
+    ExamBooking,
+    ExamLocation,
+    ExamSession,
+    Invoice,
+    InvoiceLine,
     Job,
     Learner,
     LearnerExam,
     LearnerLanguage,
     LearnerModule,
     Lesson,
+    Placement,
     PlannerMunicipality,
+    PlanningProfile,
+    PlanRun,
     Provider,
+    Trainer,
     User,
 )
 from provider_portal.models.enums import Role
@@ -49,9 +62,22 @@ CHILDREN: tuple[tuple[type[SQLModel], str, type[SQLModel]], ...] = (
     (ClassTeacher, "class_id", CourseClass),
     (Attendance, "lesson_id", Lesson),
     (AttendanceChange, "lesson_id", Lesson),
+    (PlanningProfile, "learner_id", Learner),
+    (Placement, "learner_id", Learner),
+    (CohortMeeting, "cohort_id", Cohort),
+    (InvoiceLine, "invoice_id", Invoice),
+    (ExamBooking, "learner_id", Learner),
 )
+# Organised by a municipality (column `municipality`): planners of that municipality see them.
+MUNICIPAL: tuple[type[SQLModel], ...] = (Cohort, Trainer)
+# Owned by the planner who made them.
+PLANNER_OWNED: tuple[type[SQLModel], ...] = (PlanRun,)
 # Only a platform admin (or nobody through the portal) reads these directly.
 PLATFORM_ONLY: tuple[type[SQLModel], ...] = (PlannerMunicipality,)
+# Platform-wide settings (the dated invoice cap): everyone reads them, only a platform admin writes.
+SHARED_SETTINGS: tuple[type[SQLModel], ...] = (CapSetting,)
+# DUO's exam calendar: no tenant data, so everyone reads it; planners maintain it.
+GLOBAL: tuple[type[SQLModel], ...] = (ExamLocation, ExamSession)
 
 
 class TenantViolation(PermissionError):
@@ -86,9 +112,11 @@ def scope_for(user: User, session: Session) -> TenantScope:
     return TenantScope(user_id=uid, provider_id=user.provider_id or -1)
 
 
-def provider_owned() -> list[type[SQLModel]]:
-    """Every mapped class with a `provider_id` column (users and jobs included)."""
-    return [m.class_ for m in SQLModel._sa_registry.mappers if "provider_id" in m.columns]
+@cache
+def provider_owned() -> tuple[type[SQLModel], ...]:
+    """Every mapped class with a `provider_id` column (users and jobs included); the mappers are
+    fixed once the models are imported, and this runs for every query, so it is computed once."""
+    return tuple(m.class_ for m in SQLModel._sa_registry.mappers if "provider_id" in m.columns)
 
 
 def _rows(criteria: dict[type, Any]) -> list[Any]:
@@ -105,11 +133,15 @@ def _children(parents: dict[type, Any]) -> dict[type, Any]:
     return out
 
 
+def _nothing_municipal() -> dict[type, Any]:
+    return {model: sa.false() for model in (*MUNICIPAL, *PLANNER_OWNED, *PLATFORM_ONLY)}
+
+
 def _provider_criteria(scope: TenantScope) -> dict[type, Any]:
     pid = scope.provider_id
     own = {model: model.provider_id == pid for model in provider_owned()}  # type: ignore[attr-defined]
     own[Provider] = Provider.id == pid
-    return own | _children(own) | {model: sa.false() for model in PLATFORM_ONLY}
+    return own | _nothing_municipal() | _children(own)
 
 
 def _planner_criteria(scope: TenantScope) -> dict[type, Any]:
@@ -117,6 +149,9 @@ def _planner_criteria(scope: TenantScope) -> dict[type, Any]:
     visible[Learner] = Learner.municipality.in_(scope.municipalities or ())
     visible[User] = User.id == scope.user_id
     visible[Job] = Job.created_by_id == scope.user_id
+    towns = scope.municipalities or ()
+    visible |= {model: model.municipality.in_(towns) for model in MUNICIPAL}  # type: ignore[attr-defined]
+    visible |= {model: model.planner_id == scope.user_id for model in PLANNER_OWNED}  # type: ignore[attr-defined]
     return visible | _children(visible) | {PlannerMunicipality: PlannerMunicipality.user_id == scope.user_id}
 
 
@@ -131,10 +166,11 @@ def _learner_criteria(scope: TenantScope) -> dict[type, Any]:
         CourseClass: CourseClass.id.in_(classes),
         Lesson: Lesson.class_id.in_(classes),
     }
+    visible |= _nothing_municipal()
     rules = visible | _children(visible)
     rules |= {Attendance: Attendance.learner_id == lid, AttendanceChange: sa.false(),
               ClassTeacher: sa.false(), Provider: Provider.id == scope.provider_id}
-    return rules | {model: sa.false() for model in PLATFORM_ONLY}
+    return rules
 
 
 def criteria_for(scope: TenantScope) -> dict[type, Any]:
@@ -166,18 +202,25 @@ def _guard_writes(session: Session, _context: object, _instances: object) -> Non
 
 
 # What planners and learners may write; provider staff may write their provider's rows.
-PLANNER_WRITES = (Job, User, LearnerModule, LearnerExam)
+PLANNER_WRITES = (Job, User, LearnerModule, LearnerExam, Trainer, Cohort, CohortMeeting, PlanningProfile,
+                  PlanRun, Placement, ExamLocation, ExamSession, ExamBooking)
 LEARNER_WRITES = (User, Attendance, AttendanceChange)
 
 
 def _check_write(scope: TenantScope, obj: object) -> None:
+    if isinstance(obj, SHARED_SETTINGS):
+        raise TenantViolation(f"only a platform admin may change {type(obj).__name__}")
     if scope.municipalities is not None or scope.learner_id is not None:
         allowed = PLANNER_WRITES if scope.municipalities is not None else LEARNER_WRITES
         if not isinstance(obj, allowed):
             raise TenantViolation(f"this role may not write {type(obj).__name__}")
         if isinstance(obj, Attendance | AttendanceChange) and obj.learner_id != scope.learner_id:
             raise TenantViolation("a learner may confirm only their own presence")
+        if isinstance(obj, MUNICIPAL) and obj.municipality not in (scope.municipalities or ()):
+            raise TenantViolation(f"{type(obj).__name__} belongs to another municipality")
         return
+    if isinstance(obj, GLOBAL):
+        raise TenantViolation(f"provider staff may not change the shared {type(obj).__name__}")
     owner = obj.id if isinstance(obj, Provider) else getattr(obj, "provider_id", scope.provider_id)
     if owner is None and hasattr(obj, "provider_id"):
         obj.provider_id = scope.provider_id  # type: ignore[attr-defined]

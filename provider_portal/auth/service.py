@@ -9,17 +9,13 @@ from sqlmodel import Session
 from provider_portal.models import User
 from provider_portal.models.types import utcnow
 from provider_portal.models.user import normalise_email
+from provider_portal.service_errors import FieldError
 
 MIN_PASSWORD_LENGTH = 10
 
 
-class PasswordPolicyError(ValueError):
+class PasswordPolicyError(FieldError):
     """The password change is refused; `field` names the form field, the message says why."""
-
-    def __init__(self, field: str, message: object) -> None:
-        super().__init__(str(message))
-        self.field = field
-        self.message = message
 
 
 def authenticate(session: Session, email: str, password: str) -> User | None:

@@ -21,15 +21,11 @@ from provider_portal.models import (
     Lesson,
 )
 from provider_portal.models.enums import LessonStatus
+from provider_portal.service_errors import FieldError
 
 
-class ClassError(ValueError):
+class ClassError(FieldError):
     """A class, lesson or enrolment change is refused; `field` names the form field."""
-
-    def __init__(self, field: str, message: object) -> None:
-        super().__init__(str(message))
-        self.field = field
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -191,6 +187,15 @@ def enrol(
     session: Session, course: CourseClass, learner: Learner, from_date: date, to_date: date | None = None
 ) -> Enrolment:
     """Put a learner in a class; refuses a second overlapping enrolment and a full class."""
+    enrolment = stage_enrolment(session, course, learner, from_date, to_date)
+    session.commit()
+    return enrolment
+
+
+def stage_enrolment(
+    session: Session, course: CourseClass, learner: Learner, from_date: date, to_date: date | None = None
+) -> Enrolment:
+    """The enrolment rules without committing, so an import can enrol many learners in one transaction."""
     if to_date is not None and to_date < from_date:
         raise ClassError("to_date", _l("The enrolment must end on or after it starts."))
     current = session.execute(sa.select(Enrolment).where(Enrolment.class_id == course.id)).scalars().all()
@@ -206,7 +211,7 @@ def enrol(
         to_date=to_date,
     )
     session.add(enrolment)
-    session.commit()
+    session.flush()
     return enrolment
 
 

@@ -14,15 +14,11 @@ from sqlmodel import Session
 from provider_portal.models import Contract, Learner
 from provider_portal.models.enums import ContractStatus
 from provider_portal.models.types import to_cents
+from provider_portal.service_errors import FieldError
 
 
-class ContractError(ValueError):
+class ContractError(FieldError):
     """A contract change is refused; `field` names the form field it concerns."""
-
-    def __init__(self, field: str, message: object) -> None:
-        super().__init__(str(message))
-        self.field = field
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -38,6 +34,18 @@ class ContractData:
 def save_contract(session: Session, learner: Learner, data: ContractData,
                   contract: Contract | None = None) -> Contract:
     """Create or update an active contract; the number is unique per provider."""
+    contract = stage_contract(session, learner, data, contract)
+    try:
+        session.commit()
+    except IntegrityError as exc:
+        session.rollback()
+        raise ContractError("number", _l("This contract number is already in use.")) from exc
+    return contract
+
+
+def stage_contract(session: Session, learner: Learner, data: ContractData,
+                   contract: Contract | None = None) -> Contract:
+    """Apply the contract rules and add it to the session without committing (imports batch them)."""
     if contract is not None and contract.status != ContractStatus.ACTIVE:
         raise ContractError("number", _l("Only an active contract can be changed."))
     contract = contract or Contract(learner_id=learner.id, provider_id=learner.provider_id)  # type: ignore[call-arg]
@@ -48,11 +56,6 @@ def save_contract(session: Session, learner: Learner, data: ContractData,
     total = data.total_price if data.total_price is not None else data.hourly_rate * data.purchased_hours
     contract.total_price_cents = to_cents(total)
     session.add(contract)
-    try:
-        session.commit()
-    except IntegrityError as exc:
-        session.rollback()
-        raise ContractError("number", _l("This contract number is already in use.")) from exc
     return contract
 
 

@@ -1,5 +1,7 @@
 """Importing this module registers every job kind's handler (add new handler modules here)."""
 
+from provider_portal.invoicing import jobs as invoicing_jobs
 from provider_portal.jobs import housekeeping
+from provider_portal.planning import runs as planning_runs
 
-KINDS = (housekeeping.KIND,)
+KINDS = (housekeeping.KIND, planning_runs.KIND, invoicing_jobs.KIND)

@@ -43,6 +43,15 @@ def enqueue_housekeeping(database_url: str) -> None:
         enqueue(session, housekeeping.KIND, dedupe_key=f"{housekeeping.KIND}:{date.today().isoformat()}")
 
 
+def enqueue_quarter_drafts(database_url: str) -> None:
+    """Queue the previous quarter's draft run for every provider, once per quarter."""
+    from provider_portal.invoicing import jobs as invoicing_jobs
+    from provider_portal.register import clock
+
+    with session_scope(_engine(database_url)) as session:
+        invoicing_jobs.enqueue_quarter_drafts(session, invoicing_jobs.previous_quarter(clock.now().date()))
+
+
 def build_scheduler(database_url: str, timezone: str, poll_seconds: float,
                     kind: type[BaseScheduler] = BlockingScheduler) -> BaseScheduler:
     """A scheduler whose schedules persist in `apscheduler_jobs` (created by our migrations)."""
@@ -54,4 +63,7 @@ def build_scheduler(database_url: str, timezone: str, poll_seconds: float,
                       args=[database_url], id="dispatch", replace_existing=True)
     scheduler.add_job("provider_portal.jobs.process:enqueue_housekeeping", "cron", hour=3, minute=15,
                       args=[database_url], id="housekeeping", replace_existing=True)
+    scheduler.add_job("provider_portal.jobs.process:enqueue_quarter_drafts", "cron", month="1,4,7,10", day=1,
+                      hour=6, minute=0, timezone="Europe/Amsterdam", args=[database_url],
+                      id="invoicing.quarter_drafts", replace_existing=True)
     return scheduler

@@ -15,9 +15,8 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from provider_portal.jobs import handlers as _handlers  # noqa: F401  (registers the kinds)
 from provider_portal.jobs.context import JobCancelled, JobContext
-from provider_portal.jobs.registry import HANDLERS
+from provider_portal.jobs.registry import HANDLERS, Handler
 from provider_portal.models import Job
 from provider_portal.models.enums import JobStatus
 from provider_portal.models.types import utcnow
@@ -29,11 +28,18 @@ class UnknownJobKind(ValueError):
     """No handler is registered for this kind."""
 
 
+def handler_for(kind: str) -> Handler | None:
+    """The registered handler; importing `handlers` here (not at import time) avoids import cycles."""
+    from provider_portal.jobs import handlers  # noqa: F401  (registers every kind)
+
+    return HANDLERS.get(kind)
+
+
 def enqueue(session: Session, kind: str, *, params: dict[str, Any] | None = None,
             provider_id: int | None = None, created_by_id: int | None = None,
             dedupe_key: str | None = None) -> Job:
     """Queue a job; with a `dedupe_key` that already exists, return the existing job instead."""
-    if kind not in HANDLERS:
+    if handler_for(kind) is None:
         raise UnknownJobKind(kind)
     job = Job(kind=kind, params=params or {}, provider_id=provider_id, created_by_id=created_by_id,
               dedupe_key=dedupe_key)
@@ -88,7 +94,7 @@ def run_job(engine: Engine, job_id: int) -> str:
 
 
 def _execute(ctx: JobContext) -> tuple[str, dict[str, Any] | None, str | None]:
-    handler = HANDLERS.get(ctx.kind)
+    handler = handler_for(ctx.kind)
     if handler is None:
         return JobStatus.FAILED, None, f"no handler for job kind {ctx.kind!r}"
     try:

@@ -83,17 +83,23 @@ def search_statement(filters: LearnerFilter) -> sa.Select[tuple[Learner]]:
 
 def save_learner(session: Session, data: LearnerData, learner: Learner | None = None) -> Learner:
     """Create or update a learner in one transaction; a duplicate BSN stores nothing."""
-    learner = learner or Learner()  # type: ignore[call-arg]
-    _apply(learner, data)
-    session.add(learner)
     try:
-        session.flush()
-        _replace_languages(session, learner, data.languages)
-        sync_route_requirements(session, learner)
+        learner = stage_learner(session, data, learner)
         session.commit()
     except IntegrityError as exc:
         session.rollback()
         raise DuplicateBsnError(data.bsn) from exc
+    return learner
+
+
+def stage_learner(session: Session, data: LearnerData, learner: Learner | None = None) -> Learner:
+    """Write a learner with languages and route requirements without committing (imports batch them)."""
+    learner = learner or Learner()  # type: ignore[call-arg]
+    _apply(learner, data)
+    session.add(learner)
+    session.flush()
+    _replace_languages(session, learner, data.languages)
+    sync_route_requirements(session, learner)
     return learner
 
 

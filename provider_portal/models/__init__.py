@@ -18,8 +18,18 @@ SQLModel.metadata.naming_convention = {
 from provider_portal.models.attendance import Attendance, AttendanceChange
 from provider_portal.models.contract import Contract
 from provider_portal.models.courses import ClassSlot, ClassTeacher, Closure, CourseClass, Enrolment, Lesson
+from provider_portal.models.exams import ExamBooking, ExamLocation, ExamSession
+from provider_portal.models.invoicing import CapSetting, DocumentCounter, Invoice, InvoiceLine
 from provider_portal.models.job import Job
 from provider_portal.models.learner import Learner, LearnerExam, LearnerLanguage, LearnerModule
+from provider_portal.models.planning import (
+    Cohort,
+    CohortMeeting,
+    Placement,
+    PlanningProfile,
+    PlanRun,
+    Trainer,
+)
 from provider_portal.models.provider import Provider
 from provider_portal.models.scheduler_store import apscheduler_jobs
 from provider_portal.models.user import PlannerMunicipality, User
@@ -32,15 +42,28 @@ __all__ = [
     "Closure",
     "CourseClass",
     "Enrolment",
+    "ExamBooking",
+    "ExamLocation",
+    "ExamSession",
     "Lesson",
+    "Cohort",
+    "CohortMeeting",
+    "CapSetting",
     "Contract",
+    "DocumentCounter",
+    "Invoice",
+    "InvoiceLine",
     "Job",
     "Learner",
     "LearnerExam",
     "LearnerLanguage",
     "LearnerModule",
+    "Placement",
+    "PlanRun",
     "PlannerMunicipality",
+    "PlanningProfile",
     "Provider",
+    "Trainer",
     "User",
     "apscheduler_jobs",
 ]

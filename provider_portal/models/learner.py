@@ -31,6 +31,7 @@ class Learner(SQLModel, table=True):
     duo_term_end: date
     duo_term_extended_until: date | None = None
     loan_amount_cents: int = 0
+    obligation_met_on: date | None = None  # exam passed / obligation met: billing releases the rest
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

@@ -14,7 +14,16 @@ from provider_portal.db import get_session
 from provider_portal.forms_common import choices
 from provider_portal.learners.forms import ROUTE_LABELS, LearnerFilterForm
 from provider_portal.learners.service import LearnerFilter, learner_details, search_statement
-from provider_portal.models import Learner, LearnerModule, Provider
+from provider_portal.models import (
+    Cohort,
+    ExamBooking,
+    ExamLocation,
+    ExamSession,
+    Learner,
+    LearnerModule,
+    Placement,
+    Provider,
+)
 from provider_portal.models.enums import Role
 from provider_portal.pagination import get_or_404, paginate
 from provider_portal.reference.places import LANGUAGES
@@ -33,17 +42,26 @@ def learners() -> str:
         everywhere = form.municipality.choices[0]
         form.municipality.choices = [everywhere, *choices((m, m) for m in scope.municipalities)]
     form.validate()
-    filters = LearnerFilter(q=form.q.data or "", route=form.route.data or "",
-                            municipality=form.municipality.data or "", language=form.language.data or "")
-    page = paginate(session, search_statement(filters), request.args.get("page", 1, type=int),
-                    current_app.config["PAGE_SIZE"])
+    filters = LearnerFilter(
+        q=form.q.data or "",
+        route=form.route.data or "",
+        municipality=form.municipality.data or "",
+        language=form.language.data or "",
+    )
+    page = paginate(
+        session,
+        search_statement(filters),
+        request.args.get("page", 1, type=int),
+        current_app.config["PAGE_SIZE"],
+    )
     ids = [learner.id for learner in page.items]
     modules: dict[int, dict[str, str]] = {}
     for row in session.execute(sa.select(LearnerModule).where(LearnerModule.learner_id.in_(ids))).scalars():
         modules.setdefault(row.learner_id, {})[row.module] = row.status
     args = {k: v for k, v in request.args.items() if k != "page" and v}
-    return render_template("planning/learners.html", form=form, page=page, modules=modules,
-                           routes=ROUTE_LABELS, args=args)
+    return render_template(
+        "planning/learners.html", form=form, page=page, modules=modules, routes=ROUTE_LABELS, args=args
+    )
 
 
 @bp.route("/learners/<int:learner_id>")
@@ -51,8 +69,29 @@ def learners() -> str:
 def learner(learner_id: int) -> str:
     session = get_session()
     row = get_or_404(session, Learner, learner_id)
-    provider_name = session.execute(sa.select(Provider.name).where(Provider.id == row.provider_id)
-                                    ).scalar_one_or_none()
-    return render_template("planning/learner.html", learner=row, routes=ROUTE_LABELS,
-                           provider_name=provider_name, language_names=LANGUAGES,
-                           **learner_details(session, row))
+    provider_name = session.execute(
+        sa.select(Provider.name).where(Provider.id == row.provider_id)
+    ).scalar_one_or_none()
+    placements = session.execute(
+        sa.select(Placement, Cohort)
+        .join(Cohort, Cohort.id == Placement.cohort_id)
+        .where(Placement.learner_id == row.id)
+        .order_by(Placement.module)
+    ).all()
+    bookings = session.execute(
+        sa.select(ExamBooking, ExamSession, ExamLocation.name)
+        .join(ExamSession, ExamSession.id == ExamBooking.session_id)
+        .join(ExamLocation, ExamLocation.id == ExamSession.location_id)
+        .where(ExamBooking.learner_id == row.id)
+        .order_by(ExamSession.day, ExamSession.start_time)
+    ).all()
+    return render_template(
+        "planning/learner.html",
+        bookings=bookings,
+        learner=row,
+        routes=ROUTE_LABELS,
+        provider_name=provider_name,
+        language_names=LANGUAGES,
+        placements=placements,
+        **learner_details(session, row),
+    )

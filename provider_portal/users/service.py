@@ -12,15 +12,11 @@ from provider_portal.models import PlannerMunicipality, Provider, User
 from provider_portal.models.enums import PROVIDER_ROLES, Role
 from provider_portal.models.user import normalise_email
 from provider_portal.reference.places import BY_NAME
+from provider_portal.service_errors import FieldError
 
 
-class UserError(ValueError):
+class UserError(FieldError):
     """A change to an account is refused; `field` names the form field."""
-
-    def __init__(self, field: str, message: object) -> None:
-        super().__init__(str(message))
-        self.field = field
-        self.message = message
 
 
 def build_user(*, email: str, name: str, role: str, password: str, active: bool = True,

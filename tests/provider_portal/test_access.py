@@ -69,6 +69,12 @@ def world(db: Session) -> dict[str, int]:
         "lesson_id": lesson_id,
         "enrolment_id": enrolment.id,
         "closure_id": closure.id,
+        "cohort_id": 1,
+        "run_id": 1,
+        "invoice_id": 1,
+        "fmt": "csv",
+        "location_id": 1,
+        "day": "2027-01-12",
     }
 
 

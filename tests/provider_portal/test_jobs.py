@@ -118,7 +118,7 @@ def test_the_scheduler_keeps_its_schedules_in_the_migrated_table(app, db) -> Non
     scheduler.start(paused=True)
     try:
         ids = db.execute(sa.text(f"SELECT id FROM {APSCHEDULER_TABLE} ORDER BY id")).scalars().all()
-        assert ids == ["dispatch", "housekeeping"]
+        assert ids == ["dispatch", "housekeeping", "invoicing.quarter_drafts"]
         assert str(scheduler.get_job("housekeeping").trigger.timezone) == "Europe/Amsterdam"
     finally:
         scheduler.shutdown(wait=False)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 
 import pytest
 import sqlalchemy as sa
@@ -11,10 +11,12 @@ from sqlmodel import Session
 
 from provider_portal.classes.service import add_closure
 from provider_portal.jobs.queue import enqueue
-from provider_portal.models import Attendance, CourseClass, Learner, Lesson
+from provider_portal.models import Attendance, CourseClass, Learner, Lesson, PlanRun
 from provider_portal.models.enums import Role
+from provider_portal.planning.cohorts import CohortData, add_trainer, save_cohort
 from provider_portal.tenancy import TenantScope, TenantViolation, bind_scope
 from tests.factories import make_class, make_contract, make_enrolment, make_learner, make_provider, make_user
+from tests.invoicing_factories import make_draft
 from tests.web import csrf_token, login, text
 
 # URL arguments that identify a record of some tenant; a new route with another argument name
@@ -28,7 +30,12 @@ SCOPED_ARGUMENTS = {
     "lesson_id",
     "enrolment_id",
     "closure_id",
+    "cohort_id",
+    "run_id",
+    "invoice_id",
 }
+# Not a tenant's record: an export format, and DUO's shared exam calendar (a location, a day).
+FORMAT_ARGUMENTS = {"fmt": "csv", "location_id": 1, "day": "2027-01-12"}
 
 
 @pytest.fixture()
@@ -43,6 +50,30 @@ def two_providers(db: Session) -> dict[str, object]:
     closure_b = add_closure(db, b.id, date(2026, 2, 16), date(2026, 2, 20), "Voorjaarsvakantie")
     lesson_b = db.execute(sa.select(Lesson.id).where(Lesson.class_id == course_b.id)).scalars().first()
     make_learner(db, a, first_name="Aisha")
+    rotterdam_planner = make_user(db, None, role=Role.PLANNER, municipalities=("Rotterdam",))
+    trainer_b = add_trainer(db, "Rotterdam", "Trainer Rotterdam", "")
+    cohort_b = save_cohort(
+        db,
+        CohortData(
+            "Rotterdam",
+            "KNM",
+            "KNM Rotterdam",
+            "Zuidplein",
+            "ar",
+            trainer_b.id,
+            1,
+            10,
+            0,
+            date(2027, 1, 5),
+            2,
+            time(10),
+            time(12),
+        ),
+    )
+    run_b = PlanRun(planner_id=rotterdam_planner.id, municipalities=["Rotterdam"])
+    db.add(run_b)
+    db.commit()
+    invoice_b = make_draft(db, learner_b, contract_b)
     ids_b = {
         "learner_id": learner_b.id,
         "contract_id": contract_b.id,
@@ -52,15 +83,16 @@ def two_providers(db: Session) -> dict[str, object]:
         "lesson_id": lesson_b,
         "enrolment_id": enrolment_b.id,
         "closure_id": closure_b.id,
+        "cohort_id": cohort_b.id,
+        "run_id": run_b.id,
+        "invoice_id": invoice_b.id,
+        **FORMAT_ARGUMENTS,
     }
     return {"a": a, "b": b, "ids_b": ids_b}
 
 
-@pytest.mark.parametrize("role", [Role.PROVIDER_ADMIN, Role.TEACHER, Role.FINANCE])
-def test_a_user_of_provider_a_gets_404_for_every_url_of_provider_b(
-    app: Flask, db: Session, two_providers, role: Role
-) -> None:
-    user = make_user(db, two_providers["a"], role=role)
+def _walk(app: Flask, user, ids: dict[str, object]) -> int:  # type: ignore[no-untyped-def]
+    """Open every URL the user's role may open, with another tenant's ids: each must be a 404."""
     client = app.test_client()
     login(client, user.email)
     token = csrf_token(client, "/account/password")
@@ -68,17 +100,32 @@ def test_a_user_of_provider_a_gets_404_for_every_url_of_provider_b(
     for rule in app.url_map.iter_rules():
         if not rule.arguments or rule.endpoint == "static":
             continue
-        assert rule.arguments <= SCOPED_ARGUMENTS, f"{rule.endpoint} has unmapped arguments {rule.arguments}"
+        known = SCOPED_ARGUMENTS | set(FORMAT_ARGUMENTS)
+        assert rule.arguments <= known, f"{rule.endpoint} has unmapped arguments {rule.arguments}"
         roles = getattr(app.view_functions[rule.endpoint], "allowed_roles", frozenset())
-        if role not in roles:
+        if user.role not in roles or not rule.arguments & SCOPED_ARGUMENTS:
             continue  # refused by role before tenancy matters (test_access covers it)
         with app.test_request_context():
-            url = url_for(rule.endpoint, **{k: two_providers["ids_b"][k] for k in rule.arguments})
+            url = url_for(rule.endpoint, **{k: ids[k] for k in rule.arguments})
         for method in sorted(rule.methods & {"GET", "POST"}):  # type: ignore[operator]
             response = client.open(url, method=method, data={"csrf_token": token})
             assert response.status_code == 404, f"{method} {url} gave {response.status_code}"
             walked += 1
-    assert walked >= 5
+    return walked
+
+
+@pytest.mark.parametrize("role", [Role.PROVIDER_ADMIN, Role.TEACHER, Role.FINANCE])
+def test_a_user_of_provider_a_gets_404_for_every_url_of_provider_b(
+    app: Flask, db: Session, two_providers, role: Role
+) -> None:
+    assert _walk(app, make_user(db, two_providers["a"], role=role), two_providers["ids_b"]) >= 5
+
+
+def test_a_planner_gets_404_for_every_url_of_another_municipality(
+    app: Flask, db: Session, two_providers
+) -> None:
+    planner = make_user(db, None, role=Role.PLANNER, municipalities=("Utrecht",))
+    assert _walk(app, planner, two_providers["ids_b"]) >= 5
 
 
 def test_a_learner_of_provider_a_cannot_open_or_confirm_a_lesson_of_provider_b(
@@ -176,10 +223,20 @@ def test_a_new_row_gets_the_users_provider_when_none_is_given(db, two_providers)
 def test_every_table_is_provider_owned_a_child_or_deliberately_global() -> None:
     from sqlmodel import SQLModel
 
-    from provider_portal.tenancy import CHILDREN, PLATFORM_ONLY, provider_owned
+    from provider_portal.tenancy import (
+        CHILDREN,
+        GLOBAL,
+        MUNICIPAL,
+        PLANNER_OWNED,
+        PLATFORM_ONLY,
+        SHARED_SETTINGS,
+        provider_owned,
+    )
 
     covered = {m.__tablename__ for m in provider_owned()} | {c.__tablename__ for c, _, _ in CHILDREN}
-    covered |= {m.__tablename__ for m in PLATFORM_ONLY} | {"provider", "apscheduler_jobs"}
+    global_tables = (*MUNICIPAL, *PLANNER_OWNED, *PLATFORM_ONLY, *SHARED_SETTINGS, *GLOBAL)
+    covered |= {m.__tablename__ for m in global_tables}
+    covered |= {"provider", "apscheduler_jobs"}
     assert set(SQLModel.metadata.tables) - covered == set()
 
 

@@ -1,0 +1,40 @@
+"""Exam planner forms: a location's calendar, closed days, runs."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, SelectMultipleField
+from wtforms.validators import DataRequired, InputRequired, NumberRange
+
+from provider_portal.forms_common import choices
+
+WEEKDAY_CHOICES = choices(
+    [
+        ("0", _l("Monday")),
+        ("1", _l("Tuesday")),
+        ("2", _l("Wednesday")),
+        ("3", _l("Thursday")),
+        ("4", _l("Friday")),
+    ]
+)
+
+
+class CalendarForm(FlaskForm):
+    first = DateField(_l("From"), validators=[InputRequired()])
+    last = DateField(_l("Until"), validators=[InputRequired()])
+    weekdays = SelectMultipleField(
+        _l("Exam days"),
+        choices=WEEKDAY_CHOICES,
+        validators=[DataRequired(message=_l("Choose at least one weekday."))],
+    )
+    seats = IntegerField(
+        _l("Seats per session"), default=20, validators=[InputRequired(), NumberRange(1, 200)]
+    )
+    examiners = IntegerField(
+        _l("ONA examiners per slot"), default=2, validators=[InputRequired(), NumberRange(0, 20)]
+    )
+
+
+class CloseDayForm(FlaskForm):
+    day = DateField(_l("Closed on"), validators=[InputRequired()])

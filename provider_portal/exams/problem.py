@@ -1,0 +1,129 @@
+"""Build the exam solver's Problem from the portal's data.
+
+- the horizon is a quarter (13 weeks) from the plan date;
+- a learner is ready 6 weeks after registration (DUO's lead time; the run date stands in for the
+  registration date), and must sit their components before the end of the DUO term;
+- components still needed are those open or already planned (planned ones bring their
+  published booking along as the existing plan); passed and exempt ones are left out;
+- home is the municipality's centre; needs such as extra time come from the planning profile.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from provider_portal.models import (
+    ExamBooking,
+    ExamLocation,
+    ExamSession,
+    Learner,
+    LearnerExam,
+    PlanningProfile,
+)
+from provider_portal.models.enums import ExamStatus
+from provider_portal.planning.problem import centre
+from scheduler.common.geo import Point
+from scheduler.exams import domain as ed
+
+HORIZON = timedelta(weeks=13)
+# Portal component names (models.enums.ExamComponent) and the solver's ids.
+TO_CORE = {
+    "lezen": "lezen",
+    "luisteren": "luisteren",
+    "schrijven": "schrijven",
+    "spreken": "spreken",
+    "KNM": "knm",
+    "ONA": "ona",
+}
+FROM_CORE = {core: portal for portal, core in TO_CORE.items()}
+STILL_NEEDED = (ExamStatus.OPEN, ExamStatus.PLANNED)
+
+
+def build_exam_problem(session: Session, municipalities: tuple[str, ...], plan_date: date) -> ed.Problem:
+    """Everything an exam run for these municipalities needs, as of `plan_date`."""
+    end = plan_date + HORIZON
+    locations = (
+        session.execute(sa.select(ExamLocation).where(ExamLocation.active).order_by(ExamLocation.code))
+        .scalars()
+        .all()
+    )
+    code = {x.id: x.code for x in locations}
+    sessions = (
+        session.execute(
+            sa.select(ExamSession)
+            .where(ExamSession.location_id.in_(list(code)), ExamSession.day.between(plan_date, end))
+            .order_by(ExamSession.day, ExamSession.start_time, ExamSession.id)
+        )
+        .scalars()
+        .all()
+    )
+    learners = _learners(session, municipalities, plan_date)
+    ids = [int(x.id) for x in learners]
+    known = {str(s.id) for s in sessions}
+    bookings = tuple(
+        ed.Booking(str(b.learner_id), TO_CORE[b.component], str(b.session_id), b.pinned)
+        for b in session.execute(sa.select(ExamBooking).where(ExamBooking.learner_id.in_(ids))).scalars()
+        if str(b.session_id) in known
+    )
+    return ed.Problem(
+        start=plan_date,
+        end=end,
+        components=ed.DEFAULT_COMPONENTS,
+        locations=tuple(
+            ed.Location(
+                x.code,
+                x.name,
+                Point(x.lat, x.lon),
+                frozenset(x.facilities),
+                frozenset(date.fromisoformat(d) for d in x.closed_dates),
+            )
+            for x in locations
+        ),
+        sessions=tuple(
+            ed.Session(
+                str(s.id), code[s.location_id], s.day, TO_CORE[s.component], s.start_time, s.minutes, s.seats
+            )
+            for s in sessions
+        ),
+        learners=learners,
+        bookings=bookings,
+    )
+
+
+def _learners(session: Session, municipalities: tuple[str, ...], plan_date: date) -> tuple[ed.Learner, ...]:
+    rows = (
+        session.execute(
+            sa.select(Learner).where(Learner.municipality.in_(municipalities)).order_by(Learner.id)
+        )
+        .scalars()
+        .all()
+    )
+    ids = [x.id for x in rows]
+    exams: dict[int, list[LearnerExam]] = {}
+    for e in session.execute(
+        sa.select(LearnerExam).where(LearnerExam.learner_id.in_(ids), LearnerExam.status.in_(STILL_NEEDED))
+    ).scalars():
+        exams.setdefault(e.learner_id, []).append(e)
+    needs = {
+        p.learner_id: frozenset(p.exam_needs)
+        for p in session.execute(
+            sa.select(PlanningProfile).where(PlanningProfile.learner_id.in_(ids))
+        ).scalars()
+    }
+    ready = plan_date + timedelta(days=ed.Settings().ready_after_registration_days)
+    return tuple(
+        ed.Learner(
+            id=str(x.id),
+            needs=tuple(sorted(TO_CORE[e.component] for e in exams[x.id])),
+            ready=ready,
+            deadline=x.term_deadline,
+            home=centre(x.municipality),
+            attempts=tuple(sorted((TO_CORE[e.component], e.attempts) for e in exams[x.id])),
+            requirements=needs.get(x.id, frozenset()),
+        )
+        for x in rows
+        if exams.get(x.id) and x.term_deadline >= ready
+    )

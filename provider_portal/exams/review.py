@@ -1,0 +1,53 @@
+"""An exam run in the planner's terms: rosters per location and day, invitations per learner,
+unbooked components with reasons, and extra attempts flagged with their fee."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from provider_portal.models import Learner, PlanRun
+
+
+@dataclass
+class ExamReview:
+    summary: dict[str, object]
+    rosters: dict[tuple[str, str], list[tuple[str, str, str]]]  # (location, day) -> (start, component, name)
+    invitations: dict[str, list[dict[str, object]]]  # name -> bookings
+    unbooked: list[tuple[str, str, list[str]]]
+    fees_eur: int
+
+
+def build_exam_review(session: Session, run: PlanRun) -> ExamReview:
+    """Group the run's bookings for reading; learner names come through the tenant filter."""
+    solution = run.solution or {}
+    ids = {int(x["id"]) for x in run.problem["learners"]}
+    names = {
+        str(k): v
+        for k, v in session.execute(
+            sa.select(Learner.id, Learner.first_name + " " + Learner.last_name).where(Learner.id.in_(ids))
+        ).all()
+    }
+    locations = {x["id"]: x["name"] for x in run.problem["locations"]}
+    rosters: dict[tuple[str, str], list[tuple[str, str, str]]] = defaultdict(list)
+    invitations: dict[str, list[dict[str, object]]] = defaultdict(list)
+    for b in solution.get("bookings", []):
+        name = names.get(b["learner"], f"#{b['learner']}")
+        rosters[(locations.get(b["location"], b["location"]), b["date"])].append(
+            (b["start"], b["component"], name)
+        )
+        invitations[name].append(b)
+    unbooked = sorted(
+        (names.get(u["learner"], u["learner"]), u["component"], u["reasons"])
+        for u in solution.get("unbooked", [])
+    )
+    return ExamReview(
+        summary={k: solution.get(k) for k in ("status", "objective", "bound", "gap", "seconds")},
+        rosters={k: sorted(v) for k, v in sorted(rosters.items(), key=lambda kv: (kv[0][1], kv[0][0]))},
+        invitations=dict(sorted(invitations.items())),
+        unbooked=unbooked,
+        fees_eur=solution.get("fees_eur", 0),
+    )

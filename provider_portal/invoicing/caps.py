@@ -1,0 +1,58 @@
+"""The dated cap setting: a platform admin adds e.g. EUR 2000 from a later quarter, without code."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlmodel import Session
+from werkzeug.wrappers import Response
+
+from billing.quarters import Quarter
+from provider_portal.access import roles_required
+from provider_portal.db import get_session
+from provider_portal.invoicing.errors import InvoicingError
+from provider_portal.invoicing.forms import CapForm
+from provider_portal.models import CapSetting
+from provider_portal.models.enums import Role
+from provider_portal.models.types import to_cents
+
+bp = Blueprint("invoice_caps", __name__, url_prefix="/admin/invoice-caps")
+
+
+def add_cap_setting(
+    session: Session, amount_cents: int, effective_from: Quarter, created_by_id: int | None = None
+) -> CapSetting:
+    """Store a new dated cap; one setting per starting quarter, so history stays readable."""
+    if amount_cents <= 0:
+        raise InvoicingError("the cap must be above zero")
+    exists = session.execute(
+        sa.select(CapSetting.id).where(CapSetting.effective_from == str(effective_from))
+    ).scalar_one_or_none()
+    if exists is not None:
+        raise InvoicingError(f"a cap setting already starts in {effective_from}")
+    setting = CapSetting(
+        amount_cents=amount_cents, effective_from=str(effective_from), created_by_id=created_by_id
+    )
+    session.add(setting)
+    session.commit()
+    return setting
+
+
+@bp.route("/", methods=["GET", "POST"])
+@roles_required(Role.PLATFORM_ADMIN)
+def index() -> str | Response:
+    session, form = get_session(), CapForm()
+    if form.validate_on_submit():
+        try:
+            add_cap_setting(
+                session, to_cents(form.amount.data), Quarter.parse(form.effective_from.data), current_user.id
+            )
+        except InvoicingError as exc:
+            form.effective_from.errors = [exc.message]
+        else:
+            flash(_("Cap setting added."), "success")
+            return redirect(url_for("invoice_caps.index"))
+    settings = session.execute(sa.select(CapSetting).order_by(CapSetting.effective_from)).scalars().all()
+    return render_template("invoicing/caps.html", form=form, settings=settings)

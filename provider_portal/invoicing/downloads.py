@@ -1,0 +1,96 @@
+"""Finance downloads and uploads: UBL, PDF, DUO CSV batch, XLSX overview, DUO status imports.
+
+Routes of the `invoicing` blueprint (registered by importing this module from `views`). A refused
+export flashes its message, naming the record, and sends the user back; nothing changes.
+"""
+
+from __future__ import annotations
+
+from flask import Response, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response as BaseResponse
+
+from provider_portal.access import roles_required
+from provider_portal.db import get_session
+from provider_portal.invoicing import exports
+from provider_portal.invoicing.errors import InvoicingError
+from provider_portal.invoicing.forms import ImportForm
+from provider_portal.invoicing.imports import import_duo_file
+from provider_portal.invoicing.views import FINANCE, _back, _provider, _quarter_arg, _today, bp
+from provider_portal.models import Invoice
+from provider_portal.pagination import get_or_404
+
+
+def _download(name: str, content: bytes | str, mimetype: str) -> Response:
+    return Response(
+        content, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
+
+
+@bp.route("/invoices/<int:invoice_id>/ubl.xml")
+@roles_required(*FINANCE)
+def ubl(invoice_id: int) -> Response | BaseResponse:
+    session = get_session()
+    invoice = get_or_404(session, Invoice, invoice_id)
+    try:
+        name, content = exports.ubl(session, invoice, exports.duo_party(current_app.config))
+    except InvoicingError as exc:
+        flash(exc.message, "error")
+        return _back(invoice)
+    return _download(name, content, "application/xml")
+
+
+@bp.route("/invoices/<int:invoice_id>/invoice.pdf")
+@roles_required(*FINANCE)
+def pdf(invoice_id: int) -> Response | BaseResponse:
+    session = get_session()
+    invoice = get_or_404(session, Invoice, invoice_id)
+    try:
+        name, content = exports.pdf(session, invoice, exports.duo_party(current_app.config))
+    except InvoicingError as exc:
+        flash(exc.message, "error")
+        return _back(invoice)
+    return _download(name, content, "application/pdf")
+
+
+@bp.route("/duo-export", methods=["POST"])
+@roles_required(*FINANCE)
+def duo_export() -> Response | BaseResponse:
+    session, quarter = get_session(), _quarter_arg()
+    try:
+        batch = exports.duo_batch(
+            session, _provider(), quarter, exports.duo_party(current_app.config), _today()
+        )
+    except InvoicingError as exc:
+        session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("invoicing.invoices", quarter=str(quarter)))
+    return _download(batch.file_name, batch.content.encode(), "text/csv")
+
+
+@bp.route("/overview.xlsx")
+@roles_required(*FINANCE)
+def overview_xlsx() -> Response | BaseResponse:
+    quarter = _quarter_arg()
+    try:
+        name, content = exports.overview_xlsx(get_session(), _provider(), quarter, _today())
+    except InvoicingError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("invoicing.index", quarter=str(quarter)))
+    return _download(name, content, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@bp.route("/duo-import", methods=["GET", "POST"])
+@roles_required(*FINANCE)
+def duo_import() -> str | BaseResponse:
+    form, report = ImportForm(), None
+    if form.validate_on_submit():
+        report = import_duo_file(
+            get_session(), current_user.provider_id or 0, form.kind.data, form.file.data.read()
+        )
+        if report.ok:
+            flash(_("%(count)s statuses updated.", count=len(report.updated)), "success")
+            return redirect(url_for("invoicing.duo_import"))
+    status = 400 if report is not None else 200
+    return render_template("invoicing/import.html", form=form, report=report), status

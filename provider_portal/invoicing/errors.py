@@ -1,0 +1,19 @@
+"""Domain errors of invoicing; views turn them into a 4xx with the message, never a 500."""
+
+from __future__ import annotations
+
+
+class InvoicingError(Exception):
+    """A refused invoicing action; `message` names the record (or row) and says why."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidTransition(InvoicingError):
+    """The lifecycle does not allow this status change (e.g. paying a draft)."""
+
+
+class ImmutableDocument(InvoicingError):
+    """Something tried to change an issued invoice or credit note."""

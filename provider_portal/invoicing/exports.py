@@ -1,0 +1,178 @@
+"""Exports of issued documents through the billing core: DUO CSV batch, UBL 2.1, PDF, quarter XLSX.
+
+The portal only maps rows to the core's plain documents (`billing.documents`); every format rule
+lives in `billing/`. A refused export raises InvoicingError naming the record and changes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from billing import documents as core
+from billing.duo_csv import invoice_csv, invoice_file_name
+from billing.errors import BillingInputError, ExportError
+from billing.pdf import invoice_pdf
+from billing.quarters import Quarter
+from billing.result import LineKind, QuarterResult
+from billing.rules import compute_learner_quarter
+from billing.ubl import ubl_xml
+from billing.xlsx import quarter_overview_xlsx
+from provider_portal.invoicing import numbering
+from provider_portal.invoicing.errors import InvoicingError
+from provider_portal.invoicing.inputs import build_inputs
+from provider_portal.models import Invoice, InvoiceLine, Provider
+from provider_portal.models.invoicing import DocumentKind, InvoiceStatus
+
+BATCH_SERIES = "B"
+# DUO as the buyer; its OIN is configuration (DUO_OIN), since it is DUO's to publish, not ours.
+DUO_NAME, DUO_STREET, DUO_POSTCODE, DUO_CITY = (
+    "Dienst Uitvoering Onderwijs",
+    "Kempkensberg 12",
+    "9722 TB",
+    "Groningen",
+)
+PLACEHOLDER_OIN = "00000001234567890000"
+
+
+def duo_party(config: Mapping[str, Any]) -> core.Party:
+    """DUO as the buyer of every invoice."""
+    oin = config.get("DUO_OIN") or os.environ.get("DUO_OIN") or PLACEHOLDER_OIN
+    return core.Party(DUO_NAME, DUO_STREET, DUO_POSTCODE, DUO_CITY, oin=oin)
+
+
+def seller_party(provider: Provider) -> core.Party:
+    """The provider as seller: KvK, IBAN and BOW number from its settings."""
+    return core.Party(
+        name=provider.name,
+        street=provider.street,
+        postcode=provider.postcode,
+        city=provider.city,
+        kvk=provider.kvk_number or None,
+        iban=provider.iban or None,
+        bow_number=provider.bow_number,
+    )
+
+
+def document(session: Session, invoice: Invoice, buyer: core.Party) -> core.Document:
+    """An issued invoice or credit note as the core's document; drafts are refused."""
+    if invoice.status == InvoiceStatus.DRAFT or not invoice.number or not invoice.issue_date:
+        raise InvoicingError(
+            f"draft {invoice.id} for {invoice.learner_name} is not issued yet; issue it first"
+        )
+    provider = session.execute(sa.select(Provider).where(Provider.id == invoice.provider_id)).scalar_one()
+    lines = tuple(
+        core.InvoiceLine(line.description, line.amount_cents, LineKind(line.kind))
+        for line in session.execute(
+            sa.select(InvoiceLine)
+            .where(InvoiceLine.invoice_id == invoice.id, InvoiceLine.invoiced.is_(True))
+            .order_by(InvoiceLine.position)
+        ).scalars()
+    )
+    common: dict[str, Any] = dict(
+        number=invoice.number,
+        issue_date=invoice.issue_date,
+        seller=seller_party(provider),
+        buyer=buyer,
+        learner=core.Learner(str(invoice.learner_id), invoice.bsn or "", invoice.learner_name),
+        period=Quarter.parse(invoice.quarter),
+        lines=lines,
+        payment_reference=f"{provider.bow_number} {invoice.number}",
+        buyer_reference=invoice.bsn or "",
+    )
+    try:
+        if invoice.kind == DocumentKind.CREDIT_NOTE:
+            corrected = session.execute(
+                sa.select(Invoice).where(Invoice.id == invoice.corrects_id)
+            ).scalar_one()
+            return core.CreditNote(
+                **common,
+                corrects_number=corrected.number or "",
+                corrects_issue_date=corrected.issue_date or invoice.issue_date,
+                reason=invoice.reason,
+            )
+        return core.Invoice(**common, due_date=invoice.due_date or invoice.issue_date)
+    except BillingInputError as exc:
+        raise InvoicingError(f"{invoice.number} ({invoice.learner_name}): {exc}") from exc
+
+
+def ubl(session: Session, invoice: Invoice, buyer: core.Party) -> tuple[str, bytes]:
+    """(file name, UBL 2.1 XML)."""
+    return f"{invoice.number}.xml", ubl_xml(document(session, invoice, buyer))
+
+
+def pdf(session: Session, invoice: Invoice, buyer: core.Party) -> tuple[str, bytes]:
+    """(file name, PDF in Dutch)."""
+    return f"{invoice.number}.pdf", invoice_pdf(document(session, invoice, buyer))
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """A DUO invoice file and the documents in it."""
+
+    file_name: str
+    content: str
+    numbers: tuple[str, ...]
+
+
+def duo_batch(
+    session: Session, provider: Provider, quarter: Quarter, buyer: core.Party, today: date
+) -> Batch:
+    """The quarter's issued (not yet submitted) documents as DUO's CSV; takes a batch number."""
+    rows = (
+        session.execute(
+            sa.select(Invoice)
+            .where(
+                Invoice.provider_id == provider.id,
+                Invoice.quarter == str(quarter),
+                Invoice.status == InvoiceStatus.ISSUED,
+            )
+            .order_by(Invoice.chain_index)
+        )
+        .scalars()
+        .all()
+    )
+    if not rows:
+        raise InvoicingError(f"{quarter} has no issued invoices or credit notes to send to DUO")
+    docs = [document(session, row, buyer) for row in rows]
+    try:
+        content = invoice_csv(seller_party(provider), docs)
+    except ExportError as exc:
+        raise InvoicingError(str(exc)) from exc
+    batch = numbering.next_number(session, provider.id or 0, BATCH_SERIES, today.year)
+    session.commit()
+    return Batch(invoice_file_name(provider.bow_number, today, batch), content, tuple(d.number for d in docs))
+
+
+def quarter_result(
+    session: Session, provider: Provider, quarter: Quarter, today: date
+) -> tuple[QuarterResult, dict[str, str], list[str]]:
+    """The core's live computation of a quarter (what is still invoiceable), names, and problems."""
+    inputs = build_inputs(session, provider, quarter)
+    results, problems = [], list(inputs.problems)
+    day = max(today, quarter.next().first_day)
+    for learner in inputs.learners:
+        try:
+            results.append(
+                compute_learner_quarter(
+                    learner, quarter, provider=inputs.provider, caps=inputs.caps, invoice_date=day
+                )
+            )
+        except BillingInputError as exc:
+            problems.append(f"learner {learner.learner_id}: {exc}")
+    names = {str(lid): rec.full_name for lid, rec in inputs.records.items()}
+    return QuarterResult(quarter, day, tuple(results)), names, problems
+
+
+def overview_xlsx(session: Session, provider: Provider, quarter: Quarter, today: date) -> tuple[str, bytes]:
+    """(file name, XLSX) of the quarter overview."""
+    result, names, _problems = quarter_result(session, provider, quarter, today)
+    if not result.learners:
+        raise InvoicingError(f"{quarter} has no learners with a contract to show")
+    return f"{provider.bow_number}-{quarter}.xlsx", quarter_overview_xlsx(result, names)

@@ -1,0 +1,176 @@
+"""The invoice lifecycle: issue (numbered, sealed in the hash chain), DUO statuses, credit notes.
+
+draft -> issued -> submitted -> accepted / rejected (with reason) -> paid. Each function checks the
+transition, changes only status fields of issued documents, and commits once, so a refused action
+changes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session
+from stdnum.nl import bsn as stdnum_bsn
+
+from provider_portal.invoicing import chain, numbering
+from provider_portal.invoicing.errors import InvalidTransition, InvoicingError
+from provider_portal.models import Invoice, InvoiceLine, Learner
+from provider_portal.models.invoicing import DocumentKind, InvoiceStatus
+from provider_portal.models.types import utcnow
+
+S = InvoiceStatus
+TRANSITIONS: dict[str, frozenset[str]] = {
+    S.DRAFT: frozenset({S.ISSUED}),
+    S.ISSUED: frozenset({S.SUBMITTED, S.REJECTED}),
+    S.SUBMITTED: frozenset({S.ACCEPTED, S.REJECTED, S.PAID}),
+    S.ACCEPTED: frozenset({S.PAID}),
+    S.REJECTED: frozenset(),
+    S.PAID: frozenset(),
+}
+PAYMENT_TERM = timedelta(days=30)
+
+
+def issue(session: Session, invoice: Invoice, today: date) -> Invoice:
+    """Number the draft (gapless, this transaction), freeze the learner's BSN and name, and seal it."""
+    _issue(session, invoice, today)
+    session.commit()
+    return invoice
+
+
+def issue_all(session: Session, drafts: list[Invoice], today: date) -> list[Invoice]:
+    """Issue several drafts in one transaction: all of them, or (on any refusal) none."""
+    try:
+        for invoice in drafts:
+            _issue(session, invoice, today)
+    except Exception:
+        session.rollback()
+        raise
+    session.commit()
+    return drafts
+
+
+def _issue(session: Session, invoice: Invoice, today: date) -> None:
+    check_transition(invoice, S.ISSUED)
+    if invoice.total_cents <= 0:
+        raise InvoicingError(
+            f"the draft for {invoice.learner_name} ({invoice.quarter}) has nothing to invoice"
+        )
+    learner = session.execute(sa.select(Learner).where(Learner.id == invoice.learner_id)).scalar_one()
+    if not learner.bsn or not stdnum_bsn.is_valid(learner.bsn):
+        raise InvoicingError(
+            f"{learner.full_name} (learner {learner.id}) has no valid BSN; DUO requires it on every invoice"
+        )
+    with session.no_autoflush:  # the document is flushed once, sealed, or not at all
+        number = numbering.next_number(session, invoice.provider_id, numbering.INVOICE_SERIES, today.year)
+        invoice.number = numbering.invoice_number(today.year, number)
+        invoice.issue_date, invoice.due_date = today, today + PAYMENT_TERM
+        invoice.bsn, invoice.learner_name = learner.bsn, learner.full_name[:201]
+        _set_status(invoice, S.ISSUED)
+        _seal(session, invoice)
+    session.flush()
+
+
+def _seal(session: Session, doc: Invoice) -> None:
+    """Put the document at the end of its provider's hash chain (its lines are already stored)."""
+    doc.chain_index = numbering.next_number(session, doc.provider_id, numbering.CHAIN_SERIES, 0)
+    doc.prev_hash = chain.last_hash(session, doc.provider_id, doc.chain_index)
+    lines = session.execute(sa.select(InvoiceLine).where(InvoiceLine.invoice_id == doc.id)).scalars().all()
+    doc.hash = chain.digest(doc, lines)
+
+
+def check_transition(invoice: Invoice, target: str) -> None:
+    """Refuse a status change the lifecycle does not allow."""
+    if target not in TRANSITIONS.get(invoice.status, frozenset()):
+        name = invoice.number or f"draft {invoice.id}"
+        raise InvalidTransition(f"{name} is {invoice.status} and cannot become {target}")
+
+
+def _set_status(invoice: Invoice, target: str, reason: str = "") -> None:
+    invoice.status, invoice.status_reason = target, reason[:500]
+    invoice.status_changed_at = invoice.updated_at = utcnow()
+
+
+def change_status(
+    session: Session,
+    invoice: Invoice,
+    target: str,
+    *,
+    reason: str = "",
+    paid_cents: int | None = None,
+    on: date | None = None,
+    commit: bool = True,
+) -> Invoice:
+    """submitted / accepted / rejected (a reason is required) / paid (amount and date recorded)."""
+    if target == S.ISSUED:
+        raise InvalidTransition("use issue() to issue a draft")
+    check_transition(invoice, target)
+    if target == S.REJECTED and not reason.strip():
+        raise InvoicingError(f"{invoice.number}: a rejection needs a reason")
+    _set_status(invoice, target, reason.strip())
+    if target == S.PAID:
+        invoice.paid_cents = invoice.total_cents if paid_cents is None else paid_cents
+        invoice.paid_on = on or date.today()
+    if commit:
+        session.commit()
+    return invoice
+
+
+def credit(session: Session, invoice: Invoice, reason: str, today: date) -> Invoice:
+    """A credit note for the whole invoice, from its own series; frees the quarter for a new invoice."""
+    if invoice.kind != DocumentKind.INVOICE or invoice.status == S.DRAFT:
+        raise InvalidTransition(f"{invoice.number or 'a draft'} is not an issued invoice; nothing to credit")
+    if invoice.slot is not True:
+        raise InvalidTransition(f"{invoice.number} has already been credited")
+    if not reason.strip():
+        raise InvoicingError(f"{invoice.number}: a credit note needs a reason")
+    lines = (
+        session.execute(
+            sa.select(InvoiceLine)
+            .where(InvoiceLine.invoice_id == invoice.id, InvoiceLine.invoiced.is_(True))
+            .order_by(InvoiceLine.position)
+        )
+        .scalars()
+        .all()
+    )
+    number = numbering.next_number(session, invoice.provider_id, numbering.CREDIT_SERIES, today.year)
+    note = Invoice(
+        provider_id=invoice.provider_id,
+        learner_id=invoice.learner_id,
+        contract_id=invoice.contract_id,
+        kind=DocumentKind.CREDIT_NOTE,
+        quarter=invoice.quarter,
+        status=S.DRAFT,
+        slot=None,
+        number=numbering.credit_note_number(today.year, number),
+        issue_date=today,
+        due_date=today,
+        total_cents=invoice.total_cents,
+        bsn=invoice.bsn,
+        learner_name=invoice.learner_name,
+        corrects_id=invoice.id,
+        reason=reason.strip()[:500],
+        status_changed_at=utcnow(),
+    )
+    invoice.slot = None  # the quarter is free for the corrected invoice
+    invoice.updated_at = utcnow()
+    session.add(note)
+    session.flush()
+    session.add_all(
+        InvoiceLine(
+            invoice_id=note.id,
+            position=line.position,
+            kind=line.kind,
+            amount_cents=line.amount_cents,
+            invoiced=True,
+            description=f"Creditering: {line.description}"[:300],
+            explanation=line.explanation,
+        )
+        for line in lines
+    )
+    session.flush()
+    with session.no_autoflush:
+        _set_status(note, S.ISSUED)
+        _seal(session, note)
+    session.commit()
+    return note

@@ -1,0 +1,117 @@
+"""The quarter overview: totals per learner and quarter, and the SVG chart over quarters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from billing.result import LineKind, QuarterResult
+from provider_portal.models import Invoice, InvoiceLine
+from provider_portal.models.invoicing import InvoiceStatus
+from provider_portal.models.types import from_cents
+
+WIDTH, HEIGHT, PAD = 640, 200, 28
+HELD = (LineKind.HELD_BACK_BY_CAP, LineKind.HELD_BACK_BY_LOAN, LineKind.HELD_BACK_DEADLINE)
+
+
+@dataclass
+class QuarterFigures:
+    """Stored invoices of a quarter: what was invoiced (issued or draft) and held back, cents."""
+
+    quarter: str
+    issued: int = 0
+    draft: int = 0
+    held_back: int = 0
+
+
+def figures_by_quarter(session: Session, provider_id: int, last: int = 8) -> list[QuarterFigures]:
+    """The last `last` quarters with invoices, oldest first (current invoices only)."""
+    rows = session.execute(
+        sa.select(Invoice.quarter, Invoice.status, InvoiceLine.kind, sa.func.sum(InvoiceLine.amount_cents))
+        .join(InvoiceLine, InvoiceLine.invoice_id == Invoice.id)
+        .where(Invoice.provider_id == provider_id, Invoice.slot.is_(True))
+        .group_by(Invoice.quarter, Invoice.status, InvoiceLine.kind)
+    )
+    out: dict[str, QuarterFigures] = {}
+    for quarter, status, kind, cents in rows:
+        item = out.setdefault(quarter, QuarterFigures(quarter))
+        if kind in HELD:
+            item.held_back += int(cents)
+        elif kind in (LineKind.DELIVERED, LineKind.CARRIED_OVER, LineKind.RELEASED_AFTER_EXAM):
+            if status == InvoiceStatus.DRAFT:
+                item.draft += int(cents)
+            else:
+                item.issued += int(cents)
+    return [out[q] for q in sorted(out)][-last:]
+
+
+def quarters_svg(figures: list[QuarterFigures], title: str) -> str:
+    """Stacked bars per quarter: issued, draft and held back, in euros; no JavaScript."""
+    if not figures:
+        return ""
+    top = max(f.issued + f.draft + f.held_back for f in figures) or 1
+    step = (WIDTH - 2 * PAD) / len(figures)
+    parts = []
+    for i, fig in enumerate(figures):
+        x, base = PAD + i * step + step * 0.15, HEIGHT - PAD
+        for css, cents in (("issued", fig.issued), ("draft", fig.draft), ("held", fig.held_back)):
+            height = (HEIGHT - 2 * PAD) * cents / top
+            base -= height
+            parts.append(
+                f'<rect class="{css}" x="{x:.1f}" y="{base:.1f}" width="{step * 0.7:.1f}" '
+                f'height="{height:.1f}"><title>{escape(fig.quarter)} {css}: EUR {from_cents(cents)}'
+                "</title></rect>"
+            )
+        parts.append(
+            f'<text x="{x + step * 0.35:.1f}" y="{HEIGHT - PAD + 14}" class="axis">'
+            f"{escape(fig.quarter)}</text>"
+        )
+    return (
+        f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(title)}" class="chart" '
+        f'id="quarter-chart"><title>{escape(title)}</title>{"".join(parts)}</svg>'
+    )
+
+
+@dataclass
+class OverviewRow:
+    """One learner's quarter (or the total) as the overview page shows it, in cents."""
+
+    learner_id: str
+    name: str
+    delivered: int = 0
+    carried_over: int = 0
+    released: int = 0
+    held_back: int = 0
+    invoiceable: int = 0
+    open_after: int = 0
+    flags: tuple[str, ...] = ()
+
+
+def overview_rows(result: QuarterResult, names: dict[str, str]) -> tuple[list[OverviewRow], OverviewRow]:
+    """Per learner: delivered, carried over, released, held back, invoiceable; and the totals."""
+    rows = [
+        OverviewRow(
+            lq.learner_id,
+            names.get(lq.learner_id, lq.learner_id),
+            lq.delivered_cents,
+            lq.amount(LineKind.CARRIED_OVER),
+            lq.amount(LineKind.RELEASED_AFTER_EXAM),
+            sum(lq.amount(kind) for kind in HELD),
+            lq.invoice_cents,
+            lq.open_after_cents,
+            tuple(f.message for f in lq.flags),
+        )
+        for lq in result.learners
+    ]
+    total = OverviewRow(
+        "",
+        "",
+        *(
+            sum(getattr(r, name) for r in rows)
+            for name in ("delivered", "carried_over", "released", "held_back", "invoiceable", "open_after")
+        ),
+    )
+    return rows, total

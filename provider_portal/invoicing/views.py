@@ -1,0 +1,286 @@
+"""Finance pages: quarter overview, drafts, issue, lifecycle, credit notes, exports and DUO imports.
+
+Thin views: parse, call the invoicing services, map InvoicingError to a flash (or 400) with its
+message. Every query runs through the tenant filter, so another provider's invoice is a 404.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response as BaseResponse
+
+from billing.errors import BillingInputError
+from billing.quarters import Quarter
+from provider_portal.access import roles_required
+from provider_portal.db import get_session
+from provider_portal.invoicing import exports, lifecycle
+from provider_portal.invoicing.drafts import make_drafts
+from provider_portal.invoicing.errors import InvoicingError
+from provider_portal.invoicing.forms import CreditForm, QuarterForm, StatusForm
+from provider_portal.invoicing.jobs import enqueue_quarter_drafts
+from provider_portal.invoicing.overview import figures_by_quarter, overview_rows, quarters_svg
+from provider_portal.models import Invoice, InvoiceLine, Learner, Provider
+from provider_portal.models.enums import Role
+from provider_portal.models.invoicing import InvoiceStatus
+from provider_portal.models.types import to_cents
+from provider_portal.pagination import get_or_404, paginate
+from provider_portal.register import clock
+
+bp = Blueprint("invoicing", __name__, url_prefix="/invoicing")
+FINANCE = (Role.FINANCE, Role.PROVIDER_ADMIN)
+
+
+def _today() -> date:
+    return clock.now().date()
+
+
+def _quarter_arg() -> Quarter:
+    """`?quarter=2026-Q3`, default the last finished quarter."""
+    try:
+        return Quarter.parse(request.args.get("quarter") or request.form.get("quarter") or "")
+    except BillingInputError:
+        return Quarter.of(_today()).prev()
+
+
+def _provider() -> Provider:
+    return get_or_404(get_session(), Provider, current_user.provider_id or 0)
+
+
+@bp.route("/")
+@roles_required(*FINANCE)
+def index() -> str:
+    session, quarter = get_session(), _quarter_arg()
+    provider = _provider()
+    result, names, problems = exports.quarter_result(session, provider, quarter, _today())
+    figures = figures_by_quarter(session, provider.id or 0)
+    counts = dict(
+        session.execute(
+            sa.select(Invoice.status, sa.func.count())
+            .where(Invoice.quarter == str(quarter), Invoice.slot.is_(True))
+            .group_by(Invoice.status)
+        ).all()
+    )
+    rows, total = overview_rows(result, names)
+    return render_template(
+        "invoicing/index.html",
+        quarter=quarter,
+        rows=rows,
+        total=total,
+        problems=problems,
+        counts=counts,
+        form=QuarterForm(quarter=str(quarter)),
+        chart=quarters_svg(figures, _("Invoiced and held back per quarter")),
+    )
+
+
+@bp.route("/drafts/run", methods=["POST"])
+@roles_required(*FINANCE)
+def run_drafts() -> BaseResponse:
+    form = QuarterForm()
+    if not form.validate_on_submit():
+        flash(_("Enter a quarter such as 2026-Q3."), "error")
+        return redirect(url_for("invoicing.index"))
+    job = enqueue_quarter_drafts(
+        get_session(),
+        Quarter.parse(form.quarter.data),
+        provider_id=current_user.provider_id,
+        created_by_id=current_user.id,
+        dedupe=False,
+    )
+    flash(_("The draft run for %(quarter)s is queued.", quarter=form.quarter.data), "success")
+    return redirect(url_for("jobs.detail", job_id=job.id))
+
+
+@bp.route("/invoices")
+@roles_required(*FINANCE)
+def invoices() -> str:
+    quarter, status = _quarter_arg(), request.args.get("status", "")
+    stmt = sa.select(Invoice).where(Invoice.quarter == str(quarter)).order_by(Invoice.kind, Invoice.id)
+    if status:
+        stmt = stmt.where(Invoice.status == status)
+    page = paginate(
+        get_session(), stmt, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"]
+    )
+    return render_template(
+        "invoicing/invoices.html",
+        page=page,
+        quarter=quarter,
+        status=status,
+        statuses=list(InvoiceStatus),
+        form=QuarterForm(quarter=str(quarter)),
+    )
+
+
+@bp.route("/invoices/<int:invoice_id>")
+@roles_required(*FINANCE)
+def detail(invoice_id: int) -> str:
+    session = get_session()
+    invoice = get_or_404(session, Invoice, invoice_id)
+    lines = (
+        session.execute(
+            sa.select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id).order_by(InvoiceLine.position)
+        )
+        .scalars()
+        .all()
+    )
+    related = (
+        session.execute(
+            sa.select(Invoice).where(
+                sa.or_(Invoice.corrects_id == invoice.id, Invoice.id == (invoice.corrects_id or -1))
+            )
+        )
+        .scalars()
+        .all()
+    )
+    return render_template(
+        "invoicing/detail.html",
+        invoice=invoice,
+        lines=lines,
+        related=related,
+        status_form=StatusForm(),
+        credit_form=CreditForm(),
+        action_form=QuarterForm(),
+    )
+
+
+def _back(invoice: Invoice) -> BaseResponse:
+    return redirect(url_for("invoicing.detail", invoice_id=invoice.id))
+
+
+@bp.route("/invoices/<int:invoice_id>/refresh", methods=["POST"])
+@roles_required(*FINANCE)
+def refresh(invoice_id: int) -> BaseResponse:
+    session = get_session()
+    invoice = get_or_404(session, Invoice, invoice_id)
+    if invoice.status != InvoiceStatus.DRAFT:
+        flash(_("Only a draft can be recomputed."), "error")
+        return _back(invoice)
+    quarter, learner_id = Quarter.parse(invoice.quarter), invoice.learner_id
+    try:
+        run = make_drafts(session, _provider(), quarter, _today(), [learner_id])
+    except InvoicingError as exc:
+        flash(exc.message, "error")
+        return _back(invoice)
+    for problem in run.problems:
+        flash(problem, "error")
+    fresh = session.execute(
+        sa.select(Invoice.id).where(
+            Invoice.learner_id == learner_id, Invoice.quarter == str(quarter), Invoice.slot.is_(True)
+        )
+    ).scalar()
+    flash(_("Draft recomputed."), "success")
+    return redirect(
+        url_for("invoicing.detail", invoice_id=fresh)
+        if fresh
+        else url_for("invoicing.invoices", quarter=str(quarter))
+    )
+
+
+@bp.route("/invoices/<int:invoice_id>/issue", methods=["POST"])
+@roles_required(*FINANCE)
+def issue(invoice_id: int) -> BaseResponse:
+    session = get_session()
+    invoice = get_or_404(session, Invoice, invoice_id)
+    try:
+        lifecycle.issue(session, invoice, _today())
+    except InvoicingError as exc:
+        session.rollback()
+        flash(exc.message, "error")
+    else:
+        flash(_("Invoice %(number)s issued.", number=invoice.number), "success")
+    return _back(invoice)
+
+
+@bp.route("/issue-all", methods=["POST"])
+@roles_required(*FINANCE)
+def issue_all() -> BaseResponse:
+    session, quarter = get_session(), _quarter_arg()
+    drafts = (
+        session.execute(
+            sa.select(Invoice)
+            .where(Invoice.quarter == str(quarter), Invoice.status == InvoiceStatus.DRAFT)
+            .order_by(Invoice.id)
+        )
+        .scalars()
+        .all()
+    )
+    try:
+        lifecycle.issue_all(session, list(drafts), _today())
+    except InvoicingError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(_("%(count)s invoices issued.", count=len(drafts)), "success")
+    return redirect(url_for("invoicing.invoices", quarter=str(quarter)))
+
+
+@bp.route("/invoices/<int:invoice_id>/status", methods=["POST"])
+@roles_required(*FINANCE)
+def status(invoice_id: int) -> BaseResponse:
+    session = get_session()
+    invoice = get_or_404(session, Invoice, invoice_id)
+    form = StatusForm()
+    if not form.validate_on_submit():
+        flash(_("Check the status form."), "error")
+        return _back(invoice)
+    paid = to_cents(form.paid_amount.data) if form.paid_amount.data is not None else None
+    try:
+        lifecycle.change_status(
+            session,
+            invoice,
+            form.status.data,
+            reason=form.reason.data or "",
+            paid_cents=paid,
+            on=form.paid_on.data or _today(),
+        )
+    except InvoicingError as exc:
+        session.rollback()
+        flash(exc.message, "error")
+    else:
+        flash(_("Status changed."), "success")
+    return _back(invoice)
+
+
+@bp.route("/invoices/<int:invoice_id>/credit", methods=["POST"])
+@roles_required(*FINANCE)
+def credit(invoice_id: int) -> BaseResponse:
+    session = get_session()
+    invoice = get_or_404(session, Invoice, invoice_id)
+    form = CreditForm()
+    if not form.validate_on_submit():
+        flash(_("A credit note needs a reason."), "error")
+        return _back(invoice)
+    try:
+        note = lifecycle.credit(session, invoice, form.reason.data, _today())
+    except InvoicingError as exc:
+        session.rollback()
+        flash(exc.message, "error")
+        return _back(invoice)
+    flash(
+        _("Credit note %(number)s issued; make a new draft for the correction.", number=note.number),
+        "success",
+    )
+    return _back(note)
+
+
+@bp.route("/learners/<int:learner_id>")
+@roles_required(*FINANCE)
+def learner_history(learner_id: int) -> str:
+    session = get_session()
+    learner = get_or_404(session, Learner, learner_id)
+    docs = (
+        session.execute(
+            sa.select(Invoice).where(Invoice.learner_id == learner.id).order_by(Invoice.quarter, Invoice.id)
+        )
+        .scalars()
+        .all()
+    )
+    return render_template("invoicing/learner.html", learner=learner, docs=docs)
+
+
+# The download and import routes live in their own module on the same blueprint.
+from provider_portal.invoicing import downloads as _downloads  # noqa: E402,F401

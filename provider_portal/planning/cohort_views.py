@@ -1,0 +1,270 @@
+"""Planner pages for trainers, cohorts and learners' planning profiles, with participant exports."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from provider_portal.access import roles_required
+from provider_portal.db import get_session
+from provider_portal.forms_common import choices
+from provider_portal.models import (
+    Cohort,
+    CohortMeeting,
+    Learner,
+    LearnerLanguage,
+    Placement,
+    PlanningProfile,
+    Trainer,
+)
+from provider_portal.models.enums import Role
+from provider_portal.models.types import to_cents
+from provider_portal.pagination import get_or_404
+from provider_portal.planning.cohorts import (
+    CohortData,
+    CohortError,
+    add_trainer,
+    participants,
+    save_cohort,
+)
+from provider_portal.planning.exports import participants_csv, participants_pdf
+from provider_portal.planning.forms import MODULE_LABELS, CohortForm, ProfileForm, TrainerForm
+from provider_portal.planning.runs import toggle_pin
+from provider_portal.planning.scope import municipality_choices
+
+bp = Blueprint("cohorts", __name__, url_prefix="/planning")
+PLANNER = (Role.PLANNER,)
+
+
+@bp.route("/cohorts/")
+@roles_required(*PLANNER)
+def index() -> str:
+    session = get_session()
+    cohorts = session.execute(sa.select(Cohort).order_by(Cohort.module, Cohort.name)).scalars().all()
+    first = dict(
+        session.execute(
+            sa.select(CohortMeeting.cohort_id, sa.func.min(CohortMeeting.meeting_date)).group_by(
+                CohortMeeting.cohort_id
+            )
+        ).all()
+    )
+    sizes = dict(
+        session.execute(sa.select(Placement.cohort_id, sa.func.count()).group_by(Placement.cohort_id)).all()
+    )
+    trainers = session.execute(sa.select(Trainer).order_by(Trainer.name)).scalars().all()
+    form = TrainerForm()
+    form.municipality.choices = municipality_choices()
+    return render_template(
+        "planning/cohorts.html",
+        cohorts=cohorts,
+        first=first,
+        sizes=sizes,
+        trainers=trainers,
+        trainer_form=form,
+        modules=MODULE_LABELS,
+    )
+
+
+@bp.route("/trainers/", methods=["POST"])
+@roles_required(*PLANNER)
+def new_trainer() -> Response:
+    form = TrainerForm()
+    form.municipality.choices = municipality_choices()
+    if form.validate_on_submit():
+        add_trainer(get_session(), form.municipality.data, form.name.data or "", form.email.data or "")
+        flash(_("Trainer added."), "success")
+    else:
+        flash(_("Trainer not added: give a name and municipality."), "error")
+    return redirect(url_for("cohorts.index"))
+
+
+@bp.route("/cohorts/new", methods=["GET", "POST"])
+@roles_required(*PLANNER)
+def create() -> str | Response:
+    return _edit(None)
+
+
+@bp.route("/cohorts/<int:cohort_id>/edit", methods=["GET", "POST"])
+@roles_required(*PLANNER)
+def edit(cohort_id: int) -> str | Response:
+    return _edit(get_or_404(get_session(), Cohort, cohort_id))
+
+
+def _edit(cohort: Cohort | None) -> str | Response:
+    session = get_session()
+    form = CohortForm(obj=cohort)
+    form.municipality.choices = municipality_choices()
+    form.trainer_id.choices = choices(
+        session.execute(sa.select(Trainer.id, Trainer.name).order_by(Trainer.name)).all()
+    )
+    if cohort is not None and request.method == "GET":
+        _fill_meetings(session, form, cohort)
+    if form.validate_on_submit():
+        data = CohortData(
+            municipality=form.municipality.data,
+            module=form.module.data,
+            name=form.name.data or "",
+            venue=form.venue.data or "",
+            language=form.language.data,
+            trainer_id=form.trainer_id.data,
+            min_size=form.min_size.data,
+            max_size=form.max_size.data,
+            cost_cents=to_cents(form.cost.data or Decimal(0)),
+            first_day=form.first_day.data,
+            meetings=form.meetings.data,
+            start_time=form.start_time.data,
+            end_time=form.end_time.data,
+        )
+        try:
+            saved = save_cohort(session, data, cohort)
+        except CohortError as exc:
+            form[exc.field].errors = [exc.message]
+        else:
+            flash(_("Cohort %(name)s saved.", name=saved.name), "success")
+            return redirect(url_for("cohorts.detail", cohort_id=saved.id))
+    return render_template("planning/cohort_form.html", form=form, cohort=cohort)
+
+
+def _fill_meetings(session: sa.orm.Session, form: CohortForm, cohort: Cohort) -> None:
+    meetings = _meetings(session, cohort)
+    form.cost.data = Decimal(cohort.cost_cents) / 100
+    if meetings:
+        form.first_day.data, form.meetings.data = meetings[0].meeting_date, len(meetings)
+        form.start_time.data, form.end_time.data = meetings[0].start_time, meetings[0].end_time
+
+
+def _meetings(session: sa.orm.Session, cohort: Cohort) -> list[CohortMeeting]:
+    stmt = (
+        sa.select(CohortMeeting)
+        .where(CohortMeeting.cohort_id == cohort.id)
+        .order_by(CohortMeeting.meeting_date)
+    )
+    return list(session.execute(stmt).scalars())
+
+
+def _participant_rows(session: sa.orm.Session, cohort: Cohort) -> list[tuple[Placement, list[str]]]:
+    placements = participants(session, cohort)
+    learners = {
+        x.id: x
+        for x in session.execute(
+            sa.select(Learner).where(Learner.id.in_([p.learner_id for p in placements]))
+        ).scalars()
+    }
+    langs: dict[int, list[str]] = {}
+    for row in session.execute(
+        sa.select(LearnerLanguage)
+        .where(LearnerLanguage.learner_id.in_(list(learners)))
+        .order_by(LearnerLanguage.language)
+    ).scalars():
+        langs.setdefault(row.learner_id, []).append(row.language)
+    rows = [
+        (
+            p,
+            [
+                f"{x.last_name}, {x.first_name}",
+                x.municipality,
+                x.postcode,
+                x.route,
+                ", ".join(langs.get(x.id, [])),
+            ],
+        )
+        for p in placements
+        if (x := learners.get(p.learner_id))
+    ]
+    return sorted(rows, key=lambda r: r[1][0])
+
+
+@bp.route("/cohorts/<int:cohort_id>")
+@roles_required(*PLANNER)
+def detail(cohort_id: int) -> str:
+    session = get_session()
+    cohort = get_or_404(session, Cohort, cohort_id)
+    trainer = session.execute(
+        sa.select(Trainer.name).where(Trainer.id == cohort.trainer_id)
+    ).scalar_one_or_none()
+    return render_template(
+        "planning/cohort.html",
+        cohort=cohort,
+        trainer=trainer,
+        meetings=_meetings(session, cohort),
+        rows=_participant_rows(session, cohort),
+        modules=MODULE_LABELS,
+    )
+
+
+@bp.route("/cohorts/<int:cohort_id>/participants.<fmt>")
+@roles_required(*PLANNER)
+def export(cohort_id: int, fmt: str) -> Response:
+    session = get_session()
+    cohort = get_or_404(session, Cohort, cohort_id)
+    rows = [cells for _p, cells in _participant_rows(session, cohort)]
+    filename = f"deelnemers-{cohort.module}-{cohort.id}"
+    if fmt == "csv":
+        return Response(
+            participants_csv(rows),
+            mimetype="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'},
+        )
+    if fmt == "pdf":
+        details = [
+            f"{cohort.venue} ({cohort.municipality}) · {cohort.language}",
+            f"{len(rows)} deelnemers (min {cohort.min_size}, max {cohort.max_size})",
+        ]
+        pdf = participants_pdf(
+            f"{cohort.module}: {cohort.name}",
+            details,
+            [m.meeting_date for m in _meetings(session, cohort)],
+            rows,
+        )
+        return Response(
+            pdf,
+            mimetype="application/pdf",
+            headers={"Content-Disposition": f'attachment; filename="{filename}.pdf"'},
+        )
+    return Response(_("Unknown format."), status=404)
+
+
+@bp.route("/learners/<int:learner_id>/pin", methods=["POST"])
+@roles_required(*PLANNER)
+def pin(learner_id: int) -> Response:
+    session = get_session()
+    learner = get_or_404(session, Learner, learner_id)
+    placement = session.execute(
+        sa.select(Placement).where(
+            Placement.learner_id == learner.id, Placement.module == request.form.get("module", "")
+        )
+    ).scalar_one_or_none()
+    if placement is None:
+        flash(_("This learner has no published placement for that module."), "error")
+    else:
+        pinned = toggle_pin(session, placement)
+        flash(_("Placement pinned: later runs keep it.") if pinned else _("Placement unpinned."), "success")
+    return redirect(request.form.get("back") or url_for("planning.learner", learner_id=learner.id))
+
+
+@bp.route("/learners/<int:learner_id>/profile", methods=["GET", "POST"])
+@roles_required(*PLANNER)
+def profile(learner_id: int) -> str | Response:
+    session = get_session()
+    learner = get_or_404(session, Learner, learner_id)
+    current = session.execute(
+        sa.select(PlanningProfile).where(PlanningProfile.learner_id == learner.id)
+    ).scalar_one_or_none()
+    form = ProfileForm(obj=current)
+    if current is None and request.method == "GET":
+        form.availability.data = [
+            f"{d}:{p}" for d in ("mon", "tue", "wed", "thu", "fri") for p in ("morning", "afternoon")
+        ]
+        form.max_travel_km.data = 25
+    if form.validate_on_submit():
+        row = current or PlanningProfile(learner_id=learner.id)
+        row.availability, row.preferred = list(form.availability.data or []), list(form.preferred.data or [])
+        row.max_travel_km, row.earliest_start = form.max_travel_km.data, form.earliest_start.data
+        session.add(row)
+        session.commit()
+        flash(_("Planning profile saved."), "success")
+        return redirect(url_for("planning.learner", learner_id=learner.id))
+    return render_template("planning/profile.html", form=form, learner=learner)

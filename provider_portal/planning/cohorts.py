@@ -1,0 +1,94 @@
+"""Cohort and trainer use cases for planners."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlmodel import Session
+
+from provider_portal.models import Cohort, CohortMeeting, Placement, Trainer
+from provider_portal.service_errors import FieldError
+from scheduler.common.calendar import is_public_holiday
+
+
+class CohortError(FieldError):
+    """A cohort change is refused; `field` names the form field."""
+
+
+@dataclass(frozen=True)
+class CohortData:
+    municipality: str
+    module: str
+    name: str
+    venue: str
+    language: str
+    trainer_id: int
+    min_size: int
+    max_size: int
+    cost_cents: int
+    first_day: date
+    meetings: int
+    start_time: time
+    end_time: time
+
+
+def weekly_meetings(first: date, count: int) -> list[date]:
+    """`count` weekly dates from `first`, a week later where a date falls on a public holiday."""
+    days: list[date] = []
+    day = first
+    while len(days) < count:
+        if not is_public_holiday(day):
+            days.append(day)
+        day += timedelta(days=7)
+    return days
+
+
+def save_cohort(session: Session, data: CohortData, cohort: Cohort | None = None) -> Cohort:
+    """Create or update a cohort and (re)plan its weekly meetings."""
+    if data.max_size < data.min_size:
+        raise CohortError("max_size", _l("The maximum must be at least the minimum."))
+    if data.end_time <= data.start_time:
+        raise CohortError("end_time", _l("A meeting must end after it starts."))
+    trainer = session.execute(sa.select(Trainer).where(Trainer.id == data.trainer_id)).scalar_one_or_none()
+    if trainer is None:
+        raise CohortError("trainer_id", _l("Choose a trainer of your municipalities."))
+    cohort = cohort or Cohort()  # type: ignore[call-arg]
+    for name in (
+        "municipality",
+        "module",
+        "name",
+        "venue",
+        "language",
+        "trainer_id",
+        "min_size",
+        "max_size",
+        "cost_cents",
+    ):
+        setattr(cohort, name, getattr(data, name))
+    session.add(cohort)
+    session.flush()
+    session.execute(sa.delete(CohortMeeting).where(CohortMeeting.cohort_id == cohort.id))
+    session.add_all(
+        CohortMeeting(
+            cohort_id=cohort.id, meeting_date=day, start_time=data.start_time, end_time=data.end_time
+        )
+        for day in weekly_meetings(data.first_day, data.meetings)
+    )
+    session.commit()
+    return cohort
+
+
+def add_trainer(session: Session, municipality: str, name: str, email: str) -> Trainer:
+    """A trainer organised by one of the planner's municipalities."""
+    trainer = Trainer(municipality=municipality, name=name.strip(), email=email.strip().lower())
+    session.add(trainer)
+    session.commit()
+    return trainer
+
+
+def participants(session: Session, cohort: Cohort) -> list[Placement]:
+    """The published placements in a cohort."""
+    return list(session.execute(sa.select(Placement).where(Placement.cohort_id == cohort.id)).scalars())

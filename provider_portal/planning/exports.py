@@ -1,0 +1,57 @@
+"""Participant lists per cohort, as CSV for spreadsheets and as a PDF to print for the trainer."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from datetime import date
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+HEADER = ("Naam", "Gemeente", "Postcode", "Route", "Talen")
+
+
+def participants_csv(rows: Sequence[Sequence[str]]) -> str:
+    """Semicolon-separated, as Dutch spreadsheet settings expect."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(HEADER)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def participants_pdf(
+    title: str, details: Sequence[str], meetings: Sequence[date], rows: Sequence[Sequence[str]]
+) -> bytes:
+    """An A4 list with the cohort's details, meeting dates and a signature column."""
+    styles = getSampleStyleSheet()
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(buffer, pagesize=A4, title=title, leftMargin=40, rightMargin=40)
+    dates = ", ".join(d.strftime("%d-%m-%Y") for d in meetings)
+    table = Table(
+        [["#", *HEADER[:4], "Paraaf"], *[[str(i), *r[:4], ""] for i, r in enumerate(rows, 1)]],
+        repeatRows=1,
+        colWidths=[22, 150, 80, 60, 60, 90],
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8edf3")),
+                ("FONTSIZE", (0, 0), (-1, -1), 9),
+            ]
+        )
+    )
+    story = [
+        Paragraph(title, styles["Title"]),
+        *(Paragraph(x, styles["Normal"]) for x in details),
+        Paragraph(f"Bijeenkomsten: {dates}", styles["Normal"]),
+        Spacer(1, 12),
+        table,
+    ]
+    doc.build(story)
+    return buffer.getvalue()

@@ -1,0 +1,215 @@
+"""Build the group-session solver's Problem from the portal's data.
+
+Choices the solver's input needs and the portal fills in (docs/sessions.md has the model):
+- home and venue coordinates are the municipality's centre (no postcode geocoding yet);
+- availability and travel come from the learner's planning profile, else weekdays 08-17 and 25 km;
+- busy times are the learner's own lessons (their classes) in the planning horizon;
+- PVT is due 12 months after settling (the DUO term start stands in for the settling date); once
+  that has passed, and for KNM and MAP, the deadline is the end of the DUO term (with extension);
+- planned modules count as still required, with the published placement as the existing plan.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from provider_portal.models import (
+    Cohort,
+    CohortMeeting,
+    Enrolment,
+    Learner,
+    LearnerLanguage,
+    LearnerModule,
+    Lesson,
+    Placement,
+    PlanningProfile,
+    Trainer,
+)
+from provider_portal.models.enums import REQUIRED_MODULES, LessonStatus, ModuleStatus
+from provider_portal.reference.places import BY_NAME
+from scheduler.common.calendar import DayPart, Interval
+from scheduler.common.geo import Point
+from scheduler.sessions import domain as sd
+
+DEFAULT_AVAILABILITY = frozenset(
+    (day, part)
+    for day in ("mon", "tue", "wed", "thu", "fri")
+    for part in (DayPart.MORNING, DayPart.AFTERNOON)
+)
+DEFAULT_TRAVEL_KM = 25
+PVT_MONTHS = 12
+STATUS = {
+    ModuleStatus.REQUIRED: sd.Status.REQUIRED,
+    ModuleStatus.PLANNED: sd.Status.REQUIRED,
+    ModuleStatus.EXEMPT: sd.Status.EXEMPT,
+    ModuleStatus.DONE: sd.Status.DONE,
+}
+
+
+def centre(municipality: str) -> Point:
+    """The municipality's centre; unknown names are a data error worth stopping for."""
+    town = BY_NAME[municipality]
+    return Point(town.lat, town.lon)
+
+
+def modules() -> tuple[sd.Module, ...]:
+    """Which routes require which module (domain.md, "Routes")."""
+    return tuple(
+        sd.Module(code, frozenset(str(r) for r, mods in REQUIRED_MODULES.items() if code in mods))
+        for code in sd.MODULES
+    )
+
+
+def build_problem(session: Session, municipalities: tuple[str, ...], plan_date: date) -> sd.Problem:
+    """Everything a run for these municipalities needs, as of `plan_date`."""
+    cohorts = _cohorts(session, municipalities, plan_date)
+    horizon = max((c.last_day for c in cohorts), default=plan_date) + timedelta(days=1)
+    learners = _learners(session, municipalities, plan_date, horizon)
+    ids = {int(x.id) for x in learners}
+    placements = session.execute(sa.select(Placement).where(Placement.learner_id.in_(ids))).scalars()
+    known = {c.id for c in cohorts}
+    existing = tuple(
+        sd.Assignment(str(p.learner_id), p.module, str(p.cohort_id), p.pinned)
+        for p in placements
+        if str(p.cohort_id) in known
+    )
+    trainers = session.execute(sa.select(Trainer).where(Trainer.municipality.in_(municipalities))).scalars()
+    return sd.Problem(
+        plan_date=plan_date,
+        modules=modules(),
+        cohorts=cohorts,
+        learners=learners,
+        trainers=tuple(sd.Trainer(str(t.id), t.name) for t in trainers),
+        existing=existing,
+    )
+
+
+def _interval(day: date, start, end) -> Interval:  # type: ignore[no-untyped-def]
+    return Interval(datetime.combine(day, start), datetime.combine(day, end))
+
+
+def _cohorts(session: Session, municipalities: tuple[str, ...], plan_date: date) -> tuple[sd.Cohort, ...]:
+    rows = (
+        session.execute(sa.select(Cohort).where(Cohort.municipality.in_(municipalities)).order_by(Cohort.id))
+        .scalars()
+        .all()
+    )
+    meetings: dict[int, list[Interval]] = {}
+    stmt = sa.select(CohortMeeting).where(CohortMeeting.cohort_id.in_([c.id for c in rows]))
+    for m in session.execute(stmt.order_by(CohortMeeting.meeting_date, CohortMeeting.start_time)).scalars():
+        meetings.setdefault(m.cohort_id, []).append(_interval(m.meeting_date, m.start_time, m.end_time))
+    return tuple(
+        sd.Cohort(
+            id=str(c.id),
+            module=c.module,
+            location=c.venue,
+            point=centre(c.municipality),
+            language=c.language,
+            trainer=str(c.trainer_id),
+            meetings=tuple(meetings[c.id]),
+            min_size=c.min_size,
+            max_size=c.max_size,
+            cost=c.cost_cents / 100,
+        )
+        for c in rows
+        if meetings.get(c.id) and meetings[c.id][0].start.date() >= plan_date
+    )
+
+
+def _learners(
+    session: Session, municipalities: tuple[str, ...], plan_date: date, horizon: date
+) -> tuple[sd.Learner, ...]:
+    rows = (
+        session.execute(
+            sa.select(Learner).where(Learner.municipality.in_(municipalities)).order_by(Learner.id)
+        )
+        .scalars()
+        .all()
+    )
+    ids = [x.id for x in rows]
+    statuses: dict[int, dict[str, sd.Status]] = {}
+    for m in session.execute(sa.select(LearnerModule).where(LearnerModule.learner_id.in_(ids))).scalars():
+        statuses.setdefault(m.learner_id, {})[m.module] = STATUS[ModuleStatus(m.status)]
+    languages: dict[int, list[str]] = {}
+    stmt = sa.select(LearnerLanguage).where(LearnerLanguage.learner_id.in_(ids))
+    for lang in session.execute(stmt.order_by(LearnerLanguage.language)).scalars():
+        languages.setdefault(lang.learner_id, []).append(lang.language)
+    profiles = {
+        p.learner_id: p
+        for p in session.execute(
+            sa.select(PlanningProfile).where(PlanningProfile.learner_id.in_(ids))
+        ).scalars()
+    }
+    busy = _busy(session, ids, plan_date, horizon)
+    return tuple(
+        _learner(
+            x,
+            statuses.get(x.id, {}),
+            languages.get(x.id, []),
+            profiles.get(x.id),
+            busy.get(x.id, ()),
+            plan_date,
+        )
+        for x in rows
+        if any(s is sd.Status.REQUIRED for s in statuses.get(x.id, {}).values())
+    )
+
+
+def _learner(
+    x: Learner,
+    statuses: dict[str, sd.Status],
+    languages: list[str],
+    profile: PlanningProfile | None,
+    busy: tuple[Interval, ...],
+    plan_date: date,
+) -> sd.Learner:
+    slots = _slots(profile.availability) if profile and profile.availability else DEFAULT_AVAILABILITY
+    return sd.Learner(
+        id=str(x.id),
+        route=x.route,
+        statuses=statuses,
+        languages=tuple(languages) or ("nl",),
+        home=centre(x.municipality),
+        max_travel_km=float(profile.max_travel_km if profile else DEFAULT_TRAVEL_KM),
+        availability=slots,
+        preferred=_slots(profile.preferred) if profile else frozenset(),
+        busy=busy,
+        earliest_start=max(plan_date, profile.earliest_start or plan_date) if profile else plan_date,
+        deadlines=deadlines(x, plan_date),
+    )
+
+
+def deadlines(x: Learner, plan_date: date) -> dict[str, date]:
+    """PVT within 12 months of settling where still possible; everything within the DUO term."""
+    term = x.term_deadline
+    settled = x.duo_term_start
+    pvt = date(settled.year + 1, settled.month, min(settled.day, 28))
+    return {"KNM": term, "MAP": term, "PVT": pvt if pvt >= plan_date else term}
+
+
+def _slots(texts: list[str]) -> frozenset[sd.Slot]:
+    return frozenset((day, DayPart(part)) for day, part in (t.split(":") for t in texts))
+
+
+def _busy(
+    session: Session, learner_ids: list[int], first: date, last: date
+) -> dict[int, tuple[Interval, ...]]:
+    """Each learner's own lessons between `first` and `last`: the solver keeps cohorts clear of them."""
+    stmt = (
+        sa.select(Enrolment.learner_id, Lesson.lesson_date, Lesson.start_time, Lesson.end_time)
+        .join(Lesson, Lesson.class_id == Enrolment.class_id)
+        .where(
+            Enrolment.learner_id.in_(learner_ids),
+            Lesson.lesson_date.between(first, last),
+            Lesson.status == LessonStatus.SCHEDULED,
+            Lesson.lesson_date >= Enrolment.from_date,
+            sa.or_(Enrolment.to_date.is_(None), Lesson.lesson_date <= Enrolment.to_date),
+        )
+    )
+    busy: dict[int, list[Interval]] = {}
+    for learner_id, day, start, end in session.execute(stmt):
+        busy.setdefault(learner_id, []).append(_interval(day, start, end))
+    return {k: tuple(v) for k, v in busy.items()}

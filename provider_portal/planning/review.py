@@ -1,0 +1,95 @@
+"""What a planner reviews after a run: cohorts with their groups, travel, unplaced learners with
+the diagnosis's reasons, and what changes against the published plan."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from provider_portal.models import Learner, Placement, PlanRun
+from provider_portal.reference.places import LANGUAGES
+from scheduler.common.geo import haversine_km
+from scheduler.sessions import domain as sd
+from scheduler.sessions.io import problem_from_json, solution_from_json
+
+
+@dataclass
+class CohortGroup:
+    cohort: sd.Cohort
+    members: list[tuple[str, float]] = field(default_factory=list)  # (name, km)
+
+    @property
+    def runs(self) -> bool:
+        return bool(self.members)
+
+
+@dataclass
+class Review:
+    solution: sd.Solution
+    groups: list[CohortGroup]
+    unplaced: list[tuple[str, str, tuple[str, ...]]]  # (name, module, reasons)
+    changes: dict[str, int]
+    moves: list[tuple[str, str, str, str]]  # (name, module, from cohort, to cohort)
+    travel_km: float
+
+
+def build_review(session: Session, run: PlanRun) -> Review:
+    """The run's result in the planner's terms (learner names through the tenant filter)."""
+    problem, solution = problem_from_json(run.problem), solution_from_json(run.solution)
+    learners = {x.id: x for x in problem.learners}
+    names = dict(
+        session.execute(
+            sa.select(Learner.id, Learner.first_name + " " + Learner.last_name).where(
+                Learner.id.in_([int(i) for i in learners])
+            )
+        ).all()
+    )
+    name = {key: names.get(int(key), f"#{key}") for key in learners}
+    groups = {c.id: CohortGroup(c) for c in problem.cohorts}
+    travel = 0.0
+    for a in solution.assignments:
+        km = haversine_km(learners[a.learner].home, groups[a.cohort].cohort.point)
+        groups[a.cohort].members.append((name[a.learner], km))
+        travel += km
+    for group in groups.values():
+        group.members.sort()
+    unplaced = sorted((name[u.learner], u.module, tuple(map(readable, u.reasons))) for u in solution.unplaced)
+    changes, moves = _changes(session, solution, name, {c.id: c.location for c in problem.cohorts})
+    ordered = sorted(groups.values(), key=lambda g: (g.cohort.module, g.cohort.first_day, g.cohort.id))
+    return Review(solution, ordered, unplaced, changes, moves, travel)
+
+
+LANGUAGE_CODE = re.compile(r"\b(in|or) ([a-z]{2,3})\b")
+
+
+def readable(reason: str) -> str:
+    """The solver's reason with language codes spelled out ("no cohort in ti" -> "... in Tigrinya")."""
+    return LANGUAGE_CODE.sub(lambda m: f"{m.group(1)} {LANGUAGES.get(m.group(2), m.group(2))}", reason)
+
+
+def _changes(
+    session: Session, solution: sd.Solution, name: dict[str, str], venues: dict[str, str]
+) -> tuple[dict[str, int], list[tuple[str, str, str, str]]]:
+    published = {
+        (str(p.learner_id), p.module): str(p.cohort_id)
+        for p in session.execute(
+            sa.select(Placement).where(Placement.learner_id.in_([int(k) for k in name]))
+        ).scalars()
+    }
+    planned = {(a.learner, a.module): a.cohort for a in solution.assignments}
+    counts = {"new": 0, "kept": 0, "moved": 0, "dropped": 0}
+    moves = []
+    for key, cohort in planned.items():
+        before = published.get(key)
+        if before is None:
+            counts["new"] += 1
+        elif before == cohort:
+            counts["kept"] += 1
+        else:
+            counts["moved"] += 1
+            moves.append((name[key[0]], key[1], venues.get(before, before), venues.get(cohort, cohort)))
+    counts["dropped"] = sum(1 for key in published if key not in planned)
+    return counts, sorted(moves)

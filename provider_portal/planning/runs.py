@@ -1,0 +1,145 @@
+"""Solver runs, for group sessions and for exams alike: start one in the jobs process, follow
+it with progress and cancel, publish its result.
+
+The problem is built and stored when the run is created, so a run can be reviewed exactly as it
+was, whatever changes in the portal afterwards. Each solver plugs in through `SolverKind`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlmodel import Session
+
+from provider_portal.jobs.context import JobContext
+from provider_portal.jobs.queue import enqueue
+from provider_portal.jobs.registry import job_handler
+from provider_portal.models import ExamBooking, Placement, PlanRun, User
+from provider_portal.models.types import utcnow
+from provider_portal.service_errors import FieldError
+from scheduler.common.progress import CancelToken, Progress, ProgressCallback
+
+KIND = "planning.run"
+MIN_SECONDS, MAX_SECONDS = 5, 600
+
+
+class RunError(FieldError):
+    """A run cannot be started or published as asked; `field` names the form field."""
+
+
+@dataclass(frozen=True)
+class SolverKind:
+    """How one solver is built from the portal's data, solved, and published."""
+
+    name: str
+    build: Callable[[Session, tuple[str, ...], date], dict[str, Any]]  # raises RunError when empty
+    solve: Callable[
+        [dict[str, Any], int, CancelToken, ProgressCallback], tuple[dict[str, Any], dict[str, Any]]
+    ]
+    publish: Callable[[Session, PlanRun], int]
+
+
+SOLVERS: dict[str, SolverKind] = {}
+
+
+def register(kind: SolverKind) -> SolverKind:
+    """Make a solver available to runs (each solver module registers itself on import)."""
+    SOLVERS[kind.name] = kind
+    return kind
+
+
+def _solver(name: str) -> SolverKind:
+    from provider_portal.exams import run as _exams  # noqa: F401  (registers "exams")
+    from provider_portal.planning import sessions_run as _sessions  # noqa: F401  (registers "sessions")
+
+    return SOLVERS[name]
+
+
+def start_run(
+    session: Session,
+    planner: User,
+    municipalities: tuple[str, ...],
+    time_limit: int,
+    plan_date: date,
+    kind: str = "sessions",
+) -> PlanRun:
+    """Snapshot the problem and queue the solver in the jobs process."""
+    if not municipalities:
+        raise RunError("municipalities", _l("Choose at least one municipality."))
+    if not MIN_SECONDS <= time_limit <= MAX_SECONDS:
+        raise RunError("time_limit", _l("Between %(a)s and %(b)s seconds.", a=MIN_SECONDS, b=MAX_SECONDS))
+    problem = _solver(kind).build(session, municipalities, plan_date)
+    run = PlanRun(
+        planner_id=planner.id,
+        kind=kind,
+        municipalities=list(municipalities),
+        time_limit=time_limit,
+        problem=problem,
+    )
+    session.add(run)
+    session.flush()
+    job = enqueue(session, KIND, params={"run_id": run.id}, created_by_id=planner.id)
+    run.job_id = job.id
+    session.commit()
+    return run
+
+
+@job_handler(KIND)
+def solve_run(ctx: JobContext) -> dict[str, Any]:
+    """Solve a stored run, reporting best objective and gap, and stopping when cancelled."""
+    with ctx.session() as session:
+        run = session.execute(sa.select(PlanRun).where(PlanRun.id == ctx.params["run_id"])).scalar_one()
+        problem, limit, kind = run.problem, run.time_limit, run.kind
+    cancel, done = CancelToken(), threading.Event()
+    watcher = threading.Thread(target=_watch_cancel, args=(ctx, cancel, done), daemon=True)
+    watcher.start()
+    try:
+        solution, summary = _solver(kind).solve(problem, limit, cancel, lambda p: _report(ctx, p, limit))
+    finally:
+        done.set()
+        watcher.join(timeout=5)
+    with ctx.session() as session:
+        session.execute(
+            sa.update(PlanRun).where(PlanRun.id == ctx.params["run_id"]).values(solution=solution)
+        )
+        session.commit()
+    return {**summary, "cancelled": cancel.cancelled}
+
+
+def _watch_cancel(ctx: JobContext, cancel: CancelToken, done: threading.Event) -> None:
+    """Poll the job's cancel flag (now, then every second) and pass it on to the solver."""
+    while True:
+        if ctx.cancel_requested():
+            cancel.cancel()
+            return
+        if done.wait(1.0):
+            return
+
+
+def _report(ctx: JobContext, progress: Progress, limit: int) -> None:
+    gap = "–" if progress.gap is None else f"{progress.gap:.2%}"
+    best = "–" if progress.objective is None else f"{progress.objective:,.0f}"
+    ctx.progress(min(99, int(100 * progress.seconds / max(1, limit))), f"best {best}, gap {gap}")
+
+
+def publish(session: Session, run: PlanRun) -> int:
+    """Make the run's result the published plan; returns how many placements or bookings it made."""
+    if run.solution is None:
+        raise RunError("run", _l("This run has no result yet."))
+    count = _solver(run.kind).publish(session, run)
+    run.published_at = utcnow()
+    session.commit()
+    return count
+
+
+def toggle_pin(session: Session, published: Placement | ExamBooking) -> bool:
+    """Pin or unpin a published placement or exam booking (later runs keep pinned ones)."""
+    published.pinned = not published.pinned
+    session.commit()
+    return published.pinned

@@ -1,0 +1,74 @@
+"""Collecting the contracts of a reporting month, with their learners' classes and hours at school."""
+
+from __future__ import annotations
+
+import calendar
+from collections import defaultdict
+from datetime import date
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from provider_portal.models import Attendance, Contract, CourseClass, Enrolment, Learner, Lesson
+from provider_portal.models.enums import ATTENDED, ContractStatus, LessonStatus
+from provider_portal.transfer.duo import ContractRecord
+
+
+def month_bounds(month: date) -> tuple[date, date]:
+    """The first and last day of the month containing `month`."""
+    return month.replace(day=1), month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+def contract_end(contract: Contract) -> date:
+    """A terminated contract ends on its termination date."""
+    if contract.status == ContractStatus.TERMINATED and contract.terminated_on:
+        return contract.terminated_on
+    return contract.end_date
+
+
+def contract_records(session: Session, provider_id: int, month: date, today: date) -> list[ContractRecord]:
+    """Contracts running in the month; hours attended from contract start to the month's end (or today)."""
+    first, last = month_bounds(month)
+    until = min(last, today)
+    rows = session.execute(
+        sa.select(Contract, Learner).join(Learner, Learner.id == Contract.learner_id)
+        .where(Contract.provider_id == provider_id, Contract.start_date <= last)
+    ).all()
+    rows = [(c, learner) for c, learner in rows if contract_end(c) >= first]
+    learner_ids = {learner.id for _c, learner in rows}
+    visits = _attended(session, provider_id, learner_ids, until)
+    levels = _levels(session, learner_ids)
+    records = []
+    for contract, learner in rows:
+        end = contract_end(contract)
+        minutes = sum(m for day, m in visits[learner.id] if contract.start_date <= day <= end)
+        followed = tuple(sorted({lv for lv, a, b in levels[learner.id]
+                                 if a <= end and (b is None or contract.start_date <= b)}))
+        records.append(ContractRecord(contract.number, learner.full_name, learner.id or 0, learner.bsn,
+                                      learner.route, followed, contract.start_date, end,
+                                      contract.purchased_hours, minutes))
+    return records
+
+
+def _attended(session: Session, provider_id: int, learner_ids: set[int | None],
+              until: date) -> dict[int, list[tuple[date, int]]]:
+    """(date, minutes) of attended lessons that took place: only hours at school count for DUO."""
+    stmt = (sa.select(Attendance.learner_id, Lesson.lesson_date, Attendance.minutes)
+            .join(Lesson, Lesson.id == Attendance.lesson_id)
+            .where(Lesson.provider_id == provider_id, Lesson.status == LessonStatus.SCHEDULED,
+                   Lesson.lesson_date <= until, Attendance.status.in_(ATTENDED),
+                   Attendance.learner_id.in_(learner_ids)))
+    out: dict[int, list[tuple[date, int]]] = defaultdict(list)
+    for learner_id, day, minutes in session.execute(stmt):
+        out[learner_id].append((day, minutes))
+    return out
+
+
+def _levels(session: Session, learner_ids: set[int | None]) -> dict[int, list[tuple[str, date, date | None]]]:
+    stmt = (sa.select(Enrolment.learner_id, CourseClass.level, Enrolment.from_date, Enrolment.to_date)
+            .join(CourseClass, CourseClass.id == Enrolment.class_id)
+            .where(Enrolment.learner_id.in_(learner_ids)))
+    out: dict[int, list[tuple[str, date, date | None]]] = defaultdict(list)
+    for learner_id, level, start, end in session.execute(stmt):
+        out[learner_id].append((level, start, end))
+    return out

@@ -1,0 +1,130 @@
+"""Running an import: read, check every row, then store all rows in one transaction or none at all."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from provider_portal.classes.service import ClassError, stage_enrolment
+from provider_portal.contracts.service import ContractError, stage_contract
+from provider_portal.learners.service import stage_learner
+from provider_portal.models import Contract, CourseClass, Learner
+from provider_portal.transfer.columns import RowError
+from provider_portal.transfer.tables import TableError, read_table
+from provider_portal.transfer.validation import (
+    Checked,
+    EnrolmentRow,
+    Lookups,
+    validate_contracts,
+    validate_enrolments,
+    validate_learners,
+)
+
+
+class ImportKind(StrEnum):
+    LEARNERS = "learners"
+    CONTRACTS = "contracts"
+    ENROLMENTS = "enrolments"
+
+
+# Service error fields mapped to the import column they concern.
+FIELD_COLUMNS = {"number": "contractnummer", "learner_id": "klas", "to_date": "tot"}
+
+
+@dataclass
+class ImportResult:
+    """How many rows were stored, or why none were."""
+
+    imported: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    problem: Any = None  # the file as a whole could not be read
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and self.problem is None
+
+
+def load_lookups(session: Session, provider_id: int) -> Lookups:
+    """The provider's BSNs, class names and contract numbers, in three queries."""
+    learners = session.execute(sa.select(Learner.bsn, Learner.id).where(Learner.provider_id == provider_id))
+    classes: dict[str, list[int]] = defaultdict(list)
+    for name, class_id in session.execute(
+            sa.select(CourseClass.name, CourseClass.id).where(CourseClass.provider_id == provider_id)):
+        classes[name.strip().lower()].append(class_id)
+    numbers = session.execute(sa.select(Contract.number).where(Contract.provider_id == provider_id)).scalars()
+    return Lookups(learner_ids={bsn: lid for bsn, lid in learners},
+                   class_ids={k: tuple(v) for k, v in classes.items()}, contract_numbers=frozenset(numbers))
+
+
+def import_file(session: Session, provider_id: int, kind: ImportKind, filename: str, data: bytes,
+                today: date) -> ImportResult:
+    """Import one file of `kind`; any bad row or service refusal leaves the database untouched."""
+    try:
+        table = read_table(filename, data)
+    except TableError as exc:
+        return ImportResult(problem=exc.reason)
+    lookups = load_lookups(session, provider_id)
+    checked: Checked[Any]
+    if kind == ImportKind.LEARNERS:
+        checked = validate_learners(table, lookups, today)
+    elif kind == ImportKind.CONTRACTS:
+        checked = validate_contracts(table, lookups)
+    else:
+        checked = validate_enrolments(table, lookups)
+    if checked.errors:
+        return ImportResult(errors=checked.errors)
+    if not checked.items:
+        return ImportResult(problem=_l("The file has no data rows."))
+    return _store(session, checked.items, _stager(session, provider_id, kind, checked.items))
+
+
+def _stager(session: Session, provider_id: int, kind: ImportKind,
+            items: list[tuple[int, Any]]) -> Callable[[Any], object]:
+    """The service call that stores one checked row; the rows' learners and classes load in one query each."""
+    if kind == ImportKind.LEARNERS:
+        return lambda data: stage_learner(session, data, Learner(provider_id=provider_id))  # type: ignore[call-arg]
+    rows = [item for _number, item in items]
+    if kind == ImportKind.CONTRACTS:
+        learners = _by_id(session, Learner, {learner_id for learner_id, _data in rows})
+        return lambda item: stage_contract(session, learners[item[0]], item[1])
+    learners = _by_id(session, Learner, {row.learner_id for row in rows})
+    classes = _by_id(session, CourseClass, {row.class_id for row in rows})
+
+    def enrol(row: EnrolmentRow) -> object:
+        course = classes[row.class_id]
+        return stage_enrolment(session, course, learners[row.learner_id], row.from_date or course.start_date,
+                               row.to_date)
+    return enrol  # type: ignore[return-value]
+
+
+def _by_id(session: Session, model: Any, ids: set[int]) -> dict[int, Any]:
+    return {row.id: row for row in session.execute(sa.select(model).where(model.id.in_(ids))).scalars()}
+
+
+def _store(session: Session, items: list[tuple[int, Any]], stage: Callable[[Any], object]) -> ImportResult:
+    """Stage every row through its service, collecting refusals; commit only when none was refused."""
+    errors: list[RowError] = []
+    try:
+        for number, item in items:
+            try:
+                stage(item)
+            except (ClassError, ContractError) as exc:
+                errors.append(RowError(number, FIELD_COLUMNS.get(exc.field, exc.field), exc.message))
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        return ImportResult(problem=_l("Another change got in the way; nothing was imported. Try again."))
+    if errors:
+        session.rollback()
+        return ImportResult(errors=errors)
+    session.commit()
+    return ImportResult(imported=len(items))

@@ -1,0 +1,112 @@
+"""Reading uploaded CSV/XLSX files into rows and writing exports as CSV/XLSX bytes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+
+MAX_ROWS = 5000  # a provider's whole learner file fits; anything larger is a mistake or an attack
+CSV_DELIMITERS = ";,\t"
+
+
+class TableError(ValueError):
+    """The file as a whole cannot be read; `reason` is the user-facing (lazy) message."""
+
+    def __init__(self, reason: object) -> None:
+        super().__init__(str(reason))
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Table:
+    """The header row and the data rows with their row number in the file (the header is row 1)."""
+
+    headers: list[str]
+    rows: list[tuple[int, list[Any]]]
+
+
+def normalise_header(name: Any) -> str:
+    """`Voornaam `, `first-name` and `First Name` all become `voornaam` / `first_name`."""
+    return re.sub(r"[^a-z0-9]+", "_", str(name or "").strip().lower()).strip("_")
+
+
+def read_table(filename: str, data: bytes) -> Table:
+    """Read a .csv or .xlsx upload; blank rows are skipped but keep their number."""
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if suffix == "csv":
+        lines = _csv_rows(data)
+    elif suffix == "xlsx":
+        lines = _xlsx_rows(data)
+    else:
+        raise TableError(_l("Upload a .csv or .xlsx file."))
+    if not lines:
+        raise TableError(_l("The file is empty."))
+    headers = [normalise_header(h) for h in lines[0]]
+    rows = [(number, row) for number, row in enumerate(lines[1:], start=2)
+            if any(cell not in (None, "") and str(cell).strip() for cell in row)]
+    if len(rows) > MAX_ROWS:
+        raise TableError(_l("The file has more than %(n)s rows; split it.", n=MAX_ROWS))
+    return Table(headers, rows)
+
+
+def _csv_rows(data: bytes) -> list[list[Any]]:
+    try:
+        content = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        content = data.decode("cp1252", errors="replace")  # Excel's "CSV" on Dutch Windows
+    first = content.split("\n", 1)[0]
+    delimiter = max(CSV_DELIMITERS, key=first.count)
+    return [list(row) for row in csv.reader(io.StringIO(content), delimiter=delimiter)]
+
+
+def _xlsx_rows(data: bytes) -> list[list[Any]]:
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
+        raise TableError(_l("This is not a readable .xlsx file.")) from exc
+    try:
+        sheet = book.worksheets[0]
+        return [list(row) for row in sheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    return "" if value is None else value
+
+
+def write_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]], delimiter: str = ";") -> bytes:
+    """CSV as UTF-8 with a header row; dates as yyyy-mm-dd and times as HH:MM."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(headers)
+    writer.writerows([_cell(v) for v in row] for row in rows)
+    return out.getvalue().encode("utf-8")
+
+
+def write_xlsx(headers: Sequence[str], rows: Iterable[Sequence[Any]], title: str) -> bytes:
+    """A one-sheet workbook with a bold header row."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title[:31]
+    sheet.append(list(headers))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([_cell(v) if isinstance(v, time) else v for v in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

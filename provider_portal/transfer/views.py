@@ -1,0 +1,100 @@
+"""Transfer pages: upload imports, download attendance exports and DUO's monthly contract-data file."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from provider_portal.access import PROVIDER_STAFF, roles_required
+from provider_portal.db import get_session
+from provider_portal.models import CourseClass, Learner, Provider
+from provider_portal.models.enums import Role
+from provider_portal.pagination import get_or_404
+from provider_portal.transfer.attendance import HEADERS, class_lines, learner_lines, table_rows
+from provider_portal.transfer.columns import CONTRACT_COLUMNS, ENROLMENT_COLUMNS, LEARNER_COLUMNS
+from provider_portal.transfer.duo import DuoFileError, duo_csv, duo_filename
+from provider_portal.transfer.duo_records import contract_records
+from provider_portal.transfer.forms import KIND_LABELS, DuoForm, ImportForm, PeriodForm
+from provider_portal.transfer.importer import ImportKind, import_file
+from provider_portal.transfer.tables import write_csv, write_xlsx
+
+bp = Blueprint("transfer", __name__, url_prefix="/transfer")
+MANAGERS = (Role.PROVIDER_ADMIN, Role.FINANCE)
+AFTER_IMPORT = {ImportKind.LEARNERS: "learners.index", ImportKind.CONTRACTS: "contracts.index",
+                ImportKind.ENROLMENTS: "classes.index"}
+COLUMNS = [(KIND_LABELS[ImportKind.LEARNERS], LEARNER_COLUMNS),
+           (KIND_LABELS[ImportKind.CONTRACTS], CONTRACT_COLUMNS),
+           (KIND_LABELS[ImportKind.ENROLMENTS], ENROLMENT_COLUMNS)]
+MIMETYPES = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@roles_required(Role.PROVIDER_ADMIN)
+def upload() -> str | Response | tuple[str, int]:
+    form = ImportForm(kind=request.args.get("kind", ImportKind.LEARNERS))
+    if not form.validate_on_submit():
+        return render_template("transfer/import.html", form=form, columns=COLUMNS, result=None)
+    kind, upload_file = ImportKind(form.kind.data), form.file.data
+    result = import_file(get_session(), current_user.provider_id, kind, upload_file.filename or "",
+                         upload_file.read(), date.today())
+    if result.ok:
+        flash(_("%(n)s rows imported.", n=result.imported), "success")
+        return redirect(url_for(AFTER_IMPORT[kind]))
+    return render_template("transfer/import.html", form=form, columns=COLUMNS, result=result), 422
+
+
+@bp.route("/classes/<int:class_id>/attendance")
+@roles_required(*PROVIDER_STAFF)
+def class_attendance(class_id: int) -> str | Response | tuple[str, int]:
+    course = get_or_404(get_session(), CourseClass, class_id)
+    return _export(course.name, f"aanwezigheid-klas-{course.id}",
+                   lambda since, until: table_rows(class_lines(get_session(), course, since, until), True))
+
+
+@bp.route("/learners/<int:learner_id>/attendance")
+@roles_required(*PROVIDER_STAFF)
+def learner_attendance(learner_id: int) -> str | Response | tuple[str, int]:
+    learner = get_or_404(get_session(), Learner, learner_id)
+    return _export(learner.full_name, f"aanwezigheid-cursist-{learner.id}",
+                   lambda since, until: table_rows(learner_lines(get_session(), learner, since, until),
+                                                   False))
+
+
+def _export(subject: str, stem: str,
+            build: Callable[[date, date], list[list[Any]]]) -> str | Response | tuple[str, int]:
+    """The period form, or, once it is filled in, the file."""
+    form = PeriodForm(request.args)
+    if "since" not in request.args:
+        form.since.data, form.until.data = date.today() - timedelta(days=90), date.today()
+        return render_template("transfer/export.html", form=form, subject=subject)
+    if not form.validate():
+        return render_template("transfer/export.html", form=form, subject=subject), 422
+    since, until, fmt = form.since.data, form.until.data, form.format.data
+    rows = build(since, until)
+    data = write_csv(HEADERS, rows) if fmt == "csv" else write_xlsx(HEADERS, rows, "aanwezigheid")
+    return send_file(io.BytesIO(data), mimetype=MIMETYPES[fmt], as_attachment=True,
+                     download_name=f"{stem}-{since:%Y%m%d}-{until:%Y%m%d}.{fmt}")
+
+
+@bp.route("/duo")
+@roles_required(*MANAGERS)
+def duo() -> str | Response | tuple[str, int]:
+    form = DuoForm(request.args)
+    if not request.args or not form.validate():
+        return render_template("transfer/duo.html", form=form, problems=[])
+    session, today = get_session(), date.today()
+    provider = get_or_404(session, Provider, current_user.provider_id)
+    records = contract_records(session, provider.id or 0, form.month.data, today)
+    try:
+        data = duo_csv(records)
+    except DuoFileError as exc:
+        return render_template("transfer/duo.html", form=form, problems=exc.problems), 422
+    return send_file(io.BytesIO(data), mimetype="text/csv", as_attachment=True,
+                     download_name=duo_filename(provider.bow_number, today))

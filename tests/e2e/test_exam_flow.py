@@ -1,0 +1,65 @@
+"""In the browser: a planner opens exam days, runs the exam optimiser, publishes, pins and exports."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from provider_portal.jobs.queue import run_pending
+from provider_portal.models import ExamBooking, ExamLocation
+from provider_portal.models.enums import Role
+from tests.factories import PASSWORD, make_learner, make_provider, make_user
+
+
+def test_a_planner_plans_exams_publishes_pins_and_downloads_the_letters(page, db: Session, engine) -> None:
+    place = ExamLocation(
+        code="amsterdam",
+        name="DUO Amsterdam",
+        lat=52.3889,
+        lon=4.8380,
+        facilities=["accessible", "extra_time"],
+    )
+    db.add(place)
+    db.commit()
+    planner = make_user(db, None, role=Role.PLANNER, municipalities=("Utrecht",))
+    amina = make_learner(
+        db, make_provider(db), first_name="Amina", last_name="Haddad", municipality="Utrecht"
+    )
+
+    page.goto("/login")
+    page.get_by_label("E-mailadres").fill(planner.email)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.get_by_role("link", name="Examens").click()
+    page.get_by_role("link", name="DUO Amsterdam").click()
+    first = date.today() + timedelta(days=50)
+    page.locator("#first").fill(first.isoformat())
+    page.locator("#last").fill((first + timedelta(days=40)).isoformat())
+    page.locator("#weekdays").select_option(["1", "3"])
+    page.locator("form").filter(has=page.locator("#first")).get_by_role("button").click()
+    assert page.locator("table tbody tr").count() >= 10
+
+    page.get_by_role("link", name="Examens").click()
+    page.get_by_label("Tijdslimiet (seconden)").fill("5")
+    page.get_by_role("button", name="Examenrun starten").click()
+    assert page.locator("#run-progress").count() == 1
+    assert run_pending(engine) == 1  # the jobs process
+    page.reload()
+    assert page.locator("#booked-count").inner_text() == "5"
+    page.get_by_role("button", name="Deze boekingen publiceren").click()
+
+    page.goto(f"/planning/learners/{amina.id}")
+    page.locator("#pin-exam-spreken").click()
+    db.expire_all()
+    assert db.execute(sa.select(ExamBooking.pinned).where(ExamBooking.component == "spreken")).scalar_one()
+    with page.expect_download() as letter:
+        page.get_by_role("link", name="Uitnodigingsbrief (PDF)").click()
+    assert letter.value.suggested_filename == f"uitnodiging-examen-{amina.id}.pdf"
+    page.goto(f"/planning/exams/locations/{place.id}")
+    with page.expect_download() as roster:
+        page.get_by_role("link", name="CSV").first.click()
+    assert roster.value.suggested_filename.startswith("rooster-amsterdam-")
+    assert "Tijd;Onderdeel;Naam" in Path(roster.value.path()).read_text(encoding="utf-8")

@@ -1,0 +1,71 @@
+"""In the browser: finance reviews a draft, issues it, and downloads its UBL, PDF, DUO file and XLSX."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session
+
+from billing.quarters import Quarter
+from provider_portal.invoicing.drafts import make_drafts
+from provider_portal.models.enums import Role
+from tests.factories import (
+    PASSWORD,
+    make_class,
+    make_contract,
+    make_enrolment,
+    make_learner,
+    make_provider,
+    make_user,
+)
+from tests.invoicing_factories import AFTER_Q1, attend_all
+
+
+def _login(page, email: str) -> None:
+    page.goto("/login")
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+
+
+def _download(page, locator) -> tuple[str, bytes]:
+    with page.expect_download() as info:
+        locator.click()
+    download = info.value
+    with open(download.path(), "rb") as handle:
+        return download.suggested_filename, handle.read()
+
+
+def test_finance_issues_an_invoice_and_downloads_its_exports(page, db: Session, frozen_now) -> None:
+    frozen_now(datetime(2026, 4, 2, 10, 0))
+    provider = make_provider(db)
+    course = make_class(db, provider)
+    learner = make_learner(db, provider, first_name="Amina", last_name="Haddad")
+    make_contract(db, learner)
+    make_enrolment(db, course, learner)
+    attend_all(db, course, learner)
+    make_drafts(db, provider, Quarter(2026, 1), AFTER_Q1)
+    finance = make_user(db, provider, role=Role.FINANCE)
+
+    _login(page, finance.email)
+    page.locator("#nav-invoicing").click()
+    page.goto("/invoicing/?quarter=2026-Q1")
+    assert page.locator("#quarter-overview").count() == 1 and page.locator("#quarter-chart").count() == 1
+    name, content = _download(page, page.locator("#xlsx-link"))
+    assert name.endswith("2026-Q1.xlsx") and content[:2] == b"PK"
+
+    page.locator("#invoices-link").click()
+    page.locator("a.invoice-link").first.click()
+    page.locator("#issue-form button").click()
+    assert page.locator("#invoice-title").inner_text().endswith("2026-00001")
+    assert page.locator("#invoice-status").inner_text() == "issued"
+
+    name, content = _download(page, page.locator("#ubl-link"))
+    assert name == "2026-00001.xml" and b"<cbc:ID>2026-00001</cbc:ID>" in content
+    name, content = _download(page, page.locator("#pdf-link"))
+    assert name == "2026-00001.pdf" and content.startswith(b"%PDF")
+
+    page.goto("/invoicing/invoices?quarter=2026-Q1")
+    name, content = _download(page, page.locator("#duo-export button"))
+    assert name == f"{provider.bow_number}Facturen20260402-001.csv"
+    assert b"2026-00001" in content and b"FACTUUR" in content

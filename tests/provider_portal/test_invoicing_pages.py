@@ -1,0 +1,174 @@
+"""The finance pages: draft run, review, issue, downloads, statuses, credit notes, imports, caps."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from io import BytesIO
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from provider_portal.invoicing import lifecycle
+from provider_portal.jobs.queue import run_pending
+from provider_portal.models import CapSetting, Invoice, Job
+from provider_portal.models.enums import Role
+from provider_portal.models.invoicing import InvoiceStatus
+from tests.factories import make_class, make_contract, make_enrolment, make_learner, make_provider, make_user
+from tests.invoicing_factories import AFTER_Q1, attend_all, make_draft
+from tests.web import csrf_token, login, submit, text
+
+
+@pytest.fixture()
+def office(db: Session, frozen_now) -> dict:
+    frozen_now(datetime(2026, 4, 2, 10, 0))
+    provider = make_provider(db)
+    course = make_class(db, provider)
+    learner = make_learner(db, provider, first_name="Amina")
+    make_contract(db, learner)
+    make_enrolment(db, course, learner)
+    attend_all(db, course, learner)
+    finance = make_user(db, provider, role=Role.FINANCE)
+    return {"provider": provider, "learner": learner, "finance": finance}
+
+
+def _invoices(db: Session) -> list[Invoice]:
+    db.expire_all()
+    return list(db.execute(sa.select(Invoice).order_by(Invoice.id)).scalars())
+
+
+def test_finance_runs_the_drafts_reviews_issues_and_downloads(client, db, engine, office) -> None:
+    login(client, office["finance"].email)
+    response = submit(client, "/invoicing/?quarter=2026-Q1", {"quarter": "2026-Q1"}, "/invoicing/drafts/run")
+    job = db.execute(sa.select(Job)).scalar_one()
+    assert response.headers["Location"] == f"/jobs/{job.id}" and job.provider_id == office["provider"].id
+    run_pending(engine)
+    (draft,) = _invoices(db)
+    assert client.get("/invoicing/invoices?quarter=2026-Q1").status_code == 200
+    page = f"/invoicing/invoices/{draft.id}"
+    assert submit(client, page, {}, f"{page}/issue").status_code == 302
+    (issued,) = _invoices(db)
+    assert issued.number == "2026-00001" and issued.status == InvoiceStatus.ISSUED
+    ubl = client.get(f"{page}/ubl.xml")
+    assert ubl.status_code == 200 and b"<cbc:ID>2026-00001</cbc:ID>" in ubl.data
+    assert client.get(f"{page}/invoice.pdf").data.startswith(b"%PDF")
+    csv = submit(client, page, {"quarter": "2026-Q1"}, "/invoicing/duo-export")
+    assert csv.status_code == 200 and b"2026-00001" in csv.data
+    assert "attachment" in csv.headers["Content-Disposition"]
+    xlsx = client.get("/invoicing/overview.xlsx?quarter=2026-Q1")
+    assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
+
+
+def test_the_overview_shows_per_learner_totals_and_the_chart(client, db, office) -> None:
+    make_drafts_for(db, office)
+    login(client, office["finance"].email)
+    page = text(client.get("/invoicing/?quarter=2026-Q1"))
+    assert 'id="quarter-chart"' in page and "Amina" in page and 'id="total-invoiceable"' in page
+
+
+def make_drafts_for(db: Session, office: dict) -> None:
+    from billing.quarters import Quarter
+    from provider_portal.invoicing.drafts import make_drafts
+
+    make_drafts(db, office["provider"], Quarter(2026, 1), AFTER_Q1)
+
+
+def test_status_changes_and_credit_notes_through_the_pages(client, db, office) -> None:
+    make_drafts_for(db, office)
+    invoice = lifecycle.issue(db, _invoices(db)[0], AFTER_Q1)
+    login(client, office["finance"].email)
+    page = f"/invoicing/invoices/{invoice.id}"
+    submit(client, page, {"status": "paid"}, f"{page}/status")
+    assert _invoices(db)[0].status == InvoiceStatus.ISSUED  # issued -> paid is refused
+    submit(client, page, {"status": "submitted"}, f"{page}/status")
+    assert _invoices(db)[0].status == InvoiceStatus.SUBMITTED
+    response = submit(client, page, {"reason": "wrong hours"}, f"{page}/credit")
+    note = _invoices(db)[-1]
+    assert note.number == "C2026-00001" and response.headers["Location"] == f"/invoicing/invoices/{note.id}"
+    history = text(client.get(f"/invoicing/learners/{office['learner'].id}"))
+    assert invoice.number in history and "C2026-00001" in history
+
+
+def test_exporting_a_quarter_without_issued_invoices_flashes_and_downloads_nothing(
+    client, db, office
+) -> None:
+    login(client, office["finance"].email)
+    response = submit(
+        client, "/invoicing/invoices?quarter=2026-Q1", {"quarter": "2026-Q1"}, "/invoicing/duo-export"
+    )
+    assert response.status_code == 302 and "attachment" not in response.headers.get("Content-Disposition", "")
+
+
+def test_a_bad_duo_file_is_refused_with_its_rows_and_changes_nothing(client, db, office) -> None:
+    make_drafts_for(db, office)
+    invoice = lifecycle.issue(db, _invoices(db)[0], AFTER_Q1)
+    login(client, office["finance"].email)
+    content = (
+        f"factuurnummer;bsn;status;statusdatum;betaald_bedrag;reden\r\n"
+        f"{invoice.number};{invoice.bsn};GOEDGEKEURD;2026-05-01;;\r\n"
+        f"{invoice.number};{invoice.bsn};BETAALD;gisteren;10.00;\r\n"
+    ).encode()
+    token = csrf_token(client, "/invoicing/duo-import")
+    response = client.post(
+        "/invoicing/duo-import",
+        data={"csrf_token": token, "kind": "status", "file": (BytesIO(content), "status.csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400 and "row 3, column statusdatum" in text(response)
+    assert _invoices(db)[0].status == InvoiceStatus.ISSUED
+
+
+def test_a_good_duo_result_file_marks_invoices_submitted(client, db, office) -> None:
+    make_drafts_for(db, office)
+    invoice = lifecycle.issue(db, _invoices(db)[0], AFTER_Q1)
+    login(client, office["finance"].email)
+    content = (
+        f"factuurnummer;bsn;resultaat;foutcode;foutomschrijving\r\n{invoice.number};{invoice.bsn};OK;;\r\n"
+    )
+    token = csrf_token(client, "/invoicing/duo-import")
+    response = client.post(
+        "/invoicing/duo-import",
+        data={"csrf_token": token, "kind": "result", "file": (BytesIO(content.encode()), "result.csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302 and _invoices(db)[0].status == InvoiceStatus.SUBMITTED
+
+
+def test_a_teacher_cannot_open_the_finance_pages(client, db, office) -> None:
+    teacher = make_user(db, office["provider"], role=Role.TEACHER)
+    login(client, teacher.email)
+    for url in ("/invoicing/", "/invoicing/invoices", "/invoicing/duo-import"):
+        assert client.get(url).status_code == 403, url
+
+
+def test_provider_a_cannot_see_or_export_provider_bs_invoices(client, db, office) -> None:
+    other = make_provider(db)
+    learner = make_learner(db, other)
+    theirs = lifecycle.issue(db, make_draft(db, learner, make_contract(db, learner)), AFTER_Q1)
+    login(client, office["finance"].email)
+    for url in (
+        f"/invoicing/invoices/{theirs.id}",
+        f"/invoicing/invoices/{theirs.id}/ubl.xml",
+        f"/invoicing/invoices/{theirs.id}/invoice.pdf",
+    ):
+        assert client.get(url).status_code == 404, url
+    assert theirs.number not in text(client.get("/invoicing/invoices?quarter=2026-Q1"))
+    response = submit(
+        client, "/invoicing/invoices?quarter=2026-Q1", {"quarter": "2026-Q1"}, "/invoicing/duo-export"
+    )
+    assert response.status_code == 302  # nothing of ours issued; B's invoice is never exported
+
+
+def test_a_platform_admin_adds_a_later_cap_and_provider_staff_cannot(client, db, office) -> None:
+    admin = make_user(db, None, role=Role.PLATFORM_ADMIN)
+    login(client, admin.email)
+    response = submit(client, "/admin/invoice-caps/", {"amount": "2000.00", "effective_from": "2027-Q1"})
+    assert response.status_code == 302
+    assert db.execute(sa.select(CapSetting.amount_cents, CapSetting.effective_from)).all() == [
+        (200_000, "2027-Q1")
+    ]
+    again = submit(client, "/admin/invoice-caps/", {"amount": "1500.00", "effective_from": "2027-Q1"})
+    assert again.status_code == 200 and 'id="effective_from-error"' in text(again)
+    other = client.application.test_client()
+    login(other, office["finance"].email)
+    assert other.get("/admin/invoice-caps/").status_code == 403
