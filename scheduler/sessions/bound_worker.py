@@ -57,7 +57,7 @@ class BoundWorker:
     def close(self) -> None:
         """Stop the worker and wait for it."""
         self._stop.set()
-        self._process.join(timeout=10)
+        self._process.join(timeout=1)  # HiGHS may take a while to notice an interrupt
         if self._process.is_alive():
             self._process.terminate()
             self._process.join()

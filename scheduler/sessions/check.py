@@ -60,17 +60,20 @@ def _pair_violations(problem: Problem, a: Assignment, x: Learner, c: Cohort) -> 
     km = _km(x.home.lat, x.home.lon, c.point.lat, c.point.lon)
     if km > x.max_travel_km:
         out.append(f"{who}: {km:.1f} km away, more than {x.max_travel_km:g} km")
-    free = _slots(x.availability)
+    return out + _time_violations(who, a.module, x, c)
+
+
+def _time_violations(who: str, module: str, x: Learner, c: Cohort) -> list[str]:
+    out, free = [], _slots(x.availability)
     for m in c.meetings:
         if not _parts(m.start, m.end) <= free:
             out.append(f"{who}: meeting {m.start:%Y-%m-%d %H:%M} outside availability")
-        for b in x.busy:
-            if _overlap(m.start, m.end, b.start, b.end):
-                out.append(f"{who}: meeting {m.start:%Y-%m-%d %H:%M} clashes with a busy time")
+        out += [f"{who}: meeting {m.start:%Y-%m-%d %H:%M} clashes with a busy time"
+                for b in x.busy if _overlap(m.start, m.end, b.start, b.end)]
     first, last = min(m.start for m in c.meetings).date(), max(m.end for m in c.meetings).date()
     if first < x.earliest_start:
         out.append(f"{who}: starts {first} before the earliest start {x.earliest_start}")
-    due = x.deadlines.get(a.module)
+    due = x.deadlines.get(module)
     if due is not None and last > due:
         out.append(f"{who}: ends {last} after the deadline {due}")
     return out
@@ -97,16 +100,21 @@ def _group_violations(problem: Problem, plan: tuple[Assignment, ...],
         for i, a in enumerate(mine):
             out += [f"{who}: {a.id} and {b.id} meet at the same time" for b in mine[i + 1:]
                     if _cohorts_overlap(a, b)]
-    running = sorted((cohorts[cid] for cid in size), key=lambda c: (c.trainer, c.id))
+    placed = {(a.learner, a.module, a.cohort) for a in plan}
+    out += [f"pinned {p.learner} in {p.cohort} ({p.module}) was not kept"
+            for p in problem.existing if p.pinned and (p.learner, p.module, p.cohort) not in placed]
+    return out + _trainer_violations([cohorts[cid] for cid in size])
+
+
+def _trainer_violations(running: list[Cohort]) -> list[str]:
+    out = []
+    running = sorted(running, key=lambda c: (c.trainer, c.id))
     for i, a in enumerate(running):
         for b in running[i + 1:]:
             if b.trainer != a.trainer:
                 break
             if _cohorts_overlap(a, b):
                 out.append(f"trainer {a.trainer} teaches {a.id} and {b.id} at the same time")
-    placed = {(a.learner, a.module, a.cohort) for a in plan}
-    out += [f"pinned {p.learner} in {p.cohort} ({p.module}) was not kept"
-            for p in problem.existing if p.pinned and (p.learner, p.module, p.cohort) not in placed]
     return out
 
 

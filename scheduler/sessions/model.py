@@ -110,6 +110,19 @@ def _watch(stop: Callable[[], bool], interrupter: SolveInterrupter, done: thread
             return
 
 
+def highs(model: mathopt.Model, params: mathopt.SolveParameters, stop: Callable[[], bool],
+          hints: list[mathopt.SolutionHint] | None = None) -> mathopt.SolveResult:
+    """Run HiGHS, interrupting it as soon as `stop()` turns true (polled five times a second)."""
+    interrupter, done = SolveInterrupter(), threading.Event()
+    threading.Thread(target=_watch, args=(stop, interrupter, done), daemon=True).start()
+    try:
+        return mathopt.solve(model, mathopt.SolverType.HIGHS, params=params,
+                             model_params=mathopt.ModelSolveParameters(solution_hints=hints or []),
+                             interrupter=interrupter)
+    finally:
+        done.set()
+
+
 def solve_window(plan: Plan, window: Window, *, time_limit: float, seed: int,
                  cancel: CancelToken | None = None, hint: bool = True,
                  gap: float = 1e-7) -> WindowResult | None:
@@ -119,29 +132,19 @@ def solve_window(plan: Plan, window: Window, *, time_limit: float, seed: int,
     var = model.get_variable
     values = {var(col): float(plan.assign[plan.idx.arc_lm[a]] == a) for a, col in x.items()}
     values.update({var(col): float(plan.size[ci] > 0) for ci, col in y.items()})
-    hints = [mathopt.SolutionHint(variable_values=values)] if hint else []
     params = mathopt.SolveParameters(time_limit=datetime.timedelta(seconds=max(0.05, time_limit)),
                                      random_seed=seed, relative_gap_tolerance=gap)
-    interrupter, done = SolveInterrupter(), threading.Event()
-    stop = (lambda: cancel.cancelled) if cancel is not None else (lambda: False)
-    watcher = threading.Thread(target=_watch, args=(stop, interrupter, done), daemon=True)
-    watcher.start()
-    try:
-        result = mathopt.solve(model, mathopt.SolverType.HIGHS, params=params,
-                               model_params=mathopt.ModelSolveParameters(solution_hints=hints),
-                               interrupter=interrupter)
-    finally:
-        done.set()
+    result = highs(model, params, (lambda: cancel.cancelled) if cancel else (lambda: False),
+                   [mathopt.SolutionHint(variable_values=values)] if hint else None)
     if not result.has_primal_feasible_solution():
         return None
-    solved = result.variable_values([var(col) for col in x.values()])
     assign = dict.fromkeys(window.lms, -1)
-    for a, v in zip(x, solved, strict=True):
+    for a, v in zip(x, result.variable_values([var(col) for col in x.values()]), strict=True):
         if v > 0.5:
             assign[plan.idx.arc_lm[a]] = a
-    bound = result.termination.objective_bounds.dual_bound
     optimal = result.termination.reason == mathopt.TerminationReason.OPTIMAL
-    return WindowResult(assign, result.objective_value(), bound, optimal)
+    return WindowResult(assign, result.objective_value(),
+                        result.termination.objective_bounds.dual_bound, optimal)
 
 
 def lp_bound(idx: Index, *, time_limit: float, stop: Callable[[], bool]) -> float | None:
@@ -150,13 +153,7 @@ def lp_bound(idx: Index, *, time_limit: float, stop: Callable[[], bool]) -> floa
     lms = [lm for lm, arcs in enumerate(idx.lm_arcs) if arcs]
     linear, _x, _y = build_window(plan, window_for(plan, lms))
     params = mathopt.SolveParameters(time_limit=datetime.timedelta(seconds=max(0.05, time_limit)))
-    interrupter, done = SolveInterrupter(), threading.Event()
-    threading.Thread(target=_watch, args=(stop, interrupter, done), daemon=True).start()
-    try:
-        result = mathopt.solve(linear.to_mathopt(relax=True), mathopt.SolverType.HIGHS,
-                               params=params, interrupter=interrupter)
-    finally:
-        done.set()
+    result = highs(linear.to_mathopt(relax=True), params, stop)
     if result.termination.reason != mathopt.TerminationReason.OPTIMAL:
         return None
     return idx.constant + result.objective_value()
