@@ -24,37 +24,47 @@ def _closed(problem: Problem, loc_closed: frozenset[date], day: date) -> bool:
     return day in loc_closed or (holiday and day not in problem.open_holidays)
 
 
-def _rules_for_one(problem: Problem, x: Learner, rows: list[Session], errors: list[str]) -> None:
-    """Per-learner hard rules: window, dates, reach, needs, same-day location, overlap, limits."""
-    locs = {loc.id: loc for loc in problem.locations}
+def _session_rules(problem: Problem, x: Learner, s: Session, errors: list[str]) -> None:
+    """Window, closed dates, the learner's dates, travel limit and needs, per booked session."""
+    loc = next(loc for loc in problem.locations if loc.id == s.location)
+    where = f"{x.id} {s.component} in {s.id}"
+    if not x.ready <= s.day <= x.deadline:
+        errors.append(f"{where}: outside {x.ready}..{x.deadline}")
+    if _closed(problem, loc.closed_dates, s.day):
+        errors.append(f"{where}: location closed on {s.day}")
+    if s.day in x.unavailable:
+        errors.append(f"{where}: learner cannot come on {s.day}")
+    if _km(x.home, loc.point) > x.max_travel_km:
+        errors.append(f"{where}: {loc.name} is beyond {x.max_travel_km} km")
+    if not x.requirements <= loc.facilities:
+        errors.append(f"{where}: {loc.name} lacks {sorted(x.requirements - loc.facilities)}")
+
+
+def _day_rules(problem: Problem, x: Learner, day: date, same: list[Session],
+               errors: list[str]) -> None:
+    """One location a day, at most max_per_day exams, interviews alone, no overlaps."""
     interview = {c.id for c in problem.components if c.interview}
+    if len({s.location for s in same}) > 1:
+        errors.append(f"{x.id}: two locations on {day}")
+    exams = [s for s in same if s.component not in interview]
+    if len(exams) > x.max_per_day:
+        errors.append(f"{x.id}: {len(exams)} components on {day}, at most {x.max_per_day}")
+    if len(same) > 1 and any(s.component in interview for s in same):
+        errors.append(f"{x.id}: interview on {day} shares the day with another component")
+    spans = sorted((datetime.combine(day, s.start), s.minutes) for s in same)
+    for (a, m), (b, _) in zip(spans, spans[1:], strict=False):
+        if b < a + timedelta(minutes=m):
+            errors.append(f"{x.id}: components overlap on {day}")
+
+
+def _rules_for_one(problem: Problem, x: Learner, rows: list[Session], errors: list[str]) -> None:
+    """Every per-learner hard rule over the learner's booked sessions."""
     by_day: dict[date, list[Session]] = defaultdict(list)
     for s in rows:
-        loc = locs[s.location]
-        where = f"{x.id} {s.component} in {s.id}"
-        if not x.ready <= s.day <= x.deadline:
-            errors.append(f"{where}: outside {x.ready}..{x.deadline}")
-        if _closed(problem, loc.closed_dates, s.day):
-            errors.append(f"{where}: location closed on {s.day}")
-        if s.day in x.unavailable:
-            errors.append(f"{where}: learner cannot come on {s.day}")
-        if _km(x.home, loc.point) > x.max_travel_km:
-            errors.append(f"{where}: {loc.name} is beyond {x.max_travel_km} km")
-        if not x.requirements <= loc.facilities:
-            errors.append(f"{where}: {loc.name} lacks {sorted(x.requirements - loc.facilities)}")
+        _session_rules(problem, x, s, errors)
         by_day[s.day].append(s)
     for day, same in by_day.items():
-        if len({s.location for s in same}) > 1:
-            errors.append(f"{x.id}: two locations on {day}")
-        exams = [s for s in same if s.component not in interview]
-        if len(exams) > x.max_per_day:
-            errors.append(f"{x.id}: {len(exams)} components on {day}, at most {x.max_per_day}")
-        if len(same) > 1 and any(s.component in interview for s in same):
-            errors.append(f"{x.id}: interview on {day} shares the day with another component")
-        spans = sorted((datetime.combine(day, s.start), s.minutes) for s in same)
-        for (a, m), (b, _) in zip(spans, spans[1:], strict=False):
-            if b < a + timedelta(minutes=m):
-                errors.append(f"{x.id}: components overlap on {day}")
+        _day_rules(problem, x, day, same, errors)
 
 
 def check(problem: Problem, rows: list[tuple[str, str, str]]) -> tuple[list[str], int]:

@@ -59,7 +59,8 @@ def _greedy(args: argparse.Namespace) -> int:
     state = greedy(prep)
     bookings = to_solution(prep, state)
     solution = Solution(bookings, diagnose(problem, bookings), "feasible", objective(prep, state),
-                        None, time.monotonic() - t0, method="greedy")
+                        None, time.monotonic() - t0, method="greedy",
+                        stats={"greedy_booked": len(bookings)})
     write_json(args.out, solution_to_json(solution))
     print_summary(summary(problem, solution))
     return 0

@@ -9,6 +9,7 @@ from datetime import date
 import numpy as np
 
 from scheduler.exams.assign import _edge_colouring
+from scheduler.exams.check import check
 from scheduler.exams.generate import generate
 from scheduler.exams.model import prepare
 from scheduler.exams.pricing import lagrangian_bound, subgradient
@@ -47,6 +48,8 @@ def test_class_trips_split_into_learners_with_one_trip_per_group_and_day():
 def test_the_lagrangian_bound_holds_at_random_prices():
     p = generate(25, seed=9)
     solution = solve(p, time_limit=15, workers=1, seed=1)
+    rows = [(b.learner, b.component, b.session) for b in solution.bookings]
+    assert check(p, rows) == ([], solution.objective)
     prep = prepare(p)
     rng = np.random.default_rng(0)
     for _ in range(5):
