@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from provider_portal.access import roles_required
@@ -13,10 +13,11 @@ from provider_portal.db import get_session
 from provider_portal.exams.calendar import CalendarError, close_day, plan_calendar
 from provider_portal.exams.documents import invitation_pdf, roster_csv, roster_pdf
 from provider_portal.exams.forms import CalendarForm, CloseDayForm
-from provider_portal.models import ExamBooking, ExamLocation, ExamSession, Learner, PlanRun
+from provider_portal.models import ExamBooking, ExamLocation, ExamSession, Learner
 from provider_portal.models.enums import Role
 from provider_portal.pagination import get_or_404
-from provider_portal.planning.run_views import run_form
+from provider_portal.planning.pins import pin_view
+from provider_portal.planning.run_views import recent_runs, run_form
 
 bp = Blueprint("exams", __name__, url_prefix="/planning/exams")
 
@@ -37,14 +38,8 @@ def index() -> str | Response:
         ).all()
     )
     locations = session.execute(sa.select(ExamLocation).order_by(ExamLocation.name)).scalars().all()
-    runs = (
-        session.execute(
-            sa.select(PlanRun).where(PlanRun.kind == "exams").order_by(PlanRun.created_at.desc()).limit(20)
-        )
-        .scalars()
-        .all()
-    )
-    return render_template("exams/index.html", form=form, locations=locations, counts=counts, runs=runs)
+    return render_template("exams/index.html", form=form, locations=locations, counts=counts,
+                           runs=recent_runs("exams"))
 
 
 @bp.route("/locations/<int:location_id>", methods=["GET", "POST"])
@@ -183,19 +178,6 @@ def invitation(learner_id: int) -> Response:
 @bp.route("/learners/<int:learner_id>/pin", methods=["POST"])
 @roles_required(Role.PLANNER)
 def pin(learner_id: int) -> Response:
-    session = get_session()
-    learner = get_or_404(session, Learner, learner_id)
-    booking = session.execute(
-        sa.select(ExamBooking).where(
-            ExamBooking.learner_id == learner.id, ExamBooking.component == request.form.get("component", "")
-        )
-    ).scalar_one_or_none()
-    if booking is None:
-        flash(_("This learner has no published booking for that component."), "error")
-    else:
-        booking.pinned = not booking.pinned
-        session.commit()
-        flash(
-            _("Booking pinned: later runs keep it.") if booking.pinned else _("Booking unpinned."), "success"
-        )
-    return redirect(url_for("planning.learner", learner_id=learner.id))
+    return pin_view(ExamBooking, "component", learner_id,
+                    missing=_("This learner has no published booking for that component."),
+                    pinned=_("Booking pinned: later runs keep it."), unpinned=_("Booking unpinned."))

@@ -32,7 +32,7 @@ from provider_portal.planning.cohorts import (
 )
 from provider_portal.planning.exports import participants_csv, participants_pdf
 from provider_portal.planning.forms import MODULE_LABELS, CohortForm, ProfileForm, TrainerForm
-from provider_portal.planning.runs import toggle_pin
+from provider_portal.planning.pins import pin_view
 from provider_portal.planning.scope import municipality_choices
 
 bp = Blueprint("cohorts", __name__, url_prefix="/planning")
@@ -230,19 +230,9 @@ def export(cohort_id: int, fmt: str) -> Response:
 @bp.route("/learners/<int:learner_id>/pin", methods=["POST"])
 @roles_required(*PLANNER)
 def pin(learner_id: int) -> Response:
-    session = get_session()
-    learner = get_or_404(session, Learner, learner_id)
-    placement = session.execute(
-        sa.select(Placement).where(
-            Placement.learner_id == learner.id, Placement.module == request.form.get("module", "")
-        )
-    ).scalar_one_or_none()
-    if placement is None:
-        flash(_("This learner has no published placement for that module."), "error")
-    else:
-        pinned = toggle_pin(session, placement)
-        flash(_("Placement pinned: later runs keep it.") if pinned else _("Placement unpinned."), "success")
-    return redirect(request.form.get("back") or url_for("planning.learner", learner_id=learner.id))
+    return pin_view(Placement, "module", learner_id,
+                    missing=_("This learner has no published placement for that module."),
+                    pinned=_("Placement pinned: later runs keep it."), unpinned=_("Placement unpinned."))
 
 
 @bp.route("/learners/<int:learner_id>/profile", methods=["GET", "POST"])

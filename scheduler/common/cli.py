@@ -47,3 +47,23 @@ def fail(message: str, code: int = 2) -> int:
     """Report a user error on stderr, without a traceback, and return the exit code."""
     sys.stderr.write(f"error: {message}\n")
     return code
+
+
+def contract_parser(solver: str, description: str) -> argparse.ArgumentParser:
+    """`python -m scheduler <solver> generate | solve | check | greedy`: one contract for both solvers."""
+    parser = argparse.ArgumentParser(prog=f"python -m scheduler {solver}", description=description)
+    sub = parser.add_subparsers(dest="command", required=True)
+    gen = sub.add_parser("generate", help="write a realistic random problem")
+    gen.add_argument("--learners", type=int, required=True)
+    gen.add_argument("--seed", type=int, default=0)
+    gen.add_argument("--out", required=True)
+    solve = sub.add_parser("solve", help="optimise a problem file")
+    solve.add_argument("problem")
+    add_solve_options(solve)
+    check = sub.add_parser("check", help="verify a solution against a problem, independently")
+    check.add_argument("problem")
+    check.add_argument("solution")
+    greedy = sub.add_parser("greedy", help="the first-come first-served baseline")
+    greedy.add_argument("problem")
+    greedy.add_argument("--out", required=True)
+    return parser

@@ -7,7 +7,7 @@ import sys
 import time
 from typing import Any
 
-from scheduler.common.cli import add_solve_options, fail, print_summary, read_json, write_json
+from scheduler.common.cli import contract_parser, fail, print_summary, read_json, write_json
 from scheduler.common.errors import InfeasibleInputError, ProblemInputError
 from scheduler.exams.assign import objective
 from scheduler.exams.check import check
@@ -79,22 +79,7 @@ def _check(args: argparse.Namespace) -> int:
 
 def parser() -> argparse.ArgumentParser:
     """The argument parser of `python -m scheduler exams`."""
-    p = argparse.ArgumentParser(prog="python -m scheduler exams")
-    sub = p.add_subparsers(dest="command", required=True)
-    g = sub.add_parser("generate", help="write a realistic random problem")
-    g.add_argument("--learners", type=int, required=True)
-    g.add_argument("--seed", type=int, default=0)
-    g.add_argument("--out", required=True)
-    s = sub.add_parser("solve", help="optimise exam bookings")
-    s.add_argument("problem")
-    add_solve_options(s)
-    c = sub.add_parser("check", help="verify a solution independently")
-    c.add_argument("problem")
-    c.add_argument("solution")
-    gr = sub.add_parser("greedy", help="the first-come first-served baseline")
-    gr.add_argument("problem")
-    gr.add_argument("--out", required=True)
-    return p
+    return contract_parser("exams", "Book DUO exam components at DUO exam locations.")
 
 
 def main(argv: list[str]) -> int:

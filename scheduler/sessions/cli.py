@@ -6,7 +6,7 @@ import argparse
 import logging
 import sys
 
-from scheduler.common.cli import add_solve_options, fail, print_summary, read_json, write_json
+from scheduler.common.cli import contract_parser, fail, print_summary, read_json, write_json
 from scheduler.common.errors import InfeasibleInputError, ProblemInputError
 from scheduler.sessions.check import check
 from scheduler.sessions.generate import generate
@@ -20,23 +20,7 @@ from scheduler.sessions.solver import greedy, solve
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m scheduler sessions",
-                                     description="Plan KNM, PVT and MAP group sessions.")
-    sub = parser.add_subparsers(dest="command", required=True)
-    gen = sub.add_parser("generate", help="write a realistic random problem")
-    gen.add_argument("--learners", type=int, required=True)
-    gen.add_argument("--seed", type=int, default=0)
-    gen.add_argument("--out", required=True)
-    solve_cmd = sub.add_parser("solve", help="optimise a problem file")
-    solve_cmd.add_argument("problem")
-    add_solve_options(solve_cmd)
-    chk = sub.add_parser("check", help="verify a solution against a problem, independently")
-    chk.add_argument("problem")
-    chk.add_argument("solution")
-    base = sub.add_parser("greedy", help="the first-come first-served baseline")
-    base.add_argument("problem")
-    base.add_argument("--out", required=True)
-    return parser
+    return contract_parser("sessions", "Plan KNM, PVT and MAP group sessions.")
 
 
 def _generate(args: argparse.Namespace) -> int:
