@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from provider_portal.access import roles_required
 from provider_portal.db import get_session
+from provider_portal.downloads import attachment
 from provider_portal.exams.calendar import CalendarError, close_day, plan_calendar
 from provider_portal.exams.documents import invitation_pdf, roster_csv, roster_pdf
 from provider_portal.exams.forms import CalendarForm, CloseDayForm
@@ -119,22 +120,14 @@ def roster(location_id: int, day: str, fmt: str) -> Response:
     try:
         when = date.fromisoformat(day)
     except ValueError:
-        return Response(_("Not a date: %(d)s", d=day), status=404)
+        abort(404)
     rows = _roster_rows(session, place, when)
     name = f"rooster-{place.code}-{when.isoformat()}"
     if fmt == "csv":
-        return Response(
-            roster_csv(rows),
-            mimetype="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
-        )
+        return attachment(roster_csv(rows), f"{name}.csv", "text/csv; charset=utf-8")
     if fmt == "pdf":
-        return Response(
-            roster_pdf(place.name, when, rows),
-            mimetype="application/pdf",
-            headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'},
-        )
-    return Response(_("Unknown format."), status=404)
+        return attachment(roster_pdf(place.name, when, rows), f"{name}.pdf", "application/pdf")
+    abort(404)
 
 
 @bp.route("/invitations/<int:learner_id>.pdf")
@@ -168,11 +161,7 @@ def invitation(learner_id: int) -> Response:
         for d, t, c, loc, fee in rows
     ]
     pdf = invitation_pdf(learner.full_name, f"{learner.postcode} {learner.municipality}", bookings)
-    return Response(
-        pdf,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="uitnodiging-examen-{learner.id}.pdf"'},
-    )
+    return attachment(pdf, f"uitnodiging-examen-{learner.id}.pdf", "application/pdf")
 
 
 @bp.route("/learners/<int:learner_id>/pin", methods=["POST"])

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from provider_portal.access import roles_required
 from provider_portal.db import get_session
+from provider_portal.downloads import attachment
 from provider_portal.invoicing import exports
 from provider_portal.invoicing.errors import InvoicingError
 from provider_portal.invoicing.forms import ImportForm
@@ -20,12 +21,6 @@ from provider_portal.invoicing.imports import import_duo_file
 from provider_portal.invoicing.views import FINANCE, _back, _provider, _quarter_arg, _today, bp
 from provider_portal.models import Invoice
 from provider_portal.pagination import get_or_404
-
-
-def _download(name: str, content: bytes | str, mimetype: str) -> Response:
-    return Response(
-        content, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'}
-    )
 
 
 @bp.route("/invoices/<int:invoice_id>/ubl.xml")
@@ -38,7 +33,7 @@ def ubl(invoice_id: int) -> Response | BaseResponse:
     except InvoicingError as exc:
         flash(exc.message, "error")
         return _back(invoice)
-    return _download(name, content, "application/xml")
+    return attachment(content, name, "application/xml")
 
 
 @bp.route("/invoices/<int:invoice_id>/invoice.pdf")
@@ -51,7 +46,7 @@ def pdf(invoice_id: int) -> Response | BaseResponse:
     except InvoicingError as exc:
         flash(exc.message, "error")
         return _back(invoice)
-    return _download(name, content, "application/pdf")
+    return attachment(content, name, "application/pdf")
 
 
 @bp.route("/duo-export", methods=["POST"])
@@ -66,7 +61,7 @@ def duo_export() -> Response | BaseResponse:
         session.rollback()
         flash(exc.message, "error")
         return redirect(url_for("invoicing.invoices", quarter=str(quarter)))
-    return _download(batch.file_name, batch.content.encode(), "text/csv")
+    return attachment(batch.content.encode(), batch.file_name, "text/csv")
 
 
 @bp.route("/overview.xlsx")
@@ -78,7 +73,7 @@ def overview_xlsx() -> Response | BaseResponse:
     except InvoicingError as exc:
         flash(exc.message, "error")
         return redirect(url_for("invoicing.index", quarter=str(quarter)))
-    return _download(name, content, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return attachment(content, name, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 @bp.route("/duo-import", methods=["GET", "POST"])

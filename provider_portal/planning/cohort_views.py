@@ -5,11 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from provider_portal.access import roles_required
 from provider_portal.db import get_session
+from provider_portal.downloads import attachment
 from provider_portal.forms_common import choices
 from provider_portal.models import (
     Cohort,
@@ -203,11 +204,7 @@ def export(cohort_id: int, fmt: str) -> Response:
     rows = [cells for _p, cells in _participant_rows(session, cohort)]
     filename = f"deelnemers-{cohort.module}-{cohort.id}"
     if fmt == "csv":
-        return Response(
-            participants_csv(rows),
-            mimetype="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'},
-        )
+        return attachment(participants_csv(rows), f"{filename}.csv", "text/csv; charset=utf-8")
     if fmt == "pdf":
         details = [
             f"{cohort.venue} ({cohort.municipality}) · {cohort.language}",
@@ -219,12 +216,8 @@ def export(cohort_id: int, fmt: str) -> Response:
             [m.meeting_date for m in _meetings(session, cohort)],
             rows,
         )
-        return Response(
-            pdf,
-            mimetype="application/pdf",
-            headers={"Content-Disposition": f'attachment; filename="{filename}.pdf"'},
-        )
-    return Response(_("Unknown format."), status=404)
+        return attachment(pdf, f"{filename}.pdf", "application/pdf")
+    abort(404)
 
 
 @bp.route("/learners/<int:learner_id>/pin", methods=["POST"])

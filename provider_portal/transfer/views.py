@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from provider_portal.access import PROVIDER_STAFF, roles_required
 from provider_portal.db import get_session
+from provider_portal.downloads import attachment
 from provider_portal.models import CourseClass, Learner, Provider
 from provider_portal.models.enums import Role
 from provider_portal.pagination import get_or_404
@@ -79,8 +79,7 @@ def _export(subject: str, stem: str,
     since, until, fmt = form.since.data, form.until.data, form.format.data
     rows = build(since, until)
     data = write_csv(HEADERS, rows) if fmt == "csv" else write_xlsx(HEADERS, rows, "aanwezigheid")
-    return send_file(io.BytesIO(data), mimetype=MIMETYPES[fmt], as_attachment=True,
-                     download_name=f"{stem}-{since:%Y%m%d}-{until:%Y%m%d}.{fmt}")
+    return attachment(data, f"{stem}-{since:%Y%m%d}-{until:%Y%m%d}.{fmt}", MIMETYPES[fmt])
 
 
 @bp.route("/duo")
@@ -96,5 +95,4 @@ def duo() -> str | Response | tuple[str, int]:
         data = duo_csv(records)
     except DuoFileError as exc:
         return render_template("transfer/duo.html", form=form, problems=exc.problems), 422
-    return send_file(io.BytesIO(data), mimetype="text/csv", as_attachment=True,
-                     download_name=duo_filename(provider.bow_number, today))
+    return attachment(data, duo_filename(provider.bow_number, today), "text/csv")
