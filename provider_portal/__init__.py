@@ -6,7 +6,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, g
+from flask import Flask
 from flask_login import current_user
 
 from provider_portal import db
@@ -91,4 +91,4 @@ def _bind_tenant() -> None:
 
 
 def _template_globals() -> dict[str, Any]:
-    return {"current_lang": select_locale() if g else "nl"}
+    return {"current_lang": select_locale()}

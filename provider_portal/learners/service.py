@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
 from provider_portal.models import Learner, LearnerExam, LearnerLanguage, LearnerModule
 from provider_portal.models.enums import (
@@ -130,12 +131,12 @@ def sync_route_requirements(session: Session, learner: Learner) -> None:
 
 
 def _sync(session: Session, model: type, key: str, learner_id: int | None, wanted: tuple[str, ...],
-          make: object, untouched: str) -> None:
+          make: Callable[[str], SQLModel], untouched: str) -> None:
     rows = session.execute(sa.select(model).where(model.learner_id == learner_id)).scalars().all()
     have = {getattr(row, key): row for row in rows}
     for name in wanted:
         if name not in have:
-            session.add(make(name))  # type: ignore[operator]
+            session.add(make(name))
     for name, row in have.items():
         if name not in wanted and row.status == untouched and getattr(row, "attempts", 0) == 0:
             session.delete(row)

@@ -11,7 +11,7 @@ Choices the solver's input needs and the portal fills in (docs/sessions.md has t
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -87,7 +87,7 @@ def build_problem(session: Session, municipalities: tuple[str, ...], plan_date: 
     )
 
 
-def _interval(day: date, start, end) -> Interval:  # type: ignore[no-untyped-def]
+def _interval(day: date, start: time, end: time) -> Interval:
     return Interval(datetime.combine(day, start), datetime.combine(day, end))
 
 

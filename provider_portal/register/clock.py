@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from provider_portal.config import TIMEZONE
@@ -15,6 +15,6 @@ def now() -> datetime:
     return datetime.now(AMSTERDAM)
 
 
-def lesson_start(lesson_date, start_time) -> datetime:  # type: ignore[no-untyped-def]
+def lesson_start(lesson_date: date, start_time: time) -> datetime:
     """When a lesson starts, as an aware Amsterdam datetime."""
     return datetime.combine(lesson_date, start_time, tzinfo=AMSTERDAM)
