@@ -21,8 +21,13 @@ def build_lines(
     delivered: Delivered,
     above_contract: int,
     flags: list[Flag],
+    *,
+    credited: int = 0,
 ) -> tuple[QuarterLine, ...]:
-    """Non-zero lines in a fixed order: invoiced kinds first, then what is held back or excluded."""
+    """Non-zero lines in a fixed order: invoiced kinds first, then what is held back or excluded.
+
+    `credited` is the cap room freed by credit notes paid in the quarter, named beside the cap.
+    """
     ended = learner.contract.terminated_on if learner.contract else None
     met = learner.obligation_met_on
     blocked = "; ".join(flag.message for flag in flags if flag.overdue)
@@ -34,8 +39,8 @@ def build_lines(
         (LineKind.RELEASED_AFTER_EXAM, allocation.released,
          f"above the cap, released because the obligation was met on {met}"),
         (LineKind.HELD_BACK_BY_CAP, allocation.held_by_cap,
-         f"above the cap of EUR {format_cents(cap)} for {quarter} (invoices of all providers "
-         "count); stays open for later quarters"),
+         f"above the cap of EUR {format_cents(cap)} for {quarter}{_freed(credited, quarter)} "
+         "(invoices of all providers count); stays open for later quarters"),
         (LineKind.HELD_BACK_BY_LOAN, allocation.held_by_loan,
          "above the learner's remaining loan; stays open"),
         (LineKind.HELD_BACK_DEADLINE, allocation.held_by_deadline, f"cannot be billed: {blocked}"),
@@ -51,3 +56,10 @@ def build_lines(
         for kind, amount, text in texts
         if amount
     )
+
+
+def _freed(credited: int, quarter: Quarter) -> str:
+    """Why the room exceeds the cap: DUO frees it in the quarter a credit note is paid in."""
+    if not credited:
+        return ""
+    return f" plus EUR {format_cents(credited)} freed by credit notes paid in {quarter}"

@@ -101,7 +101,11 @@ class Lesson:
 
 @dataclass(frozen=True, slots=True)
 class QuarterAmount:
-    """An amount invoiced in a quarter (net of credit notes paid in that quarter)."""
+    """An amount invoiced in a quarter, or (negative) a credit note paid in that quarter.
+
+    DUO frees cap room in the quarter in which a credit note is paid, not in the quarter of the
+    invoice it corrects; entries of the same quarter add up, and that net may be below zero.
+    """
 
     quarter: Quarter
     amount_cents: int
@@ -121,7 +125,9 @@ class LearnerBilling:
     """One learner's contract with this provider and everything invoiced for them so far.
 
     `loan_remaining_cents` is the learner's loan still available as DUO reports it, i.e. after all
-    invoices already paid or accepted, by any provider. Validated on construction.
+    invoices already paid or accepted, by any provider. `invoiced` and `invoiced_by_others` hold
+    invoices per quarter and paid credit notes as negative amounts in the quarter of payment.
+    Validated on construction.
     """
 
     learner_id: str
@@ -144,6 +150,14 @@ class LearnerBilling:
             invoiced=self.invoiced + (QuarterAmount(quarter, amount_cents),),
             loan_remaining_cents=self.loan_remaining_cents - amount_cents,
         )
+
+    def with_credit_note(self, paid_in: Quarter, amount_cents: int) -> LearnerBilling:
+        """The same learner after a credit note of `amount_cents` was paid in `paid_in`.
+
+        It counts as a negative amount in the quarter of payment (freeing cap room there, not in
+        the corrected invoice's quarter) and gives the credited amount back to the loan.
+        """
+        return self.with_invoice(paid_in, -amount_cents)
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,12 +29,13 @@ INVOICED_KINDS = frozenset(
 
 
 class FlagKind(StrEnum):
-    """Deadlines and anomalies the finance staff must see before issuing."""
+    """Deadlines, anomalies and notes the finance staff must see before issuing."""
 
     FINAL_INVOICE_DEADLINE = "final_invoice_deadline"
     KEURMERK_LOST_DEADLINE = "keurmerk_lost_deadline"
     NO_VALID_KEURMERK = "no_valid_keurmerk"
     OVER_INVOICED = "over_invoiced"
+    CAP_ROOM_FREED = "cap_room_freed_by_credit_note"
 
 
 @dataclass(frozen=True, slots=True)

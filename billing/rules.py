@@ -15,7 +15,7 @@ from billing.deadlines import deadline_flags
 from billing.errors import AdvanceBillingError, BillingInputError
 from billing.explain import build_lines
 from billing.model import BillingInput, CapTable, LearnerBilling, ProviderBilling
-from billing.money import round_half_up_cents
+from billing.money import format_cents, round_half_up_cents
 from billing.quarters import Quarter
 from billing.result import Flag, FlagKind, LearnerQuarter, QuarterResult
 
@@ -81,17 +81,19 @@ def compute_learner_quarter(
                           "more than delivered; a credit note is needed"))
     if still_open.total:
         flags.extend(deadline_flags(learner, quarter, provider, invoice_date))
-    cap = caps.cap_for(quarter)
+    cap, credited = caps.cap_for(quarter), credited_in(learner, quarter)
+    if credited:
+        flags.append(Flag(FlagKind.CAP_ROOM_FREED, f"credit notes paid in {quarter} freed EUR "
+                          f"{format_cents(credited)} of cap room in {quarter}"))
     allocation = allocate(
         still_open.carried, still_open.now,
-        cap_room=max(0, cap - _in(learner.invoiced, quarter)
-                     - _in(learner.invoiced_by_others, quarter)),
+        cap_room=cap_room(learner, quarter, cap),
         loan=learner.loan_remaining_cents,
         released=_obligation_met_by(learner, quarter),
         blocked=any(flag.overdue for flag in flags),
     )
     lines = build_lines(learner, quarter, cap, allocation, delivered, still_open.above_contract,
-                        flags)
+                        flags, credited=credited)
     return LearnerQuarter(
         learner_id=learner.learner_id, quarter=quarter, cap_cents=cap,
         delivered_cents=delivered.now, invoice_cents=allocation.invoiced,
@@ -114,8 +116,27 @@ class OpenAmounts:
         return self.carried + self.now
 
 
+def cap_room(learner: LearnerBilling, quarter: Quarter, cap: int) -> int:
+    """The cap minus the net invoiced in `quarter` by this and other providers, never below 0.
+
+    A credit note counts (negatively) in the quarter in which it was paid, so the room of that
+    quarter can exceed the cap; the quarter of the invoice it corrects stays as full as it was.
+    """
+    return max(0, cap - _in(learner.invoiced, quarter) - _in(learner.invoiced_by_others, quarter))
+
+
+def credited_in(learner: LearnerBilling, quarter: Quarter) -> int:
+    """Credit notes (negative entries) of any provider paid in `quarter`, as a positive amount."""
+    return -sum(item.amount_cents for amounts in (learner.invoiced, learner.invoiced_by_others)
+                for item in amounts if item.quarter == quarter and item.amount_cents < 0)
+
+
 def open_amounts(learner: LearnerBilling, delivered: Delivered) -> OpenAmounts:
-    """Delivered value within the contract price minus what this provider invoiced, oldest first."""
+    """Delivered value within the contract price minus what this provider invoiced, oldest first.
+
+    `invoiced` is net of the paid credit notes (never negative in total, validated), so a credited
+    amount is open again and billed first, as carried over, within the cap room of a later quarter.
+    """
     price = learner.contract.price_cents  # validated: never None here
     within_before = min(price, delivered.before)
     within_all = min(price, delivered.before + delivered.now)
@@ -191,5 +212,6 @@ def _check_timing(learner: LearnerBilling, quarter: Quarter, invoice_date: date)
                                   f"invoicing on {invoice_date.isoformat()} would bill in advance")
     for i, item in enumerate(learner.invoiced):
         if item.quarter > quarter:
-            message = f"{item.quarter} lies after {quarter}; compute quarters in order"
+            message = (f"{item.quarter} lies after {quarter}; compute quarters in order (a credit "
+                       "note paid after the quarter frees nothing in it: leave it out)")
             raise BillingInputError(f"invoiced[{i}].quarter", message, learner.learner_id)

@@ -79,6 +79,12 @@ def _check_lesson(lesson: object, where: str, who: str) -> None:
 
 
 def _check_amounts(amounts: tuple[QuarterAmount, ...], where: str, who: str) -> None:
+    """Whole cents per quarter; a credit note is a negative entry in the quarter it was paid in.
+
+    A quarter may net below zero (a credit note paid in a quarter with less invoiced than it
+    credits: that frees cap room above the cap). But a credit note can only credit an invoice that
+    came before it, so the running net in quarter order, and hence the total, never goes below 0.
+    """
     net: dict[Quarter, int] = defaultdict(int)
     for i, item in enumerate(amounts):
         if not isinstance(item.quarter, Quarter):
@@ -86,6 +92,9 @@ def _check_amounts(amounts: tuple[QuarterAmount, ...], where: str, who: str) -> 
         if not isinstance(item.amount_cents, int) or isinstance(item.amount_cents, bool):
             raise BillingInputError(f"{where}[{i}].amount", "must be an amount in whole cents", who)
         net[item.quarter] += item.amount_cents
-    for quarter, total in net.items():
-        if total < 0:
-            raise BillingInputError(where, f"the net amount in {quarter} is negative", who)
+    running = 0
+    for quarter in sorted(net):
+        running += net[quarter]
+        if running < 0:
+            raise BillingInputError(where, f"the net amount up to {quarter} is negative: credit notes "
+                                    "paid by then credit more than was invoiced", who)

@@ -107,4 +107,11 @@ def _check(invoice: Invoice | None, update: StatusUpdate) -> tuple[tuple[str, st
             "status",
             f"{update.invoice_number} is {invoice.status} and cannot become {update.status}",
         ), []
+    paid_on = update.status_date
+    if InvoiceStatus.PAID in steps and paid_on and invoice.issue_date and paid_on < invoice.issue_date:
+        return (
+            "statusdatum",
+            f"{paid_on.isoformat()} is before {update.invoice_number} was issued on "
+            f"{invoice.issue_date.isoformat()}",
+        ), []
     return None, steps

@@ -117,7 +117,7 @@ def build_inputs(
     invoiced = _invoiced(session, provider.id or 0, learner_ids)
     for lid, contract in contracts.items():
         learner = learners[lid]
-        net = invoiced.get(lid, {})
+        history = invoiced.get(lid, [])
         try:
             out.learners.append(
                 LearnerBilling(
@@ -128,11 +128,11 @@ def build_inputs(
                         contract.hourly_rate_cents or None,
                         contract.terminated_on,
                     ),
-                    loan_remaining_cents=max(0, learner.loan_amount_cents - sum(net.values())),
-                    lessons=tuple(lessons.get(lid, ())),
-                    invoiced=tuple(
-                        QuarterAmount(Quarter.parse(q), cents) for q, cents in sorted(net.items())
+                    loan_remaining_cents=max(
+                        0, learner.loan_amount_cents - sum(a.amount_cents for a in history)
                     ),
+                    lessons=tuple(lessons.get(lid, ())),
+                    invoiced=as_of(history, quarter),
                     obligation_met_on=learner.obligation_met_on,
                     name=learner.full_name,
                 )
@@ -223,21 +223,50 @@ def _grouped_lessons(
     return out
 
 
-def _invoiced(session: Session, provider_id: int, learner_ids: list[int] | None) -> dict[int, dict[str, int]]:
-    """This provider's issued invoices per learner and quarter, net of credit notes."""
-    sign = sa.case(
-        (Invoice.kind == DocumentKind.CREDIT_NOTE, -Invoice.total_cents), else_=Invoice.total_cents
-    )
-    stmt = (
-        sa.select(Invoice.learner_id, Invoice.quarter, sa.func.sum(sign))
-        .where(Invoice.provider_id == provider_id, Invoice.status != InvoiceStatus.DRAFT)
+def _invoiced(
+    session: Session, provider_id: int, learner_ids: list[int] | None
+) -> dict[int, list[QuarterAmount]]:
+    """Per learner: issued invoices in their own quarter, paid credit notes negative when paid.
+
+    DUO frees cap room in the quarter in which a credit note is paid, so a credit note counts
+    (as a negative amount) in the quarter of its `paid_on`, and not at all while it is unpaid.
+    """
+    invoices = (
+        sa.select(Invoice.learner_id, Invoice.quarter, sa.func.sum(Invoice.total_cents))
+        .where(
+            Invoice.provider_id == provider_id,
+            Invoice.kind == DocumentKind.INVOICE,
+            Invoice.status != InvoiceStatus.DRAFT,
+        )
         .group_by(Invoice.learner_id, Invoice.quarter)
     )
-    rows = session.execute(_only(stmt, Invoice.learner_id, learner_ids))
-    out: dict[int, dict[str, int]] = defaultdict(dict)
-    for learner_id, q, cents in rows:
-        out[learner_id][q] = int(cents)
-    return out
+    out: dict[int, list[QuarterAmount]] = defaultdict(list)
+    for learner_id, q, cents in session.execute(_only(invoices, Invoice.learner_id, learner_ids)):
+        out[learner_id].append(QuarterAmount(Quarter.parse(q), int(cents)))
+    credits = sa.select(Invoice.learner_id, Invoice.paid_on, Invoice.total_cents).where(
+        Invoice.provider_id == provider_id,
+        Invoice.kind == DocumentKind.CREDIT_NOTE,
+        Invoice.status == InvoiceStatus.PAID,
+        Invoice.paid_on.is_not(None),
+    )
+    paid: dict[tuple[int, Quarter], int] = defaultdict(int)
+    for learner_id, paid_on, cents in session.execute(_only(credits, Invoice.learner_id, learner_ids)):
+        paid[learner_id, Quarter.of(_as_date(paid_on))] += int(cents)
+    for (learner_id, q), cents in paid.items():
+        out[learner_id].append(QuarterAmount(q, -cents))
+    return {lid: sorted(amounts, key=_by_quarter) for lid, amounts in out.items()}
+
+
+def as_of(history: list[QuarterAmount], quarter: Quarter) -> tuple[QuarterAmount, ...]:
+    """The history the core sees for `quarter`: a credit note paid after it frees nothing in it.
+
+    Invoices of later quarters stay in, so the core still refuses to bill quarters out of order.
+    """
+    return tuple(a for a in history if a.amount_cents >= 0 or a.quarter <= quarter)
+
+
+def _by_quarter(amount: QuarterAmount) -> tuple[Quarter, int]:
+    return amount.quarter, -amount.amount_cents
 
 
 def _as_date(value: object) -> date:

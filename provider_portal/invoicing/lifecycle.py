@@ -2,7 +2,8 @@
 
 draft -> issued -> submitted -> accepted / rejected (with reason) -> paid. Each function checks the
 transition, changes only status fields of issued documents, and commits once, so a refused action
-changes nothing.
+changes nothing. Credit notes follow the same statuses; a credit note's `paid_on` decides the
+quarter in which it frees cap room (DUO's rule), so it can never lie before the note was issued.
 """
 
 from __future__ import annotations
@@ -107,17 +108,34 @@ def change_status(
     check_transition(invoice, target)
     if target == S.REJECTED and not reason.strip():
         raise InvoicingError(f"{invoice.number}: a rejection needs a reason")
+    paid_on = on or date.today()
+    if target == S.PAID:
+        check_paid_on(invoice, paid_on)
     _set_status(invoice, target, reason.strip())
     if target == S.PAID:
         invoice.paid_cents = invoice.total_cents if paid_cents is None else paid_cents
-        invoice.paid_on = on or date.today()
+        invoice.paid_on = paid_on
     if commit:
         session.commit()
     return invoice
 
 
+def check_paid_on(invoice: Invoice, paid_on: date) -> None:
+    """Refuse a payment dated before the document was issued (a credit note's date frees cap room)."""
+    if invoice.issue_date is not None and paid_on < invoice.issue_date:
+        raise InvoicingError(
+            f"{invoice.number}: paid on {paid_on.isoformat()} is before it was issued "
+            f"on {invoice.issue_date.isoformat()}"
+        )
+
+
 def credit(session: Session, invoice: Invoice, reason: str, today: date) -> Invoice:
-    """A credit note for the whole invoice, from its own series; frees the quarter for a new invoice."""
+    """A credit note for the whole invoice, from its own series.
+
+    It frees the invoice's slot, so a corrected invoice for the same quarter can be drafted, but
+    no cap room: the corrected quarter stays as full as it was, and the credited amount counts in
+    the quarter in which the credit note is paid (DUO's rule, see `inputs._invoiced`).
+    """
     if invoice.kind != DocumentKind.INVOICE or invoice.status == S.DRAFT:
         raise InvalidTransition(f"{invoice.number or 'a draft'} is not an issued invoice; nothing to credit")
     if invoice.slot is not True:
@@ -152,7 +170,7 @@ def credit(session: Session, invoice: Invoice, reason: str, today: date) -> Invo
         reason=reason.strip()[:500],
         status_changed_at=utcnow(),
     )
-    invoice.slot = None  # the quarter is free for the corrected invoice
+    invoice.slot = None  # the slot is free for a corrected invoice (within the quarter's cap room)
     invoice.updated_at = utcnow()
     session.add(note)
     session.flush()

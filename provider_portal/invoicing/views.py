@@ -142,10 +142,18 @@ def detail(invoice_id: int) -> str:
         invoice=invoice,
         lines=lines,
         related=related,
+        frees_room_in=frees_room_in(invoice),
         status_form=StatusForm(),
         credit_form=CreditForm(),
         action_form=QuarterForm(),
     )
+
+
+def frees_room_in(doc: Invoice) -> str | None:
+    """The quarter in which a paid credit note frees cap room (DUO: the quarter of payment)."""
+    if doc.is_credit_note and doc.status == InvoiceStatus.PAID and doc.paid_on:
+        return str(Quarter.of(doc.paid_on))
+    return None
 
 
 def _back(invoice: Invoice) -> BaseResponse:
@@ -261,7 +269,11 @@ def credit(invoice_id: int) -> BaseResponse:
         flash(exc.message, "error")
         return _back(invoice)
     flash(
-        _("Credit note %(number)s issued; make a new draft for the correction.", number=note.number),
+        _(
+            "Credit note %(number)s issued. It frees cap room in the quarter in which it is paid: "
+            "mark it paid (or import DUO's status file), and the correction is invoiced from then on.",
+            number=note.number,
+        ),
         "success",
     )
     return _back(note)

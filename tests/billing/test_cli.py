@@ -43,7 +43,9 @@ def test_the_example_file_prints_the_documented_lines_as_json() -> None:
     assert by_learner["L-002"]["invoice"] == "1654.00"
     kinds = {(line["learner_id"], line["kind"]) for line in output["lines"]}
     assert {("L-001", "held_back_by_cap"), ("L-002", "released_after_exam")} <= kinds
-    assert output["totals"]["invoice"] == "3651.00"
+    assert by_learner["L-003"]["invoice"] == "528.00"  # the credit note paid in Q3 freed room
+    assert by_learner["L-003"]["flags"][0]["kind"] == "cap_room_freed_by_credit_note"
+    assert output["totals"]["invoice"] == "3729.00"
 
 
 def test_the_output_names_no_bsn() -> None:
@@ -75,6 +77,8 @@ BROKEN = [
      "learners[0].lessons[0].date: '2026-02-30' is not a date"),
     (lambda d: d["learners"][0]["invoiced"][0].update(quarter="2026-Q7"),
      "learners[0].invoiced[0].quarter: '2026-Q7' is not a quarter"),
+    (lambda d: d["learners"][2]["invoiced"][1].update(amount="-600.00"),
+     "learners[2].invoiced: the net amount up to 2026-Q3 is negative"),
     (lambda d: d["learners"][0].update(loan_remaining="12.505"),
      "learners[0].loan_remaining: 12.505 has more than two decimals"),
     (lambda d: d["learners"][0].update(extra=1), "learners[0].extra: is not a known field"),

@@ -1,4 +1,8 @@
-"""Property-based tests over random multi-quarter histories: the rules hold whatever happens."""
+"""Property-based tests over random multi-quarter histories: the rules hold whatever happens.
+
+Histories include credit notes, of this provider and of others, paid in a later quarter than the
+invoice they correct: DUO frees cap room in the quarter in which a credit note is paid.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +23,7 @@ from billing.model import (
     QuarterAmount,
 )
 from billing.quarters import Quarter
-from billing.result import LearnerQuarter, LineKind
+from billing.result import FlagKind, LearnerQuarter, LineKind
 from billing.rules import compute_learner_quarter
 
 QUARTERS = [Quarter(2025, 1)]
@@ -30,12 +34,26 @@ HELD_KINDS = (LineKind.HELD_BACK_BY_CAP, LineKind.HELD_BACK_BY_LOAN, LineKind.HE
 
 
 @dataclass(frozen=True)
+class Credit:
+    """A credit note of ours paid at the start of quarter `paid_in` (an index into QUARTERS).
+
+    The invoice it corrects is chosen during the replay among the earlier quarters' invoices that
+    still have something uncredited (`pick` selects one), and it credits `percent` of that rest.
+    """
+
+    paid_in: int
+    pick: int
+    percent: int
+
+
+@dataclass(frozen=True)
 class History:
-    """A learner, a provider and a cap table to replay quarter by quarter."""
+    """A learner, a provider, a cap table and our credit notes to replay quarter by quarter."""
 
     learner: LearnerBilling
     provider: ProviderBilling
     caps: CapTable
+    credits: tuple[Credit, ...] = ()
 
 
 @st.composite
@@ -58,8 +76,7 @@ def some_day(quarters: list[Quarter]) -> st.SearchStrategy[date]:
 def histories(draw: st.DrawFn) -> History:
     """A random history: lessons, others' invoices, an exam, a Keurmerk gap, a cap raise."""
     lessons = [lesson for q in QUARTERS for lesson in draw(lessons_in(q))]
-    others = [QuarterAmount(q, draw(st.integers(0, 1_500)) * 100) for q in QUARTERS
-              if draw(st.booleans())]
+    others = draw(others_invoices())
     contract = Contract(draw(st.integers(1, 20_000)) * 100, draw(st.integers(500, 6_000)),
                         draw(st.none() | some_day(QUARTERS)))
     learner = LearnerBilling(
@@ -73,18 +90,57 @@ def histories(draw: st.DrawFn) -> History:
     caps = CapTable()
     if draw(st.booleans()):
         caps = caps.with_setting(200_000, draw(st.sampled_from(QUARTERS)))
-    return History(learner, ProviderBilling("P-1", keurmerk), caps)
+    credits = tuple(
+        Credit(i, draw(st.integers(0, 7)), draw(st.sampled_from([1, 10, 50, 100])))
+        for i in range(1, len(QUARTERS)) if draw(st.integers(0, 2)) == 0
+    )
+    return History(learner, ProviderBilling("P-1", keurmerk), caps, credits)
+
+
+@st.composite
+def others_invoices(draw: st.DrawFn) -> list[QuarterAmount]:
+    """Other providers' invoices, some credited (in part) by a credit note paid in a later quarter."""
+    amounts: list[QuarterAmount] = []
+    for i, quarter in enumerate(QUARTERS):
+        if not draw(st.booleans()):
+            continue
+        cents = draw(st.integers(0, 1_500)) * 100
+        amounts.append(QuarterAmount(quarter, cents))
+        if cents and i + 1 < len(QUARTERS) and draw(st.booleans()):
+            paid_in = QUARTERS[draw(st.integers(i + 1, len(QUARTERS) - 1))]
+            amounts.append(QuarterAmount(paid_in, -draw(st.integers(1, cents))))
+    return amounts
 
 
 def replay(history: History) -> list[tuple[LearnerBilling, LearnerQuarter]]:
-    """Bill every quarter on the day after it ends, feeding each invoice into the next quarter."""
+    """Bill every quarter on the day after it ends, feeding each invoice into the next quarter.
+
+    Our credit notes are paid at the start of their quarter, before that quarter is computed.
+    """
     learner, steps = history.learner, []
-    for quarter in QUARTERS:
+    uncredited: dict[Quarter, int] = {}
+    for i, quarter in enumerate(QUARTERS):
+        for credit in (c for c in history.credits if c.paid_in == i):
+            learner = pay_credit_note(learner, quarter, credit, uncredited)
         result = compute_learner_quarter(learner, quarter, provider=history.provider,
                                          caps=history.caps, invoice_date=quarter.next().first_day)
         steps.append((learner, result))
         learner = learner.with_invoice(quarter, result.invoice_cents)
+        uncredited[quarter] = result.invoice_cents
     return steps
+
+
+def pay_credit_note(
+    learner: LearnerBilling, paid_in: Quarter, credit: Credit, uncredited: dict[Quarter, int]
+) -> LearnerBilling:
+    """Credit part of an earlier quarter's invoice, paid in `paid_in`; no invoice left: nothing."""
+    targets = [q for q, cents in sorted(uncredited.items()) if cents > 0 and q < paid_in]
+    if not targets:
+        return learner
+    target = targets[credit.pick % len(targets)]
+    cents = max(1, uncredited[target] * credit.percent // 100)
+    uncredited[target] -= cents
+    return learner.with_credit_note(paid_in, cents)
 
 
 def billable_value_until(history: History, quarter: Quarter) -> int:
@@ -101,8 +157,19 @@ def billable_value_until(history: History, quarter: Quarter) -> int:
 
 
 def others_in(learner: LearnerBilling, quarter: Quarter) -> int:
-    """Other providers' invoices for the learner in `quarter`."""
+    """Other providers' invoices for the learner in `quarter`, net of their credit notes paid in it."""
     return sum(a.amount_cents for a in learner.invoiced_by_others if a.quarter == quarter)
+
+
+def ours_in(learner: LearnerBilling, quarter: Quarter) -> int:
+    """Our net amount in `quarter` before its invoice: minus the credit notes paid in it."""
+    return sum(a.amount_cents for a in learner.invoiced if a.quarter == quarter)
+
+
+def credited_in(learner: LearnerBilling, quarter: Quarter) -> int:
+    """Credit notes of any provider paid in `quarter` (positive cents)."""
+    return -sum(a.amount_cents for a in (*learner.invoiced, *learner.invoiced_by_others)
+                if a.quarter == quarter and a.amount_cents < 0)
 
 
 def passed_by(learner: LearnerBilling, quarter: Quarter) -> bool:
@@ -113,11 +180,29 @@ def passed_by(learner: LearnerBilling, quarter: Quarter) -> bool:
 
 @settings(max_examples=100, deadline=None)
 @given(histories())
-def test_the_cap_per_quarter_holds_unless_the_learner_passed(history: History) -> None:
+def test_the_cap_per_quarter_holds_against_the_net_unless_the_learner_passed(history: History) -> None:
     for learner, result in replay(history):
-        if not passed_by(learner, result.quarter):
-            room = history.caps.cap_for(result.quarter) - others_in(learner, result.quarter)
+        quarter = result.quarter
+        if not passed_by(learner, quarter):
+            net_after = ours_in(learner, quarter) + others_in(learner, quarter) + result.invoice_cents
+            assert result.invoice_cents == 0 or net_after <= history.caps.cap_for(quarter)
+            room = history.caps.cap_for(quarter) + credited_in(learner, quarter) - sum(
+                a.amount_cents for a in learner.invoiced_by_others
+                if a.quarter == quarter and a.amount_cents > 0)
             assert result.invoice_cents <= max(0, room)
+
+
+@settings(max_examples=100, deadline=None)
+@given(histories())
+def test_the_room_a_credit_note_frees_is_the_room_of_the_quarter_it_was_paid_in(history: History) -> None:
+    for learner, result in replay(history):
+        quarter = result.quarter
+        credited = credited_in(learner, quarter)
+        freed = [flag for flag in result.flags if flag.kind is FlagKind.CAP_ROOM_FREED]
+        assert len(freed) == (1 if credited else 0)
+        if result.amount(LineKind.HELD_BACK_BY_CAP):  # the cap binds: the room is used in full
+            room = history.caps.cap_for(quarter) - ours_in(learner, quarter) - others_in(learner, quarter)
+            assert result.invoice_cents + result.amount(LineKind.HELD_BACK_BY_LOAN) == max(0, room)
 
 
 @settings(max_examples=100, deadline=None)
@@ -127,7 +212,7 @@ def test_invoiced_plus_still_open_equals_delivered_within_contract_and_loan(
 ) -> None:
     price = history.learner.contract.price_cents
     for learner, result in replay(history):
-        invoiced = sum(a.amount_cents for a in learner.invoiced) + result.invoice_cents
+        invoiced = sum(a.amount_cents for a in learner.invoiced) + result.invoice_cents  # net
         assert invoiced + result.open_after_cents == min(
             price, billable_value_until(history, result.quarter))
         assert invoiced <= price

@@ -103,10 +103,76 @@ def test_drafts_in_advance_are_refused(db, school) -> None:
     assert _drafts(db) == []
 
 
-def test_a_credited_quarter_gets_a_new_draft(db, school) -> None:
+def _credited(db: Session, school: dict) -> tuple[Invoice, Invoice]:
+    """Cap EUR 500: the Q1 invoice bills 500 of the 1044 delivered; then it is credited in full."""
+    db.add(CapSetting(amount_cents=50_000, effective_from="2026-Q1"))
+    db.commit()
     make_drafts(db, school["provider"], Q1, AFTER_Q1)
     invoice = lifecycle.issue(db, _drafts(db)[0], AFTER_Q1)
-    lifecycle.credit(db, invoice, "rate was wrong", date(2026, 4, 9))
-    run = make_drafts(db, school["provider"], Q1, date(2026, 4, 9))
-    assert run.created == 1
-    assert _drafts(db)[-1].total_cents == invoice.total_cents
+    return invoice, lifecycle.credit(db, invoice, "rate was wrong", date(2026, 4, 9))
+
+
+def _pay(db: Session, note: Invoice, on: date) -> None:
+    lifecycle.change_status(db, note, InvoiceStatus.SUBMITTED)
+    lifecycle.change_status(db, note, InvoiceStatus.PAID, on=on)
+
+
+def _current_total(db: Session, quarter: str) -> int | None:
+    db.expire_all()
+    return db.execute(
+        sa.select(Invoice.total_cents).where(Invoice.quarter == quarter, Invoice.slot.is_(True))
+    ).scalar()
+
+
+def test_an_unpaid_credit_note_leaves_the_corrected_quarter_full(db, school) -> None:
+    invoice, _note = _credited(db, school)
+    assert invoice.total_cents == 50_000 and school["lessons"] * 3 * 1450 == 104_400
+    run = make_drafts(db, school["provider"], Q1, date(2026, 4, 10))
+    assert (run.created, run.problems) == (0, [])  # nothing freed in Q1: no correction draft
+    make_drafts(db, school["provider"], Quarter(2026, 2), date(2026, 7, 1))
+    assert _current_total(db, "2026-Q2") == 50_000  # only the cap; the credit note is not paid
+
+
+def test_a_credit_note_frees_room_in_the_quarter_it_is_paid_in(db, school) -> None:
+    _invoice, note = _credited(db, school)
+    _pay(db, note, date(2026, 5, 20))
+    assert make_drafts(db, school["provider"], Q1, date(2026, 5, 21)).created == 0  # Q1 stays full
+    make_drafts(db, school["provider"], Quarter(2026, 2), date(2026, 7, 1))
+    assert _current_total(db, "2026-Q2") == 100_000  # the cap + the 500 freed in Q2
+    draft = db.execute(sa.select(Invoice).where(Invoice.quarter == "2026-Q2")).scalar_one()
+    assert [flag["kind"] for flag in draft.flags] == ["cap_room_freed_by_credit_note"]
+    held = db.execute(
+        sa.select(InvoiceLine).where(
+            InvoiceLine.invoice_id == draft.id, InvoiceLine.kind == "held_back_by_cap"
+        )
+    ).scalar_one()
+    assert held.amount_cents == 4_400 and "freed by credit notes paid in 2026-Q2" in held.explanation
+
+
+def test_a_credit_note_paid_in_q3_frees_room_in_q3_and_not_in_q2(db, school) -> None:
+    _invoice, note = _credited(db, school)
+    make_drafts(db, school["provider"], Quarter(2026, 2), date(2026, 7, 1))
+    _pay(db, note, date(2026, 7, 10))
+    run = make_drafts(db, school["provider"], Quarter(2026, 2), date(2026, 7, 11))
+    assert run.problems == [] and _current_total(db, "2026-Q2") == 50_000  # paid after Q2
+    lifecycle.issue(db, _drafts(db)[-1], date(2026, 7, 11))
+    make_drafts(db, school["provider"], Quarter(2026, 3), date(2026, 10, 1))
+    # open: 1044 delivered - (500 + 500 - 500) net = 544, within Q3's room of 500 + 500 freed
+    assert _current_total(db, "2026-Q3") == 54_400
+
+
+def test_the_loan_counts_a_credit_note_once_it_is_paid(db, school) -> None:
+    from provider_portal.invoicing.inputs import build_inputs
+
+    _invoice, note = _credited(db, school)
+    loan = school["amina"].loan_amount_cents
+
+    def remaining(quarter: Quarter) -> int:
+        return build_inputs(db, school["provider"], quarter).learners[0].loan_remaining_cents
+
+    assert remaining(Quarter(2026, 2)) == loan - 50_000
+    _pay(db, note, date(2026, 7, 10))
+    assert remaining(Quarter(2026, 2)) == loan
+    q2, q3 = (build_inputs(db, school["provider"], Quarter(2026, n)).learners[0].invoiced for n in (2, 3))
+    assert [(str(a.quarter), a.amount_cents) for a in q2] == [("2026-Q1", 50_000)]
+    assert [(str(a.quarter), a.amount_cents) for a in q3] == [("2026-Q1", 50_000), ("2026-Q3", -50_000)]

@@ -134,15 +134,41 @@ def test_a_rejection_needs_a_reason_and_keeps_it(db, school) -> None:
     assert db.get(Invoice, invoice.id).status_reason == "learner disagrees"
 
 
-def test_a_credit_note_has_its_own_series_and_frees_the_quarter_for_a_new_invoice(db, school) -> None:
+def test_a_credit_note_has_its_own_series_and_frees_room_only_once_paid_in_a_later_quarter(
+    db, school
+) -> None:
+    from billing.quarters import Quarter
+    from provider_portal.invoicing.inputs import build_inputs
+
+    def history(quarter: str) -> list[tuple[str, int]]:
+        inputs = build_inputs(db, school["provider"], Quarter.parse(quarter), [school["learners"][0].id])
+        return [(str(a.quarter), a.amount_cents) for a in inputs.learners[0].invoiced]
+
     invoice = lifecycle.issue(db, _draft(db, school, 0), TODAY)
     note = lifecycle.credit(db, invoice, "lesson of 8 January did not take place", date(2026, 4, 10))
     assert note.number == "C2026-00001" and note.corrects_id == invoice.id
     assert note.total_cents == invoice.total_cents and note.status == InvoiceStatus.ISSUED
-    again = lifecycle.issue(db, _draft(db, school, 0), date(2026, 4, 10))
+    assert history("2026-Q3") == [("2026-Q1", 104_400)]  # issued, not paid: frees nothing yet
+    lifecycle.change_status(db, note, InvoiceStatus.SUBMITTED)
+    lifecycle.change_status(db, note, InvoiceStatus.PAID, on=date(2026, 7, 3))
+    assert history("2026-Q2") == [("2026-Q1", 104_400)]  # the corrected quarter and Q2 stay full
+    assert history("2026-Q3") == [("2026-Q1", 104_400), ("2026-Q3", -104_400)]
+    again = lifecycle.issue(db, _draft(db, school, 0), date(2026, 7, 6))  # the slot is free again
     assert again.number == "2026-00002"
     with pytest.raises(InvalidTransition):
         lifecycle.credit(db, invoice, "twice", date(2026, 4, 11))
+
+
+def test_a_payment_dated_before_the_issue_date_is_refused(db, school) -> None:
+    invoice = lifecycle.issue(db, _draft(db, school, 0), TODAY)
+    note = lifecycle.credit(db, invoice, "wrong hours", date(2026, 4, 10))
+    lifecycle.change_status(db, note, InvoiceStatus.SUBMITTED)
+    with pytest.raises(InvoicingError, match="paid on 2026-04-09 is before it was issued on 2026-04-10"):
+        lifecycle.change_status(db, note, InvoiceStatus.PAID, on=date(2026, 4, 9))
+    db.rollback()
+    db.expire_all()
+    stored = db.get(Invoice, note.id)
+    assert (stored.status, stored.paid_on) == (InvoiceStatus.SUBMITTED, None)
 
 
 def test_one_learner_has_one_current_invoice_per_quarter(db, school) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import date, datetime
 from io import BytesIO
 
 import pytest
@@ -87,6 +88,57 @@ def test_status_changes_and_credit_notes_through_the_pages(client, db, office) -
     assert note.number == "C2026-00001" and response.headers["Location"] == f"/invoicing/invoices/{note.id}"
     history = text(client.get(f"/invoicing/learners/{office['learner'].id}"))
     assert invoice.number in history and "C2026-00001" in history
+
+
+def _import(client, kind: str, content: str):
+    token = csrf_token(client, "/invoicing/duo-import")
+    return client.post(
+        "/invoicing/duo-import",
+        data={"csrf_token": token, "kind": kind, "file": (BytesIO(content.encode()), f"{kind}.csv")},
+        content_type="multipart/form-data",
+    )
+
+
+def _cell(page: str, cell_id: str) -> str:
+    match = re.search(rf'id="{cell_id}">(.*?)</', page, re.S)
+    assert match, cell_id
+    return match.group(1).replace("\xa0", " ").strip()
+
+
+def test_a_corrected_quarter_stays_full_until_the_credit_note_is_paid_then_its_quarter_has_room(
+    client, db, engine, office, frozen_now
+) -> None:
+    db.add(CapSetting(amount_cents=50_000, effective_from="2026-Q1"))
+    db.commit()
+    login(client, office["finance"].email)
+    submit(client, "/invoicing/?quarter=2026-Q1", {"quarter": "2026-Q1"}, "/invoicing/drafts/run")
+    run_pending(engine)
+    (draft,) = _invoices(db)
+    page = f"/invoicing/invoices/{draft.id}"
+    submit(client, page, {}, f"{page}/issue")
+    response = submit(client, page, {"reason": "wrong rate"}, f"{page}/credit", follow_redirects=True)
+    note = _invoices(db)[-1]
+    assert note.number in text(response) and "C2026-00001" == note.number
+    assert "2026-Q" not in _cell(text(response), "frees-cap-room")  # not paid: frees nothing yet
+    submit(client, "/invoicing/?quarter=2026-Q1", {"quarter": "2026-Q1"}, "/invoicing/drafts/run")
+    run_pending(engine)
+    assert len(_invoices(db)) == 2  # no correction draft: Q1 stays full
+    assert _cell(text(client.get("/invoicing/?quarter=2026-Q1")), "total-invoiceable").endswith("0,00")
+
+    header = "factuurnummer;bsn;status;statusdatum;betaald_bedrag;reden\r\n"
+    early = _import(client, "status", f"{header}{note.number};{note.bsn};BETAALD;2026-04-01;500.00;\r\n")
+    assert early.status_code == 400 and "row 2, column statusdatum" in text(early)
+    paid = _import(client, "status", f"{header}{note.number};{note.bsn};BETAALD;2026-05-04;500.00;\r\n")
+    assert paid.status_code == 302
+    stored = _invoices(db)[-1]
+    assert (stored.status, stored.paid_on) == (InvoiceStatus.PAID, date(2026, 5, 4))
+    assert "2026-Q2" in _cell(text(client.get(f"/invoicing/invoices/{note.id}")), "frees-cap-room")
+
+    frozen_now(datetime(2026, 7, 1, 10, 0))
+    assert _cell(text(client.get("/invoicing/?quarter=2026-Q1")), "total-invoiceable").endswith("0,00")
+    overview = text(client.get("/invoicing/?quarter=2026-Q2"))
+    assert _cell(overview, "total-invoiceable").endswith("1.000,00")  # the cap + 500 freed in Q2
+    assert "credit notes paid in 2026-Q2 freed EUR 500.00" in overview
 
 
 def test_exporting_a_quarter_without_issued_invoices_flashes_and_downloads_nothing(
