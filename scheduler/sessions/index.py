@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -51,10 +52,23 @@ class Index:
         """Number of candidate assignments."""
         return len(self.arc_lm)
 
-    def arc_neighbours(self) -> list[list[int]]:
-        """For each arc, the arcs it clashes with (same learner, overlapping meetings)."""
+    @cached_property
+    def neighbours(self) -> list[list[int]]:
+        """For each arc, the arcs it clashes with (same learner, overlapping meetings).
+
+        Cached: every Plan needs it, and building it costs 0.3 s at 5,000 learners.
+        """
         out: list[list[int]] = [[] for _ in range(self.n_arcs)]
         for a, b in self.clash_arcs:
+            out[a].append(b)
+            out[b].append(a)
+        return out
+
+    @cached_property
+    def trainer_partners(self) -> list[list[int]]:
+        """For each cohort, the cohorts sharing its trainer at an overlapping time."""
+        out: list[list[int]] = [[] for _ in self.problem.cohorts]
+        for a, b in self.trainer_pairs:
             out[a].append(b)
             out[b].append(a)
         return out

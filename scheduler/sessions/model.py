@@ -60,7 +60,7 @@ def window_value(plan: Plan, window: Window) -> float:
 
 def _allowed_arcs(plan: Plan, window: Window) -> list[int]:
     idx, free = plan.idx, set(window.lms)
-    neighbours = plan._neighbours
+    neighbours = idx.neighbours
     return [arc for lm in window.lms for arc in idx.lm_arcs[lm]
             if not any(plan.assign[idx.arc_lm[b]] == b and idx.arc_lm[b] not in free
                        for b in neighbours[arc])]
@@ -129,9 +129,9 @@ def solve_window(plan: Plan, window: Window, *, time_limit: float, seed: int,
     """Solve the window's MIP with HiGHS, hinted with the current plan; None if nothing found."""
     linear, x, y = build_window(plan, window)
     model = linear.to_mathopt()
-    var = model.get_variable
-    values = {var(col): float(plan.assign[plan.idx.arc_lm[a]] == a) for a, col in x.items()}
-    values.update({var(col): float(plan.size[ci] > 0) for ci, col in y.items()})
+    var = list(model.variables())  # in column order; get_variable() per column cost 1.5 s a round
+    values = {var[col]: float(plan.assign[plan.idx.arc_lm[a]] == a) for a, col in x.items()}
+    values.update({var[col]: float(plan.size[ci] > 0) for ci, col in y.items()})
     params = mathopt.SolveParameters(time_limit=datetime.timedelta(seconds=max(0.05, time_limit)),
                                      random_seed=seed, relative_gap_tolerance=gap)
     result = highs(model, params, (lambda: cancel.cancelled) if cancel else (lambda: False),
@@ -139,7 +139,7 @@ def solve_window(plan: Plan, window: Window, *, time_limit: float, seed: int,
     if not result.has_primal_feasible_solution():
         return None
     assign = dict.fromkeys(window.lms, -1)
-    for a, v in zip(x, result.variable_values([var(col) for col in x.values()]), strict=True):
+    for a, v in zip(x, result.variable_values([var[col] for col in x.values()]), strict=True):
         if v > 0.5:
             assign[plan.idx.arc_lm[a]] = a
     optimal = result.termination.reason == mathopt.TerminationReason.OPTIMAL

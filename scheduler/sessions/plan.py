@@ -16,11 +16,6 @@ class Plan:
         for arc in self.assign:
             if arc >= 0:
                 self.size[idx.arc_cohort[arc]] += 1
-        self._neighbours = idx.arc_neighbours()
-        self._partners: list[list[int]] = [[] for _ in idx.problem.cohorts]
-        for a, b in idx.trainer_pairs:
-            self._partners[a].append(b)
-            self._partners[b].append(a)
 
     def copy(self) -> Plan:
         """An independent copy sharing the index."""
@@ -37,11 +32,11 @@ class Plan:
 
     def clashes(self, arc: int) -> bool:
         """True when the arc's learner already sits in a cohort meeting at the same time."""
-        return any(self.assign[self.idx.arc_lm[b]] == b for b in self._neighbours[arc])
+        return any(self.assign[self.idx.arc_lm[b]] == b for b in self.idx.neighbours[arc])
 
     def trainer_free(self, cohort: int) -> bool:
         """True when no running cohort of the same trainer overlaps this one."""
-        return all(self.size[d] == 0 for d in self._partners[cohort])
+        return all(self.size[d] == 0 for d in self.idx.trainer_partners[cohort])
 
     def fits(self, arc: int) -> bool:
         """True when the arc can be taken without breaking size, clash or trainer rules."""

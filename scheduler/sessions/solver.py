@@ -90,7 +90,7 @@ def _lns(run: Run, seed: int, rel: Relaxation) -> None:
         gain = _lns_round(run, rng, seed, arcs)
         rounds += 1
         run.report(f"lns round {rounds}")
-        if not run.stop():
+        if run.helper is None and not run.stop():  # else the second worker proves the bound
             run.tighten(improve(rel, run.objective, max(0.1, 0.25 * run.left())))
             run.report(f"bound after round {rounds}")
         if small and gain < STALL:
