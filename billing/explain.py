@@ -23,10 +23,12 @@ def build_lines(
     flags: list[Flag],
     *,
     credited: int = 0,
+    others: int = 0,
 ) -> tuple[QuarterLine, ...]:
     """Non-zero lines in a fixed order: invoiced kinds first, then what is held back or excluded.
 
-    `credited` is the cap room freed by credit notes paid in the quarter, named beside the cap.
+    `credited` is the cap room freed by credit notes paid in the quarter, and `others` the room
+    taken by other providers' invoices in it; both are named beside the cap.
     """
     ended = learner.contract.terminated_on if learner.contract else None
     met = learner.obligation_met_on
@@ -39,7 +41,8 @@ def build_lines(
         (LineKind.RELEASED_AFTER_EXAM, allocation.released,
          f"above the cap, released because the obligation was met on {met}"),
         (LineKind.HELD_BACK_BY_CAP, allocation.held_by_cap,
-         f"above the cap of EUR {format_cents(cap)} for {quarter}{_freed(credited, quarter)} "
+         f"above the cap of EUR {format_cents(cap)} for {quarter}{_freed(credited, quarter)}"
+         f"{_taken(others)} "
          "(invoices of all providers count); stays open for later quarters"),
         (LineKind.HELD_BACK_BY_LOAN, allocation.held_by_loan,
          "above the learner's remaining loan; stays open"),
@@ -63,3 +66,10 @@ def _freed(credited: int, quarter: Quarter) -> str:
     if not credited:
         return ""
     return f" plus EUR {format_cents(credited)} freed by credit notes paid in {quarter}"
+
+
+def _taken(others: int) -> str:
+    """Why the room is below the cap: DUO adds up the invoices of all schools for the learner."""
+    if not others:
+        return ""
+    return f", minus EUR {format_cents(others)} invoiced by other providers"

@@ -36,6 +36,7 @@ class FlagKind(StrEnum):
     NO_VALID_KEURMERK = "no_valid_keurmerk"
     OVER_INVOICED = "over_invoiced"
     CAP_ROOM_FREED = "cap_room_freed_by_credit_note"
+    INVOICED_BY_OTHERS = "cap_room_used_by_other_providers"
 
 
 @dataclass(frozen=True, slots=True)

@@ -85,6 +85,11 @@ def compute_learner_quarter(
     if credited:
         flags.append(Flag(FlagKind.CAP_ROOM_FREED, f"credit notes paid in {quarter} freed EUR "
                           f"{format_cents(credited)} of cap room in {quarter}"))
+    others = others_in(learner, quarter)
+    if others:
+        flags.append(Flag(FlagKind.INVOICED_BY_OTHERS, f"other providers invoiced EUR {format_cents(others)} "
+                          f"for this learner in {quarter}; that counts towards the cap of EUR "
+                          f"{format_cents(cap)}"))
     allocation = allocate(
         still_open.carried, still_open.now,
         cap_room=cap_room(learner, quarter, cap),
@@ -93,7 +98,7 @@ def compute_learner_quarter(
         blocked=any(flag.overdue for flag in flags),
     )
     lines = build_lines(learner, quarter, cap, allocation, delivered, still_open.above_contract,
-                        flags, credited=credited)
+                        flags, credited=credited, others=others)
     return LearnerQuarter(
         learner_id=learner.learner_id, quarter=quarter, cap_cents=cap,
         delivered_cents=delivered.now, invoice_cents=allocation.invoiced,
@@ -129,6 +134,15 @@ def credited_in(learner: LearnerBilling, quarter: Quarter) -> int:
     """Credit notes (negative entries) of any provider paid in `quarter`, as a positive amount."""
     return -sum(item.amount_cents for amounts in (learner.invoiced, learner.invoiced_by_others)
                 for item in amounts if item.quarter == quarter and item.amount_cents < 0)
+
+
+def others_in(learner: LearnerBilling, quarter: Quarter) -> int:
+    """Other providers' invoices (positive entries) in `quarter`: room this provider cannot use.
+
+    Their credit notes paid in the quarter are reported by `credited_in`, so only invoices count here.
+    """
+    return sum(item.amount_cents for item in learner.invoiced_by_others
+               if item.quarter == quarter and item.amount_cents > 0)
 
 
 def open_amounts(learner: LearnerBilling, delivered: Delivered) -> OpenAmounts:

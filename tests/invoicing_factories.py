@@ -8,7 +8,16 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from provider_portal.models import Attendance, Contract, CourseClass, Invoice, InvoiceLine, Learner, Lesson
+from provider_portal.models import (
+    Attendance,
+    Contract,
+    CourseClass,
+    Invoice,
+    InvoiceLine,
+    Learner,
+    Lesson,
+    OtherProviderInvoice,
+)
 from provider_portal.models.invoicing import InvoiceStatus
 
 AFTER_Q1 = date(2026, 4, 2)  # an invoice date after 2026-Q1, the factories' class quarter
@@ -63,3 +72,20 @@ def attend_all(
     )
     session.commit()
     return len(ids)
+
+
+def make_other_invoice(
+    session: Session, learner: Learner, quarter: str = "2026-Q1", amount_cents: int = 100_000, **over: Any
+) -> OtherProviderInvoice:
+    """Another provider's invoice for `learner`, as recorded on the billing history page."""
+    entry = OtherProviderInvoice(
+        provider_id=learner.provider_id,
+        learner_id=learner.id,
+        quarter=quarter,
+        amount_cents=amount_cents,
+        other_provider=over.pop("other_provider", "Taalschool Elders"),
+        **over,
+    )  # type: ignore[arg-type]
+    session.add(entry)
+    session.commit()
+    return entry

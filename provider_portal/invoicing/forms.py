@@ -1,4 +1,5 @@
-"""Invoicing forms: a quarter, a status change, a credit note, a DUO file, a cap setting."""
+"""Invoicing forms: a quarter, a status change, a credit note, a DUO file, a cap setting, and
+another provider's invoice for a learner."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from billing.errors import BillingInputError
 from billing.quarters import Quarter
 from provider_portal.forms_common import choices
+from provider_portal.invoicing.others import EntryError, parse_amount_cents, parse_quarter
 from provider_portal.models.invoicing import InvoiceStatus
 
 
@@ -71,3 +73,63 @@ class CapForm(FlaskForm):
         validators=[InputRequired(), NumberRange(min=0.01, max=100000)],
     )
     effective_from = StringField(_l("Effective from quarter"), validators=[DataRequired(), valid_quarter])
+
+
+# The refusals of `others.EntryError` by field and code, translated; each names its field.
+ENTRY_MESSAGES = {
+    ("quarter", "format"): _l("Quarter: enter a quarter such as 2026-Q3."),
+    ("amount", "format"): _l("Amount: enter euros with at most two decimals, e.g. 1000,00 or -250.50."),
+    ("amount", "zero"): _l("Amount: must not be zero."),
+    ("amount", "too_large"): _l("Amount: must not exceed EUR 100000.00."),
+    ("other_provider", "required"): _l("Other provider: enter the other provider's name or BOW number."),
+}
+
+
+def entry_message(exc: EntryError) -> str:
+    """The translated message of a refused entry (the running-net refusal names its quarter)."""
+    if exc.code == "running_net":
+        return str(
+            _l(
+                "Up to %(quarter)s the other providers' credit notes would credit more than their "
+                "invoices recorded here: record the invoice first, or delete the credit note first.",
+                quarter=str(exc.quarter),
+            )
+        )
+    return str(ENTRY_MESSAGES.get((exc.field, exc.code), exc.message))
+
+
+def _entry_validator(parse: Any) -> Any:
+    """A WTForms validator from a parser of `others`: its EntryError becomes the field's error."""
+
+    def check(_form: Any, field: Any) -> None:
+        try:
+            parse(field.data)
+        except EntryError as exc:
+            raise ValidationError(entry_message(exc)) from exc
+
+    return check
+
+
+class OtherInvoiceForm(FlaskForm):
+    """Another provider's invoice for the learner in a quarter, or its paid credit note (negative)."""
+
+    quarter = StringField(_l("Quarter"), validators=[_entry_validator(parse_quarter)])
+    amount = StringField(
+        _l("Amount (EUR)"),
+        description=_l(
+            "Negative for a credit note the other provider had paid in that quarter, e.g. -250,00."
+        ),
+        validators=[_entry_validator(parse_amount_cents)],
+    )
+    other_provider = StringField(
+        _l("Other provider (name or BOW number)"),
+        validators=[
+            DataRequired(message=ENTRY_MESSAGES["other_provider", "required"]),
+            Length(max=200, message=_l("Other provider: at most 200 characters.")),
+        ],
+    )
+    note = StringField(
+        _l("Note or source"),
+        description=_l("For example: the learner's Mijn Inburgering overview of 12 October."),
+        validators=[Optional(), Length(max=500, message=_l("Note: at most 500 characters."))],
+    )

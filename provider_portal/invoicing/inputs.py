@@ -16,6 +16,7 @@ from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from billing.errors import BillingInputError
@@ -34,7 +35,16 @@ from billing.model import (
     Lesson as CoreLesson,
 )
 from billing.quarters import Quarter
-from provider_portal.models import Attendance, CapSetting, Contract, Invoice, Learner, Lesson, Provider
+from provider_portal.models import (
+    Attendance,
+    CapSetting,
+    Contract,
+    Invoice,
+    Learner,
+    Lesson,
+    OtherProviderInvoice,
+    Provider,
+)
 from provider_portal.models.enums import ATTENDED, KeurmerkStatus, LessonStatus
 from provider_portal.models.invoicing import DocumentKind, InvoiceStatus
 
@@ -115,6 +125,7 @@ def build_inputs(
     ended = {lid for lid, c in contracts.items() if c.terminated_on is not None}
     lessons = _grouped_lessons(session, provider, quarter, learner_ids, ended)
     invoiced = _invoiced(session, provider.id or 0, learner_ids)
+    by_others = invoiced_by_others(session, provider.id or 0, learner_ids)
     for lid, contract in contracts.items():
         learner = learners[lid]
         history = invoiced.get(lid, [])
@@ -133,6 +144,7 @@ def build_inputs(
                     ),
                     lessons=tuple(lessons.get(lid, ())),
                     invoiced=as_of(history, quarter),
+                    invoiced_by_others=as_of(by_others.get(lid, []), quarter),
                     obligation_met_on=learner.obligation_met_on,
                     name=learner.full_name,
                 )
@@ -179,7 +191,7 @@ def _grouped_lessons(
     ).scalar()
     if first is None:
         return {}
-    quarters = [Quarter.of(_as_date(first))]
+    quarters = [Quarter.of(as_date(first))]
     while quarters[-1] < quarter:
         quarters.append(quarters[-1].next())
     # Plain date comparisons, not EXTRACT per row: this runs over millions of attendance rows.
@@ -219,8 +231,51 @@ def _grouped_lessons(
     for stmt in (grouped, daily):
         for learner_id, day, minutes in session.execute(stmt):
             if minutes:
-                out[learner_id].append(CoreLesson(_as_date(day), Decimal(minutes) / SIXTY))
+                out[learner_id].append(CoreLesson(as_date(day), Decimal(minutes) / SIXTY))
     return out
+
+
+def corrected_rejections() -> sa.Select:
+    """Ids of rejected invoices that a credit note corrects: together they count for nothing.
+
+    DUO never pays a rejected invoice, so its credit note has nothing to pay back and is never
+    "paid": it frees the amount at once, in the quarter of the invoice it corrects.
+    """
+    note, rejected = aliased(Invoice), aliased(Invoice)
+    return (
+        sa.select(note.corrects_id)
+        .join(rejected, rejected.id == note.corrects_id)
+        .where(
+            note.kind == DocumentKind.CREDIT_NOTE,
+            note.status != InvoiceStatus.DRAFT,
+            rejected.kind == DocumentKind.INVOICE,
+            rejected.status == InvoiceStatus.REJECTED,
+        )
+    )
+
+
+def counted_invoices(provider_id: int) -> sa.Select:
+    """Issued invoices that take cap room in their own quarter (learner, quarter, cents)."""
+    return sa.select(Invoice.learner_id, Invoice.quarter, Invoice.total_cents).where(
+        Invoice.provider_id == provider_id,
+        Invoice.kind == DocumentKind.INVOICE,
+        Invoice.status != InvoiceStatus.DRAFT,
+        Invoice.id.not_in(corrected_rejections()),
+    )
+
+
+def counted_credit_notes(provider_id: int) -> sa.Select:
+    """Paid credit notes that free cap room in the quarter of `paid_on` (learner, paid_on, cents).
+
+    Credit notes of rejected invoices are left out: `counted_invoices` already drops the invoice.
+    """
+    return sa.select(Invoice.learner_id, Invoice.paid_on, Invoice.total_cents).where(
+        Invoice.provider_id == provider_id,
+        Invoice.kind == DocumentKind.CREDIT_NOTE,
+        Invoice.status == InvoiceStatus.PAID,
+        Invoice.paid_on.is_not(None),
+        sa.or_(Invoice.corrects_id.is_(None), Invoice.corrects_id.not_in(corrected_rejections())),
+    )
 
 
 def _invoiced(
@@ -230,30 +285,40 @@ def _invoiced(
 
     DUO frees cap room in the quarter in which a credit note is paid, so a credit note counts
     (as a negative amount) in the quarter of its `paid_on`, and not at all while it is unpaid.
+    A rejected invoice corrected by a credit note counts for nothing (`corrected_rejections`).
     """
-    invoices = (
-        sa.select(Invoice.learner_id, Invoice.quarter, sa.func.sum(Invoice.total_cents))
-        .where(
-            Invoice.provider_id == provider_id,
-            Invoice.kind == DocumentKind.INVOICE,
-            Invoice.status != InvoiceStatus.DRAFT,
-        )
-        .group_by(Invoice.learner_id, Invoice.quarter)
-    )
+    amounts: dict[tuple[int, Quarter], int] = defaultdict(int)
+    for learner_id, q, cents in session.execute(
+        _only(counted_invoices(provider_id), Invoice.learner_id, learner_ids)
+    ):
+        amounts[learner_id, Quarter.parse(q)] += int(cents)
     out: dict[int, list[QuarterAmount]] = defaultdict(list)
-    for learner_id, q, cents in session.execute(_only(invoices, Invoice.learner_id, learner_ids)):
-        out[learner_id].append(QuarterAmount(Quarter.parse(q), int(cents)))
-    credits = sa.select(Invoice.learner_id, Invoice.paid_on, Invoice.total_cents).where(
-        Invoice.provider_id == provider_id,
-        Invoice.kind == DocumentKind.CREDIT_NOTE,
-        Invoice.status == InvoiceStatus.PAID,
-        Invoice.paid_on.is_not(None),
-    )
+    for (learner_id, q), cents in amounts.items():
+        out[learner_id].append(QuarterAmount(q, cents))
     paid: dict[tuple[int, Quarter], int] = defaultdict(int)
-    for learner_id, paid_on, cents in session.execute(_only(credits, Invoice.learner_id, learner_ids)):
-        paid[learner_id, Quarter.of(_as_date(paid_on))] += int(cents)
+    for learner_id, paid_on, cents in session.execute(
+        _only(counted_credit_notes(provider_id), Invoice.learner_id, learner_ids)
+    ):
+        paid[learner_id, Quarter.of(as_date(paid_on))] += int(cents)
     for (learner_id, q), cents in paid.items():
         out[learner_id].append(QuarterAmount(q, -cents))
+    return {lid: sorted(amounts, key=_by_quarter) for lid, amounts in out.items()}
+
+
+def invoiced_by_others(
+    session: Session, provider_id: int, learner_ids: list[int] | None
+) -> dict[int, list[QuarterAmount]]:
+    """Per learner: other providers' invoices and paid credit notes as recorded, in quarter order.
+
+    Kept one entry per record (not netted), so the core can say both what other providers
+    invoiced in a quarter and what their credit notes paid in it freed.
+    """
+    stmt = sa.select(
+        OtherProviderInvoice.learner_id, OtherProviderInvoice.quarter, OtherProviderInvoice.amount_cents
+    ).where(OtherProviderInvoice.provider_id == provider_id)
+    out: dict[int, list[QuarterAmount]] = defaultdict(list)
+    for learner_id, q, cents in session.execute(_only(stmt, OtherProviderInvoice.learner_id, learner_ids)):
+        out[learner_id].append(QuarterAmount(Quarter.parse(q), int(cents)))
     return {lid: sorted(amounts, key=_by_quarter) for lid, amounts in out.items()}
 
 
@@ -269,6 +334,6 @@ def _by_quarter(amount: QuarterAmount) -> tuple[Quarter, int]:
     return amount.quarter, -amount.amount_cents
 
 
-def _as_date(value: object) -> date:
+def as_date(value: object) -> date:
     """SQLite returns MIN(date) as text."""
     return value if isinstance(value, date) else date.fromisoformat(str(value))

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from html import escape
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from billing.result import LineKind, QuarterResult
+from billing.quarters import Quarter
+from billing.result import INVOICED_KINDS, LineKind, QuarterResult
+from provider_portal.invoicing.inputs import as_date, counted_credit_notes, counted_invoices
 from provider_portal.models import Invoice, InvoiceLine
 from provider_portal.models.invoicing import InvoiceStatus
 from provider_portal.models.types import from_cents
@@ -19,7 +22,11 @@ HELD = (LineKind.HELD_BACK_BY_CAP, LineKind.HELD_BACK_BY_LOAN, LineKind.HELD_BAC
 
 @dataclass
 class QuarterFigures:
-    """Stored invoices of a quarter: what was invoiced (issued or draft) and held back, cents."""
+    """A quarter in cents: invoiced net of the credit notes paid in it, drafts and held back.
+
+    `issued` is what DUO counts against the cap for the quarter: issued invoices of the quarter
+    minus the credit notes paid in it (so it can be negative), as the drafts' cap room sees it.
+    """
 
     quarter: str
     issued: int = 0
@@ -28,37 +35,50 @@ class QuarterFigures:
 
 
 def figures_by_quarter(session: Session, provider_id: int, last: int = 8) -> list[QuarterFigures]:
-    """The last `last` quarters with invoices, oldest first (current invoices only)."""
+    """The last `last` quarters with documents, oldest first."""
+    out: dict[str, QuarterFigures] = {}
     rows = session.execute(
         sa.select(Invoice.quarter, Invoice.status, InvoiceLine.kind, sa.func.sum(InvoiceLine.amount_cents))
         .join(InvoiceLine, InvoiceLine.invoice_id == Invoice.id)
         .where(Invoice.provider_id == provider_id, Invoice.slot.is_(True))
         .group_by(Invoice.quarter, Invoice.status, InvoiceLine.kind)
     )
-    out: dict[str, QuarterFigures] = {}
     for quarter, status, kind, cents in rows:
         item = out.setdefault(quarter, QuarterFigures(quarter))
         if kind in HELD:
             item.held_back += int(cents)
-        elif kind in (LineKind.DELIVERED, LineKind.CARRIED_OVER, LineKind.RELEASED_AFTER_EXAM):
-            if status == InvoiceStatus.DRAFT:
-                item.draft += int(cents)
-            else:
-                item.issued += int(cents)
+        elif kind in INVOICED_KINDS and status == InvoiceStatus.DRAFT:
+            item.draft += int(cents)
+    for quarter, cents in net_invoiced_by_quarter(session, provider_id).items():
+        out.setdefault(quarter, QuarterFigures(quarter)).issued = cents
     return [out[q] for q in sorted(out)][-last:]
 
 
+def net_invoiced_by_quarter(session: Session, provider_id: int) -> dict[str, int]:
+    """Issued invoices per quarter minus the credit notes paid in it: the same documents, counted
+    the same way, as the drafts' cap room (`inputs.counted_invoices`, `counted_credit_notes`)."""
+    net: dict[str, int] = defaultdict(int)
+    invoices = counted_invoices(provider_id).subquery()
+    for quarter, cents in session.execute(
+        sa.select(invoices.c.quarter, sa.func.sum(invoices.c.total_cents)).group_by(invoices.c.quarter)
+    ):
+        net[quarter] += int(cents)
+    for _learner, paid_on, cents in session.execute(counted_credit_notes(provider_id)):
+        net[str(Quarter.of(as_date(paid_on)))] -= int(cents)
+    return dict(net)
+
+
 def quarters_svg(figures: list[QuarterFigures], title: str) -> str:
-    """Stacked bars per quarter: issued, draft and held back, in euros; no JavaScript."""
+    """Stacked bars per quarter: issued (net), draft and held back, in euros; no JavaScript."""
     if not figures:
         return ""
-    top = max(f.issued + f.draft + f.held_back for f in figures) or 1
+    top = max(max(0, f.issued) + f.draft + f.held_back for f in figures) or 1
     step = (WIDTH - 2 * PAD) / len(figures)
     parts = []
     for i, fig in enumerate(figures):
         x, base = PAD + i * step + step * 0.15, HEIGHT - PAD
         for css, cents in (("issued", fig.issued), ("draft", fig.draft), ("held", fig.held_back)):
-            height = (HEIGHT - 2 * PAD) * cents / top
+            height = (HEIGHT - 2 * PAD) * max(0, cents) / top  # a net-negative quarter: no bar
             base -= height
             parts.append(
                 f'<rect class="{css}" x="{x:.1f}" y="{base:.1f}" width="{step * 0.7:.1f}" '

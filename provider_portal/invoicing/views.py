@@ -18,13 +18,19 @@ from billing.errors import BillingInputError
 from billing.quarters import Quarter
 from provider_portal.access import roles_required
 from provider_portal.db import get_session
-from provider_portal.invoicing import exports, lifecycle
+from provider_portal.invoicing import exports, lifecycle, others
 from provider_portal.invoicing.drafts import make_drafts
 from provider_portal.invoicing.errors import InvoicingError
-from provider_portal.invoicing.forms import CreditForm, QuarterForm, StatusForm
+from provider_portal.invoicing.forms import (
+    CreditForm,
+    OtherInvoiceForm,
+    QuarterForm,
+    StatusForm,
+    entry_message,
+)
 from provider_portal.invoicing.jobs import enqueue_quarter_drafts
 from provider_portal.invoicing.overview import figures_by_quarter, overview_rows, quarters_svg
-from provider_portal.models import Invoice, InvoiceLine, Learner, Provider
+from provider_portal.models import Invoice, InvoiceLine, Learner, OtherProviderInvoice, Provider, User
 from provider_portal.models.enums import Role
 from provider_portal.models.invoicing import InvoiceStatus
 from provider_portal.models.types import to_cents
@@ -74,7 +80,9 @@ def index() -> str:
         problems=problems,
         counts=counts,
         form=QuarterForm(quarter=str(quarter)),
-        chart=quarters_svg(figures, _("Invoiced and held back per quarter")),
+        chart=quarters_svg(
+            figures, _("Invoiced (net of paid credit notes), drafts and held back per quarter")
+        ),
     )
 
 
@@ -142,17 +150,24 @@ def detail(invoice_id: int) -> str:
         invoice=invoice,
         lines=lines,
         related=related,
-        frees_room_in=frees_room_in(invoice),
+        frees_room_in=frees_room_in(invoice, list(related)),
         status_form=StatusForm(),
         credit_form=CreditForm(),
         action_form=QuarterForm(),
     )
 
 
-def frees_room_in(doc: Invoice) -> str | None:
-    """The quarter in which a paid credit note frees cap room (DUO: the quarter of payment)."""
-    if doc.is_credit_note and doc.status == InvoiceStatus.PAID and doc.paid_on:
-        return str(Quarter.of(doc.paid_on))
+def frees_room_in(doc: Invoice, related: list[Invoice]) -> tuple[str, bool] | None:
+    """Where a credit note frees cap room: (quarter, True) for a rejected invoice's credit note,
+    which frees it at once in that invoice's quarter (DUO never paid it, nothing is paid back);
+    (quarter, False) for a paid one, in the quarter of payment; None while that is not known."""
+    if not doc.is_credit_note:
+        return None
+    corrected = next((r for r in related if r.id == doc.corrects_id), None)
+    if corrected is not None and corrected.status == InvoiceStatus.REJECTED and doc.issued:
+        return corrected.quarter, True
+    if doc.status == InvoiceStatus.PAID and doc.paid_on:
+        return str(Quarter.of(doc.paid_on)), False
     return None
 
 
@@ -268,22 +283,33 @@ def credit(invoice_id: int) -> BaseResponse:
         session.rollback()
         flash(exc.message, "error")
         return _back(invoice)
-    flash(
-        _(
+    if invoice.status == InvoiceStatus.REJECTED:
+        message = _(
+            "Credit note %(number)s issued. The invoice was rejected, so its amount is free again in "
+            "%(quarter)s at once: make the drafts of %(quarter)s again for the corrected invoice.",
+            number=note.number,
+            quarter=invoice.quarter,
+        )
+    else:
+        message = _(
             "Credit note %(number)s issued. It frees cap room in the quarter in which it is paid: "
             "mark it paid (or import DUO's status file), and the correction is invoiced from then on.",
             number=note.number,
-        ),
-        "success",
-    )
+        )
+    flash(message, "success")
     return _back(note)
 
 
 @bp.route("/learners/<int:learner_id>")
 @roles_required(*FINANCE)
 def learner_history(learner_id: int) -> str:
+    learner = get_or_404(get_session(), Learner, learner_id)
+    return _history_page(learner, OtherInvoiceForm())
+
+
+def _history_page(learner: Learner, form: OtherInvoiceForm) -> str:
+    """The learner's documents, and what other providers invoiced for them as far as known."""
     session = get_session()
-    learner = get_or_404(session, Learner, learner_id)
     docs = (
         session.execute(
             sa.select(Invoice).where(Invoice.learner_id == learner.id).order_by(Invoice.quarter, Invoice.id)
@@ -291,7 +317,61 @@ def learner_history(learner_id: int) -> str:
         .scalars()
         .all()
     )
-    return render_template("invoicing/learner.html", learner=learner, docs=docs)
+    entries = others.entries_for(session, learner.id or 0)
+    ids = {e.recorded_by_id for e in entries if e.recorded_by_id is not None}
+    recorders = dict(session.execute(sa.select(User.id, User.name).where(User.id.in_(ids or [-1]))).all())
+    return render_template(
+        "invoicing/learner.html",
+        learner=learner,
+        docs=docs,
+        others=entries,
+        recorders=recorders,
+        other_form=form,
+        delete_form=QuarterForm(),
+    )
+
+
+@bp.route("/learners/<int:learner_id>/other-invoices", methods=["POST"])
+@roles_required(*FINANCE)
+def add_other_invoice(learner_id: int) -> str | BaseResponse | tuple[str, int]:
+    """Record another provider's invoice; bad input re-shows the form with the field's error."""
+    session = get_session()
+    learner = get_or_404(session, Learner, learner_id)
+    form = OtherInvoiceForm()
+    if not form.validate_on_submit():
+        return _history_page(learner, form), 400
+    try:
+        others.add_entry(
+            session,
+            learner,
+            quarter=others.parse_quarter(form.quarter.data),
+            amount_cents=others.parse_amount_cents(form.amount.data),
+            other_provider=form.other_provider.data or "",
+            note=form.note.data or "",
+            recorded_by_id=current_user.id,
+        )
+    except others.EntryError as exc:
+        session.rollback()
+        getattr(form, exc.field, form.amount).errors = [entry_message(exc)]
+        return _history_page(learner, form), 400
+    flash(_("Other provider's invoice recorded; it counts towards the cap in the next draft run."), "success")
+    return redirect(url_for("invoicing.learner_history", learner_id=learner.id))
+
+
+@bp.route("/other-invoices/<int:other_invoice_id>/delete", methods=["POST"])
+@roles_required(*FINANCE)
+def delete_other_invoice(other_invoice_id: int) -> BaseResponse:
+    session = get_session()
+    entry = get_or_404(session, OtherProviderInvoice, other_invoice_id)
+    learner_id = entry.learner_id
+    try:
+        others.delete_entry(session, entry)
+    except others.EntryError as exc:
+        session.rollback()
+        flash(entry_message(exc), "error")
+    else:
+        flash(_("Other provider's invoice deleted."), "success")
+    return redirect(url_for("invoicing.learner_history", learner_id=learner_id))
 
 
 # The download and import routes live in their own module on the same blueprint.

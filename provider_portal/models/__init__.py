@@ -19,7 +19,13 @@ from provider_portal.models.attendance import Attendance, AttendanceChange
 from provider_portal.models.contract import Contract
 from provider_portal.models.courses import ClassSlot, ClassTeacher, Closure, CourseClass, Enrolment, Lesson
 from provider_portal.models.exams import ExamBooking, ExamLocation, ExamSession
-from provider_portal.models.invoicing import CapSetting, DocumentCounter, Invoice, InvoiceLine
+from provider_portal.models.invoicing import (
+    CapSetting,
+    DocumentCounter,
+    Invoice,
+    InvoiceLine,
+    OtherProviderInvoice,
+)
 from provider_portal.models.job import Job
 from provider_portal.models.learner import Learner, LearnerExam, LearnerLanguage, LearnerModule
 from provider_portal.models.planning import (
@@ -58,6 +64,7 @@ __all__ = [
     "LearnerExam",
     "LearnerLanguage",
     "LearnerModule",
+    "OtherProviderInvoice",
     "Placement",
     "PlanRun",
     "PlannerMunicipality",

@@ -127,3 +127,25 @@ class InvoiceLine(SQLModel, table=True):
     invoiced: bool = True
     description: str = Field(max_length=300)
     explanation: str = Field(default="", max_length=300)
+
+
+class OtherProviderInvoice(SQLModel, table=True):
+    """What another provider invoiced DUO for one of our learners in a quarter, where known.
+
+    DUO adds up the invoices of all schools for a learner in a quarter and refuses those over the
+    cap, so these amounts take cap room. A provider learns them when a learner switches schools
+    (from the learner or DUO's Mijn Inburgering overview). A credit note the other school had paid
+    is a negative amount in the quarter of payment, as for our own credit notes.
+    """
+
+    __tablename__ = "other_provider_invoice"
+
+    id: int | None = Field(default=None, primary_key=True)
+    provider_id: int = Field(foreign_key="provider.id", index=True)
+    learner_id: int = Field(foreign_key="learner.id", index=True)
+    quarter: str = Field(max_length=7)
+    amount_cents: int
+    other_provider: str = Field(max_length=200)
+    note: str = Field(default="", max_length=500)
+    recorded_by_id: int | None = Field(default=None, foreign_key="user.id")
+    recorded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

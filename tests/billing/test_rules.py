@@ -40,6 +40,10 @@ def test_other_providers_invoices_in_the_quarter_count_towards_the_cap(
     result = bill(learner, "2026-Q3")
     assert result.invoice_cents == 25_000
     assert result.amount(K.HELD_BACK_BY_CAP) == 95_000
+    assert [flag.kind for flag in result.flags] == [FlagKind.INVOICED_BY_OTHERS]
+    assert "other providers invoiced EUR 1000.00" in result.flags[0].message
+    held = next(line for line in result.lines if line.kind is K.HELD_BACK_BY_CAP)
+    assert "minus EUR 1000.00 invoiced by other providers" in held.explanation
 
 
 def test_an_invoice_already_issued_this_quarter_leaves_only_the_rest_of_the_cap(

@@ -72,6 +72,7 @@ def world(db: Session) -> dict[str, int]:
         "cohort_id": 1,
         "run_id": 1,
         "invoice_id": 1,
+        "other_invoice_id": 1,
         "fmt": "csv",
         "location_id": 1,
         "day": "2027-01-12",

@@ -16,7 +16,7 @@ from provider_portal.models.enums import Role
 from provider_portal.planning.cohorts import CohortData, add_trainer, save_cohort
 from provider_portal.tenancy import TenantScope, TenantViolation, bind_scope
 from tests.factories import make_class, make_contract, make_enrolment, make_learner, make_provider, make_user
-from tests.invoicing_factories import make_draft
+from tests.invoicing_factories import make_draft, make_other_invoice
 from tests.web import csrf_token, login, text
 
 # URL arguments that identify a record of some tenant; a new route with another argument name
@@ -33,6 +33,7 @@ SCOPED_ARGUMENTS = {
     "cohort_id",
     "run_id",
     "invoice_id",
+    "other_invoice_id",
 }
 # Not a tenant's record: an export format, and DUO's shared exam calendar (a location, a day).
 FORMAT_ARGUMENTS = {"fmt": "csv", "location_id": 1, "day": "2027-01-12"}
@@ -74,6 +75,7 @@ def two_providers(db: Session) -> dict[str, object]:
     db.add(run_b)
     db.commit()
     invoice_b = make_draft(db, learner_b, contract_b)
+    other_invoice_b = make_other_invoice(db, learner_b)
     ids_b = {
         "learner_id": learner_b.id,
         "contract_id": contract_b.id,
@@ -86,6 +88,7 @@ def two_providers(db: Session) -> dict[str, object]:
         "cohort_id": cohort_b.id,
         "run_id": run_b.id,
         "invoice_id": invoice_b.id,
+        "other_invoice_id": other_invoice_b.id,
         **FORMAT_ARGUMENTS,
     }
     return {"a": a, "b": b, "ids_b": ids_b}

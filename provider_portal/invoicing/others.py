@@ -1,0 +1,137 @@
+"""Other providers' invoices for our learners, where known: record, list and delete them.
+
+DUO adds up the invoices of all schools for a learner in a quarter and refuses those over the cap.
+A provider learns what another school invoiced when a learner switches schools (from the learner
+or DUO's Mijn Inburgering overview); recorded here, the amounts take cap room in the drafts
+(`inputs.invoiced_by_others`). A credit note the other school had paid is a negative amount in the
+quarter in which it was paid, as for our own credit notes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from billing.quarters import Quarter
+from provider_portal.invoicing.errors import InvoicingError
+from provider_portal.models import Learner, OtherProviderInvoice
+
+# Euros with an optional sign and at most two decimals after a comma or a point; no thousands
+# separators, since "1.000" would be ambiguous between one and a thousand euros.
+AMOUNT = re.compile(r"-?\d{1,9}(?:[.,]\d{1,2})?")
+MAX_CENTS = 10_000_000  # EUR 100,000: far above any loan; guards against a slip of the keyboard
+
+
+class EntryError(InvoicingError):
+    """Refused input for one field of an entry.
+
+    `field` names it so the form shows the error there, `code` lets the form translate it, and
+    `quarter` is the quarter in which recorded credit notes would exceed recorded invoices.
+    """
+
+    def __init__(self, field: str, code: str, message: str, quarter: Quarter | None = None) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field, self.code, self.quarter = field, code, quarter
+
+
+def parse_amount_cents(raw: str | None) -> int:
+    """`1000`, `1000,50`, `-250.5` as exact integer cents (Decimal, never float); zero refused."""
+    text = (raw or "").strip().replace("€", "").replace(" ", "")
+    if text.upper().startswith("EUR"):
+        text = text[3:]
+    if not AMOUNT.fullmatch(text):
+        raise EntryError("amount", "format", "enter euros with at most two decimals, e.g. 1000,00 or -250.50")
+    cents = int(Decimal(text.replace(",", ".")) * 100)
+    if cents == 0:
+        raise EntryError("amount", "zero", "must not be zero")
+    if abs(cents) > MAX_CENTS:
+        raise EntryError("amount", "too_large", "must not exceed EUR 100000.00")
+    return cents
+
+
+def parse_quarter(raw: str | None) -> Quarter:
+    """`2026-Q3`, the quarter of the other provider's invoice (or of its credit note's payment)."""
+    text = (raw or "").strip().upper()
+    if not re.fullmatch(r"\d{4}-Q[1-4]", text):
+        raise EntryError("quarter", "format", "enter a quarter such as 2026-Q3")
+    return Quarter.parse(text)
+
+
+def entries_for(session: Session, learner_id: int) -> list[OtherProviderInvoice]:
+    """A learner's recorded entries, oldest quarter first."""
+    stmt = (
+        sa.select(OtherProviderInvoice)
+        .where(OtherProviderInvoice.learner_id == learner_id)
+        .order_by(OtherProviderInvoice.quarter, OtherProviderInvoice.id)
+    )
+    return list(session.execute(stmt).scalars())
+
+
+def add_entry(
+    session: Session,
+    learner: Learner,
+    *,
+    quarter: Quarter,
+    amount_cents: int,
+    other_provider: str,
+    note: str = "",
+    recorded_by_id: int | None = None,
+) -> OtherProviderInvoice:
+    """Record another provider's invoice (or paid credit note, negative) and commit; refused input
+    raises EntryError naming the field and stores nothing."""
+    name = other_provider.strip()
+    if not name:
+        raise EntryError("other_provider", "required", "enter the other provider's name or BOW number")
+    if isinstance(amount_cents, bool) or not isinstance(amount_cents, int) or amount_cents == 0:
+        raise EntryError("amount", "zero", "must be a non-zero amount in whole cents")
+    existing = [(Quarter.parse(e.quarter), e.amount_cents) for e in entries_for(session, learner.id or 0)]
+    _check_running_net([*existing, (quarter, amount_cents)], "amount")
+    entry = OtherProviderInvoice(
+        provider_id=learner.provider_id,
+        learner_id=learner.id,
+        quarter=str(quarter),
+        amount_cents=amount_cents,
+        other_provider=name[:200],
+        note=note.strip()[:500],
+        recorded_by_id=recorded_by_id,
+    )  # type: ignore[arg-type]
+    session.add(entry)
+    session.commit()
+    return entry
+
+
+def delete_entry(session: Session, entry: OtherProviderInvoice) -> None:
+    """Delete an entry, unless the credit notes left would credit more than the invoices left."""
+    rest = [
+        (Quarter.parse(e.quarter), e.amount_cents)
+        for e in entries_for(session, entry.learner_id)
+        if e.id != entry.id
+    ]
+    _check_running_net(rest, "entry")
+    session.delete(entry)
+    session.commit()
+
+
+def _check_running_net(amounts: list[tuple[Quarter, int]], field: str) -> None:
+    """A credit note only credits what was invoiced before it: the running net stays >= 0.
+
+    The billing core refuses such a history for the learner, so it is refused here, at entry.
+    """
+    net: dict[Quarter, int] = defaultdict(int)
+    for quarter, cents in amounts:
+        net[quarter] += cents
+    running = 0
+    for quarter in sorted(net):
+        running += net[quarter]
+        if running < 0:
+            raise EntryError(
+                field,
+                "running_net",
+                f"up to {quarter} the other providers' credit notes would credit more than their "
+                "invoices recorded here; record the invoice first (or delete the credit note first)",
+                quarter,
+            )
