@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from ortools.math_opt.python import mathopt
 from ortools.util.python.solve_interrupter import SolveInterrupter
 
-from scheduler.common.progress import CancelToken
 from scheduler.sessions import constraints as rules
 from scheduler.sessions.index import Index
 from scheduler.sessions.linear import LinearModel
@@ -49,6 +48,11 @@ def window_for(plan: Plan, lms: list[int]) -> Window:
         if plan.assign[lm] >= 0 and idx.arc_cohort[plan.assign[lm]] in fixed:
             fixed[idx.arc_cohort[plan.assign[lm]]] -= 1
     return Window(sorted(free), cohorts, fixed)
+
+
+def full_window(plan: Plan) -> Window:
+    """The window freeing every learner-module that has an arc: the whole model."""
+    return window_for(plan, [lm for lm, arcs in enumerate(plan.idx.lm_arcs) if arcs])
 
 
 def window_value(plan: Plan, window: Window) -> float:
@@ -124,7 +128,7 @@ def highs(model: mathopt.Model, params: mathopt.SolveParameters, stop: Callable[
 
 
 def solve_window(plan: Plan, window: Window, *, time_limit: float, seed: int,
-                 cancel: CancelToken | None = None, hint: bool = True,
+                 stop: Callable[[], bool] = lambda: False, hint: bool = True,
                  gap: float = 1e-7) -> WindowResult | None:
     """Solve the window's MIP with HiGHS, hinted with the current plan; None if nothing found."""
     linear, x, y = build_window(plan, window)
@@ -134,8 +138,7 @@ def solve_window(plan: Plan, window: Window, *, time_limit: float, seed: int,
     values.update({var[col]: float(plan.size[ci] > 0) for ci, col in y.items()})
     params = mathopt.SolveParameters(time_limit=datetime.timedelta(seconds=max(0.05, time_limit)),
                                      random_seed=seed, relative_gap_tolerance=gap)
-    result = highs(model, params, (lambda: cancel.cancelled) if cancel else (lambda: False),
-                   [mathopt.SolutionHint(variable_values=values)] if hint else None)
+    result = highs(model, params, stop, [mathopt.SolutionHint(variable_values=values)] if hint else None)
     if not result.has_primal_feasible_solution():
         return None
     assign = dict.fromkeys(window.lms, -1)
@@ -150,8 +153,7 @@ def solve_window(plan: Plan, window: Window, *, time_limit: float, seed: int,
 def lp_bound(idx: Index, *, time_limit: float, stop: Callable[[], bool]) -> float | None:
     """The LP relaxation's optimum of the full model (a proven bound), or None if not reached."""
     plan = Plan(idx)
-    lms = [lm for lm, arcs in enumerate(idx.lm_arcs) if arcs]
-    linear, _x, _y = build_window(plan, window_for(plan, lms))
+    linear, _x, _y = build_window(plan, full_window(plan))
     params = mathopt.SolveParameters(time_limit=datetime.timedelta(seconds=max(0.05, time_limit)))
     result = highs(linear.to_mathopt(relax=True), params, stop)
     if result.termination.reason != mathopt.TerminationReason.OPTIMAL:

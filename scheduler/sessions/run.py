@@ -27,6 +27,7 @@ class Run:
         self.objective = plan.objective()
         self.lock = threading.Lock()
         self.helper: BoundWorker | None = None
+        self.floor = plan.placed()  # greedy's: no plan placing fewer is ever kept
 
     def elapsed(self) -> float:
         """Seconds since the solve began."""
@@ -40,11 +41,14 @@ class Run:
         """Relative gap of the incumbent against the proven bound."""
         return relative_gap(self.objective, self.bound)
 
+    def cancelled(self) -> bool:
+        """True once the caller asked to stop."""
+        return self.cancel is not None and self.cancel.cancelled
+
     def stop(self) -> bool:
         """True when out of time, cancelled, or proven optimal."""
         gap = self.gap()
-        cancelled = self.cancel is not None and self.cancel.cancelled
-        return self.left() <= 0.05 or cancelled or (gap is not None and gap <= OPTIMAL_GAP)
+        return self.left() <= 0.05 or self.cancelled() or (gap is not None and gap <= OPTIMAL_GAP)
 
     def improved(self) -> None:
         """Refresh the incumbent's objective after the plan changed."""
@@ -58,15 +62,25 @@ class Run:
             with self.lock:
                 self.progress(snap)
 
-    def poll(self) -> None:
-        """Take the second worker's bound (if any) and tell it the current incumbent."""
+    def poll(self, wait: float = 0.0) -> None:
+        """Take the second worker's bound and plan (if any); tell it the current incumbent."""
         if self.helper is None:
             return
+        found = self.helper.plan(wait)
+        if found is not None:
+            self.offer(Plan(self.idx, found[0]), "full MIP (second worker)")
         bound = self.helper.bound()
         if bound is not None and (self.bound is None or bound < self.bound - 1e-9):
             self.tighten(bound)
             self.report("bound")
         self.helper.aim(self.objective)
+
+    def offer(self, plan: Plan, phase: str) -> None:
+        """Keep `plan` if it scores more and places no fewer than greedy."""
+        if plan.objective() > self.objective + 1e-6 and plan.placed() >= self.floor:
+            self.plan = plan
+            self.improved()
+            self.report(phase)
 
     def tighten(self, bound: float) -> None:
         """Keep the smallest proven bound."""

@@ -55,7 +55,7 @@ def _apply(run: Run, lms: list[int], seconds: float, seed: int) -> None:
     placed = sum(1 for lm in window.lms if run.plan.assign[lm] >= 0)
     active = run.idx.lm_arcs
     full = sum(1 for lm in lms if active[lm]) == sum(1 for arcs in active if arcs)
-    result = solve_window(run.plan, window, time_limit=seconds, seed=seed, cancel=run.cancel,
+    result = solve_window(run.plan, window, time_limit=seconds, seed=seed, stop=run.cancelled,
                           gap=1e-7 if full else WINDOW_GAP)
     if result is None:
         return
@@ -81,9 +81,10 @@ def _lns_round(run: Run, rng: np.random.Generator, seed: int, arcs: int) -> floa
 
 
 def _lns(run: Run, seed: int, rel: Relaxation) -> None:
-    """Window rounds; small problems finish with the full MIP, hinted with the LNS plan."""
+    """Window rounds. A small problem finishes with the full MIP, hinted with the LNS plan, unless
+    the second worker runs that MIP: then the windows go on until the end (two per round)."""
     rng = np.random.default_rng(seed)
-    small = run.idx.n_arcs <= FULL_MODEL_ARCS
+    small = run.idx.n_arcs <= FULL_MODEL_ARCS and run.helper is None
     arcs = max(MIN_WINDOW_ARCS, run.idx.n_arcs // 3) if small else WINDOW_ARCS
     rounds, phase_end = 0, run.limit * (0.4 if small else 1.0)
     while not run.stop() and run.elapsed() < phase_end:
@@ -117,7 +118,7 @@ def solve(problem: Problem, *, time_limit: float = 60.0, workers: int = 2, seed:
     run.tighten(improve(rel, run.objective, min(2.0, 0.1 * time_limit)))
     run.report("first bound")
     if workers > 1:  # the forked child improves its own copy of the relaxation
-        run.helper = BoundWorker(idx, rel, run.objective, started + time_limit)
+        run.helper = BoundWorker(idx, rel, run.plan, run.objective, started + time_limit)
     try:
         _lns(run, seed, rel)
     finally:
