@@ -26,7 +26,8 @@ def select_locale() -> str:
     return lang if lang in current_app.config["LANGUAGES"] else "nl"
 
 
-def _babel_locale() -> str:
+def babel_locale() -> str:
+    """The Babel locale for the reader's language (nl -> nl_NL, en -> en_GB)."""
     return BABEL_LOCALES.get(str(get_locale() or "nl"), "nl_NL")
 
 
@@ -35,7 +36,7 @@ def money(amount: Decimal | int | None, cents: bool = False) -> str:
     if amount is None:
         return ""
     value = Decimal(amount) / 100 if cents else Decimal(amount)
-    return format_currency(value, "EUR", locale=_babel_locale())
+    return format_currency(value, "EUR", locale=babel_locale())
 
 
 def number(value: float | Decimal | int | None, digits: int = 1) -> str:
@@ -43,12 +44,12 @@ def number(value: float | Decimal | int | None, digits: int = 1) -> str:
     if value is None:
         return ""
     pattern = f"#,##0.{'0' * digits}" if digits else "#,##0"
-    return format_decimal(value, format=pattern, locale=_babel_locale())
+    return format_decimal(value, format=pattern, locale=babel_locale())
 
 
 def day(value: date | None, fmt: str = "medium") -> str:
     """A date in the reader's locale."""
-    return "" if value is None else format_date(value, fmt, locale=_babel_locale())
+    return "" if value is None else format_date(value, fmt, locale=babel_locale())
 
 
 def moment(value: datetime | None, fmt: str = "medium") -> str:
@@ -56,7 +57,7 @@ def moment(value: datetime | None, fmt: str = "medium") -> str:
     if value is None:
         return ""
     zone = ZoneInfo(current_app.config["TIMEZONE"])
-    return format_datetime(value.astimezone(zone), fmt, tzinfo=zone, locale=_babel_locale())
+    return format_datetime(value.astimezone(zone), fmt, tzinfo=zone, locale=babel_locale())
 
 
 def compile_catalogs(root: Path = TRANSLATIONS) -> None:

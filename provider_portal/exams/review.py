@@ -10,6 +10,8 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from provider_portal.models import Learner, PlanRun
+from provider_portal.solver_reasons import reason_texts
+from scheduler.exams.io import unbooked_from_solution_json
 
 
 @dataclass
@@ -17,7 +19,7 @@ class ExamReview:
     summary: dict[str, object]
     rosters: dict[tuple[str, str], list[tuple[str, str, str]]]  # (location, day) -> (start, component, name)
     invitations: dict[str, list[dict[str, object]]]  # name -> bookings
-    unbooked: list[tuple[str, str, list[str]]]
+    unbooked: list[tuple[str, str, list[str]]]  # (name, component, reasons in the reader's language)
     fees_eur: int
 
 
@@ -41,8 +43,8 @@ def build_exam_review(session: Session, run: PlanRun) -> ExamReview:
         )
         invitations[name].append(b)
     unbooked = sorted(
-        (names.get(u["learner"], u["learner"]), u["component"], u["reasons"])
-        for u in solution.get("unbooked", [])
+        (names.get(u.learner, u.learner), u.component, list(reason_texts(u.reasons, u.reason_codes)))
+        for u in unbooked_from_solution_json(solution)
     )
     return ExamReview(
         summary={k: solution.get(k) for k in ("status", "objective", "bound", "gap", "seconds")},

@@ -3,14 +3,13 @@ the diagnosis's reasons, and what changes against the published plan."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
 from provider_portal.models import Learner, Placement, PlanRun
-from provider_portal.reference.places import LANGUAGES
+from provider_portal.solver_reasons import reason_texts, spelled_out
 from scheduler.common.geo import haversine_km
 from scheduler.sessions import domain as sd
 from scheduler.sessions.io import problem_from_json, solution_from_json
@@ -30,7 +29,7 @@ class CohortGroup:
 class Review:
     solution: sd.Solution
     groups: list[CohortGroup]
-    unplaced: list[tuple[str, str, tuple[str, ...]]]  # (name, module, reasons)
+    unplaced: list[tuple[str, str, tuple[str, ...]]]  # (name, module, reasons in the reader's language)
     changes: dict[str, int]
     moves: list[tuple[str, str, str, str]]  # (name, module, from cohort, to cohort)
     travel_km: float
@@ -56,18 +55,13 @@ def build_review(session: Session, run: PlanRun) -> Review:
         travel += km
     for group in groups.values():
         group.members.sort()
-    unplaced = sorted((name[u.learner], u.module, tuple(map(readable, u.reasons))) for u in solution.unplaced)
+    unplaced = sorted(
+        (name[u.learner], u.module, reason_texts(u.reasons, u.reason_codes, spelled_out))
+        for u in solution.unplaced
+    )
     changes, moves = _changes(session, solution, name, {c.id: c.location for c in problem.cohorts})
     ordered = sorted(groups.values(), key=lambda g: (g.cohort.module, g.cohort.first_day, g.cohort.id))
     return Review(solution, ordered, unplaced, changes, moves, travel)
-
-
-LANGUAGE_CODE = re.compile(r"\b(in|or) ([a-z]{2,3})\b")
-
-
-def readable(reason: str) -> str:
-    """The solver's reason with language codes spelled out ("no cohort in ti" -> "... in Tigrinya")."""
-    return LANGUAGE_CODE.sub(lambda m: f"{m.group(1)} {LANGUAGES.get(m.group(2), m.group(2))}", reason)
 
 
 def _changes(

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, time
 
 from scheduler.common.geo import Point
+from scheduler.common.reasons import Reason
+from scheduler.exams.reasons import text as english
 
 LANGUAGE_AND_KNM = ("lezen", "luisteren", "schrijven", "spreken", "knm")
 
@@ -149,11 +152,22 @@ class BookedExam:
 
 @dataclass(frozen=True, slots=True)
 class Unbooked:
-    """A needed component left unbooked, with the reasons the diagnosis found."""
+    """A needed component left unbooked, with the reasons the diagnosis found.
+
+    `reasons` are the English sentences (the solution file's contract); `reason_codes[i]` is
+    `reasons[i]` as a code with parameters, for readers in other languages. Files written before
+    codes existed read back with no codes.
+    """
 
     learner: str
     component: str
     reasons: tuple[str, ...]
+    reason_codes: tuple[Reason, ...] = ()
+
+    @classmethod
+    def explained(cls, learner: str, component: str, reasons: Sequence[Reason]) -> Unbooked:
+        """The diagnosis's reasons, worded in English beside their codes."""
+        return cls(learner, component, tuple(map(english, reasons)), tuple(reasons))
 
 
 @dataclass(slots=True)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from scheduler.common.errors import ProblemInputError
 from scheduler.common.geo import Point
+from scheduler.common.reasons import reasons_from_json
 from scheduler.exams.domain import (
     DEFAULT_COMPONENTS,
     Booking,
@@ -18,6 +19,7 @@ from scheduler.exams.domain import (
     Session,
     Settings,
     Solution,
+    Unbooked,
     Weights,
 )
 
@@ -196,10 +198,32 @@ def solution_to_json(solution: Solution) -> dict[str, Any]:
                       "location": b.location, "date": b.day.isoformat(),
                       "start": b.start.strftime("%H:%M"), "attempt": b.attempt,
                       "fee_eur": b.fee_eur, "pinned": b.pinned} for b in solution.bookings],
-        "unbooked": [{"learner": u.learner, "component": u.component, "reasons": list(u.reasons)}
-                     for u in solution.unbooked],
+        "unbooked": [_unbooked_json(u) for u in solution.unbooked],
         "fees_eur": sum(b.fee_eur for b in solution.bookings),
     }
+
+
+def _unbooked_json(u: Unbooked) -> dict[str, Any]:
+    """An unbooked component: English `reasons`, and the same as `reason_codes` when known."""
+    out: dict[str, Any] = {"learner": u.learner, "component": u.component, "reasons": list(u.reasons)}
+    if u.reason_codes:
+        out["reason_codes"] = [r.to_json() for r in u.reason_codes]
+    return out
+
+
+def _unbooked(obj: Any, where: str) -> Unbooked:
+    reasons = tuple(_get(obj, "reasons", where, list))
+    if not all(isinstance(r, str) for r in reasons):
+        raise ProblemInputError(f"{where}.reasons", "must be a list of strings")
+    return Unbooked(_get(obj, "learner", where, str), _get(obj, "component", where, str), reasons,
+                    reasons_from_json(obj.get("reason_codes"), reasons, f"{where}.reason_codes"))
+
+
+def unbooked_from_solution_json(data: Any) -> list[Unbooked]:
+    """The unbooked components of a solution file, with codes when the file has them (newer runs)."""
+    if not isinstance(data, dict):
+        raise ProblemInputError("", "the solution file must hold a JSON object")
+    return _list(data, "unbooked", "", _unbooked, opt=True)
 
 
 def bookings_from_solution_json(data: Any) -> list[tuple[str, str, str]]:

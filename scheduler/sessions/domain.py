@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
 from scheduler.common.calendar import DayPart, Interval
 from scheduler.common.geo import Point
+from scheduler.common.reasons import Reason
+from scheduler.sessions.reasons import text as english
 
 MODULES = ("KNM", "PVT", "MAP")
 
@@ -127,11 +130,22 @@ class Problem:
 
 @dataclass(frozen=True, slots=True)
 class Unplaced:
-    """A learner-module left without a cohort, with the diagnosis's reasons."""
+    """A learner-module left without a cohort, with the diagnosis's reasons.
+
+    `reasons` are the English sentences (the solution file's contract); `reason_codes[i]` is
+    `reasons[i]` as a code with parameters, for readers in other languages. Files written before
+    codes existed read back with no codes.
+    """
 
     learner: str
     module: str
     reasons: tuple[str, ...]
+    reason_codes: tuple[Reason, ...] = ()
+
+    @classmethod
+    def explained(cls, learner: str, module: str, reasons: Sequence[Reason]) -> Unplaced:
+        """The diagnosis's reasons, worded in English beside their codes."""
+        return cls(learner, module, tuple(map(english, reasons)), tuple(reasons))
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from scheduler.common.calendar import DayPart, Interval, day_parts_covering
 from scheduler.common.errors import ProblemInputError
 from scheduler.common.geo import Point
+from scheduler.common.reasons import reasons_from_json
 from scheduler.sessions.domain import (
     MODULES,
     Assignment,
@@ -228,9 +229,22 @@ def solution_to_json(solution: Solution) -> dict[str, Any]:
         **solution.summary(),
         "method": solution.method,
         "assignments": [assignment_json(a) for a in solution.assignments],
-        "unplaced_learners": [{"learner": u.learner, "module": u.module, "reasons": list(u.reasons)}
-                              for u in solution.unplaced],
+        "unplaced_learners": [_unplaced_json(u) for u in solution.unplaced],
     }
+
+
+def _unplaced_json(u: Unplaced) -> dict[str, Any]:
+    """An unplaced learner-module: English `reasons`, and the same as `reason_codes` when known."""
+    out: dict[str, Any] = {"learner": u.learner, "module": u.module, "reasons": list(u.reasons)}
+    if u.reason_codes:
+        out["reason_codes"] = [r.to_json() for r in u.reason_codes]
+    return out
+
+
+def _unplaced(obj: Any, where: str) -> Unplaced:
+    reasons = tuple(_list(obj, "reasons", where, []))
+    return Unplaced(_field(obj, "learner", where, str), _field(obj, "module", where, str), reasons,
+                    reasons_from_json(obj.get("reason_codes"), reasons, f"{where}.reason_codes"))
 
 
 def assignments_from_json(data: Any) -> tuple[Assignment, ...]:
@@ -243,10 +257,7 @@ def assignments_from_json(data: Any) -> tuple[Assignment, ...]:
 def solution_from_json(data: Any) -> Solution:
     """Read a solution file back (used by the portal to show a stored result)."""
     assignments = assignments_from_json(data)
-    unplaced = tuple(Unplaced(_field(u, "learner", f"unplaced_learners[{i}]", str),
-                              _field(u, "module", f"unplaced_learners[{i}]", str),
-                              tuple(_list(u, "reasons", f"unplaced_learners[{i}]", [])))
-                     for i, u in enumerate(_list(data, "unplaced_learners", "", [])))
+    unplaced = _items(data, "unplaced_learners", _unplaced, [])
     bound = _field(data, "bound", "", (int, float, type(None)), None)
     return Solution(status=_field(data, "status", "", str, "feasible"), assignments=assignments,
                     unplaced=unplaced, objective=float(_field(data, "objective", "", (int, float), 0)),

@@ -19,7 +19,7 @@ from provider_portal.planning.runs import RunError, publish, start_run
 from scheduler.exams.check import check
 from scheduler.exams.io import bookings_from_solution_json, problem_from_json
 from tests.factories import make_learner, make_provider, make_user
-from tests.web import login, submit
+from tests.web import login, submit, text
 
 PLAN_DATE = date(2026, 12, 1)  # ready six weeks later: 12 January 2027
 
@@ -98,6 +98,31 @@ def test_an_exam_run_books_what_it_can_and_flags_the_fee_of_a_third_attempt(db, 
     assert len(booked) == 6
     third = booked[(str(world["again"].id), "lezen")]
     assert third["attempt"] == 3 and third["fee_eur"] == 50
+
+
+def test_the_review_says_why_a_component_is_unbooked_in_the_readers_language(
+    client, db, engine, world
+) -> None:
+    db.add(PlanningProfile(learner_id=world["amina"].id, exam_needs=["hearing_loop"]))
+    db.commit()
+    run = _solve(db, engine, world)
+    login(client, world["planner"].email)
+    url = f"/planning/runs/{run.id}"
+    with client.session_transaction() as browser:
+        browser["lang"] = "nl"
+    assert "lezen: 14 zitting(en): DUO Amsterdam heeft geen hearing_loop" in text(client.get(url))
+    with client.session_transaction() as browser:
+        browser["lang"] = "en"
+    assert "lezen: 14 session(s): DUO Amsterdam lacks hearing_loop" in text(client.get(url))
+    run.solution = {
+        **run.solution,
+        "unbooked": [{k: v for k, v in u.items() if k != "reason_codes"} for u in run.solution["unbooked"]],
+    }
+    db.add(run)
+    db.commit()  # as stored before reason codes existed: the English text
+    with client.session_transaction() as browser:
+        browser["lang"] = "nl"
+    assert "lezen: 14 session(s): DUO Amsterdam lacks hearing_loop" in text(client.get(url))
 
 
 def test_publishing_books_the_components_and_marks_them_planned(db, engine, world) -> None:

@@ -129,6 +129,35 @@ def test_a_run_in_the_jobs_process_places_who_can_be_placed_and_explains_the_res
     assert learner == str(world["dawit"].id) and any("Tigrinya" in r or "ti" in r for r in reasons)
 
 
+def _read_in(client, lang: str, url: str) -> str:  # type: ignore[no-untyped-def]
+    with client.session_transaction() as browser:
+        browser["lang"] = lang
+    return text(client.get(url))
+
+
+def test_the_review_says_why_in_the_planners_language(client, db, engine, world) -> None:
+    run = _solve(db, engine, world)
+    login(client, world["planner"].email)
+    url = f"/planning/runs/{run.id}"
+    assert "KNM: geen cohort in het Tigrinya" in _read_in(client, "nl", url)
+    english = _read_in(client, "en", url)
+    assert "KNM: no cohort in Tigrinya" in english and "geen cohort" not in english
+
+
+def test_a_run_stored_before_reason_codes_shows_its_english_reasons(client, db, engine, world) -> None:
+    run = _solve(db, engine, world)
+    solution = dict(run.solution)
+    solution["unplaced_learners"] = [
+        {k: v for k, v in u.items() if k != "reason_codes"} for u in solution["unplaced_learners"]
+    ]
+    run.solution = solution
+    db.add(run)
+    db.commit()
+    login(client, world["planner"].email)
+    page = _read_in(client, "nl", f"/planning/runs/{run.id}")
+    assert "KNM: no cohort in Tigrinya" in page  # English, with the language code spelled out
+
+
 def test_publishing_makes_placements_and_marks_the_modules_planned(db, engine, world) -> None:
     run = _solve(db, engine, world)
     assert publish(db, run) == 3

@@ -8,6 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from jsonschema import Draft202012Validator
+
+from scheduler.common.reasons import reason_from_json
+from scheduler.exams.reasons import text
 
 SUMMARY_KEYS = ["status", "placed", "unplaced", "objective", "bound", "gap", "seconds"]
 
@@ -75,6 +79,27 @@ def test_greedy_writes_a_valid_baseline_that_solve_never_undercuts(files, solved
     assert greedy.returncode == 0
     assert run("check", str(files["problem"]), str(files["greedy"])).returncode == 0
     assert json.loads(solved.stdout)["placed"] >= json.loads(greedy.stdout)["placed"]
+
+
+def test_solution_files_carry_reason_codes_and_validate_against_the_schema(files, solved, tmp_path):
+    schema = Path(__file__).resolve().parents[3] / "docs/schemas/exams-solution.schema.json"
+    validator = Draft202012Validator(json.loads(schema.read_text()))
+    problem = json.loads(files["problem"].read_text())
+    problem["learners"][0]["max_travel_km"] = 1  # nothing within reach: every component unbooked
+    far = tmp_path / "far.json"
+    far.write_text(json.dumps(problem))
+    assert run("greedy", str(far), "--out", str(tmp_path / "far-greedy.json")).returncode == 0
+    unbooked = []
+    for path in (files["solution"], files["greedy"], tmp_path / "far-greedy.json"):
+        data = json.loads(path.read_text())
+        validator.validate(data)
+        unbooked += data["unbooked"]
+        stripped = [{k: v for k, v in u.items() if k != "reason_codes"} for u in data["unbooked"]]
+        validator.validate({**data, "unbooked": stripped})  # a file from before codes existed
+    assert unbooked
+    for entry in unbooked:
+        codes = [reason_from_json(c, "reason_codes") for c in entry["reason_codes"]]
+        assert [text(r) for r in codes] == entry["reasons"]
 
 
 def test_a_bad_file_names_the_field_and_exits_2_without_a_traceback(files, tmp_path):

@@ -8,6 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from jsonschema import Draft202012Validator
+
+from scheduler.common.reasons import reason_from_json
+from scheduler.sessions.reasons import text
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -48,6 +52,23 @@ def test_greedy_writes_a_valid_plan(files):
     done = sessions("greedy", str(files["problem"]), "--out", str(files["greedy"]))
     assert done.returncode == 0 and json.loads(done.stdout)["bound"] is None
     assert sessions("check", str(files["problem"]), str(files["greedy"])).returncode == 0
+
+
+def test_solution_files_carry_reason_codes_and_validate_against_the_schema(files):
+    schema = json.loads((ROOT / "docs/schemas/sessions-solution.schema.json").read_text())
+    validator = Draft202012Validator(schema)
+    unplaced = []
+    for name in ("solution", "greedy"):  # written by the tests above
+        data = json.loads(files[name].read_text())
+        validator.validate(data)
+        unplaced += data["unplaced_learners"]
+        stripped = [{k: v for k, v in u.items() if k != "reason_codes"} for u in data["unplaced_learners"]]
+        old = {**data, "unplaced_learners": stripped}
+        validator.validate(old)  # a file from before codes existed
+    assert unplaced
+    for entry in unplaced:
+        codes = [reason_from_json(c, "reason_codes") for c in entry["reason_codes"]]
+        assert [text(r) for r in codes] == entry["reasons"]
 
 
 def test_check_lists_every_broken_rule_and_exits_non_zero(files, tmp_path):
