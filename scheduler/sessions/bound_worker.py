@@ -82,6 +82,7 @@ class BoundWorker:
         self._conn, child = ctx.Pipe(duplex=False)
         self._plan: tuple[list[int], float] | None = None
         self._sends = idx.n_arcs <= MIP_ARCS
+        self._deadline = deadline
         self._process = ctx.Process(
             target=_loop, args=(idx, rel, list(start.assign), self._target, self._best, self._stop,
                                 deadline, child), daemon=True)
@@ -104,13 +105,19 @@ class BoundWorker:
 
     def _receive(self, wait: float) -> None:
         if self._sends and self._conn.poll(wait):
-            self._plan, self._sends = self._conn.recv(), False
+            self._sends = False
+            try:
+                self._plan = self._conn.recv()
+            except EOFError:  # it ended without a word (stopped or killed before its MIP)
+                self._plan = None
 
     def close(self) -> None:
         """Stop the worker, keep its plan (if it is about to send one) for plan(), wait for it."""
         self._stop.set()
-        self._receive(HAND_OVER + 1.0)
+        # the MIP ends HAND_OVER before the deadline; never keep the caller long past it
+        self._receive(min(HAND_OVER + 1.0, max(0.1, self._deadline + 0.5 - time.monotonic())))
         self._process.join(timeout=1)  # HiGHS may take a while to notice an interrupt
         if self._process.is_alive():
             self._process.terminate()
             self._process.join()
+        self._sends = False

@@ -15,8 +15,11 @@ from scheduler.sessions.plan import Plan
 
 
 def _open_arcs(plan: Plan, ci: int) -> list[int]:
-    idx = plan.idx
-    return [a for a in idx.cohort_arcs[ci] if plan.assign[idx.arc_lm[a]] < 0 and plan.fits(a)]
+    """Arcs into `ci` that could be taken now (the cohort's own checks once, not per arc)."""
+    if not plan.has_room(ci):
+        return []
+    assign, arc_lm = plan.assign, plan.idx.arc_lm
+    return [a for a in plan.idx.cohort_arcs[ci] if assign[arc_lm[a]] < 0 and not plan.clashes(a)]
 
 
 def _fill(plan: Plan, ci: int, arcs: list[int], options: list[int]) -> None:

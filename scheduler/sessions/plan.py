@@ -38,13 +38,15 @@ class Plan:
         """True when no running cohort of the same trainer overlaps this one."""
         return all(self.size[d] == 0 for d in self.idx.trainer_partners[cohort])
 
-    def fits(self, arc: int) -> bool:
-        """True when the arc can be taken without breaking size, clash or trainer rules."""
-        ci = self.idx.arc_cohort[arc]
-        cohort = self.idx.problem.cohorts[ci]
-        if self.size[ci] >= cohort.max_size or self.clashes(arc):
+    def has_room(self, ci: int) -> bool:
+        """True when the cohort can take one more learner (size, and its trainer if it is closed)."""
+        if self.size[ci] >= self.idx.problem.cohorts[ci].max_size:
             return False
         return self.size[ci] > 0 or self.trainer_free(ci)
+
+    def fits(self, arc: int) -> bool:
+        """True when the arc can be taken without breaking size, clash or trainer rules."""
+        return self.has_room(self.idx.arc_cohort[arc]) and not self.clashes(arc)
 
     def objective(self) -> float:
         """Constant + points of the arcs taken - cost of the cohorts that run."""

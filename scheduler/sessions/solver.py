@@ -30,6 +30,7 @@ FULL_MODEL_ARCS = 25_000  # up to here (about 1,200 learners) finish with the fu
 WINDOW_SECONDS = 10.0
 WINDOW_GAP = 1e-4  # a partial window need not be closed to the last point: the next round revisits
 STALL = 1e-4  # a round gaining less than this hands a small problem over to the full MIP
+FULL_MIP_SECONDS = 40.0  # the least time worth giving the full MIP (see _lns)
 
 
 def _better_start(run: Run) -> None:
@@ -81,12 +82,17 @@ def _lns_round(run: Run, rng: np.random.Generator, seed: int, arcs: int) -> floa
 
 
 def _lns(run: Run, seed: int, rel: Relaxation) -> None:
-    """Window rounds. A small problem finishes with the full MIP, hinted with the LNS plan, unless
-    the second worker runs that MIP: then the windows go on until the end (two per round)."""
+    """Window rounds; a small problem with time to spare finishes with the full MIP, hinted with
+    the LNS plan (a second worker runs the full MIP from the start plan anyway, for its bound).
+
+    HiGHS needs 30-50 s of root work on the full model at 1,000 learners before its heuristics
+    beat the windows (measured), so the full MIP only gets the second half of long runs.
+    """
     rng = np.random.default_rng(seed)
-    small = run.idx.n_arcs <= FULL_MODEL_ARCS and run.helper is None
-    arcs = max(MIN_WINDOW_ARCS, run.idx.n_arcs // 3) if small else WINDOW_ARCS
-    rounds, phase_end = 0, run.limit * (0.4 if small else 1.0)
+    small = run.idx.n_arcs <= FULL_MODEL_ARCS
+    mip = small and run.limit * 0.5 >= FULL_MIP_SECONDS
+    arcs = max(MIN_WINDOW_ARCS, run.idx.n_arcs // 2) if small else WINDOW_ARCS
+    rounds, phase_end = 0, run.limit * (0.5 if mip else 1.0)
     while not run.stop() and run.elapsed() < phase_end:
         gain = _lns_round(run, rng, seed, arcs)
         rounds += 1
@@ -94,9 +100,9 @@ def _lns(run: Run, seed: int, rel: Relaxation) -> None:
         if run.helper is None and not run.stop():  # else the second worker proves the bound
             run.tighten(improve(rel, run.objective, max(0.1, 0.25 * run.left())))
             run.report(f"bound after round {rounds}")
-        if small and gain < STALL:
+        if mip and gain < STALL:
             break
-    if small and not run.stop():
+    if mip and not run.stop():
         _apply(run, [lm for lm, arcs in enumerate(run.idx.lm_arcs) if arcs], run.left(), seed)
         run.report("full MIP")
 
