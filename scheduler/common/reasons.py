@@ -46,6 +46,14 @@ class Reason:
         return {"code": self.code, "params": json.loads(json.dumps(self.params))}
 
 
+def explained_json(head: dict[str, Any], texts: tuple[str, ...], codes: tuple[Reason, ...]) -> dict[str, Any]:
+    """`head` plus the English `reasons` and, when known, the same reasons as `reason_codes`."""
+    out = {**head, "reasons": list(texts)}
+    if codes:
+        out["reason_codes"] = [r.to_json() for r in codes]
+    return out
+
+
 def reason_from_json(obj: Any, where: str) -> Reason:
     """A reason read back from a solution file; errors name the JSON path."""
     if not isinstance(obj, dict) or not isinstance(obj.get("code"), str):

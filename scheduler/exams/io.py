@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from scheduler.common.errors import ProblemInputError
 from scheduler.common.geo import Point
-from scheduler.common.reasons import reasons_from_json
+from scheduler.common.reasons import explained_json, reasons_from_json
 from scheduler.exams.domain import (
     DEFAULT_COMPONENTS,
     Booking,
@@ -204,11 +204,7 @@ def solution_to_json(solution: Solution) -> dict[str, Any]:
 
 
 def _unbooked_json(u: Unbooked) -> dict[str, Any]:
-    """An unbooked component: English `reasons`, and the same as `reason_codes` when known."""
-    out: dict[str, Any] = {"learner": u.learner, "component": u.component, "reasons": list(u.reasons)}
-    if u.reason_codes:
-        out["reason_codes"] = [r.to_json() for r in u.reason_codes]
-    return out
+    return explained_json({"learner": u.learner, "component": u.component}, u.reasons, u.reason_codes)
 
 
 def _unbooked(obj: Any, where: str) -> Unbooked:

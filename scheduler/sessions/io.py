@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from scheduler.common.calendar import DayPart, Interval, day_parts_covering
 from scheduler.common.errors import ProblemInputError
 from scheduler.common.geo import Point
-from scheduler.common.reasons import reasons_from_json
+from scheduler.common.reasons import explained_json, reasons_from_json
 from scheduler.sessions.domain import (
     MODULES,
     Assignment,
@@ -234,11 +234,7 @@ def solution_to_json(solution: Solution) -> dict[str, Any]:
 
 
 def _unplaced_json(u: Unplaced) -> dict[str, Any]:
-    """An unplaced learner-module: English `reasons`, and the same as `reason_codes` when known."""
-    out: dict[str, Any] = {"learner": u.learner, "module": u.module, "reasons": list(u.reasons)}
-    if u.reason_codes:
-        out["reason_codes"] = [r.to_json() for r in u.reason_codes]
-    return out
+    return explained_json({"learner": u.learner, "module": u.module}, u.reasons, u.reason_codes)
 
 
 def _unplaced(obj: Any, where: str) -> Unplaced:
