@@ -72,14 +72,17 @@ def jobs_run(once: bool) -> None:
 def users_create(email: str, name: str, role: str, provider_bow: str | None,
                  municipalities: tuple[str, ...], password: str) -> None:
     """Create an account (e.g. the first provider admin, or a planner with municipalities)."""
+    from flask_babel import force_locale
+
     from provider_portal.users.service import UserError, create_account
 
-    with portal_db.session_scope(portal_db.engine()) as session:
+    # The service's messages are translatable; without a request there is no language to pick.
+    with force_locale("en"), portal_db.session_scope(portal_db.engine()) as session:
         try:
             user = create_account(session, email=email, name=name, role=role, password=password,
                                   provider_bow=provider_bow, municipalities=municipalities)
         except UserError as exc:
-            raise click.UsageError(str(exc)) from exc
+            raise click.UsageError(f"{exc.field}: {exc.message}") from exc
         click.echo(f"created {user.role} {user.email}")
 
 

@@ -15,6 +15,8 @@ class Role(StrEnum):
 
 
 PROVIDER_ROLES = (Role.PROVIDER_ADMIN, Role.TEACHER, Role.FINANCE)
+# Accounts of no provider, made by a platform admin (users/accounts.py).
+PLATFORM_ROLES = (Role.PLANNER, Role.PLATFORM_ADMIN)
 
 
 class KeurmerkStatus(StrEnum):

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
 from provider_portal.forms_common import choices
-from provider_portal.models.enums import Role
+from provider_portal.models.enums import PLATFORM_ROLES, Role
+from provider_portal.reference.places import MUNICIPALITIES
 
 ROLE_LABELS = {
     Role.PROVIDER_ADMIN: _l("Provider administrator"),
@@ -38,3 +39,26 @@ class LearnerLoginForm(FlaskForm):
         DataRequired(), Email(message=_l("Not a valid e-mail address.")), Length(max=254)])
     password = PasswordField(_l("Initial password"), validators=[DataRequired(), Length(min=10, max=200)],
                              description=_l("At least 10 characters; share it with the learner in person."))
+
+
+class PasswordResetForm(FlaskForm):
+    """An administrator sets a new password for an account; the policy is the service's."""
+
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)],
+                             description=_l("At least 10 characters; share it with the user in person."))
+
+
+class PlatformAccountForm(FlaskForm):
+    """A new planner or platform admin. Municipalities are checked by the service (not by WTForms'
+    choice check), so an unknown or missing one gets the same message as on the command line."""
+
+    email = EmailField(_l("E-mail address"), validators=[
+        DataRequired(), Email(message=_l("Not a valid e-mail address.")), Length(max=254)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    role = SelectField(_l("Role"), choices=choices((r, ROLE_LABELS[r]) for r in PLATFORM_ROLES))
+    municipalities = SelectMultipleField(
+        _l("Municipalities"), choices=choices((m.name, m.name) for m in MUNICIPALITIES),
+        validate_choice=False,
+        description=_l("For a planner: the municipalities whose learners, cohorts and trainers they plan."))
+    password = PasswordField(_l("Initial password"), validators=[DataRequired(), Length(max=200)],
+                             description=_l("At least 10 characters; share it with the user in person."))

@@ -19,17 +19,42 @@ class UserError(FieldError):
     """A change to an account is refused; `field` names the form field."""
 
 
-def build_user(*, email: str, name: str, role: str, password: str, active: bool = True,
-               provider_id: int | None = None, learner_id: int | None = None) -> User:
-    """An unsaved account with a hashed password that passed the policy."""
+def _set_checked_password(user: User, password: str, email: str) -> None:
+    """Hash `password` into `user` once it passes the policy; the one place admins set passwords."""
     try:
         check_password_policy(password, email)
     except PasswordPolicyError as exc:
         raise UserError("password", exc.message) from exc
+    user.set_password(password)
+
+
+def build_user(*, email: str, name: str, role: str, password: str, active: bool = True,
+               provider_id: int | None = None, learner_id: int | None = None) -> User:
+    """An unsaved account with a hashed password that passed the policy."""
     user = User(email=normalise_email(email), name=name.strip(), role=role, active=active,
                 provider_id=provider_id, learner_id=learner_id, password_hash="")
-    user.set_password(password)
+    _set_checked_password(user, password, email)
     return user
+
+
+def reset_password(session: Session, user: User, password: str) -> None:
+    """An administrator sets a new password (shared with the user in person), under the same policy
+    as a new account's initial password; the old one stops working at once."""
+    _set_checked_password(user, password, user.email)
+    session.commit()
+
+
+def check_municipalities(role: str, municipalities: tuple[str, ...]) -> None:
+    """A planner plans for at least one municipality the portal knows; nobody else has any."""
+    if role != Role.PLANNER:
+        if municipalities:
+            raise UserError("municipalities", _l("Only a planner works for municipalities."))
+        return
+    if not municipalities:
+        raise UserError("municipalities", _l("A planner needs at least one municipality."))
+    unknown = [m for m in municipalities if m not in BY_NAME]
+    if unknown:
+        raise UserError("municipalities", _l("Unknown municipality: %(names)s.", names=", ".join(unknown)))
 
 
 def create_user(session: Session, *, email: str, name: str, role: str, password: str,
@@ -39,10 +64,10 @@ def create_user(session: Session, *, email: str, name: str, role: str, password:
     user = build_user(email=email, name=name, role=role, password=password, active=active,
                       provider_id=provider_id, learner_id=learner_id)
     session.add(user)
-    if municipalities:
-        session.flush()
-        session.add_all(PlannerMunicipality(user_id=user.id, municipality=m) for m in municipalities)
     try:
+        if municipalities:
+            session.flush()  # a duplicate e-mail surfaces here, before the municipality rows
+            session.add_all(PlannerMunicipality(user_id=user.id, municipality=m) for m in municipalities)
         session.commit()
     except IntegrityError as exc:
         session.rollback()
@@ -70,8 +95,6 @@ def create_account(session: Session, *, email: str, name: str, role: str, passwo
         if provider is None:
             raise UserError("provider_bow", f"no provider with BOW number {provider_bow!r}")
         provider_id = provider.id
-    unknown = [m for m in municipalities if m not in BY_NAME]
-    if role == Role.PLANNER and (not municipalities or unknown):
-        raise UserError("municipality", f"a planner needs known municipalities; unknown: {unknown}")
+    check_municipalities(role, municipalities)
     return create_user(session, email=email, name=name, role=role, password=password,
                        provider_id=provider_id, municipalities=municipalities)
