@@ -30,6 +30,7 @@ SCHEDULES = (
     ((1, time(9), time(12)), (4, time(9), time(12))),
 )
 LEVELS = ("alfa", "A1", "A2", "A2", "B1", "B1", "A1", "B2")
+ONA_CLASS = 5  # one B1 class per provider is an ONA class, so the DUO file shows ONA hours
 
 
 def seed_attendance(
@@ -60,6 +61,7 @@ def seed_attendance(
             max_size=CLASS_SIZE + 1,
             teacher_ids=(teacher.id,),
             slots=slots,
+            ona=number == ONA_CLASS,
         )
         course = save_class(session, data, CourseClass(provider_id=provider_id))  # type: ignore[call-arg]
         group = learners[number * CLASS_SIZE : (number + 1) * CLASS_SIZE]

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TimeField
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TimeField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from provider_portal.classes.schedule import WeeklySlot
@@ -32,6 +40,10 @@ LEVEL_LABELS = {
 class ClassForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     level = SelectField(_l("Level"), choices=choices(LEVEL_LABELS.items()))
+    ona = BooleanField(
+        _l("ONA class (orientation on the Dutch labour market)"),
+        description=_l("Hours attended in this class are reported to DUO as ONA hours."),
+    )
     location = StringField(_l("Location"), validators=[DataRequired(), Length(max=200)])
     room = StringField(_l("Room"), validators=[Optional(), Length(max=60)])
     start_date = DateField(_l("First day"), validators=[InputRequired()])

@@ -39,12 +39,13 @@ class ClassData:
     max_size: int
     teacher_ids: tuple[int, ...]
     slots: tuple[WeeklySlot, ...]
+    ona: bool = False  # an ONA class: its hours are reported to DUO as ONA hours too
 
 
 def save_class(session: Session, data: ClassData, course: CourseClass | None = None) -> CourseClass:
     """Create or update a class, its teachers and schedule, then bring its lessons in step."""
     course = course or CourseClass()  # type: ignore[call-arg]
-    for name in ("name", "level", "location", "room", "start_date", "end_date", "max_size"):
+    for name in ("name", "level", "location", "room", "start_date", "end_date", "max_size", "ona"):
         setattr(course, name, getattr(data, name))
     session.add(course)
     session.flush()

@@ -183,6 +183,7 @@ def _edit(course: CourseClass | None) -> str | Response:
             max_size=form.max_size.data,
             teacher_ids=tuple(form.teachers.data or ()),
             slots=form.slots(),
+            ona=form.ona.data,
         )
         saved = save_class(session, data, course)
         flash(_("Class %(name)s saved; its lessons follow the schedule.", name=saved.name), "success")

@@ -2,6 +2,8 @@
 
 Only lessons that took place count (cancelled ones do not), and only on days the learner was
 enrolled: somebody who joins mid-course is never counted absent for lessons before joining.
+Hours in lessons of ONA classes are counted as attended hours and, separately, as ONA hours
+(DUO asks for both in the monthly contract data).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from provider_portal.models import Attendance, Contract, Enrolment, Learner, Lesson
+from provider_portal.models import Attendance, Contract, CourseClass, Enrolment, Learner, Lesson
 from provider_portal.models.enums import ATTENDED, ContractStatus, LessonStatus, Route
 
 EXEMPTION_HOURS = 600  # demonstrable effort (domain.md); a dated setting in the billing rules
@@ -25,6 +27,7 @@ class HoursSummary:
     """What the learner page and the alerts show about one learner's hours."""
 
     minutes: int = 0
+    ona_minutes: int = 0  # the part of `minutes` attended in lessons of ONA classes
     by_month: dict[str, int] = field(default_factory=dict)
     by_quarter: dict[str, int] = field(default_factory=dict)
     lessons_held: int = 0
@@ -36,15 +39,20 @@ class HoursSummary:
         return round(self.minutes / 60, 1)
 
     @property
+    def ona_hours(self) -> float:
+        return round(self.ona_minutes / 60, 1)
+
+    @property
     def rate(self) -> float | None:
         """Share of the lessons held (while enrolled) that the learner attended, 0..1."""
         return None if not self.lessons_held else self.lessons_attended / self.lessons_held
 
 
 def _held_lessons(learner_id: int, since: date | None, until: date) -> sa.Select:
-    """(lesson id, date) of lessons held in the learner's classes while they were enrolled."""
+    """(lesson id, date, ONA class?) of lessons held in the learner's classes while they were enrolled."""
     stmt = (
-        sa.select(Lesson.id, Lesson.lesson_date)
+        sa.select(Lesson.id, Lesson.lesson_date, CourseClass.ona)
+        .join(CourseClass, CourseClass.id == Lesson.class_id)
         .join(Enrolment, sa.and_(Enrolment.class_id == Lesson.class_id, Enrolment.learner_id == learner_id))
         .where(
             Lesson.status == LessonStatus.SCHEDULED,
@@ -59,7 +67,9 @@ def _held_lessons(learner_id: int, since: date | None, until: date) -> sa.Select
 def hours_summary(session: Session, learner: Learner, today: date, since: date | None = None) -> HoursSummary:
     """The learner's hours up to today (optionally from `since`)."""
     summary = HoursSummary()
-    held = {row.id: row.lesson_date for row in session.execute(_held_lessons(learner.id, since, today))}
+    rows = session.execute(_held_lessons(learner.id, since, today)).all()
+    held = {row.id: row.lesson_date for row in rows}
+    ona_lessons = {row.id for row in rows if row.ona}
     summary.lessons_held = len(held)
     marks = session.execute(
         sa.select(Attendance.lesson_id, Attendance.status, Attendance.minutes).where(
@@ -71,6 +81,8 @@ def hours_summary(session: Session, learner: Learner, today: date, since: date |
         if status in ATTENDED:
             summary.lessons_attended += 1
             summary.minutes += minutes
+            if lesson_id in ona_lessons:
+                summary.ona_minutes += minutes
             by_month[held[lesson_id].strftime("%Y-%m")] += minutes
     summary.by_month = dict(sorted(by_month.items()))
     summary.by_quarter = _quarters(summary.by_month)

@@ -25,6 +25,9 @@ class CourseClass(SQLModel, table=True):
     start_date: date
     end_date: date
     max_size: int
+    # An ONA class (Oriëntatie op de Nederlandse Arbeidsmarkt): hours attended in its lessons are
+    # the ONA hours DUO asks for in the monthly contract data (docs/duo-contract-data.md).
+    ona: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 

@@ -11,8 +11,9 @@ from flask_babel import lazy_gettext as _l
 from provider_portal.models.enums import ClassLevel, Route
 from provider_portal.transfer.tables import write_csv
 
+# New columns go at the end, so files read by column number keep working.
 HEADERS = ("bsn", "cursustype", "begindatum_contract", "einddatum_contract", "ingekochte_uren",
-           "gevolgde_uren")
+           "gevolgde_uren", "ona_uren")
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class ContractRecord:
     end: date
     purchased_hours: int | None
     attended_minutes: int
+    ona_minutes: int = 0  # the part of attended_minutes spent in lessons of ONA classes
 
 
 class DuoFileError(ValueError):
@@ -73,7 +75,8 @@ def duo_csv(records: list[ContractRecord]) -> bytes:
         raise DuoFileError(problems)
     ordered = sorted(records, key=lambda r: (r.bsn, r.start, r.contract_number))
     return write_csv(HEADERS, ([r.bsn, course_type(r.route, r.class_levels), r.start, r.end,
-                                r.purchased_hours, hours(r.attended_minutes)] for r in ordered))
+                                r.purchased_hours, hours(r.attended_minutes), hours(r.ona_minutes)]
+                               for r in ordered))
 
 
 def duo_filename(bow_number: str, day: date) -> str:

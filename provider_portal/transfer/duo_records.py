@@ -41,26 +41,29 @@ def contract_records(session: Session, provider_id: int, month: date, today: dat
     records = []
     for contract, learner in rows:
         end = contract_end(contract)
-        minutes = sum(m for day, m in visits[learner.id] if contract.start_date <= day <= end)
+        during = [(m, ona) for day, m, ona in visits[learner.id] if contract.start_date <= day <= end]
         followed = tuple(sorted({lv for lv, a, b in levels[learner.id]
                                  if a <= end and (b is None or contract.start_date <= b)}))
         records.append(ContractRecord(contract.number, learner.full_name, learner.id or 0, learner.bsn,
                                       learner.route, followed, contract.start_date, end,
-                                      contract.purchased_hours, minutes))
+                                      contract.purchased_hours, sum(m for m, _ona in during),
+                                      sum(m for m, ona in during if ona)))
     return records
 
 
 def _attended(session: Session, provider_id: int, learner_ids: set[int | None],
-              until: date) -> dict[int, list[tuple[date, int]]]:
-    """(date, minutes) of attended lessons that took place: only hours at school count for DUO."""
-    stmt = (sa.select(Attendance.learner_id, Lesson.lesson_date, Attendance.minutes)
+              until: date) -> dict[int, list[tuple[date, int, bool]]]:
+    """(date, minutes, ONA class?) of attended lessons that took place: only hours at school count
+    for DUO, and those in ONA classes are also its ONA hours."""
+    stmt = (sa.select(Attendance.learner_id, Lesson.lesson_date, Attendance.minutes, CourseClass.ona)
             .join(Lesson, Lesson.id == Attendance.lesson_id)
+            .join(CourseClass, CourseClass.id == Lesson.class_id)
             .where(Lesson.provider_id == provider_id, Lesson.status == LessonStatus.SCHEDULED,
                    Lesson.lesson_date <= until, Attendance.status.in_(ATTENDED),
                    Attendance.learner_id.in_(learner_ids)))
-    out: dict[int, list[tuple[date, int]]] = defaultdict(list)
-    for learner_id, day, minutes in session.execute(stmt):
-        out[learner_id].append((day, minutes))
+    out: dict[int, list[tuple[date, int, bool]]] = defaultdict(list)
+    for learner_id, day, minutes, ona in session.execute(stmt):
+        out[learner_id].append((day, minutes, bool(ona)))
     return out
 
 

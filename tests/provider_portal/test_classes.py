@@ -145,6 +145,21 @@ def test_an_admin_creates_a_class_whose_lessons_follow_the_schedule(client, db, 
     assert len(dates) == 8 and all(d.weekday() == 1 for d in dates)
     page = text(client.get(response.headers["Location"]))
     assert "18:30–21:00" in page
+    assert not course.ona and 'id="ona-class"' not in page
+
+
+def test_an_admin_marks_a_class_as_ona_and_unmarks_it(client, db, world) -> None:
+    login(client, make_user(db, world["provider"], role=Role.PROVIDER_ADMIN).email)
+    form = {**FORM, "teachers": [world["teacher"].id], "start_1": "18:30", "end_1": "21:00"}
+    response = submit(client, "/classes/new", {**form, "ona": "y"})
+    course = db.execute(sa.select(CourseClass).where(CourseClass.name == "A2 avond")).scalar_one()
+    assert course.ona
+    assert 'id="ona-class"' in text(client.get(response.headers["Location"]))
+    edit_page = f"/classes/{course.id}/edit"
+    assert 'checked id="ona"' in text(client.get(edit_page))
+    submit(client, edit_page, form)  # an unticked box is not sent
+    db.refresh(course)
+    assert not course.ona
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from sqlmodel import Session
 from stdnum.nl import bsn, postcode
 
 from provider_portal.demo import LEARNERS_PER_PROVIDER, seed
-from provider_portal.models import Contract, Learner, Provider, User
+from provider_portal.models import Contract, CourseClass, Learner, Provider, User
 from provider_portal.models.enums import Role
 
 
@@ -25,6 +25,8 @@ def test_the_demo_has_two_providers_every_role_and_about_300_learners(db: Sessio
     assert all(bsn.is_valid(x.bsn) and postcode.is_valid(x.postcode) for x in learners)
     assert len({x.route for x in learners}) == 4 and len({x.municipality for x in learners}) >= 10
     assert db.execute(sa.select(sa.func.count()).select_from(Contract)).scalar_one() == 300
+    ona = Counter(db.execute(sa.select(CourseClass.provider_id).where(CourseClass.ona)).scalars())
+    assert sorted(ona.values()) == [1, 1]  # one ONA class per provider
 
 
 def test_seeding_twice_changes_nothing(db: Session) -> None:

@@ -50,6 +50,31 @@ def test_hours_count_attended_minutes_by_month_and_quarter(db, world) -> None:
     assert summary.hours == 5.5
 
 
+def _ona_world(db: Session, world: dict) -> None:
+    """Two hours of ONA lessons beside three hours in the ordinary class."""
+    ona = make_class(db, world["provider"], level="B1", ona=True)
+    make_enrolment(db, ona, world["learner"], from_date=date(2026, 1, 7))
+    _mark(db, world["lessons"][1], world["learner"], "present", 180)
+    _mark(db, _lessons(db, ona)[1], world["learner"], "left_early", 120)
+
+
+def test_hours_in_ona_classes_count_as_attended_and_as_ona_hours(db, world) -> None:
+    _ona_world(db, world)
+    summary = hours_summary(db, world["learner"], date(2026, 2, 2))
+    assert (summary.minutes, summary.ona_minutes, summary.ona_hours) == (300, 120, 2.0)
+
+
+def test_the_learner_page_and_my_hours_show_ona_hours_separately(app, client, db, world) -> None:
+    _ona_world(db, world)
+    login(client, make_user(db, world["provider"], role=Role.TEACHER).email)
+    page = text(client.get(f"/learners/{world['learner'].id}"))
+    assert "waarvan ONA" in page and '<dd id="ona-hours">2,0 uur</dd>' in page
+    own = make_user(db, world["provider"], role=Role.LEARNER, learner_id=world["learner"].id)
+    mine = app.test_client()
+    login(mine, own.email)
+    assert "2,0 uur in ONA-lessen" in text(mine.get("/me/"))
+
+
 def test_the_rate_ignores_lessons_before_joining_and_cancelled_ones(db, world) -> None:
     lessons = world["lessons"]  # 5 Jan (before joining), 7, 12, 14, 19 Jan...
     lessons[3].status = "cancelled"

@@ -57,9 +57,24 @@ def test_the_file_is_named_after_the_bow_number_and_lists_each_contract(client, 
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8")), delimiter=";"))
     assert rows == [
         ["bsn", "cursustype", "begindatum_contract", "einddatum_contract", "ingekochte_uren",
-         "gevolgde_uren"],
-        ["111222333", "alfabetisering", "2026-01-01", "2026-12-31", "600", "4.58"],
+         "gevolgde_uren", "ona_uren"],
+        ["111222333", "alfabetisering", "2026-01-01", "2026-12-31", "600", "4.58", "0.00"],
     ]
+
+
+def test_hours_in_an_ona_class_are_ona_hours_and_still_attended_hours(client, db, world) -> None:
+    ona = make_class(db, world["provider"], level="B1", ona=True)
+    make_enrolment(db, ona, world["amina"])
+    first, second, third = _lessons(db, ona.id)[:3]
+    _mark(db, first, world["amina"].id, "present", 180)
+    _mark(db, second, world["amina"].id, "late", 150)
+    _mark(db, third, world["amina"].id, "absent", 0)
+    login(client, world["finance"].email)
+    rows = list(csv.reader(io.StringIO(client.get("/transfer/duo?month=2026-03").data.decode("utf-8")),
+                           delimiter=";"))
+    assert rows[0][-1] == "ona_uren"
+    # 4.58 h in the alfa class plus 5.50 h in the ONA class, of which the ONA hours are 5.50
+    assert rows[1][5:] == ["10.08", "5.50"]
 
 
 def test_contracts_outside_the_reporting_month_and_of_other_providers_are_left_out(client, db, world) -> None:
