@@ -47,8 +47,10 @@ translations: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o provider_portal/translations/messages.pot .
 	$(BIN)/pybabel update -i provider_portal/translations/messages.pot -d provider_portal/translations
 
+# ruff everywhere; mypy on the pure cores scheduler/ and billing/ ([tool.mypy] in pyproject.toml).
 lint: install-test
 	$(BIN)/ruff check provider_portal scheduler billing tests bench migrations
+	$(BIN)/mypy
 
 # Regenerate the locks after changing dependencies in pyproject.toml (needs `uv`).
 lock:

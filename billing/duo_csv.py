@@ -44,7 +44,8 @@ def invoice_row(doc: Document) -> list[str]:
     credit = isinstance(doc, CreditNote)
     return [
         doc.seller.bow_number or "", doc.number, doc.issue_date.isoformat(),
-        "CREDITNOTA" if credit else "FACTUUR", doc.corrects_number if credit else "",
+        "CREDITNOTA" if credit else "FACTUUR",
+        doc.corrects_number if isinstance(doc, CreditNote) else "",
         doc.learner.bsn, _safe(doc.learner.name), str(doc.period),
         doc.period.first_day.isoformat(), doc.period.last_day.isoformat(),
         format_cents(doc.total_cents), doc.payment_reference,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -79,7 +80,8 @@ def parse_status_file(content: str | bytes) -> DuoImport:
     return _parse(content, STATUS_COLUMNS, _status_row)
 
 
-def _parse(content: str | bytes, columns: tuple[str, ...], read_row) -> DuoImport:
+def _parse(content: str | bytes, columns: tuple[str, ...],
+           read_row: Callable[[int, dict[str, str]], StatusUpdate]) -> DuoImport:
     try:
         text = content.decode("utf-8-sig") if isinstance(content, bytes) else content
     except UnicodeDecodeError as exc:

@@ -123,19 +123,18 @@ def _learner(value: Any, where: str) -> LearnerBilling:
     obj = fields(value, where, required={"id", "bsn", "contract", "loan_remaining"},
                  optional=_LEARNER_KEYS)
     lessons = items(obj.get("lessons", []), f"{where}.lessons")
-    parts = {
-        "contract": _contract(obj["contract"], f"{where}.contract"),
-        "loan_remaining_cents": _cents(obj["loan_remaining"], f"{where}.loan_remaining"),
-        "obligation_met_on": optional_date(obj.get("obligation_met_on"),
-                                           f"{where}.obligation_met_on"),
-        "lessons": tuple(_lesson(x, f"{where}.lessons[{i}]") for i, x in enumerate(lessons)),
-        "invoiced": _amounts(obj.get("invoiced", []), f"{where}.invoiced"),
-        "invoiced_by_others": _amounts(obj.get("invoiced_by_others", []),
-                                       f"{where}.invoiced_by_others"),
-    }
+    # Parsed before the try: these errors already carry their full path.
+    contract = _contract(obj["contract"], f"{where}.contract")
+    loan = _cents(obj["loan_remaining"], f"{where}.loan_remaining")
+    met_on = optional_date(obj.get("obligation_met_on"), f"{where}.obligation_met_on")
+    parsed_lessons = tuple(_lesson(x, f"{where}.lessons[{i}]") for i, x in enumerate(lessons))
+    invoiced = _amounts(obj.get("invoiced", []), f"{where}.invoiced")
+    by_others = _amounts(obj.get("invoiced_by_others", []), f"{where}.invoiced_by_others")
     try:
-        return LearnerBilling(learner_id=str(obj["id"]), bsn=obj["bsn"],
-                              name=str(obj.get("name") or ""), **parts)
+        return LearnerBilling(learner_id=str(obj["id"]), bsn=obj["bsn"], contract=contract,
+                              loan_remaining_cents=loan, lessons=parsed_lessons, invoiced=invoiced,
+                              invoiced_by_others=by_others, obligation_met_on=met_on,
+                              name=str(obj.get("name") or ""))
     except BillingInputError as exc:  # validation names fields relative to the learner
         raise exc.within(where) from None
 

@@ -14,10 +14,11 @@ from decimal import Decimal
 from billing.deadlines import deadline_flags
 from billing.errors import AdvanceBillingError, BillingInputError
 from billing.explain import build_lines
-from billing.model import BillingInput, CapTable, LearnerBilling, ProviderBilling
+from billing.model import BillingInput, CapTable, LearnerBilling, ProviderBilling, QuarterAmount
 from billing.money import format_cents, round_half_up_cents
 from billing.quarters import Quarter
 from billing.result import Flag, FlagKind, LearnerQuarter, QuarterResult
+from billing.validation import contract_terms
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +152,7 @@ def open_amounts(learner: LearnerBilling, delivered: Delivered) -> OpenAmounts:
     `invoiced` is net of the paid credit notes (never negative in total, validated), so a credited
     amount is open again and billed first, as carried over, within the cap room of a later quarter.
     """
-    price = learner.contract.price_cents  # validated: never None here
+    price = contract_terms(learner).price_cents
     within_before = min(price, delivered.before)
     within_all = min(price, delivered.before + delivered.now)
     invoiced = sum(item.amount_cents for item in learner.invoiced)
@@ -188,7 +189,8 @@ def delivered_values(
     """Attended hours x rate per quarter up to `quarter`, each quarter rounded half-up to cents."""
     billable: dict[int, Decimal] = defaultdict(Decimal)  # by year * 4 + quarter index
     no_keurmerk = after_end = Decimal(0)
-    first, last, ended = quarter.first_day, quarter.last_day, learner.contract.terminated_on
+    terms = contract_terms(learner)
+    first, last, ended = quarter.first_day, quarter.last_day, terms.terminated_on
     valid = provider.keurmerk_valid_on
     for lesson in learner.lessons:  # the hot loop of a quarterly run: kept flat on purpose
         day = lesson.day
@@ -200,7 +202,7 @@ def delivered_values(
             no_keurmerk += lesson.hours if day >= first else 0
         else:
             billable[day.year * 4 + (day.month - 1) // 3] += lesson.hours
-    rate = learner.contract.hourly_rate_cents
+    rate = terms.hourly_rate_cents
     value = {key: round_half_up_cents(hours * rate) for key, hours in billable.items()}
     target = quarter.year * 4 + quarter.number - 1
     return Delivered(
@@ -211,7 +213,7 @@ def delivered_values(
     )
 
 
-def _in(amounts: tuple, quarter: Quarter) -> int:
+def _in(amounts: tuple[QuarterAmount, ...], quarter: Quarter) -> int:
     return sum(item.amount_cents for item in amounts if item.quarter == quarter)
 
 

@@ -62,13 +62,13 @@ def _header(root: ET.Element, doc: Document) -> None:
     _sub(root, "cbc:CreditNoteTypeCode" if credit else "cbc:InvoiceTypeCode",
          "381" if credit else "380")
     note = f"Inburgeraar {doc.learner.name}, BSN {doc.learner.bsn}, periode {doc.period}"
-    _sub(root, "cbc:Note", f"{note}. Reden: {doc.reason}" if credit else note)
+    _sub(root, "cbc:Note", f"{note}. Reden: {doc.reason}" if isinstance(doc, CreditNote) else note)
     _sub(root, "cbc:DocumentCurrencyCode", "EUR")
     _sub(root, "cbc:BuyerReference", doc.buyer_reference)
     period = _sub(root, "cac:InvoicePeriod")
     _sub(period, "cbc:StartDate", doc.period.first_day.isoformat())
     _sub(period, "cbc:EndDate", doc.period.last_day.isoformat())
-    if credit:
+    if isinstance(doc, CreditNote):  # not `credit`: only isinstance narrows doc for the checker
         reference = _sub(_sub(root, "cac:BillingReference"), "cac:InvoiceDocumentReference")
         _sub(reference, "cbc:ID", doc.corrects_number)
         _sub(reference, "cbc:IssueDate", doc.corrects_issue_date.isoformat())

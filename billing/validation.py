@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from stdnum.nl import bsn as stdnum_bsn
 
@@ -33,6 +33,31 @@ def validate_learner(learner: LearnerBilling) -> None:
             _check_lesson(lesson, f"lessons[{i}]", who)
     _check_amounts(learner.invoiced, "invoiced", who)
     _check_amounts(learner.invoiced_by_others, "invoiced_by_others", who)
+
+
+class ContractTerms(NamedTuple):
+    """A validated contract's price and rate, typed as present (validation guarantees both)."""
+
+    price_cents: int
+    hourly_rate_cents: int
+    terminated_on: date | None
+
+
+def contract_terms(learner: LearnerBilling) -> ContractTerms:
+    """The learner's contract terms for the billing rules, which need a price and a rate.
+
+    Construction already checked them (`_check_contract`); checking again here is what tells the
+    type checker they are present, and a contract slipped past validation (say through
+    `object.__setattr__`) fails with the validator's own error rather than a TypeError.
+    """
+    who, contract = learner.learner_id, learner.contract
+    if contract is None:
+        raise BillingInputError("contract", "is missing", who)
+    if contract.hourly_rate_cents is None:
+        raise BillingInputError("contract.hourly_rate", "is missing; a contract needs a rate", who)
+    if contract.price_cents is None:
+        raise BillingInputError("contract.price", "is missing", who)
+    return ContractTerms(contract.price_cents, contract.hourly_rate_cents, contract.terminated_on)
 
 
 def _check_bsn(bsn: str | None, who: str) -> None:

@@ -35,7 +35,7 @@ def quarter_overview_xlsx(result: QuarterResult, names: Mapping[str, str] | None
     for learner in result.learners:
         sheet.append(_row(learner, (names or {}).get(learner.learner_id, "")))
     last = sheet.max_row
-    totals = ["Totaal", "", None]
+    totals: list[str | int | None] = ["Totaal", "", None]
     for column in range(4, len(COLUMNS)):
         letter = sheet.cell(row=1, column=column).column_letter
         totals.append(f"=SUM({letter}2:{letter}{last})" if last > 1 else 0)

@@ -10,6 +10,7 @@ from scheduler.exams.greedy import Assignment
 from scheduler.exams.model import Prepared
 
 Counts = tuple[dict[int, int], dict[tuple[int, int], int]]
+Vertex = tuple[str, int]  # ("g", group) or ("d", day) in the bipartite multigraph
 
 
 def counts(prep: Prepared, state: Assignment) -> Counts:
@@ -26,7 +27,7 @@ def counts(prep: Prepared, state: Assignment) -> Counts:
 
 def _edge_colouring(n: int, edges: list[tuple[int, int]]) -> list[int]:
     """Colour a bipartite multigraph (group, day) with n colours (learners); König says it fits."""
-    at: dict[tuple[str, int], dict[int, int]] = defaultdict(dict)
+    at: dict[Vertex, dict[int, int]] = defaultdict(dict)
     colour = [-1] * len(edges)
     ends = [(("g", g), ("d", d)) for g, d in edges]
     for e, (gv, dv) in enumerate(ends):
@@ -39,9 +40,11 @@ def _edge_colouring(n: int, edges: list[tuple[int, int]]) -> list[int]:
     return colour
 
 
-def _swap_path(at, ends, colour, start, a, b) -> None:
+def _swap_path(at: dict[Vertex, dict[int, int]], ends: list[tuple[Vertex, Vertex]],
+               colour: list[int], start: Vertex, a: int, b: int) -> None:
     """Swap colours a and b along the alternating path that leaves `start` by colour a."""
-    path, v, c = [], start, a
+    path: list[int] = []
+    v, c = start, a
     while c in at[v]:
         e = at[v][c]
         path.append(e)

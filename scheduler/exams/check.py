@@ -5,13 +5,17 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 import holidays
 
 from scheduler.exams.domain import Learner, Problem, Session
 
+if TYPE_CHECKING:  # the type only: the verifier computes its own distances
+    from scheduler.common.geo import Point
 
-def _km(a, b) -> float:
+
+def _km(a: Point, b: Point) -> float:
     """Own haversine, so a bug in the shared geometry cannot hide in both solver and check."""
     p1, p2 = math.radians(a.lat), math.radians(b.lat)
     h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(
@@ -94,7 +98,8 @@ def check(problem: Problem, rows: list[tuple[str, str, str]]) -> tuple[list[str]
     return errors, _objective(problem, rows, mine, used)
 
 
-def _objective(problem: Problem, rows, mine, used) -> int:
+def _objective(problem: Problem, rows: list[tuple[str, str, str]], mine: dict[str, list[Session]],
+               used: Counter[str]) -> int:
     """Points as docs/exams.md defines them, recomputed from the bookings alone."""
     w, locs = problem.weights, {loc.id: loc for loc in problem.locations}
     learners, total = {x.id: x for x in problem.learners}, 0

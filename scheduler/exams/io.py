@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, time, timedelta
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from scheduler.common.errors import ProblemInputError
 from scheduler.common.geo import Point
@@ -23,7 +23,11 @@ from scheduler.exams.domain import (
     Weights,
 )
 
+if TYPE_CHECKING:  # typeshed's protocol for "any dataclass instance", a type-checking-only module
+    from _typeshed import DataclassInstance
+
 T = TypeVar("T")
+D = TypeVar("D", bound="DataclassInstance")
 
 
 def _get(obj: Any, key: str, where: str, kind: type | tuple[type, ...], default: Any = ...) -> Any:
@@ -124,10 +128,10 @@ def _booking(obj: Any, where: str) -> Booking:
                    _get(obj, "session", where, str), _get(obj, "pinned", where, bool, False))
 
 
-def _dataclass_from(cls: type[T], obj: Any, where: str) -> T:
+def _dataclass_from(cls: type[D], obj: Any, where: str) -> D:
     base = cls()
     values = {}
-    for name in base.__dataclass_fields__:  # type: ignore[attr-defined]
+    for name in base.__dataclass_fields__:
         default = getattr(base, name)
         kind = (int, float) if isinstance(default, float) else type(default)
         values[name] = _get(obj, name, where, kind, default)

@@ -86,7 +86,10 @@ def add_columns(m: Master, options: np.ndarray, masks: np.ndarray) -> int:
     new = list(dict.fromkeys(new))
     one_trip_per_day(m, {(int(p.cg_class[p.opt_cg[o]]), int(p.opt_day[o])) for o, _ in new
                          if len(p.classes[p.cg_class[p.opt_cg[o]]].groups) > 1})
-    cost, upper, starts, rows = [], [], [], []
+    cost: list[float] = []
+    upper: list[float] = []
+    starts: list[int] = []
+    rows: list[int] = []
     for o, k in new:
         value, n, r = _column(m, o, k)
         cost.append(value)

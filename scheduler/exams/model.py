@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypedDict
 
 import numpy as np
 
@@ -20,6 +21,15 @@ class LearnerClass:
     members: list[str]
     groups: list[tuple[str, ...]]
     first_group: int = 0  # index of its first (class, group) pair in Prepared.cg_class
+
+
+class Extra(TypedDict):
+    """What `prepare` works out beside the classes and hands to the option builder for Prepared."""
+
+    cap: np.ndarray
+    comfort: np.ndarray
+    const: int
+    pinned: list[tuple[str, str, int]]
 
 
 @dataclass(slots=True)

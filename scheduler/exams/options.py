@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
 
 from scheduler.common.geo import haversine_km
 from scheduler.exams import constraints as rules
 from scheduler.exams.domain import Learner, Problem
 
+if TYPE_CHECKING:  # model imports this module inside prepare(); at run time only _assemble needs it
+    from scheduler.exams.model import Extra, LearnerClass, Prepared
+
 CHANGE_KEY = tuple[tuple[str, str], int]
+Timetables = dict[str, tuple[np.ndarray, np.ndarray]]
+# (location index in the class key, day ordinals, travel points, session matrix, value matrix)
+ClassOption = tuple[int, np.ndarray, int, np.ndarray, np.ndarray]
+# (class-group pair, location index in the problem, day ordinals, travel, sessions, values)
+OptionPart = tuple[int, int, np.ndarray, int, np.ndarray, np.ndarray]
 
 
 def reachable_locations(problem: Problem, x: Learner) -> tuple[tuple[str, int], ...]:
@@ -30,7 +40,7 @@ def class_key(problem: Problem, x: Learner, groups: list, pinned_days: frozenset
             reachable_locations(problem, x), blocked, own)
 
 
-def _timetables(problem: Problem, cap: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+def _timetables(problem: Problem, cap: np.ndarray) -> Timetables:
     """Per location: open day ordinals and a day x component matrix of usable session indices."""
     comp = {c.id: j for j, c in enumerate(problem.components)}
     locs = {loc.id: loc for loc in problem.locations}
@@ -50,9 +60,11 @@ def _timetables(problem: Problem, cap: np.ndarray) -> dict[str, tuple[np.ndarray
     return out
 
 
-def _class_options(problem, x, group, key, tables, comp, existing) -> list[tuple]:
+def _class_options(problem: Problem, x: Learner, group: tuple[str, ...], key: tuple,
+                   tables: Timetables, comp: dict[str, int],
+                   existing: dict[tuple[str, str], int]) -> list[ClassOption]:
     """Options of one (class, group): rows of (loc, day, travel, sessions, values)."""
-    rows = []
+    rows: list[ClassOption] = []
     lo, hi = x.ready.toordinal(), min(x.deadline, problem.end).toordinal()
     blocked = np.array(sorted(d.toordinal() for d in key[5]), dtype=np.int64)
     cols = [comp[c] for c in group]
@@ -72,15 +84,17 @@ def _class_options(problem, x, group, key, tables, comp, existing) -> list[tuple
     return rows
 
 
-def build_options(problem: Problem, classes: list, learners: dict[str, Learner],
-                  pinned_days: dict, existing: dict, extra: dict):
+def build_options(problem: Problem, classes: list[LearnerClass], learners: dict[str, Learner],
+                  pinned_days: dict[str, frozenset[date]], existing: dict[tuple[str, str], int],
+                  extra: Extra) -> Prepared:
     """Fill a Prepared with every option of every (class, group), as flat numpy arrays."""
 
     tables = _timetables(problem, extra["cap"])
     comp = {c.id: j for j, c in enumerate(problem.components)}
     loc_index = {loc.id: i for i, loc in enumerate(problem.locations)}
     width = max((len(g) for cl in classes for g in cl.groups), default=1)
-    cg_class, parts = [], []
+    cg_class: list[int] = []
+    parts: list[OptionPart] = []
     for ci, cl in enumerate(classes):
         x = learners[cl.members[0]]
         key = class_key(problem, x, cl.groups, pinned_days.get(x.id, frozenset()), existing)
@@ -97,10 +111,12 @@ def build_options(problem: Problem, classes: list, learners: dict[str, Learner],
     return _assemble(problem, classes, cg_class, parts, width, learners, extra)
 
 
-def _assemble(problem, classes, cg_class, parts, width, learners, extra):
+def _assemble(problem: Problem, classes: list[LearnerClass], cg_class: list[int],
+              parts: list[OptionPart], width: int, learners: dict[str, Learner],
+              extra: Extra) -> Prepared:
     from scheduler.exams.model import Prepared
 
-    def cat(index: int, dtype=np.int64) -> np.ndarray:
+    def cat(index: int, dtype: npt.DTypeLike = np.int64) -> np.ndarray:
         return np.concatenate([np.full(len(p[2]), p[index]) if np.ndim(p[index]) == 0
                                else p[index] for p in parts]).astype(dtype) if parts else \
             np.zeros(0, dtype=dtype)

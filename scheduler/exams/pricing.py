@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from scheduler.exams.model import Prepared
@@ -55,7 +57,7 @@ def _usage(prep: Prepared, values: np.ndarray, price: np.ndarray) -> np.ndarray:
 
 
 def subgradient(prep: Prepared, lam: np.ndarray, rho: np.ndarray, target: float,
-                deadline, steps: int = 200) -> tuple[float, np.ndarray, np.ndarray]:
+                deadline: Callable[[], float], steps: int = 200) -> tuple[float, np.ndarray, np.ndarray]:
     """Polish seat prices by Polyak subgradient steps towards `target`; the best bound wins."""
     crowd = prep.problem.weights.crowding
     lam, rho = np.maximum(lam, 0.0), np.clip(rho, 0.0, crowd)

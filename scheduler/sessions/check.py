@@ -97,9 +97,9 @@ def _group_violations(problem: Problem, plan: tuple[Assignment, ...],
     for a in plan:
         by_learner[a.learner].append(cohorts[a.cohort])
     for who, mine in sorted(by_learner.items()):
-        for i, a in enumerate(mine):
-            out += [f"{who}: {a.id} and {b.id} meet at the same time" for b in mine[i + 1:]
-                    if _cohorts_overlap(a, b)]
+        for i, c in enumerate(mine):
+            out += [f"{who}: {c.id} and {d.id} meet at the same time" for d in mine[i + 1:]
+                    if _cohorts_overlap(c, d)]
     placed = {(a.learner, a.module, a.cohort) for a in plan}
     out += [f"pinned {p.learner} in {p.cohort} ({p.module}) was not kept"
             for p in problem.existing if p.pinned and (p.learner, p.module, p.cohort) not in placed]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections import Counter
+from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
 from scheduler.common.calendar import WEEKDAYS, DayPart, Interval, is_public_holiday
@@ -102,8 +102,9 @@ def _meetings(rng: random.Random, module: str) -> tuple[Interval, ...]:
     return tuple(meetings)
 
 
-def _cohort_languages(learners: list[Learner], module: str) -> Counter[str]:
-    demand: Counter[str] = Counter()
+def _cohort_languages(learners: list[Learner], module: str) -> dict[str, float]:
+    """Learners needing `module` per language; one with several languages counts a share in each."""
+    demand: dict[str, float] = defaultdict(float)
     for x in learners:
         if x.statuses.get(module) is Status.REQUIRED:
             for lang in x.languages:

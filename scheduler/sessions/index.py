@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 
 import numpy as np
 
-from scheduler.common.calendar import day_parts_covering
+from scheduler.common.calendar import Interval, day_parts_covering
 from scheduler.common.errors import InfeasibleInputError
 from scheduler.sessions import constraints as rules
 from scheduler.sessions.domain import MODULES, Problem, Slot
@@ -76,16 +77,16 @@ class Index:
 
 def _cohort_clashes(problem: Problem) -> dict[int, set[int]]:
     """Pairs of cohorts with overlapping meetings, found per calendar day."""
-    by_day: dict[object, list[tuple[int, object]]] = defaultdict(list)
+    by_day: dict[date, list[tuple[int, Interval]]] = defaultdict(list)
     for ci, c in enumerate(problem.cohorts):
         for m in c.meetings:
             by_day[m.start.date()].append((ci, m))
     clashes: dict[int, set[int]] = defaultdict(set)
     for meetings in by_day.values():
-        meetings.sort(key=lambda t: t[1].start)  # type: ignore[attr-defined]
+        meetings.sort(key=lambda t: t[1].start)
         for i, (ci, mi) in enumerate(meetings):
             for cj, mj in meetings[i + 1:]:
-                if mj.start >= mi.end:  # type: ignore[attr-defined]
+                if mj.start >= mi.end:
                     break
                 if ci != cj:
                     clashes[ci].add(cj)
@@ -180,7 +181,7 @@ def _add_existing(idx: Index) -> None:
                                        "breaks a hard rule (module not needed, language, travel, "
                                        "availability, busy times or dates)")
         idx.constant -= 0 if a.pinned else rules.change_reward(problem.weights)
-        if arc is None:
+        if lm is None or arc is None:  # arc is None whenever lm is; both tested for the type checker
             continue
         if a.pinned:
             idx.pinned.append(arc)
