@@ -52,12 +52,17 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
                           "characters, e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))'")
     if production and not env.get("DATABASE_URL"):
         raise ConfigError("PORTAL_ENV=production needs DATABASE_URL (postgresql://user@host/db)")
+    duo_oin = env.get("DUO_OIN", "")
+    if duo_oin and not (len(duo_oin) == 20 and duo_oin.isdigit()):
+        raise ConfigError(f"DUO_OIN must be DUO's OIN: exactly 20 digits, leading zeros included "
+                          f"(Logius's OIN register), not {duo_oin!r}")
     database_url = env.get("DATABASE_URL") or f"sqlite:///{instance / 'portal.sqlite3'}"
     return {
         "PORTAL_ENV": "production" if production else "demo",
         "INSTANCE_PATH": str(instance),
         "SECRET_KEY": secret or _instance_secret(instance),
         "DATABASE_URL": normalise_database_url(database_url),
+        "DUO_OIN": duo_oin,
         "TIMEZONE": TIMEZONE,
         "BABEL_DEFAULT_LOCALE": "nl",
         "BABEL_DEFAULT_TIMEZONE": TIMEZONE,

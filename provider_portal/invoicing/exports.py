@@ -6,7 +6,6 @@ lives in `billing/`. A refused export raises InvoicingError naming the record an
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -38,12 +37,12 @@ DUO_NAME, DUO_STREET, DUO_POSTCODE, DUO_CITY = (
     "9722 TB",
     "Groningen",
 )
-PLACEHOLDER_OIN = "00000001234567890000"
+PLACEHOLDER_OIN = "00000001234567890000"  # demo only: production exports need the real DUO_OIN
 
 
 def duo_party(config: Mapping[str, Any]) -> core.Party:
-    """DUO as the buyer of every invoice."""
-    oin = config.get("DUO_OIN") or os.environ.get("DUO_OIN") or PLACEHOLDER_OIN
+    """DUO as the buyer of every invoice; without DUO_OIN in production it has no OIN at all."""
+    oin = config.get("DUO_OIN") or (None if config.get("PORTAL_ENV") == "production" else PLACEHOLDER_OIN)
     return core.Party(DUO_NAME, DUO_STREET, DUO_POSTCODE, DUO_CITY, oin=oin)
 
 
@@ -103,7 +102,10 @@ def document(session: Session, invoice: Invoice, buyer: core.Party) -> core.Docu
 
 
 def ubl(session: Session, invoice: Invoice, buyer: core.Party) -> tuple[str, bytes]:
-    """(file name, UBL 2.1 XML)."""
+    """(file name, UBL 2.1 XML); refused while DUO's OIN, the e-invoice's address, is unknown."""
+    if not buyer.oin:
+        raise InvoicingError("DUO's OIN is not configured: set DUO_OIN to DUO's 20-digit OIN from "
+                             "Logius's OIN register before exporting e-invoices")
     return f"{invoice.number}.xml", ubl_xml(document(session, invoice, buyer))
 
 

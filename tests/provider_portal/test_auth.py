@@ -140,6 +140,16 @@ def test_app_refuses_a_placeholder_secret_in_production(app: Flask) -> None:
     assert config["SESSION_COOKIE_SECURE"] and config["DATABASE_URL"] == "postgresql+psycopg://u@h/db"
 
 
+def test_a_malformed_duo_oin_is_refused_at_start_naming_the_setting(tmp_path) -> None:
+    from provider_portal.config import ConfigError, load_config
+
+    base = {"PORTAL_INSTANCE_PATH": str(tmp_path)}
+    for bad in ("1800866472", "0000000400321434500O", "000000040032143450001"):
+        with pytest.raises(ConfigError, match="DUO_OIN must be .* 20 digits"):
+            load_config({**base, "DUO_OIN": bad})
+    assert load_config({**base, "DUO_OIN": "00000004003214345000"})["DUO_OIN"] == "00000004003214345000"
+
+
 def test_demo_mode_generates_and_keeps_a_secret_in_the_instance_folder(tmp_path) -> None:
     from provider_portal.config import load_config
 

@@ -37,6 +37,16 @@ def issued(db: Session) -> dict:
     return {"provider": provider, "invoice": docs[0], "credited": docs[1], "note": note}
 
 
+def test_production_refuses_the_ubl_export_until_duos_oin_is_configured(db, issued) -> None:
+    with pytest.raises(InvoicingError, match="DUO_OIN"):
+        exports.ubl(db, issued["invoice"], exports.duo_party({"PORTAL_ENV": "production"}))
+    oin = "00000004003214345000"
+    buyer = exports.duo_party({"PORTAL_ENV": "production", "DUO_OIN": oin})
+    _, xml = exports.ubl(db, issued["invoice"], buyer)
+    endpoint = etree.fromstring(xml).find(".//{*}AccountingCustomerParty//{*}EndpointID")
+    assert (endpoint.text, endpoint.get("schemeID")) == (oin, "0190")
+
+
 def _schema(name: str) -> etree.XMLSchema:
     return etree.XMLSchema(etree.parse(str(UBL_XSD / f"UBL-{name}-2.1.xsd")))
 
