@@ -121,10 +121,11 @@ def solve(problem: Problem, *, time_limit: float = 60.0, workers: int = 2, seed:
     _better_start(run)
     run.report("start")
     rel = relaxation(idx)
-    run.tighten(improve(rel, run.objective, min(2.0, 0.1 * time_limit)))
-    run.report("first bound")
-    if workers > 1:  # the forked child improves its own copy of the relaxation
+    if workers > 1:  # the forked child proves the bound from the start; the windows start at once
         run.helper = BoundWorker(idx, rel, run.plan, run.objective, started + time_limit)
+    else:
+        run.tighten(improve(rel, run.objective, min(2.0, 0.1 * time_limit)))
+        run.report("first bound")
     try:
         _lns(run, seed, rel)
     finally:
