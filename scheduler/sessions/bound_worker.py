@@ -36,16 +36,18 @@ def _lagrangian(rel: Relaxation, target: Any, best: Any, stop: Any, until: float
         best.value = min(best.value, improve(rel, target.value, SLICE))
 
 
-def _full_mip(idx: Index, start: list[int], best: Any, stop: Any, deadline: float) -> Any:
-    """The whole model, hinted with the start plan: (arc per learner-module, bound) or None."""
+def _full_mip(idx: Index, start: list[int], best: Any, stop: Any, deadline: float) -> list[int] | None:
+    """The whole model, hinted with the start plan: its arc per learner-module, or None.
+
+    Its bound goes out through `best` like every other bound; only the plan needs the pipe.
+    """
     plan = Plan(idx, start)
     result = solve_window(plan, full_window(plan), time_limit=deadline - HAND_OVER - time.monotonic(),
                           seed=0, stop=stop.is_set)
     if result is None:
         return None
-    bound = idx.constant + result.bound
-    best.value = min(best.value, bound)
-    return [result.assign[lm] if lm in result.assign else -1 for lm in range(len(idx.lms))], bound
+    best.value = min(best.value, idx.constant + result.bound)
+    return [result.assign.get(lm, -1) for lm in range(len(idx.lms))]
 
 
 def _lp(idx: Index, best: Any, stop: Any, deadline: float) -> bool:
@@ -80,7 +82,7 @@ class BoundWorker:
         self._best = ctx.Value("d", math.inf, lock=False)
         self._stop = ctx.Event()
         self._conn, child = ctx.Pipe(duplex=False)
-        self._plan: tuple[list[int], float] | None = None
+        self._plan: list[int] | None = None
         self._sends = idx.n_arcs <= MIP_ARCS
         self._deadline = deadline
         self._process = ctx.Process(
@@ -97,8 +99,8 @@ class BoundWorker:
         value = self._best.value
         return None if math.isinf(value) else value
 
-    def plan(self, wait: float = 0.0) -> tuple[list[int], float] | None:
-        """The full MIP's plan (arc per learner-module) and bound, handed out once; else None."""
+    def plan(self, wait: float = 0.0) -> list[int] | None:
+        """The full MIP's plan (arc per learner-module), handed out once; else None."""
         self._receive(wait)
         found, self._plan = self._plan, None
         return found

@@ -68,7 +68,7 @@ class Run:
             return
         found = self.helper.plan(wait)
         if found is not None:
-            self.offer(Plan(self.idx, found[0]), "full MIP (second worker)")
+            self.offer(Plan(self.idx, found), "full MIP (second worker)")
         bound = self.helper.bound()
         if bound is not None and (self.bound is None or bound < self.bound - 1e-9):
             self.tighten(bound)
