@@ -14,6 +14,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from provider_portal import clock
 from provider_portal.demo_attendance import seed_attendance
 from provider_portal.demo_planning import seed_exam_calendar, seed_planning
 from provider_portal.learners.service import default_term_end, sync_route_requirements
@@ -101,7 +102,7 @@ def _weighted(rng: random.Random, weights: dict[str, int]) -> str:
 
 def seed(session: Session, today: date | None = None) -> tuple[bool, list[tuple[str, str]]]:
     """Create the demo world unless it exists; return (created, [(email, role), ...])."""
-    today = today or date.today()
+    today = today or clock.today()
     logins = _logins()
     exists = session.execute(sa.select(Provider.id).where(Provider.bow_number == PROVIDERS[0].bow))
     if exists.first() is not None:

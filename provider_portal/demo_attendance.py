@@ -14,9 +14,9 @@ from sqlmodel import Session
 
 from provider_portal.classes.schedule import WeeklySlot
 from provider_portal.classes.service import ClassData, save_class
+from provider_portal.clock import AMSTERDAM
 from provider_portal.models import Attendance, AttendanceChange, CourseClass, Enrolment, Learner, Lesson, User
 from provider_portal.models.enums import AttendanceStatus, Role
-from provider_portal.register.clock import AMSTERDAM
 from provider_portal.users.service import build_user
 
 CLASSES_PER_PROVIDER = 8

@@ -71,7 +71,7 @@ def frozen_now(monkeypatch: pytest.MonkeyPatch):
     """Pin the portal's Amsterdam clock: `frozen_now(datetime)` sets it, returning the aware value."""
     from datetime import datetime
 
-    from provider_portal.register import clock
+    from provider_portal import clock
 
     def freeze(moment: datetime) -> datetime:
         aware = moment.replace(tzinfo=clock.AMSTERDAM) if moment.tzinfo is None else moment

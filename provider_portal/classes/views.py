@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from provider_portal import clock
 from provider_portal.access import PROVIDER_STAFF, roles_required
 from provider_portal.classes.forms import (
     WEEKDAYS,
@@ -61,7 +60,7 @@ def index() -> str:
     sizes = dict(
         session.execute(
             sa.select(Enrolment.class_id, sa.func.count())
-            .where(sa.or_(Enrolment.to_date.is_(None), Enrolment.to_date >= date.today()))
+            .where(sa.or_(Enrolment.to_date.is_(None), Enrolment.to_date >= clock.today()))
             .group_by(Enrolment.class_id)
         ).all()
     )
@@ -115,7 +114,7 @@ def detail(class_id: int) -> str:
         weekdays=WEEKDAYS,
         enrol_form=enrol_form,
         end_form=EndEnrolmentForm(),
-        today=date.today(),
+        today=clock.today(),
     )
 
 
@@ -128,7 +127,7 @@ def _enrol_form(session: sa.orm.Session, course: CourseClass) -> EnrolForm:
     ).all()
     form.learner_id.choices = choices((lid, f"{last}, {first}") for lid, last, first in learners)
     if request.method == "GET":
-        form.from_date.data = max(date.today(), course.start_date)
+        form.from_date.data = max(clock.today(), course.start_date)
     return form
 
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import sqlalchemy as sa
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from provider_portal import clock
 from provider_portal.access import PROVIDER_STAFF, roles_required
 from provider_portal.contracts.forms import ContractForm, TerminationForm
 from provider_portal.contracts.service import (
@@ -51,7 +50,7 @@ def create(learner_id: int) -> str | Response:
     learner = get_or_404(session, Learner, learner_id)
     form = ContractForm()
     if request.method == "GET":
-        form.number.data = next_contract_number(session, date.today().year)
+        form.number.data = next_contract_number(session, clock.today().year)
     return _save(form, learner, None)
 
 

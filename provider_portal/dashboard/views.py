@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlmodel import Session
 from werkzeug.wrappers import Response
 
+from provider_portal import clock
 from provider_portal.access import PROVIDER_STAFF, public, roles_required
 from provider_portal.dashboard.alerts import contracts_running_out, low_attendance, open_registers
 from provider_portal.db import get_session
@@ -33,7 +34,7 @@ def index() -> str | Response:
         return redirect(url_for("me.home"))
     session = get_session()
     deadline = sa.func.coalesce(Learner.duo_term_extended_until, Learner.duo_term_end)
-    today = date.today()
+    today = clock.today()
 
     def count(stmt: sa.Select) -> int:
         return int(session.execute(sa.select(sa.func.count()).select_from(stmt.subquery())).scalar_one())

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
+from provider_portal import clock
 from provider_portal.access import roles_required
 from provider_portal.db import get_session
 from provider_portal.downloads import attachment
@@ -30,11 +31,11 @@ def index() -> str | Response:
     if done is not None:
         return done
     session = get_session()
-    horizon = date.today() + timedelta(weeks=13)
+    horizon = clock.today() + timedelta(weeks=13)
     counts = dict(
         session.execute(
             sa.select(ExamSession.location_id, sa.func.count())
-            .where(ExamSession.day.between(date.today(), horizon))
+            .where(ExamSession.day.between(clock.today(), horizon))
             .group_by(ExamSession.location_id)
         ).all()
     )
@@ -67,7 +68,7 @@ def location(location_id: int) -> str | Response:
             return redirect(url_for("exams.location", location_id=place.id))
     days = session.execute(
         sa.select(ExamSession.day, sa.func.count(), sa.func.sum(ExamSession.seats))
-        .where(ExamSession.location_id == place.id, ExamSession.day >= date.today())
+        .where(ExamSession.location_id == place.id, ExamSession.day >= clock.today())
         .group_by(ExamSession.day)
         .order_by(ExamSession.day)
         .limit(60)

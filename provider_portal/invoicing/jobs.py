@@ -16,12 +16,12 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from billing.quarters import Quarter
+from provider_portal import clock
 from provider_portal.invoicing.drafts import make_drafts
 from provider_portal.jobs.context import JobContext
 from provider_portal.jobs.queue import enqueue
 from provider_portal.jobs.registry import job_handler
 from provider_portal.models import Job, Provider
-from provider_portal.register import clock
 
 log = logging.getLogger(__name__)
 KIND = "invoicing.quarter_drafts"
@@ -64,7 +64,7 @@ def enqueue_quarter_drafts(
 def quarter_drafts(ctx: JobContext) -> dict[str, Any]:
     """Make the drafts of `params.quarter` for the job's provider, or for every provider."""
     quarter = Quarter.parse(ctx.params["quarter"])
-    today = clock.now().date()
+    today = clock.today()
     with ctx.session() as session:
         stmt = sa.select(Provider).order_by(Provider.id)
         if ctx.provider_id is not None:

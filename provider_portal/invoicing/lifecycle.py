@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 from stdnum.nl import bsn as stdnum_bsn
 
+from provider_portal import clock
 from provider_portal.invoicing import chain, numbering
 from provider_portal.invoicing.errors import InvalidTransition, InvoicingError
 from provider_portal.models import Invoice, InvoiceLine, Learner
@@ -108,7 +109,7 @@ def change_status(
     check_transition(invoice, target)
     if target == S.REJECTED and not reason.strip():
         raise InvoicingError(f"{invoice.number}: a rejection needs a reason")
-    paid_on = on or date.today()
+    paid_on = on or clock.today()
     if target == S.PAID:
         check_paid_on(invoice, paid_on)
     _set_status(invoice, target, reason.strip())

@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from billing.errors import BillingInputError
 from billing.quarters import Quarter
+from provider_portal import clock
 from provider_portal.access import roles_required
 from provider_portal.db import get_session
 from provider_portal.invoicing import exports, lifecycle, others
@@ -35,14 +36,13 @@ from provider_portal.models.enums import Role
 from provider_portal.models.invoicing import InvoiceStatus
 from provider_portal.models.types import to_cents
 from provider_portal.pagination import get_or_404, paginate
-from provider_portal.register import clock
 
 bp = Blueprint("invoicing", __name__, url_prefix="/invoicing")
 FINANCE = (Role.FINANCE, Role.PROVIDER_ADMIN)
 
 
 def _today() -> date:
-    return clock.now().date()
+    return clock.today()
 
 
 def _quarter_arg() -> Quarter:

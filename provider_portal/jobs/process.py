@@ -8,7 +8,6 @@ restart, never create the same run twice. Later features add their schedules in 
 from __future__ import annotations
 
 import logging
-from datetime import date
 from functools import lru_cache
 
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -17,6 +16,7 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy import Engine
 
+from provider_portal import clock
 from provider_portal.db import make_engine, session_scope
 from provider_portal.jobs import housekeeping
 from provider_portal.jobs.queue import enqueue, run_pending
@@ -40,16 +40,15 @@ def dispatch(database_url: str) -> None:
 def enqueue_housekeeping(database_url: str) -> None:
     """Queue tonight's housekeeping once, whoever asks first."""
     with session_scope(_engine(database_url)) as session:
-        enqueue(session, housekeeping.KIND, dedupe_key=f"{housekeeping.KIND}:{date.today().isoformat()}")
+        enqueue(session, housekeeping.KIND, dedupe_key=f"{housekeeping.KIND}:{clock.today().isoformat()}")
 
 
 def enqueue_quarter_drafts(database_url: str) -> None:
     """Queue the previous quarter's draft run for every provider, once per quarter."""
     from provider_portal.invoicing import jobs as invoicing_jobs
-    from provider_portal.register import clock
 
     with session_scope(_engine(database_url)) as session:
-        invoicing_jobs.enqueue_quarter_drafts(session, invoicing_jobs.previous_quarter(clock.now().date()))
+        invoicing_jobs.enqueue_quarter_drafts(session, invoicing_jobs.previous_quarter(clock.today()))
 
 
 def build_scheduler(database_url: str, timezone: str, poll_seconds: float,

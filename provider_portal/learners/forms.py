@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, DecimalField, SelectField, SelectMultipleField, StringField
@@ -16,6 +14,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from provider_portal import clock
 from provider_portal.forms_common import choices, valid_bsn, valid_postcode
 from provider_portal.models.enums import MigrantType, Route
 from provider_portal.reference.places import LANGUAGES, MUNICIPALITIES
@@ -54,7 +53,7 @@ class LearnerForm(FlaskForm):
                                validators=[InputRequired(), NumberRange(min=0, max=100000)])
 
     def validate_date_of_birth(self, field: DateField) -> None:
-        today = date.today()
+        today = clock.today()
         if field.data and (field.data > today or today.year - field.data.year < 16):
             raise ValidationError(_l("A learner must be at least 16 years old."))
 

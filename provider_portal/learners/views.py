@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import sqlalchemy as sa
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -11,6 +9,7 @@ from flask_login import current_user
 from sqlmodel import Session
 from werkzeug.wrappers import Response
 
+from provider_portal import clock
 from provider_portal.access import PROVIDER_STAFF, roles_required
 from provider_portal.db import get_session
 from provider_portal.hours.chart import month_bars_svg
@@ -63,7 +62,7 @@ def detail(learner_id: int) -> str:
     learner = get_or_404(session, Learner, learner_id)
     contracts = session.execute(sa.select(Contract).where(Contract.learner_id == learner.id)
                                 .order_by(Contract.start_date.desc())).scalars().all()
-    summary = hours_summary(session, learner, date.today())
+    summary = hours_summary(session, learner, clock.today())
     return render_template("learners/detail.html", learner=learner, contracts=contracts,
                            summary=summary, milestones=milestones(learner, summary),
                            chart=month_bars_svg(summary.by_month, _("Hours per month")),

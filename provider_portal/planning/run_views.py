@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from provider_portal import clock
 from provider_portal.access import roles_required
 from provider_portal.db import get_session
 from provider_portal.exams.review import build_exam_review
@@ -37,7 +36,7 @@ def run_form(kind: str) -> tuple[RunForm, Response | None]:
                 current_user,
                 tuple(form.municipalities.data or ()),
                 form.time_limit.data,
-                date.today(),
+                clock.today(),
                 kind=kind,
             )
         except RunError as exc:

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from provider_portal import clock
 from provider_portal.access import roles_required
 from provider_portal.db import get_session
 from provider_portal.hours.chart import month_bars_svg
@@ -15,7 +16,6 @@ from provider_portal.hours.service import hours_summary
 from provider_portal.models import Attendance, CourseClass, Learner, Lesson
 from provider_portal.models.enums import Role
 from provider_portal.pagination import get_or_404
-from provider_portal.register import clock
 from provider_portal.register.codes import code_is_valid
 from provider_portal.register.service import RegisterError, confirm_presence
 from provider_portal.register.statuses import STATUS_LABELS

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
+from provider_portal.clock import lesson_start
 from provider_portal.models import (
     Attendance,
     AttendanceChange,
@@ -31,7 +32,6 @@ from provider_portal.models import (
 )
 from provider_portal.models.enums import ATTENDED, AttendanceStatus, LessonStatus, Role
 from provider_portal.models.types import utcnow
-from provider_portal.register.clock import lesson_start
 
 
 class RegisterError(ValueError):

@@ -8,12 +8,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from provider_portal import clock
 from provider_portal.access import PROVIDER_STAFF, roles_required
 from provider_portal.db import get_session
 from provider_portal.models import ClassTeacher, CourseClass, Lesson
 from provider_portal.models.enums import AttendanceStatus, Role
 from provider_portal.pagination import get_or_404
-from provider_portal.register import clock
 from provider_portal.register.codes import presence_code, qr_svg, seconds_left
 from provider_portal.register.service import (
     Mark,
@@ -38,7 +38,7 @@ def today() -> str:
     stmt = (
         sa.select(Lesson, CourseClass)
         .join(CourseClass, CourseClass.id == Lesson.class_id)
-        .where(Lesson.lesson_date == clock.now().date())
+        .where(Lesson.lesson_date == clock.today())
         .order_by(Lesson.start_time, CourseClass.name)
     )
     if current_user.role == Role.TEACHER:

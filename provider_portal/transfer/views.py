@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from provider_portal import clock
 from provider_portal.access import PROVIDER_STAFF, roles_required
 from provider_portal.db import get_session
 from provider_portal.downloads import attachment
@@ -43,7 +44,7 @@ def upload() -> str | Response | tuple[str, int]:
         return render_template("transfer/import.html", form=form, columns=COLUMNS, result=None)
     kind, upload_file = ImportKind(form.kind.data), form.file.data
     result = import_file(get_session(), current_user.provider_id, kind, upload_file.filename or "",
-                         upload_file.read(), date.today())
+                         upload_file.read(), clock.today())
     if result.ok:
         flash(_("%(n)s rows imported.", n=result.imported), "success")
         return redirect(url_for(AFTER_IMPORT[kind]))
@@ -72,7 +73,7 @@ def _export(subject: str, stem: str,
     """The period form, or, once it is filled in, the file."""
     form = PeriodForm(request.args)
     if "since" not in request.args:
-        form.since.data, form.until.data = date.today() - timedelta(days=90), date.today()
+        form.since.data, form.until.data = clock.today() - timedelta(days=90), clock.today()
         return render_template("transfer/export.html", form=form, subject=subject)
     if not form.validate():
         return render_template("transfer/export.html", form=form, subject=subject), 422
@@ -88,7 +89,7 @@ def duo() -> str | Response | tuple[str, int]:
     form = DuoForm(request.args)
     if not request.args or not form.validate():
         return render_template("transfer/duo.html", form=form, problems=[])
-    session, today = get_session(), date.today()
+    session, today = get_session(), clock.today()
     provider = get_or_404(session, Provider, current_user.provider_id)
     records = contract_records(session, provider.id or 0, form.month.data, today)
     try:

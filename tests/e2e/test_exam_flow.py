@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -13,8 +13,14 @@ from provider_portal.models import ExamBooking, ExamLocation
 from provider_portal.models.enums import Role
 from tests.factories import PASSWORD, make_learner, make_provider, make_user
 
+# A fixed day (a Monday), so the exam days opened below never depend on the day the suite runs.
+TODAY = date(2027, 2, 1)
 
-def test_a_planner_plans_exams_publishes_pins_and_downloads_the_letters(page, db: Session, engine) -> None:
+
+def test_a_planner_plans_exams_publishes_pins_and_downloads_the_letters(
+    page, db: Session, engine, frozen_now
+) -> None:
+    frozen_now(datetime.combine(TODAY, time(9)))
     place = ExamLocation(
         code="amsterdam",
         name="DUO Amsterdam",
@@ -35,7 +41,7 @@ def test_a_planner_plans_exams_publishes_pins_and_downloads_the_letters(page, db
     page.get_by_role("button", name="Inloggen").click()
     page.get_by_role("link", name="Examens").click()
     page.get_by_role("link", name="DUO Amsterdam").click()
-    first = date.today() + timedelta(days=50)
+    first = TODAY + timedelta(days=50)
     page.locator("#first").fill(first.isoformat())
     page.locator("#last").fill((first + timedelta(days=40)).isoformat())
     page.locator("#weekdays").select_option(["1", "3"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -43,8 +43,9 @@ def test_a_new_contract_defaults_its_total_to_hours_times_rate(client, db, learn
     assert "€\xa08.700,00" in page and "€\xa014,50" in page  # Babel nl_NL, non-breaking space
 
 
-def test_the_new_contract_form_suggests_the_next_number(client, learner) -> None:
-    assert f'value="{date.today().year}-0001"' in text(client.get(f"/learners/{learner.id}/contracts/new"))
+def test_the_new_contract_form_suggests_the_next_number(client, learner, frozen_now) -> None:
+    frozen_now(datetime(2027, 1, 1, 0, 30))  # Amsterdam's new year while UTC is still in the old one
+    assert 'value="2027-0001"' in text(client.get(f"/learners/{learner.id}/contracts/new"))
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,9 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from provider_portal.clock import AMSTERDAM
 from provider_portal.models import Attendance, AttendanceChange, Lesson
 from provider_portal.models.enums import Role
-from provider_portal.register.clock import AMSTERDAM
 from provider_portal.register.codes import code_is_valid, presence_code
 from tests.factories import make_class, make_enrolment, make_learner, make_provider, make_user
 from tests.web import csrf_token, login, submit, text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -47,12 +47,13 @@ def world(db: Session) -> dict:
     return {"provider": provider, "finance": finance, "amina": amina, "contract": contract}
 
 
-def test_the_file_is_named_after_the_bow_number_and_lists_each_contract(client, world) -> None:
+def test_the_file_is_named_after_the_bow_number_and_lists_each_contract(client, world, frozen_now) -> None:
+    frozen_now(datetime(2026, 4, 2, 0, 30))  # just after midnight in Amsterdam: still 1 April in UTC
     login(client, world["finance"].email)
     response = client.get("/transfer/duo?month=2026-03")
     assert response.status_code == 200, text(response)
-    expected = duo_filename("BOW-12345", date.today())
-    assert expected == f"BOW-12345Aanlevering{date.today():%Y%m%d}.csv"
+    expected = duo_filename("BOW-12345", date(2026, 4, 2))
+    assert expected == "BOW-12345Aanlevering20260402.csv"
     assert f"filename={expected}" in response.headers["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8")), delimiter=";"))
     assert rows == [

@@ -1,4 +1,9 @@
-"""Wall-clock time in Europe/Amsterdam, where lessons happen. Tests move it with `frozen_now`."""
+"""The portal's one clock: wall-clock time and today's date in Europe/Amsterdam.
+
+Every "now" and "today" of the portal comes from here (never `date.today()`, which follows the
+server's time zone), so tests move it with the `frozen_now` fixture and no page depends on the day
+the suite runs.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,11 @@ AMSTERDAM = ZoneInfo(TIMEZONE)
 def now() -> datetime:
     """Now, aware, in Europe/Amsterdam."""
     return datetime.now(AMSTERDAM)
+
+
+def today() -> date:
+    """Today's date in Europe/Amsterdam (follows `now`, so freezing `now` freezes it too)."""
+    return now().date()
 
 
 def lesson_start(lesson_date: date, start_time: time) -> datetime:
