@@ -83,6 +83,22 @@ def register_rows(session: Session, lesson: Lesson) -> list[Row]:
     return [Row(learner, marks.get(learner.id)) for learner in expected_learners(session, lesson)]
 
 
+def fill_everyone_present(
+    lesson: Lesson, rows: Sequence[Row], entered: dict[int, Mark], remarks: dict[int, str]
+) -> dict[int, Mark]:
+    """The grid as entered, with every row that has no status yet (saved or entered) set to present.
+
+    Saves nothing: the teacher sees the result and saves it with the normal save button, so a saved
+    "absent with notice" and any unsaved edits stay as they are.
+    """
+    filled = dict(entered)
+    for row in rows:
+        lid = row.learner.id
+        if lid not in filled and row.attendance is None:
+            filled[lid] = Mark(lid, AttendanceStatus.PRESENT, lesson.minutes, remarks.get(lid, ""))
+    return filled
+
+
 def may_sign(session: Session, user: User, lesson: Lesson) -> bool:
     """A teacher of the class, or a provider admin, signs the register."""
     if user.role == Role.PROVIDER_ADMIN:
