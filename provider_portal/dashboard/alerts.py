@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from provider_portal.models import Attendance, Contract, CourseClass, Enrolment, Learner, Lesson
 from provider_portal.models.enums import ATTENDED, ContractStatus, LessonStatus
+from provider_portal.register.roster import counts_at_lesson
 
 HOURS_WARNING_SHARE = 0.9
 
@@ -37,6 +38,7 @@ def low_attendance(session: Session, today: date, threshold: float, weeks: int) 
             Lesson.lesson_date.between(since, today),
             Lesson.lesson_date >= Enrolment.from_date,
             sa.or_(Enrolment.to_date.is_(None), Lesson.lesson_date <= Enrolment.to_date),
+            counts_at_lesson(Enrolment.learner_id),
         )
     ).subquery()
     attended = sa.func.count(Attendance.lesson_id)

@@ -1,7 +1,9 @@
 """Attended hours per learner: totals by month and quarter, rate over lessons held, milestones.
 
 Only lessons that took place count (cancelled ones do not), and only on days the learner was
-enrolled: somebody who joins mid-course is never counted absent for lessons before joining.
+enrolled: somebody who joins mid-course is never counted absent for lessons before joining. A signed
+register counts only the learners on it (see `register.roster`), so a backdated enrolment never makes
+a learner absent on lessons whose registers were already signed.
 Hours in lessons of ONA classes are counted as attended hours and, separately, as ONA hours
 (DUO asks for both in the monthly contract data).
 """
@@ -17,6 +19,7 @@ from sqlmodel import Session
 
 from provider_portal.models import Attendance, Contract, CourseClass, Enrolment, Learner, Lesson
 from provider_portal.models.enums import ATTENDED, ContractStatus, LessonStatus, Route
+from provider_portal.register.roster import counts_at_lesson
 
 EXEMPTION_HOURS = 600  # demonstrable effort (domain.md); a dated setting in the billing rules
 ROUTE_TARGET_HOURS = {Route.Z: 800}  # Z-route: 800 h of language lessons
@@ -59,6 +62,7 @@ def _held_lessons(learner_id: int, since: date | None, until: date) -> sa.Select
             Lesson.lesson_date <= until,
             Lesson.lesson_date >= Enrolment.from_date,
             sa.or_(Enrolment.to_date.is_(None), Lesson.lesson_date <= Enrolment.to_date),
+            counts_at_lesson(learner_id),
         )
     )
     return stmt.where(Lesson.lesson_date >= since) if since else stmt

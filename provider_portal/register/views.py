@@ -18,10 +18,12 @@ from provider_portal.register.codes import presence_code, qr_svg, seconds_left
 from provider_portal.register.service import (
     Mark,
     RegisterError,
+    Row,
     StaleRegisterError,
     changes_for,
     fill_everyone_present,
     may_sign,
+    not_on_signed_register,
     register_rows,
     save_register,
     sign_register,
@@ -68,6 +70,9 @@ def _page(
         lesson=lesson,
         course=course,
         rows=register_rows(session, lesson),
+        unlisted=[Row(learner, None) for learner in not_on_signed_register(session, lesson)]
+        if current_user.role == Role.PROVIDER_ADMIN  # only they may correct a signed register
+        else [],
         statuses=STATUS_LABELS,
         errors=errors or {},
         entered=entered or {},
