@@ -184,11 +184,46 @@ def add_lesson(session: Session, course: CourseClass, day: date, start: time, en
     return lesson
 
 
+class SignedRegistersTouched(ClassError):
+    """The enrolment's period covers lessons whose registers are signed: the admin confirms first."""
+
+    def __init__(self, lessons: list[Lesson]) -> None:
+        super().__init__("from_date", _l("This enrolment starts before lessons whose registers are signed."))
+        self.lessons = lessons
+
+
+def signed_lessons_in(
+    session: Session, course: CourseClass, from_date: date, to_date: date | None
+) -> list[Lesson]:
+    """The class's lessons in the period whose registers are signed (and so will not list the learner)."""
+    stmt = sa.select(Lesson).where(
+        Lesson.class_id == course.id, Lesson.signed_at.is_not(None), Lesson.lesson_date >= from_date
+    )
+    if to_date is not None:
+        stmt = stmt.where(Lesson.lesson_date <= to_date)
+    return list(session.execute(stmt.order_by(Lesson.lesson_date, Lesson.start_time)).scalars())
+
+
 def enrol(
-    session: Session, course: CourseClass, learner: Learner, from_date: date, to_date: date | None = None
+    session: Session,
+    course: CourseClass,
+    learner: Learner,
+    from_date: date,
+    to_date: date | None = None,
+    *,
+    signed_confirmed: bool = False,
 ) -> Enrolment:
-    """Put a learner in a class; refuses a second overlapping enrolment and a full class."""
+    """Put a learner in a class; refuses a second overlapping enrolment and a full class.
+
+    A period that covers signed registers is refused with `SignedRegistersTouched` until the admin
+    has seen them (`signed_confirmed`): those registers stay as signed and never list the learner
+    (see `register.roster`); adding the learner to one is an audited correction with a reason.
+    """
     enrolment = stage_enrolment(session, course, learner, from_date, to_date)
+    signed = signed_lessons_in(session, course, from_date, to_date)
+    if signed and not signed_confirmed:
+        session.rollback()
+        raise SignedRegistersTouched(signed)
     session.commit()
     return enrolment
 

@@ -22,6 +22,7 @@ from provider_portal.classes.forms import (
 from provider_portal.classes.service import (
     ClassData,
     ClassError,
+    SignedRegistersTouched,
     add_closure,
     add_lesson,
     cancel_lesson,
@@ -198,8 +199,15 @@ def enrol_learner(class_id: int) -> str | Response:
     form = _enrol_form(session, course)
     if form.validate_on_submit():
         learner = get_or_404(session, Learner, form.learner_id.data)
+        confirmed = request.form.get("signed_confirmed") == "1"  # the admin has seen the signed registers
         try:
-            enrol(session, course, learner, form.from_date.data, form.to_date.data)
+            enrol(
+                session, course, learner, form.from_date.data, form.to_date.data, signed_confirmed=confirmed
+            )
+        except SignedRegistersTouched as exc:
+            return render_template(
+                "classes/enrol_confirm.html", course=course, learner=learner, form=form, lessons=exc.lessons
+            )
         except ClassError as exc:
             flash(str(exc.message), "error")
         else:

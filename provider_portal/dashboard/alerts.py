@@ -1,5 +1,6 @@
-"""Dashboard alerts for provider staff: low attendance, registers not taken or not signed,
-contracts about to run out of purchased hours. Each is one or two grouped queries."""
+"""Dashboard alerts: DUO terms expired or ending, and for provider staff low attendance, registers
+not taken or not signed, contracts about to run out of purchased hours. Each is one or two grouped
+queries."""
 
 from __future__ import annotations
 
@@ -11,8 +12,23 @@ from sqlmodel import Session
 
 from provider_portal.models import Attendance, Contract, CourseClass, Enrolment, Learner, Lesson
 from provider_portal.models.enums import ATTENDED, ContractStatus, LessonStatus
+from provider_portal.register.roster import counts_at_lesson
 
 HOURS_WARNING_SHARE = 0.9
+TERM_DEADLINE = sa.func.coalesce(Learner.duo_term_extended_until, Learner.duo_term_end)  # extension included
+
+
+def terms_expired(today: date) -> sa.ColumnElement[bool]:
+    """SQL: the learner's DUO term (extension included) ended before today and the obligation is not met.
+
+    The most urgent term alert, shown before the terms that end soon.
+    """
+    return sa.and_(TERM_DEADLINE < today, Learner.obligation_met_on.is_(None))
+
+
+def terms_ending(today: date, within: timedelta) -> sa.ColumnElement[bool]:
+    """SQL: the learner's DUO term ends between today and `within` from now, obligation not yet met."""
+    return sa.and_(TERM_DEADLINE.between(today, today + within), Learner.obligation_met_on.is_(None))
 
 
 @dataclass(frozen=True)
@@ -37,6 +53,7 @@ def low_attendance(session: Session, today: date, threshold: float, weeks: int) 
             Lesson.lesson_date.between(since, today),
             Lesson.lesson_date >= Enrolment.from_date,
             sa.or_(Enrolment.to_date.is_(None), Lesson.lesson_date <= Enrolment.to_date),
+            counts_at_lesson(Enrolment.learner_id),
         )
     ).subquery()
     attended = sa.func.count(Attendance.lesson_id)

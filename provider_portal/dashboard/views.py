@@ -12,7 +12,14 @@ from werkzeug.wrappers import Response
 
 from provider_portal import clock
 from provider_portal.access import PROVIDER_STAFF, public, roles_required
-from provider_portal.dashboard.alerts import contracts_running_out, low_attendance, open_registers
+from provider_portal.dashboard.alerts import (
+    TERM_DEADLINE,
+    contracts_running_out,
+    low_attendance,
+    open_registers,
+    terms_ending,
+    terms_expired,
+)
 from provider_portal.db import get_session
 from provider_portal.models import Contract, Job, Learner, LearnerModule
 from provider_portal.models.enums import ContractStatus, ModuleStatus, Role
@@ -33,7 +40,6 @@ def index() -> str | Response:
     if current_user.role == Role.LEARNER:
         return redirect(url_for("me.home"))
     session = get_session()
-    deadline = sa.func.coalesce(Learner.duo_term_extended_until, Learner.duo_term_end)
     today = clock.today()
 
     def count(stmt: sa.Select) -> int:
@@ -42,31 +48,29 @@ def index() -> str | Response:
     by_route = session.execute(
         sa.select(Learner.route, sa.func.count()).group_by(Learner.route).order_by(Learner.route)
     ).all()
+    expired, ending = terms_expired(today), terms_ending(today, TERM_WARNING)
     figures = {
         "learners": count(sa.select(Learner.id)),
         "active_contracts": count(sa.select(Contract.id).where(Contract.status == ContractStatus.ACTIVE)),
-        "terms_ending": count(sa.select(Learner.id).where(deadline.between(today, today + TERM_WARNING))),
+        "terms_expired": count(sa.select(Learner.id).where(expired)),
+        "terms_ending": count(sa.select(Learner.id).where(ending)),
         "modules_open": count(
             sa.select(LearnerModule.learner_id).where(LearnerModule.status == ModuleStatus.REQUIRED)
         ),
     }
-    ending = (
-        session.execute(
-            sa.select(Learner)
-            .where(deadline.between(today, today + TERM_WARNING))
-            .order_by(deadline)
-            .limit(10)
-        )
-        .scalars()
-        .all()
-    )
+
+    def first(condition: sa.ColumnElement[bool]) -> list[Learner]:
+        stmt = sa.select(Learner).where(condition).order_by(TERM_DEADLINE, Learner.last_name).limit(10)
+        return list(session.execute(stmt).scalars())
+
     jobs = session.execute(sa.select(Job).order_by(Job.created_at.desc()).limit(5)).scalars().all()
     staff = current_user.role in PROVIDER_STAFF
     return render_template(
         "dashboard/index.html",
         figures=figures,
         by_route=by_route,
-        ending=ending,
+        expired=first(expired),
+        ending=first(ending),
         jobs=jobs,
         is_planner=current_user.role == Role.PLANNER,
         alerts=_alerts(session, today) if staff else None,

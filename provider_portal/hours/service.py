@@ -1,7 +1,9 @@
 """Attended hours per learner: totals by month and quarter, rate over lessons held, milestones.
 
 Only lessons that took place count (cancelled ones do not), and only on days the learner was
-enrolled: somebody who joins mid-course is never counted absent for lessons before joining.
+enrolled: somebody who joins mid-course is never counted absent for lessons before joining. A signed
+register counts only the learners on it (see `register.roster`), so a backdated enrolment never makes
+a learner absent on lessons whose registers were already signed.
 Hours in lessons of ONA classes are counted as attended hours and, separately, as ONA hours
 (DUO asks for both in the monthly contract data).
 """
@@ -17,9 +19,39 @@ from sqlmodel import Session
 
 from provider_portal.models import Attendance, Contract, CourseClass, Enrolment, Learner, Lesson
 from provider_portal.models.enums import ATTENDED, ContractStatus, LessonStatus, Route
+from provider_portal.register.roster import counts_at_lesson
 
 EXEMPTION_HOURS = 600  # demonstrable effort (domain.md); a dated setting in the billing rules
-ROUTE_TARGET_HOURS = {Route.Z: 800}  # Z-route: 800 h of language lessons
+
+
+@dataclass(frozen=True)
+class RouteHours:
+    """A route's programme in hours (domain.md "Routes" and "Other figures", seed 002).
+
+    `language` and `other` are the programme's parts; only hours at school count as attended
+    hours, so the learner's lesson target includes `other` only when those hours are lessons too.
+    """
+
+    language: int
+    other: int = 0
+    other_is_lessons: bool = False
+
+    @property
+    def lesson_target(self) -> int:
+        """The attended lesson hours the route's programme asks for."""
+        return self.language + (self.other if self.other_is_lessons else 0)
+
+
+# The one place for the routes' hour figures. The B1 and B1-Entree routes name no hours (their
+# 600-hour figure is the exemption mark above), so they have no route target.
+ROUTE_HOURS: dict[Route, RouteHours] = {
+    # Z-route: 800 h of language lessons + 800 h of work/participation, which happens outside school.
+    Route.Z: RouteHours(language=800, other=800, other_is_lessons=False),
+    # Onderwijsroute: about 1000 h of language + 500 h of other subjects (extra English, maths) that
+    # prepare for mbo/hbo/wo. Those subjects are lessons at school too, and the register does not
+    # tell the subjects apart, so the target is the programme's 1500 lesson hours.
+    Route.ONDERWIJS: RouteHours(language=1000, other=500, other_is_lessons=True),
+}
 
 
 @dataclass
@@ -59,6 +91,7 @@ def _held_lessons(learner_id: int, since: date | None, until: date) -> sa.Select
             Lesson.lesson_date <= until,
             Lesson.lesson_date >= Enrolment.from_date,
             sa.or_(Enrolment.to_date.is_(None), Lesson.lesson_date <= Enrolment.to_date),
+            counts_at_lesson(learner_id),
         )
     )
     return stmt.where(Lesson.lesson_date >= since) if since else stmt
@@ -105,9 +138,9 @@ def _quarters(by_month: dict[str, int]) -> dict[str, int]:
 def milestones(learner: Learner, summary: HoursSummary) -> list[tuple[str, int, float]]:
     """(name, target hours, share reached 0..1) for the contract, the 600-hour mark and the route target."""
     marks = [("600", EXEMPTION_HOURS)]
-    target = ROUTE_TARGET_HOURS.get(Route(learner.route))
-    if target:
-        marks.append(("route", target))
+    programme = ROUTE_HOURS.get(Route(learner.route))
+    if programme:
+        marks.append(("route", programme.lesson_target))
     if summary.purchased_hours:
         marks.append(("contract", summary.purchased_hours))
     return [(name, hours, min(1.0, summary.minutes / 60 / hours)) for name, hours in marks]

@@ -1,7 +1,8 @@
 """The register of one lesson: who is expected, saving the grid, signing off, and amendments.
 
 Rules (Keurmerk norms 2.9.2 and 2.9.3, and the issue's own):
-- the grid lists the learners enrolled on the lesson's date, nobody else;
+- the grid lists the learners enrolled on the lesson's date, nobody else; once signed it lists the
+  learners it was signed with, and a later (even backdated) enrolment never changes it;
 - attendance is taken once a lesson has started; only "absent with notice" may be entered ahead;
 - minutes lie between 0 and the lesson's length, and default to the full length when present;
 - the whole grid is saved in one transaction, guarded by the lesson's version, so two people
@@ -74,13 +75,50 @@ def expected_learners(session: Session, lesson: Lesson) -> list[Learner]:
     return list(session.execute(stmt).scalars())
 
 
+def _marks(session: Session, lesson: Lesson) -> dict[int, Attendance]:
+    rows = session.execute(sa.select(Attendance).where(Attendance.lesson_id == lesson.id)).scalars()
+    return {a.learner_id: a for a in rows}
+
+
 def register_rows(session: Session, lesson: Lesson) -> list[Row]:
-    """The grid: every expected learner with their attendance so far."""
-    marks = {
-        a.learner_id: a
-        for a in session.execute(sa.select(Attendance).where(Attendance.lesson_id == lesson.id)).scalars()
-    }
+    """The grid: every expected learner with their attendance so far.
+
+    A signed register is frozen (see `roster`): it lists the learners it was signed with, whatever
+    enrolments changed since.
+    """
+    marks = _marks(session, lesson)
+    if lesson.signed:
+        stmt = sa.select(Learner).where(Learner.id.in_(list(marks) or [-1]))
+        learners = session.execute(stmt.order_by(Learner.last_name, Learner.first_name)).scalars()
+        return [Row(learner, marks[learner.id]) for learner in learners]
     return [Row(learner, marks.get(learner.id)) for learner in expected_learners(session, lesson)]
+
+
+def not_on_signed_register(session: Session, lesson: Lesson) -> list[Learner]:
+    """Learners enrolled on a signed lesson's date who are not on its register (enrolled afterwards).
+
+    They are added only by a provider admin's audited correction, with a reason.
+    """
+    if not lesson.signed:
+        return []
+    marks = _marks(session, lesson)
+    return [learner for learner in expected_learners(session, lesson) if learner.id not in marks]
+
+
+def fill_everyone_present(
+    lesson: Lesson, rows: Sequence[Row], entered: dict[int, Mark], remarks: dict[int, str]
+) -> dict[int, Mark]:
+    """The grid as entered, with every row that has no status yet (saved or entered) set to present.
+
+    Saves nothing: the teacher sees the result and saves it with the normal save button, so a saved
+    "absent with notice" and any unsaved edits stay as they are.
+    """
+    filled = dict(entered)
+    for row in rows:
+        lid = row.learner.id
+        if lid not in filled and row.attendance is None:
+            filled[lid] = Mark(lid, AttendanceStatus.PRESENT, lesson.minutes, remarks.get(lid, ""))
+    return filled
 
 
 def may_sign(session: Session, user: User, lesson: Lesson) -> bool:
@@ -106,6 +144,7 @@ def save_register(
     """Validate and store the whole grid; returns the number of rows changed."""
     _check_lesson(lesson, user, now, reason)
     expected = {learner.id for learner in expected_learners(session, lesson)}
+    expected |= {row.learner.id for row in register_rows(session, lesson)} if lesson.signed else set()
     cleaned = [_clean(lesson, mark, expected, now, index) for index, mark in enumerate(marks)]
     _claim_version(session, lesson, version)
     current = {

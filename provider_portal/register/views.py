@@ -12,15 +12,18 @@ from provider_portal import clock
 from provider_portal.access import PROVIDER_STAFF, roles_required
 from provider_portal.db import get_session
 from provider_portal.models import ClassTeacher, CourseClass, Lesson
-from provider_portal.models.enums import AttendanceStatus, Role
+from provider_portal.models.enums import Role
 from provider_portal.pagination import get_or_404
 from provider_portal.register.codes import presence_code, qr_svg, seconds_left
 from provider_portal.register.service import (
     Mark,
     RegisterError,
+    Row,
     StaleRegisterError,
     changes_for,
+    fill_everyone_present,
     may_sign,
+    not_on_signed_register,
     register_rows,
     save_register,
     sign_register,
@@ -67,6 +70,9 @@ def _page(
         lesson=lesson,
         course=course,
         rows=register_rows(session, lesson),
+        unlisted=[Row(learner, None) for learner in not_on_signed_register(session, lesson)]
+        if current_user.role == Role.PROVIDER_ADMIN  # only they may correct a signed register
+        else [],
         statuses=STATUS_LABELS,
         errors=errors or {},
         entered=entered or {},
@@ -87,7 +93,9 @@ def save(lesson_id: int) -> str | Response:
             code=403,
             message=_("Only a teacher of this class or a provider admin may take it."),
         ), 403
-    marks, errors = _read_grid(request.form, "everyone_present" in request.form)
+    marks, errors = _read_grid(request.form)
+    if "everyone_present" in request.form:
+        return _everyone_present(lesson, marks, errors)
     if errors:
         return _page(lesson, errors, marks, 400)
     try:
@@ -109,16 +117,26 @@ def save(lesson_id: int) -> str | Response:
     return redirect(url_for("register.lesson", lesson_id=lesson_id))
 
 
-def _read_grid(form: dict, everyone_present: bool) -> tuple[dict[int, Mark], dict[str, str]]:  # type: ignore[type-arg]
+def _everyone_present(lesson: Lesson, marks: dict[int, Mark], errors: dict[str, str]) -> str:
+    """Without JavaScript: show the grid with the empty rows set to present; nothing is saved yet."""
+    rows = register_rows(get_session(), lesson)
+    remarks = {row.learner.id: request.form.get(f"remark-{row.learner.id}", "") for row in rows}
+    filled = fill_everyone_present(lesson, rows, marks, remarks)
+    if not errors:
+        flash(_("Everyone without a status is now marked present. Check the register and save it."), "info")
+    return _page(lesson, errors, filled, 400 if errors else 200)
+
+
+def _read_grid(form: dict) -> tuple[dict[int, Mark], dict[str, str]]:  # type: ignore[type-arg]
     """Rows named status-<learner>, minutes-<learner>, remark-<learner>; blank status rows are skipped."""
     marks: dict[int, Mark] = {}
     errors: dict[str, str] = {}
     for key in form:
-        if not key.startswith("status-"):
+        if not key.startswith("status-") or not key.removeprefix("status-").isdigit():
             continue
         learner_id = int(key.removeprefix("status-"))
-        status = AttendanceStatus.PRESENT if everyone_present else form[key]
-        minutes_text = "" if everyone_present else form.get(f"minutes-{learner_id}", "").strip()
+        status = form[key]
+        minutes_text = form.get(f"minutes-{learner_id}", "").strip()
         if not status:
             continue
         if minutes_text and not minutes_text.isdigit():

@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from provider_portal.models import Attendance, CourseClass, Enrolment, Learner, Lesson
 from provider_portal.models.enums import ATTENDED, LessonStatus
+from provider_portal.register.roster import counts_at_lesson
 
 HEADERS = ("datum", "begin", "eind", "duur_minuten", "klas", "cursist", "status", "minuten")
 CANCELLED = "cancelled"
@@ -37,7 +38,10 @@ class Line:
 
 
 def _lines(session: Session, where: Iterable[Any]) -> list[Line]:
-    """Lessons joined to the enrolments covering their date, with any attendance, in date order."""
+    """Lessons joined to the enrolments covering their date, with any attendance, in date order.
+
+    A signed lesson lists only the learners on its register: a later, backdated enrolment adds nobody.
+    """
     stmt = (
         sa.select(Lesson, CourseClass.name, Learner.id, Learner.first_name, Learner.last_name,
                   Attendance.status, Attendance.minutes)
@@ -48,7 +52,7 @@ def _lines(session: Session, where: Iterable[Any]) -> list[Line]:
         .join(Learner, Learner.id == Enrolment.learner_id)
         .outerjoin(Attendance, sa.and_(Attendance.lesson_id == Lesson.id,
                                        Attendance.learner_id == Learner.id))
-        .where(*where)
+        .where(counts_at_lesson(Learner.id), *where)
         .order_by(Lesson.lesson_date, Lesson.start_time, CourseClass.name, Learner.last_name, Learner.id)
     )
     lines = []

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import sqlalchemy as sa
 from sqlmodel import Session
 
+from provider_portal.models import Attendance, Lesson
 from provider_portal.models.enums import Role
 from tests.factories import PASSWORD, make_class, make_enrolment, make_learner, make_provider, make_user
 
@@ -59,3 +61,48 @@ def test_teacher_takes_and_signs_the_register_and_the_learner_confirms_with_the_
 
     learner_page.goto("/me/")
     assert "3,0 uur bijgewoond" in learner_page.content()
+
+
+def test_everyone_present_fills_only_empty_rows_in_the_page_and_the_teacher_then_saves(
+    browser, live_server, db: Session, frozen_now
+) -> None:
+    frozen_now(datetime(2026, 3, 4, 10, 15))  # Wednesday, during the 09:00-12:00 lesson
+    provider = make_provider(db)
+    teacher = make_user(db, provider, role=Role.TEACHER)
+    course = make_class(db, provider, teachers=(teacher,))
+    names = ("Amina", "Bilal", "Chiara")
+    people = [make_learner(db, provider, first_name=n, last_name="Test") for n in names]
+    for learner in people:
+        make_enrolment(db, course, learner)
+    amina, bilal, chiara = people
+    lesson = db.execute(
+        sa.select(Lesson).where(Lesson.class_id == course.id, Lesson.lesson_date == date(2026, 3, 4))
+    ).scalar_one()
+
+    page = browser.new_context(base_url=live_server).new_page()
+    _login(page, teacher.email)
+    page.goto(f"/lessons/{lesson.id}")
+    page.get_by_label("Test, Bilal").select_option("absent_notice")
+    assert page.get_by_label("Minuten Bilal Test").input_value() == "0"  # suggested for an absence
+    page.get_by_role("button", name="Iedereen aanwezig").click()
+
+    assert page.get_by_text("Controleer de presentielijst en sla hem op").is_visible()
+    assert page.get_by_label("Test, Amina").input_value() == "present"
+    assert page.get_by_label("Test, Chiara").input_value() == "present"
+    assert page.get_by_label("Minuten Chiara Test").input_value() == "180"
+    assert page.get_by_label("Test, Bilal").input_value() == "absent_notice"
+    assert _marks(db, lesson) == {}  # nothing saved yet
+
+    page.get_by_role("button", name="Presentielijst opslaan").click()
+    assert "Presentielijst is opgeslagen (3 gewijzigd)" in page.content()
+    assert _marks(db, lesson) == {
+        amina.id: ("present", 180),
+        bilal.id: ("absent_notice", 0),
+        chiara.id: ("present", 180),
+    }
+
+
+def _marks(db: Session, lesson: Lesson) -> dict[int, tuple[str, int]]:
+    db.expire_all()
+    rows = db.execute(sa.select(Attendance).where(Attendance.lesson_id == lesson.id)).scalars()
+    return {a.learner_id: (a.status, a.minutes) for a in rows}

@@ -10,9 +10,9 @@ from sqlmodel import Session
 
 from provider_portal.dashboard.alerts import contracts_running_out, low_attendance, open_registers
 from provider_portal.hours.chart import month_bars_svg
-from provider_portal.hours.service import hours_summary, milestones
+from provider_portal.hours.service import ROUTE_HOURS, hours_summary, milestones
 from provider_portal.models import Attendance, Lesson
-from provider_portal.models.enums import Role
+from provider_portal.models.enums import Role, Route
 from provider_portal.models.types import utcnow
 from tests.factories import make_class, make_contract, make_enrolment, make_learner, make_provider, make_user
 from tests.web import login, text
@@ -91,6 +91,25 @@ def test_milestones_show_the_600_hour_mark_the_z_route_target_and_the_contract(d
     summary = hours_summary(db, world["learner"], date(2026, 3, 1))
     names = {name: (hours, round(share, 4)) for name, hours, share in milestones(world["learner"], summary)}
     assert names == {"600": (600, 0.005), "route": (800, 0.0037), "contract": (400, 0.0075)}
+
+
+def test_the_onderwijsroute_has_its_programme_of_1500_lesson_hours_as_route_target(db, world) -> None:
+    learner = make_learner(db, world["provider"], route="onderwijs")
+    make_enrolment(db, world["course"], learner, from_date=date(2026, 1, 7))
+    _mark(db, world["lessons"][1], learner, "present", 180)
+    summary = hours_summary(db, learner, date(2026, 3, 1))
+    targets = {name: (hours, round(share, 4)) for name, hours, share in milestones(learner, summary)}
+    assert targets == {"600": (600, 0.005), "route": (1500, 0.002)}
+
+
+def test_only_routes_with_hour_figures_have_a_route_target(db, world) -> None:
+    assert {route: ROUTE_HOURS[route].lesson_target for route in ROUTE_HOURS} == {
+        Route.Z: 800,
+        Route.ONDERWIJS: 1500,
+    }
+    b1 = make_learner(db, world["provider"], route="B1")
+    summary = hours_summary(db, b1, date(2026, 3, 1))
+    assert [name for name, _hours, _share in milestones(b1, summary)] == ["600"]
 
 
 def test_the_chart_draws_one_bar_per_month_with_its_hours() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -85,11 +86,68 @@ def test_saving_stores_default_minutes_and_an_audit_entry_per_change(client, db,
     assert db.execute(sa.select(sa.func.count()).select_from(AttendanceChange)).scalar_one() == 3
 
 
-def test_everyone_present_marks_the_whole_grid_in_one_click(client, db, world) -> None:
+def test_everyone_present_fills_the_empty_rows_in_the_form_and_saves_nothing(client, db, world) -> None:
     login(client, world["teacher"].email)
     form = _grid(world, amina=("", ""), bilal=("", "")) | {"everyone_present": "1"}
-    assert submit(client, f"/lessons/{world['lesson'].id}", form).status_code == 302
-    assert set(_marks(db, world["lesson"]).values()) == {("present", 180)}
+    response = submit(client, f"/lessons/{world['lesson'].id}", form)
+    assert response.status_code == 200 and _marks(db, world["lesson"]) == {}
+    page = text(response)
+    for key in ("amina", "bilal"):
+        lid = world[key].id
+        assert re.search(rf'name="status-{lid}".*?<option value="present" selected>', page, re.S)
+        assert f'name="minutes-{lid}"' in page and 'value="180"' in page
+    assert "Controleer de presentielijst en sla hem op" in page
+
+
+def test_everyone_present_keeps_a_saved_absence_with_notice(client, db, world) -> None:
+    login(client, world["teacher"].email)
+    url = f"/lessons/{world['lesson'].id}"
+    submit(client, url, _grid(world, amina=("absent_notice", "")))
+    world["lesson"].version = 1
+    # the page shows Amina's saved status, so the form sends it back; Bilal is still empty
+    response = submit(client, url, _grid(world, amina=("absent_notice", "0"), bilal=("", "")) | {
+        "everyone_present": "1"})
+    assert response.status_code == 200
+    assert _selected(text(response)) == {world["amina"].id: "absent_notice", world["bilal"].id: "present"}
+    assert _marks(db, world["lesson"]) == {world["amina"].id: ("absent_notice", 0)}
+
+
+def test_everyone_present_never_overwrites_a_saved_status_even_if_the_form_left_it_empty(
+    client, db, world
+) -> None:
+    login(client, world["teacher"].email)
+    url = f"/lessons/{world['lesson'].id}"
+    submit(client, url, _grid(world, amina=("absent_notice", "")))
+    world["lesson"].version = 1
+    response = submit(client, url, _grid(world, amina=("", ""), bilal=("", "")) | {"everyone_present": "1"})
+    assert _selected(text(response)) == {world["amina"].id: "absent_notice", world["bilal"].id: "present"}
+
+
+def test_everyone_present_keeps_unsaved_edits_and_saving_then_stores_them(client, db, world) -> None:
+    login(client, world["teacher"].email)
+    url = f"/lessons/{world['lesson'].id}"
+    form = _grid(world, amina=("late", "150"), bilal=("", "")) | {"everyone_present": "1"}
+    form[f"remark-{world['amina'].id}"] = "bus te laat"
+    page = text(submit(client, url, form))
+    assert _selected(page) == {world["amina"].id: "late", world["bilal"].id: "present"}
+    assert 'value="150"' in page and 'value="bus te laat"' in page
+    assert _marks(db, world["lesson"]) == {}
+    saved = submit(client, url, _grid(world, amina=("late", "150"), bilal=("present", "180")))
+    assert saved.status_code == 302
+    assert _marks(db, world["lesson"]) == {
+        world["amina"].id: ("late", 150),
+        world["bilal"].id: ("present", 180),
+    }
+
+
+def _selected(page: str) -> dict[int, str]:
+    """The status each row's select shows."""
+    blocks = re.findall(r'(name="status-(\d+)".*?</select>)', page, re.S)
+    out = {}
+    for block, lid in blocks:
+        chosen = re.search(r'<option value="([a-z_]*)" selected>', block)
+        out[int(lid)] = chosen.group(1) if chosen else ""
+    return out
 
 
 @pytest.mark.parametrize("minutes", ["181", "-5", "abc"])
