@@ -237,3 +237,17 @@ def test_every_row_error_of_the_import_has_a_translatable_reason() -> None:
         root / "provider_portal/invoicing/imports.py"
     )
     assert len(templates) > 15 and templates <= set(REASONS)
+
+
+def test_after_a_credit_note_the_next_duo_batch_lists_only_what_was_not_sent_before(db, issued) -> None:
+    first = exports.duo_batch(db, issued["provider"], Q1, BUYER, date(2026, 4, 10))
+    assert set(first.numbers) == {issued["invoice"].number, issued["credited"].number, issued["note"].number}
+    note = lifecycle.credit(db, issued["invoice"], "dubbel gefactureerd", date(2026, 4, 14))
+    second = exports.duo_batch(db, issued["provider"], Q1, BUYER, date(2026, 4, 14))
+    assert second.numbers == (note.number,) and second.file_name.endswith("-002.csv")
+    rows = second.content.strip().split("\r\n")
+    assert len(rows) == 2 and issued["invoice"].number in rows[1] and "CREDITNOTA" in rows[1]
+    db.expire_all()
+    assert db.get(Invoice, issued["invoice"].id).duo_batch == first.file_name
+    with pytest.raises(InvoicingError, match="2026-Q1"):
+        exports.duo_batch(db, issued["provider"], Q1, BUYER, date(2026, 4, 15))

@@ -258,3 +258,20 @@ def test_a_status_file_whose_rows_chain_is_applied_through_the_page(client, db, 
         f"{invoice.number};{invoice.bsn};GOEDGEKEURD;2026-04-27;;\r\n"
     ))
     assert response.status_code == 302 and _invoices(db)[0].status == InvoiceStatus.ACCEPTED
+
+
+def test_after_a_credit_note_the_duo_export_page_sends_only_the_credit_note(client, db, office) -> None:
+    make_drafts_for(db, office)
+    invoice = lifecycle.issue(db, _invoices(db)[0], AFTER_Q1)
+    login(client, office["finance"].email)
+    listing = "/invoicing/invoices?quarter=2026-Q1"
+    first = submit(client, listing, {"quarter": "2026-Q1"}, "/invoicing/duo-export")
+    assert first.status_code == 200 and invoice.number.encode() in first.data
+    page = f"/invoicing/invoices/{invoice.id}"
+    assert "-001.csv" in _cell(text(client.get(page)), "duo-batch")
+    submit(client, page, {"reason": "wrong hours"}, f"{page}/credit")
+    second = submit(client, listing, {"quarter": "2026-Q1"}, "/invoicing/duo-export")
+    lines = second.data.decode().strip().split("\r\n")
+    assert second.status_code == 200 and len(lines) == 2 and "CREDITNOTA" in lines[1]
+    assert ";FACTUUR;" not in second.data.decode()
+    assert submit(client, listing, {"quarter": "2026-Q1"}, "/invoicing/duo-export").status_code == 302
