@@ -6,9 +6,11 @@ import copy
 import json
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+import holidays
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -146,3 +148,20 @@ def test_absurd_numbers_get_one_line_naming_the_field_and_exit_code_2(
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr.startswith(f"error: {message}")
     assert len(done.stderr.splitlines()) == 1 and "Traceback" not in done.stderr
+
+
+def test_the_example_bills_no_lesson_on_a_dutch_public_holiday_and_runs_through_the_cli() -> None:
+    days = [date.fromisoformat(lesson["date"]) for learner in example()["learners"]
+            for lesson in learner.get("lessons", []) if lesson.get("took_place", True)]
+    dutch = holidays.country_holidays("NL", years={day.year for day in days})
+    assert len(days) > 100
+    assert [(day, dutch.get(day)) for day in days if day in dutch] == []
+    done = run_cli("quarter", str(EXAMPLE), "--quarter", "2026-Q3")
+    assert (done.returncode, done.stderr) == (0, "") and json.loads(done.stdout)["quarter"] == "2026-Q3"
+
+
+def test_the_lessons_shown_in_the_docs_are_those_of_the_example_file() -> None:
+    doc = (ROOT / "docs" / "billing.md").read_text(encoding="utf-8")
+    shown = [line.strip().rstrip(",") for line in doc.splitlines() if line.strip().startswith('{"date": ')]
+    in_file = {json.dumps(lesson) for lesson in example()["learners"][0]["lessons"]}
+    assert shown and all(json.dumps(json.loads(line)) in in_file for line in shown)
