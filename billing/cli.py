@@ -39,6 +39,10 @@ def main(argv: list[str] | None = None) -> int:
     except BillingInputError as exc:
         sys.stderr.write(f"error: {exc}\n")
         return EXIT_BAD_INPUT
+    except ArithmeticError as exc:  # the parser bounds every number; this is the last guard
+        sys.stderr.write(f"error: {args.input}: a number is out of range to compute with "
+                         f"({type(exc).__name__})\n")
+        return EXIT_BAD_INPUT
     sys.stdout.write(json.dumps(result_to_json(result), indent=2, ensure_ascii=False) + "\n")
     return 0
 

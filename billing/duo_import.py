@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from enum import StrEnum
 
 from stdnum.nl import bsn as stdnum_bsn
-
-from billing.errors import BillingInputError
-from billing.money import parse_cents
 
 RESULT_COLUMNS = ("factuurnummer", "bsn", "resultaat", "foutcode", "foutomschrijving")
 STATUS_COLUMNS = ("factuurnummer", "bsn", "status", "statusdatum", "betaald_bedrag", "reden")
@@ -47,11 +46,23 @@ class StatusUpdate:
 
 @dataclass(frozen=True, slots=True)
 class RowError:
-    """A bad row: its line number in the file (header = 1), the column and why."""
+    """A bad row: its line number in the file (header = 1), the column and why.
+
+    `template` and `params` are `reason` before formatting (`reason == template % dict(params)`),
+    so the portal can show the reason in the reader's language; they play no part in equality.
+    """
 
     row: int
     column: str
     reason: str
+    template: str = field(default="", compare=False)
+    params: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+
+    @classmethod
+    def of(cls, row: int, column: str, template: str, **params: object) -> RowError:
+        """A row error from a message template with %(name)s placeholders and their values."""
+        values = tuple((key, str(value)) for key, value in params.items())
+        return cls(row, column, template % dict(values), template, values)
 
     def __str__(self) -> str:
         return f"row {self.row}, column {self.column}: {self.reason}"
@@ -85,32 +96,49 @@ def _parse(content: str | bytes, columns: tuple[str, ...],
     try:
         text = content.decode("utf-8-sig") if isinstance(content, bytes) else content
     except UnicodeDecodeError as exc:
-        return DuoImport((), (RowError(0, "-", f"the file is not UTF-8: {exc.reason}"),))
+        return DuoImport((), (RowError.of(0, "-", "the file is not UTF-8: %(detail)s", detail=exc.reason),))
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
     header = [cell.strip().lower() for cell in rows[0]] if rows else []
     missing = [c for c in columns if c not in header]
     if missing:
-        return DuoImport((), tuple(RowError(1, c, "column is missing from the header")
-                                   for c in missing))
+        return DuoImport((), tuple(RowError.of(1, c, "column is missing from the header") for c in missing))
     updates, errors = [], []
     for number, cells in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) != len(header):
-            errors.append(RowError(number, "-", f"has {len(cells)} fields, expected {len(header)}"))
+            errors.append(RowError.of(number, "-", "has %(count)s fields, expected %(expected)s",
+                                      count=len(cells), expected=len(header)))
             continue
         record = {name: cell.strip() for name, cell in zip(header, cells, strict=True)}
         try:
             updates.append(read_row(number, record))
         except _BadCell as bad:
-            errors.append(RowError(number, bad.column, bad.reason))
+            errors.append(RowError.of(number, bad.column, bad.template, **bad.params))
     return DuoImport(tuple(updates), tuple(errors))
 
 
 class _BadCell(Exception):
-    def __init__(self, column: str, reason: str) -> None:
-        super().__init__(reason)
-        self.column, self.reason = column, reason
+    def __init__(self, column: str, template: str, **params: object) -> None:
+        super().__init__(template)
+        self.column, self.template, self.params = column, template, params
+
+
+AMOUNT = re.compile(r"[0-9]{1,7}(\.[0-9]{1,2})?")  # euros with a point, as in our own export
+
+
+def _paid_cents(text: str) -> int:
+    """The amount DUO paid: more than zero, euros with at most two decimals (1044.00)."""
+    if not text:
+        raise _BadCell("betaald_bedrag", "is empty on a BETAALD row")
+    if text.startswith("-"):
+        raise _BadCell("betaald_bedrag", "'%(value)s' is negative; DUO reports what it paid", value=text)
+    if not AMOUNT.fullmatch(text):
+        raise _BadCell("betaald_bedrag", "'%(value)s' is not an amount in euros such as 1044.00", value=text)
+    cents = int(Decimal(text) * 100)
+    if cents == 0:
+        raise _BadCell("betaald_bedrag", "is 0.00 on a BETAALD row")
+    return cents
 
 
 def _common(record: dict[str, str]) -> tuple[str, str]:
@@ -125,7 +153,7 @@ def _result_row(number: int, record: dict[str, str]) -> StatusUpdate:
     invoice, bsn = _common(record)
     status = RESULT_VALUES.get(record["resultaat"].upper())
     if status is None:
-        raise _BadCell("resultaat", f"{record['resultaat']!r} is not OK or FOUT")
+        raise _BadCell("resultaat", "'%(value)s' is not OK or FOUT", value=record["resultaat"])
     if status is DuoStatus.REJECTED and not record["foutcode"]:
         raise _BadCell("foutcode", "is empty on a FOUT row")
     reason = " ".join(filter(None, (record["foutcode"], record["foutomschrijving"])))
@@ -136,17 +164,14 @@ def _status_row(number: int, record: dict[str, str]) -> StatusUpdate:
     invoice, bsn = _common(record)
     status = STATUS_VALUES.get(record["status"].upper())
     if status is None:
-        raise _BadCell("status", f"{record['status']!r} is not one of {', '.join(STATUS_VALUES)}")
+        raise _BadCell("status", "'%(value)s' is not one of %(allowed)s", value=record["status"],
+                       allowed=", ".join(STATUS_VALUES))
     try:
         day = date.fromisoformat(record["statusdatum"])
     except ValueError:
-        raise _BadCell("statusdatum", f"{record['statusdatum']!r} is not a date") from None
-    paid = None
-    if status is DuoStatus.PAID:
-        try:
-            paid = parse_cents(record["betaald_bedrag"], "betaald_bedrag")
-        except BillingInputError as exc:
-            raise _BadCell("betaald_bedrag", exc.message) from None
+        raise _BadCell("statusdatum", "'%(value)s' is not a date (YYYY-MM-DD)",
+                       value=record["statusdatum"]) from None
+    paid = _paid_cents(record["betaald_bedrag"]) if status is DuoStatus.PAID else None
     if status is DuoStatus.REJECTED and not record["reden"]:
         raise _BadCell("reden", "is empty on an AFGEWEZEN row")
     return StatusUpdate(number, invoice, bsn, status, day, record["reden"], paid)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,22 @@ from billing.model import (
 from billing.money import parse_cents, to_decimal
 from billing.quarters import Quarter
 
+# Bounds that no real input reaches; beyond them a number is a mistake (and Decimal arithmetic on
+# 1e999999999 would overflow), so it is refused with its path instead of failing with a traceback.
+MAX_EUROS = Decimal(1_000_000_000)
+MAX_HOURS = Decimal(24)  # a lesson is the hours attended on one day
+MAX_DECIMALS = 12
+DECIMAL_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?")  # the schema's strings: no exponent, no "+", no NaN
+
+
+class _Number(str):
+    """A JSON number token, kept as its text so that it is never rounded through a float."""
+
+
+class _Constant(str):
+    """NaN, Infinity or -Infinity: not JSON, but Python's decoder reads them."""
+
+
 _LEARNER_KEYS = {"id", "bsn", "name", "contract", "loan_remaining", "obligation_met_on", "lessons",
                  "invoiced", "invoiced_by_others"}
 
@@ -33,10 +51,12 @@ def load_input(path: str | Path) -> BillingInput:
     except OSError as exc:
         raise BillingInputError("", f"cannot read {path}: {exc.strerror}") from exc
     try:
-        data = json.loads(text, parse_float=str, parse_int=str)
+        data = json.loads(text, parse_float=_Number, parse_int=_Number, parse_constant=_Constant)
     except json.JSONDecodeError as exc:
         raise BillingInputError("", f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}, "
                                 f"column {exc.colno}") from exc
+    except RecursionError:
+        raise BillingInputError("", f"{path} is nested too deeply to be billing input") from None
     return parse_input(data)
 
 
@@ -153,7 +173,7 @@ def _lesson(value: Any, where: str) -> Lesson:
     took_place = obj.get("took_place", True)
     if not isinstance(took_place, bool):
         raise BillingInputError(f"{where}.took_place", "must be true or false")
-    hours = to_decimal(obj["hours"], f"{where}.hours")
+    hours = decimal_number(obj["hours"], f"{where}.hours", MAX_HOURS)
     if hours < 0:
         raise BillingInputError(f"{where}.hours", "must not be negative")
     return Lesson(parse_date(obj["date"], f"{where}.date"), hours, took_place)
@@ -164,12 +184,40 @@ def _amounts(value: Any, where: str) -> tuple[QuarterAmount, ...]:
     for i, item in enumerate(items(value, where)):
         obj = fields(item, f"{where}[{i}]", required={"quarter", "amount"}, optional=set())
         result.append(QuarterAmount(Quarter.parse(obj["quarter"], f"{where}[{i}].quarter"),
-                                    parse_cents(obj["amount"], f"{where}[{i}].amount")))
+                                    _amount(obj["amount"], f"{where}[{i}].amount")))
     return tuple(result)
 
 
+def decimal_number(value: Any, where: str, limit: Decimal) -> Decimal:
+    """A number as the schema allows it: a JSON number or a plain decimal string, finite, at most `limit`."""
+    if isinstance(value, _Constant):
+        raise BillingInputError(where, f"{value} is not a number; write a decimal such as \"12.50\"")
+    written_as_text = isinstance(value, str) and not isinstance(value, _Number)
+    if written_as_text and not DECIMAL_TEXT.fullmatch(value):
+        raise BillingInputError(where, f"{_shown(value)} is not a decimal such as \"12.50\" "
+                                "(no exponent, no sign but a leading -)")
+    number = to_decimal(value, where)
+    if number.copy_abs() > limit:  # abs() would round to the context and overflow on 1e999999999
+        bound = f"at least -{limit}" if number < 0 else f"at most {limit}"
+        raise BillingInputError(where, f"{_shown(value)} is out of range; {bound}")
+    if number and int(number.as_tuple().exponent) < -MAX_DECIMALS:
+        raise BillingInputError(where, f"{_shown(value)} has more than {MAX_DECIMALS} decimals")
+    return number
+
+
+def _shown(value: Any) -> str:
+    """The value as an error message quotes it, cut short when it is absurdly long."""
+    text = repr(str(value)) if isinstance(value, str) and not isinstance(value, _Number) else str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _amount(value: Any, where: str) -> int:
+    decimal_number(value, where, MAX_EUROS)
+    return parse_cents(value, where)
+
+
 def _cents(value: Any, where: str) -> int:
-    cents = parse_cents(value, where)
+    cents = _amount(value, where)
     if cents < 0:
         raise BillingInputError(where, "must be a zero or positive decimal")
     return cents
@@ -178,7 +226,7 @@ def _cents(value: Any, where: str) -> int:
 def _positive_cents(value: Any, where: str) -> int:
     if value is None:
         raise BillingInputError(where, "is missing; must be a positive decimal")
-    cents = parse_cents(value, where)
+    cents = _amount(value, where)
     if cents <= 0:
         raise BillingInputError(where, "must be a positive decimal")
     return cents

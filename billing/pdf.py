@@ -7,9 +7,11 @@ from datetime import date
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
 from billing.documents import CreditNote, Document, Invoice, Party
+from billing.fonts import BOLD, REGULAR, register_fonts
 from billing.money import format_euro_nl
 from billing.ubl import EXEMPTION_REASON
 
@@ -25,11 +27,12 @@ def date_nl(day: date) -> str:
 
 def invoice_pdf(doc: Document) -> bytes:
     """The document as a one-page A4 PDF (byte-identical for the same document)."""
+    register_fonts()
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, invariant=1)
+    canvas = Canvas(buffer, pagesize=A4, invariant=1, initialFontName=REGULAR)
     title = "Creditnota" if isinstance(doc, CreditNote) else "Factuur"
     canvas.setTitle(f"{title} {doc.number}")
-    canvas.setFont("Helvetica-Bold", 16)
+    canvas.setFont(BOLD, 16)
     canvas.drawString(LEFT, A4[1] - 25 * mm, f"{title} {doc.number}")
     y = _party_block(canvas, doc.seller, LEFT, A4[1] - 35 * mm, "Van")
     _party_block(canvas, doc.buyer, A4[0] / 2, A4[1] - 35 * mm, "Aan")
@@ -42,9 +45,9 @@ def invoice_pdf(doc: Document) -> bytes:
 
 
 def _party_block(canvas: Canvas, party: Party, x: float, y: float, label: str) -> float:
-    canvas.setFont("Helvetica-Bold", 10)
+    canvas.setFont(BOLD, 10)
     canvas.drawString(x, y, f"{label}: {party.name}")
-    canvas.setFont("Helvetica", 9)
+    canvas.setFont(REGULAR, 9)
     details = [party.street, f"{party.postcode} {party.city}"]
     details += [f"KvK {party.kvk}"] if party.kvk else [f"OIN {party.oin}"] if party.oin else []
     details += [f"BOW-nummer {party.bow_number}"] if party.bow_number else []
@@ -76,24 +79,26 @@ def _facts(doc: Document) -> list[tuple[str, str]]:
 
 def _rows(canvas: Canvas, y: float, rows: list[tuple[str, str]]) -> float:
     for label, value in rows:
-        canvas.setFont("Helvetica-Bold", 9)
+        canvas.setFont(BOLD, 9)
         canvas.drawString(LEFT, y, label)
-        canvas.setFont("Helvetica", 9)
+        canvas.setFont(REGULAR, 9)
         canvas.drawString(LEFT + 40 * mm, y, value)
         y -= LINE
     return y
 
 
 def _lines(canvas: Canvas, doc: Document, y: float) -> float:
-    canvas.setFont("Helvetica-Bold", 9)
+    canvas.setFont(BOLD, 9)
     canvas.drawString(LEFT, y, "Omschrijving")
     canvas.drawRightString(RIGHT, y, "Bedrag")
     canvas.line(LEFT, y - 1.5 * mm, RIGHT, y - 1.5 * mm)
-    canvas.setFont("Helvetica", 9)
+    canvas.setFont(REGULAR, 9)
     for line in doc.lines:
         y -= LINE
-        canvas.drawString(LEFT, y, line.description[:95])
         canvas.drawRightString(RIGHT, y, format_euro_nl(line.amount_cents))
+        for i, part in enumerate(simpleSplit(line.description, REGULAR, 9, RIGHT - LEFT - 35 * mm)):
+            y -= LINE if i else 0
+            canvas.drawString(LEFT, y, part)
     y -= 2 * LINE
     totals = [("Subtotaal", doc.total_cents), ("Btw 0% (vrijgesteld)", 0),
               ("Totaal" + (" gecrediteerd" if isinstance(doc, CreditNote) else " te betalen"),
@@ -106,11 +111,12 @@ def _lines(canvas: Canvas, doc: Document, y: float) -> float:
 
 
 def _footer(canvas: Canvas, doc: Document, y: float) -> None:
-    canvas.setFont("Helvetica", 8)
+    canvas.setFont(REGULAR, 8)
     texts = [EXEMPTION_REASON + "."]
     if isinstance(doc, Invoice):
         texts.append(f"DUO betaalt uit de lening van de inburgeraar, na diens akkoord, op IBAN "
                      f"{doc.seller.iban} o.v.v. betalingskenmerk {doc.payment_reference}.")
     for text in texts:
-        canvas.drawString(LEFT, y, text)
-        y -= LINE
+        for part in simpleSplit(text, REGULAR, 8, RIGHT - LEFT):  # DejaVu is wider than Helvetica
+            canvas.drawString(LEFT, y, part)
+            y -= LINE

@@ -10,8 +10,9 @@ from datetime import date
 from babel.dates import format_date
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from billing.fonts import stylesheet, table_font_commands
 
 ROSTER_HEADER = ("Tijd", "Onderdeel", "Naam", "Gemeente", "Poging", "Extra tijd/toegankelijk")
 
@@ -30,6 +31,7 @@ def _table(rows: Sequence[Sequence[str]], header: Sequence[str]) -> Table:
     table.setStyle(
         TableStyle(
             [
+                *table_font_commands(),
                 ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
                 ("FONTSIZE", (0, 0), (-1, -1), 9),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8edf3")),
@@ -41,7 +43,7 @@ def _table(rows: Sequence[Sequence[str]], header: Sequence[str]) -> Table:
 
 def roster_pdf(location: str, day: date, rows: Sequence[Sequence[str]]) -> bytes:
     """The roster to print for the examiners."""
-    styles = getSampleStyleSheet()
+    styles = stylesheet()
     buffer = io.BytesIO()
     title = f"Rooster {location}, {format_date(day, 'full', locale='nl_NL')}"
     SimpleDocTemplate(buffer, pagesize=A4, title=title).build(
@@ -52,7 +54,7 @@ def roster_pdf(location: str, day: date, rows: Sequence[Sequence[str]]) -> bytes
 
 def invitation_pdf(name: str, address: str, bookings: Sequence[dict[str, object]]) -> bytes:
     """A letter inviting the learner to their exam components (one page per letter)."""
-    styles = getSampleStyleSheet()
+    styles = stylesheet()
     buffer = io.BytesIO()
     rows = [
         (

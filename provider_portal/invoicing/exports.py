@@ -126,7 +126,11 @@ class Batch:
 def duo_batch(
     session: Session, provider: Provider, quarter: Quarter, buyer: core.Party, today: date
 ) -> Batch:
-    """The quarter's issued (not yet submitted) documents as DUO's CSV; takes a batch number."""
+    """The quarter's issued documents not sent in an earlier batch, as DUO's CSV; takes a batch number.
+
+    Each document in the file is marked with the file's name (`duo_batch`), so the next export,
+    e.g. of a credit note made afterwards, lists only what DUO has not received yet.
+    """
     rows = (
         session.execute(
             sa.select(Invoice)
@@ -134,6 +138,7 @@ def duo_batch(
                 Invoice.provider_id == provider.id,
                 Invoice.quarter == str(quarter),
                 Invoice.status == InvoiceStatus.ISSUED,
+                Invoice.duo_batch.is_(None),
             )
             .order_by(Invoice.chain_index)
         )
@@ -141,15 +146,18 @@ def duo_batch(
         .all()
     )
     if not rows:
-        raise InvoicingError(f"{quarter} has no issued invoices or credit notes to send to DUO")
+        raise InvoicingError(f"{quarter} has no issued invoices or credit notes not yet sent to DUO")
     docs = [document(session, row, buyer) for row in rows]
     try:
         content = invoice_csv(seller_party(provider), docs)
     except ExportError as exc:
         raise InvoicingError(str(exc)) from exc
     batch = numbering.next_number(session, provider.id or 0, BATCH_SERIES, today.year)
+    file_name = invoice_file_name(provider.bow_number, today, batch)
+    for row in rows:
+        row.duo_batch = file_name
     session.commit()
-    return Batch(invoice_file_name(provider.bow_number, today, batch), content, tuple(d.number for d in docs))
+    return Batch(file_name, content, tuple(d.number for d in docs))
 
 
 def quarter_result(

@@ -19,7 +19,8 @@ from provider_portal.models.invoicing import InvoiceStatus
 
 # What the lifecycle may still change after issue.
 STATUS_FIELDS = frozenset(
-    {"status", "slot", "status_reason", "status_changed_at", "paid_cents", "paid_on", "updated_at"}
+    {"status", "slot", "status_reason", "status_changed_at", "paid_cents", "paid_on", "duo_batch",
+     "updated_at"}
 )
 # Set once when the document is sealed into the hash chain, never changed afterwards.
 SEAL_FIELDS = frozenset({"chain_index", "prev_hash", "hash"})

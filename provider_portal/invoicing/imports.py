@@ -1,20 +1,24 @@
 """Apply DUO's result file and weekly status overview to issued invoices and credit notes.
 
-Every row is checked first (format by the core's parser; then: the number exists for this
-provider, the BSN matches, the status change is allowed); only when no row is bad are the
-updates applied, in one commit. So a malformed file changes nothing and lists every bad row.
+Every row is checked first, all in one pass (format by the core's parser; then: the number exists
+for this provider, the BSN matches, the status change is allowed after the file's earlier rows
+about the same document); only when no row is bad are the updates applied, in file order, in one
+commit. So a malformed file changes nothing and lists every bad row, in the reader's language.
 """
 
 from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
+from datetime import date
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
 from billing.duo_import import DuoImport, RowError, StatusUpdate, parse_result_file, parse_status_file
+from provider_portal.invoicing.errors import InvoicingError
 from provider_portal.invoicing.lifecycle import TRANSITIONS, change_status
+from provider_portal.invoicing.row_errors import row_error_text
 from provider_portal.models import Invoice
 from provider_portal.models.invoicing import InvoiceStatus
 
@@ -50,68 +54,98 @@ def path_to(current: str, target: str) -> list[str] | None:
 
 
 def import_duo_file(session: Session, provider_id: int, kind: str, content: bytes) -> ImportReport:
-    """Check every row, then apply all updates or none."""
+    """Check every row (format, number, BSN, transition), then apply all updates or none."""
     parsed: DuoImport = PARSERS[kind](content)
-    report = ImportReport(errors=[str(error) for error in parsed.errors])
-    if not parsed.ok:
-        return report
-    if not parsed.updates:
-        report.errors.append(str(RowError(1, "-", "the file has no rows")))
-        return report
-    numbers = [u.invoice_number for u in parsed.updates]
-    invoices = {
-        inv.number: inv
-        for inv in session.execute(
-            sa.select(Invoice).where(Invoice.provider_id == provider_id, Invoice.number.in_(numbers))
-        ).scalars()
-    }
-    plan: list[tuple[Invoice, StatusUpdate, list[str]]] = []
-    for update in parsed.updates:
-        invoice = invoices.get(update.invoice_number)
-        problem, steps = _check(invoice, update)
-        if problem:
-            report.errors.append(str(RowError(update.row, problem[0], problem[1])))
-        elif invoice is not None:
-            plan.append((invoice, update, steps))
+    errors = list(parsed.errors)
+    if not parsed.updates and not parsed.errors:
+        errors.append(RowError.of(1, "-", "the file has no rows"))
+    plan, problems = _plan(session, provider_id, parsed.updates)
+    errors += problems
+    report = ImportReport(errors=[row_error_text(e) for e in sorted(errors, key=lambda e: e.row)])
     if report.errors:
         return report
     for invoice, update, steps in plan:
         if not steps:
             report.unchanged.append(update.invoice_number)
             continue
-        for status in steps:
-            change_status(
-                session,
-                invoice,
-                status,
-                reason=update.reason,
-                paid_cents=update.paid_cents,
-                on=update.status_date,
-                commit=False,
-            )
+        try:
+            for status in steps:
+                change_status(session, invoice, status, reason=update.reason, paid_cents=update.paid_cents,
+                              on=update.status_date, commit=False)
+        except InvoicingError as exc:  # a rule the checks above missed: still nothing is stored
+            session.rollback()
+            error = RowError.of(update.row, "status", "%(number)s could not be updated: %(detail)s",
+                                number=update.invoice_number, detail=exc.message)
+            return ImportReport(errors=[row_error_text(error)])
         report.updated.append(update.invoice_number)
     session.commit()
     return report
 
 
-def _check(invoice: Invoice | None, update: StatusUpdate) -> tuple[tuple[str, str] | None, list[str]]:
-    if invoice is None or invoice.status == InvoiceStatus.DRAFT:
-        return ("factuurnummer", f"{update.invoice_number} is not an issued invoice of this provider"), []
+@dataclass
+class _Seen:
+    """The status a document has after the file's earlier rows about it."""
+
+    status: str
+    row: int | None = None
+    day: date | None = None
+
+
+def _plan(
+    session: Session, provider_id: int, updates: tuple[StatusUpdate, ...]
+) -> tuple[list[tuple[Invoice, StatusUpdate, list[str]]], list[RowError]]:
+    """The status steps of every good row, in file order, and an error for every bad one.
+
+    Several rows about one document are DUO's history of it: they apply in file order, each from
+    the status the rows before it left, so INGEDIEND then GOEDGEKEURD is a valid chain and
+    BETAALD then GOEDGEKEURD is a row error on the second row.
+    """
+    numbers = {u.invoice_number for u in updates}
+    invoices = {
+        inv.number: inv
+        for inv in session.execute(
+            sa.select(Invoice).where(Invoice.provider_id == provider_id, Invoice.number.in_(numbers))
+        ).scalars()
+    }
+    seen = {number: _Seen(inv.status) for number, inv in invoices.items()}
+    plan: list[tuple[Invoice, StatusUpdate, list[str]]] = []
+    errors: list[RowError] = []
+    for update in updates:
+        invoice = invoices.get(update.invoice_number)
+        error, steps = _check(invoice, update, seen.get(update.invoice_number))
+        if error is not None:
+            errors.append(error)
+        elif invoice is not None:
+            plan.append((invoice, update, steps))
+            seen[update.invoice_number] = _Seen(update.status, update.row, update.status_date)
+    return plan, errors
+
+
+def _check(
+    invoice: Invoice | None, update: StatusUpdate, before: _Seen | None
+) -> tuple[RowError | None, list[str]]:
+    number, row = update.invoice_number, update.row
+    if invoice is None or before is None or invoice.status == InvoiceStatus.DRAFT:
+        return RowError.of(row, "factuurnummer", "%(number)s is not an issued invoice of this provider",
+                           number=number), []
     if invoice.bsn != update.bsn:
-        return ("bsn", f"does not match the BSN on {update.invoice_number}"), []
-    if invoice.status == update.status:
+        return RowError.of(row, "bsn", "does not match the BSN on %(number)s", number=number), []
+    day = update.status_date
+    if before.day and day and day < before.day:
+        return RowError.of(row, "statusdatum", "%(date)s is before %(previous_date)s of row %(previous)s "
+                           "for %(number)s", date=day.isoformat(), previous_date=before.day.isoformat(),
+                           previous=before.row, number=number), []
+    if before.status == update.status:
         return None, []
-    steps = path_to(invoice.status, update.status)
+    steps = path_to(before.status, update.status)
+    if steps is None and before.row is not None:
+        return RowError.of(row, "status", "%(number)s is %(current)s after row %(previous)s and cannot "
+                           "become %(target)s", number=number, current=before.status,
+                           previous=before.row, target=update.status), []
     if steps is None:
-        return (
-            "status",
-            f"{update.invoice_number} is {invoice.status} and cannot become {update.status}",
-        ), []
-    paid_on = update.status_date
-    if InvoiceStatus.PAID in steps and paid_on and invoice.issue_date and paid_on < invoice.issue_date:
-        return (
-            "statusdatum",
-            f"{paid_on.isoformat()} is before {update.invoice_number} was issued on "
-            f"{invoice.issue_date.isoformat()}",
-        ), []
+        return RowError.of(row, "status", "%(number)s is %(current)s and cannot become %(target)s",
+                           number=number, current=before.status, target=update.status), []
+    if InvoiceStatus.PAID in steps and day and invoice.issue_date and day < invoice.issue_date:
+        return RowError.of(row, "statusdatum", "%(date)s is before %(number)s was issued on %(issued)s",
+                           date=day.isoformat(), number=number, issued=invoice.issue_date.isoformat()), []
     return None, steps

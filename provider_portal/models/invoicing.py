@@ -98,6 +98,8 @@ class Invoice(SQLModel, table=True):
     status_changed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     paid_cents: int | None = None
     paid_on: date | None = None
+    # The DUO batch file the document was sent in; NULL until exported (a document goes in one batch).
+    duo_batch: str | None = Field(default=None, max_length=80)
     chain_index: int | None = None
     prev_hash: str | None = Field(default=None, max_length=64)
     hash: str | None = Field(default=None, max_length=64)

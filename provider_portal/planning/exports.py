@@ -9,8 +9,9 @@ from datetime import date
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from billing.fonts import stylesheet, table_font_commands
 
 HEADER = ("Naam", "Gemeente", "Postcode", "Route", "Talen")
 
@@ -28,7 +29,7 @@ def participants_pdf(
     title: str, details: Sequence[str], meetings: Sequence[date], rows: Sequence[Sequence[str]]
 ) -> bytes:
     """An A4 list with the cohort's details, meeting dates and a signature column."""
-    styles = getSampleStyleSheet()
+    styles = stylesheet()
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, title=title, leftMargin=40, rightMargin=40)
     dates = ", ".join(d.strftime("%d-%m-%Y") for d in meetings)
@@ -40,6 +41,7 @@ def participants_pdf(
     table.setStyle(
         TableStyle(
             [
+                *table_font_commands(),
                 ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8edf3")),
                 ("FONTSIZE", (0, 0), (-1, -1), 9),

@@ -6,9 +6,11 @@ import copy
 import json
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+import holidays
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -120,3 +122,46 @@ def test_the_example_output_shown_in_the_docs_is_what_the_cli_prints() -> None:
     assert shown["lines"] == [line for line in printed["lines"] if line["learner_id"] in wanted]
     assert shown["learners"] == [row for row in printed["learners"] if row["learner_id"] in wanted]
     assert shown["totals"] == printed["totals"]
+
+
+ABSURD = [
+    ("hours", "1e999999999", "learners[0].lessons[2].hours: 1e999999999 is out of range; at most 24"),
+    ("hours", "NaN", "learners[0].lessons[2].hours: NaN is not a number"),
+    ("hours", "Infinity", "learners[0].lessons[2].hours: Infinity is not a number"),
+    ("hours", '"3e0"', "learners[0].lessons[2].hours: '3e0' is not a decimal"),
+    ("price", "1e30", "learners[0].contract.price: 1e30 is out of range; at most 1000000000"),
+    ("price", "-Infinity", "learners[0].contract.price: -Infinity is not a number"),
+    ("price", '"1.2E3"', "learners[0].contract.price: '1.2E3' is not a decimal"),
+]
+
+
+@pytest.mark.parametrize(("field", "raw", "message"), ABSURD)
+def test_absurd_numbers_get_one_line_naming_the_field_and_exit_code_2(
+    tmp_path: Path, field: str, raw: str, message: str
+) -> None:
+    data = example()
+    target = data["learners"][0]["lessons"][2] if field == "hours" else data["learners"][0]["contract"]
+    target[field] = "@@"
+    path = tmp_path / "input.json"
+    path.write_text(json.dumps(data).replace('"@@"', raw), encoding="utf-8")
+    done = run_cli("quarter", str(path), "--quarter", "2026-Q3")
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.startswith(f"error: {message}")
+    assert len(done.stderr.splitlines()) == 1 and "Traceback" not in done.stderr
+
+
+def test_the_example_bills_no_lesson_on_a_dutch_public_holiday_and_runs_through_the_cli() -> None:
+    days = [date.fromisoformat(lesson["date"]) for learner in example()["learners"]
+            for lesson in learner.get("lessons", []) if lesson.get("took_place", True)]
+    dutch = holidays.country_holidays("NL", years={day.year for day in days})
+    assert len(days) > 100
+    assert [(day, dutch.get(day)) for day in days if day in dutch] == []
+    done = run_cli("quarter", str(EXAMPLE), "--quarter", "2026-Q3")
+    assert (done.returncode, done.stderr) == (0, "") and json.loads(done.stdout)["quarter"] == "2026-Q3"
+
+
+def test_the_lessons_shown_in_the_docs_are_those_of_the_example_file() -> None:
+    doc = (ROOT / "docs" / "billing.md").read_text(encoding="utf-8")
+    shown = [line.strip().rstrip(",") for line in doc.splitlines() if line.strip().startswith('{"date": ')]
+    in_file = {json.dumps(lesson) for lesson in example()["learners"][0]["lessons"]}
+    assert shown and all(json.dumps(json.loads(line)) in in_file for line in shown)

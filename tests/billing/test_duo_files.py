@@ -137,3 +137,24 @@ def test_bad_rows_of_the_status_file_name_date_amount_status_and_reason():
 def test_a_status_file_that_is_not_utf8_is_reported_not_crashed():
     report = parse_status_file(b"factuurnummer;bsn\n\xff\xfe\xfa")
     assert report.errors[0].column == "-" and "not UTF-8" in report.errors[0].reason
+
+
+def test_a_negative_zero_or_malformed_paid_amount_is_a_row_error_never_a_payment():
+    text = ("factuurnummer;bsn;status;statusdatum;betaald_bedrag;reden\n"
+            f"2026-00042;{BSN};BETAALD;2026-11-20;-1044.00;\n"
+            f"2026-00043;{BSN};BETAALD;2026-11-20;0.00;\n"
+            f"2026-00044;{BSN};BETAALD;2026-11-20;1e3;\n"
+            f"2026-00045;{BSN};BETAALD;2026-11-20;12.345;\n"
+            f"2026-00046;{BSN};BETAALD;2026-11-20;NaN;\n"
+            f"2026-00047;{BSN};BETAALD;2026-11-20;1044.5;\n")
+    report = parse_status_file(text)
+    assert [(e.row, e.column) for e in report.errors] == [(n, "betaald_bedrag") for n in range(2, 7)]
+    assert "negative" in report.errors[0].reason
+    assert [u.paid_cents for u in report.updates] == [104_450]
+
+
+def test_a_row_error_keeps_its_template_and_values_for_translation():
+    error = parse_status_file(f"factuurnummer;bsn;status;statusdatum;betaald_bedrag;reden\n"
+                              f"2026-00042;{BSN};BETAALD;gisteren;1.00;\n").errors[0]
+    assert error.template == "'%(value)s' is not a date (YYYY-MM-DD)"
+    assert error.reason == error.template % dict(error.params) == "'gisteren' is not a date (YYYY-MM-DD)"

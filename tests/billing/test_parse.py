@@ -77,3 +77,63 @@ def test_two_learners_with_the_same_id_are_refused() -> None:
     with pytest.raises(BillingInputError, match=r"^learners\[1\]\.id: 'L-1' is also the id of "
                                                 r"learners\[0\]"):
         parse_input(data)
+
+
+def _load(tmp_path: Path, text: str):
+    path = tmp_path / "in.json"
+    path.write_text(text, encoding="utf-8")
+    return load_input(path)
+
+
+def _with(learner_json: str) -> str:
+    return ('{"provider": {"id": "P"}, "learners": [{"id": "L-1", "bsn": "111222333", '
+            f'"loan_remaining": "100.00", {learner_json}}}]}}')
+
+
+CONTRACT = '"contract": {"price": "900.00", "hourly_rate": "10.00"}'
+ABSURD = [
+    ('"lessons": [{"date": "2026-07-07", "hours": 1e999999999}]', "learners[0].lessons[0].hours",
+     "1e999999999 is out of range; at most 24"),
+    ('"lessons": [{"date": "2026-07-07", "hours": -1e999999999}]', "learners[0].lessons[0].hours",
+     "-1e999999999 is out of range; at least -24"),
+    ('"lessons": [{"date": "2026-07-07", "hours": NaN}]', "learners[0].lessons[0].hours",
+     "NaN is not a number"),
+    ('"lessons": [{"date": "2026-07-07", "hours": Infinity}]', "learners[0].lessons[0].hours",
+     "Infinity is not a number"),
+    ('"lessons": [{"date": "2026-07-07", "hours": "1e1"}]', "learners[0].lessons[0].hours",
+     "'1e1' is not a decimal"),
+    ('"lessons": [{"date": "2026-07-07", "hours": 1e-999999999}]', "learners[0].lessons[0].hours",
+     "1e-999999999 has more than 12 decimals"),
+]
+
+
+@pytest.mark.parametrize(("lessons", "path", "message"), ABSURD)
+def test_absurd_hours_are_refused_naming_their_path(tmp_path: Path, lessons, path, message) -> None:
+    with pytest.raises(BillingInputError) as info:
+        _load(tmp_path, _with(f"{CONTRACT}, {lessons}"))
+    assert str(info.value).startswith(f"{path}: {message}")
+
+
+@pytest.mark.parametrize(("price", "message"), [
+    ("1e30", "1e30 is out of range; at most 1000000000"),
+    ('"1e3"', "'1e3' is not a decimal"),
+    ('"+900"', "'+900' is not a decimal"),
+    ("-Infinity", "-Infinity is not a number"),
+    ("1" * 5000, "1111111111111111111111111111111111111... is out of range"),
+])
+def test_absurd_amounts_are_refused_naming_their_path(tmp_path: Path, price: str, message: str) -> None:
+    with pytest.raises(BillingInputError) as info:
+        _load(tmp_path, _with(f'"contract": {{"price": {price}, "hourly_rate": "10.00"}}'))
+    assert str(info.value).startswith(f"learners[0].contract.price: {message}")
+
+
+def test_json_numbers_in_exponent_form_within_range_are_read_exactly(tmp_path: Path) -> None:
+    learner = _load(tmp_path, _with('"contract": {"price": 9e2, "hourly_rate": 1.65E1}, '
+                                    '"lessons": [{"date": "2026-07-07", "hours": 2.5e0}]')).learners[0]
+    assert (learner.contract.price_cents, learner.contract.hourly_rate_cents) == (90_000, 1_650)
+    assert str(learner.lessons[0].hours) == "2.5"
+
+
+def test_a_file_nested_too_deeply_is_refused_without_a_traceback(tmp_path: Path) -> None:
+    with pytest.raises(BillingInputError, match="nested too deeply"):
+        _load(tmp_path, "[" * 100_000 + "]" * 100_000)

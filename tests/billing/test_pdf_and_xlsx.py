@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from datetime import date
+from pathlib import Path
 
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from billing import fonts
+from billing.documents import Learner
 from billing.model import BillingInput, KeurmerkPeriod, ProviderBilling
 from billing.pdf import date_nl, invoice_pdf
 from billing.quarters import Quarter
@@ -37,6 +41,34 @@ def test_the_pdf_credit_note_names_the_invoice_it_corrects(credit_note):
     assert "Creditnota C2026-00007" in text
     assert "2026-00042 van 1 oktober 2026" in text
     assert "Totaal gecrediteerd" in text
+
+
+TURKISH_NAMES = ("Emre Şahin", "Derya Yılmaz", "Gülşen Ağaoğlu")
+
+
+def test_the_pdf_invoice_prints_a_learners_turkish_letters_as_written(invoice):
+    for name in TURKISH_NAMES:
+        learner = Learner("L-001", invoice.learner.bsn, name)
+        assert name in pdf_text(invoice_pdf(dataclasses.replace(invoice, learner=learner))), name
+
+
+def test_the_pdf_credit_note_prints_a_learners_turkish_letters_as_written(credit_note):
+    for name in TURKISH_NAMES:
+        learner = Learner("L-001", credit_note.learner.bsn, name)
+        assert name in pdf_text(invoice_pdf(dataclasses.replace(credit_note, learner=learner))), name
+
+
+def test_the_pdf_embeds_the_unicode_font_and_no_latin1_helvetica(invoice):
+    fonts_used = {str(font["/BaseFont"]) for page in PdfReader(io.BytesIO(invoice_pdf(invoice))).pages
+                  for font in page["/Resources"]["/Font"].values()}
+    assert fonts_used and all(name.endswith(("DejaVuSans", "DejaVuSans-Bold")) for name in fonts_used)
+
+
+def test_the_font_files_and_their_licence_ship_inside_the_billing_package():
+    folder = Path(fonts.__file__).parent
+    for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "LICENSE"):
+        assert (folder / name).stat().st_size > 0, name
+    assert "Bitstream" in (folder / "LICENSE").read_text()
 
 
 def test_the_same_document_gives_the_same_pdf_bytes(invoice):

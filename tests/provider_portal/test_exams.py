@@ -172,6 +172,23 @@ def test_rosters_and_invitation_letters_come_from_the_published_bookings(client,
     )
 
 
+def test_the_roster_and_letter_print_turkish_letters_in_names_as_written(client, db, engine, world) -> None:
+    publish(db, _solve(db, engine, world))
+    world["amina"].first_name, world["amina"].last_name = "Emre", "Şahin"
+    db.commit()
+    login(client, world["planner"].email)
+    day = db.execute(
+        sa.select(ExamSession.day)
+        .join(ExamBooking, ExamBooking.session_id == ExamSession.id)
+        .where(ExamBooking.learner_id == world["amina"].id)
+    ).scalars().first()
+    roster = client.get(f"/planning/exams/locations/{world['place'].id}/roster/{day}.pdf")
+    letter = client.get(f"/planning/exams/invitations/{world['amina'].id}.pdf")
+    for pdf in (roster, letter):
+        pages = PdfReader(io.BytesIO(pdf.data)).pages
+        assert "Emre Şahin" in "\n".join(page.extract_text() for page in pages)
+
+
 def test_another_municipalitys_planner_cannot_read_the_invitation_or_see_the_names(
     app, db, engine, world
 ) -> None:

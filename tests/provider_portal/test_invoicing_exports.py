@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 from datetime import date
 from importlib.resources import files
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -16,6 +18,7 @@ from billing.quarters import Quarter
 from provider_portal.invoicing import exports, lifecycle
 from provider_portal.invoicing.errors import InvoicingError
 from provider_portal.invoicing.imports import import_duo_file
+from provider_portal.invoicing.row_errors import REASONS
 from provider_portal.models import Invoice
 from provider_portal.models.invoicing import InvoiceStatus
 from tests.factories import make_class, make_contract, make_enrolment, make_learner, make_provider
@@ -154,3 +157,97 @@ def test_a_result_file_with_a_fout_row_rejects_with_dues_reason(db, issued) -> N
     stored = db.get(Invoice, inv.id)
     db.refresh(stored)
     assert stored.status == InvoiceStatus.REJECTED and stored.status_reason == "F12 x"
+
+
+def test_two_rows_for_one_document_apply_in_file_order_when_they_chain(db, issued) -> None:
+    inv = issued["invoice"]
+    content = _status_file(
+        f"{inv.number};{inv.bsn};INGEDIEND;2026-04-20;;", f"{inv.number};{inv.bsn};GOEDGEKEURD;2026-04-27;;"
+    )
+    report = import_duo_file(db, issued["provider"].id, "status", content)
+    assert report.ok and report.updated == [inv.number, inv.number]
+    assert _statuses(db)[inv.number] == InvoiceStatus.ACCEPTED
+
+
+def test_a_later_row_that_cannot_follow_an_earlier_one_is_a_row_error_and_nothing_is_stored(
+    db, issued
+) -> None:
+    inv = issued["invoice"]
+    before = _statuses(db)
+    content = _status_file(
+        f"{inv.number};{inv.bsn};BETAALD;2026-05-01;1044.00;",
+        f"{inv.number};{inv.bsn};GOEDGEKEURD;2026-05-02;;",
+    )
+    report = import_duo_file(db, issued["provider"].id, "status", content)
+    assert report.errors == [
+        f"row 3, column status: {inv.number} is paid after row 2 and cannot become accepted"
+    ]
+    assert _statuses(db) == before and db.get(Invoice, inv.id).paid_cents is None
+
+
+def test_rows_for_one_document_out_of_date_order_are_a_row_error(db, issued) -> None:
+    inv = issued["invoice"]
+    content = _status_file(
+        f"{inv.number};{inv.bsn};GOEDGEKEURD;2026-05-01;;", f"{inv.number};{inv.bsn};BETAALD;2026-04-20;1.00;"
+    )
+    report = import_duo_file(db, issued["provider"].id, "status", content)
+    assert [e.split(":")[0] for e in report.errors] == ["row 3, column statusdatum"]
+    assert _statuses(db)[inv.number] == InvoiceStatus.ISSUED
+
+
+def test_a_negative_paid_amount_is_a_row_error_never_a_negative_payment(db, issued) -> None:
+    inv = issued["invoice"]
+    content = _status_file(f"{inv.number};{inv.bsn};BETAALD;2026-05-01;-1044.00;")
+    report = import_duo_file(db, issued["provider"].id, "status", content)
+    assert [e.split(":")[0] for e in report.errors] == ["row 2, column betaald_bedrag"]
+    stored = db.get(Invoice, inv.id)
+    db.refresh(stored)
+    assert (stored.status, stored.paid_cents) == (InvoiceStatus.ISSUED, None)
+
+
+def test_format_errors_and_unknown_numbers_are_reported_in_one_pass(db, issued) -> None:
+    inv, note = issued["invoice"], issued["note"]
+    before = _statuses(db)
+    content = _status_file(
+        f"2026-09999;{inv.bsn};GOEDGEKEURD;2026-05-01;;",
+        f"{inv.number};{inv.bsn};BETAALD;gisteren;10.00;",
+        f"{note.number};{inv.bsn if inv.bsn != note.bsn else '111222333'};GOEDGEKEURD;2026-05-01;;",
+    )
+    report = import_duo_file(db, issued["provider"].id, "status", content)
+    assert [e.split(":")[0] for e in report.errors] == [
+        "row 2, column factuurnummer", "row 3, column statusdatum", "row 4, column bsn"]
+    assert _statuses(db) == before
+
+
+def _row_error_templates(path: Path) -> set[str]:
+    """The message templates of every _BadCell(...) and RowError.of(...) call in a source file."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Call):
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            position = {"_BadCell": 1, "of": 2}.get(name or "")
+            if position is not None and isinstance(node.args[position], ast.Constant):
+                found.add(node.args[position].value)
+    return found
+
+
+def test_every_row_error_of_the_import_has_a_translatable_reason() -> None:
+    root = Path(__file__).resolve().parents[2]
+    templates = _row_error_templates(root / "billing/duo_import.py") | _row_error_templates(
+        root / "provider_portal/invoicing/imports.py"
+    )
+    assert len(templates) > 15 and templates <= set(REASONS)
+
+
+def test_after_a_credit_note_the_next_duo_batch_lists_only_what_was_not_sent_before(db, issued) -> None:
+    first = exports.duo_batch(db, issued["provider"], Q1, BUYER, date(2026, 4, 10))
+    assert set(first.numbers) == {issued["invoice"].number, issued["credited"].number, issued["note"].number}
+    note = lifecycle.credit(db, issued["invoice"], "dubbel gefactureerd", date(2026, 4, 14))
+    second = exports.duo_batch(db, issued["provider"], Q1, BUYER, date(2026, 4, 14))
+    assert second.numbers == (note.number,) and second.file_name.endswith("-002.csv")
+    rows = second.content.strip().split("\r\n")
+    assert len(rows) == 2 and issued["invoice"].number in rows[1] and "CREDITNOTA" in rows[1]
+    db.expire_all()
+    assert db.get(Invoice, issued["invoice"].id).duo_batch == first.file_name
+    with pytest.raises(InvoicingError, match="2026-Q1"):
+        exports.duo_batch(db, issued["provider"], Q1, BUYER, date(2026, 4, 15))

@@ -127,7 +127,7 @@ def test_a_corrected_quarter_stays_full_until_the_credit_note_is_paid_then_its_q
 
     header = "factuurnummer;bsn;status;statusdatum;betaald_bedrag;reden\r\n"
     early = _import(client, "status", f"{header}{note.number};{note.bsn};BETAALD;2026-04-01;500.00;\r\n")
-    assert early.status_code == 400 and "row 2, column statusdatum" in text(early)
+    assert early.status_code == 400 and "rij 2, kolom statusdatum" in text(early)
     paid = _import(client, "status", f"{header}{note.number};{note.bsn};BETAALD;2026-05-04;500.00;\r\n")
     assert paid.status_code == 302
     stored = _invoices(db)[-1]
@@ -166,7 +166,7 @@ def test_a_bad_duo_file_is_refused_with_its_rows_and_changes_nothing(client, db,
         data={"csrf_token": token, "kind": "status", "file": (BytesIO(content), "status.csv")},
         content_type="multipart/form-data",
     )
-    assert response.status_code == 400 and "row 3, column statusdatum" in text(response)
+    assert response.status_code == 400 and "rij 3, kolom statusdatum" in text(response)
     assert _invoices(db)[0].status == InvoiceStatus.ISSUED
 
 
@@ -224,3 +224,54 @@ def test_a_platform_admin_adds_a_later_cap_and_provider_staff_cannot(client, db,
     other = client.application.test_client()
     login(other, office["finance"].email)
     assert other.get("/admin/invoice-caps/").status_code == 403
+
+
+def test_a_status_file_with_two_rows_that_cannot_follow_shows_dutch_row_errors_not_a_500(
+    client, db, office
+) -> None:
+    make_drafts_for(db, office)
+    invoice = lifecycle.issue(db, _invoices(db)[0], AFTER_Q1)
+    login(client, office["finance"].email)
+    header = "factuurnummer;bsn;status;statusdatum;betaald_bedrag;reden\r\n"
+    response = _import(client, "status", (
+        f"{header}{invoice.number};{invoice.bsn};BETAALD;2026-05-01;100.00;\r\n"
+        f"{invoice.number};{invoice.bsn};GOEDGEKEURD;2026-05-02;;\r\n"
+        f"2026-09999;{invoice.bsn};BETAALD;2026-05-01;-5.00;\r\n"
+        f"2026-09998;{invoice.bsn};GOEDGEKEURD;2026-05-01;;\r\n"
+    ))
+    page = text(response)
+    assert response.status_code == 400 and "Er is niets gewijzigd" in page
+    assert f"rij 3, kolom status: {invoice.number} heeft na rij 2 status paid" in page
+    assert "rij 4, kolom betaald_bedrag: &#39;-5.00&#39; is negatief" in page
+    assert "rij 5, kolom factuurnummer: 2026-09998 is geen uitgereikte factuur" in page
+    stored = _invoices(db)[0]
+    assert (stored.status, stored.paid_cents) == (InvoiceStatus.ISSUED, None)
+
+
+def test_a_status_file_whose_rows_chain_is_applied_through_the_page(client, db, office) -> None:
+    make_drafts_for(db, office)
+    invoice = lifecycle.issue(db, _invoices(db)[0], AFTER_Q1)
+    login(client, office["finance"].email)
+    header = "factuurnummer;bsn;status;statusdatum;betaald_bedrag;reden\r\n"
+    response = _import(client, "status", (
+        f"{header}{invoice.number};{invoice.bsn};INGEDIEND;2026-04-20;;\r\n"
+        f"{invoice.number};{invoice.bsn};GOEDGEKEURD;2026-04-27;;\r\n"
+    ))
+    assert response.status_code == 302 and _invoices(db)[0].status == InvoiceStatus.ACCEPTED
+
+
+def test_after_a_credit_note_the_duo_export_page_sends_only_the_credit_note(client, db, office) -> None:
+    make_drafts_for(db, office)
+    invoice = lifecycle.issue(db, _invoices(db)[0], AFTER_Q1)
+    login(client, office["finance"].email)
+    listing = "/invoicing/invoices?quarter=2026-Q1"
+    first = submit(client, listing, {"quarter": "2026-Q1"}, "/invoicing/duo-export")
+    assert first.status_code == 200 and invoice.number.encode() in first.data
+    page = f"/invoicing/invoices/{invoice.id}"
+    assert "-001.csv" in _cell(text(client.get(page)), "duo-batch")
+    submit(client, page, {"reason": "wrong hours"}, f"{page}/credit")
+    second = submit(client, listing, {"quarter": "2026-Q1"}, "/invoicing/duo-export")
+    lines = second.data.decode().strip().split("\r\n")
+    assert second.status_code == 200 and len(lines) == 2 and "CREDITNOTA" in lines[1]
+    assert ";FACTUUR;" not in second.data.decode()
+    assert submit(client, listing, {"quarter": "2026-Q1"}, "/invoicing/duo-export").status_code == 302

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date, time, timedelta
 
 import pytest
 import sqlalchemy as sa
+from pypdf import PdfReader
 from sqlmodel import Session
 
 from provider_portal.jobs.queue import claim_next, request_cancel, run_job, run_pending
@@ -269,6 +271,16 @@ def test_participant_lists_download_as_csv_and_pdf(client, db, engine, world) ->
     pdf = client.get(f"/planning/cohorts/{knm}/participants.pdf")
     assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
     assert client.get(f"/planning/cohorts/{knm}/participants.xml").status_code == 404
+
+
+def test_the_participant_list_pdf_prints_turkish_letters_as_written(client, db, engine, world) -> None:
+    publish(db, _solve(db, engine, world))
+    world["amina"].first_name, world["amina"].last_name = "Gülşen", "Ağaoğlu"
+    db.commit()
+    login(client, world["planner"].email)
+    pdf = client.get(f"/planning/cohorts/{world['cohorts']['KNM']}/participants.pdf")
+    words = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "Ağaoğlu, Gülşen" in words
 
 
 def test_a_planner_sees_nothing_of_another_municipalitys_cohorts_or_runs(app, db, engine, world) -> None:
