@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from stdnum import iban as stdnum_iban
 from stdnum.nl import bsn as stdnum_bsn
@@ -62,6 +63,8 @@ class InvoiceLine:
     description: str
     amount_cents: int
     kind: LineKind = LineKind.DELIVERED
+    hours: Decimal | None = None  # with the rate: a line for hours, amount = hours x rate (rounded)
+    hourly_rate_cents: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +146,7 @@ def invoice_lines_from(result: LearnerQuarter) -> tuple[InvoiceLine, ...]:
     """The invoiced lines of a learner's quarter, with Dutch descriptions, for a new invoice."""
     return tuple(
         InvoiceLine(LINE_TEXT_NL[line.kind].format(quarter=line.quarter), line.amount_cents,
-                    line.kind)
+                    line.kind, line.hours, line.hourly_rate_cents)
         for line in result.lines
         if line.invoiced
     )
