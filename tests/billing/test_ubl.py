@@ -141,6 +141,13 @@ def test_the_official_rules_catch_a_seller_without_a_vat_identifier(invoice):
     assert any("BR-E-02" in finding for finding in fatal(etree.tostring(root)))
 
 
+def test_the_official_rules_include_the_dutch_nl_r_rules(invoice):
+    root = parsed(invoice)
+    (street,) = root.xpath("cac:AccountingSupplierParty//cac:PostalAddress/cbc:StreetName", namespaces=NS)
+    street.getparent().remove(street)
+    assert any("NL-R-002" in finding for finding in fatal(etree.tostring(root)))
+
+
 def test_the_official_rules_report_a_warning_without_failing_the_document(invoice, capsys):
     root = parsed(invoice)
     root.insert(0, etree.Element(f"{{{NS['cbc']}}}UBLVersionID"))
