@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from xml.etree import ElementTree as ET
 
 from billing.documents import CreditNote, Document, Invoice, InvoiceLine, Party
 from billing.errors import BillingInputError
-from billing.money import format_cents, round_half_up_cents
+from billing.money import format_cents
 
 NS = {
     "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
@@ -21,7 +20,6 @@ EXEMPTION_CODE = "VATEX-EU-132-1I"  # VAT directive art. 132(1)(i): education
 EXEMPTION_REASON = "Vrijgesteld van btw: onderwijs (art. 11, lid 1, onderdeel o, Wet OB 1968)"
 SEPA_CREDIT_TRANSFER = "58"
 HOUR, ONE = "HUR", "C62"  # UN/ECE Rec 20 units: hour, one (unit)
-QUANTITY_STEP = Decimal("0.0001")  # hours are written with at most four decimals
 
 for _prefix, _uri in NS.items():
     ET.register_namespace(_prefix, _uri)
@@ -144,19 +142,13 @@ def _monetary_total(root: ET.Element, total: int) -> None:
 
 
 def quantity_and_price(line: InvoiceLine) -> tuple[str, str, int]:
-    """(quantity, unit code, price in cents) of a line: hours x hourly rate where the line bills
-    hours, else one unit at the line amount.
-
-    Hours are used only when the written quantity times the rate, rounded half-up to the cent (the
-    core's rounding), is the line amount; the rest is under half a cent, within the 0.02 that
-    PEPPOL-EN16931-R120 allows. A line cut by the cap is one unit, never a made-up rate.
-    """
-    hours, rate = line.hours, line.hourly_rate_cents
-    if hours is not None and rate and hours > 0:
-        written = hours.quantize(QUANTITY_STEP).normalize()
-        if round_half_up_cents(written * rate) == line.amount_cents:
-            return f"{written:f}", HOUR, rate
-    return "1", ONE, line.amount_cents
+    """(quantity, unit code, price in cents): hours x hourly rate where the line bills hours
+    (`InvoiceLine.hours_x_rate`), else one unit at the line amount."""
+    billed = line.hours_x_rate()
+    if billed is None:
+        return "1", ONE, line.amount_cents
+    hours, rate = billed
+    return f"{hours:f}", HOUR, rate
 
 
 def _line(root: ET.Element, number: int, invoice_line: InvoiceLine, credit: bool) -> None:
