@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from stdnum import iban as stdnum_iban
 from stdnum.nl import bsn as stdnum_bsn
 
 from billing.errors import BillingInputError
+from billing.money import round_half_up_cents
 from billing.quarters import Quarter
 from billing.result import LearnerQuarter, LineKind
 
+HOURS_STEP = Decimal("0.0001")  # hours on documents have at most four decimals
 LINE_TEXT_NL = {
     LineKind.DELIVERED: "Gevolgde lessen {quarter} (aanwezige uren x uurtarief)",
     LineKind.CARRIED_OVER: "Openstaand uit eerdere kwartalen (eerder boven het kwartaalplafond)",
@@ -62,6 +65,22 @@ class InvoiceLine:
     description: str
     amount_cents: int
     kind: LineKind = LineKind.DELIVERED
+    hours: Decimal | None = None  # with the rate: a line for hours, amount = hours x rate (rounded)
+    hourly_rate_cents: int | None = None
+
+    def hours_x_rate(self) -> tuple[Decimal, int] | None:
+        """(hours, hourly rate in cents) as the documents show them, or None for a line not for hours.
+
+        The hours are written with at most four decimals and used only when they times the rate,
+        rounded half-up to the cent (the core's rounding), give the line amount; the rest is under
+        half a cent, within the 0.02 that Peppol rule PEPPOL-EN16931-R120 allows. A line cut by
+        the cap has no hours, so it never shows a made-up rate.
+        """
+        hours, rate = self.hours, self.hourly_rate_cents
+        if hours is None or not rate or hours <= 0:
+            return None
+        shown = hours.quantize(HOURS_STEP).normalize()
+        return (shown, rate) if round_half_up_cents(shown * rate) == self.amount_cents else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +162,7 @@ def invoice_lines_from(result: LearnerQuarter) -> tuple[InvoiceLine, ...]:
     """The invoiced lines of a learner's quarter, with Dutch descriptions, for a new invoice."""
     return tuple(
         InvoiceLine(LINE_TEXT_NL[line.kind].format(quarter=line.quarter), line.amount_cents,
-                    line.kind)
+                    line.kind, line.hours, line.hourly_rate_cents)
         for line in result.lines
         if line.invoiced
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from billing.model import LearnerBilling
@@ -55,10 +56,21 @@ def build_lines(
          "delivered beyond the contract price; not billable"),
     ]
     return tuple(
-        QuarterLine(learner.learner_id, quarter, kind, amount, text)
+        QuarterLine(learner.learner_id, quarter, kind, amount, text, *_hours(kind, amount, delivered))
         for kind, amount, text in texts
         if amount
     )
+
+
+def _hours(kind: LineKind, amount: int, delivered: Delivered) -> tuple[Decimal | None, int | None]:
+    """(hours, rate) of a delivered line that bills the quarter's hours in full, else (None, None).
+
+    A delivered line cut by the cap, the loan or the contract price is less than hours x rate, so it
+    carries no hours: its e-invoice line is then one unit with the amount (docs/duo-files.md).
+    """
+    if kind is LineKind.DELIVERED and amount == delivered.now and delivered.hours_now:
+        return delivered.hours_now, delivered.rate_cents
+    return None, None
 
 
 def _freed(credited: int, quarter: Quarter) -> str:

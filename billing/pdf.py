@@ -99,6 +99,12 @@ def _lines(canvas: Canvas, doc: Document, y: float) -> float:
         for i, part in enumerate(simpleSplit(line.description, REGULAR, 9, RIGHT - LEFT - 35 * mm)):
             y -= LINE if i else 0
             canvas.drawString(LEFT, y, part)
+        billed = line.hours_x_rate()
+        if billed:  # the same hours x rate as the e-invoice line
+            y -= LINE
+            hours, rate = billed
+            shown = f"{hours:f}".replace(".", ",")
+            canvas.drawString(LEFT + 5 * mm, y, f"{shown} uur x {format_euro_nl(rate)}")
     y -= 2 * LINE
     totals = [("Subtotaal", doc.total_cents), ("Btw 0% (vrijgesteld)", 0),
               ("Totaal" + (" gecrediteerd" if isinstance(doc, CreditNote) else " te betalen"),

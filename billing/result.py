@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from enum import StrEnum
 
 from billing.quarters import Quarter
@@ -48,6 +49,9 @@ class QuarterLine:
     kind: LineKind
     amount_cents: int
     explanation: str
+    # Set on a delivered line that bills the quarter's hours in full: amount = hours x rate (rounded).
+    hours: Decimal | None = None
+    hourly_rate_cents: int | None = None
 
     @property
     def invoiced(self) -> bool:

@@ -29,6 +29,8 @@ class Delivered:
     now: int
     no_keurmerk: int
     after_termination: int
+    hours_now: Decimal = Decimal(0)  # the billable hours attended in the quarter itself
+    rate_cents: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +212,8 @@ def delivered_values(
         now=value.get(target, 0),
         no_keurmerk=round_half_up_cents(no_keurmerk * rate),
         after_termination=round_half_up_cents(after_end * rate),
+        hours_now=billable.get(target, Decimal(0)),
+        rate_cents=rate,
     )
 
 

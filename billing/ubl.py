@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from xml.etree import ElementTree as ET
 
-from billing.documents import CreditNote, Document, Invoice, Party
+from billing.documents import CreditNote, Document, Invoice, InvoiceLine, Party
+from billing.errors import BillingInputError
 from billing.money import format_cents
 
 NS = {
@@ -18,13 +19,21 @@ PEPPOL_PROFILE = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"
 EXEMPTION_CODE = "VATEX-EU-132-1I"  # VAT directive art. 132(1)(i): education
 EXEMPTION_REASON = "Vrijgesteld van btw: onderwijs (art. 11, lid 1, onderdeel o, Wet OB 1968)"
 SEPA_CREDIT_TRANSFER = "58"
+HOUR, ONE = "HUR", "C62"  # UN/ECE Rec 20 units: hour, one (unit)
 
 for _prefix, _uri in NS.items():
     ET.register_namespace(_prefix, _uri)
 
 
 def ubl_xml(doc: Document) -> bytes:
-    """The document as UBL 2.1 XML (UTF-8): an Invoice (380) or a CreditNote (381)."""
+    """The document as UBL 2.1 XML (UTF-8): an Invoice (380) or a CreditNote (381).
+
+    Refused without the seller's VAT identifier: every line is VAT-exempt (category E), and
+    EN 16931 rule BR-E-02 then requires the Seller VAT identifier (BT-31).
+    """
+    if not doc.seller.vat_id:
+        raise BillingInputError("seller.vat_id", "is missing: a VAT-exempt e-invoice needs the seller's "
+                                "VAT identifier (EN 16931 BT-31, rule BR-E-02)")
     credit = isinstance(doc, CreditNote)
     root = ET.Element(f"{{{CREDIT_NOTE_NS if credit else INVOICE_NS}}}"
                       f"{'CreditNote' if credit else 'Invoice'}")
@@ -35,7 +44,7 @@ def ubl_xml(doc: Document) -> bytes:
     _tax_total(root, doc.total_cents)
     _monetary_total(root, doc.total_cents)
     for number, line in enumerate(doc.lines, start=1):
-        _line(root, number, line.description, line.amount_cents, credit)
+        _line(root, number, line, credit)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
@@ -132,12 +141,23 @@ def _monetary_total(root: ET.Element, total: int) -> None:
         _amount(totals, f"cbc:{tag}", total)
 
 
-def _line(root: ET.Element, number: int, text: str, cents: int, credit: bool) -> None:
+def quantity_and_price(line: InvoiceLine) -> tuple[str, str, int]:
+    """(quantity, unit code, price in cents): hours x hourly rate where the line bills hours
+    (`InvoiceLine.hours_x_rate`), else one unit at the line amount."""
+    billed = line.hours_x_rate()
+    if billed is None:
+        return "1", ONE, line.amount_cents
+    hours, rate = billed
+    return f"{hours:f}", HOUR, rate
+
+
+def _line(root: ET.Element, number: int, invoice_line: InvoiceLine, credit: bool) -> None:
+    quantity, unit, price = quantity_and_price(invoice_line)
     line = _sub(root, "cac:CreditNoteLine" if credit else "cac:InvoiceLine")
     _sub(line, "cbc:ID", str(number))
-    _sub(line, "cbc:CreditedQuantity" if credit else "cbc:InvoicedQuantity", "1", unitCode="C62")
-    _amount(line, "cbc:LineExtensionAmount", cents)
+    _sub(line, "cbc:CreditedQuantity" if credit else "cbc:InvoicedQuantity", quantity, unitCode=unit)
+    _amount(line, "cbc:LineExtensionAmount", invoice_line.amount_cents)
     item = _sub(line, "cac:Item")
-    _sub(item, "cbc:Name", text[:100])
+    _sub(item, "cbc:Name", invoice_line.description[:100])
     _exempt_category(item, "cac:ClassifiedTaxCategory", with_reason=False)
-    _amount(_sub(line, "cac:Price"), "cbc:PriceAmount", cents)
+    _amount(_sub(line, "cac:Price"), "cbc:PriceAmount", price)

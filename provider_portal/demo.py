@@ -42,6 +42,7 @@ class DemoProvider:
     bow: str
     kvk: str
     iban: str
+    vat_id: str
     street: str
     postcode: str
     city: str
@@ -50,10 +51,10 @@ class DemoProvider:
 
 
 PROVIDERS = (
-    DemoProvider("Taalhuis Utrecht", "BOW-10231", "30123456", "NL91ABNA0417164300",
+    DemoProvider("Taalhuis Utrecht", "BOW-10231", "30123456", "NL91ABNA0417164300", "NL002455799B11",
                  "Oudegracht 112", "3511AX", "Utrecht", "taalhuis-utrecht.nl",
                  ("Utrecht", "Amersfoort", "Hilversum", "Ede", "Amsterdam", "Almere")),
-    DemoProvider("Maasstad Inburgering", "BOW-20877", "24567890", "NL20INGB0001234567",
+    DemoProvider("Maasstad Inburgering", "BOW-20877", "24567890", "NL20INGB0001234567", "NL810433941B01",
                  "Coolsingel 40", "3011AD", "Rotterdam", "maasstad-inburgering.nl",
                  ("Rotterdam", "Dordrecht", "Den Haag", "Rijswijk", "Delft", "Zoetermeer")),
 )
@@ -146,7 +147,7 @@ def _outside_staff(session: Session, email: str, role: str) -> None:
 
 def _provider(session: Session, spec: DemoProvider, today: date) -> Provider:
     provider = Provider(name=spec.name, bow_number=spec.bow, kvk_number=spec.kvk, iban=spec.iban,
-                        street=spec.street, postcode=spec.postcode, city=spec.city,
+                        vat_id=spec.vat_id, street=spec.street, postcode=spec.postcode, city=spec.city,
                         keurmerk_valid_from=date(today.year - 2, 1, 1),
                         keurmerk_valid_until=date(today.year + 1, 12, 31))
     session.add(provider)

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from stdnum import iban as stdnum_iban
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.nl import bsn as stdnum_bsn
+from stdnum.nl import btw as stdnum_btw
 from stdnum.nl import postcode as stdnum_postcode
 from wtforms import Field, SelectChoice
 from wtforms.validators import ValidationError
@@ -44,6 +45,19 @@ def valid_kvk(_form: Any, field: Field) -> None:
     if not (value.isdigit() and len(value) == 8):
         raise ValidationError(_l("A KvK number has exactly 8 digits."))
     field.data = value
+
+
+def valid_vat_id(_form: Any, field: Field) -> None:
+    """btw-identificatienummer (stdnum.nl.btw), stored as NL + 9 digits + B + 2 digits; empty is None."""
+    value = (field.data or "").strip()
+    if not value:
+        field.data = None
+        return
+    try:
+        field.data = "NL" + stdnum_btw.validate(value)
+    except StdnumError as exc:
+        raise ValidationError(_l("Not a valid VAT identification number: NL, 9 digits, B and 2 digits "
+                                 "(e.g. NL002455799B11), with a correct check digit.")) from exc
 
 
 def choices(pairs: Iterable[tuple[str, Any]]) -> list[SelectChoice]:

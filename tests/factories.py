@@ -42,6 +42,7 @@ def make_provider(session: Session, **over: Any) -> Provider:
         bow_number=f"BOW-{n:05d}",
         kvk_number="30123456",
         iban="NL91ABNA0417164300",
+        vat_id="NL002455799B11",
         street="Oudegracht 1",
         postcode="3511AB",
         city="Utrecht",

@@ -41,11 +41,19 @@ def canonical(invoice: Invoice, lines: Sequence[InvoiceLine]) -> bytes:
         "chain_index": invoice.chain_index,
         "prev_hash": invoice.prev_hash,
         "lines": [
-            [line.position, line.kind, line.amount_cents, line.invoiced, line.description]
+            [line.position, line.kind, line.amount_cents, line.invoiced, line.description, *_hours(line)]
             for line in sorted(lines, key=lambda item: item.position)
         ],
     }
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _hours(line: InvoiceLine) -> list[int]:
+    """The hours x rate a line shows on the e-invoice; none for a line without them, so the hashes
+    of documents issued before lines carried hours stay as they were."""
+    if line.attended_minutes is None and line.hourly_rate_cents is None:
+        return []
+    return [line.attended_minutes or 0, line.hourly_rate_cents or 0]
 
 
 def digest(invoice: Invoice, lines: Sequence[InvoiceLine]) -> str:

@@ -205,6 +205,8 @@ def _insert_lines(session: Session, docs: list[tuple[int, LearnerQuarter]]) -> N
             "amount_cents": line.amount_cents,
             "invoiced": line.invoiced,
             "explanation": line.explanation[:300],
+            "attended_minutes": None if line.hours is None else round(line.hours * 60),
+            "hourly_rate_cents": line.hourly_rate_cents,
             "description": (
                 LINE_TEXT_NL[line.kind].format(quarter=line.quarter) if line.invoiced else line.explanation
             )[:300],

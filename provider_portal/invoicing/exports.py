@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
 from billing import documents as core
@@ -38,6 +40,7 @@ DUO_NAME, DUO_STREET, DUO_POSTCODE, DUO_CITY = (
     "Groningen",
 )
 PLACEHOLDER_OIN = "00000001234567890000"  # demo only: production exports need the real DUO_OIN
+MINUTES_PER_HOUR = Decimal(60)
 
 
 def duo_party(config: Mapping[str, Any]) -> core.Party:
@@ -47,13 +50,14 @@ def duo_party(config: Mapping[str, Any]) -> core.Party:
 
 
 def seller_party(provider: Provider) -> core.Party:
-    """The provider as seller: KvK, IBAN and BOW number from its settings."""
+    """The provider as seller: KvK, VAT id, IBAN and BOW number from its settings."""
     return core.Party(
         name=provider.name,
         street=provider.street,
         postcode=provider.postcode,
         city=provider.city,
         kvk=provider.kvk_number or None,
+        vat_id=provider.vat_id or None,
         iban=provider.iban or None,
         bow_number=provider.bow_number,
     )
@@ -67,7 +71,8 @@ def document(session: Session, invoice: Invoice, buyer: core.Party) -> core.Docu
         )
     provider = session.execute(sa.select(Provider).where(Provider.id == invoice.provider_id)).scalar_one()
     lines = tuple(
-        core.InvoiceLine(line.description, line.amount_cents, LineKind(line.kind))
+        core.InvoiceLine(line.description, line.amount_cents, LineKind(line.kind),
+                         _hours(line.attended_minutes), line.hourly_rate_cents)
         for line in session.execute(
             sa.select(InvoiceLine)
             .where(InvoiceLine.invoice_id == invoice.id, InvoiceLine.invoiced.is_(True))
@@ -101,12 +106,26 @@ def document(session: Session, invoice: Invoice, buyer: core.Party) -> core.Docu
         raise InvoicingError(f"{invoice.number} ({invoice.learner_name}): {exc}") from exc
 
 
+def _hours(minutes: int | None) -> Decimal | None:
+    return None if minutes is None else Decimal(minutes) / MINUTES_PER_HOUR
+
+
 def ubl(session: Session, invoice: Invoice, buyer: core.Party) -> tuple[str, bytes]:
-    """(file name, UBL 2.1 XML); refused while DUO's OIN, the e-invoice's address, is unknown."""
+    """(file name, UBL 2.1 XML); refused while DUO's OIN (the e-invoice's address) or the
+    provider's VAT id (EN 16931 BR-E-02 needs it on VAT-exempt invoices) is unknown."""
     if not buyer.oin:
         raise InvoicingError("DUO's OIN is not configured: set DUO_OIN to DUO's 20-digit OIN from "
                              "Logius's OIN register before exporting e-invoices")
-    return f"{invoice.number}.xml", ubl_xml(document(session, invoice, buyer))
+    doc = document(session, invoice, buyer)
+    if not doc.seller.vat_id:
+        raise InvoicingError(str(_l(
+            "%(provider)s has no VAT identification number (btw-id): enter it in the provider settings "
+            "before exporting e-invoices (UBL). Education is exempt from VAT, but an e-invoice must "
+            "still name the seller's VAT id (EN 16931 rule BR-E-02).", provider=doc.seller.name)))
+    try:
+        return f"{invoice.number}.xml", ubl_xml(doc)
+    except BillingInputError as exc:
+        raise InvoicingError(f"{invoice.number} ({invoice.learner_name}): {exc}") from exc
 
 
 def pdf(session: Session, invoice: Invoice, buyer: core.Party) -> tuple[str, bytes]:

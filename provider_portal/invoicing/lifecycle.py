@@ -184,6 +184,8 @@ def credit(session: Session, invoice: Invoice, reason: str, today: date) -> Invo
             invoiced=True,
             description=f"Creditering: {line.description}"[:300],
             explanation=line.explanation,
+            attended_minutes=line.attended_minutes,
+            hourly_rate_cents=line.hourly_rate_cents,
         )
         for line in lines
     )

@@ -129,6 +129,9 @@ class InvoiceLine(SQLModel, table=True):
     invoiced: bool = True
     description: str = Field(max_length=300)
     explanation: str = Field(default="", max_length=300)
+    # A delivered line that bills the quarter's hours in full: the e-invoice shows hours x rate.
+    attended_minutes: int | None = None
+    hourly_rate_cents: int | None = None
 
 
 class OtherProviderInvoice(SQLModel, table=True):

@@ -21,6 +21,8 @@ class Provider(SQLModel, table=True):
     keurmerk_valid_until: date | None = None
     kvk_number: str = Field(max_length=8)
     iban: str = Field(max_length=34)
+    # btw-identificatienummer (NL + 9 digits + B + 2 digits): EN 16931 BT-31, needed on e-invoices
+    vat_id: str | None = Field(default=None, max_length=14)
     street: str = Field(default="", max_length=200)
     postcode: str = Field(default="", max_length=7)
     city: str = Field(default="", max_length=100)

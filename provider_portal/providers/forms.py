@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from provider_portal.forms_common import choices, valid_iban, valid_kvk, valid_postcode
+from provider_portal.forms_common import choices, valid_iban, valid_kvk, valid_postcode, valid_vat_id
 from provider_portal.models.enums import KeurmerkStatus
 
 KEURMERK_LABELS = {
@@ -27,6 +27,9 @@ class ProviderForm(FlaskForm):
     keurmerk_valid_until = DateField(_l("Keurmerk valid until"), validators=[Optional()])
     kvk_number = StringField(_l("KvK number"), validators=[DataRequired(), valid_kvk])
     iban = StringField(_l("IBAN"), validators=[DataRequired(), valid_iban])
+    vat_id = StringField(_l("VAT identification number (btw-id)"), validators=[valid_vat_id],
+                         description=_l("Needed for e-invoices (UBL) to DUO, even though education is "
+                                        "exempt from VAT."))
     street = StringField(_l("Street and number"), validators=[DataRequired(), Length(max=200)])
     postcode = StringField(_l("Postcode"), validators=[DataRequired(), valid_postcode])
     city = StringField(_l("City"), validators=[DataRequired(), Length(max=100)])

@@ -87,7 +87,7 @@ def earlier() -> Callable[[str, int], QuarterAmount]:
 
 
 SELLER = Party(name="Taalschool Utrecht B.V.", street="Oudegracht 1", postcode="3511 AA",
-               city="Utrecht", kvk="12345678", vat_id="NL001234567B01",
+               city="Utrecht", kvk="12345678", vat_id="NL002455799B11",
                iban="NL91ABNA0417164300", bow_number="BOW1234", email="finance@taalschool.test")
 # A test OIN: the buyer's real identifiers are configuration, never code.
 BUYER = Party(name="Dienst Uitvoering Onderwijs", street="Kempkensberg 12", postcode="9722 TB",

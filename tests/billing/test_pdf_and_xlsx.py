@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import dataclasses
 import io
+from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from billing import fonts
-from billing.documents import Learner
+from billing.documents import InvoiceLine, Learner
 from billing.model import BillingInput, KeurmerkPeriod, ProviderBilling
 from billing.pdf import date_nl, invoice_pdf
 from billing.quarters import Quarter
+from billing.result import LineKind
 from billing.rules import compute_quarter
 from billing.xlsx import quarter_overview_xlsx
 
@@ -34,6 +37,13 @@ def test_the_pdf_invoice_names_provider_learner_bsn_period_lines_totals_and_iban
                      "NL91ABNA0417164300", "1234 5678 9012 3456", "KvK 12345678", "BOW1234",
                      "Vrijgesteld van btw"):
         assert expected in text, expected
+
+
+def test_the_pdf_shows_hours_x_rate_on_a_line_for_hours(invoice):
+    line = InvoiceLine("Gevolgde lessen 2026-Q3", 55_250, LineKind.DELIVERED, Decimal("55.25"), 1_000)
+    text = pdf_text(invoice_pdf(replace(invoice, lines=(line,))))
+    assert "55,25 uur x € 10,00" in text and "€ 552,50" in text
+    assert " uur x " not in pdf_text(invoice_pdf(invoice))  # lines without hours show none
 
 
 def test_the_pdf_credit_note_names_the_invoice_it_corrects(credit_note):

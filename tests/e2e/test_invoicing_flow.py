@@ -9,6 +9,7 @@ from sqlmodel import Session
 from billing.quarters import Quarter
 from provider_portal.invoicing.drafts import make_drafts
 from provider_portal.models.enums import Role
+from tests.billing.einvoice_rules import fatal
 from tests.factories import (
     PASSWORD,
     make_class,
@@ -62,6 +63,8 @@ def test_finance_issues_an_invoice_and_downloads_its_exports(page, db: Session, 
 
     name, content = _download(page, page.locator("#ubl-link"))
     assert name == "2026-00001.xml" and b"<cbc:ID>2026-00001</cbc:ID>" in content
+    assert fatal(content) == []  # the official EN 16931 and Peppol BIS 3.0 rules
+    assert b'unitCode="HUR"' in content  # attended hours x the hourly rate
     name, content = _download(page, page.locator("#pdf-link"))
     assert name == "2026-00001.pdf" and content.startswith(b"%PDF")
 

@@ -6,7 +6,7 @@ from collections import Counter
 
 import sqlalchemy as sa
 from sqlmodel import Session
-from stdnum.nl import bsn, postcode
+from stdnum.nl import bsn, btw, postcode
 
 from provider_portal.demo import LEARNERS_PER_PROVIDER, seed
 from provider_portal.models import Contract, CourseClass, Learner, Provider, User
@@ -27,6 +27,8 @@ def test_the_demo_has_two_providers_every_role_and_about_300_learners(db: Sessio
     assert db.execute(sa.select(sa.func.count()).select_from(Contract)).scalar_one() == 300
     ona = Counter(db.execute(sa.select(CourseClass.provider_id).where(CourseClass.ona)).scalars())
     assert sorted(ona.values()) == [1, 1]  # one ONA class per provider
+    vat_ids = db.execute(sa.select(Provider.vat_id)).scalars().all()
+    assert len(set(vat_ids)) == 2 and all(v.startswith("NL") and btw.is_valid(v) for v in vat_ids)
 
 
 def test_seeding_twice_changes_nothing(db: Session) -> None:

@@ -48,6 +48,18 @@ def test_changing_an_amount_with_sql_is_reported(db, issued) -> None:
     assert [b.document for b in chain.verify(db)] == [issued[1].number, issued[1].number]
 
 
+def test_changing_the_hours_of_a_line_with_sql_is_reported(db, issued) -> None:
+    line_of = sa.update(InvoiceLine).where(InvoiceLine.invoice_id == issued[1].id)
+    db.execute(line_of.values(attended_minutes=60, hourly_rate_cents=104_400))
+    db.commit()
+    assert [b.document for b in chain.verify(db)] == [issued[1].number]
+
+
+def test_a_line_without_hours_hashes_as_before_lines_had_hours(issued) -> None:
+    line = InvoiceLine(invoice_id=1, position=1, kind="delivered", amount_cents=100, description="x")
+    assert b'"lines":[[1,"delivered",100,true,"x"]]' in chain.canonical(issued[0], [line])
+
+
 def test_deleting_a_document_with_sql_is_reported(db, issued) -> None:
     db.execute(sa.delete(InvoiceLine).where(InvoiceLine.invoice_id == issued[2].id))
     db.execute(sa.delete(Invoice).where(Invoice.id == issued[2].id))

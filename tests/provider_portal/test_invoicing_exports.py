@@ -16,11 +16,13 @@ from sqlmodel import Session
 
 from billing.quarters import Quarter
 from provider_portal.invoicing import exports, lifecycle
+from provider_portal.invoicing.drafts import make_drafts
 from provider_portal.invoicing.errors import InvoicingError
 from provider_portal.invoicing.imports import import_duo_file
 from provider_portal.invoicing.row_errors import REASONS
-from provider_portal.models import Invoice
+from provider_portal.models import CapSetting, Invoice
 from provider_portal.models.invoicing import InvoiceStatus
+from tests.billing.einvoice_rules import fatal
 from tests.factories import make_class, make_contract, make_enrolment, make_learner, make_provider
 from tests.invoicing_factories import AFTER_Q1, attend_all, make_draft
 
@@ -60,6 +62,70 @@ def test_the_ubl_invoice_and_credit_note_validate_against_the_ubl_21_schemas(db,
     assert _schema("Invoice").validate(etree.fromstring(invoice_xml))
     assert _schema("CreditNote").validate(etree.fromstring(note_xml))
     assert issued["invoice"].number.encode() in invoice_xml and issued["credited"].number.encode() in note_xml
+
+
+@pytest.fixture()
+def from_a_draft_run(db: Session) -> dict:
+    """An invoice and its credit note as the portal makes them: attended lessons, draft run, issue."""
+    provider = make_provider(db)
+    course = make_class(db, provider)  # Mon + Wed 09:00-12:00 in 2026-Q1
+    learner = make_learner(db, provider)
+    make_contract(db, learner, hourly_rate_cents=1450, total_price_cents=870_000)
+    make_enrolment(db, course, learner)
+    lessons = attend_all(db, course, learner)
+    make_drafts(db, provider, Q1, AFTER_Q1)
+    draft = db.execute(sa.select(Invoice).where(Invoice.learner_id == learner.id)).scalar_one()
+    invoice = lifecycle.issue(db, draft, AFTER_Q1)
+    note = lifecycle.credit(db, invoice, "les van 7 januari niet gegeven", date(2026, 4, 9))
+    return {"provider": provider, "invoice": invoice, "note": note, "hours": lessons * 3}
+
+
+def _quantity(xml: bytes) -> tuple[str, str, str]:
+    """(quantity, unit code, price) of the document's only line."""
+    root = etree.fromstring(xml)
+    (quantity,) = root.xpath("//*[local-name()='InvoicedQuantity' or local-name()='CreditedQuantity']")
+    (price,) = root.xpath("//*[local-name()='PriceAmount']")
+    return quantity.text, quantity.get("unitCode"), price.text
+
+
+def test_every_exported_document_passes_the_official_en16931_and_peppol_rules(
+    db, issued, from_a_draft_run
+) -> None:
+    for doc in (issued["invoice"], issued["note"], from_a_draft_run["invoice"], from_a_draft_run["note"]):
+        _, xml = exports.ubl(db, doc, BUYER)
+        assert fatal(xml) == [], doc.number
+        assert _schema("CreditNote" if doc.corrects_id else "Invoice").validate(etree.fromstring(xml))
+
+
+def test_an_exported_invoice_for_hours_shows_hours_x_the_hourly_rate(db, from_a_draft_run) -> None:
+    hours = str(from_a_draft_run["hours"])
+    for doc in (from_a_draft_run["invoice"], from_a_draft_run["note"]):
+        _, xml = exports.ubl(db, doc, BUYER)
+        assert _quantity(xml) == (hours, "HUR", "14.50")
+    assert from_a_draft_run["invoice"].total_cents == from_a_draft_run["hours"] * 1450
+
+
+def test_an_exported_invoice_cut_by_the_cap_is_one_unit_at_its_amount(db) -> None:
+    db.add(CapSetting(amount_cents=50_000, effective_from="2026-Q1"))
+    db.commit()
+    provider = make_provider(db)
+    learner = make_learner(db, provider)
+    make_contract(db, learner)
+    course = make_class(db, provider)
+    make_enrolment(db, course, learner)
+    attend_all(db, course, learner)
+    make_drafts(db, provider, Q1, AFTER_Q1)
+    draft = db.execute(sa.select(Invoice).where(Invoice.learner_id == learner.id)).scalar_one()
+    _, xml = exports.ubl(db, lifecycle.issue(db, draft, AFTER_Q1), BUYER)
+    assert _quantity(xml) == ("1", "C62", "500.00") and fatal(xml) == []
+
+
+def test_the_ubl_export_refuses_a_provider_without_a_vat_id_and_names_the_setting(db, issued) -> None:
+    issued["provider"].vat_id = None
+    db.commit()
+    with pytest.raises(InvoicingError, match="no VAT identification number.*provider settings"):
+        exports.ubl(db, issued["invoice"], BUYER)
+    assert exports.pdf(db, issued["invoice"], BUYER)[1].startswith(b"%PDF")  # the PDF needs no VAT id
 
 
 def test_the_pdf_is_a_pdf_named_after_the_invoice(db, issued) -> None:

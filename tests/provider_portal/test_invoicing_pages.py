@@ -211,6 +211,18 @@ def test_provider_a_cannot_see_or_export_provider_bs_invoices(client, db, office
     assert response.status_code == 302  # nothing of ours issued; B's invoice is never exported
 
 
+def test_the_ubl_download_without_a_vat_id_says_in_dutch_which_setting_is_missing(client, db, office) -> None:
+    office["provider"].vat_id = None
+    db.commit()
+    learner = office["learner"]
+    invoice = lifecycle.issue(db, make_draft(db, learner, make_contract(db, learner)), AFTER_Q1)
+    login(client, office["finance"].email)
+    response = client.get(f"/invoicing/invoices/{invoice.id}/ubl.xml", follow_redirects=True)
+    page = text(response)
+    assert response.status_code == 200 and "heeft geen btw-identificatienummer" in page
+    assert "Instellingen taalaanbieder" in page and "BR-E-02" in page
+
+
 def test_a_platform_admin_adds_a_later_cap_and_provider_staff_cannot(client, db, office) -> None:
     admin = make_user(db, None, role=Role.PLATFORM_ADMIN)
     login(client, admin.email)

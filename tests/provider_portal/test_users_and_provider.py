@@ -93,6 +93,27 @@ def test_provider_settings_reject_a_bad_iban_and_keep_the_old_values(client, db,
     assert (provider.name, provider.iban) == ("Nieuwe naam", "NL91ABNA0417164300")
 
 
+def test_provider_settings_store_a_valid_vat_id_and_refuse_a_bad_one_in_dutch(client, db, admin) -> None:
+    provider = db.get(Provider, admin.provider_id)
+    form = {
+        "name": provider.name, "bow_number": provider.bow_number, "keurmerk_status": "keurmerk",
+        "kvk_number": "30123456", "iban": provider.iban, "street": "Straat 1", "postcode": "3511AB",
+        "city": "Utrecht", "vat_id": "NL002455799B12",
+    }
+    page = text(submit(client, "/provider/edit", form))
+    assert 'id="vat_id-error"' in page and "Geen geldig btw-identificatienummer" in page
+    db.refresh(provider)
+    assert provider.vat_id == "NL002455799B11"  # the stored value is kept
+    assert submit(client, "/provider/edit", {**form, "vat_id": "nl 8104.33.941.b01"}).status_code == 302
+    db.refresh(provider)
+    assert provider.vat_id == "NL810433941B01"
+    assert "NL810433941B01" in text(client.get("/provider/"))
+    assert submit(client, "/provider/edit", {**form, "vat_id": " "}).status_code == 302
+    db.refresh(provider)
+    assert provider.vat_id is None
+    assert "e-facturen (UBL) kunnen pas worden" in text(client.get("/provider/"))
+
+
 def test_provider_settings_refuse_another_providers_bow_number(client, db, admin) -> None:
     other = make_provider(db)
     provider = db.get(Provider, admin.provider_id)
