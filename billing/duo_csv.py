@@ -10,6 +10,7 @@ from datetime import date
 from billing.documents import CreditNote, Document, Party
 from billing.errors import ExportError
 from billing.money import format_cents
+from billing.spreadsheet import csv_cell
 
 DELIMITER = ";"
 INVOICE_COLUMNS = (
@@ -46,13 +47,8 @@ def invoice_row(doc: Document) -> list[str]:
         doc.seller.bow_number or "", doc.number, doc.issue_date.isoformat(),
         "CREDITNOTA" if credit else "FACTUUR",
         doc.corrects_number if isinstance(doc, CreditNote) else "",
-        doc.learner.bsn, _safe(doc.learner.name), str(doc.period),
+        doc.learner.bsn, csv_cell(doc.learner.name), str(doc.period),
         doc.period.first_day.isoformat(), doc.period.last_day.isoformat(),
         format_cents(doc.total_cents), doc.payment_reference,
-        _safe(" / ".join(line.description for line in doc.lines)),
+        csv_cell(" / ".join(line.description for line in doc.lines)),
     ]
-
-
-def _safe(text: str) -> str:
-    """Neutralise a leading formula character, so a spreadsheet never runs a name as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text

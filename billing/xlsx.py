@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from billing.result import LearnerQuarter, LineKind, QuarterResult
+from billing.spreadsheet import append_xlsx_row
 
 EURO_FORMAT = '"€" #,##0.00'
 COLUMNS = (
@@ -33,7 +34,7 @@ def quarter_overview_xlsx(result: QuarterResult, names: Mapping[str, str] | None
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for learner in result.learners:
-        sheet.append(_row(learner, (names or {}).get(learner.learner_id, "")))
+        append_xlsx_row(sheet, _row(learner, (names or {}).get(learner.learner_id, "")))
     last = sheet.max_row
     totals: list[str | int | None] = ["Totaal", "", None]
     for column in range(4, len(COLUMNS)):

@@ -8,11 +8,13 @@ The portal's PDFs reuse this module; it imports nothing of the portal.
 from __future__ import annotations
 
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from reportlab.lib.fonts import addMapping
-from reportlab.lib.styles import StyleSheet1, getSampleStyleSheet
+from reportlab.lib.styles import ParagraphStyle, StyleSheet1, getSampleStyleSheet
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Paragraph
 
 REGULAR = "DejaVuSans"
 BOLD = "DejaVuSans-Bold"
@@ -51,3 +53,12 @@ def table_font_commands() -> list[tuple[object, ...]]:
     """TableStyle commands that set a table in the embedded font, its header row in bold."""
     register_fonts()
     return [("FONTNAME", (0, 0), (-1, -1), REGULAR), ("FONTNAME", (0, 0), (-1, 0), BOLD)]
+
+
+def para(text: object, style: ParagraphStyle) -> Paragraph:
+    """A Paragraph of plain text: `<`, `>` and `&` are escaped, so a learner's name never becomes markup.
+
+    reportlab reads a Paragraph's text as markup (`<a href>`, `<img src>` from the server's disk),
+    so every PDF writer builds its paragraphs here. A newline in `text` becomes a line break.
+    """
+    return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)

@@ -10,9 +10,10 @@ from datetime import date
 from babel.dates import format_date
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
-from billing.fonts import stylesheet, table_font_commands
+from billing.fonts import para, stylesheet, table_font_commands
+from billing.spreadsheet import csv_row
 
 ROSTER_HEADER = ("Tijd", "Onderdeel", "Naam", "Gemeente", "Poging", "Extra tijd/toegankelijk")
 
@@ -22,7 +23,7 @@ def roster_csv(rows: Sequence[Sequence[str]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(ROSTER_HEADER)
-    writer.writerows(rows)
+    writer.writerows(csv_row(row) for row in rows)
     return out.getvalue()
 
 
@@ -47,7 +48,7 @@ def roster_pdf(location: str, day: date, rows: Sequence[Sequence[str]]) -> bytes
     buffer = io.BytesIO()
     title = f"Rooster {location}, {format_date(day, 'full', locale='nl_NL')}"
     SimpleDocTemplate(buffer, pagesize=A4, title=title).build(
-        [Paragraph(title, styles["Title"]), Spacer(1, 8), _table(rows, ROSTER_HEADER)]
+        [para(title, styles["Title"]), Spacer(1, 8), _table(rows, ROSTER_HEADER)]
     )
     return buffer.getvalue()
 
@@ -67,13 +68,13 @@ def invitation_pdf(name: str, address: str, bookings: Sequence[dict[str, object]
         for b in bookings
     ]
     story = [
-        Paragraph(name, styles["Normal"]),
-        Paragraph(address, styles["Normal"]),
+        para(name, styles["Normal"]),
+        para(address, styles["Normal"]),
         Spacer(1, 24),
-        Paragraph("Uitnodiging inburgeringsexamen", styles["Title"]),
-        Paragraph(f"Beste {name},", styles["Normal"]),
+        para("Uitnodiging inburgeringsexamen", styles["Title"]),
+        para(f"Beste {name},", styles["Normal"]),
         Spacer(1, 8),
-        Paragraph(
+        para(
             "U bent ingepland voor de volgende onderdelen van het inburgeringsexamen. Neem een geldig "
             "identiteitsbewijs mee en kom 30 minuten voor de begintijd.",
             styles["Normal"],
@@ -81,13 +82,13 @@ def invitation_pdf(name: str, address: str, bookings: Sequence[dict[str, object]
         Spacer(1, 12),
         _table(rows, ("Datum", "Tijd", "Onderdeel", "Locatie", "Kosten")),
         Spacer(1, 12),
-        Paragraph(
+        para(
             "Elk onderdeel mag u twee keer gratis doen; een volgende poging kost geld (zie de tabel). "
             "Kunt u niet komen? Neem dan zo snel mogelijk contact op met uw planner.",
             styles["Normal"],
         ),
         Spacer(1, 18),
-        Paragraph("Met vriendelijke groet,<br/>De examenplanner", styles["Normal"]),
+        para("Met vriendelijke groet,\nDe examenplanner", styles["Normal"]),
     ]
     SimpleDocTemplate(buffer, pagesize=A4, title="Uitnodiging inburgeringsexamen").build(story)
     return buffer.getvalue()

@@ -9,9 +9,10 @@ from datetime import date
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
-from billing.fonts import stylesheet, table_font_commands
+from billing.fonts import para, stylesheet, table_font_commands
+from billing.spreadsheet import csv_row
 
 HEADER = ("Naam", "Gemeente", "Postcode", "Route", "Talen")
 
@@ -21,7 +22,7 @@ def participants_csv(rows: Sequence[Sequence[str]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(HEADER)
-    writer.writerows(rows)
+    writer.writerows(csv_row(row) for row in rows)
     return out.getvalue()
 
 
@@ -49,9 +50,9 @@ def participants_pdf(
         )
     )
     story = [
-        Paragraph(title, styles["Title"]),
-        *(Paragraph(x, styles["Normal"]) for x in details),
-        Paragraph(f"Bijeenkomsten: {dates}", styles["Normal"]),
+        para(title, styles["Title"]),
+        *(para(x, styles["Normal"]) for x in details),
+        para(f"Bijeenkomsten: {dates}", styles["Normal"]),
         Spacer(1, 12),
         table,
     ]

@@ -14,6 +14,8 @@ from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
+from billing.spreadsheet import append_xlsx_row, csv_row
+
 MAX_ROWS = 5000  # a provider's whole learner file fits; anything larger is a mistake or an attack
 CSV_DELIMITERS = ";,\t"
 
@@ -89,16 +91,16 @@ def _cell(value: Any) -> Any:
 
 
 def write_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]], delimiter: str = ";") -> bytes:
-    """CSV as UTF-8 with a header row; dates as yyyy-mm-dd and times as HH:MM."""
+    """CSV as UTF-8 with a header row; dates as yyyy-mm-dd, times as HH:MM, formulas neutralised."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(headers)
-    writer.writerows([_cell(v) for v in row] for row in rows)
+    writer.writerows(csv_row(_cell(v) for v in row) for row in rows)
     return out.getvalue().encode("utf-8")
 
 
 def write_xlsx(headers: Sequence[str], rows: Iterable[Sequence[Any]], title: str) -> bytes:
-    """A one-sheet workbook with a bold header row."""
+    """A one-sheet workbook with a bold header row; text cells are text, never formulas."""
     book = Workbook()
     sheet = book.active
     sheet.title = title[:31]
@@ -106,7 +108,7 @@ def write_xlsx(headers: Sequence[str], rows: Iterable[Sequence[Any]], title: str
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([_cell(v) if isinstance(v, time) else v for v in row])
+        append_xlsx_row(sheet, [_cell(v) if isinstance(v, time) else v for v in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from datetime import date
 
@@ -19,6 +20,7 @@ from provider_portal.planning.runs import RunError, publish, start_run
 from scheduler.exams.check import check
 from scheduler.exams.io import bookings_from_solution_json, problem_from_json
 from tests.factories import make_learner, make_provider, make_user
+from tests.pdfs import FORMULA_NAME, MARKUP_FIRST, MARKUP_LAST, MARKUP_NAME, pdf_text, uri_links
 from tests.web import login, submit, text
 
 PLAN_DATE = date(2026, 12, 1)  # ready six weeks later: 12 January 2027
@@ -237,3 +239,36 @@ def test_a_pinned_booking_is_kept_by_the_next_run(client, db, engine, world) -> 
         )
     ).scalar_one()
     assert after.pinned and after.session_id == before.session_id
+
+
+def test_a_name_written_as_markup_prints_as_text_in_the_roster_and_letter(client, db, engine, world) -> None:
+    publish(db, _solve(db, engine, world))
+    world["amina"].first_name, world["amina"].last_name = MARKUP_FIRST, MARKUP_LAST
+    db.commit()
+    login(client, world["planner"].email)
+    day = db.execute(
+        sa.select(ExamSession.day)
+        .join(ExamBooking, ExamBooking.session_id == ExamSession.id)
+        .where(ExamBooking.learner_id == world["amina"].id)
+    ).scalars().first()
+    roster = client.get(f"/planning/exams/locations/{world['place'].id}/roster/{day}.pdf")
+    letter = client.get(f"/planning/exams/invitations/{world['amina'].id}.pdf")
+    for pdf in (roster, letter):
+        assert pdf.status_code == 200
+        assert MARKUP_NAME in pdf_text(pdf.data) and uri_links(pdf.data) == []
+    assert f"Beste {MARKUP_NAME}," in pdf_text(letter.data)
+
+
+def test_a_name_written_as_a_formula_is_text_in_the_roster_csv(client, db, engine, world) -> None:
+    publish(db, _solve(db, engine, world))
+    world["amina"].first_name, world["amina"].last_name = FORMULA_NAME, "-2+3"
+    db.commit()
+    login(client, world["planner"].email)
+    day = db.execute(
+        sa.select(ExamSession.day)
+        .join(ExamBooking, ExamBooking.session_id == ExamSession.id)
+        .where(ExamBooking.learner_id == world["amina"].id)
+    ).scalars().first()
+    response = client.get(f"/planning/exams/locations/{world['place'].id}/roster/{day}.csv")
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True)), delimiter=";"))
+    assert f"'{FORMULA_NAME} -2+3" in [row[2] for row in rows[1:]]

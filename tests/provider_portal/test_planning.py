@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from datetime import date, time, timedelta
 
@@ -19,6 +20,7 @@ from provider_portal.planning.runs import RunError, publish, start_run
 from scheduler.sessions.check import check
 from scheduler.sessions.io import problem_from_json, solution_from_json
 from tests.factories import make_class, make_enrolment, make_learner, make_provider, make_user
+from tests.pdfs import FORMULA_NAME, MARKUP_FIRST, MARKUP_LAST, pdf_text, uri_links
 from tests.web import login, submit, text
 
 PLAN_DATE = date(2026, 12, 1)
@@ -296,3 +298,21 @@ def test_a_planner_sees_nothing_of_another_municipalitys_cohorts_or_runs(app, db
         f"/planning/learners/{world['amina'].id}/profile",
     ):
         assert client.get(url).status_code == 404, url
+
+
+def test_a_name_written_as_markup_or_a_formula_stays_text_in_the_participant_lists(
+    client, db, engine, world
+) -> None:
+    publish(db, _solve(db, engine, world))
+    world["amina"].first_name, world["amina"].last_name = MARKUP_FIRST, MARKUP_LAST
+    db.commit()
+    login(client, world["planner"].email)
+    knm = world["cohorts"]["KNM"]
+    pdf = client.get(f"/planning/cohorts/{knm}/participants.pdf")
+    assert pdf.status_code == 200 and uri_links(pdf.data) == []
+    assert f"{MARKUP_LAST}, {MARKUP_FIRST}" in pdf_text(pdf.data)
+    world["amina"].first_name, world["amina"].last_name = "@SUM(1)", FORMULA_NAME
+    db.commit()
+    rows = list(csv.reader(io.StringIO(client.get(f"/planning/cohorts/{knm}/participants.csv").get_data(
+        as_text=True)), delimiter=";"))
+    assert f"'{FORMULA_NAME}, @SUM(1)" in [row[0] for row in rows[1:]]

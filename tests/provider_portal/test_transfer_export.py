@@ -15,6 +15,7 @@ from provider_portal.classes.service import cancel_lesson
 from provider_portal.models import Attendance, Lesson
 from provider_portal.models.enums import Role
 from tests.factories import make_class, make_enrolment, make_learner, make_provider, make_user
+from tests.pdfs import FORMULA_NAME
 from tests.web import login
 
 PERIOD = "since=2026-01-05&until=2026-01-12"  # Mon 5, Wed 7 and Mon 12 January (the 12th is cancelled)
@@ -99,3 +100,21 @@ def test_provider_a_cannot_export_a_class_or_learner_of_provider_b(client, db, w
     for url in (f"/transfer/classes/{world['course'].id}/attendance",
                 f"/transfer/learners/{world['amina'].id}/attendance"):
         assert client.get(f"{url}?{PERIOD}&format=csv").status_code == 404
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_name_written_as_a_formula_is_exported_as_text(client, db, world, fmt: str) -> None:
+    world["amina"].first_name, world["amina"].last_name = FORMULA_NAME, "-1"
+    db.commit()
+    login(client, world["staff"].email)
+    response = client.get(f"/transfer/classes/{world['course'].id}/attendance?{PERIOD}&format={fmt}")
+    assert response.status_code == 200
+    if fmt == "csv":
+        names = [row[5] for row in _csv(response)[1:]]
+        assert f"'{FORMULA_NAME} -1" in names
+        return
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    cells = [row[5] for row in sheet.iter_rows(min_row=2)]
+    named = [c for c in cells if c.value == f"{FORMULA_NAME} -1"]
+    assert named and all(c.data_type == "s" for c in named)
+    assert all(isinstance(row[3].value, int) for row in sheet.iter_rows(min_row=2))  # numbers stay numbers
