@@ -11,12 +11,17 @@ from sqlmodel import Session, create_engine
 
 
 def make_engine(url: str) -> Engine:
-    """Create the engine; SQLite gets foreign keys on and a busy timeout for the jobs process."""
+    """Create the engine; SQLite gets foreign keys on and a busy timeout for the jobs process.
+
+    `hide_parameters`: a failed statement's message (and so the error log) never holds its values,
+    which include BSNs, names and addresses.
+    """
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                               hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
