@@ -7,21 +7,37 @@ from contextlib import contextmanager
 
 from flask import Flask, current_app, g
 from sqlalchemy import Engine, event
+from sqlalchemy.engine import ExceptionContext
 from sqlmodel import Session, create_engine
 
 
 def make_engine(url: str) -> Engine:
     """Create the engine; SQLite gets foreign keys on and a busy timeout for the jobs process.
 
-    `hide_parameters`: a failed statement's message (and so the error log) never holds its values,
-    which include BSNs, names and addresses.
+    `hide_parameters` and `_drop_row_values`: a failed statement's message (and so the error log)
+    never holds its values, which include BSNs, names and addresses.
     """
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
                                hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+    engine = create_engine(url, pool_pre_ping=True, hide_parameters=True)
+    event.listen(engine, "handle_error", _drop_row_values)
+    return engine
+
+
+def _drop_row_values(context: ExceptionContext) -> None:
+    """Keep only PostgreSQL's primary message: its DETAIL line quotes the failing row or key (a BSN)."""
+    error = context.original_exception
+    diag = getattr(error, "diag", None)
+    if diag is None or not diag.message_primary:
+        return
+    error.args = (diag.message_primary,)
+    wrapped = context.sqlalchemy_exception
+    if wrapped is not None:  # its message was copied from the driver's before this hook ran
+        kind = type(error)
+        wrapped.args = (f"({kind.__module__}.{kind.__name__}) {diag.message_primary}",)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
