@@ -15,6 +15,7 @@ from provider_portal.config import load_config
 from provider_portal.errors import register_error_handlers
 from provider_portal.extensions import babel, csrf, limiter, login_manager
 from provider_portal.i18n import register_i18n, select_locale
+from provider_portal.input_guards import register_input_guards
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -25,6 +26,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(config)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     db.init_db(app)
+    register_input_guards(app)  # before the blueprints: their `<int:id>` routes use its converter
     app.before_request(enforce_access)  # before CSRF: a forbidden POST is a 403, not a 400
     register_extensions(app)
     register_blueprints(app)

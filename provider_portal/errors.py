@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, g, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -22,7 +22,18 @@ MESSAGES = {
 
 
 def _render(code: int, message: object) -> tuple[str, int]:
+    _roll_back()
     return render_template("errors/error.html", code=code, message=message), code
+
+
+def _roll_back() -> None:
+    """End the request's failed transaction first, so the error page's own queries can run."""
+    session = g.get("db_session")
+    if session is not None:
+        try:
+            session.rollback()
+        except Exception:  # the connection itself is gone: the page renders without the database
+            log.exception("rollback before the error page failed")
 
 
 def _http_error(exc: HTTPException) -> tuple[str, int]:

@@ -10,6 +10,8 @@ import sqlalchemy as sa
 from flask import abort
 from sqlmodel import Session
 
+from provider_portal.input_guards import MAX_DB_INT
+
 T = TypeVar("T")
 
 
@@ -47,7 +49,12 @@ def paginate(session: Session, stmt: sa.Select[Any], number: int, size: int) -> 
 
 
 def get_or_404(session: Session, model: type[T], ident: int) -> T:
-    """Load by id through the tenant filter: another tenant's row is simply not found."""
+    """Load by id through the tenant filter: another tenant's row is simply not found.
+
+    An id the database cannot hold (above 2^31 - 1, e.g. from a query string) is not found either.
+    """
+    if not 0 < ident <= MAX_DB_INT:
+        abort(404)
     row = session.execute(sa.select(model).where(model.id == ident)).scalar_one_or_none()  # type: ignore[attr-defined]
     if row is None:
         abort(404)

@@ -1,0 +1,143 @@
+"""Input the database cannot hold gets a clear 4xx naming what is wrong, never a 500 (issue 16, item 14)."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from sqlmodel import Session
+
+from provider_portal.models import Contract, CourseClass, Learner, Lesson
+from provider_portal.models.enums import Role
+from tests.factories import make_class, make_contract, make_enrolment, make_learner, make_provider, make_user
+from tests.web import csrf_token, login, submit, text
+
+HUGE_IDS = (2**31, 2**63)
+LEARNER = {
+    "bsn": "111222333", "first_name": "Semere", "last_name": "Tesfay", "date_of_birth": "1992-04-03",
+    "migrant_type": "asiel", "route": "B1", "municipality": "Utrecht", "postcode": "3511 ab",
+    "languages": ["ti"], "duo_term_start": "2025-02-01", "duo_term_end": "", "duo_term_extended_until": "",
+    "loan_amount": "10000.00",
+}
+CONTRACT = {"number": "2026-0042", "start_date": "2026-01-01", "end_date": "2026-12-31",
+            "purchased_hours": "600", "hourly_rate": "14.50", "total_price": ""}
+CLASS = {"name": "A2 avond", "level": "A2", "location": "Utrecht", "room": "", "start_date": "2026-01-05",
+         "end_date": "2026-02-27", "max_size": "12", "start_1": "18:30", "end_1": "21:00"}
+
+
+@pytest.fixture()
+def world(db: Session) -> dict:
+    provider = make_provider(db)
+    teacher = make_user(db, provider, role=Role.TEACHER)
+    learner = make_learner(db, provider)
+    contract = make_contract(db, learner)
+    course = make_class(db, provider, teachers=(teacher,))
+    make_enrolment(db, course, learner)
+    lesson = db.execute(sa.select(Lesson).where(Lesson.class_id == course.id)).scalars().first()
+    return {"provider": provider, "teacher": teacher, "learner": learner, "contract": contract,
+            "course": course, "lesson": lesson}
+
+
+def _user(db: Session, world: dict, role: Role):  # type: ignore[no-untyped-def]
+    provider = world["provider"] if role not in (Role.PLANNER, Role.PLATFORM_ADMIN) else None
+    return make_user(db, provider, role=role, municipalities=("Utrecht",) if role == Role.PLANNER else (),
+                     learner_id=world["learner"].id if role == Role.LEARNER else None)
+
+
+def _int_urls(app: Flask, ident: int) -> list[tuple[str, str]]:
+    """Every rule with an integer argument, filled with `ident` (other arguments get a plain value)."""
+    from flask import url_for
+    from werkzeug.routing.converters import NumberConverter
+
+    urls = []
+    with app.test_request_context():
+        for rule in app.url_map.iter_rules():
+            converters = rule._converters  # noqa: SLF001 - which arguments are numbers
+            if not any(isinstance(c, NumberConverter) for c in converters.values()):
+                continue
+            values = {arg: ident if isinstance(converters[arg], NumberConverter) else
+                      "csv" if arg == "fmt" else "2027-01-12" for arg in rule.arguments}
+            method = "GET" if "GET" in rule.methods else "POST"  # type: ignore[operator]
+            urls.append((url_for(rule.endpoint, **values), method))
+    return urls
+
+
+@pytest.mark.parametrize("ident", HUGE_IDS)
+@pytest.mark.parametrize("role", [Role.PROVIDER_ADMIN, Role.FINANCE, Role.PLANNER, Role.PLATFORM_ADMIN])
+def test_an_id_beyond_the_integer_range_in_any_url_is_a_404(app, db, world, role, ident) -> None:
+    client = app.test_client()
+    login(client, _user(db, world, role).email)
+    urls = _int_urls(app, ident)
+    assert len(urls) > 40
+    for url, method in urls:
+        response = client.open(url, method=method)
+        assert response.status_code in (400, 403, 404, 405), f"{method} {url}: {response.status_code}"
+
+
+@pytest.mark.parametrize("ident", HUGE_IDS)
+def test_a_lesson_id_beyond_the_integer_range_in_a_query_is_a_404(client, db, world, ident) -> None:
+    login(client, _user(db, world, Role.LEARNER).email)
+    assert client.get(f"/me/confirm?lesson={ident}").status_code == 404
+
+
+def _count(db: Session, model: type) -> int:
+    db.expire_all()
+    return db.execute(sa.select(sa.func.count()).select_from(model)).scalar_one()
+
+
+@pytest.mark.parametrize("field", ["bsn", "first_name", "last_name", "postcode", "date_of_birth"])
+def test_a_nul_byte_in_a_learner_field_is_a_400_naming_it_and_nothing_is_stored(client, db, world, field):
+    login(client, _user(db, world, Role.PROVIDER_ADMIN).email)
+    before = _count(db, Learner)
+    response = submit(client, "/learners/new", {**LEARNER, field: LEARNER[field][:3] + "\x00" + "x"})
+    assert response.status_code == 400 and field in text(response)
+    assert _count(db, Learner) == before
+
+
+@pytest.mark.parametrize("field", ["number", "hourly_rate", "start_date"])
+def test_a_nul_byte_in_a_contract_field_is_a_400_and_nothing_is_stored(client, db, world, field) -> None:
+    login(client, _user(db, world, Role.FINANCE).email)
+    page = f"/learners/{world['learner'].id}/contracts/new"
+    response = submit(client, page, {**CONTRACT, field: "\x00" + CONTRACT[field]})
+    assert response.status_code == 400 and field in text(response)
+    assert _count(db, Contract) == 1
+
+
+@pytest.mark.parametrize("field", ["name", "location", "room"])
+def test_a_nul_byte_in_a_class_field_is_a_400_and_nothing_is_stored(client, db, world, field) -> None:
+    login(client, _user(db, world, Role.PROVIDER_ADMIN).email)
+    response = submit(client, "/classes/new", {**CLASS, "teachers": [world["teacher"].id],
+                                               field: "A\x00B"})
+    assert response.status_code == 400 and field in text(response)
+    assert _count(db, CourseClass) == 1
+
+
+def test_a_nul_byte_in_a_search_or_a_field_name_is_a_400(client, db, world) -> None:
+    login(client, _user(db, world, Role.PROVIDER_ADMIN).email)
+    assert client.get("/learners/?q=Am%00ina").status_code == 400
+    token = csrf_token(client, "/learners/new")
+    response = client.post("/learners/new", data={**LEARNER, "csrf_token": token, "x\x00": "1"})
+    assert response.status_code == 400
+
+
+def test_the_error_page_after_a_failed_statement_rolls_back_and_renders(app, db, world) -> None:
+    from provider_portal.access import public
+    from provider_portal.db import get_session
+
+    @app.route("/fails-in-the-database")
+    @public
+    def fails() -> str:
+        session = get_session()
+        session.add(Learner(provider_id=world["provider"].id, bsn=world["learner"].bsn, first_name="Dubbel",
+                            last_name="Bsn", migrant_type="asiel", route="B1", municipality="Utrecht",
+                            postcode="3511AB"))
+        session.flush()
+        return "stored"
+
+    app.testing = False
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    client = app.test_client()
+    user = _user(db, world, Role.PROVIDER_ADMIN)
+    login(client, user.email)
+    response = client.get("/fails-in-the-database")
+    assert response.status_code == 500 and user.name in text(response)  # the page rendered, logged in
