@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from provider_portal import clock
 from provider_portal.access import PROVIDER_STAFF, roles_required
 from provider_portal.db import get_session
+from provider_portal.input_guards import db_int
 from provider_portal.models import ClassTeacher, CourseClass, Lesson
 from provider_portal.models.enums import Role
 from provider_portal.pagination import get_or_404
@@ -104,7 +105,7 @@ def save(lesson_id: int) -> str | Response:
             lesson,
             list(marks.values()),
             user=current_user,
-            version=request.form.get("version", -1, type=int),
+            version=request.form.get("version", -1, type=db_int),  # out of range: a stale register
             now=clock.now(),
             reason=request.form.get("reason", ""),
         )
@@ -132,14 +133,17 @@ def _read_grid(form: dict) -> tuple[dict[int, Mark], dict[str, str]]:  # type: i
     marks: dict[int, Mark] = {}
     errors: dict[str, str] = {}
     for key in form:
-        if not key.startswith("status-") or not key.removeprefix("status-").isdigit():
+        if not key.startswith("status-"):
             continue
-        learner_id = int(key.removeprefix("status-"))
+        try:
+            learner_id = db_int(key.removeprefix("status-"))
+        except ValueError:  # `status-abc`, `status-²` or an id the database cannot hold
+            continue
         status = form[key]
         minutes_text = form.get(f"minutes-{learner_id}", "").strip()
         if not status:
             continue
-        if minutes_text and not minutes_text.isdigit():
+        if minutes_text and not (minutes_text.isascii() and minutes_text.isdigit()):
             errors[f"minutes-{learner_id}"] = _("Minutes must be a whole number.")
             continue
         marks[learner_id] = Mark(

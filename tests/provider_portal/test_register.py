@@ -283,3 +283,32 @@ def test_a_cancelled_lesson_has_no_register(client, db, world) -> None:
     login(client, world["teacher"].email)
     response = submit(client, f"/lessons/{world['lesson'].id}", _grid(world, amina=("present", "")))
     assert response.status_code == 400 and _marks(db, world["lesson"]) == {}
+
+
+@pytest.mark.parametrize("version", [str(2**31), str(2**63), "-1", "²"])
+def test_a_version_beyond_the_integer_range_is_a_stale_register_and_nothing_is_saved(
+    client, db, world, version: str
+) -> None:
+    login(client, world["teacher"].email)
+    url = f"/lessons/{world['lesson'].id}"
+    response = submit(client, url, {**_grid(world, amina=("present", "")), "version": version})
+    assert response.status_code == 409
+    assert _marks(db, world["lesson"]) == {}
+
+
+@pytest.mark.parametrize("row", ["status-abc", "status-²", f"status-{2**31}", f"status-{2**63}"])
+def test_a_row_name_that_is_not_a_learner_id_is_ignored(client, db, world, row: str) -> None:
+    login(client, world["teacher"].email)
+    url = f"/lessons/{world['lesson'].id}"
+    response = submit(client, url, {**_grid(world, amina=("present", "")), row: "present"})
+    assert response.status_code == 302
+    assert _marks(db, world["lesson"]) == {world["amina"].id: ("present", 180)}
+
+
+@pytest.mark.parametrize("minutes", ["²", "1²"])
+def test_minutes_that_are_not_ascii_digits_are_a_field_error(client, db, world, minutes: str) -> None:
+    login(client, world["teacher"].email)
+    url = f"/lessons/{world['lesson'].id}"
+    response = submit(client, url, _grid(world, amina=("late", minutes)))
+    assert response.status_code == 400 and f'minutes-{world["amina"].id}' in text(response)
+    assert _marks(db, world["lesson"]) == {}
