@@ -29,8 +29,13 @@ bp = Blueprint("auth", __name__)
 
 
 def safe_next(target: str | None) -> str | None:
-    """Only a local path is followed after log-in: no scheme, no host, no `//evil`."""
+    """Only a local path is followed after log-in: no scheme, no host, no `//evil`, no control characters.
+
+    A CR or LF would end up in the Location header, which Werkzeug refuses with a 500.
+    """
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    if any(ord(char) < 0x20 or ord(char) == 0x7F for char in target):
         return None
     parts = urlsplit(target)
     return target if not parts.scheme and not parts.netloc else None

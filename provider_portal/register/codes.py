@@ -27,14 +27,20 @@ def presence_code(secret: str, lesson_id: int, at: datetime) -> str:
 
 
 def code_is_valid(secret: str, lesson_id: int, code: str, at: datetime) -> bool:
-    """True for the current or the previous window's code (compared in constant time)."""
+    """True for the current or the previous window's code (compared in constant time).
+
+    Only ASCII digits can match: compare_digest refuses (TypeError) any other character in a str.
+    """
+    code = code.strip()
+    if not (code.isascii() and code.isdigit()):
+        return False
     candidates = (
         presence_code(secret, lesson_id, at),
         presence_code(
             secret, lesson_id, datetime.fromtimestamp(at.timestamp() - WINDOW_SECONDS, tz=at.tzinfo)
         ),
     )
-    return any(hmac.compare_digest(code.strip(), c) for c in candidates)
+    return any(hmac.compare_digest(code, c) for c in candidates)
 
 
 def seconds_left(at: datetime) -> int:

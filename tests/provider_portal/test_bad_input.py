@@ -9,7 +9,15 @@ from sqlmodel import Session
 
 from provider_portal.models import Contract, CourseClass, Learner, Lesson
 from provider_portal.models.enums import Role
-from tests.factories import make_class, make_contract, make_enrolment, make_learner, make_provider, make_user
+from tests.factories import (
+    PASSWORD,
+    make_class,
+    make_contract,
+    make_enrolment,
+    make_learner,
+    make_provider,
+    make_user,
+)
 from tests.web import csrf_token, login, submit, text
 
 HUGE_IDS = (2**31, 2**63)
@@ -141,3 +149,17 @@ def test_the_error_page_after_a_failed_statement_rolls_back_and_renders(app, db,
     login(client, user.email)
     response = client.get("/fails-in-the-database")
     assert response.status_code == 500 and user.name in text(response)  # the page rendered, logged in
+
+
+@pytest.mark.parametrize("target", ["/learners/\r\nSet-Cookie: x=1", "/learners/%0d%0aX: 1", "/\nx", "/a\tb"])
+def test_a_next_with_cr_lf_or_other_control_characters_is_ignored(client, db, world, target: str) -> None:
+    from urllib.parse import quote
+
+    user = _user(db, world, Role.PROVIDER_ADMIN)
+    token = csrf_token(client, "/login")
+    response = client.post(f"/login?next={quote(target, safe='/%')}",
+                           data={"email": user.email, "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 302
+    location = response.headers["Location"]
+    assert "\r" not in location and "\n" not in location and "x=1" not in str(response.headers)
+    assert location in ("/dashboard", target)

@@ -312,3 +312,16 @@ def test_minutes_that_are_not_ascii_digits_are_a_field_error(client, db, world, 
     response = submit(client, url, _grid(world, amina=("late", minutes)))
     assert response.status_code == 400 and f'minutes-{world["amina"].id}' in text(response)
     assert _marks(db, world["lesson"]) == {}
+
+
+@pytest.mark.parametrize("code", ["١٢٣٤٥٦", "12345é", "²²²²²²", "€"])
+def test_a_presence_code_with_other_characters_than_ascii_digits_is_a_clear_400(
+    app, db, world, code: str
+) -> None:
+    assert not code_is_valid("secret", 7, code, DURING)
+    learner_user = make_user(db, world["provider"], role=Role.LEARNER, learner_id=world["amina"].id)
+    learner = app.test_client()
+    login(learner, learner_user.email)
+    page = f"/me/confirm?lesson={world['lesson'].id}"
+    response = submit(learner, page, {"lesson": world["lesson"].id, "code": code}, action="/me/confirm")
+    assert response.status_code == 400 and "niet (meer) geldig" in text(response)
