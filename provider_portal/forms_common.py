@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
+import wtforms
 from flask_babel import lazy_gettext as _l
 from stdnum import iban as stdnum_iban
 from stdnum.exceptions import ValidationError as StdnumError
@@ -12,7 +15,10 @@ from stdnum.nl import bsn as stdnum_bsn
 from stdnum.nl import btw as stdnum_btw
 from stdnum.nl import postcode as stdnum_postcode
 from wtforms import Field, SelectChoice
-from wtforms.validators import ValidationError
+from wtforms.validators import StopValidation, ValidationError
+
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2100, 12, 31)  # dates outside this are typing errors
+MAX_EUROS = Decimal("21474836.47")  # the most cents a PostgreSQL integer column holds
 
 
 def valid_bsn(_form: Any, field: Field) -> None:
@@ -63,3 +69,43 @@ def valid_vat_id(_form: Any, field: Field) -> None:
 def choices(pairs: Iterable[tuple[str, Any]]) -> list[SelectChoice]:
     """Select options from (value, label) pairs, in WTForms' SelectChoice form."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+class _SaneDate:
+    """A date field refusing dates outside 1900-2100 (year 9999 overflowed date arithmetic: a 500)."""
+
+    data: date | None
+
+    def pre_validate(self, _form: Any) -> None:
+        if self.data is not None and not FIRST_DAY <= self.data <= LAST_DAY:
+            raise StopValidation(_l("Enter a date between 1900 and 2100."))
+
+
+class DateField(_SaneDate, wtforms.DateField):
+    """WTForms' DateField, bounded to 1900-2100; every form of the portal uses this one."""
+
+
+class MonthField(_SaneDate, wtforms.MonthField):
+    """WTForms' MonthField (yyyy-mm), bounded to 1900-2100."""
+
+
+class MoneyField(wtforms.DecimalField):
+    """Euros with two decimals; NaN, infinity and amounts beyond the cents columns are a field error.
+
+    `sNaN` crashed NumberRange and `1e309` overflowed the cents column: both were 500s.
+    """
+
+    def __init__(self, label: Any = None, validators: Any = None, **kwargs: Any) -> None:
+        kwargs.setdefault("places", 2)
+        super().__init__(label, validators, **kwargs)
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.out_of_range = False
+        super().process_formdata(valuelist)
+        if self.data is not None and (not self.data.is_finite() or abs(self.data) > MAX_EUROS):
+            self.data, self.out_of_range = None, True
+            raise ValueError(_l("Enter an amount in euros, at most %(max)s.", max="21474836.47"))
+
+    def pre_validate(self, _form: Any) -> None:
+        if getattr(self, "out_of_range", False):  # one clear message, not also the range validator's
+            raise StopValidation()

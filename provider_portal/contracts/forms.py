@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, IntegerField, StringField, TextAreaField
+from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -14,6 +14,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from provider_portal.forms_common import DateField, MoneyField
+
 
 class ContractForm(FlaskForm):
     number = StringField(_l("Contract number"), validators=[DataRequired(), Length(max=30)])
@@ -21,9 +23,9 @@ class ContractForm(FlaskForm):
     end_date = DateField(_l("End"), validators=[InputRequired()])
     purchased_hours = IntegerField(_l("Purchased hours"),
                                    validators=[InputRequired(), NumberRange(min=1, max=3000)])
-    hourly_rate = DecimalField(_l("Hourly rate (EUR)"), places=2,
+    hourly_rate = MoneyField(_l("Hourly rate (EUR)"), places=2,
                                validators=[InputRequired(), NumberRange(min=0.01, max=500)])
-    total_price = DecimalField(
+    total_price = MoneyField(
         _l("Total price (EUR)"), places=2, validators=[Optional(), NumberRange(min=0, max=100000)],
         description=_l("Leave empty for purchased hours times the hourly rate."),
     )

@@ -8,12 +8,12 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, DecimalField, SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from billing.errors import BillingInputError
 from billing.quarters import Quarter
-from provider_portal.forms_common import choices
+from provider_portal.forms_common import DateField, MoneyField, choices
 from provider_portal.invoicing.others import EntryError, parse_amount_cents, parse_quarter
 from provider_portal.models.invoicing import InvoiceStatus
 
@@ -43,7 +43,7 @@ class StatusForm(FlaskForm):
         ),
     )
     reason = TextAreaField(_l("Reason (required for a rejection)"), validators=[Optional(), Length(max=500)])
-    paid_amount = DecimalField(
+    paid_amount = MoneyField(
         _l("Amount paid (EUR)"), places=2, validators=[Optional(), NumberRange(min=0, max=100000)]
     )
     paid_on = DateField(_l("Paid on"), validators=[Optional()])
@@ -67,7 +67,7 @@ class ImportForm(FlaskForm):
 
 
 class CapForm(FlaskForm):
-    amount = DecimalField(
+    amount = MoneyField(
         _l("Cap per learner per quarter (EUR)"),
         places=2,
         validators=[InputRequired(), NumberRange(min=0.01, max=100000)],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, SelectField, SelectMultipleField, StringField
+from wtforms import SelectField, SelectMultipleField, StringField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -15,7 +15,7 @@ from wtforms.validators import (
 )
 
 from provider_portal import clock
-from provider_portal.forms_common import choices, valid_bsn, valid_postcode
+from provider_portal.forms_common import DateField, MoneyField, choices, valid_bsn, valid_postcode
 from provider_portal.models.enums import MigrantType, Route
 from provider_portal.reference.places import LANGUAGES, MUNICIPALITIES
 
@@ -49,7 +49,7 @@ class LearnerForm(FlaskForm):
     duo_term_end = DateField(_l("DUO term end"), validators=[Optional()],
                              description=_l("Leave empty for three years after the start."))
     duo_term_extended_until = DateField(_l("Extended until"), validators=[Optional()])
-    loan_amount = DecimalField(_l("DUO loan (EUR)"), places=2,
+    loan_amount = MoneyField(_l("DUO loan (EUR)"), places=2,
                                validators=[InputRequired(), NumberRange(min=0, max=100000)])
 
     def validate_date_of_birth(self, field: DateField) -> None:

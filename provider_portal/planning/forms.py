@@ -4,19 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
-    DateField,
-    DecimalField,
-    EmailField,
-    IntegerField,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-    TimeField,
-)
+from wtforms import EmailField, IntegerField, SelectField, SelectMultipleField, StringField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from provider_portal.forms_common import choices
+from provider_portal.forms_common import DateField, MoneyField, choices
 from provider_portal.reference.places import LANGUAGES
 
 MODULE_LABELS = {
@@ -52,7 +43,7 @@ class CohortForm(FlaskForm):
     trainer_id = SelectField(_l("Trainer"), coerce=int, validators=[InputRequired()])
     min_size = IntegerField(_l("Minimum size"), validators=[InputRequired(), NumberRange(min=1, max=60)])
     max_size = IntegerField(_l("Maximum size"), validators=[InputRequired(), NumberRange(min=1, max=60)])
-    cost = DecimalField(_l("Cost to run (EUR)"), places=2, validators=[Optional(), NumberRange(min=0)])
+    cost = MoneyField(_l("Cost to run (EUR)"), places=2, validators=[Optional(), NumberRange(min=0)])
     first_day = DateField(_l("First meeting"), validators=[InputRequired()])
     meetings = IntegerField(_l("Number of weekly meetings"), validators=[InputRequired(), NumberRange(1, 20)])
     start_time = TimeField(_l("Start"), validators=[InputRequired()])

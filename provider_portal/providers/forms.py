@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField
+from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from provider_portal.forms_common import choices, valid_iban, valid_kvk, valid_postcode, valid_vat_id
+from provider_portal.forms_common import (
+    DateField,
+    choices,
+    valid_iban,
+    valid_kvk,
+    valid_postcode,
+    valid_vat_id,
+)
 from provider_portal.models.enums import KeurmerkStatus
 
 KEURMERK_LABELS = {

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
-from wtforms import DateField, MonthField, SelectField
+from wtforms import SelectField
 from wtforms.validators import InputRequired, ValidationError
 
-from provider_portal.forms_common import choices
+from provider_portal.forms_common import DateField, MonthField, choices
 from provider_portal.transfer.importer import ImportKind
 
 KIND_LABELS = {

@@ -163,3 +163,69 @@ def test_a_next_with_cr_lf_or_other_control_characters_is_ignored(client, db, wo
     location = response.headers["Location"]
     assert "\r" not in location and "\n" not in location and "x=1" not in str(response.headers)
     assert location in ("/dashboard", target)
+
+
+def _cohort_form(trainer_id: int, **over: str) -> dict:
+    return {"module": "KNM", "name": "KNM Tigrinya", "municipality": "Utrecht", "venue": "Bibliotheek",
+            "language": "ti", "trainer_id": trainer_id, "min_size": "1", "max_size": "12", "cost": "300",
+            "first_day": "2027-01-06", "meetings": "3", "start_time": "13:00", "end_time": "15:00", **over}
+
+
+@pytest.mark.parametrize("cost", ["1e309", "99999999999", "Infinity", "-inf", "NaN", "sNaN"])
+def test_a_cohort_cost_out_of_range_or_not_a_number_is_a_field_error(client, db, world, cost: str) -> None:
+    from provider_portal.models import Cohort
+    from provider_portal.planning.cohorts import add_trainer
+
+    trainer = add_trainer(db, "Utrecht", "Fatima Trainer", "fatima@utrecht.nl")
+    login(client, _user(db, world, Role.PLANNER).email)
+    response = submit(client, "/planning/cohorts/new", _cohort_form(trainer.id, cost=cost))
+    assert response.status_code in (200, 400, 422) and 'id="cost-error"' in text(response)
+    assert _count(db, Cohort) == 0
+
+
+@pytest.mark.parametrize("field,value", [("hourly_rate", "sNaN"), ("hourly_rate", "1e309"),
+                                         ("total_price", "sNaN"), ("total_price", "-Infinity")])
+def test_a_contract_amount_that_is_not_a_finite_number_is_a_field_error(client, db, world, field, value):
+    login(client, _user(db, world, Role.FINANCE).email)
+    response = submit(client, f"/learners/{world['learner'].id}/contracts/new", {**CONTRACT, field: value})
+    assert f'id="{field}-error"' in text(response) and response.status_code < 500
+    assert _count(db, Contract) == 1
+
+
+def test_a_loan_that_is_not_a_number_is_a_field_error(client, db, world) -> None:
+    login(client, _user(db, world, Role.PROVIDER_ADMIN).email)
+    response = submit(client, "/learners/new", {**LEARNER, "loan_amount": "sNaN"})
+    assert 'id="loan_amount-error"' in text(response) and response.status_code < 500
+    assert _count(db, Learner) == 1
+
+
+@pytest.mark.parametrize("field",
+                         ["date_of_birth", "duo_term_start", "duo_term_end", "duo_term_extended_until"])
+@pytest.mark.parametrize("value", ["9999-12-31", "0001-01-01"])
+def test_a_learner_date_outside_1900_to_2100_is_a_field_error(client, db, world, field, value) -> None:
+    login(client, _user(db, world, Role.PROVIDER_ADMIN).email)
+    response = submit(client, "/learners/new", {**LEARNER, field: value})
+    assert response.status_code < 500 and f'id="{field}-error"' in text(response)
+    assert "1900" in text(response) and _count(db, Learner) == 1
+
+
+@pytest.mark.parametrize("field", ["start_date", "end_date"])
+def test_a_class_date_in_year_9999_is_a_field_error(client, db, world, field) -> None:
+    login(client, _user(db, world, Role.PROVIDER_ADMIN).email)
+    response = submit(client, "/classes/new", {**CLASS, "teachers": [world["teacher"].id],
+                                               "start_date": "9998-12-01", field: "9999-12-31"})
+    assert response.status_code < 500 and f'id="{field}-error"' in text(response)
+    assert _count(db, CourseClass) == 1
+
+
+@pytest.mark.parametrize("query", ["since=2026-01-01&until=9999-12-31", "since=9999-12-30&until=9999-12-31"])
+def test_an_export_period_in_year_9999_is_a_field_error(client, db, world, query: str) -> None:
+    login(client, _user(db, world, Role.PROVIDER_ADMIN).email)
+    response = client.get(f"/transfer/classes/{world['course'].id}/attendance?{query}&format=csv")
+    assert response.status_code == 422 and "1900" in text(response)
+
+
+def test_a_duo_month_in_year_9999_is_a_field_error(client, db, world) -> None:
+    login(client, _user(db, world, Role.PROVIDER_ADMIN).email)
+    response = client.get("/transfer/duo?month=9999-12")
+    assert response.status_code < 500 and "1900" in text(response)
