@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -12,6 +10,8 @@ from decimal import Decimal
 from enum import StrEnum
 
 from stdnum.nl import bsn as stdnum_bsn
+
+from billing.spreadsheet import CsvFileError, csv_records, csv_text
 
 RESULT_COLUMNS = ("factuurnummer", "bsn", "resultaat", "foutcode", "foutomschrijving")
 STATUS_COLUMNS = ("factuurnummer", "bsn", "status", "statusdatum", "betaald_bedrag", "reden")
@@ -94,10 +94,13 @@ def parse_status_file(content: str | bytes) -> DuoImport:
 def _parse(content: str | bytes, columns: tuple[str, ...],
            read_row: Callable[[int, dict[str, str]], StatusUpdate]) -> DuoImport:
     try:
-        text = content.decode("utf-8-sig") if isinstance(content, bytes) else content
-    except UnicodeDecodeError as exc:
-        return DuoImport((), (RowError.of(0, "-", "the file is not UTF-8: %(detail)s", detail=exc.reason),))
-    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+        text = csv_text(content) if isinstance(content, bytes) else content
+    except CsvFileError as exc:
+        return DuoImport((), (RowError.of(0, "-", exc.template),))
+    try:
+        rows = csv_records(text.lstrip("\ufeff"), ";")
+    except CsvFileError as exc:
+        return DuoImport((), (_row_error(exc, text),))
     header = [cell.strip().lower() for cell in rows[0]] if rows else []
     missing = [c for c in columns if c not in header]
     if missing:
@@ -116,6 +119,18 @@ def _parse(content: str | bytes, columns: tuple[str, ...],
         except _BadCell as bad:
             errors.append(RowError.of(number, bad.column, bad.template, **bad.params))
     return DuoImport(tuple(updates), tuple(errors))
+
+
+def _row_error(exc: CsvFileError, text: str) -> RowError:
+    """A row with an over-long cell (named by its header) or broken quotes, as one row error."""
+    headers = text.lstrip("\ufeff").split("\n", 1)[0].strip().split(";")
+    if exc.column is None:
+        column = "-"
+    elif exc.column < len(headers):
+        column = headers[exc.column].strip().lower()
+    else:
+        column = str(exc.column + 1)
+    return RowError.of(exc.row, column, exc.template, **exc.params)
 
 
 class _BadCell(Exception):

@@ -15,6 +15,14 @@ from billing.duo_import import RowError
 REASONS = {
     # billing/duo_import.py
     "the file is not UTF-8: %(detail)s": _l("the file is not UTF-8: %(detail)s"),
+    # billing/spreadsheet.py (every CSV upload)
+    "the file is not UTF-8 text": _l("the file is not UTF-8 text"),
+    "the file is UTF-16 text, not UTF-8": _l("the file is UTF-16 text, not UTF-8"),
+    "the file is not a text file": _l("the file is not a text file"),
+    "a cell is longer than %(max)s characters": _l("a cell is longer than %(max)s characters"),
+    "the row cannot be read as CSV (check its quotes)": _l(
+        "the row cannot be read as CSV (check its quotes)"
+    ),
     "column is missing from the header": _l("column is missing from the header"),
     "has %(count)s fields, expected %(expected)s": _l("has %(count)s fields, expected %(expected)s"),
     "is empty": _l("is empty"),

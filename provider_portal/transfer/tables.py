@@ -14,7 +14,15 @@ from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
-from billing.spreadsheet import append_xlsx_row, csv_row
+from billing.spreadsheet import (
+    CELL_TOO_LONG,
+    MAX_CELL_CHARS,
+    CsvFileError,
+    append_xlsx_row,
+    csv_records,
+    csv_row,
+    csv_text,
+)
 
 MAX_ROWS = 5000  # a provider's whole learner file fits; anything larger is a mistake or an attack
 CSV_DELIMITERS = ";,\t"
@@ -62,12 +70,24 @@ def read_table(filename: str, data: bytes) -> Table:
 
 def _csv_rows(data: bytes) -> list[list[Any]]:
     try:
-        content = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        content = data.decode("cp1252", errors="replace")  # Excel's "CSV" on Dutch Windows
+        content = csv_text(data)
+    except CsvFileError as exc:
+        raise TableError(_l("The file is not UTF-8 text (it may be UTF-16, another encoding or not a "
+                            "CSV file at all). In Excel, save it as \"CSV UTF-8\".")) from exc
     first = content.split("\n", 1)[0]
     delimiter = max(CSV_DELIMITERS, key=first.count)
-    return [list(row) for row in csv.reader(io.StringIO(content), delimiter=delimiter)]
+    try:
+        return [list(row) for row in csv_records(content, delimiter)]
+    except CsvFileError as exc:
+        raise TableError(_cell_problem(exc, first.split(delimiter))) from exc
+
+
+def _cell_problem(exc: CsvFileError, headers: list[str]) -> object:
+    if exc.template != CELL_TOO_LONG or exc.column is None:
+        return _l("Row %(row)s cannot be read as CSV: check its quotes.", row=exc.row)
+    column = headers[exc.column].strip() if exc.column < len(headers) else str(exc.column + 1)
+    return _l("Row %(row)s, column %(column)s: a cell is longer than %(max)s characters.",
+              row=exc.row, column=column, max=MAX_CELL_CHARS)
 
 
 def _xlsx_rows(data: bytes) -> list[list[Any]]:

@@ -229,3 +229,56 @@ def test_a_duo_month_in_year_9999_is_a_field_error(client, db, world) -> None:
     login(client, _user(db, world, Role.PROVIDER_ADMIN).email)
     response = client.get("/transfer/duo?month=9999-12")
     assert response.status_code < 500 and "1900" in text(response)
+
+
+HEADER = ("bsn;voornaam;achternaam;geboortedatum;migrant_type;route;gemeente;postcode;talen;"
+          "begin_termijn;lening")
+ROW = "111222333;Helen;Berhane;12-09-1994;asiel;Z;Utrecht;3512 JK;ti;2025-06-01;10000"
+
+
+def _upload(client, body: bytes):  # type: ignore[no-untyped-def]
+    from io import BytesIO
+
+    return submit(client, "/transfer/import", {"kind": "learners", "file": (BytesIO(body), "import.csv")},
+                  content_type="multipart/form-data")
+
+
+@pytest.mark.parametrize("body", [
+    f"{HEADER}\n{ROW}\n".encode("utf-16"),  # with a BOM
+    f"{HEADER}\n{ROW}\n".encode("utf-16-le"),  # without: NUL bytes
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)),
+    f"{HEADER}\n{ROW.replace('Helen', 'Hélène')}\n".encode("cp1252"),
+], ids=["utf16-bom", "utf16-le", "binary", "cp1252"])
+def test_a_csv_upload_that_is_not_utf8_is_a_clear_error_and_nothing_is_stored(client, db, world, body):
+    login(client, _user(db, world, Role.PROVIDER_ADMIN).email)
+    response = _upload(client, body)
+    assert response.status_code == 422 and "UTF-8" in text(response)
+    assert _count(db, Learner) == 1
+
+
+@pytest.mark.parametrize("length", [10_001, 131_073])
+def test_a_csv_cell_over_the_limit_is_an_error_naming_row_and_column(client, db, world, length: int) -> None:
+    login(client, _user(db, world, Role.PROVIDER_ADMIN).email)
+    body = f"{HEADER}\n{ROW}\n{ROW.replace('Helen', 'x' * length)}\n".encode()
+    response = _upload(client, body)
+    page = text(response)
+    assert response.status_code == 422 and "Rij 3, kolom voornaam" in page and "10000" in page
+    assert _count(db, Learner) == 1
+
+
+@pytest.mark.parametrize("body", [
+    "factuurnummer;bsn;status;statusdatum;betaald_bedrag;reden\n".encode("utf-16-le"),
+    b"\x00\x01\x02binary",
+    ("factuurnummer;bsn;status;statusdatum;betaald_bedrag;reden\n2026-00001;111222333;BETAALD;2026-05-01;1;"
+     + "x" * 131_073 + "\n").encode(),
+], ids=["utf16-le", "binary", "long-cell"])
+def test_a_duo_status_file_that_is_not_utf8_or_has_a_huge_cell_is_a_row_error(client, db, world, body):
+    from io import BytesIO
+
+    login(client, _user(db, world, Role.FINANCE).email)
+    token = csrf_token(client, "/invoicing/duo-import")
+    data = {"csrf_token": token, "kind": "status", "file": (BytesIO(body), "status.csv")}
+    response = client.post("/invoicing/duo-import", content_type="multipart/form-data", data=data)
+    page = text(response)
+    assert response.status_code == 400 and 'id="import-errors"' in page
+    assert "tekst" in page or "rij 2, kolom reden: een cel is langer dan 10000 tekens" in page
