@@ -17,6 +17,8 @@ from stdnum.nl import postcode as stdnum_postcode
 from wtforms import Field, SelectChoice
 from wtforms.validators import StopValidation, ValidationError
 
+from provider_portal.input_guards import MAX_DB_INT
+
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2100, 12, 31)  # dates outside this are typing errors
 MAX_EUROS = Decimal("21474836.47")  # the most cents a PostgreSQL integer column holds
 
@@ -87,6 +89,17 @@ class DateField(_SaneDate, wtforms.DateField):
 
 class MonthField(_SaneDate, wtforms.MonthField):
     """WTForms' MonthField (yyyy-mm), bounded to 1900-2100."""
+
+
+class IntegerField(wtforms.IntegerField):
+    """A whole number in ASCII digits that fits a PostgreSQL integer column; else a field error."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        super().process_formdata(valuelist)
+        raw = str(valuelist[0]).strip().removeprefix("-") if valuelist else ""
+        if self.data is not None and (not raw.isascii() or abs(self.data) > MAX_DB_INT):
+            self.data = None
+            raise ValueError(_l("Enter a whole number of at most %(max)s.", max=MAX_DB_INT))
 
 
 class MoneyField(wtforms.DecimalField):

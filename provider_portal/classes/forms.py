@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField, StringField, TimeField
+from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from provider_portal.classes.schedule import WeeklySlot
-from provider_portal.forms_common import DateField, choices
+from provider_portal.forms_common import DateField, IntegerField, choices
 from provider_portal.models.enums import ClassLevel
 
 WEEKDAYS = (

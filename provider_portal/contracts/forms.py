@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, StringField, TextAreaField
+from wtforms import StringField, TextAreaField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -14,7 +14,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from provider_portal.forms_common import DateField, MoneyField
+from provider_portal.forms_common import DateField, IntegerField, MoneyField
 
 
 class ContractForm(FlaskForm):

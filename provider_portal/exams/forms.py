@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectMultipleField
+from wtforms import SelectMultipleField
 from wtforms.validators import DataRequired, InputRequired, NumberRange
 
-from provider_portal.forms_common import DateField, choices
+from provider_portal.forms_common import DateField, IntegerField, choices
 
 WEEKDAY_CHOICES = choices(
     [

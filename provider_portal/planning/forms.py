@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, IntegerField, SelectField, SelectMultipleField, StringField, TimeField
+from wtforms import EmailField, SelectField, SelectMultipleField, StringField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from provider_portal.forms_common import DateField, MoneyField, choices
+from provider_portal.forms_common import DateField, IntegerField, MoneyField, choices
 from provider_portal.reference.places import LANGUAGES
 
 MODULE_LABELS = {

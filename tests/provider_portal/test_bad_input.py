@@ -282,3 +282,11 @@ def test_a_duo_status_file_that_is_not_utf8_or_has_a_huge_cell_is_a_row_error(cl
     page = text(response)
     assert response.status_code == 400 and 'id="import-errors"' in page
     assert "tekst" in page or "rij 2, kolom reden: een cel is langer dan 10000 tekens" in page
+
+
+@pytest.mark.parametrize("value", ["١٢", "99999999999999999999", "-99999999999999999999", "²"])
+def test_an_integer_field_takes_only_ascii_digits_within_the_column_range(client, db, world, value) -> None:
+    login(client, _user(db, world, Role.PROVIDER_ADMIN).email)
+    response = submit(client, "/classes/new", {**CLASS, "teachers": [world["teacher"].id], "max_size": value})
+    assert response.status_code < 500 and 'id="max_size-error"' in text(response)
+    assert _count(db, CourseClass) == 1
