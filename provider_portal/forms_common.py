@@ -91,21 +91,32 @@ class MonthField(_SaneDate, wtforms.MonthField):
     """WTForms' MonthField (yyyy-mm), bounded to 1900-2100."""
 
 
-class IntegerField(wtforms.IntegerField):
+class _Refusing:
+    """A field whose parser refused the input: its message alone is shown, not also the range check's."""
+
+    refused = False
+
+    def pre_validate(self, _form: Any) -> None:
+        if self.refused:
+            raise StopValidation()
+
+
+class IntegerField(_Refusing, wtforms.IntegerField):
     """A whole number in ASCII digits that fits a PostgreSQL integer column; else a field error."""
 
     def process_formdata(self, valuelist: list[Any]) -> None:
+        self.refused = False
         super().process_formdata(valuelist)
         raw = str(valuelist[0]).strip().removeprefix("-") if valuelist else ""
         if self.data is not None and (not raw.isascii() or abs(self.data) > MAX_DB_INT):
-            self.data = None
+            self.data, self.refused = None, True
             raise ValueError(_l("Enter a whole number of at most %(max)s.", max=MAX_DB_INT))
 
 
-class MoneyField(wtforms.DecimalField):
+class MoneyField(_Refusing, wtforms.DecimalField):
     """Euros with two decimals; NaN, infinity and amounts beyond the cents columns are a field error.
 
-    `sNaN` crashed NumberRange and `1e309` overflowed the cents column: both were 500s.
+    `sNaN` crashed NumberRange and `1e309` overflowed the cohort's cost column: both were 500s.
     """
 
     def __init__(self, label: Any = None, validators: Any = None, **kwargs: Any) -> None:
@@ -113,12 +124,8 @@ class MoneyField(wtforms.DecimalField):
         super().__init__(label, validators, **kwargs)
 
     def process_formdata(self, valuelist: list[Any]) -> None:
-        self.out_of_range = False
+        self.refused = False
         super().process_formdata(valuelist)
         if self.data is not None and (not self.data.is_finite() or abs(self.data) > MAX_EUROS):
-            self.data, self.out_of_range = None, True
-            raise ValueError(_l("Enter an amount in euros, at most %(max)s.", max="21474836.47"))
-
-    def pre_validate(self, _form: Any) -> None:
-        if getattr(self, "out_of_range", False):  # one clear message, not also the range validator's
-            raise StopValidation()
+            self.data, self.refused = None, True
+            raise ValueError(_l("Enter an amount in euros, at most %(max)s.", max=str(MAX_EUROS)))
