@@ -290,3 +290,18 @@ def test_an_integer_field_takes_only_ascii_digits_within_the_column_range(client
     response = submit(client, "/classes/new", {**CLASS, "teachers": [world["teacher"].id], "max_size": value})
     assert response.status_code < 500 and 'id="max_size-error"' in text(response)
     assert _count(db, CourseClass) == 1
+
+
+def test_no_form_uses_wtforms_own_unbounded_date_number_or_money_fields() -> None:
+    import ast
+    from pathlib import Path
+
+    unbounded = {"DateField", "MonthField", "DecimalField", "IntegerField", "FloatField", "DateTimeField"}
+    found = []
+    for path in (Path(__file__).resolve().parents[2] / "provider_portal").rglob("*.py"):
+        if path.name == "forms_common.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("wtforms"):
+                found += [f"{path.name}: {alias.name}" for alias in node.names if alias.name in unbounded]
+    assert found == []  # use provider_portal.forms_common's DateField, MonthField, IntegerField, MoneyField
