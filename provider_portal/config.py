@@ -79,6 +79,12 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute"),
         "PAGE_SIZE": int(env.get("PAGE_SIZE", "25")),
         "JOBS_POLL_SECONDS": float(env.get("JOBS_POLL_SECONDS", "2")),
+        "JOBS_WORKERS": int(env.get("JOBS_WORKERS", "2")),
+        "JOBS_TICK_SECONDS": float(env.get("JOBS_TICK_SECONDS", "60")),
+        "JOBS_HEARTBEAT_SECONDS": float(env.get("JOBS_HEARTBEAT_SECONDS", "10")),
+        "JOBS_STALE_SECONDS": float(env.get("JOBS_STALE_SECONDS", "120")),
+        "JOBS_MAX_ATTEMPTS": int(env.get("JOBS_MAX_ATTEMPTS", "3")),
+        "JOBS_SOLVER_CPU_SECONDS": int(env.get("JOBS_SOLVER_CPU_SECONDS", "1500")),
         "ATTENDANCE_ALERT_THRESHOLD": float(env.get("ATTENDANCE_ALERT_THRESHOLD", "0.8")),
         "ATTENDANCE_ALERT_WEEKS": int(env.get("ATTENDANCE_ALERT_WEEKS", "4")),
     }

@@ -90,7 +90,7 @@ def start_run(
     return run
 
 
-@job_handler(KIND)
+@job_handler(KIND, isolate=True)
 def solve_run(ctx: JobContext) -> dict[str, Any]:
     """Solve a stored run, reporting best objective and gap, and stopping when cancelled."""
     with ctx.session() as session:

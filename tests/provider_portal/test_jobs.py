@@ -6,11 +6,12 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlmodel import Session
 
 from provider_portal.jobs.context import JobContext
-from provider_portal.jobs.process import build_scheduler, enqueue_housekeeping
+from provider_portal.jobs.process import build_scheduler, enqueue_housekeeping, tick
 from provider_portal.jobs.queue import (
     UnknownJobKind,
     claim_next,
@@ -22,7 +23,6 @@ from provider_portal.jobs.queue import (
 from provider_portal.jobs.registry import HANDLERS, job_handler
 from provider_portal.models import Job
 from provider_portal.models.enums import Role
-from provider_portal.models.scheduler_store import APSCHEDULER_TABLE
 from provider_portal.models.types import utcnow
 from tests.factories import make_provider, make_user
 from tests.web import login, submit, text
@@ -113,13 +113,15 @@ def test_housekeeping_deletes_only_old_finished_jobs(db, engine) -> None:
     assert waiting.result == {"deleted": 1, "retention_days": 90}
 
 
-def test_the_scheduler_keeps_its_schedules_in_the_migrated_table(app, db) -> None:
-    scheduler = build_scheduler(app.config["DATABASE_URL"], "Europe/Amsterdam", 2, kind=BackgroundScheduler)
+def test_the_scheduler_keeps_only_ticks_in_memory_with_hours_of_misfire_grace(app) -> None:
+    scheduler = build_scheduler(app.config["DATABASE_URL"], "Europe/Amsterdam", kind=BackgroundScheduler)
     scheduler.start(paused=True)
     try:
-        ids = db.execute(sa.text(f"SELECT id FROM {APSCHEDULER_TABLE} ORDER BY id")).scalars().all()
-        assert ids == ["dispatch", "housekeeping", "invoicing.quarter_drafts"]
-        assert str(scheduler.get_job("housekeeping").trigger.timezone) == "Europe/Amsterdam"
+        jobs = {job.id: job for job in scheduler.get_jobs()}
+        assert set(jobs) == {"tick", "housekeeping", "invoicing.quarter_drafts"}
+        assert all(job.func is tick and job.coalesce and job.misfire_grace_time >= 3600 for job in jobs.values())
+        assert isinstance(scheduler._jobstores["default"], MemoryJobStore)
+        assert str(jobs["housekeeping"].trigger.timezone) == "Europe/Amsterdam"
     finally:
         scheduler.shutdown(wait=False)
 
