@@ -119,7 +119,8 @@ def test_the_scheduler_keeps_only_ticks_in_memory_with_hours_of_misfire_grace(ap
     try:
         jobs = {job.id: job for job in scheduler.get_jobs()}
         assert set(jobs) == {"tick", "housekeeping", "invoicing.quarter_drafts"}
-        assert all(job.func is tick and job.coalesce and job.misfire_grace_time >= 3600 for job in jobs.values())
+        assert all(job.func is tick and job.coalesce and job.misfire_grace_time >= 3600
+                   for job in jobs.values())
         assert isinstance(scheduler._jobstores["default"], MemoryJobStore)
         assert str(jobs["housekeeping"].trigger.timezone) == "Europe/Amsterdam"
     finally:
