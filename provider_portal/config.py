@@ -80,6 +80,7 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "PAGE_SIZE": int(env.get("PAGE_SIZE", "25")),
         "JOBS_POLL_SECONDS": float(env.get("JOBS_POLL_SECONDS", "2")),
         "JOBS_WORKERS": int(env.get("JOBS_WORKERS", "2")),
+        "JOBS_SOLVER_WORKERS": int(env.get("JOBS_SOLVER_WORKERS", "0")),  # 0: one fewer than JOBS_WORKERS
         "JOBS_TICK_SECONDS": float(env.get("JOBS_TICK_SECONDS", "60")),
         "JOBS_HEARTBEAT_SECONDS": float(env.get("JOBS_HEARTBEAT_SECONDS", "10")),
         "JOBS_STALE_SECONDS": float(env.get("JOBS_STALE_SECONDS", "120")),

@@ -33,7 +33,7 @@ from billing.quarters import Quarter
 from provider_portal import clock
 from provider_portal.db import make_engine, session_scope
 from provider_portal.jobs import housekeeping
-from provider_portal.jobs.queue import claim_next, enqueue, reap_stale, run_job
+from provider_portal.jobs.queue import claim_next, enqueue, isolated_kinds, job_kind, reap_stale, run_job
 
 log = logging.getLogger(__name__)
 HOUSEKEEPING_AT = time(3, 15)
@@ -46,6 +46,7 @@ class JobSettings:
     """The jobs process's settings (config `JOBS_*`)."""
 
     workers: int = 2
+    solver_workers: int = 1
     poll_seconds: float = 2.0
     tick_seconds: float = 60.0
     heartbeat_seconds: float = 10.0
@@ -56,7 +57,9 @@ class JobSettings:
     @classmethod
     def from_config(cls, config: Any) -> JobSettings:
         """Read the settings from the Flask config."""
-        return cls(workers=max(1, config["JOBS_WORKERS"]), poll_seconds=config["JOBS_POLL_SECONDS"],
+        workers = max(1, config["JOBS_WORKERS"])
+        solver_workers = config.get("JOBS_SOLVER_WORKERS") or max(1, workers - 1)
+        return cls(workers=workers, solver_workers=solver_workers, poll_seconds=config["JOBS_POLL_SECONDS"],
                    tick_seconds=config["JOBS_TICK_SECONDS"],
                    heartbeat_seconds=config["JOBS_HEARTBEAT_SECONDS"],
                    stale_seconds=config["JOBS_STALE_SECONDS"], max_attempts=config["JOBS_MAX_ATTEMPTS"],
@@ -124,19 +127,40 @@ def build_scheduler(database_url: str, timezone: str, settings: JobSettings | No
     return scheduler
 
 
-def work(engine: Engine, settings: JobSettings, stop: threading.Event) -> None:
-    """One worker: claim and run jobs until `stop` is set; sleep `poll_seconds` when idle."""
+def work(engine: Engine, settings: JobSettings, stop: threading.Event,
+         solver_slots: threading.Semaphore | None = None) -> None:
+    """One worker: claim and run jobs until `stop` is set; sleep `poll_seconds` when idle.
+
+    A worker takes a solver run only with a free `solver_slots` place, so with the default
+    (one fewer than the workers) one worker always remains for drafts and housekeeping.
+    """
+    slots = solver_slots or threading.Semaphore(settings.solver_workers)
     while not stop.is_set():
         try:
-            job_id = claim_next(engine)
-            if job_id is None:
+            if not _work_once(engine, settings, slots):
                 stop.wait(settings.poll_seconds)
-                continue
-            run_job(engine, job_id, isolate=True, heartbeat_seconds=settings.heartbeat_seconds,
-                    cpu_seconds=settings.solver_cpu_seconds)
         except Exception:  # e.g. the database restarting: wait and try again
             log.exception("worker error; retrying in %s s", settings.poll_seconds)
             stop.wait(settings.poll_seconds)
+
+
+def _work_once(engine: Engine, settings: JobSettings, slots: threading.Semaphore) -> bool:
+    """Claim and run one job; False when there was none this worker may take."""
+    solvers = isolated_kinds()
+    holding = slots.acquire(blocking=False)
+    try:
+        job_id = claim_next(engine, skip_kinds=() if holding else solvers)
+        if job_id is None:
+            return False
+        if holding and job_kind(engine, job_id) not in solvers:  # free the place for a solver run
+            slots.release()
+            holding = False
+        run_job(engine, job_id, isolate=True, heartbeat_seconds=settings.heartbeat_seconds,
+                cpu_seconds=settings.solver_cpu_seconds)
+        return True
+    finally:
+        if holding:
+            slots.release()
 
 
 def run_process(database_url: str, timezone: str, settings: JobSettings) -> None:
@@ -146,8 +170,9 @@ def run_process(database_url: str, timezone: str, settings: JobSettings) -> None
     scheduler = build_scheduler(database_url, timezone, settings)
     scheduler.start()
     engine = _engine(database_url)
-    workers = [threading.Thread(target=work, args=(engine, settings, stop), name=f"worker-{n}", daemon=True)
-               for n in range(settings.workers)]
+    slots = threading.Semaphore(settings.solver_workers)
+    workers = [threading.Thread(target=work, args=(engine, settings, stop, slots), name=f"worker-{n}",
+                                daemon=True) for n in range(settings.workers)]
     for worker in workers:
         worker.start()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

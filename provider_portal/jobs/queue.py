@@ -88,13 +88,31 @@ def _running_now() -> dict[str, Any]:
             "attempts": Job.attempts + 1}
 
 
-def claim_next(engine: Engine) -> int | None:
-    """Atomically move the oldest queued job to running and return its id (None when idle)."""
-    if engine.dialect.name == "postgresql":
-        return _claim_skip_locked(engine)
+def isolated_kinds() -> tuple[str, ...]:
+    """The kinds that run in a spawned subprocess (the solvers)."""
+    handler_for("")
+    return tuple(kind for kind in HANDLERS if options_for(kind).isolate)
+
+
+def job_kind(engine: Engine, job_id: int) -> str:
+    """The kind of a job."""
     with Session(engine) as session:
-        candidates = session.execute(sa.select(Job.id).where(Job.status == JobStatus.QUEUED)
-                                     .order_by(Job.created_at, Job.id).limit(5)).scalars().all()
+        return session.execute(sa.select(Job.kind).where(Job.id == job_id)).scalar_one()
+
+
+def _queued(skip_kinds: tuple[str, ...]) -> sa.Select[tuple[int]]:
+    stmt = sa.select(Job.id).where(Job.status == JobStatus.QUEUED)
+    if skip_kinds:
+        stmt = stmt.where(Job.kind.not_in(skip_kinds))
+    return stmt.order_by(Job.created_at, Job.id)
+
+
+def claim_next(engine: Engine, skip_kinds: tuple[str, ...] = ()) -> int | None:
+    """Atomically move the oldest queued job (not of `skip_kinds`) to running; None when idle."""
+    if engine.dialect.name == "postgresql":
+        return _claim_skip_locked(engine, skip_kinds)
+    with Session(engine) as session:
+        candidates = session.execute(_queued(skip_kinds).limit(5)).scalars().all()
         for job_id in candidates:
             claimed = session.execute(
                 sa.update(Job).where(Job.id == job_id, Job.status == JobStatus.QUEUED).values(_running_now())
@@ -105,12 +123,11 @@ def claim_next(engine: Engine) -> int | None:
     return None
 
 
-def _claim_skip_locked(engine: Engine) -> int | None:
+def _claim_skip_locked(engine: Engine, skip_kinds: tuple[str, ...]) -> int | None:
     """PostgreSQL: lock the oldest queued row nobody else has locked, and mark it running."""
     with Session(engine) as session:
         job_id = session.execute(
-            sa.select(Job.id).where(Job.status == JobStatus.QUEUED).order_by(Job.created_at, Job.id)
-            .limit(1).with_for_update(skip_locked=True)
+            _queued(skip_kinds).limit(1).with_for_update(skip_locked=True)
         ).scalar_one_or_none()
         if job_id is not None:
             session.execute(sa.update(Job).where(Job.id == job_id).values(_running_now()))

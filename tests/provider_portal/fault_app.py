@@ -32,7 +32,23 @@ def create_app() -> Flask:
 
     invoicing_jobs.make_drafts = slow
     isolated._child = _slow_child
+    if os.environ.get("FAULT_RUN_LOG"):
+        _log_runs(os.environ["FAULT_RUN_LOG"])
     return portal_app()
+
+
+def _log_runs(path: str) -> None:
+    """Append `job_id pid` to `path` each time a worker of this process starts a job."""
+    from provider_portal.jobs import process
+
+    real = process.run_job
+
+    def logged(engine: Any, job_id: int, **kwargs: Any) -> str:
+        with open(path, "a", encoding="utf-8") as log:
+            log.write(f"{job_id} {os.getpid()}\n")
+        return real(engine, job_id, **kwargs)
+
+    process.run_job = logged
 
 
 def _slow_child(*args: Any) -> None:
@@ -51,4 +67,16 @@ def _slow_child(*args: Any) -> None:
             return real(problem, limit, cancel, progress)
 
         runs.SOLVERS[name] = runs.SolverKind(kind.name, kind.build, solve, kind.publish)
+    REAL_CHILD(*args)
+
+
+def burn_child(*args: Any) -> None:
+    """A spawned job process whose kind `test.burn` spins until its CPU limit stops it."""
+    from provider_portal.jobs.registry import job_handler
+
+    @job_handler("test.burn", isolate=True)
+    def burn(ctx: Any) -> dict:
+        while True:
+            pass
+
     REAL_CHILD(*args)
