@@ -6,7 +6,7 @@ message. Every query runs through the tenant filter, so another provider's invoi
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -19,6 +19,7 @@ from billing.quarters import Quarter
 from provider_portal import clock
 from provider_portal.access import roles_required
 from provider_portal.db import get_session
+from provider_portal.i18n import day
 from provider_portal.invoicing import exports, lifecycle, others
 from provider_portal.invoicing.drafts import make_drafts
 from provider_portal.invoicing.errors import InvoicingError
@@ -53,6 +54,14 @@ def _quarter_arg() -> Quarter:
         return Quarter.of(_today()).prev()
 
 
+def _not_ended(quarter: Quarter) -> str | None:
+    """Why the drafts of `quarter` cannot be made yet (None once the quarter has ended)."""
+    if quarter.last_day < _today():
+        return None
+    return _("%(quarter)s has not ended yet: its lessons can still change, so its drafts can be made "
+             "from %(day)s.", quarter=str(quarter), day=day(quarter.last_day + timedelta(days=1)))
+
+
 def _provider() -> Provider:
     return get_or_404(get_session(), Provider, current_user.provider_id or 0)
 
@@ -80,6 +89,7 @@ def index() -> str:
         problems=problems,
         counts=counts,
         form=QuarterForm(quarter=str(quarter)),
+        not_ended=_not_ended(quarter),
         chart=quarters_svg(
             figures, _("Invoiced (net of paid credit notes), drafts and held back per quarter")
         ),
@@ -93,9 +103,13 @@ def run_drafts() -> BaseResponse:
     if not form.validate_on_submit():
         flash(_("Enter a quarter such as 2026-Q3."), "error")
         return redirect(url_for("invoicing.index"))
+    quarter = Quarter.parse(form.quarter.data)
+    if refusal := _not_ended(quarter):
+        flash(refusal, "error")
+        return redirect(url_for("invoicing.index", quarter=str(quarter)))
     job = enqueue_quarter_drafts(
         get_session(),
-        Quarter.parse(form.quarter.data),
+        quarter,
         provider_id=current_user.provider_id,
         created_by_id=current_user.id,
         dedupe=False,
@@ -121,6 +135,7 @@ def invoices() -> str:
         status=status,
         statuses=list(InvoiceStatus),
         form=QuarterForm(quarter=str(quarter)),
+        not_ended=_not_ended(quarter),
     )
 
 

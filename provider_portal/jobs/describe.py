@@ -8,11 +8,22 @@ handler's own message (without the exception's class name).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
+import sqlalchemy as sa
+from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
+from provider_portal.db import get_session
 from provider_portal.jobs import isolated, queue
+from provider_portal.models import Job, PlanRun, User
+from provider_portal.models.enums import Role
+
+STATUSES = {"queued": _l("Waiting"), "running": _l("Running"), "succeeded": _l("Done"),
+            "failed": _l("Failed"), "cancelled": _l("Cancelled")}
+FINANCE = (Role.FINANCE, Role.PROVIDER_ADMIN)
 
 # The English texts the jobs process stores, with their translations (same placeholders).
 _KNOWN = (
@@ -42,3 +53,55 @@ def error_sentence(error: str | None) -> str:
             return str(translated) % match.groupdict()
     detail = _CLASS_PREFIX.sub("", error, count=1)
     return _("The job stopped with an error: %(detail)s", detail=detail)
+
+
+@dataclass(frozen=True)
+class JobView:
+    """A job as the jobs page tells it: what, who, and where its result is."""
+
+    title: str
+    status: str
+    started_by: str
+    link: tuple[str, str] | None  # (url, label)
+    error: str
+
+
+def describe_job(job: Job) -> JobView:
+    """The job in the reader's words (queries go through the request's tenant filter)."""
+    title, link = _what(job)
+    return JobView(title=title, status=str(STATUSES.get(job.status, job.status)),
+                   started_by=_who(job.created_by_id), link=link if job.status == "succeeded" else None,
+                   error=error_sentence(job.error))
+
+
+def _who(user_id: int | None) -> str:
+    if user_id is None:
+        return _("the schedule")
+    name = get_session().execute(sa.select(User.name).where(User.id == user_id)).scalar_one_or_none()
+    return name or _("another account")
+
+
+def _what(job: Job) -> tuple[str, tuple[str, str] | None]:
+    params = job.params or {}
+    if job.kind == "invoicing.quarter_drafts":
+        quarter = str(params.get("quarter", ""))
+        if job.provider_id is None:
+            title = _("Draft invoices of %(quarter)s, every provider", quarter=quarter)
+        else:
+            title = _("Draft invoices of %(quarter)s", quarter=quarter)
+        if current_user.role not in FINANCE:
+            return title, None
+        label = _("Drafts of %(quarter)s", quarter=quarter)
+        return title, (url_for("invoicing.invoices", quarter=quarter), label)
+    if job.kind == "planning.run":
+        run = get_session().execute(sa.select(PlanRun).where(PlanRun.id == params.get("run_id"))
+                                    ).scalar_one_or_none()
+        if run is None:
+            return _("Planning run"), None
+        places = ", ".join(run.municipalities)
+        title = (_("Exam planning run %(id)s for %(places)s", id=run.id, places=places) if run.kind == "exams"
+                 else _("Group-session planning run %(id)s for %(places)s", id=run.id, places=places))
+        return title, (url_for("runs.detail", run_id=run.id), _("Run %(id)s", id=run.id))
+    if job.kind == "housekeeping":
+        return _("Nightly clean-up of old jobs"), None
+    return job.kind, None
