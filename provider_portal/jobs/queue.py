@@ -60,6 +60,10 @@ def enqueue(session: Session, kind: str, *, params: dict[str, Any] | None = None
     """Queue a job; with a `dedupe_key` that already exists, return the existing job instead."""
     if handler_for(kind) is None:
         raise UnknownJobKind(kind)
+    if dedupe_key is not None:  # the usual case on every tick: already there, no failed INSERT
+        found = session.execute(sa.select(Job).where(Job.dedupe_key == dedupe_key)).scalar_one_or_none()
+        if found is not None:
+            return found
     job = Job(kind=kind, params=params or {}, provider_id=provider_id, created_by_id=created_by_id,
               dedupe_key=dedupe_key)
     session.add(job)
