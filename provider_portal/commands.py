@@ -55,7 +55,8 @@ def jobs_run(once: bool) -> None:
     if once:
         click.echo(f"ran {run_pending(portal_db.engine(), limit=1000)} job(s)")
         return
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("provider_portal").setLevel(logging.INFO)  # one line per job start and end
     settings = JobSettings.from_config(config)
     click.echo(f"jobs process started with {settings.workers} worker(s); Ctrl+C stops it")
     run_process(config["DATABASE_URL"], config["TIMEZONE"], settings)
