@@ -1,7 +1,8 @@
-"""APScheduler's job-store table, declared here so that Alembic (not APScheduler) creates it.
+"""APScheduler's former job-store table, still declared so that models and migrations agree.
 
-The columns mirror `apscheduler.jobstores.sqlalchemy.SQLAlchemyJobStore` (3.x); its own
-`create(checkfirst=True)` then finds the table and leaves the schema alone.
+Unused since the jobs process keeps its ticks in memory (issue 13: scheduled work is derived on
+every tick, so nothing needs remembering); a later migration may drop it. The columns mirror
+`apscheduler.jobstores.sqlalchemy.SQLAlchemyJobStore` (3.x).
 """
 
 from __future__ import annotations
