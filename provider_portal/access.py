@@ -13,6 +13,7 @@ from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
 from provider_portal.models.enums import Role
+from provider_portal.privacy import current_path
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -43,7 +44,8 @@ def enforce_access() -> Any:
     if getattr(view, "public", False):
         return None
     if not current_user.is_authenticated:
-        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        here = current_path(request.path, request.args.items(multi=True))
+        return redirect(url_for("auth.login", next=here))
     roles = getattr(view, "allowed_roles", None)
     if roles is None or current_user.role not in roles:
         abort(403)

@@ -17,6 +17,7 @@ from provider_portal.hours.service import hours_summary, milestones
 from provider_portal.learners.forms import (
     MIGRANT_LABELS,
     ROUTE_LABELS,
+    BsnLookupForm,
     LearnerFilterForm,
     LearnerForm,
 )
@@ -24,6 +25,7 @@ from provider_portal.learners.service import (
     DuplicateBsnError,
     LearnerData,
     LearnerFilter,
+    find_by_bsn,
     learner_details,
     save_learner,
     search_statement,
@@ -50,9 +52,24 @@ def index() -> str:
                                                                        "language")})
     page = paginate(get_session(), search_statement(filters), request.args.get("page", 1, type=int),
                     current_app.config["PAGE_SIZE"])
-    args = {k: v for k, v in request.args.items() if k != "page" and v}
-    return render_template("learners/index.html", form=form, page=page, args=args,
+    return render_template("learners/index.html", form=form, page=page, args=form.pager_args(request.args),
+                           bsn_form=BsnLookupForm(),
                            routes=ROUTE_LABELS, can_edit=_can_edit())
+
+
+@bp.route("/find-bsn", methods=["POST"])
+@roles_required(*PROVIDER_STAFF)
+def find_bsn() -> Response:
+    """Open the learner with this full BSN; the number travels only in the POST body."""
+    form = BsnLookupForm()
+    if not form.validate_on_submit():
+        flash(_("Not a valid BSN: it must be 9 digits that pass the elfproef."), "error")
+        return redirect(url_for("learners.index"))
+    learner = find_by_bsn(get_session(), form.bsn.data or "")
+    if learner is None:
+        flash(_("No learner with this BSN."), "error")
+        return redirect(url_for("learners.index"))
+    return redirect(url_for("learners.detail", learner_id=learner.id))
 
 
 @bp.route("/<int:learner_id>")
