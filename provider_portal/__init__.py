@@ -93,7 +93,9 @@ def _bind_tenant() -> None:
 
 
 def _template_globals() -> dict[str, Any]:
-    return {"current_lang": select_locale(), "here": _here}
+    from provider_portal.access import may_change, may_see
+
+    return {"current_lang": select_locale(), "here": _here, "may_see": may_see, "may_change": may_change}
 
 
 def _here() -> str:

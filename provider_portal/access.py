@@ -18,6 +18,31 @@ from provider_portal.privacy import current_path
 F = TypeVar("F", bound=Callable[..., Any])
 
 PROVIDER_STAFF = (Role.PROVIDER_ADMIN, Role.TEACHER, Role.FINANCE)
+ADMIN, TEACHER, FINANCE = (frozenset({role}) for role in PROVIDER_STAFF)
+
+# Who sees and who changes each part of a learner record. Which learners a teacher sees at all (those
+# of the classes they teach) is tenancy's rule (`tenancy._teacher_limits`); a teacher works in the
+# register, not on the record. Anyone who may not see the full BSN sees the masked one.
+LEARNER_FIELDS: dict[str, tuple[frozenset[Role], frozenset[Role]]] = {
+    # field: (may see, may change)
+    "bsn": (ADMIN | FINANCE, ADMIN),
+    "loan_amount": (ADMIN | FINANCE, ADMIN),
+    "contracts": (ADMIN | FINANCE, ADMIN | FINANCE),
+    "personal": (ADMIN | TEACHER | FINANCE, ADMIN),  # name, birth date, route, address, languages, term
+}
+# Who may open the learner form, which holds every field but the contracts.
+LEARNER_EDITORS = tuple(frozenset.intersection(*(change for name, (_, change) in LEARNER_FIELDS.items()
+                                                 if name != "contracts")))
+
+
+def may_see(field: str, role: Role | str | None = None) -> bool:
+    """Whether the role (default: the current user's) may see this part of a learner record."""
+    return (role or current_user.role) in LEARNER_FIELDS[field][0]
+
+
+def may_change(field: str, role: Role | str | None = None) -> bool:
+    """Whether the role (default: the current user's) may change this part of a learner record."""
+    return (role or current_user.role) in LEARNER_FIELDS[field][1]
 
 
 def public(view: F) -> F:

@@ -10,7 +10,7 @@ from sqlmodel import Session
 from werkzeug.wrappers import Response
 
 from provider_portal import clock
-from provider_portal.access import PROVIDER_STAFF, roles_required
+from provider_portal.access import LEARNER_EDITORS, PROVIDER_STAFF, roles_required
 from provider_portal.db import get_session
 from provider_portal.hours.chart import month_bars_svg
 from provider_portal.hours.service import hours_summary, milestones
@@ -40,7 +40,6 @@ from provider_portal.users.forms import LearnerLoginForm
 from provider_portal.users.service import UserError, create_user
 
 bp = Blueprint("learners", __name__, url_prefix="/learners")
-EDITORS = (Role.PROVIDER_ADMIN, Role.TEACHER)
 
 
 @bp.route("/")
@@ -90,13 +89,13 @@ def detail(learner_id: int) -> str:
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@roles_required(*EDITORS)
+@roles_required(*LEARNER_EDITORS)
 def create() -> str | Response:
     return _edit(None)
 
 
 @bp.route("/<int:learner_id>/edit", methods=["GET", "POST"])
-@roles_required(*EDITORS)
+@roles_required(*LEARNER_EDITORS)
 def edit(learner_id: int) -> str | Response:
     return _edit(get_or_404(get_session(), Learner, learner_id))
 
@@ -153,4 +152,4 @@ def login(learner_id: int) -> str | Response:
 
 
 def _can_edit() -> bool:
-    return current_user.role in EDITORS
+    return current_user.role in LEARNER_EDITORS
