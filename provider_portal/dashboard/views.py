@@ -15,7 +15,7 @@ from provider_portal.access import PROVIDER_STAFF, public, roles_required
 from provider_portal.dashboard.alerts import contracts_running_out, low_attendance, open_registers
 from provider_portal.db import get_session
 from provider_portal.models import Contract, Job, Learner, LearnerModule
-from provider_portal.models.enums import ContractStatus, ModuleStatus, Role
+from provider_portal.models.enums import PLATFORM_ROLES, ContractStatus, ModuleStatus, Role
 
 bp = Blueprint("dashboard", __name__)
 TERM_WARNING = timedelta(days=183)
@@ -69,6 +69,8 @@ def index() -> str | Response:
         ending=ending,
         jobs=jobs,
         is_planner=current_user.role == Role.PLANNER,
+        # planners and platform admins read learners through the planning view (no BSN, loan or contracts)
+        learner_page="planning.learner" if current_user.role in PLATFORM_ROLES else "learners.detail",
         alerts=_alerts(session, today) if staff else None,
     )
 
