@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask, has_request_context, request
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from provider_portal import db, privacy
 from provider_portal.access import enforce_access
@@ -23,6 +24,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     config.update(test_config or {})
     app = Flask(__name__, instance_path=config["INSTANCE_PATH"], instance_relative_config=False)
     app.config.update(config)
+    if app.config.get("TRUSTED_PROXIES"):  # the client's address, not the proxy's, for the log-in limits
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     privacy.install()
     db.init_db(app)

@@ -54,6 +54,14 @@ def _rate_limit(env: Mapping[str, str], name: str, default: str) -> str:
     return value
 
 
+def _count(env: Mapping[str, str], name: str) -> int:
+    """A whole number of 0 or more, or a ConfigError naming the setting."""
+    value = env.get(name, "0").strip()
+    if not value.isdigit():
+        raise ConfigError(f"{name} must be a whole number of 0 or more, not {value!r}")
+    return int(value)
+
+
 def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Build the Flask config mapping from the environment."""
     env = os.environ if env is None else env
@@ -91,6 +99,7 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "LOGIN_RATE_LIMIT": _rate_limit(env, "LOGIN_RATE_LIMIT", "60 per minute"),
         "LOGIN_ACCOUNT_RATE_LIMIT": _rate_limit(env, "LOGIN_ACCOUNT_RATE_LIMIT", "10 per minute;30 per hour"),
+        "TRUSTED_PROXIES": _count(env, "TRUSTED_PROXIES"),
         "PAGE_SIZE": int(env.get("PAGE_SIZE", "25")),
         "JOBS_POLL_SECONDS": float(env.get("JOBS_POLL_SECONDS", "2")),
         "ATTENDANCE_ALERT_THRESHOLD": float(env.get("ATTENDANCE_ALERT_THRESHOLD", "0.8")),

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask import Flask
 from sqlmodel import Session
 
+from provider_portal import create_app
 from provider_portal.config import ConfigError, load_config
 from provider_portal.models import User
 from provider_portal.models.enums import Role
@@ -107,9 +108,28 @@ def test_many_accounts_from_one_address_hit_the_address_limit(app, db, admin) ->
     assert login(elsewhere, admin.email).status_code == 302
 
 
+@pytest.mark.parametrize("proxies,separate", [(1, True), (0, False)])
+def test_behind_a_trusted_proxy_each_client_address_has_its_own_limit(
+    database_url, tmp_path, proxies: int, separate: bool
+) -> None:
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "INSTANCE_PATH": str(tmp_path),
+                      "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+                      "RATELIMIT_STORAGE_URI": "memory://", "LOGIN_RATE_LIMIT": "2 per minute",
+                      "TRUSTED_PROXIES": proxies})
+    statuses = []
+    for n in range(3):
+        client = app.test_client()
+        client.environ_base["HTTP_X_FORWARDED_FOR"] = f"192.0.2.{n}"
+        statuses.append(submit(client, "/login", {"email": f"x{n}@school.nl", "password": "x"}).status_code)
+    app.extensions["db_engine"].dispose()
+    assert statuses == ([200, 200, 200] if separate else [200, 200, 429])
+
+
 def test_a_malformed_rate_limit_setting_stops_the_start_and_names_it() -> None:
     with pytest.raises(ConfigError, match="LOGIN_ACCOUNT_RATE_LIMIT"):
         load_config({"LOGIN_ACCOUNT_RATE_LIMIT": "ten a minute"})
+    with pytest.raises(ConfigError, match="TRUSTED_PROXIES"):
+        load_config({"TRUSTED_PROXIES": "yes"})
 
 
 def test_logout_needs_a_post_and_ends_the_session(client, admin) -> None:
