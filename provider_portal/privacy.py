@@ -20,7 +20,8 @@ from urllib.parse import urlencode
 
 from stdnum.nl import bsn as stdnum_bsn
 
-NINE_DIGITS = re.compile(r"(?<!\d)\d{9}(?!\d)")
+# 9 digits, maybe written 111 222 333 (or URL-encoded: 111+222+333, 111%20222%20333)
+NINE_DIGITS = re.compile(r"(?<!\d)\d{3}(?:%20|[ .+\-])?\d{3}(?:%20|[ .+\-])?\d{3}(?!\d)")
 MASK = "*********"
 BSN_SUFFIX_DIGITS = 4  # the most of a BSN a search in a URL may hold
 
@@ -39,7 +40,11 @@ def current_path(path: str, args: Iterable[tuple[str, str]]) -> str:
 
 def redact(text: str) -> str:
     """Replace every stand-alone 9-digit number that passes the elfproef (a BSN) by asterisks."""
-    return NINE_DIGITS.sub(lambda m: MASK if stdnum_bsn.is_valid(m.group()) else m.group(), text)
+    def mask(match: re.Match[str]) -> str:
+        digits = re.sub(r"\D", "", match.group().replace("%20", ""))
+        return MASK if stdnum_bsn.is_valid(digits) else match.group()
+
+    return NINE_DIGITS.sub(mask, text)
 
 
 def _scrub(record: logging.LogRecord) -> logging.LogRecord:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from urllib.parse import urlencode
 
 import pytest
 from sqlmodel import Session
@@ -43,7 +44,7 @@ def _urls(response: TestResponse) -> list[str]:
 
 
 def _assert_no_bsn(bsns: list[str], logs: list[logging.LogRecord], urls: list[str]) -> None:
-    lines = [r.getMessage() + (r.exc_text or "") for r in logs]
+    lines = [re.sub(r"%20|[ .+\-]", "", r.getMessage() + (r.exc_text or "")) for r in logs]
     for bsn in bsns:
         assert not [line for line in lines if bsn in line], f"{bsn} logged"
         assert not [url for url in urls if bsn in url], f"{bsn} in a URL"
@@ -95,6 +96,7 @@ def test_no_search_puts_a_bsn_in_a_log_line_or_a_url(app, db, caplog, learners, 
             # what the access log would say of a hand-typed URL, through the real loggers
             logging.getLogger("werkzeug").info('127.0.0.1 - - "GET %s?q=%s HTTP/1.1" 200 -', path, query)
             logging.getLogger("gunicorn.access").info("GET %s?q=%s", path, query)
+            logging.getLogger("gunicorn.access").info("GET %s", f"{path}?{urlencode({'q': query})}")
         if role == Role.PROVIDER_ADMIN:
             for follow in (False, True):
                 response = submit(client, "/learners/", {"bsn": bsn}, action="/learners/find-bsn",
@@ -118,6 +120,8 @@ def test_an_error_carrying_a_bsn_is_logged_without_it(caplog) -> None:
 def test_only_numbers_that_pass_the_elfproef_are_redacted() -> None:
     assert redact("bsn 111222333, invoice 123456789, iban NL91ABNA0417164300") == (
         "bsn *********, invoice 123456789, iban NL91ABNA0417164300")
+    assert redact("q=111+222+333&x=111%20222%20333 or 111 222 333, 1112223334") == (
+        "q=*********&x=********* or *********, 1112223334")
 
 
 def test_the_login_redirect_and_the_language_switch_drop_a_bsn_from_the_url(client, admin, learners) -> None:
