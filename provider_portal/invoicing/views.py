@@ -248,6 +248,10 @@ def issue_all() -> BaseResponse:
         .scalars()
         .all()
     )
+    back = redirect(url_for("invoicing.invoices", quarter=str(quarter)))
+    if not drafts:  # e.g. the second of a double click: the first issued them all
+        flash(_("%(quarter)s has no drafts to issue; nothing was issued.", quarter=str(quarter)), "error")
+        return back
     try:
         lifecycle.issue_all(session, list(drafts), _today())
     except AlreadyIssued:
@@ -263,7 +267,7 @@ def issue_all() -> BaseResponse:
         flash(exc.message, "error")
     else:
         flash(_("%(count)s invoices issued.", count=len(drafts)), "success")
-    return redirect(url_for("invoicing.invoices", quarter=str(quarter)))
+    return back
 
 
 @bp.route("/invoices/<int:invoice_id>/status", methods=["POST"])

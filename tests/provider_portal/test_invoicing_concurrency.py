@@ -31,6 +31,7 @@ from provider_portal.models.enums import Role
 from provider_portal.models.invoicing import DocumentKind, InvoiceStatus
 from tests.factories import make_class, make_contract, make_enrolment, make_learner, make_provider, make_user
 from tests.invoicing_factories import AFTER_Q1, attend_all
+from tests.web import csrf_token, login, text
 
 Q1 = Quarter(2026, 1)
 
@@ -339,3 +340,67 @@ def test_recomputing_drafts_while_issuing_them_never_changes_an_issued_invoice(
     db.expire_all()
     assert {d.status for d in db.execute(sa.select(Invoice)).scalars()} == {InvoiceStatus.ISSUED}
     assert _chain_breaks(db) == []  # every issued total and line is what was sealed
+
+
+# --- through the pages: a double click -----------------------------------------------------------
+
+
+def _double_post(client, page: str, action: str, data: dict[str, str]) -> tuple[Any, Any]:
+    """Two POSTs of one form in a row, with the same token, as a double click sends them."""
+    token = csrf_token(client, page)
+    first = client.post(action, data={**data, "csrf_token": token})
+    return first, client.post(action, data={**data, "csrf_token": token}, follow_redirects=True)
+
+
+def test_a_double_click_on_issue_issues_once_and_answers_the_second_in_dutch(client, db, school) -> None:
+    draft = _drafts(db, school)[0]
+    login(client, school["finance"].email)
+    page = f"/invoicing/invoices/{draft.id}"
+    first, second = _double_post(client, page, f"{page}/issue", {})
+    assert first.status_code == 302 and second.status_code == 200
+    assert "Factuur 2026-00001 is al uitgereikt" in text(second)
+    assert _counter(db, "F", 2026) == 1 and _chain_breaks(db) == []
+
+
+def test_a_double_click_on_credit_makes_one_credit_note_and_answers_the_second_in_dutch(
+    client, db, school
+) -> None:
+    invoice = lifecycle.issue(db, _drafts(db, school)[0], AFTER_Q1)
+    login(client, school["finance"].email)
+    page = f"/invoicing/invoices/{invoice.id}"
+    first, second = _double_post(client, page, f"{page}/credit", {"reason": "verkeerde uren"})
+    assert first.status_code == 302 and second.status_code == 200
+    assert "Factuur 2026-00001 is al gecrediteerd" in text(second)
+    assert [n.number for n in _credit_notes(db)] == ["C2026-00001"] and _chain_breaks(db) == []
+
+
+def test_a_double_click_on_issue_all_issues_the_quarter_once_and_answers_the_second_in_dutch(
+    client, db, school
+) -> None:
+    count = len(_drafts(db, school))
+    login(client, school["finance"].email)
+    page = "/invoicing/invoices?quarter=2026-Q1"
+    first, second = _double_post(client, page, "/invoicing/issue-all", {"quarter": "2026-Q1"})
+    assert first.status_code == 302 and second.status_code == 200
+    # the second finds no drafts left: it issues none and takes no number
+    assert "2026-Q1 heeft geen concepten om uit te reiken; er is niets uitgereikt." in text(second)
+    assert _counter(db, "F", 2026) == count and _chain_breaks(db) == []
+
+
+@pytest.mark.parametrize("quarter", ["2026-Q9", "Q1-2026", "", "2026-Q1; drop"])
+def test_issue_all_with_a_malformed_quarter_issues_nothing_and_names_the_field(
+    client, db, school, quarter
+) -> None:
+    _drafts(db, school)  # drafts of 2026-Q1, the default (last finished) quarter
+    login(client, school["finance"].email)
+    page = "/invoicing/invoices?quarter=2026-Q1"
+    response = client.post(
+        "/invoicing/issue-all",
+        data={"quarter": quarter, "csrf_token": csrf_token(client, page)},
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
+    assert "Kwartaal: vul een kwartaal in, zoals 2026-Q3." in text(response)
+    db.expire_all()
+    assert set(db.execute(sa.select(Invoice.status)).scalars()) == {InvoiceStatus.DRAFT}
+    assert _counter(db, "F", 2026) is None
