@@ -190,6 +190,9 @@ def refresh(invoice_id: int) -> BaseResponse:
     except InvoicingError as exc:
         flash(exc.message, "error")
         return _back(invoice)
+    if run.already_issued:  # issued by another request while this one computed: left alone
+        flash(_("Only a draft can be recomputed."), "error")
+        return _back(invoice)
     for problem in run.problems:
         flash(problem, "error")
     fresh = session.execute(

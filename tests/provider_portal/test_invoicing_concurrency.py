@@ -404,3 +404,25 @@ def test_issue_all_with_a_malformed_quarter_issues_nothing_and_names_the_field(
     db.expire_all()
     assert set(db.execute(sa.select(Invoice.status)).scalars()) == {InvoiceStatus.DRAFT}
     assert _counter(db, "F", 2026) is None
+
+
+def test_recompute_on_the_page_of_a_draft_issued_meanwhile_says_so_and_changes_nothing(
+    client, db, engine, school, monkeypatch
+) -> None:
+    draft = _drafts(db, school)[0]
+    before = _lines(db, draft.id)
+    _attend_longer(db)
+    compute = drafts_module._compute
+
+    def issue_while_computing(*args: Any) -> Any:
+        with Session(engine, expire_on_commit=False) as other:
+            lifecycle.issue(other, other.get(Invoice, draft.id), AFTER_Q1)
+        return compute(*args)
+
+    login(client, school["finance"].email)
+    page = f"/invoicing/invoices/{draft.id}"
+    token = csrf_token(client, page)
+    monkeypatch.setattr(drafts_module, "_compute", issue_while_computing)
+    response = client.post(f"{page}/refresh", data={"csrf_token": token}, follow_redirects=True)
+    assert "Alleen een concept kan opnieuw worden berekend." in text(response)
+    assert _lines(db, draft.id) == before and _chain_breaks(db) == []
