@@ -1,7 +1,8 @@
 """Make or refresh a quarter's draft invoices for a provider from the billing core.
 
 A draft is recomputed on demand: running again rewrites the drafts in place, deletes those with
-nothing left to invoice, and never touches issued invoices. The unique constraint on a learner's
+nothing left to invoice, and never touches issued invoices: it locks the drafts it rewrites and
+drops any issued meanwhile (`locking.lock_drafts`). The unique constraint on a learner's
 current invoice per quarter means two runs at once cannot create duplicates: the loser's
 transaction fails as a whole and is retried once against the winner's rows.
 """

@@ -4,6 +4,8 @@ draft -> issued -> submitted -> accepted / rejected (with reason) -> paid. Each 
 transition, changes only status fields of issued documents, and commits once, so a refused action
 changes nothing. Credit notes follow the same statuses; a credit note's `paid_on` decides the
 quarter in which it frees cap room (DUO's rule), so it can never lie before the note was issued.
+Issue locks its drafts and credit claims its invoice's slot before taking a number, so two
+requests at once never both act (docs/invoicing.md, "Concurrency").
 """
 
 from __future__ import annotations
