@@ -426,3 +426,30 @@ def test_recompute_on_the_page_of_a_draft_issued_meanwhile_says_so_and_changes_n
     response = client.post(f"{page}/refresh", data={"csrf_token": token}, follow_redirects=True)
     assert "Alleen een concept kan opnieuw worden berekend." in text(response)
     assert _lines(db, draft.id) == before and _chain_breaks(db) == []
+
+
+def test_two_browsers_issuing_one_draft_at_once_get_one_number_and_one_dutch_refusal(
+    postgres_only, app, db, school
+) -> None:
+    draft = _drafts(db, school)[0]
+    page = f"/invoicing/invoices/{draft.id}"
+    browsers = [app.test_client() for _ in range(2)]
+    tokens = []
+    for browser in browsers:
+        login(browser, school["finance"].email)
+        tokens.append(csrf_token(browser, page))
+    barrier, answers = threading.Barrier(2), [""] * 2
+
+    def click(i: int) -> None:
+        barrier.wait(timeout=20)
+        response = browsers[i].post(f"{page}/issue", data={"csrf_token": tokens[i]}, follow_redirects=True)
+        answers[i] = text(response)
+
+    threads = [threading.Thread(target=click, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sum("Factuur 2026-00001 is uitgereikt." in a for a in answers) == 1
+    assert sum("Factuur 2026-00001 is al uitgereikt" in a for a in answers) == 1
+    assert _counter(db, "F", 2026) == 1 and _chain_breaks(db) == []
