@@ -17,3 +17,11 @@ class InvalidTransition(InvoicingError):
 
 class ImmutableDocument(InvoicingError):
     """Something tried to change an issued invoice or credit note."""
+
+
+class AlreadyIssued(InvalidTransition):
+    """The draft was issued already (a second click, or another user at the same moment)."""
+
+
+class AlreadyCredited(InvalidTransition):
+    """The invoice has a credit note already (a second click, or another user at the same moment)."""

@@ -4,6 +4,8 @@ draft -> issued -> submitted -> accepted / rejected (with reason) -> paid. Each 
 transition, changes only status fields of issued documents, and commits once, so a refused action
 changes nothing. Credit notes follow the same statuses; a credit note's `paid_on` decides the
 quarter in which it frees cap room (DUO's rule), so it can never lie before the note was issued.
+Issue locks its drafts and credit claims its invoice's slot before taking a number, so two
+requests at once never both act (docs/invoicing.md, "Concurrency").
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from sqlmodel import Session
 from stdnum.nl import bsn as stdnum_bsn
 
 from provider_portal import clock
-from provider_portal.invoicing import chain, numbering
-from provider_portal.invoicing.errors import InvalidTransition, InvoicingError
+from provider_portal.invoicing import chain, locking, numbering
+from provider_portal.invoicing.errors import AlreadyCredited, AlreadyIssued, InvalidTransition, InvoicingError
 from provider_portal.models import Invoice, InvoiceLine, Learner
 from provider_portal.models.invoicing import DocumentKind, InvoiceStatus
 from provider_portal.models.types import utcnow
@@ -35,14 +37,14 @@ PAYMENT_TERM = timedelta(days=30)
 
 def issue(session: Session, invoice: Invoice, today: date) -> Invoice:
     """Number the draft (gapless, this transaction), freeze the learner's BSN and name, and seal it."""
-    _issue(session, invoice, today)
-    session.commit()
+    issue_all(session, [invoice], today)
     return invoice
 
 
 def issue_all(session: Session, drafts: list[Invoice], today: date) -> list[Invoice]:
     """Issue several drafts in one transaction: all of them, or (on any refusal) none."""
     try:
+        _lock(session, drafts)
         for invoice in drafts:
             _issue(session, invoice, today)
     except Exception:
@@ -50,6 +52,30 @@ def issue_all(session: Session, drafts: list[Invoice], today: date) -> list[Invo
         raise
     session.commit()
     return drafts
+
+
+def _lock(session: Session, drafts: list[Invoice]) -> None:
+    """Lock every draft before numbering any (`locking.lock_drafts`), then re-read it.
+
+    A draft issued meanwhile by another request is refused here (`AlreadyIssued`), before a number
+    is taken, so a double click can never take a second number nor re-seal the document. Locking
+    all of them first, in id order, keeps two `issue all`s (or an issue beside one) free of deadlocks.
+    """
+    locked = locking.lock_drafts(session, [d.id for d in drafts if d.id is not None])
+    for invoice in drafts:
+        if invoice.id not in locked:
+            raise _not_a_draft(session, invoice)
+        session.refresh(invoice)  # a recomputation committed just before the lock changed it
+
+
+def _not_a_draft(session: Session, invoice: Invoice) -> InvoicingError:
+    current = session.execute(
+        sa.select(Invoice.number, Invoice.status).where(Invoice.id == invoice.id)
+    ).one_or_none()
+    if current is None:
+        return InvalidTransition(f"draft {invoice.id} no longer exists (its draft was recomputed or removed)")
+    number, status = current
+    return AlreadyIssued(f"{number or f'draft {invoice.id}'} is {status}: it has already been issued")
 
 
 def _issue(session: Session, invoice: Invoice, today: date) -> None:
@@ -140,9 +166,21 @@ def credit(session: Session, invoice: Invoice, reason: str, today: date) -> Invo
     if invoice.kind != DocumentKind.INVOICE or invoice.status == S.DRAFT:
         raise InvalidTransition(f"{invoice.number or 'a draft'} is not an issued invoice; nothing to credit")
     if invoice.slot is not True:
-        raise InvalidTransition(f"{invoice.number} has already been credited")
+        raise AlreadyCredited(f"{invoice.number} has already been credited")
     if not reason.strip():
         raise InvoicingError(f"{invoice.number}: a credit note needs a reason")
+    try:
+        _claim_slot(session, invoice)
+        note = _credit_note(session, invoice, reason, today)
+    except Exception:
+        session.rollback()
+        raise
+    session.commit()
+    return note
+
+
+def _credit_note(session: Session, invoice: Invoice, reason: str, today: date) -> Invoice:
+    """The issued and sealed credit note of `invoice`, whose slot this transaction has claimed."""
     lines = (
         session.execute(
             sa.select(InvoiceLine)
@@ -171,8 +209,6 @@ def credit(session: Session, invoice: Invoice, reason: str, today: date) -> Invo
         reason=reason.strip()[:500],
         status_changed_at=utcnow(),
     )
-    invoice.slot = None  # the slot is free for a corrected invoice (within the quarter's cap room)
-    invoice.updated_at = utcnow()
     session.add(note)
     session.flush()
     session.add_all(
@@ -193,5 +229,29 @@ def credit(session: Session, invoice: Invoice, reason: str, today: date) -> Invo
     with session.no_autoflush:
         _set_status(note, S.ISSUED)
         _seal(session, note)
-    session.commit()
+    session.flush()
     return note
+
+
+def _claim_slot(session: Session, invoice: Invoice) -> None:
+    """Free the invoice's slot with a conditional UPDATE, so only one credit note is ever made.
+
+    The UPDATE locks the row (PostgreSQL) or the database (SQLite) until commit; a second request
+    at once waits, then matches no row (`slot` is no longer TRUE) and is refused. It changes only
+    status fields, which the immutability guard allows after issue, and frees the slot for a
+    corrected invoice (within the quarter's cap room).
+    """
+    freed = session.execute(
+        sa.update(Invoice)
+        .where(
+            Invoice.id == invoice.id,
+            Invoice.kind == DocumentKind.INVOICE,
+            Invoice.status != S.DRAFT,
+            Invoice.slot.is_(True),
+        )
+        .values(slot=None, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(invoice)
+    if freed.rowcount != 1:
+        raise AlreadyCredited(f"{invoice.number} has already been credited")
