@@ -6,7 +6,7 @@ that impossible. Credit notes are issued, hash-chained documents that must not b
 existing duplicates are not removed here: the upgrade stops and names them for a human decision.
 
 Revision ID: 3f9d2c6a1b07
-Revises: a4f2a0943e7c
+Revises: f593ab8449fb
 Create Date: 2026-12-03 03:55:00
 """
 from collections.abc import Sequence
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '3f9d2c6a1b07'
-down_revision: str | None = 'a4f2a0943e7c'
+down_revision: str | None = 'f593ab8449fb'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
