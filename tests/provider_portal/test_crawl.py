@@ -1,0 +1,235 @@
+"""Every journey holds as its users walk it (issue 11): the demo, walked by each role.
+
+The demo is seeded, one group-session run, one exam run and one quarter's invoice drafts go
+through the jobs code, a few invoices are issued, paid and credited; then each demo role logs in
+(in Dutch, the default) and follows every link and every GET form it is shown, breadth-first.
+A page fails the walk on a 5xx, a link answering 403/404 to the user it was shown to, English text
+(a catalogue text shown untranslated, or a raw status such as "draft"), a duplicate HTML id or a
+label for no field, and any learner's full BSN in a URL.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import Counter, deque
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+import sqlalchemy as sa
+from babel.messages.pofile import read_po
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from billing.quarters import Quarter
+from provider_portal import clock
+from provider_portal.demo import DEMO_PASSWORD, seed
+from provider_portal.invoicing import jobs as invoicing_jobs
+from provider_portal.invoicing.lifecycle import change_status, credit, issue_all
+from provider_portal.jobs.queue import run_pending
+from provider_portal.models import ExamLocation, Invoice, Job, Learner, PlannerMunicipality, PlanRun, User
+from provider_portal.models.enums import JobStatus
+from provider_portal.models.invoicing import InvoiceStatus
+from provider_portal.planning.runs import publish, start_run
+from tests.pages import Page, read_page
+from tests.web import login
+
+CATALOGUE = Path(__file__).parents[2] / "provider_portal/translations/nl/LC_MESSAGES/messages.po"
+ROLES = {
+    "provider admin": "admin@taalhuis-utrecht.nl",
+    "teacher": "teacher@taalhuis-utrecht.nl",
+    "finance": "finance@taalhuis-utrecht.nl",
+    "learner": "cursist1@taalhuis-utrecht.nl",
+    "planner": "planner.utrecht@gemeente-demo.nl",
+    "platform admin": "beheer@inburgering-planner.nl",
+}
+PAGES_PER_ROLE = 250  # a cap, so the walk stays quick; the counts printed show how close it comes
+SAME_SHAPE = 3  # URLs differing only in numbers: this many of each shape are opened
+# Raw codes and English words that must never reach a Dutch page, whole words.
+ENGLISH = re.compile(
+    r"\b(draft|issued|submitted|accepted|rejected|paid|credit_note|delivered|self-confirmed|planned|"
+    r"required|exempt|unplaced|queued|running|succeeded|failed|cancelled|scheduled|left_early|"
+    r"absent_notice|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|morning|afternoon|"
+    r"evening|row|column|None)\b"
+)
+NOT_PAGES = ("/static/",)
+DUO_LOCATIONS = ("Amsterdam", "Rijswijk", "Rotterdam", "Eindhoven", "Zwolle")  # the migration's rows
+
+
+@dataclass(frozen=True)
+class Problem:
+    role: str
+    url: str
+    found_on: str
+    what: str
+
+    def __str__(self) -> str:
+        return f"[{self.role}] {self.url} (linked from {self.found_on}): {self.what}"
+
+
+def untranslated_patterns() -> list[tuple[str, re.Pattern[str]]]:
+    """A pattern per catalogue text whose Dutch differs from its English: seen as is, it is untranslated."""
+    with CATALOGUE.open("rb") as handle:
+        catalogue = read_po(handle)
+    patterns = []
+    for message in catalogue:
+        english = message.id[0] if isinstance(message.id, tuple) else message.id
+        dutch = message.string[0] if isinstance(message.string, tuple) else message.string
+        if not english or not dutch or dutch == english or not re.search(r"[A-Za-z]{2}", english):
+            continue
+        parts = re.split(r"%\(\w+\)[sdif]|%[sdif]|\{\w*\}", english)
+        body = ".+?".join(re.escape(" ".join(part.split())) for part in parts)
+        edge_start, edge_end = re.match(r"\w", english), re.search(r"\w$", english)
+        body = (r"\b" if edge_start else "") + body + (r"\b" if edge_end else "")
+        longest = max((" ".join(p.split()) for p in parts), key=len)
+        patterns.append((longest, re.compile(body)))
+    return patterns
+
+
+@pytest.fixture()
+def demo(app: Flask, db: Session, engine: Engine, frozen_now) -> set[str]:
+    """The demo with a published session run, a published exam run and a quarter of invoices."""
+    frozen_now(datetime(2026, 5, 12, 10, 0))  # a Tuesday: lessons today, Q1 to invoice
+    db.add_all(ExamLocation(code=name.lower(), name=f"DUO {name}", lat=52.0, lon=5.0,
+                            facilities=["accessible", "extra_time"]) for name in DUO_LOCATIONS)
+    seed(db)
+    db.commit()
+    planner = db.execute(sa.select(User).where(User.email == ROLES["planner"])).scalar_one()
+    towns = tuple(db.execute(sa.select(PlannerMunicipality.municipality)
+                             .where(PlannerMunicipality.user_id == planner.id)).scalars())
+    runs = [start_run(db, planner, towns, 5, clock.today(), kind=kind) for kind in ("sessions", "exams")]
+    invoicing_jobs.enqueue_quarter_drafts(db, Quarter.of(clock.today()).prev())
+    run_pending(engine)
+    jobs = db.execute(sa.select(Job.kind, Job.status, Job.error)).all()
+    assert all(status == JobStatus.SUCCEEDED for _, status, _ in jobs), jobs
+    for run in runs:
+        db.refresh(run)
+        publish(db, db.get(PlanRun, run.id))
+    _invoice_lifecycle(db)
+    return set(db.execute(sa.select(Learner.bsn)).scalars())
+
+
+def _invoice_lifecycle(db: Session) -> None:
+    """Issue a few drafts of the first provider; one is paid, one credited, one rejected."""
+    drafts = db.execute(sa.select(Invoice)
+                        .where(Invoice.status == InvoiceStatus.DRAFT, Invoice.total_cents > 0)
+                        .order_by(Invoice.provider_id, Invoice.id).limit(4)).scalars().all()
+    assert len(drafts) == 4, "the quarter's job made no drafts to issue"
+    today = clock.today()
+    issue_all(db, drafts, today)
+    change_status(db, drafts[0], InvoiceStatus.SUBMITTED)
+    change_status(db, drafts[0], InvoiceStatus.PAID, on=today)
+    change_status(db, drafts[1], InvoiceStatus.REJECTED, reason="BSN onbekend bij DUO")
+    credit(db, drafts[2], "Uren dubbel gefactureerd", today)
+
+
+def shape(url: str) -> str:
+    """The URL with every number replaced: URLs of one shape show the same template."""
+    return re.sub(r"\d+", "#", url)
+
+
+def crawl(client: FlaskClient, role: str, bsns: set[str], untranslated) -> tuple[int, list[Problem]]:
+    """Walk breadth-first from the home page; return (pages opened, problems)."""
+    problems: list[Problem] = []
+    queue: deque[tuple[str, str]] = deque([("/", "(start)")])
+    seen: set[str] = {"/"}
+    shapes: Counter[str] = Counter()
+    opened = 0
+    while queue and opened < PAGES_PER_ROLE:
+        url, source = queue.popleft()
+        opened += 1
+        response = client.get(url)
+        status = response.status_code
+        if status in (301, 302, 303, 307, 308):
+            target = _local(url, response.headers["Location"])
+            if target is None or target.startswith("/login"):
+                problems.append(Problem(role, url, source, f"redirects to {response.headers['Location']}"))
+            elif target not in seen:
+                seen.add(target)
+                queue.appendleft((target, url))
+            continue
+        if status >= 500 or status in (403, 404):
+            problems.append(Problem(role, url, source, f"HTTP {status}"))
+            continue
+        if status != 200 or response.mimetype != "text/html":
+            continue  # a download: its status is all there is to check
+        page = read_page(response.get_data(as_text=True))
+        problems += [Problem(role, url, source, what) for what in inspect(page, untranslated)]
+        for target in _targets(url, page):
+            if any(number in bsns for number in re.findall(r"\d{9}", target)):
+                problems.append(Problem(role, target, url, "a full BSN in the URL"))
+                continue
+            if target in seen or shapes[shape(target)] >= SAME_SHAPE:
+                continue
+            seen.add(target)
+            shapes[shape(target)] += 1
+            queue.append((target, url))
+    return opened, problems
+
+
+def _local(base: str, href: str) -> str | None:
+    """The same-origin path and query of `href` (None for another site, mail or a fragment)."""
+    href = href.strip()
+    if not href or href.startswith(("#", "mailto:", "tel:", "javascript:", "data:")):
+        return None
+    parts = urlsplit(urljoin("http://localhost" + base, href))
+    if parts.netloc != "localhost":
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def _targets(url: str, page: Page) -> list[str]:
+    found = [_local(url, href) for href in page.links]
+    found += [_local(url, form.url(url)) for form in page.forms]
+    return [t for t in found if t is not None and not t.startswith(NOT_PAGES)]
+
+
+def inspect(page: Page, untranslated) -> list[str]:
+    """What is wrong with one page: duplicate ids, labels for nothing, English text."""
+    problems = [f"duplicate id {name!r}" for name in page.duplicate_ids]
+    problems += [f"label for missing id {name!r}" for name in page.dangling_labels]
+    text = page.visible_text
+    for longest, pattern in untranslated:
+        if longest in text and (match := pattern.search(text)):
+            problems.append(f"untranslated {match.group(0)!r}")
+    problems += [f"English or raw code {word!r}" for word in sorted(set(ENGLISH.findall(text)))]
+    return problems
+
+
+def test_every_role_walks_the_demo_without_errors_english_or_exposed_bsns(
+    app: Flask, demo: set[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    untranslated = untranslated_patterns()
+    walked: dict[str, int] = {}
+    problems: list[Problem] = []
+    started = time.monotonic()
+    for number, (role, email) in enumerate(ROLES.items(), start=1):
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = f"10.0.0.{number}"  # one login each, under the rate limit
+        login(client, email, DEMO_PASSWORD)
+        walked[role], found = crawl(client, role, demo, untranslated)
+        problems += found
+    summary = ", ".join(f"{role}: {count}" for role, count in walked.items())
+    with capsys.disabled():
+        print(f"\ncrawl: pages walked per role: {summary} ({time.monotonic() - started:.0f} s)")
+    assert all(count >= 3 for count in walked.values()), summary  # the learner has few pages
+    assert not problems, f"{len(problems)} problems (pages walked: {summary}):\n" + report(problems)
+
+
+def report(problems: list[Problem]) -> str:
+    """One line per kind of problem, with the roles that met it and a few of its pages."""
+    grouped: dict[str, list[Problem]] = {}
+    for problem in problems:
+        grouped.setdefault(problem.what, []).append(problem)
+    lines = []
+    for what, found in sorted(grouped.items()):
+        roles = sorted({p.role for p in found})
+        pages = list(dict.fromkeys(f"{p.url} (from {p.found_on})" for p in found))
+        more = f" and {len(pages) - 3} more" if len(pages) > 3 else ""
+        lines.append(f"- {what} [{', '.join(roles)}]: {'; '.join(pages[:3])}{more}")
+    return "\n".join(lines)
