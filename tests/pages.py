@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 from urllib.parse import urlencode
 
 INVISIBLE = {"script", "style", "template", "title", "head"}
+LITERAL = {"code", "kbd", "samp"}  # file formats' own names (CSV columns), not words of the page
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 # Attributes whose text a reader sees or hears (screen readers read aria-label and title).
 SPOKEN = ("placeholder", "title", "aria-label", "alt")
@@ -68,7 +69,7 @@ class _Reader(HTMLParser):
         a = {k: v or "" for k, v in attrs}
         if "id" in a:
             self.page.ids.append(a["id"])
-        if tag in INVISIBLE:
+        if tag in INVISIBLE or tag in LITERAL:
             self.hidden_depth += 1
         if tag == "label" and a.get("for"):
             self.page.label_targets.append(a["for"])
@@ -103,7 +104,7 @@ class _Reader(HTMLParser):
         self.form.fields.append((a["name"], a.get("value", "on" if kind in ("checkbox", "radio") else "")))
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in INVISIBLE and self.hidden_depth:
+        if (tag in INVISIBLE or tag in LITERAL) and self.hidden_depth:
             self.hidden_depth -= 1
         if tag == "option" and self.select is not None:
             value = self.option_value if self.option_value is not None else "".join(self.option_text).strip()

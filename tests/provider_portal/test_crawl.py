@@ -55,7 +55,8 @@ ENGLISH = re.compile(
     r"\b(draft|issued|submitted|accepted|rejected|paid|credit_note|delivered|self-confirmed|planned|"
     r"required|exempt|unplaced|queued|running|succeeded|failed|cancelled|scheduled|left_early|"
     r"absent_notice|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|morning|afternoon|"
-    r"evening|row|column|None)\b"
+    r"evening|row|column|None|active|terminated|completed|passed|optimal|feasible|accessible|extra_time)\b"
+    r"|\b[a-z]+(?:_[a-z]+)+\b"  # a snake_case code such as carried_over
 )
 NOT_PAGES = ("/static/",)
 DUO_LOCATIONS = ("Amsterdam", "Rijswijk", "Rotterdam", "Eindhoven", "Zwolle")  # the migration's rows
@@ -197,7 +198,8 @@ def inspect(page: Page, untranslated) -> list[str]:
     for longest, pattern in untranslated:
         if longest in text and (match := pattern.search(text)):
             problems.append(f"untranslated {match.group(0)!r}")
-    problems += [f"English or raw code {word!r}" for word in sorted(set(ENGLISH.findall(text)))]
+    words = sorted({match.group(0) for match in ENGLISH.finditer(text)})
+    problems += [f"English or raw code {word!r}" for word in words]
     return problems
 
 

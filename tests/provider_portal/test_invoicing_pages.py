@@ -17,6 +17,7 @@ from provider_portal.models.enums import Role
 from provider_portal.models.invoicing import InvoiceStatus
 from tests.factories import make_class, make_contract, make_enrolment, make_learner, make_provider, make_user
 from tests.invoicing_factories import AFTER_Q1, attend_all, make_draft
+from tests.pages import assert_unique_ids, read_page
 from tests.web import csrf_token, login, submit, text
 
 
@@ -88,6 +89,20 @@ def test_status_changes_and_credit_notes_through_the_pages(client, db, office) -
     assert note.number == "C2026-00001" and response.headers["Location"] == f"/invoicing/invoices/{note.id}"
     history = text(client.get(f"/invoicing/learners/{office['learner'].id}"))
     assert invoice.number in history and "C2026-00001" in history
+
+
+def test_the_issued_invoice_page_has_unique_ids_and_shows_its_status_and_lines_in_dutch(
+    client, db, office
+) -> None:
+    make_drafts_for(db, office)
+    invoice = lifecycle.issue(db, _invoices(db)[0], AFTER_Q1)
+    login(client, office["finance"].email)
+    html = text(client.get(f"/invoicing/invoices/{invoice.id}"))
+    assert_unique_ids(html)  # the status form and the credit form each have their own reason field
+    assert '<label for="credit-reason">' in html and '<label for="status-reason">' in html
+    visible = read_page(html).visible_text
+    assert "Uitgereikt" in visible and "Geleverd dit kwartaal" in visible
+    assert "issued" not in visible.split() and "delivered" not in visible.split()
 
 
 def _import(client, kind: str, content: str):
