@@ -12,7 +12,7 @@ from babel.dates import format_date, format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
-from flask import Flask, current_app, session
+from flask import Flask, current_app, has_request_context, session
 from flask_babel import get_locale
 
 log = logging.getLogger(__name__)
@@ -21,7 +21,9 @@ BABEL_LOCALES = {"nl": "nl_NL", "en": "en_GB"}
 
 
 def select_locale() -> str:
-    """The language stored in the session, else Dutch."""
+    """The language stored in the session, else Dutch; English outside a request (CLI, logs, jobs)."""
+    if not has_request_context():
+        return "en"
     lang = session.get("lang")
     return lang if lang in current_app.config["LANGUAGES"] else "nl"
 

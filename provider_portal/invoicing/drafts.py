@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -56,7 +57,8 @@ def make_drafts(
 ) -> DraftRun:
     """Drafts for every learner with something to invoice in `quarter`; commits once."""
     if invoice_date <= quarter.last_day:
-        raise InvoicingError(f"{quarter} ends on {quarter.last_day.isoformat()}: no invoices in advance")
+        raise InvoicingError(_("%(quarter)s ends on %(last)s: no invoices in advance",
+                               quarter=str(quarter), last=quarter.last_day.isoformat()))
     for attempt in (1, 2):
         try:
             run = _make(session, provider, quarter, invoice_date, learner_ids)

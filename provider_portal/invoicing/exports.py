@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlmodel import Session
 
 from billing import documents as core
@@ -62,9 +63,8 @@ def seller_party(provider: Provider) -> core.Party:
 def document(session: Session, invoice: Invoice, buyer: core.Party) -> core.Document:
     """An issued invoice or credit note as the core's document; drafts are refused."""
     if invoice.status == InvoiceStatus.DRAFT or not invoice.number or not invoice.issue_date:
-        raise InvoicingError(
-            f"draft {invoice.id} for {invoice.learner_name} is not issued yet; issue it first"
-        )
+        raise InvoicingError(_("draft %(id)s for %(name)s is not issued yet; issue it first",
+                               id=invoice.id, name=invoice.learner_name))
     provider = session.execute(sa.select(Provider).where(Provider.id == invoice.provider_id)).scalar_one()
     lines = tuple(
         core.InvoiceLine(line.description, line.amount_cents, LineKind(line.kind))
@@ -104,8 +104,8 @@ def document(session: Session, invoice: Invoice, buyer: core.Party) -> core.Docu
 def ubl(session: Session, invoice: Invoice, buyer: core.Party) -> tuple[str, bytes]:
     """(file name, UBL 2.1 XML); refused while DUO's OIN, the e-invoice's address, is unknown."""
     if not buyer.oin:
-        raise InvoicingError("DUO's OIN is not configured: set DUO_OIN to DUO's 20-digit OIN from "
-                             "Logius's OIN register before exporting e-invoices")
+        raise InvoicingError(_("DUO's OIN is not configured: set DUO_OIN to DUO's 20-digit OIN from "
+                               "Logius's OIN register before exporting e-invoices"))
     return f"{invoice.number}.xml", ubl_xml(document(session, invoice, buyer))
 
 
@@ -141,7 +141,8 @@ def duo_batch(
         .all()
     )
     if not rows:
-        raise InvoicingError(f"{quarter} has no issued invoices or credit notes to send to DUO")
+        raise InvoicingError(_("%(quarter)s has no issued invoices or credit notes to send to DUO",
+                               quarter=str(quarter)))
     docs = [document(session, row, buyer) for row in rows]
     try:
         content = invoice_csv(seller_party(provider), docs)
@@ -176,5 +177,5 @@ def overview_xlsx(session: Session, provider: Provider, quarter: Quarter, today:
     """(file name, XLSX) of the quarter overview."""
     result, names, _problems = quarter_result(session, provider, quarter, today)
     if not result.learners:
-        raise InvoicingError(f"{quarter} has no learners with a contract to show")
+        raise InvoicingError(_("%(quarter)s has no learners with a contract to show", quarter=str(quarter)))
     return f"{provider.bow_number}-{quarter}.xlsx", quarter_overview_xlsx(result, names)

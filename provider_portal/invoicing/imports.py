@@ -11,10 +11,13 @@ from collections import deque
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlmodel import Session
 
 from billing.duo_import import DuoImport, RowError, StatusUpdate, parse_result_file, parse_status_file
+from provider_portal.invoicing.core_messages import row_error
 from provider_portal.invoicing.lifecycle import TRANSITIONS, change_status
+from provider_portal.labels import label
 from provider_portal.models import Invoice
 from provider_portal.models.invoicing import InvoiceStatus
 
@@ -52,11 +55,11 @@ def path_to(current: str, target: str) -> list[str] | None:
 def import_duo_file(session: Session, provider_id: int, kind: str, content: bytes) -> ImportReport:
     """Check every row, then apply all updates or none."""
     parsed: DuoImport = PARSERS[kind](content)
-    report = ImportReport(errors=[str(error) for error in parsed.errors])
+    report = ImportReport(errors=[row_error(error) for error in parsed.errors])
     if not parsed.ok:
         return report
     if not parsed.updates:
-        report.errors.append(str(RowError(1, "-", "the file has no rows")))
+        report.errors.append(row_error(RowError(1, "-", _("the file has no rows"))))
         return report
     numbers = [u.invoice_number for u in parsed.updates]
     invoices = {
@@ -70,7 +73,7 @@ def import_duo_file(session: Session, provider_id: int, kind: str, content: byte
         invoice = invoices.get(update.invoice_number)
         problem, steps = _check(invoice, update)
         if problem:
-            report.errors.append(str(RowError(update.row, problem[0], problem[1])))
+            report.errors.append(row_error(RowError(update.row, problem[0], problem[1])))
         elif invoice is not None:
             plan.append((invoice, update, steps))
     if report.errors:
@@ -96,22 +99,24 @@ def import_duo_file(session: Session, provider_id: int, kind: str, content: byte
 
 def _check(invoice: Invoice | None, update: StatusUpdate) -> tuple[tuple[str, str] | None, list[str]]:
     if invoice is None or invoice.status == InvoiceStatus.DRAFT:
-        return ("factuurnummer", f"{update.invoice_number} is not an issued invoice of this provider"), []
+        return ("factuurnummer", _("%(number)s is not an issued invoice of this provider",
+                                   number=update.invoice_number)), []
     if invoice.bsn != update.bsn:
-        return ("bsn", f"does not match the BSN on {update.invoice_number}"), []
+        return ("bsn", _("does not match the BSN on %(number)s", number=update.invoice_number)), []
     if invoice.status == update.status:
         return None, []
     steps = path_to(invoice.status, update.status)
     if steps is None:
         return (
             "status",
-            f"{update.invoice_number} is {invoice.status} and cannot become {update.status}",
+            _("%(name)s is %(status)s and cannot become %(target)s", name=update.invoice_number,
+              status=label(invoice.status, "invoice_status"), target=label(update.status, "invoice_status")),
         ), []
     paid_on = update.status_date
     if InvoiceStatus.PAID in steps and paid_on and invoice.issue_date and paid_on < invoice.issue_date:
         return (
             "statusdatum",
-            f"{paid_on.isoformat()} is before {update.invoice_number} was issued on "
-            f"{invoice.issue_date.isoformat()}",
+            _("%(paid)s is before %(number)s was issued on %(issued)s", paid=paid_on.isoformat(),
+              number=update.invoice_number, issued=invoice.issue_date.isoformat()),
         ), []
     return None, steps

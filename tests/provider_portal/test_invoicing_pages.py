@@ -80,8 +80,9 @@ def test_status_changes_and_credit_notes_through_the_pages(client, db, office) -
     invoice = lifecycle.issue(db, _invoices(db)[0], AFTER_Q1)
     login(client, office["finance"].email)
     page = f"/invoicing/invoices/{invoice.id}"
-    submit(client, page, {"status": "paid"}, f"{page}/status")
+    refused = submit(client, page, {"status": "paid"}, f"{page}/status", follow_redirects=True)
     assert _invoices(db)[0].status == InvoiceStatus.ISSUED  # issued -> paid is refused
+    assert f"{invoice.number} heeft de status Uitgereikt en kan niet Betaald worden" in text(refused)
     submit(client, page, {"status": "submitted"}, f"{page}/status")
     assert _invoices(db)[0].status == InvoiceStatus.SUBMITTED
     response = submit(client, page, {"reason": "wrong hours"}, f"{page}/credit")
@@ -142,7 +143,8 @@ def test_a_corrected_quarter_stays_full_until_the_credit_note_is_paid_then_its_q
 
     header = "factuurnummer;bsn;status;statusdatum;betaald_bedrag;reden\r\n"
     early = _import(client, "status", f"{header}{note.number};{note.bsn};BETAALD;2026-04-01;500.00;\r\n")
-    assert early.status_code == 400 and "row 2, column statusdatum" in text(early)
+    assert early.status_code == 400
+    assert "rij 2, kolom statusdatum: 2026-04-01 ligt vóór de uitreiking" in text(early)
     paid = _import(client, "status", f"{header}{note.number};{note.bsn};BETAALD;2026-05-04;500.00;\r\n")
     assert paid.status_code == 302
     stored = _invoices(db)[-1]
@@ -174,6 +176,7 @@ def test_a_bad_duo_file_is_refused_with_its_rows_and_changes_nothing(client, db,
         f"factuurnummer;bsn;status;statusdatum;betaald_bedrag;reden\r\n"
         f"{invoice.number};{invoice.bsn};GOEDGEKEURD;2026-05-01;;\r\n"
         f"{invoice.number};{invoice.bsn};BETAALD;gisteren;10.00;\r\n"
+        f"{invoice.number};123456789;GOEDGEKEURD;2026-05-01;;\r\n"
     ).encode()
     token = csrf_token(client, "/invoicing/duo-import")
     response = client.post(
@@ -181,7 +184,9 @@ def test_a_bad_duo_file_is_refused_with_its_rows_and_changes_nothing(client, db,
         data={"csrf_token": token, "kind": "status", "file": (BytesIO(content), "status.csv")},
         content_type="multipart/form-data",
     )
-    assert response.status_code == 400 and "row 3, column statusdatum" in text(response)
+    page = text(response)
+    assert response.status_code == 400 and "rij 3, kolom statusdatum: " in page and "is geen datum" in page
+    assert "rij 4, kolom bsn: is geen geldig BSN" in page  # in the reader's language, not the core's
     assert _invoices(db)[0].status == InvoiceStatus.ISSUED
 
 
@@ -236,6 +241,7 @@ def test_a_platform_admin_adds_a_later_cap_and_provider_staff_cannot(client, db,
     ]
     again = submit(client, "/admin/invoice-caps/", {"amount": "1500.00", "effective_from": "2027-Q1"})
     assert again.status_code == 200 and 'id="effective_from-error"' in text(again)
+    assert "Er begint al een maximum in 2027-Q1." in text(again)
     other = client.application.test_client()
     login(other, office["finance"].email)
     assert other.get("/admin/invoice-caps/").status_code == 403
