@@ -49,9 +49,13 @@ def number(value: float | Decimal | int | None, digits: int = 1) -> str:
     return format_decimal(value, format=pattern, locale=babel_locale())
 
 
-def day(value: date | None, fmt: str = "medium") -> str:
-    """A date in the reader's locale."""
-    return "" if value is None else format_date(value, fmt, locale=babel_locale())
+def day(value: date | str | None, fmt: str = "medium") -> str:
+    """A date (or an ISO date string, as stored in solver results) in the reader's locale."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
+    return format_date(value, fmt, locale=babel_locale())
 
 
 def moment(value: datetime | None, fmt: str = "medium") -> str:

@@ -6,12 +6,16 @@ A value the vocabulary does not know is shown as it is (free text such as a chan
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
 from typing import Any
 
 from flask import Flask
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from billing.result import LineKind
+from provider_portal.i18n import number
 from provider_portal.models.enums import (
     AttendanceStatus,
     ContractStatus,
@@ -191,6 +195,21 @@ def label(value: Any, vocabulary: str) -> Any:
     return VOCABULARIES[vocabulary].get(value, value)
 
 
+SOLVER_PROGRESS = re.compile(r"best (?P<best>-?\d+|–), gap (?P<gap>\d+\.\d+|–)%?")
+
+
+def job_message(message: str | None) -> str:
+    """A job's progress message in the reader's language; the solver's "best 123, gap 0.52%" is worded
+    and formatted here, other messages (a provider and a quarter) are shown as they are."""
+    match = SOLVER_PROGRESS.fullmatch(message or "")
+    if not match:
+        return message or ""
+    best, gap = match["best"], match["gap"]
+    return gettext("best %(best)s, gap %(gap)s", best=best if best == "–" else number(int(best), 0),
+                   gap=gap if gap == "–" else f"{number(Decimal(gap), 2)} %")
+
+
 def register_labels(app: Flask) -> None:
-    """The `label` template filter."""
+    """The `label` and `job_message` template filters."""
     app.jinja_env.filters["label"] = label
+    app.jinja_env.filters["job_message"] = job_message

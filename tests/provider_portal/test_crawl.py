@@ -55,7 +55,7 @@ ENGLISH = re.compile(
     r"\b(draft|issued|submitted|accepted|rejected|paid|credit_note|delivered|self-confirmed|planned|"
     r"required|exempt|unplaced|queued|running|succeeded|failed|cancelled|scheduled|left_early|"
     r"absent_notice|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|morning|afternoon|"
-    r"evening|row|column|None|active|terminated|completed|passed|optimal|feasible|accessible|extra_time)\b"
+    r"evening|row|column|gap|None|active|terminated|completed|passed|optimal|feasible|accessible|extra_time)\b"
     r"|\b[a-z]+(?:_[a-z]+)+\b"  # a snake_case code such as carried_over
 )
 NOT_PAGES = ("/static/",)

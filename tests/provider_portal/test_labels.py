@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from billing.duo_import import parse_result_file, parse_status_file
 from billing.result import LineKind
 from provider_portal.invoicing.core_messages import reason, row_error
-from provider_portal.labels import VOCABULARIES
+from provider_portal.labels import VOCABULARIES, job_message
 from provider_portal.models.enums import (
     AttendanceStatus,
     ContractStatus,
@@ -90,3 +90,10 @@ def test_every_value_of_every_labelled_enum_has_a_label() -> None:
         (Route, "route"), (MigrantType, "migrant_type"), (KeurmerkStatus, "keurmerk"),
     ):
         assert set(enum) <= set(VOCABULARIES[vocabulary]), vocabulary
+
+
+def test_a_solver_runs_progress_is_worded_and_formatted_in_dutch(app: Flask) -> None:
+    with app.test_request_context():
+        assert job_message("best 323299, gap 0.52%") == "beste 323.299, afstand tot de grens 0,52 %"
+        assert job_message("best –, gap –") == "beste –, afstand tot de grens –"
+        assert job_message("Taalhuis Utrecht: 2026-Q1") == "Taalhuis Utrecht: 2026-Q1"
