@@ -32,8 +32,18 @@ from provider_portal.demo import DEMO_PASSWORD, seed
 from provider_portal.invoicing import jobs as invoicing_jobs
 from provider_portal.invoicing.lifecycle import change_status, credit, issue_all
 from provider_portal.jobs.queue import run_pending
-from provider_portal.models import ExamLocation, Invoice, Job, Learner, PlannerMunicipality, PlanRun, User
-from provider_portal.models.enums import JobStatus
+from provider_portal.models import (
+    Enrolment,
+    ExamLocation,
+    Invoice,
+    Job,
+    Learner,
+    Lesson,
+    PlannerMunicipality,
+    PlanRun,
+    User,
+)
+from provider_portal.models.enums import JobStatus, LessonStatus, Role
 from provider_portal.models.invoicing import InvoiceStatus
 from provider_portal.planning.runs import publish, start_run
 from tests.pages import Page, read_page
@@ -44,7 +54,7 @@ ROLES = {
     "provider admin": "admin@taalhuis-utrecht.nl",
     "teacher": "teacher@taalhuis-utrecht.nl",
     "finance": "finance@taalhuis-utrecht.nl",
-    "learner": "cursist1@taalhuis-utrecht.nl",
+    "learner": "cursist1@taalhuis-utrecht.nl",  # replaced by one with a lesson today
     "planner": "planner.utrecht@gemeente-demo.nl",
     "platform admin": "beheer@inburgering-planner.nl",
 }
@@ -92,10 +102,16 @@ def untranslated_patterns() -> list[tuple[str, re.Pattern[str]]]:
     return patterns
 
 
+@dataclass(frozen=True)
+class Demo:
+    bsns: set[str]  # every learner's BSN: none may appear in a URL
+    logins: dict[str, str]  # role -> e-mail
+
+
 @pytest.fixture()
-def demo(app: Flask, db: Session, engine: Engine, frozen_now) -> set[str]:
+def demo(app: Flask, db: Session, engine: Engine, frozen_now) -> Demo:
     """The demo with a published session run, a published exam run and a quarter of invoices."""
-    frozen_now(datetime(2026, 5, 12, 10, 0))  # a Tuesday: lessons today, Q1 to invoice
+    frozen_now(datetime(2026, 5, 11, 10, 0))  # a Monday morning: lessons under way, Q1 to invoice
     db.add_all(ExamLocation(code=name.lower(), name=f"DUO {name}", lat=52.0, lon=5.0,
                             facilities=["accessible", "extra_time"]) for name in DUO_LOCATIONS)
     seed(db)
@@ -112,7 +128,23 @@ def demo(app: Flask, db: Session, engine: Engine, frozen_now) -> set[str]:
         db.refresh(run)
         publish(db, db.get(PlanRun, run.id))
     _invoice_lifecycle(db)
-    return set(db.execute(sa.select(Learner.bsn)).scalars())
+    bsns = set(db.execute(sa.select(Learner.bsn)).scalars())
+    return Demo(bsns, {**ROLES, "learner": _learner_with_a_lesson_today(db)})
+
+
+def _learner_with_a_lesson_today(db: Session) -> str:
+    """A demo learner of the first provider with a lesson today, so "My lessons" has a form to follow."""
+    today = clock.today()
+    return db.execute(
+        sa.select(User.email)
+        .join(Enrolment, Enrolment.learner_id == User.learner_id)
+        .join(Lesson, Lesson.class_id == Enrolment.class_id)
+        .where(User.role == Role.LEARNER, User.email.endswith("@taalhuis-utrecht.nl"),
+               Lesson.lesson_date == today, Lesson.status == LessonStatus.SCHEDULED,
+               Enrolment.from_date <= today, sa.or_(Enrolment.to_date.is_(None), Enrolment.to_date >= today))
+        .order_by(User.id)
+        .limit(1)
+    ).scalar_one()
 
 
 def _invoice_lifecycle(db: Session) -> None:
@@ -204,17 +236,17 @@ def inspect(page: Page, untranslated) -> list[str]:
 
 
 def test_every_role_walks_the_demo_without_errors_english_or_exposed_bsns(
-    app: Flask, demo: set[str], capsys: pytest.CaptureFixture[str]
+    app: Flask, demo: Demo, capsys: pytest.CaptureFixture[str]
 ) -> None:
     untranslated = untranslated_patterns()
     walked: dict[str, int] = {}
     problems: list[Problem] = []
     started = time.monotonic()
-    for number, (role, email) in enumerate(ROLES.items(), start=1):
+    for number, (role, email) in enumerate(demo.logins.items(), start=1):
         client = app.test_client()
         client.environ_base["REMOTE_ADDR"] = f"10.0.0.{number}"  # one login each, under the rate limit
         login(client, email, DEMO_PASSWORD)
-        walked[role], found = crawl(client, role, demo, untranslated)
+        walked[role], found = crawl(client, role, demo.bsns, untranslated)
         problems += found
     summary = ", ".join(f"{role}: {count}" for role, count in walked.items())
     with capsys.disabled():
