@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 INVISIBLE = {"script", "style", "template", "title", "head"}
 LITERAL = {"code", "kbd", "samp"}  # file formats' own names (CSV columns), not words of the page
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+SEARCH_NAMES = {"q", "query", "search", "bsn", "zoek"}
 # Attributes whose text a reader sees or hears (screen readers read aria-label and title).
 SPOKEN = ("placeholder", "title", "aria-label", "alt")
 
@@ -23,11 +24,24 @@ class GetForm:
 
     action: str
     fields: list[tuple[str, str]] = field(default_factory=list)
+    options: dict[str, list[str]] = field(default_factory=dict)  # each select's option values
+    search_fields: list[str] = field(default_factory=list)  # search boxes, where a BSN may be typed
 
-    def url(self, page_url: str) -> str:
-        """The URL a browser opens when the form is submitted as it is."""
+    def url(self, page_url: str, fields: list[tuple[str, str]] | None = None) -> str:
+        """The URL a browser opens when the form is submitted as it is (or with `fields`)."""
+        fields = self.fields if fields is None else fields
         target = self.action or page_url.split("?")[0]
-        return target + ("?" + urlencode(self.fields) if self.fields else "")
+        return target + ("?" + urlencode(fields) if fields else "")
+
+    def variants(self, page_url: str) -> list[str]:
+        """The form as it is, then each select set to each of its options, the others to their first
+        (so a filter page, whatever it selects, offers the same variants: no combinations)."""
+        base = [(k, self.options[k][0] if k in self.options else v) for k, v in self.fields]
+        urls = [self.url(page_url)]
+        for name, values in self.options.items():
+            urls += [self.url(page_url, [(k, value if k == name else v) for k, v in base])
+                     for value in values]
+        return urls
 
 
 @dataclass
@@ -101,6 +115,8 @@ class _Reader(HTMLParser):
             return
         if kind in ("submit", "button", "reset", "image", "file"):
             return
+        if kind == "search" or (kind == "text" and a["name"] in SEARCH_NAMES):
+            self.form.search_fields.append(a["name"])
         self.form.fields.append((a["name"], a.get("value", "on" if kind in ("checkbox", "radio") else "")))
 
     def handle_endtag(self, tag: str) -> None:
@@ -116,6 +132,7 @@ class _Reader(HTMLParser):
             name, options, selected = self.select
             if self.form is not None and options:
                 self.form.fields.append((name, selected if selected is not None else options[0]))
+                self.form.options[name] = options
             self.select = None
         elif tag == "textarea" and self.textarea is not None:
             if self.form is not None:

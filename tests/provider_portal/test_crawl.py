@@ -2,10 +2,12 @@
 
 The demo is seeded, one group-session run, one exam run and one quarter's invoice drafts go
 through the jobs code, a few invoices are issued, paid and credited; then each demo role logs in
-(in Dutch, the default) and follows every link and every GET form it is shown, breadth-first.
+(in Dutch, the default) and follows every link and every GET form it is shown, breadth-first; a
+form is sent as it is and once per option of each of its selects (every filter value).
 A page fails the walk on a 5xx, a link answering 403/404 to the user it was shown to, English text
 (a catalogue text shown untranslated, or a raw status such as "draft"), a duplicate HTML id or a
-label for no field, and any learner's full BSN in a URL.
+label for no field, and any learner's full BSN in a URL, including the URL a search form would
+open with a BSN typed into it.
 """
 
 from __future__ import annotations
@@ -58,7 +60,7 @@ ROLES = {
     "planner": "planner.utrecht@gemeente-demo.nl",
     "platform admin": "beheer@inburgering-planner.nl",
 }
-PAGES_PER_ROLE = 250  # a cap, so the walk stays quick; the counts printed show how close it comes
+PAGES_PER_ROLE = 400  # a cap, so the walk stays quick (the demo needs about 220); the counts printed show it
 SAME_SHAPE = 3  # URLs differing only in numbers: this many of each shape are opened
 # Raw codes and English words that must never reach a Dutch page, whole words.
 ENGLISH = re.compile(
@@ -172,6 +174,7 @@ def crawl(client: FlaskClient, role: str, bsns: set[str], untranslated) -> tuple
     queue: deque[tuple[str, str]] = deque([("/", "(start)")])
     seen: set[str] = {"/"}
     shapes: Counter[str] = Counter()
+    probed: set[str] = set()
     opened = 0
     while queue and opened < PAGES_PER_ROLE:
         url, source = queue.popleft()
@@ -193,6 +196,8 @@ def crawl(client: FlaskClient, role: str, bsns: set[str], untranslated) -> tuple
             continue  # a download: its status is all there is to check
         page = read_page(response.get_data(as_text=True))
         problems += [Problem(role, url, source, what) for what in inspect(page, untranslated)]
+        problems += [Problem(role, probe, url, "a BSN typed into a search form goes into the URL")
+                     for probe in _bsn_probes(url, page, next(iter(bsns)), probed)]
         for target in _targets(url, page):
             if any(number in bsns for number in re.findall(r"\d{9}", target)):
                 problems.append(Problem(role, target, url, "a full BSN in the URL"))
@@ -203,6 +208,19 @@ def crawl(client: FlaskClient, role: str, bsns: set[str], untranslated) -> tuple
             shapes[shape(target)] += 1
             queue.append((target, url))
     return opened, problems
+
+
+def _bsn_probes(url: str, page: Page, bsn: str, probed: set[str]) -> list[str]:
+    """The GET forms of the page that would carry a BSN typed into them in the URL (once each)."""
+    found = []
+    for form in page.forms:
+        for name in form.search_fields:
+            target = form.url(url, [(k, bsn if k == name else v) for k, v in form.fields])
+            key = f"{target.split('?')[0]}:{name}"
+            if bsn in target and key not in probed:
+                probed.add(key)
+                found.append(target.replace(bsn, "<BSN>"))
+    return found
 
 
 def _local(base: str, href: str) -> str | None:
@@ -218,7 +236,7 @@ def _local(base: str, href: str) -> str | None:
 
 def _targets(url: str, page: Page) -> list[str]:
     found = [_local(url, href) for href in page.links]
-    found += [_local(url, form.url(url)) for form in page.forms]
+    found += [_local(url, variant) for form in page.forms for variant in form.variants(url)]
     return [t for t in found if t is not None and not t.startswith(NOT_PAGES)]
 
 
