@@ -210,6 +210,7 @@ def job_message(message: str | None) -> str:
 
 
 def register_labels(app: Flask) -> None:
-    """The `label` and `job_message` template filters."""
-    app.jinja_env.filters["label"] = label
-    app.jinja_env.filters["job_message"] = job_message
+    """The `label`, `job_message` and `core_reason` template filters."""
+    from provider_portal.invoicing.core_messages import reason
+
+    app.jinja_env.filters.update(label=label, job_message=job_message, core_reason=reason)

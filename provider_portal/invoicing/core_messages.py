@@ -1,19 +1,24 @@
-"""The billing core's English reasons, in the reader's language.
+"""The billing core's English reasons and flags, in the reader's language.
 
 The core (`billing/`) stays pure and English: its DUO-file parser and money parser say why a cell
-is bad in plain English. The portal maps each known reason, with its values, onto a gettext
-message here; a reason not (yet) known is shown as the core wrote it.
+is bad, and a learner's quarter carries flags (deadlines, anomalies), in plain English. The portal
+maps each known text, with its values, onto a gettext message here; a text not (yet) known is
+shown as the core wrote it.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from billing.duo_import import RowError
+from provider_portal.i18n import day, money
 
 REASONS: tuple[tuple[re.Pattern[str], Any], ...] = tuple(
     (re.compile(pattern), message)
@@ -33,8 +38,38 @@ REASONS: tuple[tuple[re.Pattern[str], Any], ...] = tuple(
         (r"(?P<value>.+) has more than two decimals", _l("%(value)s has more than two decimals")),
         (r"must be a finite decimal number", _l("is not an amount")),
         (r"must be a decimal number", _l("is not an amount")),
+        # The flags of a learner's quarter (billing/rules.py, billing/deadlines.py).
+        (r"obligation met on (?P<met_date>[\d-]+): the last invoice must reach DUO by (?P<due_date>[\d-]+)",
+         _l("obligation met on %(met_date)s: the last invoice must reach DUO by %(due_date)s")),
+        (r"the provider has no valid Keurmerk; DUO pays only Keurmerk holders",
+         _l("the provider has no valid Keurmerk; DUO pays only Keurmerk holders")),
+        (r"Keurmerk not valid since (?P<lost_date>[\d-]+): invoices for earlier lessons must reach DUO "
+         r"by (?P<due_date>[\d-]+)",
+         _l("Keurmerk not valid since %(lost_date)s: invoices for earlier lessons must reach DUO by "
+            "%(due_date)s")),
+        (r"invoiced (?P<over_cents>-?\d+) cents more than delivered; a credit note is needed",
+         _l("invoiced %(over_cents)s more than delivered; a credit note is needed")),
+        (r"credit notes paid in (?P<quarter>\S+) freed EUR (?P<freed_eur>-?[\d.]+) of cap room in \S+",
+         _l("credit notes paid in %(quarter)s freed %(freed_eur)s of cap room in %(quarter)s")),
+        (r"other providers invoiced EUR (?P<others_eur>-?[\d.]+) for this learner in (?P<quarter>\S+); "
+         r"that counts towards the cap of EUR (?P<cap_eur>-?[\d.]+)",
+         _l("other providers invoiced %(others_eur)s for this learner in %(quarter)s; that counts towards "
+            "the cap of %(cap_eur)s")),
     )
 )
+# Values are formatted for the reader by the suffix of their name: dates and amounts via Babel.
+FORMATS: dict[str, Callable[[str], str]] = {
+    "_date": lambda v: day(date.fromisoformat(v)),
+    "_eur": lambda v: money(Decimal(v)),
+    "_cents": lambda v: money(int(v), cents=True),
+}
+
+
+def _formatted(name: str, value: str) -> str:
+    for suffix, fmt in FORMATS.items():
+        if name.endswith(suffix):
+            return fmt(value)
+    return value
 
 
 def reason(text: str) -> str:
@@ -42,7 +77,8 @@ def reason(text: str) -> str:
     for pattern, message in REASONS:
         match = pattern.fullmatch(text)
         if match:
-            return str(message) % match.groupdict() if match.groupdict() else str(message)
+            values = {name: _formatted(name, value) for name, value in match.groupdict().items()}
+            return str(message) % values if values else str(message)
     return text
 
 

@@ -97,3 +97,37 @@ def test_a_solver_runs_progress_is_worded_and_formatted_in_dutch(app: Flask) -> 
         assert job_message("best 323299, gap 0.52%") == "beste 323.299, afstand tot de grens 0,52 %"
         assert job_message("best –, gap –") == "beste –, afstand tot de grens –"
         assert job_message("Taalhuis Utrecht: 2026-Q1") == "Taalhuis Utrecht: 2026-Q1"
+
+
+@pytest.mark.parametrize(
+    ("core", "dutch"),
+    [
+        ("obligation met on 2026-03-02: the last invoice must reach DUO by 2026-09-02",
+         "inburgeringsplicht voldaan op 2 mrt 2026: de laatste factuur moet uiterlijk 2 sep 2026 bij DUO "
+         "zijn"),
+        ("invoiced 2500 cents more than delivered; a credit note is needed",
+         "€ 25,00 meer gefactureerd dan geleverd; een creditnota is nodig"),
+        ("other providers invoiced EUR 400.00 for this learner in 2026-Q1; that counts towards the cap "
+         "of EUR 1250.00",
+         "andere taalaanbieders factureerden € 400,00 voor deze cursist in 2026-Q1; dat telt mee voor het "
+         "maximum van € 1.250,00"),
+    ],
+)
+def test_a_quarters_flags_read_in_dutch_with_dutch_dates_and_amounts(
+    app: Flask, core: str, dutch: str
+) -> None:
+    with app.test_request_context():
+        assert reason(core).replace("\xa0", " ") == dutch
+
+
+def test_every_kind_of_flag_the_core_writes_has_a_dutch_text(app: Flask) -> None:
+    flags = (
+        "obligation met on 2026-03-02: the last invoice must reach DUO by 2026-09-02",
+        "the provider has no valid Keurmerk; DUO pays only Keurmerk holders",
+        "Keurmerk not valid since 2026-01-01: invoices for earlier lessons must reach DUO by 2026-05-01",
+        "invoiced 1 cents more than delivered; a credit note is needed",
+        "credit notes paid in 2026-Q2 freed EUR 250.00 of cap room in 2026-Q2",
+        "other providers invoiced EUR 1.00 for this learner in 2026-Q1; that counts towards the cap of EUR 1250.00",
+    )
+    with app.test_request_context():
+        assert all(reason(flag) != flag for flag in flags)
