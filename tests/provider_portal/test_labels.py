@@ -127,7 +127,8 @@ def test_every_kind_of_flag_the_core_writes_has_a_dutch_text(app: Flask) -> None
         "Keurmerk not valid since 2026-01-01: invoices for earlier lessons must reach DUO by 2026-05-01",
         "invoiced 1 cents more than delivered; a credit note is needed",
         "credit notes paid in 2026-Q2 freed EUR 250.00 of cap room in 2026-Q2",
-        "other providers invoiced EUR 1.00 for this learner in 2026-Q1; that counts towards the cap of EUR 1250.00",
+        "other providers invoiced EUR 1.00 for this learner in 2026-Q1; that counts towards the cap of "
+        "EUR 1250.00",
     )
     with app.test_request_context():
         assert all(reason(flag) != flag for flag in flags)
