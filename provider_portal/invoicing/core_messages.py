@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from billing.duo_import import RowError
+from billing.errors import BillingInputError
 from provider_portal.i18n import day, money
 
 REASONS: tuple[tuple[re.Pattern[str], Any], ...] = tuple(
@@ -38,6 +39,18 @@ REASONS: tuple[tuple[re.Pattern[str], Any], ...] = tuple(
         (r"(?P<value>.+) has more than two decimals", _l("%(value)s has more than two decimals")),
         (r"must be a finite decimal number", _l("is not an amount")),
         (r"must be a decimal number", _l("is not an amount")),
+        # A document or a learner the core cannot use (billing/documents.py, billing/validation.py).
+        (r"is missing", _l("is missing")),
+        (r"is missing or not a valid IBAN", _l("is missing or not a valid IBAN")),
+        (r"is missing or fails the elfproef", _l("is missing or fails the elfproef")),
+        (r"needs at least one line, each above zero", _l("needs at least one line, each above zero")),
+        (r"is missing \(EN 16931 BT-10\)", _l("is missing (EN 16931 BT-10)")),
+        (r"(?P<name>.+) needs a KvK number or an OIN", _l("%(name)s needs a KvK number or an OIN")),
+        (r"is missing; a contract needs a rate", _l("is missing; a contract needs a rate")),
+        (r"must be a positive decimal", _l("must be a positive amount")),
+        (r"is missing; must be a positive decimal", _l("is missing; must be a positive amount")),
+        (r"must be a zero or positive decimal", _l("must be zero or a positive amount")),
+        (r"no cap setting is in force in (?P<quarter>\S+)", _l("no cap setting is in force in %(quarter)s")),
         # The flags of a learner's quarter (billing/rules.py, billing/deadlines.py).
         (r"obligation met on (?P<met_date>[\d-]+): the last invoice must reach DUO by (?P<due_date>[\d-]+)",
          _l("obligation met on %(met_date)s: the last invoice must reach DUO by %(due_date)s")),
@@ -80,6 +93,11 @@ def reason(text: str) -> str:
             values = {name: _formatted(name, value) for name, value in match.groupdict().items()}
             return str(message) % values if values else str(message)
     return text
+
+
+def input_problem(exc: BillingInputError) -> str:
+    """What the core found wrong with its input: the field it names and why, in the reader's words."""
+    return f"{exc.where}: {reason(exc.message)}" if exc.where else reason(exc.message)
 
 
 def row_error(error: RowError) -> str:

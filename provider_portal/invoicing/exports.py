@@ -25,6 +25,7 @@ from billing.rules import compute_learner_quarter
 from billing.ubl import ubl_xml
 from billing.xlsx import quarter_overview_xlsx
 from provider_portal.invoicing import numbering
+from provider_portal.invoicing.core_messages import input_problem
 from provider_portal.invoicing.errors import InvoicingError
 from provider_portal.invoicing.inputs import build_inputs
 from provider_portal.models import Invoice, InvoiceLine, Provider
@@ -98,7 +99,7 @@ def document(session: Session, invoice: Invoice, buyer: core.Party) -> core.Docu
             )
         return core.Invoice(**common, due_date=invoice.due_date or invoice.issue_date)
     except BillingInputError as exc:
-        raise InvoicingError(f"{invoice.number} ({invoice.learner_name}): {exc}") from exc
+        raise InvoicingError(f"{invoice.number} ({invoice.learner_name}): {input_problem(exc)}") from exc
 
 
 def ubl(session: Session, invoice: Invoice, buyer: core.Party) -> tuple[str, bytes]:
@@ -168,7 +169,8 @@ def quarter_result(
                 )
             )
         except BillingInputError as exc:
-            problems.append(f"learner {learner.learner_id}: {exc}")
+            problems.append(_("learner %(id)s: %(problem)s", id=learner.learner_id,
+                              problem=input_problem(exc)))
     names = {str(lid): rec.full_name for lid, rec in inputs.records.items()}
     return QuarterResult(quarter, day, tuple(results)), names, problems
 

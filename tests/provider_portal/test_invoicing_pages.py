@@ -106,6 +106,17 @@ def test_the_issued_invoice_page_has_unique_ids_and_shows_its_status_and_lines_i
     assert "issued" not in visible.split() and "delivered" not in visible.split()
 
 
+def test_a_learner_the_billing_core_cannot_use_is_named_in_dutch_on_the_overview(
+    client, db, office
+) -> None:
+    other = make_learner(db, office["provider"], first_name="Bilal")
+    contract = make_contract(db, other, hourly_rate_cents=0)
+    login(client, office["finance"].email)
+    page = text(client.get("/invoicing/?quarter=2026-Q1"))
+    assert (f"(cursist {other.id}), contract {contract.number}: contract.hourly_rate: ontbreekt; een contract "
+            "heeft een uurtarief nodig") in page
+
+
 def _import(client, kind: str, content: str):
     token = csrf_token(client, "/invoicing/duo-import")
     return client.post(
