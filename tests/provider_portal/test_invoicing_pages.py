@@ -113,8 +113,8 @@ def test_a_learner_the_billing_core_cannot_use_is_named_in_dutch_on_the_overview
     contract = make_contract(db, other, hourly_rate_cents=0)
     login(client, office["finance"].email)
     page = text(client.get("/invoicing/?quarter=2026-Q1"))
-    assert (f"(cursist {other.id}), contract {contract.number}: contract.hourly_rate: ontbreekt; een contract "
-            "heeft een uurtarief nodig") in page
+    named = f"(cursist {other.id}), contract {contract.number}: contract.hourly_rate: "
+    assert named + "ontbreekt; een contract heeft een uurtarief nodig" in page
 
 
 def _import(client, kind: str, content: str):
