@@ -58,6 +58,11 @@ def day(value: date | str | None, fmt: str = "medium") -> str:
     return format_date(value, fmt, locale=babel_locale())
 
 
+def message_day(value: date) -> str:
+    """A date inside a message: the reader's format in a request, ISO in logs and on the command line."""
+    return day(value) if has_request_context() else value.isoformat()
+
+
 def moment(value: datetime | None, fmt: str = "medium") -> str:
     """An aware datetime shown in Europe/Amsterdam, in the reader's locale."""
     if value is None:

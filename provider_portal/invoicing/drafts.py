@@ -23,6 +23,7 @@ from billing.errors import AdvanceBillingError, BillingInputError
 from billing.quarters import Quarter
 from billing.result import LearnerQuarter
 from billing.rules import compute_learner_quarter
+from provider_portal.i18n import message_day
 from provider_portal.invoicing.errors import InvoicingError
 from provider_portal.invoicing.inputs import Inputs, build_inputs, describe_problem
 from provider_portal.models import Invoice, InvoiceLine, Provider
@@ -58,7 +59,7 @@ def make_drafts(
     """Drafts for every learner with something to invoice in `quarter`; commits once."""
     if invoice_date <= quarter.last_day:
         raise InvoicingError(_("%(quarter)s ends on %(last)s: no invoices in advance",
-                               quarter=str(quarter), last=quarter.last_day.isoformat()))
+                               quarter=str(quarter), last=message_day(quarter.last_day)))
     for attempt in (1, 2):
         try:
             run = _make(session, provider, quarter, invoice_date, learner_ids)

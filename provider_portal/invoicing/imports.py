@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from sqlmodel import Session
 
 from billing.duo_import import DuoImport, RowError, StatusUpdate, parse_result_file, parse_status_file
+from provider_portal.i18n import message_day
 from provider_portal.invoicing.core_messages import row_error
 from provider_portal.invoicing.lifecycle import TRANSITIONS, change_status
 from provider_portal.labels import label
@@ -116,7 +117,7 @@ def _check(invoice: Invoice | None, update: StatusUpdate) -> tuple[tuple[str, st
     if InvoiceStatus.PAID in steps and paid_on and invoice.issue_date and paid_on < invoice.issue_date:
         return (
             "statusdatum",
-            _("%(paid)s is before %(number)s was issued on %(issued)s", paid=paid_on.isoformat(),
-              number=update.invoice_number, issued=invoice.issue_date.isoformat()),
+            _("%(paid)s is before %(number)s was issued on %(issued)s", paid=message_day(paid_on),
+              number=update.invoice_number, issued=message_day(invoice.issue_date)),
         ), []
     return None, steps

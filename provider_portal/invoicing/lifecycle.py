@@ -16,6 +16,7 @@ from sqlmodel import Session
 from stdnum.nl import bsn as stdnum_bsn
 
 from provider_portal import clock
+from provider_portal.i18n import message_day
 from provider_portal.invoicing import chain, numbering
 from provider_portal.invoicing.errors import InvalidTransition, InvoicingError
 from provider_portal.labels import label
@@ -127,8 +128,8 @@ def check_paid_on(invoice: Invoice, paid_on: date) -> None:
     """Refuse a payment dated before the document was issued (a credit note's date frees cap room)."""
     if invoice.issue_date is not None and paid_on < invoice.issue_date:
         raise InvoicingError(_("%(number)s: paid on %(paid)s is before it was issued on %(issued)s",
-                               number=invoice.number, paid=paid_on.isoformat(),
-                               issued=invoice.issue_date.isoformat()))
+                               number=invoice.number, paid=message_day(paid_on),
+                               issued=message_day(invoice.issue_date)))
 
 
 def credit(session: Session, invoice: Invoice, reason: str, today: date) -> Invoice:

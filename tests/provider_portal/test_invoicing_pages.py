@@ -155,7 +155,7 @@ def test_a_corrected_quarter_stays_full_until_the_credit_note_is_paid_then_its_q
     header = "factuurnummer;bsn;status;statusdatum;betaald_bedrag;reden\r\n"
     early = _import(client, "status", f"{header}{note.number};{note.bsn};BETAALD;2026-04-01;500.00;\r\n")
     assert early.status_code == 400
-    assert "rij 2, kolom statusdatum: 2026-04-01 ligt vóór de uitreiking" in text(early)
+    assert "rij 2, kolom statusdatum: 1 apr 2026 ligt vóór de uitreiking" in text(early)
     paid = _import(client, "status", f"{header}{note.number};{note.bsn};BETAALD;2026-05-04;500.00;\r\n")
     assert paid.status_code == 302
     stored = _invoices(db)[-1]
