@@ -58,7 +58,7 @@ def test_finance_issues_an_invoice_and_downloads_its_exports(page, db: Session, 
     page.locator("a.invoice-link").first.click()
     page.locator("#issue-form button").click()
     assert page.locator("#invoice-title").inner_text().endswith("2026-00001")
-    assert page.locator("#invoice-status").inner_text() == "issued"
+    assert page.locator("#invoice-status").inner_text() == "Uitgereikt"  # the status in Dutch, not its code
 
     name, content = _download(page, page.locator("#ubl-link"))
     assert name == "2026-00001.xml" and b"<cbc:ID>2026-00001</cbc:ID>" in content
