@@ -210,7 +210,9 @@ def job_message(message: str | None) -> str:
 
 
 def register_labels(app: Flask) -> None:
-    """The `label`, `job_message` and `core_reason` template filters."""
+    """The `label`, `language`, `job_message` and `core_reason` template filters."""
     from provider_portal.invoicing.core_messages import reason
+    from provider_portal.solver_reasons import language_name
 
-    app.jinja_env.filters.update(label=label, job_message=job_message, core_reason=reason)
+    app.jinja_env.filters.update(label=label, language=language_name, job_message=job_message,
+                                 core_reason=reason)
