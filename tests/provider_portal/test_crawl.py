@@ -183,7 +183,9 @@ def crawl(client: FlaskClient, role: str, bsns: set[str], untranslated) -> tuple
         status = response.status_code
         if status in (301, 302, 303, 307, 308):
             target = _local(url, response.headers["Location"])
-            if target is None or target.startswith("/login"):
+            if target is not None and _has_bsn(target, bsns):
+                problems.append(Problem(role, url, source, "redirects to a URL with a full BSN"))
+            elif target is None or target.startswith("/login"):
                 problems.append(Problem(role, url, source, f"redirects to {response.headers['Location']}"))
             elif target not in seen:
                 seen.add(target)
@@ -199,7 +201,7 @@ def crawl(client: FlaskClient, role: str, bsns: set[str], untranslated) -> tuple
         problems += [Problem(role, probe, url, "a BSN typed into a search form goes into the URL")
                      for probe in _bsn_probes(url, page, next(iter(bsns)), probed)]
         for target in _targets(url, page):
-            if any(number in bsns for number in re.findall(r"\d{9}", target)):
+            if _has_bsn(target, bsns):
                 problems.append(Problem(role, target, url, "a full BSN in the URL"))
                 continue
             if target in seen or shapes[shape(target)] >= SAME_SHAPE:
@@ -208,6 +210,10 @@ def crawl(client: FlaskClient, role: str, bsns: set[str], untranslated) -> tuple
             shapes[shape(target)] += 1
             queue.append((target, url))
     return opened, problems
+
+
+def _has_bsn(url: str, bsns: set[str]) -> bool:
+    return any(number in bsns for number in re.findall(r"\d{9}", url))
 
 
 def _bsn_probes(url: str, page: Page, bsn: str, probed: set[str]) -> list[str]:
@@ -260,6 +266,8 @@ def test_every_role_walks_the_demo_without_errors_english_or_exposed_bsns(
     walked: dict[str, int] = {}
     problems: list[Problem] = []
     started = time.monotonic()
+    login_page = read_page(app.test_client().get("/login").get_data(as_text=True))
+    problems += [Problem("anyone", "/login", "(start)", what) for what in inspect(login_page, untranslated)]
     for number, (role, email) in enumerate(demo.logins.items(), start=1):
         client = app.test_client()
         client.environ_base["REMOTE_ADDR"] = f"10.0.0.{number}"  # one login each, under the rate limit
@@ -285,3 +293,28 @@ def report(problems: list[Problem]) -> str:
         more = f" and {len(pages) - 3} more" if len(pages) > 3 else ""
         lines.append(f"- {what} [{', '.join(roles)}]: {'; '.join(pages[:3])}{more}")
     return "\n".join(lines)
+
+
+def test_the_walk_flags_duplicate_ids_labels_for_nothing_english_and_raw_codes() -> None:
+    page = read_page(
+        '<label for="reason">Reden</label><textarea id="reason"></textarea><textarea id="reason"></textarea>'
+        '<label for="gone">Weg</label><p>Paid on 1 May</p><td>carried_over</td><td>draft</td>'
+        "<code>begin_termijn</code><script>var issued = 1;</script>"
+    )
+    problems = inspect(page, untranslated_patterns())
+    assert "duplicate id 'reason'" in problems and "label for missing id 'gone'" in problems
+    assert "untranslated 'Paid on'" in problems
+    assert {"English or raw code 'carried_over'", "English or raw code 'draft'"} <= set(problems)
+    assert not any("begin_termijn" in p or "issued" in p for p in problems)  # code and scripts are not prose
+
+
+def test_a_get_form_is_sent_as_it_is_and_once_per_option_of_each_select() -> None:
+    page = read_page(
+        '<form method="get" action="/x"><input name="q" value=""><select name="s">'
+        '<option value="">Alle</option><option value="a" selected>A</option><option value="b">B</option>'
+        "</select></form>"
+        '<form method="post" action="/y"><input name="z"></form>'
+    )
+    (form,) = page.forms
+    assert form.variants("/x?s=a") == ["/x?q=&s=a", "/x?q=&s=", "/x?q=&s=a", "/x?q=&s=b"]
+    assert form.search_fields == ["q"]
