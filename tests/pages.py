@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urlencode
 
-INVISIBLE = {"script", "style", "template", "title", "head"}
+INVISIBLE = {"script", "style", "template"}  # the <title> is read: it names the tab
 LITERAL = {"code", "kbd", "samp"}  # file formats' own names (CSV columns), not words of the page
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 SEARCH_NAMES = {"q", "query", "search", "bsn", "zoek"}
