@@ -287,3 +287,11 @@ def test_a_planner_sees_nothing_of_another_municipalitys_cohorts_or_runs(app, db
         f"/planning/learners/{world['amina'].id}/profile",
     ):
         assert client.get(url).status_code == 404, url
+
+
+def test_the_planning_profile_offers_day_parts_in_dutch(client, world) -> None:
+    login(client, world["planner"].email)
+    page = text(client.get(f"/planning/learners/{world['dawit'].id}/profile"))
+    assert ">maandagochtend<" in page and ">zondagavond<" in page
+    visible = read_page(page).visible_text
+    assert "Monday" not in visible and "morning" not in visible
