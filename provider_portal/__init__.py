@@ -16,6 +16,7 @@ from provider_portal.config import load_config
 from provider_portal.errors import register_error_handlers
 from provider_portal.extensions import babel, csrf, limiter, login_manager
 from provider_portal.i18n import register_i18n, select_locale
+from provider_portal.labels import register_labels
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -35,6 +36,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_error_handlers(app)
     register_i18n(app)
+    register_labels(app)
     register_commands(app)
     app.before_request(_bind_tenant)
     app.context_processor(_template_globals)

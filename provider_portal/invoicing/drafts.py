@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -23,6 +24,7 @@ from billing.errors import AdvanceBillingError, BillingInputError
 from billing.quarters import Quarter
 from billing.result import LearnerQuarter
 from billing.rules import compute_learner_quarter
+from provider_portal.i18n import message_day
 from provider_portal.invoicing import locking
 from provider_portal.invoicing.errors import InvoicingError
 from provider_portal.invoicing.inputs import Inputs, build_inputs, describe_problem
@@ -58,7 +60,8 @@ def make_drafts(
 ) -> DraftRun:
     """Drafts for every learner with something to invoice in `quarter`; commits once."""
     if invoice_date <= quarter.last_day:
-        raise InvoicingError(f"{quarter} ends on {quarter.last_day.isoformat()}: no invoices in advance")
+        raise InvoicingError(_("%(quarter)s ends on %(last)s: no invoices in advance",
+                               quarter=str(quarter), last=message_day(quarter.last_day)))
     for attempt in (1, 2):
         try:
             run = _make(session, provider, quarter, invoice_date, learner_ids)

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class InvoicingError(Exception):
-    """A refused invoicing action; `message` names the record (or row) and says why."""
+    """A refused invoicing action; `message` names the record (or row) and says why.
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    Messages are gettext'd where they are raised: in a request they read in the reader's language,
+    in the jobs process and the command line in English.
+    """
+
+    def __init__(self, message: Any) -> None:
+        super().__init__(str(message))
+        self.message = str(message)
 
 
 class InvalidTransition(InvoicingError):

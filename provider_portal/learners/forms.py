@@ -16,23 +16,13 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from provider_portal import clock
+from provider_portal import clock, labels
 from provider_portal.forms_common import choices, valid_bsn, valid_postcode
-from provider_portal.models.enums import MigrantType, Route
 from provider_portal.privacy import too_many_digits
 from provider_portal.reference.places import LANGUAGES, MUNICIPALITIES
 
-ROUTE_LABELS = {
-    Route.B1: _l("B1 route"),
-    Route.B1_ENTREE: _l("B1 Entree route"),
-    Route.ONDERWIJS: _l("Education route"),
-    Route.Z: _l("Self-reliance route (Z)"),
-}
-MIGRANT_LABELS = {
-    MigrantType.ASIEL: _l("Asylum status holder"),
-    MigrantType.GEZIN: _l("Family migrant"),
-    MigrantType.OVERIG: _l("Other"),
-}
+ROUTE_LABELS = labels.ROUTE
+MIGRANT_LABELS = labels.MIGRANT_TYPE
 
 
 class LearnerForm(FlaskForm):
