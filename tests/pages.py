@@ -5,6 +5,7 @@ Used by the crawl (tests/provider_portal/test_crawl.py) and by page tests that c
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -26,6 +27,15 @@ class GetForm:
     fields: list[tuple[str, str]] = field(default_factory=list)
     options: dict[str, list[str]] = field(default_factory=dict)  # each select's option values
     search_fields: list[str] = field(default_factory=list)  # search boxes, where a BSN may be typed
+    limits: dict[str, tuple[str | None, int | None]] = field(default_factory=dict)  # pattern, maxlength
+
+    def accepts(self, name: str, value: str) -> bool:
+        """Whether a browser submits `value` in field `name` (HTML constraint validation:
+        `pattern` must match the whole value, `maxlength` bounds its length)."""
+        pattern, maxlength = self.limits.get(name, (None, None))
+        if maxlength is not None and len(value) > maxlength:
+            return False
+        return pattern is None or re.fullmatch(f"(?:{pattern})", value) is not None
 
     def url(self, page_url: str, fields: list[tuple[str, str]] | None = None) -> str:
         """The URL a browser opens when the form is submitted as it is (or with `fields`)."""
@@ -117,6 +127,8 @@ class _Reader(HTMLParser):
             return
         if kind == "search" or (kind == "text" and a["name"] in SEARCH_NAMES):
             self.form.search_fields.append(a["name"])
+            most = a.get("maxlength", "")
+            self.form.limits[a["name"]] = (a.get("pattern") or None, int(most) if most.isdigit() else None)
         self.form.fields.append((a["name"], a.get("value", "on" if kind in ("checkbox", "radio") else "")))
 
     def handle_endtag(self, tag: str) -> None:

@@ -1,9 +1,10 @@
 """The billing core's English reasons and flags, in the reader's language.
 
-The core (`billing/`) stays pure and English: its DUO-file parser and money parser say why a cell
-is bad, and a learner's quarter carries flags (deadlines, anomalies), in plain English. The portal
+The core (`billing/`) stays pure and English: its money parser and validation say why a value is
+bad, and a learner's quarter carries flags (deadlines, anomalies), in plain English. The portal
 maps each known text, with its values, onto a gettext message here; a text not (yet) known is
-shown as the core wrote it.
+shown as the core wrote it. A DUO file's row errors carry their template and values, and read in
+the reader's words through `row_errors.row_error_text`.
 """
 
 from __future__ import annotations
@@ -14,27 +15,16 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from billing.duo_import import RowError
 from billing.errors import BillingInputError
 from provider_portal.i18n import day, money
+from provider_portal.invoicing.row_errors import row_error_text
 
 REASONS: tuple[tuple[re.Pattern[str], Any], ...] = tuple(
     (re.compile(pattern), message)
     for pattern, message in (
-        (r"the file is not UTF-8: .*", _l("the file is not UTF-8: save it as UTF-8 and try again")),
-        (r"column is missing from the header", _l("column is missing from the header")),
-        (r"has (?P<found>\d+) fields, expected (?P<expected>\d+)",
-         _l("has %(found)s fields, expected %(expected)s")),
-        (r"is empty", _l("is empty")),
-        (r"is not a valid BSN", _l("is not a valid BSN")),
-        (r"(?P<value>'.*') is not OK or FOUT", _l("%(value)s is not OK or FOUT")),
-        (r"is empty on a FOUT row", _l("is empty on a FOUT row")),
-        (r"(?P<value>'.*') is not one of (?P<allowed>.+)", _l("%(value)s is not one of %(allowed)s")),
-        (r"(?P<value>'.*') is not a date", _l("%(value)s is not a date (use YYYY-MM-DD)")),
-        (r"is empty on an AFGEWEZEN row", _l("is empty on an AFGEWEZEN row")),
         (r"(?P<value>'.*') is not a decimal number", _l("%(value)s is not an amount")),
         (r"(?P<value>.+) has more than two decimals", _l("%(value)s has more than two decimals")),
         (r"must be a finite decimal number", _l("is not an amount")),
@@ -101,6 +91,5 @@ def input_problem(exc: BillingInputError) -> str:
 
 
 def row_error(error: RowError) -> str:
-    """A bad row of a DUO file, e.g. "rij 4, kolom bsn: is geen geldig BSN"."""
-    return _("row %(row)s, column %(column)s: %(reason)s", row=error.row, column=error.column,
-             reason=reason(error.reason))
+    """A bad row of a DUO file, e.g. "rij 4, kolom bsn: is geen geldig BSN" (its template's words)."""
+    return row_error_text(error)

@@ -217,10 +217,13 @@ def _has_bsn(url: str, bsns: set[str]) -> bool:
 
 
 def _bsn_probes(url: str, page: Page, bsn: str, probed: set[str]) -> list[str]:
-    """The GET forms of the page that would carry a BSN typed into them in the URL (once each)."""
+    """The GET forms of the page that would carry a BSN typed into them in the URL (once each); a
+    search box whose `pattern` or `maxlength` refuses a full BSN keeps it out of the URL."""
     found = []
     for form in page.forms:
         for name in form.search_fields:
+            if not form.accepts(name, bsn):
+                continue
             target = form.url(url, [(k, bsn if k == name else v) for k, v in form.fields])
             key = f"{target.split('?')[0]}:{name}"
             if bsn in target and key not in probed:

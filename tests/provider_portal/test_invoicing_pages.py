@@ -285,7 +285,7 @@ def test_a_status_file_with_two_rows_that_cannot_follow_shows_dutch_row_errors_n
     ))
     page = text(response)
     assert response.status_code == 400 and "Er is niets gewijzigd" in page
-    assert f"rij 3, kolom status: {invoice.number} heeft na rij 2 status paid" in page
+    assert f"rij 3, kolom status: {invoice.number} heeft na rij 2 status betaald" in page
     assert "rij 4, kolom betaald_bedrag: &#39;-5.00&#39; is negatief" in page
     assert "rij 5, kolom factuurnummer: 2026-09998 is geen uitgereikte factuur" in page
     stored = _invoices(db)[0]
