@@ -6,7 +6,7 @@ jobs whose heartbeat is older than JOBS_STALE_SECONDS. Jobs already stored have 
 no attempt yet; a job RUNNING at upgrade time has a NULL heartbeat and is reaped on the first tick.
 
 Revision ID: c7d3e9a1f2b4
-Revises: f593ab8449fb
+Revises: 3f9d2c6a1b07
 Create Date: 2026-12-03 04:00:00
 """
 from collections.abc import Sequence
@@ -17,7 +17,7 @@ from alembic import op
 from provider_portal.models.types import UTCDateTime
 
 revision: str = 'c7d3e9a1f2b4'
-down_revision: str | None = 'f593ab8449fb'
+down_revision: str | None = '3f9d2c6a1b07'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -18,11 +18,10 @@ from flask_login import current_user
 
 from provider_portal.db import get_session
 from provider_portal.jobs import isolated, queue
+from provider_portal.labels import label
 from provider_portal.models import Job, PlanRun, User
 from provider_portal.models.enums import Role
 
-STATUSES = {"queued": _l("Waiting"), "running": _l("Running"), "succeeded": _l("Done"),
-            "failed": _l("Failed"), "cancelled": _l("Cancelled")}
 FINANCE = (Role.FINANCE, Role.PROVIDER_ADMIN)
 
 # The English texts the jobs process stores, with their translations (same placeholders).
@@ -69,7 +68,7 @@ class JobView:
 def describe_job(job: Job) -> JobView:
     """The job in the reader's words (queries go through the request's tenant filter)."""
     title, link = _what(job)
-    return JobView(title=title, status=str(STATUSES.get(job.status, job.status)),
+    return JobView(title=title, status=str(label(job.status, "job_status")),
                    started_by=_who(job.created_by_id), link=link if job.status == "succeeded" else None,
                    error=error_sentence(job.error))
 

@@ -123,8 +123,9 @@ def _watch_cancel(ctx: JobContext, cancel: CancelToken, done: threading.Event) -
 
 
 def _report(ctx: JobContext, progress: Progress, limit: int) -> None:
-    gap = "–" if progress.gap is None else f"{progress.gap:.2%}"
-    best = "–" if progress.objective is None else f"{progress.objective:,.0f}"
+    """Store the progress in plain numbers; the pages word and format it (labels.job_message)."""
+    gap = "–" if progress.gap is None else f"{progress.gap * 100:.2f}%"
+    best = "–" if progress.objective is None else f"{progress.objective:.0f}"
     ctx.progress(min(99, int(100 * progress.seconds / max(1, limit))), f"best {best}, gap {gap}")
 
 

@@ -7,15 +7,10 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
+from provider_portal import labels
 from provider_portal.forms_common import choices, valid_iban, valid_kvk, valid_postcode, valid_vat_id
-from provider_portal.models.enums import KeurmerkStatus
 
-KEURMERK_LABELS = {
-    KeurmerkStatus.KEURMERK: _l("Keurmerk Inburgeren"),
-    KeurmerkStatus.ASPIRANT: _l("Aspirant Keurmerk"),
-    KeurmerkStatus.SUSPENDED: _l("Suspended"),
-    KeurmerkStatus.NONE: _l("No Keurmerk"),
-}
+KEURMERK_LABELS = labels.KEURMERK
 
 
 class ProviderForm(FlaskForm):

@@ -25,6 +25,7 @@ from provider_portal.models import Job
 from provider_portal.models.enums import Role
 from provider_portal.models.types import utcnow
 from tests.factories import make_provider, make_user
+from tests.pages import read_page
 from tests.web import login, submit, text
 
 
@@ -152,3 +153,16 @@ def test_the_cancel_button_cancels_a_queued_job(client, db, test_kinds) -> None:
     assert response.status_code == 302
     db.refresh(job)
     assert job.status == "cancelled"
+
+
+def test_the_jobs_pages_show_kind_status_and_result_in_dutch(client, db, engine) -> None:
+    provider = make_provider(db)
+    admin = make_user(db, provider, role=Role.PROVIDER_ADMIN)
+    job = enqueue(db, "housekeeping", provider_id=provider.id, params={"retention_days": 30})
+    run_pending(engine)
+    login(client, admin.email)
+    listed = read_page(text(client.get("/jobs/"))).visible_text
+    assert "Onderhoud" in listed and "Gelukt" in listed
+    assert "housekeeping" not in listed and "succeeded" not in listed
+    detail = read_page(text(client.get(f"/jobs/{job.id}"))).visible_text
+    assert "Bewaartermijn (dagen): 30" in detail and "retention_days" not in detail

@@ -25,11 +25,11 @@ def test_the_jobs_page_tells_a_draft_run_in_words_with_who_started_it_and_its_dr
     run_pending(engine)
     job = db.execute(sa.select(Job)).scalar_one()
     page = text(client.get("/jobs/"))
-    assert "Conceptfacturen van 2026-Q1" in page and office["finance"].name in page and "Klaar" in page
+    assert "Conceptfacturen van 2026-Q1" in page and office["finance"].name in page and "Gelukt" in page
     assert 'href="/invoicing/invoices?quarter=2026-Q1"' in page
     submit(client, f"/jobs/{job.id}", {"lang": "en"}, action="/language")
     detail = text(client.get(f"/jobs/{job.id}"))
-    assert "Draft invoices of 2026-Q1" in detail and "Done" in detail
+    assert "Draft invoices of 2026-Q1" in detail and "Succeeded" in detail
     assert 'id="job-result" href="/invoicing/invoices?quarter=2026-Q1"' in detail
 
 

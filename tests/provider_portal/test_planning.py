@@ -19,6 +19,7 @@ from provider_portal.planning.runs import RunError, publish, start_run
 from scheduler.sessions.check import check
 from scheduler.sessions.io import problem_from_json, solution_from_json
 from tests.factories import make_class, make_enrolment, make_learner, make_provider, make_user
+from tests.pages import read_page
 from tests.web import login, submit, text
 
 PLAN_DATE = date(2026, 12, 1)
@@ -227,6 +228,8 @@ def test_the_planner_creates_a_cohort_runs_reviews_publishes_and_pins(client, db
         },
     )
     assert response.status_code == 302, text(response)
+    listed = read_page(text(client.get("/planning/cohorts/"))).visible_text
+    assert "Tigrinya" in listed and "ti" not in listed.split()  # the language's name, not its code
     bad = submit(
         client,
         "/planning/cohorts/new",
@@ -296,3 +299,11 @@ def test_a_planner_sees_nothing_of_another_municipalitys_cohorts_or_runs(app, db
         f"/planning/learners/{world['amina'].id}/profile",
     ):
         assert client.get(url).status_code == 404, url
+
+
+def test_the_planning_profile_offers_day_parts_in_dutch(client, world) -> None:
+    login(client, world["planner"].email)
+    page = text(client.get(f"/planning/learners/{world['dawit'].id}/profile"))
+    assert ">maandagochtend<" in page and ">zondagavond<" in page
+    visible = read_page(page).visible_text
+    assert "Monday" not in visible and "morning" not in visible
