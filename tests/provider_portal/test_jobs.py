@@ -162,7 +162,7 @@ def test_the_jobs_pages_show_kind_status_and_result_in_dutch(client, db, engine)
     run_pending(engine)
     login(client, admin.email)
     listed = read_page(text(client.get("/jobs/"))).visible_text
-    assert "Onderhoud" in listed and "Gelukt" in listed
+    assert "Nachtelijke opruiming van oude taken" in listed and "Gelukt" in listed
     assert "housekeeping" not in listed and "succeeded" not in listed
     detail = read_page(text(client.get(f"/jobs/{job.id}"))).visible_text
     assert "Bewaartermijn (dagen): 30" in detail and "retention_days" not in detail
