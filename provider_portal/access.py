@@ -61,6 +61,16 @@ def roles_required(*roles: Role) -> Callable[[F], F]:
     return mark
 
 
+def may_open(endpoint: str, role: Role | str | None = None) -> bool:
+    """Whether `role` (the current user's by default) may open `endpoint`: a page links to another
+    only where this holds, so no link answers 403 to the user it is shown to."""
+    view = current_app.view_functions[endpoint]
+    if getattr(view, "public", False):
+        return True
+    role = role if role is not None else getattr(current_user, "role", None)
+    return role in getattr(view, "allowed_roles", frozenset())
+
+
 def enforce_access() -> Any:
     """`before_request`: log-in for non-public pages, then the endpoint's role list."""
     if request.endpoint is None or request.endpoint == "static":

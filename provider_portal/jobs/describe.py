@@ -14,15 +14,13 @@ import sqlalchemy as sa
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 
+from provider_portal.access import may_open
 from provider_portal.db import get_session
 from provider_portal.jobs import isolated, queue
 from provider_portal.labels import label
 from provider_portal.models import Job, PlanRun, User
-from provider_portal.models.enums import Role
 
-FINANCE = (Role.FINANCE, Role.PROVIDER_ADMIN)
 
 # The English texts the jobs process stores, with their translations (same placeholders).
 _KNOWN = (
@@ -88,7 +86,7 @@ def _what(job: Job) -> tuple[str, tuple[str, str] | None]:
             title = _("Draft invoices of %(quarter)s, every provider", quarter=quarter)
         else:
             title = _("Draft invoices of %(quarter)s", quarter=quarter)
-        if current_user.role not in FINANCE:
+        if not may_open("invoicing.invoices"):
             return title, None
         label = _("Drafts of %(quarter)s", quarter=quarter)
         return title, (url_for("invoicing.invoices", quarter=quarter), label)
@@ -100,6 +98,8 @@ def _what(job: Job) -> tuple[str, tuple[str, str] | None]:
         places = ", ".join(run.municipalities)
         title = (_("Exam planning run %(id)s for %(places)s", id=run.id, places=places) if run.kind == "exams"
                  else _("Group-session planning run %(id)s for %(places)s", id=run.id, places=places))
+        if not may_open("runs.detail"):
+            return title, None
         return title, (url_for("runs.detail", run_id=run.id), _("Run %(id)s", id=run.id))
     if job.kind == "housekeeping":
         return _("Nightly clean-up of old jobs"), None
