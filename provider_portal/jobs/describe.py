@@ -21,7 +21,6 @@ from provider_portal.jobs import isolated, queue
 from provider_portal.labels import label
 from provider_portal.models import Job, PlanRun, User
 
-
 # The English texts the jobs process stores, with their translations (same placeholders).
 _KNOWN = (
     (queue.LOST, _l("The jobs process stopped during this run; start it again.")),
