@@ -6,16 +6,18 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask
+from flask import Flask, has_request_context, request
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from provider_portal import db
+from provider_portal import db, privacy
 from provider_portal.access import enforce_access
 from provider_portal.config import load_config
 from provider_portal.errors import register_error_handlers
 from provider_portal.extensions import babel, csrf, limiter, login_manager
 from provider_portal.i18n import register_i18n, select_locale
 from provider_portal.input_guards import register_input_guards
+from provider_portal.labels import register_labels
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -24,7 +26,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     config.update(test_config or {})
     app = Flask(__name__, instance_path=config["INSTANCE_PATH"], instance_relative_config=False)
     app.config.update(config)
+    if app.config.get("TRUSTED_PROXIES"):  # the client's address, not the proxy's, for the log-in limits
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    privacy.install()
     db.init_db(app)
     register_input_guards(app)  # before the blueprints: their `<int:id>` routes use its converter
     app.before_request(enforce_access)  # before CSRF: a forbidden POST is a 403, not a 400
@@ -32,6 +38,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_error_handlers(app)
     register_i18n(app)
+    register_labels(app)
     register_commands(app)
     app.before_request(_bind_tenant)
     app.context_processor(_template_globals)
@@ -94,4 +101,11 @@ def _bind_tenant() -> None:
 
 
 def _template_globals() -> dict[str, Any]:
-    return {"current_lang": select_locale()}
+    from provider_portal.access import may_change, may_see
+
+    return {"current_lang": select_locale(), "here": _here, "may_see": may_see, "may_change": may_change}
+
+
+def _here() -> str:
+    """The current URL for links back to it (language switch), with no BSN in it."""
+    return privacy.current_path(request.path, request.args.items(multi=True)) if has_request_context() else ""

@@ -45,20 +45,21 @@ def demo_seed() -> None:
 @jobs_cli.command("run")
 @click.option("--once", is_flag=True, help="Run what is queued now and exit (no scheduler).")
 def jobs_run(once: bool) -> None:
-    """Start the jobs process (APScheduler); run it beside, never inside, the web workers."""
-    from provider_portal.jobs.process import build_scheduler
+    """Start the jobs process (ticks and workers); run it beside, never inside, the web workers."""
+    import logging
+
+    from provider_portal.jobs.process import JobSettings, run_process
     from provider_portal.jobs.queue import run_pending
 
     config = current_app.config
     if once:
         click.echo(f"ran {run_pending(portal_db.engine(), limit=1000)} job(s)")
         return
-    scheduler = build_scheduler(config["DATABASE_URL"], config["TIMEZONE"], config["JOBS_POLL_SECONDS"])
-    click.echo("jobs process started; Ctrl+C stops it")
-    try:
-        scheduler.start()
-    except (KeyboardInterrupt, SystemExit):
-        scheduler.shutdown(wait=False)
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("provider_portal").setLevel(logging.INFO)  # one line per job start and end
+    settings = JobSettings.from_config(config)
+    click.echo(f"jobs process started with {settings.workers} worker(s); Ctrl+C stops it")
+    run_process(config["DATABASE_URL"], config["TIMEZONE"], settings)
 
 
 @users_cli.command("create")

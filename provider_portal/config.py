@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from limits import parse_many
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
 TIMEZONE = "Europe/Amsterdam"
@@ -39,6 +41,25 @@ def normalise_database_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix):]
     return url
+
+
+def _rate_limit(env: Mapping[str, str], name: str, default: str) -> str:
+    """A Flask-Limiter rate such as `10 per minute;30 per hour`, checked at start, not at the first log-in."""
+    value = env.get(name, default)
+    try:
+        parse_many(value)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a rate such as '10 per minute' or '10 per minute;30 per hour', "
+                          f"not {value!r}") from exc
+    return value
+
+
+def _count(env: Mapping[str, str], name: str) -> int:
+    """A whole number of 0 or more, or a ConfigError naming the setting."""
+    value = env.get(name, "0").strip()
+    if not value.isdigit():
+        raise ConfigError(f"{name} must be a whole number of 0 or more, not {value!r}")
+    return int(value)
 
 
 def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
@@ -76,9 +97,18 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "PERMANENT_SESSION_LIFETIME": 8 * 3600,
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
-        "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        "LOGIN_RATE_LIMIT": _rate_limit(env, "LOGIN_RATE_LIMIT", "60 per minute"),
+        "LOGIN_ACCOUNT_RATE_LIMIT": _rate_limit(env, "LOGIN_ACCOUNT_RATE_LIMIT", "10 per minute;30 per hour"),
+        "TRUSTED_PROXIES": _count(env, "TRUSTED_PROXIES"),
         "PAGE_SIZE": int(env.get("PAGE_SIZE", "25")),
         "JOBS_POLL_SECONDS": float(env.get("JOBS_POLL_SECONDS", "2")),
+        "JOBS_WORKERS": int(env.get("JOBS_WORKERS", "2")),
+        "JOBS_SOLVER_WORKERS": int(env.get("JOBS_SOLVER_WORKERS", "0")),  # 0: one fewer than JOBS_WORKERS
+        "JOBS_TICK_SECONDS": float(env.get("JOBS_TICK_SECONDS", "60")),
+        "JOBS_HEARTBEAT_SECONDS": float(env.get("JOBS_HEARTBEAT_SECONDS", "10")),
+        "JOBS_STALE_SECONDS": float(env.get("JOBS_STALE_SECONDS", "120")),
+        "JOBS_MAX_ATTEMPTS": int(env.get("JOBS_MAX_ATTEMPTS", "3")),
+        "JOBS_SOLVER_CPU_SECONDS": int(env.get("JOBS_SOLVER_CPU_SECONDS", "1500")),
         "ATTENDANCE_ALERT_THRESHOLD": float(env.get("ATTENDANCE_ALERT_THRESHOLD", "0.8")),
         "ATTENDANCE_ALERT_WEEKS": int(env.get("ATTENDANCE_ALERT_WEEKS", "4")),
     }

@@ -16,7 +16,8 @@ MESSAGES = {
     403: _l("You do not have access to this page."),
     404: _l("This page does not exist, or you do not have access to it."),
     405: _l("This action is not possible on this page."),
-    429: _l("Too many attempts. Please wait a minute and try again."),
+    429: _l("Too many attempts. Please wait a few minutes and try again; after many wrong passwords an "
+            "account stays locked for up to an hour."),
     500: _l("Something went wrong on our side. The error has been logged; please try again later."),
 }
 

@@ -12,7 +12,7 @@ from babel.dates import format_date, format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
-from flask import Flask, current_app, session
+from flask import Flask, current_app, has_request_context, session
 from flask_babel import get_locale
 
 log = logging.getLogger(__name__)
@@ -21,7 +21,9 @@ BABEL_LOCALES = {"nl": "nl_NL", "en": "en_GB"}
 
 
 def select_locale() -> str:
-    """The language stored in the session, else Dutch."""
+    """The language stored in the session, else Dutch; English outside a request (CLI, logs, jobs)."""
+    if not has_request_context():
+        return "en"
     lang = session.get("lang")
     return lang if lang in current_app.config["LANGUAGES"] else "nl"
 
@@ -47,9 +49,18 @@ def number(value: float | Decimal | int | None, digits: int = 1) -> str:
     return format_decimal(value, format=pattern, locale=babel_locale())
 
 
-def day(value: date | None, fmt: str = "medium") -> str:
-    """A date in the reader's locale."""
-    return "" if value is None else format_date(value, fmt, locale=babel_locale())
+def day(value: date | str | None, fmt: str = "medium") -> str:
+    """A date (or an ISO date string, as stored in solver results) in the reader's locale."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
+    return format_date(value, fmt, locale=babel_locale())
+
+
+def message_day(value: date) -> str:
+    """A date inside a message: the reader's format in a request, ISO in logs and on the command line."""
+    return day(value) if has_request_context() else value.isoformat()
 
 
 def moment(value: datetime | None, fmt: str = "medium") -> str:

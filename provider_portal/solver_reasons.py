@@ -21,7 +21,7 @@ from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 from provider_portal.i18n import babel_locale, day
-from provider_portal.planning.forms import DAYS, PARTS
+from provider_portal.labels import DAY_PART
 from provider_portal.reference.places import LANGUAGES
 from scheduler.common.reasons import Reason
 
@@ -110,11 +110,8 @@ def _day(value: str | None) -> str:
 
 
 def _slots(pairs: Sequence[Sequence[str]]) -> str:
-    days, parts = dict(DAYS), dict(PARTS)
-    lower = babel_locale().startswith("nl")  # Dutch writes weekdays in lower case inside a sentence
     seen = dict.fromkeys((d, p) for d, p in pairs)  # the core lists a slot once per cohort
-    names = [(str(days.get(d, d)), str(parts.get(p, p))) for d, p in seen]
-    return _all([f"{d.lower() if lower else d} {p}" for d, p in names])
+    return _all([str(DAY_PART.get(f"{d}:{p}", f"{d} {p}")) for d, p in seen])
 
 
 def _outcomes(pairs: Sequence[Sequence[Any]]) -> str:

@@ -2,6 +2,8 @@
 
 - Provider staff see their provider's rows: every table with a `provider_id` column is filtered on
   it automatically, and child tables (`CHILDREN`) through their parent.
+- A teacher sees, of those, only the learners enrolled in a class they teach (`ClassTeacher`), and no
+  contracts or invoices (money is for the provider admin and finance; `access.LEARNER_FIELDS`).
 - A planner sees learners living in their municipalities (across providers), with their module
   and exam rows, and nothing of contracts, classes or attendance.
 - A learner (role `learner`) sees themself, their enrolments, classes, lessons and attendance.
@@ -30,6 +32,7 @@ from provider_portal.models import (
     ClassTeacher,
     Cohort,
     CohortMeeting,
+    Contract,
     CourseClass,
     Enrolment,
     ExamBooking,
@@ -43,6 +46,7 @@ from provider_portal.models import (
     LearnerLanguage,
     LearnerModule,
     Lesson,
+    OtherProviderInvoice,
     Placement,
     PlannerMunicipality,
     PlanningProfile,
@@ -92,6 +96,7 @@ class TenantScope:
     provider_id: int | None = None
     municipalities: tuple[str, ...] | None = None
     learner_id: int | None = None
+    teacher_id: int | None = None
 
     @property
     def unrestricted(self) -> bool:
@@ -109,6 +114,8 @@ def scope_for(user: User, session: Session) -> TenantScope:
         return TenantScope(user_id=uid, municipalities=tuple(sorted(rows)))
     if user.role == Role.LEARNER:
         return TenantScope(user_id=uid, provider_id=user.provider_id or -1, learner_id=user.learner_id or -1)
+    if user.role == Role.TEACHER:
+        return TenantScope(user_id=uid, provider_id=user.provider_id or -1, teacher_id=uid)
     return TenantScope(user_id=uid, provider_id=user.provider_id or -1)
 
 
@@ -141,7 +148,20 @@ def _provider_criteria(scope: TenantScope) -> dict[type, Any]:
     pid = scope.provider_id
     own = {model: model.provider_id == pid for model in provider_owned()}  # type: ignore[attr-defined]
     own[Provider] = Provider.id == pid
+    if scope.teacher_id is not None:
+        own |= _teacher_limits(scope.teacher_id, own[Learner])
     return own | _nothing_municipal() | _children(own)
+
+
+# Money rows a teacher never reads (the learner's loan is hidden by `access.LEARNER_FIELDS`).
+TEACHER_HIDDEN: tuple[type[SQLModel], ...] = (Contract, Invoice, OtherProviderInvoice)
+
+
+def _teacher_limits(teacher_id: int, learners: Any) -> dict[type, Any]:
+    """A teacher's learners: those enrolled (now or before) in a class they teach; no money rows."""
+    taught = sa.select(ClassTeacher.class_id).where(ClassTeacher.user_id == teacher_id)
+    enrolled = sa.select(Enrolment.learner_id).where(Enrolment.class_id.in_(taught))
+    return {Learner: sa.and_(learners, Learner.id.in_(enrolled))} | {m: sa.false() for m in TEACHER_HIDDEN}
 
 
 def _planner_criteria(scope: TenantScope) -> dict[type, Any]:

@@ -39,7 +39,6 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
             "INSTANCE_PATH": str(tmp_path),
             "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
             "RATELIMIT_STORAGE_URI": "memory://",
-            "LOGIN_RATE_LIMIT": "5 per minute",
             "PAGE_SIZE": 10,
         }
     )

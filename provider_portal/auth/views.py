@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from urllib.parse import urlsplit
 
 from flask import (
@@ -24,6 +25,7 @@ from provider_portal.auth.service import PasswordPolicyError, authenticate, chan
 from provider_portal.db import get_session
 from provider_portal.extensions import limiter
 from provider_portal.models.enums import Role
+from provider_portal.models.user import normalise_email
 
 bp = Blueprint("auth", __name__)
 
@@ -41,12 +43,31 @@ def safe_next(target: str | None) -> str | None:
     return target if not parts.scheme and not parts.netloc else None
 
 
-def _login_limit() -> str:
+def _address_limit() -> str:
+    """Log-in attempts per client address: high, since a class logs in from one school network."""
     return str(current_app.config["LOGIN_RATE_LIMIT"])
 
 
+def _account_limit() -> str:
+    """Failed log-ins per account: low, so one account's password cannot be guessed."""
+    return str(current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"])
+
+
+def _account_key() -> str:
+    """The account an attempt is for, hashed: the limiter's storage and logs hold no e-mail address."""
+    email = normalise_email(request.form.get("email", ""))
+    return "login-account:" + hashlib.sha256(email.encode()).hexdigest()[:32]
+
+
+def _failed(response: Response) -> bool:
+    """Only a failed attempt counts against the account (a log-in redirects; a refusal by a limit is not
+    an attempt)."""
+    return response.status_code not in (302, 429)
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_address_limit, methods=["POST"])
+@limiter.limit(_account_limit, methods=["POST"], key_func=_account_key, deduct_when=_failed)
 @public
 def login() -> str | Response:
     if current_user.is_authenticated:

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from provider_portal import clock
-from provider_portal.access import PROVIDER_STAFF, roles_required
+from provider_portal.access import LEARNER_FIELDS, roles_required
 from provider_portal.contracts.forms import ContractForm, TerminationForm
 from provider_portal.contracts.service import (
     ContractData,
@@ -28,7 +28,7 @@ MANAGERS = (Role.PROVIDER_ADMIN, Role.FINANCE)
 
 
 @bp.route("/contracts/")
-@roles_required(*PROVIDER_STAFF)
+@roles_required(*LEARNER_FIELDS["contracts"][0])
 def index() -> str:
     status = request.args.get("status", "")
     stmt = sa.select(Contract).order_by(Contract.start_date.desc(), Contract.id.desc())

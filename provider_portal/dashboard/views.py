@@ -22,7 +22,7 @@ from provider_portal.dashboard.alerts import (
 )
 from provider_portal.db import get_session
 from provider_portal.models import Contract, Job, Learner, LearnerModule
-from provider_portal.models.enums import ContractStatus, ModuleStatus, Role
+from provider_portal.models.enums import PLATFORM_ROLES, ContractStatus, ModuleStatus, Role
 
 bp = Blueprint("dashboard", __name__)
 TERM_WARNING = timedelta(days=183)
@@ -73,6 +73,8 @@ def index() -> str | Response:
         ending=first(ending),
         jobs=jobs,
         is_planner=current_user.role == Role.PLANNER,
+        # planners and platform admins read learners through the planning view (no BSN, loan or contracts)
+        learner_page="planning.learner" if current_user.role in PLATFORM_ROLES else "learners.detail",
         alerts=_alerts(session, today) if staff else None,
     )
 

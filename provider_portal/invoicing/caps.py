@@ -26,12 +26,12 @@ def add_cap_setting(
 ) -> CapSetting:
     """Store a new dated cap; one setting per starting quarter, so history stays readable."""
     if amount_cents <= 0:
-        raise InvoicingError("the cap must be above zero")
+        raise InvoicingError(_("The cap must be above zero."))
     exists = session.execute(
         sa.select(CapSetting.id).where(CapSetting.effective_from == str(effective_from))
     ).scalar_one_or_none()
     if exists is not None:
-        raise InvoicingError(f"a cap setting already starts in {effective_from}")
+        raise InvoicingError(_("A cap setting already starts in %(quarter)s.", quarter=str(effective_from)))
     setting = CapSetting(
         amount_cents=amount_cents, effective_from=str(effective_from), created_by_id=created_by_id
     )

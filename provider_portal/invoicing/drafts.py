@@ -1,7 +1,8 @@
 """Make or refresh a quarter's draft invoices for a provider from the billing core.
 
 A draft is recomputed on demand: running again rewrites the drafts in place, deletes those with
-nothing left to invoice, and never touches issued invoices. The unique constraint on a learner's
+nothing left to invoice, and never touches issued invoices: it locks the drafts it rewrites and
+drops any issued meanwhile (`locking.lock_drafts`). The unique constraint on a learner's
 current invoice per quarter means two runs at once cannot create duplicates: the loser's
 transaction fails as a whole and is retried once against the winner's rows.
 """
@@ -14,6 +15,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -22,6 +24,8 @@ from billing.errors import AdvanceBillingError, BillingInputError
 from billing.quarters import Quarter
 from billing.result import LearnerQuarter
 from billing.rules import compute_learner_quarter
+from provider_portal.i18n import message_day
+from provider_portal.invoicing import locking
 from provider_portal.invoicing.errors import InvoicingError
 from provider_portal.invoicing.inputs import Inputs, build_inputs, describe_problem
 from provider_portal.models import Invoice, InvoiceLine, Provider
@@ -56,7 +60,8 @@ def make_drafts(
 ) -> DraftRun:
     """Drafts for every learner with something to invoice in `quarter`; commits once."""
     if invoice_date <= quarter.last_day:
-        raise InvoicingError(f"{quarter} ends on {quarter.last_day.isoformat()}: no invoices in advance")
+        raise InvoicingError(_("%(quarter)s ends on %(last)s: no invoices in advance",
+                               quarter=str(quarter), last=message_day(quarter.last_day)))
     for attempt in (1, 2):
         try:
             run = _make(session, provider, quarter, invoice_date, learner_ids)
@@ -79,6 +84,7 @@ def _make(
     current = _current(session, provider.id or 0, quarter, learner_ids)
     results = _compute(inputs, quarter, invoice_date, current, run)
     drafts = {lid: inv_id for lid, (inv_id, status) in current.items() if status == InvoiceStatus.DRAFT}
+    _keep_locked_drafts(session, drafts, results, run)
     keep = {lid for lid, res in results.items() if res.invoice_cents > 0}
     _clear_lines(session, list(drafts.values()))
     gone = [inv_id for lid, inv_id in drafts.items() if lid not in keep]
@@ -127,9 +133,31 @@ def _compute(
     return results
 
 
+def _keep_locked_drafts(
+    session: Session, drafts: dict[int, int], results: dict[int, LearnerQuarter], run: DraftRun
+) -> None:
+    """Lock the drafts about to be rewritten; drop those issued (or removed) since they were read.
+
+    Without the lock an issue committing between the read above and the writes below would get
+    this run's lines under its sealed total. A learner whose draft was issued meanwhile is counted
+    as already issued and gets no new draft; the issue, if it waited for this lock, re-reads the
+    recomputed draft before it numbers and seals it.
+    """
+    locked = locking.lock_drafts(session, drafts.values())
+    for lid, inv_id in list(drafts.items()):
+        if inv_id not in locked:
+            del drafts[lid]
+            results.pop(lid, None)
+            run.already_issued += 1
+
+
 def _clear_lines(session: Session, draft_ids: list[int]) -> None:
+    """Delete the lines of drafts only: the status condition keeps issued lines out of reach."""
     for chunk in _chunks(draft_ids):
-        session.execute(sa.delete(InvoiceLine).where(InvoiceLine.invoice_id.in_(chunk)))
+        still_drafts = sa.select(Invoice.id).where(
+            Invoice.id.in_(chunk), Invoice.status == InvoiceStatus.DRAFT
+        )
+        session.execute(sa.delete(InvoiceLine).where(InvoiceLine.invoice_id.in_(still_drafts)))
 
 
 def _fields(result: LearnerQuarter) -> dict[str, Any]:

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class InvoicingError(Exception):
-    """A refused invoicing action; `message` names the record (or row) and says why."""
+    """A refused invoicing action; `message` names the record (or row) and says why.
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    Messages are gettext'd where they are raised: in a request they read in the reader's language,
+    in the jobs process and the command line in English.
+    """
+
+    def __init__(self, message: Any) -> None:
+        super().__init__(str(message))
+        self.message = str(message)
 
 
 class InvalidTransition(InvoicingError):
@@ -17,3 +23,11 @@ class InvalidTransition(InvoicingError):
 
 class ImmutableDocument(InvoicingError):
     """Something tried to change an issued invoice or credit note."""
+
+
+class AlreadyIssued(InvalidTransition):
+    """The draft was issued already (a second click, or another user at the same moment)."""
+
+
+class AlreadyCredited(InvalidTransition):
+    """The invoice has a credit note already (a second click, or another user at the same moment)."""

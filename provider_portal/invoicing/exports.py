@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
@@ -26,6 +27,7 @@ from billing.rules import compute_learner_quarter
 from billing.ubl import ubl_xml
 from billing.xlsx import quarter_overview_xlsx
 from provider_portal.invoicing import numbering
+from provider_portal.invoicing.core_messages import input_problem
 from provider_portal.invoicing.errors import InvoicingError
 from provider_portal.invoicing.inputs import build_inputs
 from provider_portal.models import Invoice, InvoiceLine, Provider
@@ -66,9 +68,8 @@ def seller_party(provider: Provider) -> core.Party:
 def document(session: Session, invoice: Invoice, buyer: core.Party) -> core.Document:
     """An issued invoice or credit note as the core's document; drafts are refused."""
     if invoice.status == InvoiceStatus.DRAFT or not invoice.number or not invoice.issue_date:
-        raise InvoicingError(
-            f"draft {invoice.id} for {invoice.learner_name} is not issued yet; issue it first"
-        )
+        raise InvoicingError(_("draft %(id)s for %(name)s is not issued yet; issue it first",
+                               id=invoice.id, name=invoice.learner_name))
     provider = session.execute(sa.select(Provider).where(Provider.id == invoice.provider_id)).scalar_one()
     lines = tuple(
         core.InvoiceLine(line.description, line.amount_cents, LineKind(line.kind),
@@ -103,7 +104,7 @@ def document(session: Session, invoice: Invoice, buyer: core.Party) -> core.Docu
             )
         return core.Invoice(**common, due_date=invoice.due_date or invoice.issue_date)
     except BillingInputError as exc:
-        raise InvoicingError(f"{invoice.number} ({invoice.learner_name}): {exc}") from exc
+        raise InvoicingError(f"{invoice.number} ({invoice.learner_name}): {input_problem(exc)}") from exc
 
 
 def _hours(minutes: int | None) -> Decimal | None:
@@ -114,8 +115,8 @@ def ubl(session: Session, invoice: Invoice, buyer: core.Party) -> tuple[str, byt
     """(file name, UBL 2.1 XML); refused while DUO's OIN (the e-invoice's address) or the
     provider's VAT id (EN 16931 BR-E-02 needs it on VAT-exempt invoices) is unknown."""
     if not buyer.oin:
-        raise InvoicingError("DUO's OIN is not configured: set DUO_OIN to DUO's 20-digit OIN from "
-                             "Logius's OIN register before exporting e-invoices")
+        raise InvoicingError(_("DUO's OIN is not configured: set DUO_OIN to DUO's 20-digit OIN from "
+                               "Logius's OIN register before exporting e-invoices"))
     doc = document(session, invoice, buyer)
     if not doc.seller.vat_id:
         raise InvoicingError(str(_l(
@@ -125,7 +126,7 @@ def ubl(session: Session, invoice: Invoice, buyer: core.Party) -> tuple[str, byt
     try:
         return f"{invoice.number}.xml", ubl_xml(doc)
     except BillingInputError as exc:
-        raise InvoicingError(f"{invoice.number} ({invoice.learner_name}): {exc}") from exc
+        raise InvoicingError(f"{invoice.number} ({invoice.learner_name}): {input_problem(exc)}") from exc
 
 
 def pdf(session: Session, invoice: Invoice, buyer: core.Party) -> tuple[str, bytes]:
@@ -165,7 +166,8 @@ def duo_batch(
         .all()
     )
     if not rows:
-        raise InvoicingError(f"{quarter} has no issued invoices or credit notes not yet sent to DUO")
+        raise InvoicingError(_("%(quarter)s has no issued invoices or credit notes not yet sent to DUO",
+                               quarter=str(quarter)))
     docs = [document(session, row, buyer) for row in rows]
     try:
         content = invoice_csv(seller_party(provider), docs)
@@ -194,7 +196,8 @@ def quarter_result(
                 )
             )
         except BillingInputError as exc:
-            problems.append(f"learner {learner.learner_id}: {exc}")
+            problems.append(_("learner %(id)s: %(problem)s", id=learner.learner_id,
+                              problem=input_problem(exc)))
     names = {str(lid): rec.full_name for lid, rec in inputs.records.items()}
     return QuarterResult(quarter, day, tuple(results)), names, problems
 
@@ -203,5 +206,5 @@ def overview_xlsx(session: Session, provider: Provider, quarter: Quarter, today:
     """(file name, XLSX) of the quarter overview."""
     result, names, _problems = quarter_result(session, provider, quarter, today)
     if not result.learners:
-        raise InvoicingError(f"{quarter} has no learners with a contract to show")
+        raise InvoicingError(_("%(quarter)s has no learners with a contract to show", quarter=str(quarter)))
     return f"{provider.bow_number}-{quarter}.xlsx", quarter_overview_xlsx(result, names)

@@ -42,7 +42,9 @@ class StatusForm(FlaskForm):
             ]
         ),
     )
-    reason = TextAreaField(_l("Reason (required for a rejection)"), validators=[Optional(), Length(max=500)])
+    # Own ids: the invoice page shows this form beside the credit form, both with a `reason`.
+    reason = TextAreaField(_l("Reason (required for a rejection)"), id="status-reason",
+                           validators=[Optional(), Length(max=500)])
     paid_amount = MoneyField(
         _l("Amount paid (EUR)"), places=2, validators=[Optional(), NumberRange(min=0, max=100000)]
     )
@@ -50,7 +52,8 @@ class StatusForm(FlaskForm):
 
 
 class CreditForm(FlaskForm):
-    reason = TextAreaField(_l("Reason for the credit note"), validators=[DataRequired(), Length(max=500)])
+    reason = TextAreaField(_l("Reason for the credit note"), id="credit-reason",
+                           validators=[DataRequired(), Length(max=500)])
 
 
 class ImportForm(FlaskForm):

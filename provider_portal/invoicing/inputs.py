@@ -16,6 +16,7 @@ from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -35,6 +36,7 @@ from billing.model import (
     Lesson as CoreLesson,
 )
 from billing.quarters import Quarter
+from provider_portal.invoicing.core_messages import input_problem
 from provider_portal.models import (
     Attendance,
     CapSetting,
@@ -158,9 +160,8 @@ def build_inputs(
 
 def describe_problem(learner: LearnerRow, contract: ContractRow, exc: BillingInputError) -> str:
     """Name the learner and contract (never the BSN) and what is wrong."""
-    return (
-        f"{learner.full_name} (learner {learner.id}), contract {contract.number}: {exc.where} {exc.message}"
-    )
+    return _("%(name)s (learner %(id)s), contract %(contract)s: %(problem)s", name=learner.full_name,
+             id=learner.id, contract=contract.number, problem=input_problem(exc))
 
 
 def _contracts(

@@ -60,7 +60,7 @@ def enqueue_quarter_drafts(
     )
 
 
-@job_handler(KIND)
+@job_handler(KIND, retry=True)
 def quarter_drafts(ctx: JobContext) -> dict[str, Any]:
     """Make the drafts of `params.quarter` for the job's provider, or for every provider."""
     quarter = Quarter.parse(ctx.params["quarter"])

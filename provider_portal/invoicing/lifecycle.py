@@ -4,6 +4,8 @@ draft -> issued -> submitted -> accepted / rejected (with reason) -> paid. Each 
 transition, changes only status fields of issued documents, and commits once, so a refused action
 changes nothing. Credit notes follow the same statuses; a credit note's `paid_on` decides the
 quarter in which it frees cap room (DUO's rule), so it can never lie before the note was issued.
+Issue locks its drafts and credit claims its invoice's slot before taking a number, so two
+requests at once never both act (docs/invoicing.md, "Concurrency").
 """
 
 from __future__ import annotations
@@ -11,12 +13,15 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlmodel import Session
 from stdnum.nl import bsn as stdnum_bsn
 
 from provider_portal import clock
-from provider_portal.invoicing import chain, numbering
-from provider_portal.invoicing.errors import InvalidTransition, InvoicingError
+from provider_portal.i18n import message_day
+from provider_portal.invoicing import chain, locking, numbering
+from provider_portal.invoicing.errors import AlreadyCredited, AlreadyIssued, InvalidTransition, InvoicingError
+from provider_portal.labels import label
 from provider_portal.models import Invoice, InvoiceLine, Learner
 from provider_portal.models.invoicing import DocumentKind, InvoiceStatus
 from provider_portal.models.types import utcnow
@@ -35,14 +40,14 @@ PAYMENT_TERM = timedelta(days=30)
 
 def issue(session: Session, invoice: Invoice, today: date) -> Invoice:
     """Number the draft (gapless, this transaction), freeze the learner's BSN and name, and seal it."""
-    _issue(session, invoice, today)
-    session.commit()
+    issue_all(session, [invoice], today)
     return invoice
 
 
 def issue_all(session: Session, drafts: list[Invoice], today: date) -> list[Invoice]:
     """Issue several drafts in one transaction: all of them, or (on any refusal) none."""
     try:
+        _lock(session, drafts)
         for invoice in drafts:
             _issue(session, invoice, today)
     except Exception:
@@ -52,17 +57,42 @@ def issue_all(session: Session, drafts: list[Invoice], today: date) -> list[Invo
     return drafts
 
 
+def _lock(session: Session, drafts: list[Invoice]) -> None:
+    """Lock every draft before numbering any (`locking.lock_drafts`), then re-read it.
+
+    A draft issued meanwhile by another request is refused here (`AlreadyIssued`), before a number
+    is taken, so a double click can never take a second number nor re-seal the document. Locking
+    all of them first, in id order, keeps two `issue all`s (or an issue beside one) free of deadlocks.
+    """
+    locked = locking.lock_drafts(session, [d.id for d in drafts if d.id is not None])
+    for invoice in drafts:
+        if invoice.id not in locked:
+            raise _not_a_draft(session, invoice)
+        session.refresh(invoice)  # a recomputation committed just before the lock changed it
+
+
+def _not_a_draft(session: Session, invoice: Invoice) -> InvoicingError:
+    current = session.execute(
+        sa.select(Invoice.number, Invoice.status).where(Invoice.id == invoice.id)
+    ).one_or_none()
+    if current is None:
+        return InvalidTransition(_("draft %(id)s no longer exists (its draft was recomputed or removed)",
+                                   id=invoice.id))
+    number, status = current
+    return AlreadyIssued(_("%(number)s is %(status)s: it has already been issued",
+                           number=number or _("draft %(id)s", id=invoice.id),
+                           status=label(status, "invoice_status")))
+
+
 def _issue(session: Session, invoice: Invoice, today: date) -> None:
     check_transition(invoice, S.ISSUED)
     if invoice.total_cents <= 0:
-        raise InvoicingError(
-            f"the draft for {invoice.learner_name} ({invoice.quarter}) has nothing to invoice"
-        )
+        raise InvoicingError(_("the draft for %(name)s (%(quarter)s) has nothing to invoice",
+                               name=invoice.learner_name, quarter=invoice.quarter))
     learner = session.execute(sa.select(Learner).where(Learner.id == invoice.learner_id)).scalar_one()
     if not learner.bsn or not stdnum_bsn.is_valid(learner.bsn):
-        raise InvoicingError(
-            f"{learner.full_name} (learner {learner.id}) has no valid BSN; DUO requires it on every invoice"
-        )
+        raise InvoicingError(_("%(name)s (learner %(id)s) has no valid BSN; DUO requires it on every invoice",
+                               name=learner.full_name, id=learner.id))
     with session.no_autoflush:  # the document is flushed once, sealed, or not at all
         number = numbering.next_number(session, invoice.provider_id, numbering.INVOICE_SERIES, today.year)
         invoice.number = numbering.invoice_number(today.year, number)
@@ -84,8 +114,10 @@ def _seal(session: Session, doc: Invoice) -> None:
 def check_transition(invoice: Invoice, target: str) -> None:
     """Refuse a status change the lifecycle does not allow."""
     if target not in TRANSITIONS.get(invoice.status, frozenset()):
-        name = invoice.number or f"draft {invoice.id}"
-        raise InvalidTransition(f"{name} is {invoice.status} and cannot become {target}")
+        name = invoice.number or _("draft %(id)s", id=invoice.id)
+        raise InvalidTransition(_("%(name)s is %(status)s and cannot become %(target)s", name=name,
+                                  status=label(invoice.status, "invoice_status"),
+                                  target=label(target, "invoice_status")))
 
 
 def _set_status(invoice: Invoice, target: str, reason: str = "") -> None:
@@ -105,10 +137,10 @@ def change_status(
 ) -> Invoice:
     """submitted / accepted / rejected (a reason is required) / paid (amount and date recorded)."""
     if target == S.ISSUED:
-        raise InvalidTransition("use issue() to issue a draft")
+        raise InvalidTransition(_("A draft is issued with Issue, not by a status change."))
     check_transition(invoice, target)
     if target == S.REJECTED and not reason.strip():
-        raise InvoicingError(f"{invoice.number}: a rejection needs a reason")
+        raise InvoicingError(_("%(number)s: a rejection needs a reason", number=invoice.number))
     paid_on = on or clock.today()
     if target == S.PAID:
         check_paid_on(invoice, paid_on)
@@ -124,10 +156,9 @@ def change_status(
 def check_paid_on(invoice: Invoice, paid_on: date) -> None:
     """Refuse a payment dated before the document was issued (a credit note's date frees cap room)."""
     if invoice.issue_date is not None and paid_on < invoice.issue_date:
-        raise InvoicingError(
-            f"{invoice.number}: paid on {paid_on.isoformat()} is before it was issued "
-            f"on {invoice.issue_date.isoformat()}"
-        )
+        raise InvoicingError(_("%(number)s: paid on %(paid)s is before it was issued on %(issued)s",
+                               number=invoice.number, paid=message_day(paid_on),
+                               issued=message_day(invoice.issue_date)))
 
 
 def credit(session: Session, invoice: Invoice, reason: str, today: date) -> Invoice:
@@ -138,11 +169,24 @@ def credit(session: Session, invoice: Invoice, reason: str, today: date) -> Invo
     the quarter in which the credit note is paid (DUO's rule, see `inputs._invoiced`).
     """
     if invoice.kind != DocumentKind.INVOICE or invoice.status == S.DRAFT:
-        raise InvalidTransition(f"{invoice.number or 'a draft'} is not an issued invoice; nothing to credit")
+        raise InvalidTransition(_("%(number)s is not an issued invoice; nothing to credit",
+                                  number=invoice.number or _("a draft")))
     if invoice.slot is not True:
-        raise InvalidTransition(f"{invoice.number} has already been credited")
+        raise AlreadyCredited(_("%(number)s has already been credited", number=invoice.number))
     if not reason.strip():
-        raise InvoicingError(f"{invoice.number}: a credit note needs a reason")
+        raise InvoicingError(_("%(number)s: a credit note needs a reason", number=invoice.number))
+    try:
+        _claim_slot(session, invoice)
+        note = _credit_note(session, invoice, reason, today)
+    except Exception:
+        session.rollback()
+        raise
+    session.commit()
+    return note
+
+
+def _credit_note(session: Session, invoice: Invoice, reason: str, today: date) -> Invoice:
+    """The issued and sealed credit note of `invoice`, whose slot this transaction has claimed."""
     lines = (
         session.execute(
             sa.select(InvoiceLine)
@@ -171,8 +215,6 @@ def credit(session: Session, invoice: Invoice, reason: str, today: date) -> Invo
         reason=reason.strip()[:500],
         status_changed_at=utcnow(),
     )
-    invoice.slot = None  # the slot is free for a corrected invoice (within the quarter's cap room)
-    invoice.updated_at = utcnow()
     session.add(note)
     session.flush()
     session.add_all(
@@ -193,5 +235,29 @@ def credit(session: Session, invoice: Invoice, reason: str, today: date) -> Invo
     with session.no_autoflush:
         _set_status(note, S.ISSUED)
         _seal(session, note)
-    session.commit()
+    session.flush()
     return note
+
+
+def _claim_slot(session: Session, invoice: Invoice) -> None:
+    """Free the invoice's slot with a conditional UPDATE, so only one credit note is ever made.
+
+    The UPDATE locks the row (PostgreSQL) or the database (SQLite) until commit; a second request
+    at once waits, then matches no row (`slot` is no longer TRUE) and is refused. It changes only
+    status fields, which the immutability guard allows after issue, and frees the slot for a
+    corrected invoice (within the quarter's cap room).
+    """
+    freed = session.execute(
+        sa.update(Invoice)
+        .where(
+            Invoice.id == invoice.id,
+            Invoice.kind == DocumentKind.INVOICE,
+            Invoice.status != S.DRAFT,
+            Invoice.slot.is_(True),
+        )
+        .values(slot=None, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(invoice)
+    if freed.rowcount != 1:
+        raise AlreadyCredited(_("%(number)s has already been credited", number=invoice.number))

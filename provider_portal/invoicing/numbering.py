@@ -1,9 +1,12 @@
 """Gapless numbers per provider, series and year, taken in the caller's transaction.
 
-The counter row is bumped with a conditional UPDATE (`... WHERE last_number = :seen`), a
-compare-and-set that is safe on SQLite (writers are serialised) and PostgreSQL (the UPDATE locks
-the row; a concurrent transaction re-reads and retries). Because the number is taken in the same
-transaction that issues the document, a rollback returns it: no gaps.
+The counter row is read `FOR UPDATE` (PostgreSQL; SQLite serialises writers with its database
+lock) and bumped with a conditional UPDATE (`... WHERE last_number = :seen`), a compare-and-set
+that stays safe should the lock be missing: a concurrent transaction re-reads and retries. The
+lock is held until commit, so the `H` counter is also the lock on the head of the hash chain: the
+document that takes chain position n reads the hash of n - 1 only after its issuer committed.
+Because the number is taken in the same transaction that issues the document, a rollback
+returns it: no gaps.
 """
 
 from __future__ import annotations
@@ -27,7 +30,10 @@ def next_number(session: Session, provider_id: int, series: str, year: int) -> i
     )
     for _ in range(_ATTEMPTS):
         seen = session.execute(
-            sa.select(DocumentCounter.last_number).where(*key).execution_options(populate_existing=True)
+            sa.select(DocumentCounter.last_number)
+            .where(*key)
+            .with_for_update()
+            .execution_options(populate_existing=True)
         ).scalar_one_or_none()
         if seen is None:
             if _insert_first(session, provider_id, series, year):

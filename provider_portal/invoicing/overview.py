@@ -7,14 +7,15 @@ from dataclasses import dataclass
 from html import escape
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlmodel import Session
 
 from billing.quarters import Quarter
 from billing.result import INVOICED_KINDS, LineKind, QuarterResult
+from provider_portal.i18n import money
 from provider_portal.invoicing.inputs import as_date, counted_credit_notes, counted_invoices
 from provider_portal.models import Invoice, InvoiceLine
 from provider_portal.models.invoicing import InvoiceStatus
-from provider_portal.models.types import from_cents
 
 WIDTH, HEIGHT, PAD = 640, 200, 28
 HELD = (LineKind.HELD_BACK_BY_CAP, LineKind.HELD_BACK_BY_LOAN, LineKind.HELD_BACK_DEADLINE)
@@ -77,13 +78,14 @@ def quarters_svg(figures: list[QuarterFigures], title: str) -> str:
     parts = []
     for i, fig in enumerate(figures):
         x, base = PAD + i * step + step * 0.15, HEIGHT - PAD
-        for css, cents in (("issued", fig.issued), ("draft", fig.draft), ("held", fig.held_back)):
+        for css, name, cents in (("issued", _("Issued"), fig.issued), ("draft", _("Draft"), fig.draft),
+                                 ("held", _("Held back"), fig.held_back)):
             height = (HEIGHT - 2 * PAD) * max(0, cents) / top  # a net-negative quarter: no bar
             base -= height
             parts.append(
                 f'<rect class="{css}" x="{x:.1f}" y="{base:.1f}" width="{step * 0.7:.1f}" '
-                f'height="{height:.1f}"><title>{escape(fig.quarter)} {css}: EUR {from_cents(cents)}'
-                "</title></rect>"
+                f'height="{height:.1f}"><title>{escape(fig.quarter)} {escape(name)}: '
+                f"{escape(money(cents, True))}</title></rect>"
             )
         parts.append(
             f'<text x="{x + step * 0.35:.1f}" y="{HEIGHT - PAD + 14}" class="axis">'

@@ -11,6 +11,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from billing.duo_import import RowError
+from provider_portal.labels import label
+
+STATUS_PARAMS = ("current", "target")  # invoice statuses, shown in the reader's words
 
 REASONS = {
     # billing/duo_import.py
@@ -65,5 +68,13 @@ REASONS = {
 def row_error_text(error: RowError) -> str:
     """`row 3, column bsn: is not a valid BSN`, in the reader's language (Dutch by default)."""
     template = REASONS.get(error.template)
-    reason = str(template) % dict(error.params) if template is not None else error.reason
+    params = {key: _in_sentence(label(value, "invoice_status")) if key in STATUS_PARAMS else value
+              for key, value in dict(error.params).items()}
+    reason = str(template) % params if template is not None else error.reason
     return _("row %(row)s, column %(column)s: %(reason)s", row=error.row, column=error.column, reason=reason)
+
+
+def _in_sentence(word: object) -> str:
+    """A status label inside a sentence: "Betaald" reads "betaald" there."""
+    text = str(word)
+    return text[:1].lower() + text[1:]

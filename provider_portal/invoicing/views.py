@@ -6,7 +6,7 @@ message. Every query runs through the tenant filter, so another provider's invoi
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -19,10 +19,12 @@ from billing.quarters import Quarter
 from provider_portal import clock
 from provider_portal.access import roles_required
 from provider_portal.db import get_session
+from provider_portal.i18n import day
 from provider_portal.invoicing import exports, lifecycle, others
 from provider_portal.invoicing.drafts import make_drafts
-from provider_portal.invoicing.errors import InvoicingError
+from provider_portal.invoicing.errors import AlreadyCredited, AlreadyIssued, InvoicingError
 from provider_portal.invoicing.forms import (
+    ENTRY_MESSAGES,
     CreditForm,
     OtherInvoiceForm,
     QuarterForm,
@@ -53,6 +55,14 @@ def _quarter_arg() -> Quarter:
         return Quarter.of(_today()).prev()
 
 
+def _not_ended(quarter: Quarter) -> str | None:
+    """Why the drafts of `quarter` cannot be made yet (None once the quarter has ended)."""
+    if quarter.last_day < _today():
+        return None
+    return _("%(quarter)s has not ended yet: its lessons can still change, so its drafts can be made "
+             "from %(day)s.", quarter=str(quarter), day=day(quarter.last_day + timedelta(days=1)))
+
+
 def _provider() -> Provider:
     return get_or_404(get_session(), Provider, current_user.provider_id or 0)
 
@@ -80,6 +90,7 @@ def index() -> str:
         problems=problems,
         counts=counts,
         form=QuarterForm(quarter=str(quarter)),
+        not_ended=_not_ended(quarter),
         chart=quarters_svg(
             figures, _("Invoiced (net of paid credit notes), drafts and held back per quarter")
         ),
@@ -93,9 +104,13 @@ def run_drafts() -> BaseResponse:
     if not form.validate_on_submit():
         flash(_("Enter a quarter such as 2026-Q3."), "error")
         return redirect(url_for("invoicing.index"))
+    quarter = Quarter.parse(form.quarter.data)
+    if refusal := _not_ended(quarter):
+        flash(refusal, "error")
+        return redirect(url_for("invoicing.index", quarter=str(quarter)))
     job = enqueue_quarter_drafts(
         get_session(),
-        Quarter.parse(form.quarter.data),
+        quarter,
         provider_id=current_user.provider_id,
         created_by_id=current_user.id,
         dedupe=False,
@@ -121,6 +136,7 @@ def invoices() -> str:
         status=status,
         statuses=list(InvoiceStatus),
         form=QuarterForm(quarter=str(quarter)),
+        not_ended=_not_ended(quarter),
     )
 
 
@@ -189,6 +205,9 @@ def refresh(invoice_id: int) -> BaseResponse:
     except InvoicingError as exc:
         flash(exc.message, "error")
         return _back(invoice)
+    if run.already_issued:  # issued by another request while this one computed: left alone
+        flash(_("Only a draft can be recomputed."), "error")
+        return _back(invoice)
     for problem in run.problems:
         flash(problem, "error")
     fresh = session.execute(
@@ -211,18 +230,33 @@ def issue(invoice_id: int) -> BaseResponse:
     invoice = get_or_404(session, Invoice, invoice_id)
     try:
         lifecycle.issue(session, invoice, _today())
+    except AlreadyIssued:
+        session.rollback()
+        number = session.execute(sa.select(Invoice.number).where(Invoice.id == invoice_id)).scalar()
+        flash(
+            _(
+                "Invoice %(number)s has already been issued (for example by an earlier click); "
+                "it was not issued a second time.",
+                number=number,
+            ),
+            "error",
+        )
     except InvoicingError as exc:
         session.rollback()
         flash(exc.message, "error")
     else:
         flash(_("Invoice %(number)s issued.", number=invoice.number), "success")
-    return _back(invoice)
+    return redirect(url_for("invoicing.detail", invoice_id=invoice_id))
 
 
 @bp.route("/issue-all", methods=["POST"])
 @roles_required(*FINANCE)
 def issue_all() -> BaseResponse:
-    session, quarter = get_session(), _quarter_arg()
+    form = QuarterForm()
+    if not form.validate_on_submit():  # never fall back to another quarter: that issues the wrong drafts
+        flash(str(ENTRY_MESSAGES["quarter", "format"]), "error")
+        return redirect(url_for("invoicing.invoices"))
+    session, quarter = get_session(), Quarter.parse(form.quarter.data)
     drafts = (
         session.execute(
             sa.select(Invoice)
@@ -232,13 +266,26 @@ def issue_all() -> BaseResponse:
         .scalars()
         .all()
     )
+    back = redirect(url_for("invoicing.invoices", quarter=str(quarter)))
+    if not drafts:  # e.g. the second of a double click: the first issued them all
+        flash(_("%(quarter)s has no drafts to issue; nothing was issued.", quarter=str(quarter)), "error")
+        return back
     try:
         lifecycle.issue_all(session, list(drafts), _today())
+    except AlreadyIssued:
+        flash(
+            _(
+                "Some drafts of %(quarter)s were issued meanwhile (for example by an earlier click); "
+                "nothing was issued now. Check the list below.",
+                quarter=str(quarter),
+            ),
+            "error",
+        )
     except InvoicingError as exc:
         flash(exc.message, "error")
     else:
         flash(_("%(count)s invoices issued.", count=len(drafts)), "success")
-    return redirect(url_for("invoicing.invoices", quarter=str(quarter)))
+    return back
 
 
 @bp.route("/invoices/<int:invoice_id>/status", methods=["POST"])
@@ -279,6 +326,16 @@ def credit(invoice_id: int) -> BaseResponse:
         return _back(invoice)
     try:
         note = lifecycle.credit(session, invoice, form.reason.data, _today())
+    except AlreadyCredited:
+        flash(
+            _(
+                "Invoice %(number)s has already been credited (for example by an earlier click); "
+                "no second credit note was made.",
+                number=invoice.number,
+            ),
+            "error",
+        )
+        return _back(invoice)
     except InvoicingError as exc:
         session.rollback()
         flash(exc.message, "error")

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from provider_portal.models import Job
+from provider_portal.models.types import utcnow
 
 
 class JobCancelled(Exception):
@@ -31,11 +32,16 @@ class JobContext:
         return Session(self.engine, expire_on_commit=False)
 
     def progress(self, percent: int, message: str = "") -> None:
-        """Record progress (0-100) and a short message."""
+        """Record progress (0-100) and a short message; progress is also a heartbeat."""
         with Session(self.engine) as session:
             session.execute(sa.update(Job).where(Job.id == self.job_id)
-                            .values(progress=max(0, min(100, percent)), message=message[:500]))
+                            .values(progress=max(0, min(100, percent)), message=message[:500],
+                                    heartbeat_at=utcnow()))
             session.commit()
+
+    def heartbeat(self) -> None:
+        """Tell the reaper this job is still alive."""
+        beat(self.engine, self.job_id)
 
     def cancel_requested(self) -> bool:
         """True once somebody pressed cancel in the portal."""
@@ -47,3 +53,11 @@ class JobContext:
         """Stop the handler if cancel was requested."""
         if self.cancel_requested():
             raise JobCancelled()
+
+
+def beat(engine: Engine, job_id: int) -> None:
+    """Write the job's heartbeat (only while it is running: a reaped job stays reaped)."""
+    with Session(engine) as session:
+        session.execute(sa.update(Job).where(Job.id == job_id, Job.status == "running")
+                        .values(heartbeat_at=utcnow()))
+        session.commit()

@@ -1,4 +1,8 @@
-"""Nightly housekeeping: old finished jobs are deleted so the jobs table stays small."""
+"""Nightly housekeeping: old finished jobs are deleted so the jobs table stays small.
+
+Scheduled runs that carry a dedupe key (the quarterly drafts) are kept: their row is the record
+that the run was done, and the tick would otherwise queue the same quarter again.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ KIND = "housekeeping"
 RETENTION_DAYS = 90
 
 
-@job_handler(KIND)
+@job_handler(KIND, retry=True)
 def purge_old_jobs(ctx: JobContext) -> dict[str, Any]:
     """Delete finished jobs older than the retention (default 90 days, param `retention_days`)."""
     days = int(ctx.params.get("retention_days", RETENTION_DAYS))
@@ -25,6 +29,7 @@ def purge_old_jobs(ctx: JobContext) -> dict[str, Any]:
     finished = (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED)
     with ctx.session() as session:
         deleted = session.execute(sa.delete(Job).where(Job.status.in_(finished),
-                                                       Job.finished_at < cutoff, Job.id != ctx.job_id))
+                                                       Job.finished_at < cutoff, Job.id != ctx.job_id,
+                                                       sa.or_(Job.dedupe_key.is_(None), Job.kind == KIND)))
         session.commit()
     return {"deleted": deleted.rowcount, "retention_days": days}

@@ -1,28 +1,69 @@
-"""The jobs process: APScheduler 3 with its job store in the app's database, never in web workers.
+"""The jobs process: a scheduler that only ticks, and N workers that run the queue.
 
-Two APScheduler jobs live in the store: the dispatcher (every few seconds it runs queued `job`
-rows) and the nightly housekeeping, which enqueues with a dedupe key so that two processes, or a
-restart, never create the same run twice. Later features add their schedules in `SCHEDULES`.
+Scheduled work is derived, not remembered: every tick works out what is due by now and not yet
+done (the previous quarter's drafts once a quarter has begun, the latest night's housekeeping) and
+enqueues it under its unique dedupe key, which makes the enqueue idempotent. So a tick that comes
+late, several processes ticking at once, or a week of downtime all end in exactly one run. The
+tick also reaps jobs whose heartbeat stopped. APScheduler keeps the ticks in memory (nothing to
+share or lose), with a misfire grace of hours and coalescing: a tick missed while the machine
+was busy or asleep runs once when it can.
+
+The workers are threads that claim queued jobs; solver jobs run in a spawned subprocess under a
+CPU limit, so a long exam run never holds up a quarter's drafts. Run more `jobs run` processes,
+on this machine or others, against the same PostgreSQL database to add workers.
 """
 
 from __future__ import annotations
 
 import logging
+import signal
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
 from functools import lru_cache
+from typing import Any
 
 from apscheduler.executors.pool import ThreadPoolExecutor
-from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.jobstores.memory import MemoryJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
-from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy import Engine
 
+from billing.quarters import Quarter
 from provider_portal import clock
 from provider_portal.db import make_engine, session_scope
 from provider_portal.jobs import housekeeping
-from provider_portal.jobs.queue import enqueue, run_pending
-from provider_portal.models.scheduler_store import APSCHEDULER_TABLE
+from provider_portal.jobs.queue import claim_next, enqueue, isolated_kinds, job_kind, reap_stale, run_job
 
 log = logging.getLogger(__name__)
+HOUSEKEEPING_AT = time(3, 15)
+DRAFTS_AT = time(6, 0)
+MISFIRE_GRACE_SECONDS = 6 * 3600
+
+
+@dataclass(frozen=True)
+class JobSettings:
+    """The jobs process's settings (config `JOBS_*`)."""
+
+    workers: int = 2
+    solver_workers: int = 1
+    poll_seconds: float = 2.0
+    tick_seconds: float = 60.0
+    heartbeat_seconds: float = 10.0
+    stale_seconds: float = 120.0
+    max_attempts: int = 3
+    solver_cpu_seconds: int = 1500
+
+    @classmethod
+    def from_config(cls, config: Any) -> JobSettings:
+        """Read the settings from the Flask config."""
+        workers = max(1, config["JOBS_WORKERS"])
+        solver_workers = config.get("JOBS_SOLVER_WORKERS") or max(1, workers - 1)
+        return cls(workers=workers, solver_workers=solver_workers, poll_seconds=config["JOBS_POLL_SECONDS"],
+                   tick_seconds=config["JOBS_TICK_SECONDS"],
+                   heartbeat_seconds=config["JOBS_HEARTBEAT_SECONDS"],
+                   stale_seconds=config["JOBS_STALE_SECONDS"], max_attempts=config["JOBS_MAX_ATTEMPTS"],
+                   solver_cpu_seconds=config["JOBS_SOLVER_CPU_SECONDS"])
 
 
 @lru_cache(maxsize=4)
@@ -30,39 +71,117 @@ def _engine(url: str) -> Engine:
     return make_engine(url)
 
 
-def dispatch(database_url: str) -> None:
-    """Run what is queued (APScheduler calls this by reference, so it takes only picklable args)."""
-    ran = run_pending(_engine(database_url))
-    if ran:
-        log.info("ran %d job(s)", ran)
+def housekeeping_key(now: datetime) -> str:
+    """The dedupe key of the latest housekeeping night that has begun (03:15 Amsterdam)."""
+    night = now.date()
+    if now.time() < HOUSEKEEPING_AT:
+        night -= timedelta(days=1)
+    return f"{housekeeping.KIND}:{night.isoformat()}"
+
+
+def quarter_to_draft(now: datetime) -> Quarter:
+    """The quarter whose drafts are due: the one before the latest quarter start (06:00) passed."""
+    current = Quarter.of(now.date())
+    if now.date() == current.first_day and now.time() < DRAFTS_AT:
+        current = current.prev()
+    return current.prev()
 
 
 def enqueue_housekeeping(database_url: str) -> None:
-    """Queue tonight's housekeeping once, whoever asks first."""
+    """Queue the latest night's housekeeping once, whoever asks first."""
     with session_scope(_engine(database_url)) as session:
-        enqueue(session, housekeeping.KIND, dedupe_key=f"{housekeeping.KIND}:{clock.today().isoformat()}")
+        enqueue(session, housekeeping.KIND, dedupe_key=housekeeping_key(clock.now()))
 
 
 def enqueue_quarter_drafts(database_url: str) -> None:
-    """Queue the previous quarter's draft run for every provider, once per quarter."""
+    """Queue the draft run of the quarter that ended last, for every provider, once per quarter."""
     from provider_portal.invoicing import jobs as invoicing_jobs
 
     with session_scope(_engine(database_url)) as session:
-        invoicing_jobs.enqueue_quarter_drafts(session, invoicing_jobs.previous_quarter(clock.today()))
+        invoicing_jobs.enqueue_quarter_drafts(session, quarter_to_draft(clock.now()))
 
 
-def build_scheduler(database_url: str, timezone: str, poll_seconds: float,
-                    kind: type[BaseScheduler] = BlockingScheduler) -> BaseScheduler:
-    """A scheduler whose schedules persist in `apscheduler_jobs` (created by our migrations)."""
-    store = SQLAlchemyJobStore(engine=_engine(database_url), tablename=APSCHEDULER_TABLE)
-    scheduler = kind(jobstores={"default": store},
-                                  executors={"default": ThreadPoolExecutor(1)}, timezone=timezone,
-                                  job_defaults={"coalesce": True, "max_instances": 1})
-    scheduler.add_job("provider_portal.jobs.process:dispatch", "interval", seconds=poll_seconds,
-                      args=[database_url], id="dispatch", replace_existing=True)
-    scheduler.add_job("provider_portal.jobs.process:enqueue_housekeeping", "cron", hour=3, minute=15,
-                      args=[database_url], id="housekeeping", replace_existing=True)
-    scheduler.add_job("provider_portal.jobs.process:enqueue_quarter_drafts", "cron", month="1,4,7,10", day=1,
-                      hour=6, minute=0, timezone="Europe/Amsterdam", args=[database_url],
-                      id="invoicing.quarter_drafts", replace_existing=True)
+def tick(database_url: str, stale_seconds: float = 120.0, max_attempts: int = 3) -> None:
+    """Reap jobs whose process died, then enqueue every piece of scheduled work that is due."""
+    reap_stale(_engine(database_url), timedelta(seconds=stale_seconds), max_attempts)
+    enqueue_quarter_drafts(database_url)
+    enqueue_housekeeping(database_url)
+
+
+def build_scheduler(database_url: str, timezone: str, settings: JobSettings | None = None,
+                    kind: type[BaseScheduler] = BackgroundScheduler) -> BaseScheduler:
+    """The ticks, in memory: every `tick_seconds`, and at the two moments work falls due."""
+    settings = settings or JobSettings()
+    scheduler = kind(jobstores={"default": MemoryJobStore()}, executors={"default": ThreadPoolExecutor(1)},
+                     timezone=timezone, job_defaults={"coalesce": True, "max_instances": 1,
+                                                      "misfire_grace_time": MISFIRE_GRACE_SECONDS})
+    args = [database_url, settings.stale_seconds, settings.max_attempts]
+    # APScheduler keeps real time (the portal's clock decides only what is due): tick at once, then
+    # every tick_seconds.
+    scheduler.add_job(tick, "interval", seconds=settings.tick_seconds, args=args, id="tick",
+                      next_run_time=datetime.now(UTC))
+    scheduler.add_job(tick, "cron", hour=HOUSEKEEPING_AT.hour, minute=HOUSEKEEPING_AT.minute, args=args,
+                      id="housekeeping", timezone=clock.AMSTERDAM)
+    scheduler.add_job(tick, "cron", month="1,4,7,10", day=1, hour=DRAFTS_AT.hour, minute=DRAFTS_AT.minute,
+                      args=args, id="invoicing.quarter_drafts", timezone=clock.AMSTERDAM)
     return scheduler
+
+
+def work(engine: Engine, settings: JobSettings, stop: threading.Event,
+         solver_slots: threading.Semaphore | None = None) -> None:
+    """One worker: claim and run jobs until `stop` is set; sleep `poll_seconds` when idle.
+
+    A worker takes a solver run only with a free `solver_slots` place, so with the default
+    (one fewer than the workers) one worker always remains for drafts and housekeeping.
+    """
+    slots = solver_slots or threading.Semaphore(settings.solver_workers)
+    while not stop.is_set():
+        try:
+            if not _work_once(engine, settings, slots):
+                stop.wait(settings.poll_seconds)
+        except Exception:  # e.g. the database restarting: wait and try again
+            log.exception("worker error; retrying in %s s", settings.poll_seconds)
+            stop.wait(settings.poll_seconds)
+
+
+def _work_once(engine: Engine, settings: JobSettings, slots: threading.Semaphore) -> bool:
+    """Claim and run one job; False when there was none this worker may take."""
+    solvers = isolated_kinds()
+    holding = slots.acquire(blocking=False)
+    try:
+        job_id = claim_next(engine, skip_kinds=() if holding else solvers)
+        if job_id is None:
+            return False
+        if holding and job_kind(engine, job_id) not in solvers:  # free the place for a solver run
+            slots.release()
+            holding = False
+        run_job(engine, job_id, isolate=True, heartbeat_seconds=settings.heartbeat_seconds,
+                cpu_seconds=settings.solver_cpu_seconds)
+        return True
+    finally:
+        if holding:
+            slots.release()
+
+
+def run_process(database_url: str, timezone: str, settings: JobSettings) -> None:
+    """The jobs process: ticks plus `settings.workers` workers, until SIGTERM or Ctrl+C."""
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # no lines per tick
+    stop = threading.Event()
+    scheduler = build_scheduler(database_url, timezone, settings)
+    scheduler.start()
+    engine = _engine(database_url)
+    slots = threading.Semaphore(settings.solver_workers)
+    workers = [threading.Thread(target=work, args=(engine, settings, stop, slots), name=f"worker-{n}",
+                                daemon=True) for n in range(settings.workers)]
+    for worker in workers:
+        worker.start()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    log.info("jobs process started with %d worker(s)", settings.workers)
+    try:
+        while not stop.wait(1.0):
+            pass
+    except KeyboardInterrupt:
+        stop.set()
+    scheduler.shutdown(wait=False)
+    for worker in workers:  # a job still running is left to the reaper of the next start
+        worker.join(timeout=5)

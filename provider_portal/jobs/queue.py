@@ -1,13 +1,22 @@
-"""The job queue: enqueue from the portal, claim and run in the jobs process.
+"""The job queue: enqueue from the portal, claim and run in the jobs process, reap dead runs.
 
-Claiming is a conditional UPDATE (`status='queued'` → `running`), so two jobs processes never
-run the same job; `dedupe_key` is UNIQUE, so a scheduled run enqueued twice exists once.
+Claiming takes the oldest queued job: on PostgreSQL with `SELECT ... FOR UPDATE SKIP LOCKED`, so
+any number of workers on any number of machines each get a different job without waiting on each
+other; on SQLite (one writer at a time anyway) with a conditional UPDATE (`status='queued'` →
+`running`). Either way two workers never run the same job. `dedupe_key` is UNIQUE, so a scheduled
+run enqueued twice exists once. A running job writes a heartbeat; `reap_stale` turns jobs whose
+heartbeat stopped (their jobs process died) into queued-again (idempotent kinds) or failed.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+import time
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,17 +24,27 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from provider_portal.jobs.context import JobCancelled, JobContext
-from provider_portal.jobs.registry import HANDLERS, Handler
+from provider_portal.jobs.context import JobCancelled, JobContext, beat
+from provider_portal.jobs.registry import HANDLERS, Handler, KindOptions, options_for
 from provider_portal.models import Job
 from provider_portal.models.enums import JobStatus
 from provider_portal.models.types import utcnow
 
 log = logging.getLogger(__name__)
 
+# Stored in `job.error` in English; the pages show it translated (jobs/describe.py).
+LOST = "The jobs process stopped during this run; start it again."
+LOST_RETRIES = "The jobs process stopped during this job %(attempts)s times; it is not retried again."
+
 
 class UnknownJobKind(ValueError):
     """No handler is registered for this kind."""
+
+
+def kind_options(kind: str) -> KindOptions:
+    """The kind's options, once every handler module has registered its kind."""
+    handler_for(kind)
+    return options_for(kind)
 
 
 def handler_for(kind: str) -> Handler | None:
@@ -41,6 +60,10 @@ def enqueue(session: Session, kind: str, *, params: dict[str, Any] | None = None
     """Queue a job; with a `dedupe_key` that already exists, return the existing job instead."""
     if handler_for(kind) is None:
         raise UnknownJobKind(kind)
+    if dedupe_key is not None:  # the usual case on every tick: already there, no failed INSERT
+        found = session.execute(sa.select(Job).where(Job.dedupe_key == dedupe_key)).scalar_one_or_none()
+        if found is not None:
+            return found
     job = Job(kind=kind, params=params or {}, provider_id=provider_id, created_by_id=created_by_id,
               dedupe_key=dedupe_key)
     session.add(job)
@@ -63,15 +86,40 @@ def request_cancel(session: Session, job: Job) -> None:
     session.commit()
 
 
-def claim_next(engine: Engine) -> int | None:
-    """Atomically move the oldest queued job to running and return its id (None when idle)."""
+def _running_now() -> dict[str, Any]:
+    now = utcnow()
+    return {"status": JobStatus.RUNNING, "started_at": now, "heartbeat_at": now,
+            "attempts": Job.attempts + 1}
+
+
+def isolated_kinds() -> tuple[str, ...]:
+    """The kinds that run in a spawned subprocess (the solvers)."""
+    handler_for("")
+    return tuple(kind for kind in HANDLERS if options_for(kind).isolate)
+
+
+def job_kind(engine: Engine, job_id: int) -> str:
+    """The kind of a job."""
     with Session(engine) as session:
-        candidates = session.execute(sa.select(Job.id).where(Job.status == JobStatus.QUEUED)
-                                     .order_by(Job.created_at, Job.id).limit(5)).scalars().all()
+        return session.execute(sa.select(Job.kind).where(Job.id == job_id)).scalar_one()
+
+
+def _queued(skip_kinds: tuple[str, ...]) -> sa.Select[tuple[int]]:
+    stmt = sa.select(Job.id).where(Job.status == JobStatus.QUEUED)
+    if skip_kinds:
+        stmt = stmt.where(Job.kind.not_in(skip_kinds))
+    return stmt.order_by(Job.created_at, Job.id)
+
+
+def claim_next(engine: Engine, skip_kinds: tuple[str, ...] = ()) -> int | None:
+    """Atomically move the oldest queued job (not of `skip_kinds`) to running; None when idle."""
+    if engine.dialect.name == "postgresql":
+        return _claim_skip_locked(engine, skip_kinds)
+    with Session(engine) as session:
+        candidates = session.execute(_queued(skip_kinds).limit(5)).scalars().all()
         for job_id in candidates:
             claimed = session.execute(
-                sa.update(Job).where(Job.id == job_id, Job.status == JobStatus.QUEUED)
-                .values(status=JobStatus.RUNNING, started_at=utcnow())
+                sa.update(Job).where(Job.id == job_id, Job.status == JobStatus.QUEUED).values(_running_now())
             )
             session.commit()
             if claimed.rowcount == 1:
@@ -79,18 +127,74 @@ def claim_next(engine: Engine) -> int | None:
     return None
 
 
-def run_job(engine: Engine, job_id: int) -> str:
-    """Run one claimed job to its end and record the outcome; returns the final status."""
+def _claim_skip_locked(engine: Engine, skip_kinds: tuple[str, ...]) -> int | None:
+    """PostgreSQL: lock the oldest queued row nobody else has locked, and mark it running."""
+    with Session(engine) as session:
+        job_id = session.execute(
+            _queued(skip_kinds).limit(1).with_for_update(skip_locked=True)
+        ).scalar_one_or_none()
+        if job_id is not None:
+            session.execute(sa.update(Job).where(Job.id == job_id).values(_running_now()))
+        session.commit()
+        return job_id
+
+
+def run_job(engine: Engine, job_id: int, *, isolate: bool = False, heartbeat_seconds: float | None = None,
+            cpu_seconds: int | None = None) -> str:
+    """Run one claimed job to its end and record the outcome; returns the final status.
+
+    With `isolate`, kinds registered as isolated (the solvers) run in a spawned subprocess limited
+    to `cpu_seconds` of CPU; with `heartbeat_seconds`, a thread beats while the job runs.
+    """
     with Session(engine) as session:
         job = session.execute(sa.select(Job).where(Job.id == job_id)).scalar_one()
         ctx = JobContext(engine, job_id, job.kind, dict(job.params or {}), job.provider_id)
-    status, result, error = _execute(ctx)
+        attempt = job.attempts
+    log.info("job %s (%s) started, attempt %s", job_id, ctx.kind, attempt)
+    started = time.monotonic()
+    with _beating(engine, job_id, heartbeat_seconds):
+        if isolate and kind_options(ctx.kind).isolate:
+            from provider_portal.jobs.isolated import run_isolated
+
+            status, result, error = run_isolated(ctx, cpu_seconds)
+        else:
+            status, result, error = _execute(ctx)
     with Session(engine) as session:
-        session.execute(sa.update(Job).where(Job.id == job_id).values(
-            status=status, result=result, error=error, finished_at=utcnow(),
-            progress=100 if status == JobStatus.SUCCEEDED else Job.progress))
+        recorded = session.execute(sa.update(Job).where(Job.id == job_id, Job.status == JobStatus.RUNNING)
+                                   .values(status=status, result=result, error=error, finished_at=utcnow(),
+                                           progress=100 if status == JobStatus.SUCCEEDED else Job.progress))
         session.commit()
+    if recorded.rowcount != 1:  # the reaper gave up on it meanwhile; its verdict stands
+        log.warning("job %s (%s) ended as %s after it was reaped; outcome not recorded",
+                    job_id, ctx.kind, status)
+        return status
+    log.info("job %s (%s) %s in %.1f s%s", job_id, ctx.kind, status, time.monotonic() - started,
+             f": {error}" if error else "")
     return status
+
+
+@contextmanager
+def _beating(engine: Engine, job_id: int, every: float | None) -> Iterator[None]:
+    """Write the job's heartbeat every `every` seconds while the body runs."""
+    if not every:
+        yield
+        return
+    done = threading.Event()
+
+    def loop() -> None:
+        while not done.wait(every):
+            try:
+                beat(engine, job_id)
+            except Exception:  # a missed beat is harmless; the next one may succeed
+                log.warning("heartbeat of job %s failed", job_id, exc_info=True)
+
+    thread = threading.Thread(target=loop, name=f"heartbeat-{job_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join(timeout=5)
 
 
 def _execute(ctx: JobContext) -> tuple[str, dict[str, Any] | None, str | None]:
@@ -107,9 +211,37 @@ def _execute(ctx: JobContext) -> tuple[str, dict[str, Any] | None, str | None]:
 
 
 def run_pending(engine: Engine, limit: int = 10) -> int:
-    """Claim and run queued jobs one by one; the dispatcher calls this every few seconds."""
+    """Claim and run queued jobs one by one, in this thread (tests, `jobs run --once`)."""
     done = 0
     while done < limit and (job_id := claim_next(engine)) is not None:
         run_job(engine, job_id)
         done += 1
     return done
+
+
+def reap_stale(engine: Engine, stale_after: timedelta, max_attempts: int) -> tuple[int, int]:
+    """Requeue or fail running jobs whose heartbeat stopped; returns (requeued, failed)."""
+    cutoff = utcnow() - stale_after
+    is_stale = sa.and_(Job.status == JobStatus.RUNNING,
+                       sa.func.coalesce(Job.heartbeat_at, Job.started_at, Job.created_at) < cutoff)
+    requeued = failed = 0
+    with Session(engine) as session:
+        stale = session.execute(sa.select(Job.id, Job.kind, Job.attempts).where(is_stale)).all()
+        for job_id, kind, attempts in stale:
+            values = _reaped(kind_options(kind).retry, attempts, max_attempts)
+            changed = session.execute(sa.update(Job).where(Job.id == job_id, is_stale).values(values))
+            session.commit()
+            if changed.rowcount == 1:
+                requeued += values["status"] == JobStatus.QUEUED
+                failed += values["status"] == JobStatus.FAILED
+                log.warning("job %s (%s) lost its jobs process: now %s", job_id, kind, values["status"])
+    return requeued, failed
+
+
+def _reaped(retry: bool, attempts: int, max_attempts: int) -> dict[str, Any]:
+    """What a stale job becomes: queued again while an idempotent kind has attempts left, else failed."""
+    if retry and attempts < max_attempts:
+        return {"status": JobStatus.QUEUED, "started_at": None, "heartbeat_at": None,
+                "message": f"retrying: the jobs process stopped during attempt {attempts}"}
+    error = LOST_RETRIES % {"attempts": attempts} if retry else LOST
+    return {"status": JobStatus.FAILED, "finished_at": utcnow(), "error": error}

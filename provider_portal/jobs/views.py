@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response
 
 from provider_portal.access import roles_required
 from provider_portal.db import get_session
+from provider_portal.jobs.describe import describe_job, error_sentence
 from provider_portal.jobs.queue import request_cancel
 from provider_portal.models import Job
 from provider_portal.models.enums import Role
@@ -25,6 +26,8 @@ from provider_portal.pagination import get_or_404, paginate
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 VIEWERS = tuple(r for r in Role if r != Role.LEARNER)
+bp.add_app_template_filter(error_sentence, "job_error")
+bp.add_app_template_global(describe_job, "describe_job")
 
 
 @bp.route("/")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, StringField
@@ -14,22 +16,13 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from provider_portal import clock
+from provider_portal import clock, labels
 from provider_portal.forms_common import DateField, MoneyField, choices, valid_bsn, valid_postcode
-from provider_portal.models.enums import MigrantType, Route
+from provider_portal.privacy import too_many_digits
 from provider_portal.reference.places import LANGUAGES, MUNICIPALITIES
 
-ROUTE_LABELS = {
-    Route.B1: _l("B1 route"),
-    Route.B1_ENTREE: _l("B1 Entree route"),
-    Route.ONDERWIJS: _l("Education route"),
-    Route.Z: _l("Self-reliance route (Z)"),
-}
-MIGRANT_LABELS = {
-    MigrantType.ASIEL: _l("Asylum status holder"),
-    MigrantType.GEZIN: _l("Family migrant"),
-    MigrantType.OVERIG: _l("Other"),
-}
+ROUTE_LABELS = labels.ROUTE
+MIGRANT_LABELS = labels.MIGRANT_TYPE
 
 
 class LearnerForm(FlaskForm):
@@ -82,3 +75,20 @@ class LearnerFilterForm(FlaskForm):
     )
     language = SelectField(_l("Language"), choices=choices([("", _l("All languages")), *LANGUAGES.items()]),
                            validators=[Optional()])
+
+    def validate_q(self, field: StringField) -> None:
+        """More than 4 digits of a BSN is refused, and dropped so no link or form echoes it."""
+        if too_many_digits(field.data or ""):
+            field.data = ""
+            raise ValidationError(_l("Search here by name or at most the last 4 digits of a BSN. "
+                                     "Look up a full BSN with the form 'Find by BSN'."))
+
+    def pager_args(self, args: Mapping[str, str]) -> dict[str, str]:
+        """The query's arguments for the pager's links: without the page, and without a refused search."""
+        return {k: v for k, v in args.items() if k != "page" and v and not (k == "q" and self.q.errors)}
+
+
+class BsnLookupForm(FlaskForm):
+    """Find one learner by full BSN: a POST form, so the number never lands in a URL or access log."""
+
+    bsn = StringField(_l("BSN"), validators=[DataRequired(), valid_bsn])

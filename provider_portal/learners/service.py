@@ -20,6 +20,7 @@ from provider_portal.models.enums import (
     Route,
 )
 from provider_portal.models.types import to_cents, utcnow
+from provider_portal.privacy import too_many_digits
 
 TERM_YEARS = 3
 
@@ -64,9 +65,9 @@ def default_term_end(start: date) -> date:
 
 
 def search_statement(filters: LearnerFilter) -> sa.Select[tuple[Learner]]:
-    """Learners matching a name, the BSN's last digits, and the chosen filters, sorted by name."""
+    """Learners matching a name, the BSN's last 3 or 4 digits, and the chosen filters, sorted by name."""
     stmt = sa.select(Learner)
-    if filters.q:
+    if filters.q and not too_many_digits(filters.q):
         term = f"%{filters.q.strip().lower()}%"
         name = sa.func.lower(Learner.first_name + " " + Learner.last_name)
         digits = filters.q.strip()
@@ -80,6 +81,11 @@ def search_statement(filters: LearnerFilter) -> sa.Select[tuple[Learner]]:
         spoken = sa.select(LearnerLanguage.learner_id).where(LearnerLanguage.language == filters.language)
         stmt = stmt.where(Learner.id.in_(spoken))
     return stmt.order_by(Learner.last_name, Learner.first_name, Learner.id)
+
+
+def find_by_bsn(session: Session, bsn: str) -> Learner | None:
+    """The learner with exactly this BSN among those the session may see (tenancy applies)."""
+    return session.execute(sa.select(Learner).where(Learner.bsn == bsn)).scalars().first()
 
 
 def save_learner(session: Session, data: LearnerData, learner: Learner | None = None) -> Learner:

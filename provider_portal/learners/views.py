@@ -10,13 +10,14 @@ from sqlmodel import Session
 from werkzeug.wrappers import Response
 
 from provider_portal import clock
-from provider_portal.access import PROVIDER_STAFF, roles_required
+from provider_portal.access import LEARNER_EDITORS, PROVIDER_STAFF, roles_required
 from provider_portal.db import get_session
 from provider_portal.hours.chart import month_bars_svg
 from provider_portal.hours.service import hours_summary, milestones
 from provider_portal.learners.forms import (
     MIGRANT_LABELS,
     ROUTE_LABELS,
+    BsnLookupForm,
     LearnerFilterForm,
     LearnerForm,
 )
@@ -24,6 +25,7 @@ from provider_portal.learners.service import (
     DuplicateBsnError,
     LearnerData,
     LearnerFilter,
+    find_by_bsn,
     learner_details,
     save_learner,
     search_statement,
@@ -38,7 +40,6 @@ from provider_portal.users.forms import LearnerLoginForm
 from provider_portal.users.service import UserError, create_user
 
 bp = Blueprint("learners", __name__, url_prefix="/learners")
-EDITORS = (Role.PROVIDER_ADMIN, Role.TEACHER)
 
 
 @bp.route("/")
@@ -50,9 +51,24 @@ def index() -> str:
                                                                        "language")})
     page = paginate(get_session(), search_statement(filters), request.args.get("page", 1, type=int),
                     current_app.config["PAGE_SIZE"])
-    args = {k: v for k, v in request.args.items() if k != "page" and v}
-    return render_template("learners/index.html", form=form, page=page, args=args,
+    return render_template("learners/index.html", form=form, page=page, args=form.pager_args(request.args),
+                           bsn_form=BsnLookupForm(),
                            routes=ROUTE_LABELS, can_edit=_can_edit())
+
+
+@bp.route("/find-bsn", methods=["POST"])
+@roles_required(*PROVIDER_STAFF)
+def find_bsn() -> Response:
+    """Open the learner with this full BSN; the number travels only in the POST body."""
+    form = BsnLookupForm()
+    if not form.validate_on_submit():
+        flash(_("Not a valid BSN: it must be 9 digits that pass the elfproef."), "error")
+        return redirect(url_for("learners.index"))
+    learner = find_by_bsn(get_session(), form.bsn.data or "")
+    if learner is None:
+        flash(_("No learner with this BSN."), "error")
+        return redirect(url_for("learners.index"))
+    return redirect(url_for("learners.detail", learner_id=learner.id))
 
 
 @bp.route("/<int:learner_id>")
@@ -73,13 +89,13 @@ def detail(learner_id: int) -> str:
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@roles_required(*EDITORS)
+@roles_required(*LEARNER_EDITORS)
 def create() -> str | Response:
     return _edit(None)
 
 
 @bp.route("/<int:learner_id>/edit", methods=["GET", "POST"])
-@roles_required(*EDITORS)
+@roles_required(*LEARNER_EDITORS)
 def edit(learner_id: int) -> str | Response:
     return _edit(get_or_404(get_session(), Learner, learner_id))
 
@@ -136,4 +152,4 @@ def login(learner_id: int) -> str | Response:
 
 
 def _can_edit() -> bool:
-    return current_user.role in EDITORS
+    return current_user.role in LEARNER_EDITORS

@@ -37,7 +37,6 @@ from provider_portal.models.planning import (
     Trainer,
 )
 from provider_portal.models.provider import Provider
-from provider_portal.models.scheduler_store import apscheduler_jobs
 from provider_portal.models.user import PlannerMunicipality, User
 
 __all__ = [
@@ -72,5 +71,4 @@ __all__ = [
     "Provider",
     "Trainer",
     "User",
-    "apscheduler_jobs",
 ]

@@ -73,6 +73,8 @@ class Invoice(SQLModel, table=True):
         sa.UniqueConstraint("provider_id", "learner_id", "quarter", "slot", name="uq_invoice_current"),
         sa.UniqueConstraint("provider_id", "number", name="uq_invoice_number"),
         sa.UniqueConstraint("provider_id", "chain_index", name="uq_invoice_chain"),
+        # A correction is one credit note for the whole invoice: never a second one.
+        sa.Index("uq_invoice_corrects_id", "corrects_id", unique=True),
     )
 
     id: int | None = Field(default=None, primary_key=True)

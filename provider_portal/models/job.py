@@ -30,6 +30,10 @@ class Job(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Written on claim, on progress and every few seconds while running; a stale one means the
+    # jobs process died (the reaper then retries or fails the job).
+    heartbeat_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    attempts: int = 0
 
     @property
     def finished(self) -> bool:

@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, SelectMultipleField, StringField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from provider_portal import labels
 from provider_portal.forms_common import DateField, IntegerField, MoneyField, choices
 from provider_portal.reference.places import LANGUAGES
 
@@ -25,7 +26,7 @@ DAYS = (
     ("sun", _l("Sunday")),
 )
 PARTS = (("morning", _l("morning")), ("afternoon", _l("afternoon")), ("evening", _l("evening")))
-SLOT_CHOICES = choices((f"{d}:{p}", f"{dl} {pl}") for d, dl in DAYS for p, pl in PARTS)
+SLOT_CHOICES = choices(labels.DAY_PART.items())  # lazy: "maandagochtend" in Dutch, not "Monday morning"
 
 
 class TrainerForm(FlaskForm):

@@ -90,7 +90,7 @@ def start_run(
     return run
 
 
-@job_handler(KIND)
+@job_handler(KIND, isolate=True)
 def solve_run(ctx: JobContext) -> dict[str, Any]:
     """Solve a stored run, reporting best objective and gap, and stopping when cancelled."""
     with ctx.session() as session:
@@ -123,8 +123,9 @@ def _watch_cancel(ctx: JobContext, cancel: CancelToken, done: threading.Event) -
 
 
 def _report(ctx: JobContext, progress: Progress, limit: int) -> None:
-    gap = "–" if progress.gap is None else f"{progress.gap:.2%}"
-    best = "–" if progress.objective is None else f"{progress.objective:,.0f}"
+    """Store the progress in plain numbers; the pages word and format it (labels.job_message)."""
+    gap = "–" if progress.gap is None else f"{progress.gap * 100:.2f}%"
+    best = "–" if progress.objective is None else f"{progress.objective:.0f}"
     ctx.progress(min(99, int(100 * progress.seconds / max(1, limit))), f"best {best}, gap {gap}")
 
 

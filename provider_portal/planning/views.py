@@ -58,10 +58,8 @@ def learners() -> str:
     modules: dict[int, dict[str, str]] = {}
     for row in session.execute(sa.select(LearnerModule).where(LearnerModule.learner_id.in_(ids))).scalars():
         modules.setdefault(row.learner_id, {})[row.module] = row.status
-    args = {k: v for k, v in request.args.items() if k != "page" and v}
-    return render_template(
-        "planning/learners.html", form=form, page=page, modules=modules, routes=ROUTE_LABELS, args=args
-    )
+    return render_template("planning/learners.html", form=form, page=page, modules=modules,
+                           routes=ROUTE_LABELS, args=form.pager_args(request.args))
 
 
 @bp.route("/learners/<int:learner_id>")

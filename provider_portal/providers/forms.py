@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
+from provider_portal import labels
 from provider_portal.forms_common import (
     DateField,
     choices,
@@ -15,14 +16,8 @@ from provider_portal.forms_common import (
     valid_postcode,
     valid_vat_id,
 )
-from provider_portal.models.enums import KeurmerkStatus
 
-KEURMERK_LABELS = {
-    KeurmerkStatus.KEURMERK: _l("Keurmerk Inburgeren"),
-    KeurmerkStatus.ASPIRANT: _l("Aspirant Keurmerk"),
-    KeurmerkStatus.SUSPENDED: _l("Suspended"),
-    KeurmerkStatus.NONE: _l("No Keurmerk"),
-}
+KEURMERK_LABELS = labels.KEURMERK
 
 
 class ProviderForm(FlaskForm):

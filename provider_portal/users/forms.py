@@ -7,17 +7,12 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
+from provider_portal import labels
 from provider_portal.forms_common import choices
 from provider_portal.models.enums import PLATFORM_ROLES, Role
 from provider_portal.reference.places import MUNICIPALITIES
 
-ROLE_LABELS = {
-    Role.PROVIDER_ADMIN: _l("Provider administrator"),
-    Role.TEACHER: _l("Teacher"),
-    Role.FINANCE: _l("Finance"),
-    Role.PLANNER: _l("Planner"),
-    Role.PLATFORM_ADMIN: _l("Platform administrator"),
-}
+ROLE_LABELS = labels.ROLE
 STAFF_ROLES = (Role.PROVIDER_ADMIN, Role.TEACHER, Role.FINANCE)
 
 

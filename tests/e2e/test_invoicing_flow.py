@@ -59,7 +59,7 @@ def test_finance_issues_an_invoice_and_downloads_its_exports(page, db: Session, 
     page.locator("a.invoice-link").first.click()
     page.locator("#issue-form button").click()
     assert page.locator("#invoice-title").inner_text().endswith("2026-00001")
-    assert page.locator("#invoice-status").inner_text() == "issued"
+    assert page.locator("#invoice-status").inner_text() == "Uitgereikt"  # the status in Dutch, not its code
 
     name, content = _download(page, page.locator("#ubl-link"))
     assert name == "2026-00001.xml" and b"<cbc:ID>2026-00001</cbc:ID>" in content
@@ -72,3 +72,25 @@ def test_finance_issues_an_invoice_and_downloads_its_exports(page, db: Session, 
     name, content = _download(page, page.locator("#duo-export button"))
     assert name == f"{provider.bow_number}Facturen20260402-001.csv"
     assert b"2026-00001" in content and b"FACTUUR" in content
+
+
+def test_finance_credits_an_invoice_through_the_labelled_reason_field(page, db: Session, frozen_now) -> None:
+    """The status form and the credit form each have a reason; the credit label must reach its own."""
+    frozen_now(datetime(2026, 4, 2, 10, 0))
+    provider = make_provider(db)
+    course = make_class(db, provider)
+    learner = make_learner(db, provider, first_name="Amina", last_name="Haddad")
+    make_contract(db, learner)
+    make_enrolment(db, course, learner)
+    attend_all(db, course, learner)
+    make_drafts(db, provider, Quarter(2026, 1), AFTER_Q1)
+    finance = make_user(db, provider, role=Role.FINANCE)
+
+    _login(page, finance.email)
+    page.goto("/invoicing/invoices?quarter=2026-Q1")
+    page.locator("a.invoice-link").first.click()
+    page.locator("#issue-form button").click()
+    page.get_by_label("Reden voor de creditnota").fill("Uren dubbel gefactureerd")
+    page.get_by_role("button", name="Creditnota uitreiken").click()
+    assert page.locator("#invoice-title").inner_text().startswith("Creditnota")
+    assert page.locator("#invoice-title").inner_text().endswith("C2026-00001")

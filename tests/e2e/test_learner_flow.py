@@ -1,4 +1,4 @@
-"""In the browser: a teacher logs in and registers a learner, first with a wrong BSN."""
+"""In the browser: a provider admin logs in and registers a learner, first with a wrong BSN."""
 
 from __future__ import annotations
 
@@ -15,11 +15,11 @@ def _learner_count(db: Session) -> int:
     return db.execute(sa.select(sa.func.count()).select_from(Learner)).scalar_one()
 
 
-def test_a_teacher_registers_a_learner_after_fixing_an_invalid_bsn(page, db: Session, tmp_path) -> None:
-    teacher = make_user(db, make_provider(db, name="Taalhuis Test"), role=Role.TEACHER)
+def test_an_admin_registers_a_learner_after_fixing_an_invalid_bsn(page, db: Session, tmp_path) -> None:
+    admin = make_user(db, make_provider(db, name="Taalhuis Test"), role=Role.PROVIDER_ADMIN)
 
     page.goto("/learners/")
-    page.get_by_label("E-mailadres").fill(teacher.email)
+    page.get_by_label("E-mailadres").fill(admin.email)
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
     page.get_by_role("link", name="Nieuwe inburgeraar").click()

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 from sqlmodel import Session
 
+from provider_portal.access import LEARNER_EDITORS, may_change, may_see
 from provider_portal.classes.service import add_closure
-from provider_portal.models import Lesson
+from provider_portal.models import Learner, Lesson
 from provider_portal.models.enums import Role
 from tests.factories import make_class, make_contract, make_enrolment, make_learner, make_provider, make_user
-from tests.web import login, text
+from tests.web import csrf_token, login, text
 
 
 def _endpoints(app: Flask) -> list[tuple[str, object]]:
@@ -129,3 +131,93 @@ def test_an_anonymous_visitor_is_sent_to_the_login_page_with_a_local_next(client
     response = client.get(f"/learners/{world['learner_id']}")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login?next=/learners/")
+
+
+@pytest.fixture()
+def classroom(db: Session) -> dict:
+    """A teacher with one class and one learner in it, and a learner of a colleague's class."""
+    provider = make_provider(db)
+    teacher, colleague = (make_user(db, provider, role=Role.TEACHER) for _ in range(2))
+    mine = make_learner(db, provider, bsn="111222333", loan_amount=Decimal("8765.43"))
+    theirs = make_learner(db, provider, bsn="123456782", loan_amount=Decimal("8765.43"))
+    make_enrolment(db, make_class(db, provider, teachers=(teacher,)), mine)
+    make_enrolment(db, make_class(db, provider, teachers=(colleague,)), theirs)
+    make_contract(db, mine)
+    return {"teacher": teacher, "mine": mine, "theirs": theirs}
+
+
+def _learner_rules(app: Flask, role: Role) -> list:
+    """Every rule with a learner in its URL that the role may open."""
+    return [rule for rule in app.url_map.iter_rules() if "learner_id" in rule.arguments
+            and role in getattr(app.view_functions[rule.endpoint], "allowed_roles", ())]
+
+
+def _learner_row(db: Session, learner_id: int) -> tuple:
+    db.expire_all()
+    learner = db.get(Learner, learner_id)
+    return (learner.bsn, learner.loan_amount_cents, learner.first_name, learner.last_name, learner.postcode,
+            learner.route, learner.updated_at)
+
+
+def test_a_teacher_gets_404_on_every_page_of_a_learner_outside_their_classes(app, db, classroom) -> None:
+    client = app.test_client()
+    login(client, classroom["teacher"].email)
+    rules = _learner_rules(app, Role.TEACHER)
+    assert {rule.endpoint for rule in rules} >= {"learners.detail", "transfer.learner_attendance"}
+    for rule in rules:
+        method = "GET" if "GET" in rule.methods else "POST"
+        response = client.open(_url(app, rule, {"learner_id": classroom["theirs"].id}), method=method)
+        assert response.status_code == 404, rule.endpoint
+    listing = text(client.get("/learners/"))
+    assert classroom["mine"].last_name in listing and classroom["theirs"].last_name not in listing
+
+
+def test_a_teacher_sees_their_learner_with_a_masked_bsn_and_no_money(app, db, classroom) -> None:
+    client = app.test_client()
+    login(client, classroom["teacher"].email)
+    for rule in _learner_rules(app, Role.TEACHER):
+        if "GET" not in rule.methods:
+            continue
+        response = client.get(_url(app, rule, {"learner_id": classroom["mine"].id}))
+        page = text(response) if response.mimetype == "text/html" else ""
+        assert response.status_code == 200, rule.endpoint
+        assert "111222333" not in page and "8.765" not in page and "DUO-lening" not in page, rule.endpoint
+    detail = text(client.get(f"/learners/{classroom['mine'].id}"))
+    assert "******333" in detail and "Contracten" not in detail and "Bewerken" not in detail
+    assert client.get("/contracts/").status_code == 403 and 'href="/contracts/"' not in detail
+
+
+def test_a_teacher_changes_nothing_on_any_learner(app, db, classroom) -> None:
+    client = app.test_client()
+    login(client, classroom["teacher"].email)
+    before = {key: _learner_row(db, classroom[key].id) for key in ("mine", "theirs")}
+    form = {"bsn": "100000009", "first_name": "X", "last_name": "Y", "date_of_birth": "1990-01-01",
+            "migrant_type": "asiel", "route": "Z", "municipality": "Utrecht", "postcode": "3511AB",
+            "languages": ["ar"], "duo_term_start": "2025-01-01", "loan_amount": "1", "email": "x@y.nl",
+            "password": "long enough password", "csrf_token": csrf_token(client, "/lessons/today")}
+    rules = [rule for rule in app.url_map.iter_rules()
+             if "learner_id" in rule.arguments and "POST" in rule.methods]
+    assert {rule.endpoint for rule in rules} >= {"learners.edit", "learners.login", "contracts.create"}
+    for key in ("mine", "theirs"):
+        for rule in rules:
+            response = client.post(_url(app, rule, {"learner_id": classroom[key].id}), data=form)
+            assert response.status_code in (403, 404), (key, rule.endpoint, response.status_code)
+    assert client.post("/learners/new", data=form).status_code == 403
+    assert {key: _learner_row(db, classroom[key].id) for key in ("mine", "theirs")} == before
+    assert db.execute(sa.select(sa.func.count()).select_from(Learner)).scalar_one() == 2
+
+
+@pytest.mark.parametrize("role", [Role.PROVIDER_ADMIN, Role.FINANCE])
+def test_the_admin_and_finance_see_the_full_bsn_and_the_loan(app, db, classroom, role) -> None:
+    user = make_user(db, None, role=role, provider_id=classroom["mine"].provider_id)
+    client = app.test_client()
+    login(client, user.email)
+    for key in ("mine", "theirs"):
+        page = text(client.get(f"/learners/{classroom[key].id}"))
+        assert classroom[key].bsn in page and "8.765,43" in page and "Contracten" in page
+
+
+def test_the_field_policy_lets_only_the_admin_edit_a_learner() -> None:
+    assert LEARNER_EDITORS == (Role.PROVIDER_ADMIN,)
+    assert not may_see("bsn", Role.TEACHER) and not may_see("loan_amount", Role.TEACHER)
+    assert may_see("personal", Role.TEACHER) and not may_change("personal", Role.TEACHER)

@@ -7,9 +7,11 @@ import sqlalchemy as sa
 from flask import Flask
 from sqlmodel import Session
 
+from provider_portal import create_app
+from provider_portal.config import ConfigError, load_config
 from provider_portal.models import User
 from provider_portal.models.enums import Role
-from tests.factories import PASSWORD, make_provider, make_user
+from tests.factories import PASSWORD, make_learner, make_provider, make_user
 from tests.web import csrf_token, login, submit, text
 
 
@@ -70,10 +72,64 @@ def test_a_form_without_csrf_token_is_refused_and_changes_nothing(client, db, ad
     assert db.get(User, admin.id).check_password(PASSWORD)
 
 
-def test_login_attempts_are_rate_limited(client, admin) -> None:
-    responses = [submit(client, "/login", {"email": admin.email, "password": "nope nope"}) for _ in range(6)]
-    assert [r.status_code for r in responses] == [200] * 5 + [429]
-    assert "Te veel pogingen" in text(responses[5])
+def test_failed_logins_lock_the_account_but_not_the_others_at_the_same_address(client, db, admin) -> None:
+    responses = [submit(client, "/login", {"email": admin.email, "password": "nope nope"}) for _ in range(12)]
+    assert [r.status_code for r in responses] == [200] * 10 + [429] * 2
+    assert "Te veel pogingen" in text(responses[10]) and "tot een uur geblokkeerd" in text(responses[10])
+    typed_otherwise = submit(client, "/login", {"email": " Anna@SCHOOL.nl", "password": PASSWORD})
+    assert typed_otherwise.status_code == 429  # the right password does not get past the lock
+    colleague = make_user(db, make_provider(db), role=Role.TEACHER)
+    assert login(client.application.test_client(), colleague.email).status_code == 302
+
+
+def test_successful_logins_do_not_count_against_the_account(client, admin) -> None:
+    for _ in range(15):
+        other = client.application.test_client()
+        assert login(other, admin.email).status_code == 302
+
+
+def test_a_class_of_30_learners_logs_in_from_one_address_within_a_minute(app, db) -> None:
+    provider = make_provider(db)
+    emails = [make_user(db, provider, role=Role.LEARNER, learner_id=make_learner(db, provider).id).email
+              for _ in range(30)]
+    for n, email in enumerate(emails):
+        browser = app.test_client()
+        if n % 2:  # every other learner mistypes the password once
+            assert submit(browser, "/login", {"email": email, "password": "typo typo"}).status_code == 200
+        assert login(browser, email).headers["Location"] == "/dashboard", n
+
+
+def test_many_accounts_from_one_address_hit_the_address_limit(app, db, admin) -> None:
+    guesses = [{"email": f"guess{n}@school.nl", "password": "x"} for n in range(61)]
+    statuses = [submit(app.test_client(), "/login", guess).status_code for guess in guesses]
+    assert statuses == [200] * 60 + [429]
+    elsewhere = app.test_client()
+    elsewhere.environ_base["REMOTE_ADDR"] = "192.0.2.7"
+    assert login(elsewhere, admin.email).status_code == 302
+
+
+@pytest.mark.parametrize("proxies,separate", [(1, True), (0, False)])
+def test_behind_a_trusted_proxy_each_client_address_has_its_own_limit(
+    database_url, tmp_path, proxies: int, separate: bool
+) -> None:
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "INSTANCE_PATH": str(tmp_path),
+                      "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+                      "RATELIMIT_STORAGE_URI": "memory://", "LOGIN_RATE_LIMIT": "2 per minute",
+                      "TRUSTED_PROXIES": proxies})
+    statuses = []
+    for n in range(3):
+        client = app.test_client()
+        client.environ_base["HTTP_X_FORWARDED_FOR"] = f"192.0.2.{n}"
+        statuses.append(submit(client, "/login", {"email": f"x{n}@school.nl", "password": "x"}).status_code)
+    app.extensions["db_engine"].dispose()
+    assert statuses == ([200, 200, 200] if separate else [200, 200, 429])
+
+
+def test_a_malformed_rate_limit_setting_stops_the_start_and_names_it() -> None:
+    with pytest.raises(ConfigError, match="LOGIN_ACCOUNT_RATE_LIMIT"):
+        load_config({"LOGIN_ACCOUNT_RATE_LIMIT": "ten a minute"})
+    with pytest.raises(ConfigError, match="TRUSTED_PROXIES"):
+        load_config({"TRUSTED_PROXIES": "yes"})
 
 
 def test_logout_needs_a_post_and_ends_the_session(client, admin) -> None:

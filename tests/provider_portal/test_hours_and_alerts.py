@@ -66,7 +66,7 @@ def test_hours_in_ona_classes_count_as_attended_and_as_ona_hours(db, world) -> N
 
 def test_the_learner_page_and_my_hours_show_ona_hours_separately(app, client, db, world) -> None:
     _ona_world(db, world)
-    login(client, make_user(db, world["provider"], role=Role.TEACHER).email)
+    login(client, make_user(db, world["provider"], role=Role.PROVIDER_ADMIN).email)
     page = text(client.get(f"/learners/{world['learner'].id}"))
     assert "waarvan ONA" in page and '<dd id="ona-hours">2,0 uur</dd>' in page
     own = make_user(db, world["provider"], role=Role.LEARNER, learner_id=world["learner"].id)
@@ -148,7 +148,7 @@ def test_contracts_running_out_of_hours_are_flagged_at_90_percent(db, world) -> 
 
 
 def test_the_learner_page_shows_hours_chart_classes_and_audit_trail(client, db, world) -> None:
-    login(client, make_user(db, world["provider"], role=Role.TEACHER).email)
+    login(client, make_user(db, world["provider"], role=Role.PROVIDER_ADMIN).email)
     _mark(db, world["lessons"][1], world["learner"], "present", 180)
     page = text(client.get(f"/learners/{world['learner'].id}"))
     assert "<svg" in page and world["course"].name in page and "600-urengrens" in page

@@ -246,7 +246,7 @@ def test_a_later_row_that_cannot_follow_an_earlier_one_is_a_row_error_and_nothin
     )
     report = import_duo_file(db, issued["provider"].id, "status", content)
     assert report.errors == [
-        f"row 3, column status: {inv.number} is paid after row 2 and cannot become accepted"
+        f"row 3, column status: {inv.number} is paid after row 2 and cannot become accepted by the learner"
     ]
     assert _statuses(db) == before and db.get(Invoice, inv.id).paid_cents is None
 

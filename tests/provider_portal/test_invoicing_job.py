@@ -94,7 +94,7 @@ def test_a_failing_provider_is_named_in_the_jobs_error_and_the_others_keep_their
 
 
 def test_the_scheduler_runs_the_draft_job_on_the_first_day_of_each_quarter_at_six(app, db) -> None:
-    scheduler = build_scheduler(app.config["DATABASE_URL"], "Europe/Amsterdam", 2, kind=BackgroundScheduler)
+    scheduler = build_scheduler(app.config["DATABASE_URL"], "Europe/Amsterdam", kind=BackgroundScheduler)
     scheduler.start(paused=True)
     try:
         trigger = scheduler.get_job("invoicing.quarter_drafts").trigger

@@ -17,6 +17,7 @@ from provider_portal.models.enums import Role
 from provider_portal.models.invoicing import InvoiceStatus
 from tests.factories import make_class, make_contract, make_enrolment, make_learner, make_provider, make_user
 from tests.invoicing_factories import AFTER_Q1, attend_all, make_draft
+from tests.pages import assert_unique_ids, read_page
 from tests.web import csrf_token, login, submit, text
 
 
@@ -65,6 +66,7 @@ def test_the_overview_shows_per_learner_totals_and_the_chart(client, db, office)
     login(client, office["finance"].email)
     page = text(client.get("/invoicing/?quarter=2026-Q1"))
     assert 'id="quarter-chart"' in page and "Amina" in page and 'id="total-invoiceable"' in page
+    assert "<title>2026-Q1 Concept: €" in page and " draft: EUR " not in page  # the bars' tooltips in Dutch
 
 
 def make_drafts_for(db: Session, office: dict) -> None:
@@ -79,8 +81,9 @@ def test_status_changes_and_credit_notes_through_the_pages(client, db, office) -
     invoice = lifecycle.issue(db, _invoices(db)[0], AFTER_Q1)
     login(client, office["finance"].email)
     page = f"/invoicing/invoices/{invoice.id}"
-    submit(client, page, {"status": "paid"}, f"{page}/status")
+    refused = submit(client, page, {"status": "paid"}, f"{page}/status", follow_redirects=True)
     assert _invoices(db)[0].status == InvoiceStatus.ISSUED  # issued -> paid is refused
+    assert f"{invoice.number} heeft de status Uitgereikt en kan niet Betaald worden" in text(refused)
     submit(client, page, {"status": "submitted"}, f"{page}/status")
     assert _invoices(db)[0].status == InvoiceStatus.SUBMITTED
     response = submit(client, page, {"reason": "wrong hours"}, f"{page}/credit")
@@ -88,6 +91,31 @@ def test_status_changes_and_credit_notes_through_the_pages(client, db, office) -
     assert note.number == "C2026-00001" and response.headers["Location"] == f"/invoicing/invoices/{note.id}"
     history = text(client.get(f"/invoicing/learners/{office['learner'].id}"))
     assert invoice.number in history and "C2026-00001" in history
+
+
+def test_the_issued_invoice_page_has_unique_ids_and_shows_its_status_and_lines_in_dutch(
+    client, db, office
+) -> None:
+    make_drafts_for(db, office)
+    invoice = lifecycle.issue(db, _invoices(db)[0], AFTER_Q1)
+    login(client, office["finance"].email)
+    html = text(client.get(f"/invoicing/invoices/{invoice.id}"))
+    assert_unique_ids(html)  # the status form and the credit form each have their own reason field
+    assert '<label for="credit-reason">' in html and '<label for="status-reason">' in html
+    visible = read_page(html).visible_text
+    assert "Uitgereikt" in visible and "Geleverd dit kwartaal" in visible
+    assert "issued" not in visible.split() and "delivered" not in visible.split()
+
+
+def test_a_learner_the_billing_core_cannot_use_is_named_in_dutch_on_the_overview(
+    client, db, office
+) -> None:
+    other = make_learner(db, office["provider"], first_name="Bilal")
+    contract = make_contract(db, other, hourly_rate_cents=0)
+    login(client, office["finance"].email)
+    page = text(client.get("/invoicing/?quarter=2026-Q1"))
+    named = f"(cursist {other.id}), contract {contract.number}: contract.hourly_rate: "
+    assert named + "ontbreekt; een contract heeft een uurtarief nodig" in page
 
 
 def _import(client, kind: str, content: str):
@@ -159,6 +187,7 @@ def test_a_bad_duo_file_is_refused_with_its_rows_and_changes_nothing(client, db,
         f"factuurnummer;bsn;status;statusdatum;betaald_bedrag;reden\r\n"
         f"{invoice.number};{invoice.bsn};GOEDGEKEURD;2026-05-01;;\r\n"
         f"{invoice.number};{invoice.bsn};BETAALD;gisteren;10.00;\r\n"
+        f"{invoice.number};123456789;GOEDGEKEURD;2026-05-01;;\r\n"
     ).encode()
     token = csrf_token(client, "/invoicing/duo-import")
     response = client.post(
@@ -166,7 +195,9 @@ def test_a_bad_duo_file_is_refused_with_its_rows_and_changes_nothing(client, db,
         data={"csrf_token": token, "kind": "status", "file": (BytesIO(content), "status.csv")},
         content_type="multipart/form-data",
     )
-    assert response.status_code == 400 and "rij 3, kolom statusdatum" in text(response)
+    page = text(response)
+    assert response.status_code == 400 and "rij 3, kolom statusdatum: " in page and "is geen datum" in page
+    assert "rij 4, kolom bsn: is geen geldig BSN" in page  # in the reader's language, not the core's
     assert _invoices(db)[0].status == InvoiceStatus.ISSUED
 
 
@@ -233,6 +264,7 @@ def test_a_platform_admin_adds_a_later_cap_and_provider_staff_cannot(client, db,
     ]
     again = submit(client, "/admin/invoice-caps/", {"amount": "1500.00", "effective_from": "2027-Q1"})
     assert again.status_code == 200 and 'id="effective_from-error"' in text(again)
+    assert "Er begint al een maximum in 2027-Q1." in text(again)
     other = client.application.test_client()
     login(other, office["finance"].email)
     assert other.get("/admin/invoice-caps/").status_code == 403
@@ -253,7 +285,7 @@ def test_a_status_file_with_two_rows_that_cannot_follow_shows_dutch_row_errors_n
     ))
     page = text(response)
     assert response.status_code == 400 and "Er is niets gewijzigd" in page
-    assert f"rij 3, kolom status: {invoice.number} heeft na rij 2 status paid" in page
+    assert f"rij 3, kolom status: {invoice.number} heeft na rij 2 status betaald" in page
     assert "rij 4, kolom betaald_bedrag: &#39;-5.00&#39; is negatief" in page
     assert "rij 5, kolom factuurnummer: 2026-09998 is geen uitgereikte factuur" in page
     stored = _invoices(db)[0]

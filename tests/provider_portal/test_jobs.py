@@ -6,11 +6,12 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlmodel import Session
 
 from provider_portal.jobs.context import JobContext
-from provider_portal.jobs.process import build_scheduler, enqueue_housekeeping
+from provider_portal.jobs.process import build_scheduler, enqueue_housekeeping, tick
 from provider_portal.jobs.queue import (
     UnknownJobKind,
     claim_next,
@@ -22,9 +23,9 @@ from provider_portal.jobs.queue import (
 from provider_portal.jobs.registry import HANDLERS, job_handler
 from provider_portal.models import Job
 from provider_portal.models.enums import Role
-from provider_portal.models.scheduler_store import APSCHEDULER_TABLE
 from provider_portal.models.types import utcnow
 from tests.factories import make_provider, make_user
+from tests.pages import read_page
 from tests.web import login, submit, text
 
 
@@ -113,13 +114,16 @@ def test_housekeeping_deletes_only_old_finished_jobs(db, engine) -> None:
     assert waiting.result == {"deleted": 1, "retention_days": 90}
 
 
-def test_the_scheduler_keeps_its_schedules_in_the_migrated_table(app, db) -> None:
-    scheduler = build_scheduler(app.config["DATABASE_URL"], "Europe/Amsterdam", 2, kind=BackgroundScheduler)
+def test_the_scheduler_keeps_only_ticks_in_memory_with_hours_of_misfire_grace(app) -> None:
+    scheduler = build_scheduler(app.config["DATABASE_URL"], "Europe/Amsterdam", kind=BackgroundScheduler)
     scheduler.start(paused=True)
     try:
-        ids = db.execute(sa.text(f"SELECT id FROM {APSCHEDULER_TABLE} ORDER BY id")).scalars().all()
-        assert ids == ["dispatch", "housekeeping", "invoicing.quarter_drafts"]
-        assert str(scheduler.get_job("housekeeping").trigger.timezone) == "Europe/Amsterdam"
+        jobs = {job.id: job for job in scheduler.get_jobs()}
+        assert set(jobs) == {"tick", "housekeeping", "invoicing.quarter_drafts"}
+        assert all(job.func is tick and job.coalesce and job.misfire_grace_time >= 3600
+                   for job in jobs.values())
+        assert isinstance(scheduler._jobstores["default"], MemoryJobStore)
+        assert str(jobs["housekeeping"].trigger.timezone) == "Europe/Amsterdam"
     finally:
         scheduler.shutdown(wait=False)
 
@@ -149,3 +153,16 @@ def test_the_cancel_button_cancels_a_queued_job(client, db, test_kinds) -> None:
     assert response.status_code == 302
     db.refresh(job)
     assert job.status == "cancelled"
+
+
+def test_the_jobs_pages_show_kind_status_and_result_in_dutch(client, db, engine) -> None:
+    provider = make_provider(db)
+    admin = make_user(db, provider, role=Role.PROVIDER_ADMIN)
+    job = enqueue(db, "housekeeping", provider_id=provider.id, params={"retention_days": 30})
+    run_pending(engine)
+    login(client, admin.email)
+    listed = read_page(text(client.get("/jobs/"))).visible_text
+    assert "Nachtelijke opruiming van oude taken" in listed and "Gelukt" in listed
+    assert "housekeeping" not in listed and "succeeded" not in listed
+    detail = read_page(text(client.get(f"/jobs/{job.id}"))).visible_text
+    assert "Bewaartermijn (dagen): 30" in detail and "retention_days" not in detail

@@ -36,8 +36,8 @@ def provider(db: Session) -> Provider:
 
 
 @pytest.fixture()
-def teacher(db: Session, provider: Provider, client) -> User:
-    user = make_user(db, provider, role=Role.TEACHER)
+def admin(db: Session, provider: Provider, client) -> User:
+    user = make_user(db, provider, role=Role.PROVIDER_ADMIN)
     login(client, user.email)
     return user
 
@@ -46,19 +46,19 @@ def _count(db: Session) -> int:
     return db.execute(sa.select(sa.func.count()).select_from(Learner)).scalar_one()
 
 
-def test_an_invalid_bsn_is_shown_on_its_field_and_nothing_is_stored(client, db, teacher) -> None:
+def test_an_invalid_bsn_is_shown_on_its_field_and_nothing_is_stored(client, db, admin) -> None:
     response = submit(client, "/learners/new", {**VALID, "bsn": "123456789"})
     assert response.status_code == 200
     assert 'id="bsn-error"' in text(response) and "elfproef" in text(response)
     assert _count(db) == 0
 
 
-def test_a_valid_learner_is_stored_with_the_modules_and_exams_of_the_route(client, db, teacher) -> None:
+def test_a_valid_learner_is_stored_with_the_modules_and_exams_of_the_route(client, db, admin) -> None:
     response = submit(client, "/learners/new", VALID)
     assert response.status_code == 302
     learner = db.execute(sa.select(Learner)).scalar_one()
     assert (learner.bsn, learner.postcode) == ("111222333", "3511AB")
-    assert learner.duo_term_end == date(2028, 2, 1) and learner.provider_id == teacher.provider_id
+    assert learner.duo_term_end == date(2028, 2, 1) and learner.provider_id == admin.provider_id
     modules = db.execute(sa.select(LearnerModule.module).where(LearnerModule.learner_id == learner.id))
     assert sorted(modules.scalars()) == ["KNM", "MAP", "PVT"]
     exams = db.execute(sa.select(LearnerExam.component).where(LearnerExam.learner_id == learner.id))
@@ -80,26 +80,26 @@ def test_a_valid_learner_is_stored_with_the_modules_and_exams_of_the_route(clien
         ("first_name", ""),
     ],
 )
-def test_each_bad_field_gets_its_own_message_and_nothing_is_stored(client, db, teacher, field, value) -> None:
+def test_each_bad_field_gets_its_own_message_and_nothing_is_stored(client, db, admin, field, value) -> None:
     response = submit(client, "/learners/new", {**VALID, field: value})
     assert response.status_code == 200 and f'id="{field}-error"' in text(response)
     assert _count(db) == 0
 
 
-def test_a_duplicate_bsn_at_the_same_provider_is_refused(client, db, teacher, provider) -> None:
+def test_a_duplicate_bsn_at_the_same_provider_is_refused(client, db, admin, provider) -> None:
     make_learner(db, provider, bsn="111222333")
     response = submit(client, "/learners/new", VALID)
     assert 'id="bsn-error"' in text(response) and _count(db) == 1
 
 
-def test_the_same_bsn_may_be_enrolled_at_another_provider(client, db, teacher) -> None:
+def test_the_same_bsn_may_be_enrolled_at_another_provider(client, db, admin) -> None:
     make_learner(db, make_provider(db), bsn="111222333")
     assert submit(client, "/learners/new", VALID).status_code == 302
     assert _count(db) == 2
 
 
 def test_changing_the_route_to_onderwijs_drops_map_but_keeps_finished_modules(
-    client, db, teacher, provider
+    client, db, admin, provider
 ) -> None:
     learner = make_learner(db, provider, route="Z")
     db.execute(
@@ -118,7 +118,7 @@ def test_changing_the_route_to_onderwijs_drops_map_but_keeps_finished_modules(
     assert sorted(map(tuple, rows)) == [("KNM", "done"), ("PVT", "required")]
 
 
-def test_the_list_masks_the_bsn_and_finds_by_name_or_last_digits(client, db, teacher, provider) -> None:
+def test_the_list_masks_the_bsn_and_finds_by_name_or_last_digits(client, db, admin, provider) -> None:
     make_learner(db, provider, first_name="Olena", last_name="Melnyk", bsn="123456782")
     make_learner(db, provider, first_name="Hamid", last_name="Noori", bsn="111222333")
     page = text(client.get("/learners/"))
@@ -131,7 +131,7 @@ def test_the_list_masks_the_bsn_and_finds_by_name_or_last_digits(client, db, tea
     )
 
 
-def test_the_list_filters_by_route_municipality_and_language(client, db, teacher, provider) -> None:
+def test_the_list_filters_by_route_municipality_and_language(client, db, admin, provider) -> None:
     make_learner(db, provider, first_name="Zed", route="Z", municipality="Amersfoort", languages=("uk",))
     make_learner(db, provider, first_name="Bee", route="B1", municipality="Utrecht", languages=("ar",))
     for query in ("route=Z", "municipality=Amersfoort", "language=uk"):
@@ -139,7 +139,7 @@ def test_the_list_filters_by_route_municipality_and_language(client, db, teacher
         assert "Zed" in page and "Bee" not in page, query
 
 
-def test_the_list_pages_through_results_and_404s_past_the_end(client, db, teacher, provider) -> None:
+def test_the_list_pages_through_results_and_404s_past_the_end(client, db, admin, provider) -> None:
     for n in range(12):
         make_learner(db, provider, last_name=f"Name{n:02d}")
     first, second = text(client.get("/learners/")), text(client.get("/learners/?page=2"))
@@ -156,11 +156,11 @@ def test_a_finance_user_may_read_but_not_edit_learners(client, db, provider) -> 
     assert client.get(f"/learners/{learner.id}/edit").status_code == 403
 
 
-def test_the_detail_page_shows_the_full_bsn_to_provider_staff(client, db, teacher, provider) -> None:
+def test_the_detail_page_shows_the_full_bsn_to_the_provider_admin(client, db, admin, provider) -> None:
     learner = make_learner(db, provider, bsn="123456782")
     assert "123456782" in text(client.get(f"/learners/{learner.id}"))
 
 
-def test_an_unknown_learner_is_a_styled_404(client, teacher) -> None:
+def test_an_unknown_learner_is_a_styled_404(client, admin) -> None:
     response = client.get("/learners/999999")
     assert response.status_code == 404 and "bestaat niet" in text(response)

@@ -5,15 +5,15 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from provider_portal import migrate
-from provider_portal.models.scheduler_store import APSCHEDULER_TABLE
 
 
 def test_models_and_migrations_agree(database_url: str) -> None:
     migrate.check(database_url)
 
 
-def test_the_migrations_create_apschedulers_job_store_table(engine) -> None:
-    assert APSCHEDULER_TABLE in sa.inspect(engine).get_table_names()
+def test_apschedulers_former_job_store_table_is_gone(engine) -> None:
+    """The jobs process keeps its ticks in memory (scheduled work is derived on every tick)."""
+    assert "apscheduler_jobs" not in sa.inspect(engine).get_table_names()
 
 
 def test_no_code_outside_tests_creates_tables_by_hand() -> None:

@@ -20,6 +20,7 @@ from provider_portal.planning.runs import RunError, publish, start_run
 from scheduler.sessions.check import check
 from scheduler.sessions.io import problem_from_json, solution_from_json
 from tests.factories import make_class, make_enrolment, make_learner, make_provider, make_user
+from tests.pages import read_page
 from tests.pdfs import FORMULA_NAME, MARKUP_FIRST, MARKUP_LAST, pdf_text, uri_links
 from tests.web import login, submit, text
 
@@ -229,6 +230,8 @@ def test_the_planner_creates_a_cohort_runs_reviews_publishes_and_pins(client, db
         },
     )
     assert response.status_code == 302, text(response)
+    listed = read_page(text(client.get("/planning/cohorts/"))).visible_text
+    assert "Tigrinya" in listed and "ti" not in listed.split()  # the language's name, not its code
     bad = submit(
         client,
         "/planning/cohorts/new",
@@ -316,3 +319,11 @@ def test_a_name_written_as_markup_or_a_formula_stays_text_in_the_participant_lis
     rows = list(csv.reader(io.StringIO(client.get(f"/planning/cohorts/{knm}/participants.csv").get_data(
         as_text=True)), delimiter=";"))
     assert f"'{FORMULA_NAME}, @SUM(1)" in [row[0] for row in rows[1:]]
+
+
+def test_the_planning_profile_offers_day_parts_in_dutch(client, world) -> None:
+    login(client, world["planner"].email)
+    page = text(client.get(f"/planning/learners/{world['dawit'].id}/profile"))
+    assert ">maandagochtend<" in page and ">zondagavond<" in page
+    visible = read_page(page).visible_text
+    assert "Monday" not in visible and "morning" not in visible

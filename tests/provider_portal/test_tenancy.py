@@ -239,7 +239,7 @@ def test_every_table_is_provider_owned_a_child_or_deliberately_global() -> None:
     covered = {m.__tablename__ for m in provider_owned()} | {c.__tablename__ for c, _, _ in CHILDREN}
     global_tables = (*MUNICIPAL, *PLANNER_OWNED, *PLATFORM_ONLY, *SHARED_SETTINGS, *GLOBAL)
     covered |= {m.__tablename__ for m in global_tables}
-    covered |= {"provider", "apscheduler_jobs"}
+    covered |= {"provider"}
     assert set(SQLModel.metadata.tables) - covered == set()
 
 

@@ -35,7 +35,7 @@ def _mark(db: Session, lesson: Lesson, learner_id: int, status: str, minutes: in
 def world(db: Session) -> dict:
     provider = make_provider(db)
     staff = make_user(db, provider, role=Role.TEACHER)
-    course = make_class(db, provider, name="NT2 ochtend")
+    course = make_class(db, provider, name="NT2 ochtend", teachers=(staff,))
     amina, bilal = make_learner(db, provider, first_name="Amina", last_name="Haddad"), make_learner(
         db, provider, first_name="Bilal", last_name="Okafor")
     make_enrolment(db, course, amina)

@@ -1,0 +1,105 @@
+"""Jobs in words: what a job is, and its error as a sentence in the reader's language.
+
+`job.error` is stored in English (the jobs process has no reader); the messages the jobs process
+itself writes are recognised here and shown translated, any other error as a sentence around the
+handler's own message (without the exception's class name).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from provider_portal.access import may_open
+from provider_portal.db import get_session
+from provider_portal.jobs import isolated, queue
+from provider_portal.labels import label
+from provider_portal.models import Job, PlanRun, User
+
+# The English texts the jobs process stores, with their translations (same placeholders).
+_KNOWN = (
+    (queue.LOST, _l("The jobs process stopped during this run; start it again.")),
+    (queue.LOST_RETRIES, _l("The jobs process stopped during this job %(attempts)s times; "
+                            "it is not retried again.")),
+    (isolated.CPU_LIMIT, _l("The run used its whole CPU allowance of %(seconds)s seconds and was stopped.")),
+    (isolated.CRASHED, _l("The run's process ended unexpectedly (exit code %(code)s).")),
+)
+_CLASS_PREFIX = re.compile(r"^[A-Z][A-Za-z0-9_.]*(Error|Exception|Failed|Kind)?: ")
+
+
+def _pattern(text: str) -> re.Pattern[str]:
+    escaped = re.escape(text)
+    return re.compile("^" + re.sub(r"%\\\(([a-z_]+)\\\)s", r"(?P<\1>.+?)", escaped) + "$")
+
+
+_PATTERNS = tuple((_pattern(english), translated) for english, translated in _KNOWN)
+
+
+def error_sentence(error: str | None) -> str:
+    """The stored error as a sentence for the reader ('' when there is none)."""
+    if not error:
+        return ""
+    for pattern, translated in _PATTERNS:
+        if match := pattern.match(error):
+            return str(translated) % match.groupdict()
+    detail = _CLASS_PREFIX.sub("", error, count=1)
+    return _("The job stopped with an error: %(detail)s", detail=detail)
+
+
+@dataclass(frozen=True)
+class JobView:
+    """A job as the jobs page tells it: what, who, and where its result is."""
+
+    title: str
+    status: str
+    started_by: str
+    link: tuple[str, str] | None  # (url, label)
+    error: str
+
+
+def describe_job(job: Job) -> JobView:
+    """The job in the reader's words (queries go through the request's tenant filter)."""
+    title, link = _what(job)
+    return JobView(title=title, status=str(label(job.status, "job_status")),
+                   started_by=_who(job.created_by_id), link=link if job.status == "succeeded" else None,
+                   error=error_sentence(job.error))
+
+
+def _who(user_id: int | None) -> str:
+    if user_id is None:
+        return _("the schedule")
+    name = get_session().execute(sa.select(User.name).where(User.id == user_id)).scalar_one_or_none()
+    return name or _("another account")
+
+
+def _what(job: Job) -> tuple[str, tuple[str, str] | None]:
+    params = job.params or {}
+    if job.kind == "invoicing.quarter_drafts":
+        quarter = str(params.get("quarter", ""))
+        if job.provider_id is None:
+            title = _("Draft invoices of %(quarter)s, every provider", quarter=quarter)
+        else:
+            title = _("Draft invoices of %(quarter)s", quarter=quarter)
+        if not may_open("invoicing.invoices"):
+            return title, None
+        label = _("Drafts of %(quarter)s", quarter=quarter)
+        return title, (url_for("invoicing.invoices", quarter=quarter), label)
+    if job.kind == "planning.run":
+        run = get_session().execute(sa.select(PlanRun).where(PlanRun.id == params.get("run_id"))
+                                    ).scalar_one_or_none()
+        if run is None:
+            return _("Planning run"), None
+        places = ", ".join(run.municipalities)
+        title = (_("Exam planning run %(id)s for %(places)s", id=run.id, places=places) if run.kind == "exams"
+                 else _("Group-session planning run %(id)s for %(places)s", id=run.id, places=places))
+        if not may_open("runs.detail"):
+            return title, None
+        return title, (url_for("runs.detail", run_id=run.id), _("Run %(id)s", id=run.id))
+    if job.kind == "housekeeping":
+        return _("Nightly clean-up of old jobs"), None
+    return job.kind, None

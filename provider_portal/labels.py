@@ -1,0 +1,218 @@
+"""How stored codes read on screen: one mapping per vocabulary, used by forms and by the `label` filter.
+
+Templates never print a status, kind or code as stored: `{{ invoice.status|label('invoice_status') }}`.
+A value the vocabulary does not know is shown as it is (free text such as a change's reason).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from flask import Flask
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+
+from billing.result import LineKind
+from provider_portal.i18n import number
+from provider_portal.models.enums import (
+    AttendanceStatus,
+    ContractStatus,
+    ExamStatus,
+    JobStatus,
+    KeurmerkStatus,
+    MigrantType,
+    ModuleStatus,
+    Role,
+    Route,
+)
+from provider_portal.models.invoicing import DocumentKind, InvoiceStatus
+
+ROUTE = {
+    Route.B1: _l("B1 route"),
+    Route.B1_ENTREE: _l("B1 Entree route"),
+    Route.ONDERWIJS: _l("Education route"),
+    Route.Z: _l("Self-reliance route (Z)"),
+}
+MIGRANT_TYPE = {
+    MigrantType.ASIEL: _l("Asylum status holder"),
+    MigrantType.GEZIN: _l("Family migrant"),
+    MigrantType.OVERIG: _l("Other"),
+}
+ROLE = {
+    Role.PROVIDER_ADMIN: _l("Provider administrator"),
+    Role.TEACHER: _l("Teacher"),
+    Role.FINANCE: _l("Finance"),
+    Role.PLANNER: _l("Planner"),
+    Role.PLATFORM_ADMIN: _l("Platform administrator"),
+    Role.LEARNER: _l("Learner"),
+}
+KEURMERK = {
+    KeurmerkStatus.KEURMERK: _l("Keurmerk Inburgeren"),
+    KeurmerkStatus.ASPIRANT: _l("Aspirant Keurmerk"),
+    KeurmerkStatus.SUSPENDED: _l("Suspended"),
+    KeurmerkStatus.NONE: _l("No Keurmerk"),
+}
+ATTENDANCE_STATUS = {
+    AttendanceStatus.PRESENT: _l("Present"),
+    AttendanceStatus.LATE: _l("Late"),
+    AttendanceStatus.LEFT_EARLY: _l("Left early"),
+    AttendanceStatus.ABSENT_NOTICE: _l("Absent with notice"),
+    AttendanceStatus.ABSENT: _l("Absent without notice"),
+}
+MODULE_STATUS = {
+    ModuleStatus.REQUIRED: _l("Required"),
+    ModuleStatus.EXEMPT: _l("Exempt"),
+    ModuleStatus.PLANNED: _l("Planned"),
+    ModuleStatus.DONE: _l("Done"),
+}
+EXAM_STATUS = {
+    ExamStatus.OPEN: _l("Open"),
+    ExamStatus.PLANNED: _l("Planned"),
+    ExamStatus.PASSED: _l("Passed"),
+    ExamStatus.EXEMPT: _l("Exempt"),
+}
+CONTRACT_STATUS = {
+    ContractStatus.ACTIVE: _l("Active"),
+    ContractStatus.TERMINATED: _l("Terminated"),
+    ContractStatus.COMPLETED: _l("Completed"),
+}
+INVOICE_STATUS = {
+    InvoiceStatus.DRAFT: _l("Draft"),
+    InvoiceStatus.ISSUED: _l("Issued"),
+    InvoiceStatus.SUBMITTED: _l("Submitted to DUO"),
+    InvoiceStatus.ACCEPTED: _l("Accepted by the learner"),
+    InvoiceStatus.REJECTED: _l("Rejected"),
+    InvoiceStatus.PAID: _l("Paid"),
+}
+DOCUMENT_KIND = {DocumentKind.INVOICE: _l("Invoice"), DocumentKind.CREDIT_NOTE: _l("Credit note")}
+LINE_KIND = {
+    LineKind.DELIVERED: _l("Delivered this quarter"),
+    LineKind.CARRIED_OVER: _l("Carried over from an earlier quarter"),
+    LineKind.RELEASED_AFTER_EXAM: _l("Released after the exam"),
+    LineKind.HELD_BACK_BY_CAP: _l("Held back by the quarterly cap"),
+    LineKind.HELD_BACK_BY_LOAN: _l("Held back by the loan"),
+    LineKind.HELD_BACK_DEADLINE: _l("Held back until the deadline"),
+    LineKind.NO_KEURMERK: _l("Not billable: no valid Keurmerk"),
+    LineKind.AFTER_TERMINATION: _l("Not billable: after the contract ended"),
+    LineKind.ABOVE_CONTRACT: _l("Not billable: above the contract price"),
+}
+JOB_STATUS = {
+    JobStatus.QUEUED: _l("Queued"),
+    JobStatus.RUNNING: _l("Running"),
+    JobStatus.SUCCEEDED: _l("Succeeded"),
+    JobStatus.FAILED: _l("Failed"),
+    JobStatus.CANCELLED: _l("Cancelled"),
+}
+JOB_KIND = {
+    "housekeeping": _l("Housekeeping"),
+    "planning.run": _l("Solver run"),
+    "invoicing.quarter_drafts": _l("Quarterly invoice drafts"),
+}
+SOLVER_STATUS = {
+    "optimal": _l("optimal"),
+    "feasible": _l("feasible"),
+    "infeasible": _l("infeasible"),
+    "cancelled": _l("cancelled"),
+}
+# Keys of job results (jobs/detail.html shows them as a list).
+RESULT_KEY = {
+    "status": _l("Status"),
+    "placed": _l("placed"),
+    "unplaced": _l("unplaced"),
+    "objective": _l("Objective"),
+    "bound": _l("Bound"),
+    "gap": _l("Gap"),
+    "seconds": _l("Seconds"),
+    "first_solution_seconds": _l("Seconds to the first solution"),
+    "fees_eur": _l("Exam fees (EUR)"),
+    "greedy_placed": _l("Placed by the greedy start"),
+    "cancelled": _l("Cancelled"),
+    "quarter": _l("Quarter"),
+    "providers": _l("Providers"),
+    "created": _l("Created"),
+    "updated": _l("Updated"),
+    "removed": _l("Removed"),
+    "already_issued": _l("Already issued"),
+    "total_cents": _l("Total (cents)"),
+    "problems": _l("Problems"),
+    "deleted": _l("Deleted"),
+    "retention_days": _l("Retention (days)"),
+}
+FACILITY = {"accessible": _l("Wheelchair accessible"), "extra_time": _l("Extra time")}
+CHANGE_REASON = {"self-confirmed": _l("Confirmed by the learner with the presence code")}
+DAY_PART = {
+    "mon:morning": _l("Monday morning"),
+    "mon:afternoon": _l("Monday afternoon"),
+    "mon:evening": _l("Monday evening"),
+    "tue:morning": _l("Tuesday morning"),
+    "tue:afternoon": _l("Tuesday afternoon"),
+    "tue:evening": _l("Tuesday evening"),
+    "wed:morning": _l("Wednesday morning"),
+    "wed:afternoon": _l("Wednesday afternoon"),
+    "wed:evening": _l("Wednesday evening"),
+    "thu:morning": _l("Thursday morning"),
+    "thu:afternoon": _l("Thursday afternoon"),
+    "thu:evening": _l("Thursday evening"),
+    "fri:morning": _l("Friday morning"),
+    "fri:afternoon": _l("Friday afternoon"),
+    "fri:evening": _l("Friday evening"),
+    "sat:morning": _l("Saturday morning"),
+    "sat:afternoon": _l("Saturday afternoon"),
+    "sat:evening": _l("Saturday evening"),
+    "sun:morning": _l("Sunday morning"),
+    "sun:afternoon": _l("Sunday afternoon"),
+    "sun:evening": _l("Sunday evening"),
+}
+
+VOCABULARIES: dict[str, dict[Any, Any]] = {
+    "route": ROUTE,
+    "migrant_type": MIGRANT_TYPE,
+    "role": ROLE,
+    "keurmerk": KEURMERK,
+    "attendance_status": ATTENDANCE_STATUS,
+    "module_status": MODULE_STATUS,
+    "exam_status": EXAM_STATUS,
+    "contract_status": CONTRACT_STATUS,
+    "invoice_status": INVOICE_STATUS,
+    "document_kind": DOCUMENT_KIND,
+    "line_kind": LINE_KIND,
+    "job_status": JOB_STATUS,
+    "job_kind": JOB_KIND,
+    "solver_status": SOLVER_STATUS,
+    "result_key": RESULT_KEY,
+    "change_reason": CHANGE_REASON,
+    "facility": FACILITY,
+    "day_part": DAY_PART,
+}
+
+
+def label(value: Any, vocabulary: str) -> Any:
+    """The reader's word for a stored code of `vocabulary` (the value itself when unknown)."""
+    if value is None:
+        return ""
+    return VOCABULARIES[vocabulary].get(value, value)
+
+
+SOLVER_PROGRESS = re.compile(r"best (?P<best>-?\d+|–), gap (?P<gap>\d+\.\d+|–)%?")
+
+
+def job_message(message: str | None) -> str:
+    """A job's progress message in the reader's language; the solver's "best 123, gap 0.52%" is worded
+    and formatted here, other messages (a provider and a quarter) are shown as they are."""
+    match = SOLVER_PROGRESS.fullmatch(message or "")
+    if not match:
+        return message or ""
+    best, gap = match["best"], match["gap"]
+    return gettext("best %(best)s, gap %(gap)s", best=best if best == "–" else number(int(best), 0),
+                   gap=gap if gap == "–" else f"{number(Decimal(gap), 2)} %")
+
+
+def register_labels(app: Flask) -> None:
+    """The `label`, `language`, `job_message` and `core_reason` template filters."""
+    from provider_portal.invoicing.core_messages import reason
+    from provider_portal.solver_reasons import language_name
+
+    app.jinja_env.filters.update(label=label, language=language_name, job_message=job_message,
+                                 core_reason=reason)
