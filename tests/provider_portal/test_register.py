@@ -424,3 +424,47 @@ def test_a_learners_confirmation_makes_a_teachers_open_register_stale(app, clien
     both = {world["amina"].id: ("present", 180), world["bilal"].id: ("present", 180)}
     assert _marks(db, world["lesson"]) == both
     assert db.get(Attendance, (world["amina"].id, world["lesson"].id)).confirmed_at is not None
+
+
+def test_parallel_wrong_codes_never_get_more_than_the_limit_compared(
+    database_url, engine, db, world, monkeypatch
+) -> None:
+    """Twelve clients guessing at once, three times each: at most MAX_FAILURES codes are compared."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("needs PostgreSQL (set TEST_DATABASE_URL): SQLite lets one writer in at a time")
+    import threading
+
+    from provider_portal.register import service
+    from provider_portal.register.service import RegisterError, confirm_with_code
+
+    compared, lock, start = [], threading.Lock(), threading.Barrier(12)
+    real = service.code_is_valid
+
+    def counting(*args):
+        with lock:
+            compared.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(service, "code_is_valid", counting)
+    user = make_user(db, world["provider"], role=Role.LEARNER, learner_id=world["amina"].id)
+    right = presence_code("secret", world["lesson"].id, DURING)
+
+    def guess() -> None:
+        with Session(engine) as session:
+            lesson = session.get(Lesson, world["lesson"].id)
+            learner = session.get(type(world["amina"]), world["amina"].id)
+            start.wait(timeout=10)
+            for _ in range(3):  # and each retries at once
+                try:
+                    confirm_with_code(session, lesson, learner, user, _wrong(right), "secret", DURING)
+                except RegisterError:
+                    pass
+
+    threads = [threading.Thread(target=guess) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    stored = db.execute(sa.select(PresenceFailure.attempt).order_by(PresenceFailure.attempt)).scalars().all()
+    assert len(compared) == len(stored) <= MAX_FAILURES
+    assert stored == list(range(1, len(stored) + 1))
