@@ -99,6 +99,7 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "LOGIN_RATE_LIMIT": _rate_limit(env, "LOGIN_RATE_LIMIT", "60 per minute"),
         "LOGIN_ACCOUNT_RATE_LIMIT": _rate_limit(env, "LOGIN_ACCOUNT_RATE_LIMIT", "10 per minute;30 per hour"),
+        "PRESENCE_RATE_LIMIT": _rate_limit(env, "PRESENCE_RATE_LIMIT", "10 per minute;60 per hour"),
         "TRUSTED_PROXIES": _count(env, "TRUSTED_PROXIES"),
         "PAGE_SIZE": int(env.get("PAGE_SIZE", "25")),
         "JOBS_POLL_SECONDS": float(env.get("JOBS_POLL_SECONDS", "2")),

@@ -141,7 +141,10 @@ RESULT_KEY = {
     "retention_days": _l("Retention (days)"),
 }
 FACILITY = {"accessible": _l("Wheelchair accessible"), "extra_time": _l("Extra time")}
-CHANGE_REASON = {"self-confirmed": _l("Confirmed by the learner with the presence code")}
+CHANGE_REASON = {
+    "self-confirmed": _l("Confirmed by the learner with the presence code"),
+    "wrong-presence-code": _l("Wrong presence code typed by the learner; nothing changed"),
+}
 DAY_PART = {
     "mon:morning": _l("Monday morning"),
     "mon:afternoon": _l("Monday afternoon"),

@@ -51,9 +51,11 @@ from provider_portal.models import (
     PlannerMunicipality,
     PlanningProfile,
     PlanRun,
+    PresenceFailure,
     Provider,
     Trainer,
     User,
+    UserSession,
 )
 from provider_portal.models.enums import Role
 
@@ -66,6 +68,7 @@ CHILDREN: tuple[tuple[type[SQLModel], str, type[SQLModel]], ...] = (
     (ClassTeacher, "class_id", CourseClass),
     (Attendance, "lesson_id", Lesson),
     (AttendanceChange, "lesson_id", Lesson),
+    (PresenceFailure, "lesson_id", Lesson),
     (PlanningProfile, "learner_id", Learner),
     (Placement, "learner_id", Learner),
     (CohortMeeting, "cohort_id", Cohort),
@@ -76,8 +79,9 @@ CHILDREN: tuple[tuple[type[SQLModel], str, type[SQLModel]], ...] = (
 MUNICIPAL: tuple[type[SQLModel], ...] = (Cohort, Trainer)
 # Owned by the planner who made them.
 PLANNER_OWNED: tuple[type[SQLModel], ...] = (PlanRun,)
-# Only a platform admin (or nobody through the portal) reads these directly.
-PLATFORM_ONLY: tuple[type[SQLModel], ...] = (PlannerMunicipality,)
+# Only a platform admin (or nobody through the portal) reads these directly; `auth.sessions` reads and
+# writes user_session with Core statements on its table, which no tenant filter touches.
+PLATFORM_ONLY: tuple[type[SQLModel], ...] = (PlannerMunicipality, UserSession)
 # Platform-wide settings (the dated invoice cap): everyone reads them, only a platform admin writes.
 SHARED_SETTINGS: tuple[type[SQLModel], ...] = (CapSetting,)
 # DUO's exam calendar: no tenant data, so everyone reads it; planners maintain it.
@@ -189,6 +193,7 @@ def _learner_criteria(scope: TenantScope) -> dict[type, Any]:
     visible |= _nothing_municipal()
     rules = visible | _children(visible)
     rules |= {Attendance: Attendance.learner_id == lid, AttendanceChange: sa.false(),
+              PresenceFailure: PresenceFailure.learner_id == lid,
               ClassTeacher: sa.false(), Provider: Provider.id == scope.provider_id}
     return rules
 
@@ -224,7 +229,7 @@ def _guard_writes(session: Session, _context: object, _instances: object) -> Non
 # What planners and learners may write; provider staff may write their provider's rows.
 PLANNER_WRITES = (Job, User, LearnerModule, LearnerExam, Trainer, Cohort, CohortMeeting, PlanningProfile,
                   PlanRun, Placement, ExamLocation, ExamSession, ExamBooking)
-LEARNER_WRITES = (User, Attendance, AttendanceChange)
+LEARNER_WRITES = (User, Attendance, AttendanceChange, PresenceFailure)
 
 
 def _check_write(scope: TenantScope, obj: object) -> None:
@@ -234,7 +239,8 @@ def _check_write(scope: TenantScope, obj: object) -> None:
         allowed = PLANNER_WRITES if scope.municipalities is not None else LEARNER_WRITES
         if not isinstance(obj, allowed):
             raise TenantViolation(f"this role may not write {type(obj).__name__}")
-        if isinstance(obj, Attendance | AttendanceChange) and obj.learner_id != scope.learner_id:
+        own = Attendance | AttendanceChange | PresenceFailure
+        if isinstance(obj, own) and obj.learner_id != scope.learner_id:
             raise TenantViolation("a learner may confirm only their own presence")
         if isinstance(obj, MUNICIPAL) and obj.municipality not in (scope.municipalities or ()):
             raise TenantViolation(f"{type(obj).__name__} belongs to another municipality")

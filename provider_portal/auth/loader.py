@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-
+from provider_portal.auth.sessions import live_user
 from provider_portal.db import get_session
+from provider_portal.input_guards import db_int
 from provider_portal.models import User
 
 
 def load_user(user_id: str) -> User | None:
-    """The active user with this id, or None (which logs the browser out)."""
-    if not user_id.isdigit():
+    """The active user with this id whose log-in (`auth.sessions`) is live, or None (which logs the
+    browser out): a copied cookie stops working after log-out, a password change or deactivation."""
+    try:
+        uid = db_int(user_id)
+    except ValueError:
         return None
-    user = get_session().execute(sa.select(User).where(User.id == int(user_id))).scalar_one_or_none()
-    return user if user is not None and user.active else None
+    return live_user(get_session(), uid)

@@ -20,6 +20,7 @@ from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from provider_portal.access import public, roles_required
+from provider_portal.auth import sessions
 from provider_portal.auth.forms import LoginForm, PasswordChangeForm
 from provider_portal.auth.service import PasswordPolicyError, authenticate, change_password
 from provider_portal.db import get_session
@@ -78,6 +79,7 @@ def login() -> str | Response:
         if user is not None:
             session.clear()
             login_user(user)
+            sessions.start(get_session(), user)
             return redirect(safe_next(request.args.get("next")) or url_for("dashboard.index"))
         form.password.errors = [_("Unknown e-mail address or wrong password.")]
     return render_template("auth/login.html", form=form)
@@ -86,6 +88,7 @@ def login() -> str | Response:
 @bp.route("/logout", methods=["POST"])
 @public
 def logout() -> Response:
+    sessions.end_current(get_session())
     logout_user()
     session.clear()
     flash(_("You have been logged out."), "info")
@@ -102,9 +105,22 @@ def password() -> str | Response:
         except PasswordPolicyError as exc:
             form[exc.field].errors = [exc.message]
         else:
+            sessions.end_all(get_session(), current_user.id, keep_current=True)
             flash(_("Your password has been changed."), "success")
+            flash(_("Your other sessions (other browsers and devices) have been ended."), "info")
             return redirect(url_for("dashboard.index"))
     return render_template("auth/password.html", form=form)
+
+
+@bp.route("/account/logout-everywhere", methods=["POST"])
+@roles_required(*Role)
+def logout_everywhere() -> Response:
+    """End every log-in of this account (a lost phone, a shared computer), this one included."""
+    sessions.end_all(get_session(), current_user.id)
+    logout_user()
+    session.clear()
+    flash(_("You have been logged out on every device."), "info")
+    return redirect(url_for("auth.login"))
 
 
 @bp.route("/language", methods=["POST"])

@@ -15,7 +15,7 @@ SQLModel.metadata.naming_convention = {
 
 # isort: split
 
-from provider_portal.models.attendance import Attendance, AttendanceChange
+from provider_portal.models.attendance import Attendance, AttendanceChange, PresenceFailure
 from provider_portal.models.contract import Contract
 from provider_portal.models.courses import ClassSlot, ClassTeacher, Closure, CourseClass, Enrolment, Lesson
 from provider_portal.models.exams import ExamBooking, ExamLocation, ExamSession
@@ -37,7 +37,7 @@ from provider_portal.models.planning import (
     Trainer,
 )
 from provider_portal.models.provider import Provider
-from provider_portal.models.user import PlannerMunicipality, User
+from provider_portal.models.user import PlannerMunicipality, User, UserSession
 
 __all__ = [
     "Attendance",
@@ -67,6 +67,8 @@ __all__ = [
     "Placement",
     "PlanRun",
     "PlannerMunicipality",
+    "PresenceFailure",
+    "UserSession",
     "PlanningProfile",
     "Provider",
     "Trainer",

@@ -37,3 +37,20 @@ class AttendanceChange(SQLModel, table=True):
     old: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
     new: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
     reason: str = Field(default="", max_length=300)
+
+
+class PresenceFailure(SQLModel, table=True):
+    """A wrong presence code a learner typed for a lesson, kept for the teacher. Rows are never updated.
+
+    `attempt` numbers a learner's wrong codes for one lesson 1, 2, ...; the unique key makes the limit
+    (`register.codes.MAX_FAILURES`) hold across web workers: two requests cannot both take attempt 5.
+    """
+
+    __tablename__ = "presence_failure"
+    __table_args__ = (sa.UniqueConstraint("lesson_id", "learner_id", "attempt"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    lesson_id: int = Field(foreign_key="lesson.id", ondelete="CASCADE")
+    learner_id: int = Field(foreign_key="learner.id")
+    attempt: int
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

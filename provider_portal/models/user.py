@@ -56,3 +56,20 @@ class PlannerMunicipality(SQLModel, table=True):
 def normalise_email(email: str) -> str:
     """The stored form of an e-mail address: trimmed and lower-cased."""
     return email.strip().lower()
+
+
+class UserSession(SQLModel, table=True):
+    """One log-in of a user: the browser's cookie holds a random token, this row its SHA-256.
+
+    A request is logged in only while its row exists, is not revoked and is younger than the session
+    lifetime: logging out revokes the row, a password change or "log out everywhere" revokes all of the
+    user's rows, so a copied cookie stops working (`auth.sessions`).
+    """
+
+    __tablename__ = "user_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    token_hash: str = Field(max_length=64, sa_column_kwargs={"unique": True})
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

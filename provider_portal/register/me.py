@@ -11,13 +11,13 @@ from werkzeug.wrappers import Response
 from provider_portal import clock
 from provider_portal.access import roles_required
 from provider_portal.db import get_session
+from provider_portal.extensions import limiter
 from provider_portal.hours.chart import month_bars_svg
 from provider_portal.hours.service import hours_summary
 from provider_portal.models import Attendance, CourseClass, Learner, Lesson
 from provider_portal.models.enums import Role
 from provider_portal.pagination import get_or_404
-from provider_portal.register.codes import code_is_valid
-from provider_portal.register.service import RegisterError, confirm_presence
+from provider_portal.register.service import RegisterError, confirm_with_code
 from provider_portal.register.statuses import STATUS_LABELS
 
 bp = Blueprint("me", __name__, url_prefix="/me")
@@ -49,7 +49,18 @@ def home() -> str:
     )
 
 
+def _presence_limit() -> str:
+    """Presence codes a learner may send (second line behind MAX_FAILURES per lesson)."""
+    return str(current_app.config["PRESENCE_RATE_LIMIT"])
+
+
+def _learner_key() -> str:
+    """Per account, not per address: a class confirms from one school network."""
+    return f"presence-user:{getattr(current_user, 'id', None) or request.remote_addr}"
+
+
 @bp.route("/confirm", methods=["GET", "POST"])
+@limiter.limit(_presence_limit, methods=["POST"], key_func=_learner_key)
 @roles_required(Role.LEARNER)
 def confirm() -> str | Response:
     session = get_session()
@@ -58,17 +69,15 @@ def confirm() -> str | Response:
     code = request.values.get("code", "")
     error = None
     if request.method == "POST":
-        if not code_is_valid(current_app.config["SECRET_KEY"], lesson.id, code, clock.now()):
-            error = _("This code is not (or no longer) valid. Type the code the teacher shows now.")
+        learner = get_or_404(session, Learner, current_user.learner_id)
+        secret = current_app.config["SECRET_KEY"]
+        try:
+            confirm_with_code(session, lesson, learner, current_user, code, secret, clock.now())
+        except RegisterError as exc:
+            error = str(exc.message)
         else:
-            learner = get_or_404(session, Learner, current_user.learner_id)
-            try:
-                confirm_presence(session, lesson, learner, current_user, clock.now())
-            except RegisterError as exc:
-                error = str(exc.message)
-            else:
-                flash(_("Your presence is confirmed."), "success")
-                return redirect(url_for("me.home"))
+            flash(_("Your presence is confirmed."), "success")
+            return redirect(url_for("me.home"))
     course = get_or_404(session, CourseClass, lesson.class_id)
     return render_template("me/confirm.html", lesson=lesson, course=course, code=code, error=error), (
         400 if error else 200

@@ -13,12 +13,14 @@ Rules (Keurmerk norms 2.9.2 and 2.9.3, and the issue's own):
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from provider_portal.clock import lesson_start
@@ -29,10 +31,14 @@ from provider_portal.models import (
     Enrolment,
     Learner,
     Lesson,
+    PresenceFailure,
     User,
 )
 from provider_portal.models.enums import ATTENDED, AttendanceStatus, LessonStatus, Role
 from provider_portal.models.types import utcnow
+from provider_portal.register.codes import MAX_FAILURES, code_is_valid
+
+log = logging.getLogger(__name__)
 
 
 class RegisterError(ValueError):
@@ -282,7 +288,86 @@ def confirm_presence(session: Session, lesson: Lesson, learner: Learner, user: U
             )
         )
     row.confirmed_at = utcnow()
+    # The register changed under any teacher who has it open: their save must meet the version check
+    # (a 409) instead of overwriting this confirmation with the grid they loaded before it.
+    session.execute(sa.update(Lesson).where(Lesson.id == lesson.id).values(version=Lesson.version + 1))
     session.commit()
+
+
+def confirm_with_code(
+    session: Session, lesson: Lesson, learner: Learner, user: User, code: str, secret: str, now: datetime
+) -> None:
+    """Check the learner's code and confirm; a wrong code is recorded, and after MAX_FAILURES wrong
+    codes for this lesson even the right one is refused (the teacher registers the learner instead).
+
+    The attempt's slot (`PresenceFailure.attempt`) is taken before the code is compared: the unique key
+    makes a parallel request for the same slot wait and then fail, so parallel requests never get more
+    than MAX_FAILURES codes compared. A right code gives its slot back.
+    """
+    failed = session.execute(
+        sa.select(sa.func.count()).select_from(PresenceFailure).where(
+            PresenceFailure.lesson_id == lesson.id, PresenceFailure.learner_id == learner.id
+        )
+    ).scalar_one()
+    if failed >= MAX_FAILURES:
+        raise RegisterError("code", _l(
+            "Too many wrong codes for this lesson. Ask your teacher to register your presence."
+        ))
+    slot = PresenceFailure(lesson_id=lesson.id, learner_id=learner.id, attempt=failed + 1, at=now)
+    session.add(slot)
+    try:
+        session.flush()
+    except IntegrityError as exc:  # another attempt of this learner took the slot at the same moment
+        session.rollback()
+        raise RegisterError("code", _l("Another attempt is being checked. Try again.")) from exc
+    if code_is_valid(secret, lesson.id, code, now):
+        session.delete(slot)
+        try:
+            confirm_presence(session, lesson, learner, user, now)
+        except RegisterError:
+            session.rollback()
+            raise
+        return
+    row = session.get(Attendance, (learner.id, lesson.id))
+    snapshot = _snapshot(row) or {"status": None, "minutes": 0, "remark": ""}
+    session.add(AttendanceChange(
+        lesson_id=lesson.id, learner_id=learner.id, changed_by_id=user.id,
+        old=_snapshot(row), new=snapshot, reason="wrong-presence-code",
+    ))
+    session.commit()
+    log.warning("wrong presence code: lesson %s, learner %s, attempt %s of %s",
+                lesson.id, learner.id, failed + 1, MAX_FAILURES)
+    left = MAX_FAILURES - failed - 1
+    if not left:
+        raise RegisterError("code", _l(
+            "This code is not valid, and that was your last try for this lesson. "
+            "Ask your teacher to register your presence."
+        ))
+    raise RegisterError("code", _l(
+        "This code is not (or no longer) valid. Type the code the teacher shows now. "
+        "Tries left for this lesson: %(n)s.", n=left,
+    ))
+
+
+@dataclass(frozen=True)
+class FailureRow:
+    learner_name: str
+    count: int
+    times: list[datetime]
+
+
+def presence_failures(session: Session, lesson: Lesson) -> list[FailureRow]:
+    """Wrong presence codes typed for this lesson, per learner (by name), with the times."""
+    rows = session.execute(
+        sa.select(PresenceFailure.at, Learner.id, Learner.first_name + " " + Learner.last_name)
+        .join(Learner, Learner.id == PresenceFailure.learner_id)
+        .where(PresenceFailure.lesson_id == lesson.id)
+        .order_by(Learner.last_name, Learner.first_name, Learner.id, PresenceFailure.at)
+    ).all()
+    by_learner: dict[int, FailureRow] = {}
+    for at, learner_id, name in rows:
+        by_learner.setdefault(learner_id, FailureRow(name, 0, [])).times.append(at)
+    return [FailureRow(row.learner_name, len(row.times), row.times) for row in by_learner.values()]
 
 
 @dataclass(frozen=True)

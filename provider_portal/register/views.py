@@ -15,7 +15,7 @@ from provider_portal.input_guards import db_int
 from provider_portal.models import ClassTeacher, CourseClass, Lesson
 from provider_portal.models.enums import Role
 from provider_portal.pagination import get_or_404
-from provider_portal.register.codes import presence_code, qr_svg, seconds_left
+from provider_portal.register.codes import MAX_FAILURES, grouped, presence_code, qr_svg, seconds_left
 from provider_portal.register.service import (
     Mark,
     RegisterError,
@@ -25,6 +25,7 @@ from provider_portal.register.service import (
     fill_everyone_present,
     may_sign,
     not_on_signed_register,
+    presence_failures,
     register_rows,
     save_register,
     sign_register,
@@ -79,6 +80,8 @@ def _page(
         entered=entered or {},
         can_take=may_sign(session, current_user, lesson),
         changes=changes_for(session, lesson_id=lesson.id),
+        failures=presence_failures(session, lesson),
+        max_failures=MAX_FAILURES,
         started=now >= clock.lesson_start(lesson.lesson_date, lesson.start_time),
     ), status
 
@@ -176,5 +179,5 @@ def code(lesson_id: int) -> str:
     current = presence_code(current_app.config["SECRET_KEY"], lesson.id, now)
     url = url_for("me.confirm", lesson=lesson.id, code=current, _external=True)
     return render_template(
-        "register/code.html", lesson=lesson, code=current, qr=qr_svg(url), refresh=seconds_left(now)
+        "register/code.html", lesson=lesson, shown=grouped(current), qr=qr_svg(url), refresh=seconds_left(now)
     )

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
+from provider_portal.auth.sessions import end_all
 from provider_portal.models import PlannerMunicipality, User
 from provider_portal.models.enums import PLATFORM_ROLES
 from provider_portal.users.service import UserError, check_municipalities, create_user
@@ -68,4 +69,6 @@ def set_active(session: Session, acting: User, user: User, active: bool) -> None
     if not active and user.id == acting.id:
         raise UserError("active", _l("You cannot deactivate your own account."))
     user.active = active
+    if not active:  # its sessions end now, and do not come back if the account is reactivated
+        end_all(session, user.id, commit=False)
     session.commit()

@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from provider_portal.auth.service import PasswordPolicyError, check_password_policy
+from provider_portal.auth.sessions import end_all
 from provider_portal.models import PlannerMunicipality, Provider, User
 from provider_portal.models.enums import PROVIDER_ROLES, Role
 from provider_portal.models.user import normalise_email
@@ -39,8 +40,10 @@ def build_user(*, email: str, name: str, role: str, password: str, active: bool 
 
 def reset_password(session: Session, user: User, password: str) -> None:
     """An administrator sets a new password (shared with the user in person), under the same policy
-    as a new account's initial password; the old one stops working at once."""
+    as a new account's initial password; the old one stops working at once, and so does every session
+    of the user (whoever holds one may have learned the old password)."""
     _set_checked_password(user, password, user.email)
+    end_all(session, user.id, commit=False)
     session.commit()
 
 
@@ -81,6 +84,8 @@ def update_user(session: Session, acting: User, user: User, *, name: str, role: 
     if user.id == acting.id and (not active or role != Role.PROVIDER_ADMIN):
         raise UserError("role", _l("You cannot remove your own administrator access."))
     user.name, user.role, user.active = name.strip(), role, active
+    if not active:  # its sessions end now, and do not come back if the account is reactivated
+        end_all(session, user.id, commit=False)
     session.commit()
 
 

@@ -40,7 +40,7 @@ def test_teacher_takes_and_signs_the_register_and_the_learner_confirms_with_the_
     teacher_page.get_by_role("link", name="09:00–12:00").click()
     teacher_page.get_by_role("link", name="Aanwezigheidscode tonen").click()
     code = teacher_page.locator(".presence-code").inner_text().replace(" ", "")
-    assert len(code) == 6 and teacher_page.locator(".qr svg").count() == 1
+    assert len(code) == 8 and teacher_page.locator(".qr svg").count() == 1
 
     _login(learner_page, amina_login.email)
     assert "0,0 uur bijgewoond" in learner_page.content()

@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from provider_portal import create_app
 from provider_portal.config import ConfigError, load_config
-from provider_portal.models import User
+from provider_portal.models import Provider, User
 from provider_portal.models.enums import Role
 from tests.factories import PASSWORD, make_learner, make_provider, make_user
 from tests.web import csrf_token, login, submit, text
@@ -213,3 +213,88 @@ def test_demo_mode_generates_and_keeps_a_secret_in_the_instance_folder(tmp_path)
     second = load_config({"PORTAL_INSTANCE_PATH": str(tmp_path)})
     assert len(first["SECRET_KEY"]) >= 32 and first["SECRET_KEY"] == second["SECRET_KEY"]
     assert first["DATABASE_URL"] == f"sqlite:///{tmp_path / 'portal.sqlite3'}"
+
+
+def _copy_of(app: Flask, client):
+    """Another browser holding a copy of `client`'s session cookie (as a thief would)."""
+    name = app.config["SESSION_COOKIE_NAME"]
+    thief = app.test_client()
+    thief.set_cookie(name, client.get_cookie(name).value)
+    return thief
+
+
+def _logged_in(client) -> bool:
+    return client.get("/dashboard").status_code == 200
+
+
+def test_a_copied_cookie_stops_working_after_logout(app, client, admin) -> None:
+    login(client, admin.email)
+    thief = _copy_of(app, client)
+    assert _logged_in(thief)
+    assert submit(client, "/dashboard", {}, action="/logout").status_code == 302
+    assert not _logged_in(thief) and not _logged_in(client)
+
+
+def test_a_password_change_ends_every_other_session_but_this_one(app, client, admin) -> None:
+    login(client, admin.email)
+    laptop = app.test_client()
+    login(laptop, admin.email)
+    thief = _copy_of(app, laptop)
+    changed = submit(client, "/account/password",
+                     {"current": PASSWORD, "new": "a fine new secret", "confirm": "a fine new secret"})
+    assert changed.status_code == 302
+    assert "andere sessies" in text(client.get("/dashboard"))  # the flash, on the page after the change
+    assert _logged_in(client) and not _logged_in(laptop) and not _logged_in(thief)
+
+
+def test_log_out_everywhere_ends_every_session_of_the_account_only(app, client, db, admin) -> None:
+    colleague = make_user(db, make_provider(db), role=Role.PROVIDER_ADMIN)
+    others = [app.test_client() for _ in range(3)]
+    login(client, admin.email)
+    login(others[0], admin.email)
+    login(others[1], admin.email)
+    login(others[2], colleague.email)
+    thief = _copy_of(app, client)
+    page = text(client.get("/account/password"))
+    assert "Overal uitloggen" in page
+    response = submit(client, "/account/password", {}, action="/account/logout-everywhere")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/login")
+    assert [_logged_in(c) for c in (client, thief, *others)] == [False, False, False, False, True]
+
+
+def test_deactivating_or_resetting_a_password_ends_the_users_sessions_for_good(client, db, admin) -> None:
+    from provider_portal.users.service import reset_password, update_user
+
+    boss = make_user(db, db.get(Provider, admin.provider_id), role=Role.PROVIDER_ADMIN)
+    login(client, admin.email)
+    update_user(db, boss, admin, name=admin.name, role=admin.role, active=False)
+    assert not _logged_in(client)
+    update_user(db, boss, admin, name=admin.name, role=admin.role, active=True)
+    assert not _logged_in(client)  # reactivation does not revive the old session
+    login(client, admin.email)
+    reset_password(db, admin, "another fine secret 42")
+    assert not _logged_in(client)
+
+
+def test_a_session_ends_after_its_lifetime_even_with_a_valid_cookie(app, client, db, admin) -> None:
+    from datetime import timedelta
+
+    from provider_portal.models import UserSession
+    from provider_portal.models.types import utcnow
+
+    login(client, admin.email)
+    assert _logged_in(client)
+    db.execute(sa.update(UserSession).values(created_at=utcnow() - timedelta(hours=8, minutes=1)))
+    db.commit()
+    assert not _logged_in(client)
+
+
+def test_the_session_table_keeps_only_a_hash_of_the_cookies_token(app, client, db, admin) -> None:
+    from provider_portal.auth.sessions import TOKEN_KEY
+    from provider_portal.models import UserSession
+
+    login(client, admin.email)
+    with client.session_transaction() as browser:
+        token = browser[TOKEN_KEY]
+    stored = db.execute(sa.select(UserSession.token_hash)).scalars().all()
+    assert len(stored) == 1 and token not in stored[0] and len(stored[0]) == 64

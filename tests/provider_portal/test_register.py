@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from provider_portal.clock import AMSTERDAM
-from provider_portal.models import Attendance, AttendanceChange, Lesson
+from provider_portal.models import Attendance, AttendanceChange, Lesson, PresenceFailure
 from provider_portal.models.enums import Role
-from provider_portal.register.codes import code_is_valid, presence_code
+from provider_portal.register.codes import GUESS_CHANCE, MAX_FAILURES, code_is_valid, presence_code
 from tests.factories import make_class, make_enrolment, make_learner, make_provider, make_user
 from tests.web import csrf_token, login, submit, text
 
@@ -240,7 +240,7 @@ def test_a_learner_confirms_presence_with_the_code_shown_by_the_teacher(app, cli
     login(client, world["teacher"].email)
     shown = text(client.get(f"/lessons/{world['lesson'].id}/code"))
     code = presence_code(app.config["SECRET_KEY"], world["lesson"].id, DURING)
-    assert f"{code[:3]} {code[3:]}" in shown and "<svg" in shown
+    assert len(code) == 8 and f"{code[:4]} {code[4:]}" in shown and "<svg" in shown
     learner_user = make_user(db, world["provider"], role=Role.LEARNER, learner_id=world["amina"].id)
     learner = app.test_client()
     login(learner, learner_user.email)
@@ -325,3 +325,146 @@ def test_a_presence_code_with_other_characters_than_ascii_digits_is_a_clear_400(
     page = f"/me/confirm?lesson={world['lesson'].id}"
     response = submit(learner, page, {"lesson": world["lesson"].id, "code": code}, action="/me/confirm")
     assert response.status_code == 400 and "niet (meer) geldig" in text(response)
+
+
+def _learner_client(app, db, world, who: str = "amina"):
+    learner_user = make_user(db, world["provider"], role=Role.LEARNER, learner_id=world[who].id)
+    learner = app.test_client()
+    login(learner, learner_user.email)
+    return learner
+
+
+def _send_code(learner, world, code: str):
+    page = f"/me/confirm?lesson={world['lesson'].id}"
+    return submit(learner, page, {"lesson": world["lesson"].id, "code": code}, action="/me/confirm")
+
+
+def _wrong(code: str) -> str:
+    return f"{(int(code) + 1) % 10**8:08d}"
+
+
+def test_after_five_wrong_codes_even_the_right_code_is_refused_for_that_lesson(app, db, world) -> None:
+    learner = _learner_client(app, db, world)
+    right = presence_code(app.config["SECRET_KEY"], world["lesson"].id, DURING)
+    for _ in range(MAX_FAILURES):
+        response = _send_code(learner, world, _wrong(right))
+        assert response.status_code == 400
+    assert "laatste poging" in text(response)
+    refused = _send_code(learner, world, right)
+    assert refused.status_code == 400 and "Te veel onjuiste codes" in text(refused)
+    assert _marks(db, world["lesson"]) == {}
+    other = _learner_client(app, db, world, "bilal")  # the limit is per learner: Bilal still confirms
+    assert _send_code(other, world, right).status_code == 302
+
+
+def test_a_right_code_after_a_few_wrong_ones_confirms_and_says_how_many_tries_were_left(
+    app, db, world
+) -> None:
+    learner = _learner_client(app, db, world)
+    right = presence_code(app.config["SECRET_KEY"], world["lesson"].id, DURING)
+    assert "Pogingen over voor deze les: 4" in text(_send_code(learner, world, _wrong(right)))
+    assert _send_code(learner, world, f"{right[:4]} {right[4:]}").status_code == 302  # spaces ignored
+    assert db.execute(sa.select(sa.func.count()).select_from(PresenceFailure)).scalar_one() == 1
+
+
+def test_the_teacher_sees_wrong_codes_per_learner_with_times_and_in_the_audit_trail(
+    app, client, db, world
+) -> None:
+    learner = _learner_client(app, db, world)
+    right = presence_code(app.config["SECRET_KEY"], world["lesson"].id, DURING)
+    for _ in range(2):
+        _send_code(learner, world, _wrong(right))
+    login(client, world["teacher"].email)
+    page = text(client.get(f"/lessons/{world['lesson'].id}"))
+    section = page[page.index('id="presence-failures"'):]
+    assert "Onjuiste aanwezigheidscodes" in section and "Amina" in section
+    assert re.search(r"Amina[^<]*</td><td>2<", section) and section.count("10:00") >= 2
+    assert "Onjuiste aanwezigheidscode ingetypt door de cursist" in page
+    reasons = db.execute(sa.select(AttendanceChange.reason)).scalars().all()
+    assert reasons == ["wrong-presence-code", "wrong-presence-code"]
+
+
+def test_presence_codes_are_rate_limited_per_learner(database_url, tmp_path, db, world) -> None:
+    from provider_portal import create_app
+
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "INSTANCE_PATH": str(tmp_path),
+                      "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+                      "RATELIMIT_STORAGE_URI": "memory://", "PRESENCE_RATE_LIMIT": "2 per minute"})
+    learner = _learner_client(app, db, world)
+    statuses = [_send_code(learner, world, "00000000").status_code for _ in range(3)]
+    app.extensions["db_engine"].dispose()
+    assert statuses == [400, 400, 429]
+
+
+def test_the_guessing_odds_per_lesson_are_below_one_in_ten_thousand_and_documented() -> None:
+    from pathlib import Path
+
+    assert GUESS_CHANCE == MAX_FAILURES * 2 / 10**8 == 1e-7 < 1e-4
+    docs = Path(__file__).parents[2].joinpath("docs", "security.md").read_text(encoding="utf-8")
+    assert "5 × 2 / 10^8 = 10^-7" in docs
+
+
+def test_a_learners_confirmation_makes_a_teachers_open_register_stale(app, client, db, world) -> None:
+    login(client, world["teacher"].email)
+    url = f"/lessons/{world['lesson'].id}"
+    token = csrf_token(client, url)  # the teacher opens the register at version 0, Amina has no row
+    learner = _learner_client(app, db, world)
+    right = presence_code(app.config["SECRET_KEY"], world["lesson"].id, DURING)
+    assert _send_code(learner, world, right).status_code == 302
+    grid = _grid(world, amina=("absent", ""), bilal=("present", ""))
+    stale = client.post(url, data=grid | {"csrf_token": token})
+    assert stale.status_code == 409 and "iemand anders" in text(stale).lower()
+    db.expire_all()
+    row = db.get(Attendance, (world["amina"].id, world["lesson"].id))
+    assert (row.status, row.minutes) == ("present", 180) and row.confirmed_at is not None
+    assert _marks(db, world["lesson"]) == {world["amina"].id: ("present", 180)}
+    world["lesson"] = db.get(Lesson, world["lesson"].id)  # the reloaded page's version
+    again = submit(client, url, _grid(world, amina=("present", ""), bilal=("present", "")))
+    assert again.status_code == 302
+    both = {world["amina"].id: ("present", 180), world["bilal"].id: ("present", 180)}
+    assert _marks(db, world["lesson"]) == both
+    assert db.get(Attendance, (world["amina"].id, world["lesson"].id)).confirmed_at is not None
+
+
+def test_parallel_wrong_codes_never_get_more_than_the_limit_compared(
+    database_url, engine, db, world, monkeypatch
+) -> None:
+    """Twelve clients guessing at once, three times each: at most MAX_FAILURES codes are compared."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("needs PostgreSQL (set TEST_DATABASE_URL): SQLite lets one writer in at a time")
+    import threading
+
+    from provider_portal.register import service
+    from provider_portal.register.service import RegisterError, confirm_with_code
+
+    compared, lock, start = [], threading.Lock(), threading.Barrier(12)
+    real = service.code_is_valid
+
+    def counting(*args):
+        with lock:
+            compared.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(service, "code_is_valid", counting)
+    user = make_user(db, world["provider"], role=Role.LEARNER, learner_id=world["amina"].id)
+    right = presence_code("secret", world["lesson"].id, DURING)
+
+    def guess() -> None:
+        with Session(engine) as session:
+            lesson = session.get(Lesson, world["lesson"].id)
+            learner = session.get(type(world["amina"]), world["amina"].id)
+            start.wait(timeout=10)
+            for _ in range(3):  # and each retries at once
+                try:
+                    confirm_with_code(session, lesson, learner, user, _wrong(right), "secret", DURING)
+                except RegisterError:
+                    pass
+
+    threads = [threading.Thread(target=guess) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    stored = db.execute(sa.select(PresenceFailure.attempt).order_by(PresenceFailure.attempt)).scalars().all()
+    assert len(compared) == len(stored) <= MAX_FAILURES
+    assert stored == list(range(1, len(stored) + 1))
