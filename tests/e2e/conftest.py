@@ -59,5 +59,9 @@ def page(browser, live_server: str) -> Iterator[object]:
     context = browser.new_context(base_url=live_server, locale="nl-NL")
     page = context.new_page()
     page.set_default_timeout(10_000)
+    blocked: list[str] = []  # the portal's CSP must never block anything its own pages use
+    page.on("console", lambda message: blocked.append(message.text)
+            if "Content Security Policy" in message.text else None)
     yield page
     context.close()
+    assert blocked == [], blocked
