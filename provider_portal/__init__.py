@@ -103,9 +103,10 @@ def _bind_tenant() -> None:
 
 
 def _template_globals() -> dict[str, Any]:
-    from provider_portal.access import may_change, may_see
+    from provider_portal.access import may_change, may_open, may_see
 
-    return {"current_lang": select_locale(), "here": _here, "may_see": may_see, "may_change": may_change}
+    return {"current_lang": select_locale(), "here": _here, "may_see": may_see, "may_change": may_change,
+            "may_open": may_open}
 
 
 def _here() -> str:
