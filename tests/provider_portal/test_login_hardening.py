@@ -30,6 +30,7 @@ def _redis_or_skip():
     try:
         client.ping()
     except redis.exceptions.ConnectionError:
+        client.close()
         pytest.skip(f"no Redis server at {REDIS_URL}")
     return client
 
@@ -50,6 +51,8 @@ def test_the_login_limits_work_with_the_redis_storage_of_the_readme(database_url
     finally:
         for key in server.scan_iter(f"*{prefix}*"):
             server.delete(key)
+        server.close()
+        app.extensions["db_engine"].dispose()
 
 
 @pytest.mark.parametrize("lock", ["requirements.lock", "requirements-test.lock"])

@@ -37,7 +37,10 @@ def test_the_login_page_has_the_headers_but_no_hsts_outside_production(client) -
 def test_production_adds_hsts(database_url: str, tmp_path) -> None:
     app = create_app({"TESTING": True, "PORTAL_ENV": "production", "DATABASE_URL": database_url,
                       "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x" * 48})
-    response = app.test_client().get("/login")
+    try:
+        response = app.test_client().get("/login")
+    finally:
+        app.extensions["db_engine"].dispose()
     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
     _assert_headers(response)
 
