@@ -18,6 +18,7 @@ from provider_portal.extensions import babel, csrf, limiter, login_manager
 from provider_portal.i18n import register_i18n, select_locale
 from provider_portal.input_guards import register_input_guards
 from provider_portal.labels import register_labels
+from provider_portal.security import register_security_headers
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -40,6 +41,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     register_i18n(app)
     register_labels(app)
     register_commands(app)
+    register_security_headers(app)
     app.before_request(_bind_tenant)
     app.context_processor(_template_globals)
     return app
@@ -101,9 +103,10 @@ def _bind_tenant() -> None:
 
 
 def _template_globals() -> dict[str, Any]:
-    from provider_portal.access import may_change, may_see
+    from provider_portal.access import may_change, may_open, may_see
 
-    return {"current_lang": select_locale(), "here": _here, "may_see": may_see, "may_change": may_change}
+    return {"current_lang": select_locale(), "here": _here, "may_see": may_see, "may_change": may_change,
+            "may_open": may_open}
 
 
 def _here() -> str:

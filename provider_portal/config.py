@@ -54,12 +54,20 @@ def _rate_limit(env: Mapping[str, str], name: str, default: str) -> str:
     return value
 
 
-def _count(env: Mapping[str, str], name: str) -> int:
+def _count(env: Mapping[str, str], name: str, default: int = 0) -> int:
     """A whole number of 0 or more, or a ConfigError naming the setting."""
-    value = env.get(name, "0").strip()
+    value = env.get(name, str(default)).strip()
     if not value.isdigit():
         raise ConfigError(f"{name} must be a whole number of 0 or more, not {value!r}")
     return int(value)
+
+
+def _upload_limit(env: Mapping[str, str]) -> int:
+    """MAX_UPLOAD_MB (default 10) in bytes: Flask answers 413 to a larger request body."""
+    megabytes = _count(env, "MAX_UPLOAD_MB", 10)
+    if megabytes < 1:
+        raise ConfigError("MAX_UPLOAD_MB must be at least 1 (megabytes per request)")
+    return megabytes * 1024 * 1024
 
 
 def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
@@ -101,6 +109,8 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "LOGIN_ACCOUNT_RATE_LIMIT": _rate_limit(env, "LOGIN_ACCOUNT_RATE_LIMIT", "10 per minute;30 per hour"),
         "PRESENCE_RATE_LIMIT": _rate_limit(env, "PRESENCE_RATE_LIMIT", "10 per minute;60 per hour"),
         "TRUSTED_PROXIES": _count(env, "TRUSTED_PROXIES"),
+        # the largest request body (uploads): 10 MB holds an import's 5,000 rows many times over
+        "MAX_CONTENT_LENGTH": _upload_limit(env),
         "PAGE_SIZE": int(env.get("PAGE_SIZE", "25")),
         "JOBS_POLL_SECONDS": float(env.get("JOBS_POLL_SECONDS", "2")),
         "JOBS_WORKERS": int(env.get("JOBS_WORKERS", "2")),

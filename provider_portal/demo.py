@@ -32,7 +32,7 @@ from provider_portal.models.types import to_cents
 from provider_portal.reference.places import BY_NAME
 from provider_portal.users.service import build_user
 
-DEMO_PASSWORD = "inburgering-demo"
+DEMO_PASSWORD = "rondleiding-demo"
 LEARNERS_PER_PROVIDER = 150
 
 

@@ -16,6 +16,8 @@ MESSAGES = {
     403: _l("You do not have access to this page."),
     404: _l("This page does not exist, or you do not have access to it."),
     405: _l("This action is not possible on this page."),
+    413: _l("The file or form is too large for the portal. Split an import into smaller files "
+            "(at most 5,000 rows each) and try again."),
     429: _l("Too many attempts. Please wait a few minutes and try again; after many wrong passwords an "
             "account stays locked for up to an hour."),
     500: _l("Something went wrong on our side. The error has been logged; please try again later."),

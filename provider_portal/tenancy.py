@@ -162,10 +162,12 @@ TEACHER_HIDDEN: tuple[type[SQLModel], ...] = (Contract, Invoice, OtherProviderIn
 
 
 def _teacher_limits(teacher_id: int, learners: Any) -> dict[type, Any]:
-    """A teacher's learners: those enrolled (now or before) in a class they teach; no money rows."""
+    """A teacher's learners: those enrolled (now or before) in a class they teach; no money rows, and
+    only the jobs they started themselves (a provider's draft run and its result are finance's)."""
     taught = sa.select(ClassTeacher.class_id).where(ClassTeacher.user_id == teacher_id)
     enrolled = sa.select(Enrolment.learner_id).where(Enrolment.class_id.in_(taught))
-    return {Learner: sa.and_(learners, Learner.id.in_(enrolled))} | {m: sa.false() for m in TEACHER_HIDDEN}
+    return ({Learner: sa.and_(learners, Learner.id.in_(enrolled)), Job: Job.created_by_id == teacher_id}
+            | {m: sa.false() for m in TEACHER_HIDDEN})
 
 
 def _planner_criteria(scope: TenantScope) -> dict[type, Any]:

@@ -54,7 +54,7 @@ def status(job_id: int) -> Response:
 
 
 @bp.route("/<int:job_id>/cancel", methods=["POST"])
-@roles_required(Role.PROVIDER_ADMIN, Role.FINANCE, Role.PLANNER, Role.PLATFORM_ADMIN)
+@roles_required(Role.PROVIDER_ADMIN, Role.FINANCE, Role.PLANNER)  # jobs are the providers' and planners'
 def cancel(job_id: int) -> Response:
     session = get_session()
     job = get_or_404(session, Job, job_id)

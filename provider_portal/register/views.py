@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -174,7 +174,11 @@ def sign(lesson_id: int) -> str | Response:
 @bp.route("/lessons/<int:lesson_id>/code")
 @roles_required(*TAKERS)
 def code(lesson_id: int) -> str:
-    lesson = get_or_404(get_session(), Lesson, lesson_id)
+    """The code only for whoever takes this lesson's register: a teacher of another class gets 404."""
+    session = get_session()
+    lesson = get_or_404(session, Lesson, lesson_id)
+    if not may_sign(session, current_user, lesson):
+        abort(404)
     now = clock.now()
     current = presence_code(current_app.config["SECRET_KEY"], lesson.id, now)
     url = url_for("me.confirm", lesson=lesson.id, code=current, _external=True)

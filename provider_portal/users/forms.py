@@ -8,6 +8,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, Select
 from wtforms.validators import DataRequired, Email, Length
 
 from provider_portal import labels
+from provider_portal.auth.service import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from provider_portal.forms_common import choices
 from provider_portal.models.enums import PLATFORM_ROLES, Role
 from provider_portal.reference.places import MUNICIPALITIES
@@ -22,25 +23,31 @@ class UserEditForm(FlaskForm):
     active = BooleanField(_l("Active (may log in)"))
 
 
+PASSWORD_LENGTH = Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)
+
+
 class UserCreateForm(UserEditForm):
     email = EmailField(_l("E-mail address"), validators=[
         DataRequired(), Email(message=_l("Not a valid e-mail address.")), Length(max=254)])
-    password = PasswordField(_l("Initial password"), validators=[DataRequired(), Length(min=10, max=200)],
-                             description=_l("At least 10 characters; share it with the user in person."))
+    password = PasswordField(_l("Initial password"), validators=[DataRequired(), PASSWORD_LENGTH],
+                             description=_l("At least 12 characters, not a common password; share it "
+                                            "with the user in person."))
 
 
 class LearnerLoginForm(FlaskForm):
     email = EmailField(_l("E-mail address"), validators=[
         DataRequired(), Email(message=_l("Not a valid e-mail address.")), Length(max=254)])
-    password = PasswordField(_l("Initial password"), validators=[DataRequired(), Length(min=10, max=200)],
-                             description=_l("At least 10 characters; share it with the learner in person."))
+    password = PasswordField(_l("Initial password"), validators=[DataRequired(), PASSWORD_LENGTH],
+                             description=_l("At least 12 characters, not a common password; share it "
+                                            "with the learner in person."))
 
 
 class PasswordResetForm(FlaskForm):
     """An administrator sets a new password for an account; the policy is the service's."""
 
-    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)],
-                             description=_l("At least 10 characters; share it with the user in person."))
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)],
+                             description=_l("At least 12 characters, not a common password; share it "
+                                            "with the user in person."))
 
 
 class PlatformAccountForm(FlaskForm):

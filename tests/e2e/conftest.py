@@ -40,7 +40,7 @@ def browser() -> Iterator[object]:
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
+        yield WatchedBrowser(browser)
         browser.close()
 
 
@@ -52,6 +52,41 @@ def live_server(app: Flask) -> Iterator[str]:
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
+
+
+# Chromium reports a CSP violation as a DOM event, not as a console call Playwright sees: relay it.
+CSP_WATCH = """document.addEventListener("securitypolicyviolation", (event) =>
+  console.error("CSP violation: " + event.violatedDirective + " " + event.blockedURI));"""
+
+
+class WatchedBrowser:
+    """The browser, with every new context relaying CSP violations into `violations`."""
+
+    def __init__(self, browser: object) -> None:
+        self._browser = browser
+        self.violations: list[str] = []
+
+    def new_context(self, **kwargs: object) -> object:
+        context = self._browser.new_context(**kwargs)  # type: ignore[attr-defined]
+        context.add_init_script(CSP_WATCH)
+        context.on("console", lambda message: self.violations.append(message.text)
+                   if message.text.startswith("CSP violation") else None)
+        return context
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._browser, name)
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations(request: pytest.FixtureRequest) -> Iterator[None]:
+    """The portal's CSP must never block anything its own pages use, in any browser test."""
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    watched = request.getfixturevalue("browser")
+    watched.violations.clear()
+    yield
+    assert watched.violations == [], watched.violations
 
 
 @pytest.fixture()

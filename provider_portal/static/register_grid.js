@@ -1,4 +1,3 @@
-<script>
 /* Progressive enhancement of the register grid (the server does the same without JavaScript):
    choosing a status suggests the minutes when they are empty (present: the whole lesson, absent: 0),
    and "Everyone present" fills only the rows without a status, in the form; the teacher then saves. */
@@ -36,4 +35,3 @@
     document.getElementById("everyone-present-note").hidden = false;
   });
 })();
-</script>
