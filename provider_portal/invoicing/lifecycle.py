@@ -1,11 +1,12 @@
 """The invoice lifecycle: issue (numbered, sealed in the hash chain), DUO statuses, credit notes.
 
 draft -> issued -> submitted -> accepted / rejected (with reason) -> paid. Each function checks the
-transition, changes only status fields of issued documents, and commits once, so a refused action
-changes nothing. Credit notes follow the same statuses; a credit note's `paid_on` decides the
-quarter in which it frees cap room (DUO's rule), so it can never lie before the note was issued.
-Issue locks its drafts and credit claims its invoice's slot before taking a number, so two
-requests at once never both act (docs/invoicing.md, "Concurrency").
+transition, changes only status fields of issued documents, seals each change as an event of the
+hash chain (`chain.record`), and commits once, so a refused action changes nothing. Credit notes
+follow the same statuses; a credit note's `paid_on` decides the quarter in which it frees cap room
+(DUO's rule), so it can never lie before the note was issued. Issue locks its drafts and credit
+claims its invoice's slot before taking a number, so two requests at once never both act
+(docs/invoicing.md, "Concurrency").
 """
 
 from __future__ import annotations
@@ -148,6 +149,7 @@ def change_status(
     if target == S.PAID:
         invoice.paid_cents = invoice.total_cents if paid_cents is None else paid_cents
         invoice.paid_on = paid_on
+    chain.record(session, invoice)  # the change, sealed in the hash chain
     if commit:
         session.commit()
     return invoice
@@ -261,3 +263,4 @@ def _claim_slot(session: Session, invoice: Invoice) -> None:
     session.refresh(invoice)
     if freed.rowcount != 1:
         raise AlreadyCredited(_("%(number)s has already been credited", number=invoice.number))
+    chain.record(session, invoice)  # the freed slot, sealed before the credit note
