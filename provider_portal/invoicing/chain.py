@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from provider_portal.invoicing import numbering
-from provider_portal.models import Invoice, InvoiceEvent, InvoiceLine
+from provider_portal.models import DocumentCounter, Invoice, InvoiceEvent, InvoiceLine
 from provider_portal.models.invoicing import DocumentKind, InvoiceStatus
 
 if TYPE_CHECKING:
@@ -102,6 +102,20 @@ def event_digest(event: InvoiceEvent) -> str:
     data = {"provider_id": event.provider_id, "invoice_id": event.invoice_id, "number": event.number,
             "chain_index": event.chain_index, "prev_hash": event.prev_hash, "state": state_of(event)}
     return hashlib.sha256(_json(data)).hexdigest()
+
+
+def lock_head(session: Session, provider_id: int) -> None:
+    """Lock the provider's chain head (its `H` counter row) before changing a document's status.
+
+    Every path then takes the head before any issued document's row (a status change, a credit,
+    a DUO batch of several documents), so two of them at once wait instead of deadlocking.
+    """
+    session.execute(
+        sa.select(DocumentCounter.last_number)
+        .where(DocumentCounter.provider_id == provider_id, DocumentCounter.series == numbering.CHAIN_SERIES,
+               DocumentCounter.year == 0)
+        .with_for_update()
+    ).all()
 
 
 def record(session: Session, doc: Invoice) -> InvoiceEvent:

@@ -175,6 +175,7 @@ def duo_batch(
         raise InvoicingError(str(exc)) from exc
     batch = numbering.next_number(session, provider.id or 0, BATCH_SERIES, today.year)
     file_name = invoice_file_name(provider.bow_number, today, batch)
+    chain.lock_head(session, provider.id or 0)  # before the documents' rows, as status changes do
     for row in rows:
         row.duo_batch = file_name
         chain.record(session, row)  # the batch a document went to DUO in is sealed in the chain

@@ -145,6 +145,7 @@ def change_status(
     paid_on = on or clock.today()
     if target == S.PAID:
         check_paid_on(invoice, paid_on)
+    chain.lock_head(session, invoice.provider_id)  # the head before the document's row: no deadlock
     _set_status(invoice, target, reason.strip())
     if target == S.PAID:
         invoice.paid_cents = invoice.total_cents if paid_cents is None else paid_cents
@@ -178,6 +179,7 @@ def credit(session: Session, invoice: Invoice, reason: str, today: date) -> Invo
     if not reason.strip():
         raise InvoicingError(_("%(number)s: a credit note needs a reason", number=invoice.number))
     try:
+        chain.lock_head(session, invoice.provider_id)  # before the invoice's row, as status changes do
         _claim_slot(session, invoice)
         note = _credit_note(session, invoice, reason, today)
     except Exception:
