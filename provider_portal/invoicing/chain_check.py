@@ -35,11 +35,16 @@ class Break:
 
 def verify(session: Session) -> list[Break]:
     """Recompute every provider's chain; an empty list means nothing was tampered with."""
-    docs = session.execute(sa.select(Invoice).where(Invoice.chain_index.is_not(None))).scalars().all()
-    events = session.execute(sa.select(InvoiceEvent)).scalars().all()
+    fresh = {"populate_existing": True}  # what is stored now, not what this session loaded earlier
+    docs = session.execute(
+        sa.select(Invoice).where(Invoice.chain_index.is_not(None)).execution_options(**fresh)
+    ).scalars().all()
+    events = session.execute(sa.select(InvoiceEvent).execution_options(**fresh)).scalars().all()
     lines: dict[int, list[InvoiceLine]] = defaultdict(list)
     for line in session.execute(
-        sa.select(InvoiceLine).where(InvoiceLine.invoice_id.in_([d.id for d in docs] or [-1]))
+        sa.select(InvoiceLine)
+        .where(InvoiceLine.invoice_id.in_([d.id for d in docs] or [-1]))
+        .execution_options(**fresh)
     ).scalars():
         lines[line.invoice_id].append(line)
     links: dict[int, list[Invoice | InvoiceEvent]] = defaultdict(list)

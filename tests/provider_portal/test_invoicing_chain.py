@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 
 import pytest
@@ -166,8 +167,14 @@ def test_changing_a_sealed_event_together_with_its_invoice_is_reported(db, lived
 
 
 @pytest.mark.parametrize(
-    "values", [{"delivered_cents": 1}, {"open_after_cents": 1}, {"flags": [{"code": "over_cap"}]}],
-    ids=["delivered", "open", "flags"],
+    "values",
+    [
+        {"delivered_cents": 1},
+        {"open_after_cents": 1},
+        {"flags": [{"code": "over_cap"}]},
+        {"duo_batch": "x.csv"},
+    ],
+    ids=["delivered", "open", "flags", "duo batch"],
 )
 def test_changing_amounts_or_flags_of_an_issued_invoice_is_reported(db, lived, values) -> None:
     _sql(db, sa.update(Invoice).where(Invoice.id == lived[1].id).values(**values))
@@ -191,3 +198,29 @@ def test_a_document_issued_before_version_2_hashes_still_verifies(db) -> None:
     assert chain.verify(db) == []
     _sql(db, sa.update(Invoice).where(Invoice.id == doc.id).values(status="accepted"))
     assert _named(db) == {doc.number}
+
+
+def test_status_changes_of_one_provider_at_once_keep_one_gapless_chain(
+    app, engine, db, issued, database_url
+) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("needs PostgreSQL (set TEST_DATABASE_URL): parallel transactions wait on its row locks")
+    barrier, errors = threading.Barrier(3), []
+
+    def submit(invoice_id: int) -> None:
+        with app.app_context(), Session(engine, expire_on_commit=False) as mine:
+            invoice = mine.get(Invoice, invoice_id)
+            barrier.wait()
+            try:
+                lifecycle.change_status(mine, invoice, "submitted")
+            except Exception as exc:  # noqa: BLE001  (reported below)
+                errors.append(exc)
+
+    threads = [threading.Thread(target=submit, args=(doc.id,)) for doc in issued[1:]]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == [] and chain.verify(db) == []
+    positions = db.execute(sa.select(InvoiceEvent.chain_index).order_by(InvoiceEvent.chain_index)).scalars()
+    assert list(positions) == [4, 6, 7, 8]
