@@ -63,6 +63,7 @@ def build_exam_problem(session: Session, municipalities: tuple[str, ...], plan_d
     learners = _learners(session, municipalities, plan_date)
     ids = [int(x.id) for x in learners]
     known = {str(s.id) for s in sessions}
+    held = held_elsewhere(session, [s.id for s in sessions if s.id is not None], ids)
     bookings = tuple(
         ed.Booking(str(b.learner_id), TO_CORE[b.component], str(b.session_id), b.pinned)
         for b in session.execute(sa.select(ExamBooking).where(ExamBooking.learner_id.in_(ids))).scalars()
@@ -84,13 +85,32 @@ def build_exam_problem(session: Session, municipalities: tuple[str, ...], plan_d
         ),
         sessions=tuple(
             ed.Session(
-                str(s.id), code[s.location_id], s.day, TO_CORE[s.component], s.start_time, s.minutes, s.seats
+                str(s.id),
+                code[s.location_id],
+                s.day,
+                TO_CORE[s.component],
+                s.start_time,
+                s.minutes,
+                max(0, s.seats - held.get(s.id or 0, 0)),
             )
             for s in sessions
         ),
         learners=learners,
         bookings=bookings,
     )
+
+
+def held_elsewhere(session: Session, session_ids: list[int], learner_ids: list[int]) -> dict[int, int]:
+    """Seats per exam session already booked by learners outside this run (other municipalities'
+    planners, or learners of ours this run leaves alone): the run may only fill what is left."""
+    if not session_ids:
+        return {}
+    rows = session.execute(
+        sa.select(ExamBooking.session_id, sa.func.count())
+        .where(ExamBooking.session_id.in_(session_ids), ExamBooking.learner_id.not_in(learner_ids or [-1]))
+        .group_by(ExamBooking.session_id)
+    ).all()
+    return {int(sid): int(n) for sid, n in rows}
 
 
 def _learners(session: Session, municipalities: tuple[str, ...], plan_date: date) -> tuple[ed.Learner, ...]:

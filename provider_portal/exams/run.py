@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
+from provider_portal.exams import capacity
 from provider_portal.exams.problem import FROM_CORE, build_exam_problem
 from provider_portal.models import ExamBooking, LearnerExam, PlanRun
 from provider_portal.models.enums import ExamStatus
@@ -41,8 +42,14 @@ def _solve(
 
 
 def _publish(session: Session, run: PlanRun) -> int:
-    """Replace the run's learners' unpinned bookings with the run's; pinned ones stay."""
+    """Replace the run's learners' unpinned bookings with the run's; pinned ones stay.
+
+    The exam sessions the run books are locked first and their bookings re-counted after the
+    change: should another planner have published into them since this run was built, nothing is
+    published (`capacity.check_seats` raises; the caller rolls back), see docs/exams.md.
+    """
     learner_ids = [int(x["id"]) for x in run.problem["learners"]]
+    capacity.lock_sessions(session, {int(row["session"]) for row in run.solution["bookings"]})
     current = {
         (b.learner_id, b.component): b
         for b in session.execute(
@@ -69,6 +76,8 @@ def _publish(session: Session, run: PlanRun) -> int:
                 run_id=run.id,
             )
         )
+    session.flush()
+    capacity.check_seats(session, {int(row["session"]) for row in run.solution["bookings"]})
     _mark_planned(session, learner_ids, booked)
     return len(booked)
 

@@ -26,7 +26,7 @@ from billing.result import LineKind, QuarterResult
 from billing.rules import compute_learner_quarter
 from billing.ubl import ubl_xml
 from billing.xlsx import quarter_overview_xlsx
-from provider_portal.invoicing import numbering
+from provider_portal.invoicing import chain, numbering
 from provider_portal.invoicing.core_messages import input_problem
 from provider_portal.invoicing.errors import InvoicingError
 from provider_portal.invoicing.inputs import build_inputs
@@ -175,8 +175,10 @@ def duo_batch(
         raise InvoicingError(str(exc)) from exc
     batch = numbering.next_number(session, provider.id or 0, BATCH_SERIES, today.year)
     file_name = invoice_file_name(provider.bow_number, today, batch)
+    chain.lock_head(session, provider.id or 0)  # before the documents' rows, as status changes do
     for row in rows:
         row.duo_batch = file_name
+        chain.record(session, row)  # the batch a document went to DUO in is sealed in the chain
     session.commit()
     return Batch(file_name, content, tuple(d.number for d in docs))
 

@@ -1,8 +1,8 @@
 """An issued invoice or credit note is never edited: only its status fields may change.
 
-A `before_flush` hook refuses any other change (and deleting, and touching its lines), so no code
-path can rewrite an issued document through the ORM; changes made with raw SQL are caught by the
-hash chain (`flask invoices verify`).
+A `before_flush` hook refuses any other change (and deleting, and touching its lines or its sealed
+status events), so no code path can rewrite an issued document through the ORM; changes made
+with raw SQL are caught by the hash chain (`flask invoices verify`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from provider_portal.invoicing.errors import ImmutableDocument
-from provider_portal.models import Invoice, InvoiceLine
+from provider_portal.models import Invoice, InvoiceEvent, InvoiceLine
 from provider_portal.models.invoicing import InvoiceStatus
 
 # What the lifecycle may still change after issue.
@@ -59,6 +59,9 @@ def _guard_issued(session: Session, _context: object, _instances: object) -> Non
     for obj in session.deleted:
         if isinstance(obj, Invoice) and _was_issued(obj):
             raise ImmutableDocument(f"{obj.number} is issued and cannot be deleted")
+    for obj in [*session.dirty, *session.deleted]:
+        if isinstance(obj, InvoiceEvent) and (obj in session.deleted or session.is_modified(obj)):
+            raise ImmutableDocument(f"the sealed history of {obj.number} cannot change")
     for obj in [*session.dirty, *session.deleted, *session.new]:
         if isinstance(obj, InvoiceLine) and obj.invoice_id is not None:
             with session.no_autoflush:

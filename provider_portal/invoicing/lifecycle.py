@@ -1,11 +1,12 @@
 """The invoice lifecycle: issue (numbered, sealed in the hash chain), DUO statuses, credit notes.
 
 draft -> issued -> submitted -> accepted / rejected (with reason) -> paid. Each function checks the
-transition, changes only status fields of issued documents, and commits once, so a refused action
-changes nothing. Credit notes follow the same statuses; a credit note's `paid_on` decides the
-quarter in which it frees cap room (DUO's rule), so it can never lie before the note was issued.
-Issue locks its drafts and credit claims its invoice's slot before taking a number, so two
-requests at once never both act (docs/invoicing.md, "Concurrency").
+transition, changes only status fields of issued documents, seals each change as an event of the
+hash chain (`chain.record`), and commits once, so a refused action changes nothing. Credit notes
+follow the same statuses; a credit note's `paid_on` decides the quarter in which it frees cap room
+(DUO's rule), so it can never lie before the note was issued. Issue locks its drafts and credit
+claims its invoice's slot before taking a number, so two requests at once never both act
+(docs/invoicing.md, "Concurrency").
 """
 
 from __future__ import annotations
@@ -144,10 +145,12 @@ def change_status(
     paid_on = on or clock.today()
     if target == S.PAID:
         check_paid_on(invoice, paid_on)
+    chain.lock_head(session, invoice.provider_id)  # the head before the document's row: no deadlock
     _set_status(invoice, target, reason.strip())
     if target == S.PAID:
         invoice.paid_cents = invoice.total_cents if paid_cents is None else paid_cents
         invoice.paid_on = paid_on
+    chain.record(session, invoice)  # the change, sealed in the hash chain
     if commit:
         session.commit()
     return invoice
@@ -176,6 +179,7 @@ def credit(session: Session, invoice: Invoice, reason: str, today: date) -> Invo
     if not reason.strip():
         raise InvoicingError(_("%(number)s: a credit note needs a reason", number=invoice.number))
     try:
+        chain.lock_head(session, invoice.provider_id)  # before the invoice's row, as status changes do
         _claim_slot(session, invoice)
         note = _credit_note(session, invoice, reason, today)
     except Exception:
@@ -261,3 +265,4 @@ def _claim_slot(session: Session, invoice: Invoice) -> None:
     session.refresh(invoice)
     if freed.rowcount != 1:
         raise AlreadyCredited(_("%(number)s has already been credited", number=invoice.number))
+    chain.record(session, invoice)  # the freed slot, sealed before the credit note

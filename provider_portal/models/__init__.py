@@ -23,6 +23,7 @@ from provider_portal.models.invoicing import (
     CapSetting,
     DocumentCounter,
     Invoice,
+    InvoiceEvent,
     InvoiceLine,
     OtherProviderInvoice,
 )
@@ -57,6 +58,7 @@ __all__ = [
     "Contract",
     "DocumentCounter",
     "Invoice",
+    "InvoiceEvent",
     "InvoiceLine",
     "Job",
     "Learner",

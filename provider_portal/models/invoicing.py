@@ -136,6 +136,32 @@ class InvoiceLine(SQLModel, table=True):
     hourly_rate_cents: int | None = None
 
 
+class InvoiceEvent(SQLModel, table=True):
+    """A change to an issued document after issue (status, payment, slot freed by a credit note,
+    DUO batch), sealed in the provider's hash chain: it takes the next `H` position after the
+    documents and events before it, and records the document's status fields as they are after
+    the change, so `flask invoices verify` can check a document's current status against them.
+    """
+
+    __tablename__ = "invoice_event"
+    __table_args__ = (sa.UniqueConstraint("provider_id", "chain_index", name="uq_invoice_event_chain"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    provider_id: int = Field(foreign_key="provider.id", index=True)
+    invoice_id: int = Field(foreign_key="invoice.id", index=True)
+    number: str = Field(max_length=12)  # the document's number, so a break names it even if it is gone
+    chain_index: int
+    status: str = Field(max_length=10)
+    status_reason: str = Field(default="", max_length=500)
+    paid_cents: int | None = None
+    paid_on: date | None = None
+    duo_batch: str | None = Field(default=None, max_length=80)
+    slot: bool | None = None
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
 class OtherProviderInvoice(SQLModel, table=True):
     """What another provider invoiced DUO for one of our learners in a quarter, where known.
 

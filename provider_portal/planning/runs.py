@@ -133,7 +133,11 @@ def publish(session: Session, run: PlanRun) -> int:
     """Make the run's result the published plan; returns how many placements or bookings it made."""
     if run.solution is None:
         raise RunError("run", _l("This run has no result yet."))
-    count = _solver(run.kind).publish(session, run)
+    try:
+        count = _solver(run.kind).publish(session, run)
+    except RunError:
+        session.rollback()  # e.g. exam seats taken meanwhile: nothing of the run is published
+        raise
     run.published_at = utcnow()
     session.commit()
     return count

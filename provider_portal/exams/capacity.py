@@ -1,0 +1,62 @@
+"""Exam seats under concurrency: lock the sessions a publish books into, then re-count them.
+
+Exam sessions are DUO's and shared by every municipality's planners, so two runs built at the same
+time both saw the same free seats. Publishing therefore locks the sessions it books into (in id
+order, so two publishers never deadlock) until its transaction ends, and counts the bookings after
+its own were written: PostgreSQL `SELECT ... FOR UPDATE` (the second publisher waits, then counts
+the first one's committed bookings); SQLite has no row locks, so a no-op UPDATE takes the database
+write lock, which serialises all writers (the pattern of `invoicing.locking`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlmodel import Session
+
+from provider_portal.i18n import message_day
+from provider_portal.models import ExamBooking, ExamLocation, ExamSession
+from provider_portal.planning.runs import RunError
+
+
+def lock_sessions(session: Session, ids: Iterable[int]) -> None:
+    """Hold the exam-session rows of `ids` until the transaction ends."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(
+            sa.update(ExamSession)
+            .where(ExamSession.id == wanted[0])
+            .values(seats=ExamSession.seats)
+            .execution_options(synchronize_session=False)
+        )
+    session.execute(
+        sa.select(ExamSession.id).where(ExamSession.id.in_(wanted)).order_by(ExamSession.id).with_for_update()
+    ).all()
+
+
+def check_seats(session: Session, ids: Iterable[int]) -> None:
+    """Refuse (RunError naming every session) when any of `ids` holds more bookings than seats."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return
+    rows = session.execute(
+        sa.select(ExamSession, ExamLocation.name, sa.func.count(ExamBooking.learner_id))
+        .join(ExamLocation, ExamLocation.id == ExamSession.location_id)
+        .join(ExamBooking, ExamBooking.session_id == ExamSession.id)
+        .where(ExamSession.id.in_(wanted))
+        .group_by(ExamSession.id, ExamLocation.name)
+        .having(sa.func.count(ExamBooking.learner_id) > ExamSession.seats)
+        .order_by(ExamSession.day, ExamSession.start_time, ExamSession.id)
+    ).all()
+    if rows:
+        over = "; ".join(
+            f"{name} {message_day(s.day)} {s.start_time:%H:%M} {s.component} ({booked}/{s.seats})"
+            for s, name, booked in rows
+        )
+        raise RunError("run", _l("Nothing was published: these exam sessions would be over capacity "
+                                 "(booked/seats), because another planner published into them since "
+                                 "this run was made: %(sessions)s. Start a new run.", sessions=over))
