@@ -144,3 +144,30 @@ def test_an_unreadable_workbook_is_reported_as_a_whole_and_stores_nothing(client
     response = _upload(client, "learners", "not a zip archive", name="learners.xlsx")
     assert response.status_code == 422 and 'id="import-problem"' in text(response)
     assert _count(db, Learner) == 0
+
+
+def _xlsx(*rows: list[str]) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("name", ["learners.csv", "learners.xlsx"])
+def test_a_file_with_one_row_over_the_limit_is_refused_naming_the_limit_and_stores_nothing(
+    client, db, admin, monkeypatch, name
+) -> None:
+    from provider_portal.transfer import tables
+
+    monkeypatch.setattr(tables, "MAX_ROWS", 50)
+    rows = [LEARNER_HEADER.split(";")] + [_learner_row("111222333").split(";")] * 51
+    body = _xlsx(*rows) if name.endswith("xlsx") else "\n".join(";".join(r) for r in rows).encode()
+    response = submit(client, "/transfer/import", {"kind": "learners", "file": (io.BytesIO(body), name)},
+                      content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "Het bestand heeft meer dan 50 rijen; splits het op." in text(response)
+    assert _count(db, Learner) == 0
