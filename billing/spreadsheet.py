@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from openpyxl.worksheet.worksheet import Worksheet
@@ -76,19 +76,24 @@ def csv_text(data: bytes) -> str:
 
 def csv_records(text: str, delimiter: str) -> list[list[str]]:
     """The rows of `text`; a cell over MAX_CELL_CHARS or a broken row is a CsvFileError naming it."""
+    return list(iter_csv_records(text, delimiter))
+
+
+def iter_csv_records(text: str, delimiter: str) -> Iterator[list[str]]:
+    """`csv_records` one row at a time, so a reader with a row limit can stop early."""
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    rows: list[list[str]] = []
+    count = 0
     try:
         for row in reader:
             for column, cell in enumerate(row):
                 if len(cell) > MAX_CELL_CHARS:
-                    raise CsvFileError(CELL_TOO_LONG, len(rows) + 1, column, max=MAX_CELL_CHARS)
-            rows.append(row)
+                    raise CsvFileError(CELL_TOO_LONG, count + 1, column, max=MAX_CELL_CHARS)
+            count += 1
+            yield row
     except csv.Error as exc:  # over the csv module's own limit (131,072) or a stray quote
         line = text.splitlines()[reader.line_num - 1] if reader.line_num else ""
         parts = line.split(delimiter)
         if len(line) > MAX_CELL_CHARS:
             longest = max(range(len(parts)), key=lambda i: len(parts[i]))
-            raise CsvFileError(CELL_TOO_LONG, len(rows) + 1, longest, max=MAX_CELL_CHARS) from exc
-        raise CsvFileError(MALFORMED, len(rows) + 1) from exc
-    return rows
+            raise CsvFileError(CELL_TOO_LONG, count + 1, longest, max=MAX_CELL_CHARS) from exc
+        raise CsvFileError(MALFORMED, count + 1) from exc

@@ -17,7 +17,7 @@ from stdnum.nl import postcode as stdnum_postcode
 from wtforms import Field, SelectChoice
 from wtforms.validators import StopValidation, ValidationError
 
-from provider_portal.input_guards import MAX_DB_INT
+from provider_portal.input_guards import MAX_DB_INT, MAX_SPAN_DAYS, span_too_long
 
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2100, 12, 31)  # dates outside this are typing errors
 MAX_EUROS = Decimal("21474836.47")  # the most cents a PostgreSQL integer column holds
@@ -89,6 +89,19 @@ class DateField(_SaneDate, wtforms.DateField):
 
 class MonthField(_SaneDate, wtforms.MonthField):
     """WTForms' MonthField (yyyy-mm), bounded to 1900-2100."""
+
+
+class MaxSpan:
+    """Validator on a period's last-day field: at most MAX_SPAN_DAYS after the form's `first` field."""
+
+    def __init__(self, first: str) -> None:
+        self.first = first
+
+    def __call__(self, form: Any, field: Field) -> None:
+        start = form[self.first]
+        if field.data and start.data and span_too_long(start.data, field.data):
+            raise ValidationError(_l("%(field)s may be at most %(days)s days (two years) after %(first)s.",
+                                     field=field.label.text, days=MAX_SPAN_DAYS, first=start.label.text))
 
 
 class _Refusing:

@@ -8,7 +8,7 @@ from wtforms import BooleanField, SelectField, SelectMultipleField, StringField,
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from provider_portal.classes.schedule import WeeklySlot
-from provider_portal.forms_common import DateField, IntegerField, choices
+from provider_portal.forms_common import DateField, IntegerField, MaxSpan, choices
 from provider_portal.models.enums import ClassLevel
 
 WEEKDAYS = (
@@ -39,7 +39,7 @@ class ClassForm(FlaskForm):
     location = StringField(_l("Location"), validators=[DataRequired(), Length(max=200)])
     room = StringField(_l("Room"), validators=[Optional(), Length(max=60)])
     start_date = DateField(_l("First day"), validators=[InputRequired()])
-    end_date = DateField(_l("Last day"), validators=[InputRequired()])
+    end_date = DateField(_l("Last day"), validators=[InputRequired(), MaxSpan("start_date")])
     max_size = IntegerField(_l("Maximum size"), validators=[InputRequired(), NumberRange(min=1, max=40)])
     teachers = SelectMultipleField(
         _l("Teachers"), coerce=int, validators=[DataRequired(message=_l("Choose at least one teacher."))]
@@ -99,5 +99,5 @@ class CancelLessonForm(FlaskForm):
 
 class ClosureForm(FlaskForm):
     first_day = DateField(_l("First day"), validators=[InputRequired()])
-    last_day = DateField(_l("Last day"), validators=[InputRequired()])
+    last_day = DateField(_l("Last day"), validators=[InputRequired(), MaxSpan("first_day")])
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=200)])

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, time, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
 from provider_portal.classes.schedule import PlannedLesson, WeeklySlot, lesson_plan
+from provider_portal.input_guards import MAX_SPAN_DAYS, span_too_long
 from provider_portal.models import (
     Attendance,
     ClassSlot,
@@ -44,6 +45,9 @@ class ClassData:
 
 def save_class(session: Session, data: ClassData, course: CourseClass | None = None) -> CourseClass:
     """Create or update a class, its teachers and schedule, then bring its lessons in step."""
+    if span_too_long(data.start_date, data.end_date):
+        raise ClassError("end_date", _l("A class may last at most %(days)s days (two years).",
+                                        days=MAX_SPAN_DAYS))
     course = course or CourseClass()  # type: ignore[call-arg]
     for name in ("name", "level", "location", "room", "start_date", "end_date", "max_size", "ona"):
         setattr(course, name, getattr(data, name))
@@ -79,7 +83,7 @@ def sync_lessons(session: Session, course: CourseClass) -> tuple[int, int]:
     wanted = set(
         lesson_plan(
             course.start_date,
-            course.end_date,
+            min(course.end_date, course.start_date + timedelta(days=MAX_SPAN_DAYS)),
             [WeeklySlot(s.weekday, s.start_time, s.end_time) for s in slots],
             _closures(session, course.provider_id),
         )
@@ -124,6 +128,9 @@ def add_closure(session: Session, provider_id: int, first_day: date, last_day: d
     """Close the provider for a period; generated lessons in it without attendance disappear."""
     if last_day < first_day:
         raise ClassError("last_day", _l("The closure must end on or after its first day."))
+    if span_too_long(first_day, last_day):
+        raise ClassError("last_day", _l("A closure may last at most %(days)s days (two years).",
+                                        days=MAX_SPAN_DAYS))
     closure = Closure(provider_id=provider_id, first_day=first_day, last_day=last_day, reason=reason.strip())
     session.add(closure)
     session.flush()

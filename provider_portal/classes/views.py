@@ -185,9 +185,13 @@ def _edit(course: CourseClass | None) -> str | Response:
             slots=form.slots(),
             ona=form.ona.data,
         )
-        saved = save_class(session, data, course)
-        flash(_("Class %(name)s saved; its lessons follow the schedule.", name=saved.name), "success")
-        return redirect(url_for("classes.detail", class_id=saved.id))
+        try:
+            saved = save_class(session, data, course)
+        except ClassError as exc:
+            form[exc.field].errors = [exc.message]
+        else:
+            flash(_("Class %(name)s saved; its lessons follow the schedule.", name=saved.name), "success")
+            return redirect(url_for("classes.detail", class_id=saved.id))
     return render_template("classes/form.html", form=form, course=course, weekdays=WEEKDAYS)
 
 

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
+from provider_portal.input_guards import MAX_SPAN_DAYS, span_too_long
 from provider_portal.models import ExamBooking, ExamLocation, ExamSession
 from provider_portal.service_errors import FieldError
 from scheduler.common.calendar import is_public_holiday
@@ -55,6 +56,9 @@ def plan_calendar(
     """Add the sessions of every open day; returns how many were new."""
     if last < first:
         raise CalendarError("last", _l("The period must end on or after its first day."))
+    if span_too_long(first, last):
+        raise CalendarError("last", _l("An exam calendar may span at most %(days)s days (two years).",
+                                       days=MAX_SPAN_DAYS))
     if not weekdays:
         raise CalendarError("weekdays", _l("Choose at least one weekday."))
     existing = set(

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField
 from wtforms.validators import DataRequired, InputRequired, NumberRange
 
-from provider_portal.forms_common import DateField, IntegerField, choices
+from provider_portal.forms_common import DateField, IntegerField, MaxSpan, choices
 
 WEEKDAY_CHOICES = choices(
     [
@@ -22,7 +22,7 @@ WEEKDAY_CHOICES = choices(
 
 class CalendarForm(FlaskForm):
     first = DateField(_l("From"), validators=[InputRequired()])
-    last = DateField(_l("Until"), validators=[InputRequired()])
+    last = DateField(_l("Until"), validators=[InputRequired(), MaxSpan("first")])
     weekdays = SelectMultipleField(
         _l("Exam days"),
         choices=WEEKDAY_CHOICES,

@@ -110,6 +110,28 @@ def stage_learner(session: Session, data: LearnerData, learner: Learner | None =
     return learner
 
 
+def stage_new_learners(session: Session, provider_id: int, rows: list[LearnerData]) -> list[Learner]:
+    """`stage_learner` for many new learners in two flushes, not five statements per row (imports).
+
+    A flush per row made an import of 4,000 learners outlast the web worker's timeout.
+    """
+    learners = [Learner(provider_id=provider_id) for _data in rows]  # type: ignore[call-arg]
+    for learner, data in zip(learners, rows, strict=True):
+        _apply(learner, data)
+    session.add_all(learners)
+    session.flush()  # one batched INSERT ... RETURNING gives every id
+    for learner, data in zip(learners, rows, strict=True):
+        route = Route(learner.route)
+        session.add_all(LearnerLanguage(learner_id=learner.id, language=code)
+                        for code in sorted(set(data.languages)))
+        session.add_all(LearnerModule(learner_id=learner.id, module=name, status=ModuleStatus.REQUIRED)
+                        for name in REQUIRED_MODULES[route])
+        session.add_all(LearnerExam(learner_id=learner.id, component=name, status=ExamStatus.OPEN)
+                        for name in EXAM_COMPONENTS[route])
+    session.flush()
+    return learners
+
+
 def _apply(learner: Learner, data: LearnerData) -> None:
     for name in ("bsn", "date_of_birth", "migrant_type", "route",
                  "municipality", "postcode", "duo_term_start", "duo_term_extended_until"):

@@ -8,7 +8,7 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
 from wtforms import SelectField
 from wtforms.validators import InputRequired, ValidationError
 
-from provider_portal.forms_common import DateField, MonthField, choices
+from provider_portal.forms_common import DateField, MaxSpan, MonthField, choices
 from provider_portal.transfer.importer import ImportKind
 
 KIND_LABELS = {
@@ -36,7 +36,7 @@ class PeriodForm(FlaskForm):
         csrf = False
 
     since = DateField(_l("From"), validators=[InputRequired()])
-    until = DateField(_l("To"), validators=[InputRequired()])
+    until = DateField(_l("To"), validators=[InputRequired(), MaxSpan("since")])
     format = SelectField(_l("Format"), choices=choices(FORMAT_LABELS.items()))
 
     def validate_until(self, field: DateField) -> None:

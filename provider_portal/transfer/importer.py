@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from provider_portal.classes.service import ClassError, stage_enrolment
 from provider_portal.contracts.service import ContractError, stage_contract
-from provider_portal.learners.service import stage_learner
+from provider_portal.learners.service import stage_new_learners
 from provider_portal.models import Contract, CourseClass, Learner
 from provider_portal.transfer.columns import RowError
 from provider_portal.transfer.tables import TableError, read_table
@@ -84,14 +84,14 @@ def import_file(session: Session, provider_id: int, kind: ImportKind, filename: 
         return ImportResult(errors=checked.errors)
     if not checked.items:
         return ImportResult(problem=_l("The file has no data rows."))
-    return _store(session, checked.items, _stager(session, provider_id, kind, checked.items))
+    if kind == ImportKind.LEARNERS:
+        return _store(session, checked.items, _new_learners(session, provider_id))
+    return _store(session, checked.items, _per_row(_stager(session, provider_id, kind, checked.items)))
 
 
 def _stager(session: Session, provider_id: int, kind: ImportKind,
             items: list[tuple[int, Any]]) -> Callable[[Any], object]:
     """The service call that stores one checked row; the rows' learners and classes load in one query each."""
-    if kind == ImportKind.LEARNERS:
-        return lambda data: stage_learner(session, data, Learner(provider_id=provider_id))  # type: ignore[call-arg]
     rows = [item for _number, item in items]
     if kind == ImportKind.CONTRACTS:
         learners = _by_id(session, Learner, {learner_id for learner_id, _data in rows})
@@ -110,15 +110,32 @@ def _by_id(session: Session, model: Any, ids: set[int]) -> dict[int, Any]:
     return {row.id: row for row in session.execute(sa.select(model).where(model.id.in_(ids))).scalars()}
 
 
-def _store(session: Session, items: list[tuple[int, Any]], stage: Callable[[Any], object]) -> ImportResult:
-    """Stage every row through its service, collecting refusals; commit only when none was refused."""
-    errors: list[RowError] = []
-    try:
+def _new_learners(session: Session, provider_id: int) -> Callable[[list[tuple[int, Any]]], list[RowError]]:
+    """Checked learner rows need no service check of their own: stage them in bulk (no row refuses)."""
+    def stage_all(items: list[tuple[int, Any]]) -> list[RowError]:
+        stage_new_learners(session, provider_id, [data for _number, data in items])
+        return []
+    return stage_all
+
+
+def _per_row(stage: Callable[[Any], object]) -> Callable[[list[tuple[int, Any]]], list[RowError]]:
+    """Stage rows one by one through a service that may refuse a row; the refusals name their row."""
+    def stage_all(items: list[tuple[int, Any]]) -> list[RowError]:
+        errors: list[RowError] = []
         for number, item in items:
             try:
                 stage(item)
             except (ClassError, ContractError) as exc:
                 errors.append(RowError(number, FIELD_COLUMNS.get(exc.field, exc.field), exc.message))
+        return errors
+    return stage_all
+
+
+def _store(session: Session, items: list[tuple[int, Any]],
+           stage_all: Callable[[list[tuple[int, Any]]], list[RowError]]) -> ImportResult:
+    """Stage every row, collecting refusals; commit only when none was refused."""
+    try:
+        errors = stage_all(items)
         session.flush()
     except IntegrityError:
         session.rollback()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Generator, Iterable, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -19,12 +20,13 @@ from billing.spreadsheet import (
     MAX_CELL_CHARS,
     CsvFileError,
     append_xlsx_row,
-    csv_records,
     csv_row,
     csv_text,
+    iter_csv_records,
 )
 
 MAX_ROWS = 5000  # a provider's whole learner file fits; anything larger is a mistake or an attack
+MAX_LINES = 10 * MAX_ROWS  # rows read at all, blank ones included
 CSV_DELIMITERS = ";,\t"
 
 
@@ -58,17 +60,27 @@ def read_table(filename: str, data: bytes) -> Table:
         lines = _xlsx_rows(data)
     else:
         raise TableError(_l("Upload a .csv or .xlsx file."))
-    if not lines:
+    with closing(lines):  # an XLSX reader holds its workbook open until closed
+        return _collect(lines)
+
+
+def _collect(lines: Generator[list[Any], None, None]) -> Table:
+    """Header and non-blank rows, stopping at the first row past the limit (never reading the rest)."""
+    headers = next(lines, None)
+    if headers is None:
         raise TableError(_l("The file is empty."))
-    headers = [normalise_header(h) for h in lines[0]]
-    rows = [(number, row) for number, row in enumerate(lines[1:], start=2)
-            if any(cell not in (None, "") and str(cell).strip() for cell in row)]
-    if len(rows) > MAX_ROWS:
-        raise TableError(_l("The file has more than %(n)s rows; split it.", n=MAX_ROWS))
-    return Table(headers, rows)
+    rows: list[tuple[int, list[Any]]] = []
+    for number, row in enumerate(lines, start=2):
+        if number > MAX_LINES:  # blank rows are cheap but not free: a sheet ending at row 1,048,576
+            raise TableError(_l("The file has more than %(n)s rows; split it.", n=MAX_LINES))
+        if any(cell not in (None, "") and str(cell).strip() for cell in row):
+            if len(rows) == MAX_ROWS:
+                raise TableError(_l("The file has more than %(n)s rows; split it.", n=MAX_ROWS))
+            rows.append((number, row))
+    return Table([normalise_header(h) for h in headers], rows)
 
 
-def _csv_rows(data: bytes) -> list[list[Any]]:
+def _csv_rows(data: bytes) -> Generator[list[Any], None, None]:
     try:
         content = csv_text(data)
     except CsvFileError as exc:
@@ -76,10 +88,15 @@ def _csv_rows(data: bytes) -> list[list[Any]]:
                             "CSV file at all). In Excel, save it as \"CSV UTF-8\".")) from exc
     first = content.split("\n", 1)[0]
     delimiter = max(CSV_DELIMITERS, key=first.count)
+    return _csv_lines(content, delimiter, first.split(delimiter))
+
+
+def _csv_lines(content: str, delimiter: str, headers: list[str]) -> Generator[list[Any], None, None]:
     try:
-        return [list(row) for row in csv_records(content, delimiter)]
+        for row in iter_csv_records(content, delimiter):
+            yield list(row)
     except CsvFileError as exc:
-        raise TableError(_cell_problem(exc, first.split(delimiter))) from exc
+        raise TableError(_cell_problem(exc, headers)) from exc
 
 
 def _cell_problem(exc: CsvFileError, headers: list[str]) -> object:
@@ -90,14 +107,19 @@ def _cell_problem(exc: CsvFileError, headers: list[str]) -> object:
               row=exc.row, column=column, max=MAX_CELL_CHARS)
 
 
-def _xlsx_rows(data: bytes) -> list[list[Any]]:
+def _xlsx_rows(data: bytes) -> Generator[list[Any], None, None]:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
         raise TableError(_l("This is not a readable .xlsx file.")) from exc
+    return _xlsx_lines(book)
+
+
+def _xlsx_lines(book: Any) -> Generator[list[Any], None, None]:
+    """The first sheet's rows as read-only openpyxl streams them: one row in memory at a time."""
     try:
-        sheet = book.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
+        for row in book.worksheets[0].iter_rows(values_only=True):
+            yield list(row)
     finally:
         book.close()
 

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from provider_portal.classes.schedule import WeeklySlot, lesson_plan
 from provider_portal.classes.service import (
+    ClassData,
     ClassError,
     add_closure,
     cancel_lesson,
@@ -17,6 +18,7 @@ from provider_portal.classes.service import (
     enrol,
     move_lesson,
     remove_closure,
+    save_class,
     sync_lessons,
 )
 from provider_portal.models import Attendance, CourseClass, Lesson
@@ -191,3 +193,34 @@ def test_a_teacher_may_see_classes_but_not_create_them(client, db, world) -> Non
         ).status_code
         == 403
     )
+
+
+def test_a_class_of_more_than_two_years_gets_a_dutch_field_error_and_no_lessons(client, db, world) -> None:
+    login(client, make_user(db, world["provider"], role=Role.PROVIDER_ADMIN).email)
+    form = {**FORM, "teachers": [world["teacher"].id], "start_1": "18:30", "end_1": "21:00",
+            "start_date": "2026-01-01", "end_date": "2099-12-31"}
+    response = submit(client, "/classes/new", form)
+    page = text(response)
+    assert 'id="end_date-error"' in page and "hoogstens 731 dagen (twee jaar)" in page
+    assert db.execute(sa.select(sa.func.count()).select_from(CourseClass)).scalar_one() == 1
+    lessons = db.execute(sa.select(sa.func.count()).select_from(Lesson)).scalar_one()
+    assert lessons == len(_dates(db, world["course"]))
+
+
+def test_the_class_service_refuses_more_than_two_years_and_never_generates_beyond_them(db, world) -> None:
+    course = world["course"]
+    data = ClassData(name="Lang", level="A2", location="Utrecht", room="", start_date=date(2026, 1, 5),
+                     end_date=date(9999, 12, 31), max_size=12, teacher_ids=(world["teacher"].id,),
+                     slots=(MONDAY,))
+    with pytest.raises(ClassError) as refused:
+        save_class(db, data)
+    assert refused.value.field == "end_date"
+    course.end_date = date(9999, 12, 31)  # a class stored before the bound: lessons stop after two years
+    sync_lessons(db, course)
+    assert max(_dates(db, course)) <= date(2028, 1, 6)
+
+
+def test_a_closure_of_more_than_two_years_is_refused(db, world) -> None:
+    with pytest.raises(ClassError) as refused:
+        add_closure(db, world["provider"].id, date(2026, 1, 1), date(2099, 12, 31), "Te lang")
+    assert refused.value.field == "last_day"

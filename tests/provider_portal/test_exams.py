@@ -272,3 +272,9 @@ def test_a_name_written_as_a_formula_is_text_in_the_roster_csv(client, db, engin
     response = client.get(f"/planning/exams/locations/{world['place'].id}/roster/{day}.csv")
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True)), delimiter=";"))
     assert f"'{FORMULA_NAME} -2+3" in [row[2] for row in rows[1:]]
+
+
+def test_an_exam_calendar_of_more_than_two_years_is_refused(db, world) -> None:
+    with pytest.raises(CalendarError) as refused:
+        plan_calendar(db, world["place"], date(2027, 1, 1), date(2099, 12, 31), {1}, 10, 1)
+    assert refused.value.field == "last"

@@ -118,3 +118,11 @@ def test_a_name_written_as_a_formula_is_exported_as_text(client, db, world, fmt:
     named = [c for c in cells if c.value == f"{FORMULA_NAME} -1"]
     assert named and all(c.data_type == "s" for c in named)
     assert all(isinstance(row[3].value, int) for row in sheet.iter_rows(min_row=2))  # numbers stay numbers
+
+
+def test_an_export_period_of_more_than_two_years_is_refused_with_a_field_error(client, world) -> None:
+    login(client, world["staff"].email)
+    response = client.get(f"/transfer/classes/{world['course'].id}/attendance?since=2026-01-01"
+                          "&until=2099-12-31&format=csv")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'id="until-error"' in page and "731" in page

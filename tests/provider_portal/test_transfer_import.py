@@ -144,3 +144,65 @@ def test_an_unreadable_workbook_is_reported_as_a_whole_and_stores_nothing(client
     response = _upload(client, "learners", "not a zip archive", name="learners.xlsx")
     assert response.status_code == 422 and 'id="import-problem"' in text(response)
     assert _count(db, Learner) == 0
+
+
+def _xlsx(*rows: list[str]) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("name", ["learners.csv", "learners.xlsx"])
+def test_a_file_with_one_row_over_the_limit_is_refused_naming_the_limit_and_stores_nothing(
+    client, db, admin, monkeypatch, name
+) -> None:
+    from provider_portal.transfer import tables
+
+    monkeypatch.setattr(tables, "MAX_ROWS", 50)
+    rows = [LEARNER_HEADER.split(";")] + [_learner_row("111222333").split(";")] * 51
+    body = _xlsx(*rows) if name.endswith("xlsx") else "\n".join(";".join(r) for r in rows).encode()
+    response = submit(client, "/transfer/import", {"kind": "learners", "file": (io.BytesIO(body), name)},
+                      content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "Het bestand heeft meer dan 50 rijen; splits het op." in text(response)
+    assert _count(db, Learner) == 0
+
+
+def _bsns(count: int) -> list[str]:
+    """Distinct BSNs passing the elfproef (weights 9..2 and -1)."""
+    found: list[str] = []
+    for n in range(10_000_000, 20_000_000):
+        digits = [int(d) for d in f"{n:08d}"]
+        check = sum(d * w for d, w in zip(digits, range(9, 1, -1), strict=True)) % 11
+        if check < 10:
+            found.append(f"{n:08d}{check}")
+        if len(found) == count:
+            return found
+    raise AssertionError("not enough BSNs")
+
+
+def test_a_learner_import_stores_its_rows_in_a_few_batched_statements_not_per_row(
+    client, db, engine, admin
+) -> None:
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    rows = [_learner_row(bsn) for bsn in _bsns(120)]
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        response = _upload(client, "learners", LEARNER_HEADER, *rows)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+    assert response.status_code == 302 and _count(db, Learner) == 120
+    assert _count(db, LearnerLanguage) == 240 and _count(db, LearnerModule) == 120 * 3  # Z: KNM, PVT, MAP
+    inserts = [s for s in statements if s.lstrip().upper().startswith("INSERT")]
+    # SQLite inserts a learner per statement (no ordered RETURNING batch); the rest goes in batches.
+    # Before: a flush, a delete and two selects for every row, about six statements a row.
+    assert len(inserts) <= 120 + 5 and len(statements) <= 120 + 20, len(statements)

@@ -119,3 +119,27 @@ def test_the_documented_example_files_pass_every_check() -> None:
     enrolments = validate_enrolments(read_table("e.csv", (examples / "enrolments.csv").read_bytes()), stored)
     assert (contracts.errors, enrolments.errors) == ([], [])
     assert len(contracts.items) == len(enrolments.items) == 3
+
+
+def test_reading_stops_at_the_first_row_over_the_limit_and_never_reads_the_rest(monkeypatch) -> None:
+    from provider_portal.transfer import tables
+
+    monkeypatch.setattr(tables, "MAX_ROWS", 50)
+    too_long = "x" * 20_000  # would be refused as an over-long cell if the reader got that far
+    lines = [HEADER] + [GOOD] * 51 + [f"111222333;{too_long}"]
+    with pytest.raises(TableError, match="more than 50 rows"):
+        _table(*lines)
+
+
+def test_a_sheet_with_a_far_away_cell_is_refused_without_reading_every_blank_row(monkeypatch) -> None:
+    from provider_portal.transfer import tables
+
+    monkeypatch.setattr(tables, "MAX_LINES", 500)
+    book = Workbook()
+    book.active.append(HEADER.split(";"))
+    book.active.append(GOOD.split(";"))
+    book.active["A100000"] = "x"  # read-only openpyxl yields the 99,997 blank rows in between
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(TableError, match="more than 500 rows"):
+        read_table("learners.xlsx", out.getvalue())
