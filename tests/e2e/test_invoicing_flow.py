@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from billing.quarters import Quarter
 from provider_portal.invoicing.drafts import make_drafts
+from provider_portal.models import Provider, User
 from provider_portal.models.enums import Role
 from tests.billing.einvoice_rules import fatal
 from tests.factories import (
@@ -37,7 +38,8 @@ def _download(page, locator) -> tuple[str, bytes]:
         return download.suggested_filename, handle.read()
 
 
-def test_finance_issues_an_invoice_and_downloads_its_exports(page, db: Session, frozen_now) -> None:
+def _drafts_of_q1(db: Session, frozen_now) -> tuple[Provider, User]:
+    """A provider with Amina's attended Q1 drafted on 2 April 2026, and its finance clerk."""
     frozen_now(datetime(2026, 4, 2, 10, 0))
     provider = make_provider(db)
     course = make_class(db, provider)
@@ -47,6 +49,11 @@ def test_finance_issues_an_invoice_and_downloads_its_exports(page, db: Session, 
     attend_all(db, course, learner)
     make_drafts(db, provider, Quarter(2026, 1), AFTER_Q1)
     finance = make_user(db, provider, role=Role.FINANCE)
+    return provider, finance
+
+
+def test_finance_issues_an_invoice_and_downloads_its_exports(page, db: Session, frozen_now) -> None:
+    provider, finance = _drafts_of_q1(db, frozen_now)
 
     _login(page, finance.email)
     page.locator("#nav-invoicing").click()
@@ -76,15 +83,7 @@ def test_finance_issues_an_invoice_and_downloads_its_exports(page, db: Session, 
 
 def test_finance_credits_an_invoice_through_the_labelled_reason_field(page, db: Session, frozen_now) -> None:
     """The status form and the credit form each have a reason; the credit label must reach its own."""
-    frozen_now(datetime(2026, 4, 2, 10, 0))
-    provider = make_provider(db)
-    course = make_class(db, provider)
-    learner = make_learner(db, provider, first_name="Amina", last_name="Haddad")
-    make_contract(db, learner)
-    make_enrolment(db, course, learner)
-    attend_all(db, course, learner)
-    make_drafts(db, provider, Quarter(2026, 1), AFTER_Q1)
-    finance = make_user(db, provider, role=Role.FINANCE)
+    _, finance = _drafts_of_q1(db, frozen_now)
 
     _login(page, finance.email)
     page.goto("/invoicing/invoices?quarter=2026-Q1")

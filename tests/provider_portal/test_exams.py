@@ -174,16 +174,21 @@ def test_rosters_and_invitation_letters_come_from_the_published_bookings(client,
     )
 
 
-def test_the_roster_and_letter_print_turkish_letters_in_names_as_written(client, db, engine, world) -> None:
+def _renamed_and_booked(client, db, engine, world, first: str, last: str) -> date:
+    """Publish a run, rename Amina, log the planner in; the day of Amina's first exam."""
     publish(db, _solve(db, engine, world))
-    world["amina"].first_name, world["amina"].last_name = "Emre", "Şahin"
+    world["amina"].first_name, world["amina"].last_name = first, last
     db.commit()
     login(client, world["planner"].email)
-    day = db.execute(
+    return db.execute(
         sa.select(ExamSession.day)
         .join(ExamBooking, ExamBooking.session_id == ExamSession.id)
         .where(ExamBooking.learner_id == world["amina"].id)
     ).scalars().first()
+
+
+def test_the_roster_and_letter_print_turkish_letters_in_names_as_written(client, db, engine, world) -> None:
+    day = _renamed_and_booked(client, db, engine, world, "Emre", "Şahin")
     roster = client.get(f"/planning/exams/locations/{world['place'].id}/roster/{day}.pdf")
     letter = client.get(f"/planning/exams/invitations/{world['amina'].id}.pdf")
     for pdf in (roster, letter):
@@ -242,15 +247,7 @@ def test_a_pinned_booking_is_kept_by_the_next_run(client, db, engine, world) -> 
 
 
 def test_a_name_written_as_markup_prints_as_text_in_the_roster_and_letter(client, db, engine, world) -> None:
-    publish(db, _solve(db, engine, world))
-    world["amina"].first_name, world["amina"].last_name = MARKUP_FIRST, MARKUP_LAST
-    db.commit()
-    login(client, world["planner"].email)
-    day = db.execute(
-        sa.select(ExamSession.day)
-        .join(ExamBooking, ExamBooking.session_id == ExamSession.id)
-        .where(ExamBooking.learner_id == world["amina"].id)
-    ).scalars().first()
+    day = _renamed_and_booked(client, db, engine, world, MARKUP_FIRST, MARKUP_LAST)
     roster = client.get(f"/planning/exams/locations/{world['place'].id}/roster/{day}.pdf")
     letter = client.get(f"/planning/exams/invitations/{world['amina'].id}.pdf")
     for pdf in (roster, letter):
@@ -260,15 +257,7 @@ def test_a_name_written_as_markup_prints_as_text_in_the_roster_and_letter(client
 
 
 def test_a_name_written_as_a_formula_is_text_in_the_roster_csv(client, db, engine, world) -> None:
-    publish(db, _solve(db, engine, world))
-    world["amina"].first_name, world["amina"].last_name = FORMULA_NAME, "-2+3"
-    db.commit()
-    login(client, world["planner"].email)
-    day = db.execute(
-        sa.select(ExamSession.day)
-        .join(ExamBooking, ExamBooking.session_id == ExamSession.id)
-        .where(ExamBooking.learner_id == world["amina"].id)
-    ).scalars().first()
+    day = _renamed_and_booked(client, db, engine, world, FORMULA_NAME, "-2+3")
     response = client.get(f"/planning/exams/locations/{world['place'].id}/roster/{day}.csv")
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True)), delimiter=";"))
     assert f"'{FORMULA_NAME} -2+3" in [row[2] for row in rows[1:]]
