@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import url_for
+from flask import g, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -73,8 +73,11 @@ def describe_job(job: Job) -> JobView:
 def _who(user_id: int | None) -> str:
     if user_id is None:
         return _("the schedule")
-    name = get_session().execute(sa.select(User.name).where(User.id == user_id)).scalar_one_or_none()
-    return name or _("another account")
+    names: dict[int, str | None] = g.setdefault("job_starter_names", {})  # one query per user and request
+    if user_id not in names:
+        query = sa.select(User.name).where(User.id == user_id)
+        names[user_id] = get_session().execute(query).scalar_one_or_none()
+    return names[user_id] or _("another account")
 
 
 def _what(job: Job) -> tuple[str, tuple[str, str] | None]:
