@@ -47,7 +47,8 @@ translations: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o provider_portal/translations/messages.pot .
 	$(BIN)/pybabel update -i provider_portal/translations/messages.pot -d provider_portal/translations
 
-# ruff everywhere; mypy on the pure cores scheduler/ and billing/ ([tool.mypy] in pyproject.toml).
+# ruff everywhere; mypy on the pure cores scheduler/ and billing/ ([tool.mypy] in pyproject.toml);
+# provider_portal/ is held by the ratchet in tests/typing_ratchet.json (tests/test_typing.py).
 lint: install-test
 	$(BIN)/ruff check provider_portal scheduler billing tests bench migrations
 	$(BIN)/mypy
