@@ -17,9 +17,9 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
+from billing.credits import IssuedDocument, cap_amounts
 from billing.errors import BillingInputError
 from billing.model import (
     CapSetting as CoreCapSetting,
@@ -236,74 +236,52 @@ def _grouped_lessons(
     return out
 
 
-def corrected_rejections() -> sa.Select:
-    """Ids of rejected invoices that a credit note corrects: together they count for nothing.
+def issued_documents(
+    session: Session, provider_id: int, learner_ids: list[int] | None = None
+) -> dict[int, list[IssuedDocument]]:
+    """Per learner: the provider's issued invoices and credit notes, as the billing core reads them.
 
-    DUO never pays a rejected invoice, so its credit note has nothing to pay back and is never
-    "paid": it frees the amount at once, in the quarter of the invoice it corrects.
+    Which of them take cap room, and in which quarter a credit note frees it, is the core's rule
+    (`billing.credits`); this only loads. Drafts never count.
     """
-    note, rejected = aliased(Invoice), aliased(Invoice)
-    return (
-        sa.select(note.corrects_id)
-        .join(rejected, rejected.id == note.corrects_id)
-        .where(
-            note.kind == DocumentKind.CREDIT_NOTE,
-            note.status != InvoiceStatus.DRAFT,
-            rejected.kind == DocumentKind.INVOICE,
-            rejected.status == InvoiceStatus.REJECTED,
-        )
+    stmt = sa.select(
+        Invoice.id, Invoice.learner_id, Invoice.kind, Invoice.quarter, Invoice.total_cents,
+        Invoice.status, Invoice.paid_on, Invoice.corrects_id,
+    ).where(Invoice.provider_id == provider_id, Invoice.status != InvoiceStatus.DRAFT)
+    out: dict[int, list[IssuedDocument]] = defaultdict(list)
+    for doc_id, learner_id, kind, quarter, cents, status, paid_on, corrects in session.execute(
+        _only(stmt, Invoice.learner_id, learner_ids)
+    ):
+        credit_note = kind == DocumentKind.CREDIT_NOTE
+        out[learner_id].append(IssuedDocument(
+            id=doc_id, quarter=Quarter.parse(quarter), cents=int(cents), credit_note=credit_note,
+            paid_on=_paid_on(credit_note, status, paid_on), rejected=status == InvoiceStatus.REJECTED,
+            corrects=corrects,
+        ))
+    return out
+
+
+def as_issued_document(doc: Invoice) -> IssuedDocument:
+    """One stored document as the core reads it (for a single document's page)."""
+    credit_note = doc.kind == DocumentKind.CREDIT_NOTE
+    return IssuedDocument(
+        id=doc.id, quarter=Quarter.parse(doc.quarter), cents=int(doc.total_cents), credit_note=credit_note,
+        paid_on=_paid_on(credit_note, doc.status, doc.paid_on), rejected=doc.status == InvoiceStatus.REJECTED,
+        corrects=doc.corrects_id,
     )
 
 
-def counted_invoices(provider_id: int) -> sa.Select:
-    """Issued invoices that take cap room in their own quarter (learner, quarter, cents)."""
-    return sa.select(Invoice.learner_id, Invoice.quarter, Invoice.total_cents).where(
-        Invoice.provider_id == provider_id,
-        Invoice.kind == DocumentKind.INVOICE,
-        Invoice.status != InvoiceStatus.DRAFT,
-        Invoice.id.not_in(corrected_rejections()),
-    )
-
-
-def counted_credit_notes(provider_id: int) -> sa.Select:
-    """Paid credit notes that free cap room in the quarter of `paid_on` (learner, paid_on, cents).
-
-    Credit notes of rejected invoices are left out: `counted_invoices` already drops the invoice.
-    """
-    return sa.select(Invoice.learner_id, Invoice.paid_on, Invoice.total_cents).where(
-        Invoice.provider_id == provider_id,
-        Invoice.kind == DocumentKind.CREDIT_NOTE,
-        Invoice.status == InvoiceStatus.PAID,
-        Invoice.paid_on.is_not(None),
-        sa.or_(Invoice.corrects_id.is_(None), Invoice.corrects_id.not_in(corrected_rejections())),
-    )
+def _paid_on(credit_note: bool, status: object, paid_on: object) -> date | None:
+    """When DUO paid a credit note back: only a paid credit note's date matters to the cap."""
+    return as_date(paid_on) if credit_note and status == InvoiceStatus.PAID and paid_on else None
 
 
 def _invoiced(
     session: Session, provider_id: int, learner_ids: list[int] | None
 ) -> dict[int, list[QuarterAmount]]:
-    """Per learner: issued invoices in their own quarter, paid credit notes negative when paid.
-
-    DUO frees cap room in the quarter in which a credit note is paid, so a credit note counts
-    (as a negative amount) in the quarter of its `paid_on`, and not at all while it is unpaid.
-    A rejected invoice corrected by a credit note counts for nothing (`corrected_rejections`).
-    """
-    amounts: dict[tuple[int, Quarter], int] = defaultdict(int)
-    for learner_id, q, cents in session.execute(
-        _only(counted_invoices(provider_id), Invoice.learner_id, learner_ids)
-    ):
-        amounts[learner_id, Quarter.parse(q)] += int(cents)
-    out: dict[int, list[QuarterAmount]] = defaultdict(list)
-    for (learner_id, q), cents in amounts.items():
-        out[learner_id].append(QuarterAmount(q, cents))
-    paid: dict[tuple[int, Quarter], int] = defaultdict(int)
-    for learner_id, paid_on, cents in session.execute(
-        _only(counted_credit_notes(provider_id), Invoice.learner_id, learner_ids)
-    ):
-        paid[learner_id, Quarter.of(as_date(paid_on))] += int(cents)
-    for (learner_id, q), cents in paid.items():
-        out[learner_id].append(QuarterAmount(q, -cents))
-    return {lid: sorted(amounts, key=_by_quarter) for lid, amounts in out.items()}
+    """Per learner: what counts against the cap per quarter, as the billing core decides it."""
+    documents = issued_documents(session, provider_id, learner_ids)
+    return {lid: cap_amounts(docs) for lid, docs in documents.items()}
 
 
 def invoiced_by_others(

@@ -10,10 +10,10 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlmodel import Session
 
-from billing.quarters import Quarter
+from billing.credits import cap_amounts
 from billing.result import INVOICED_KINDS, LineKind, QuarterResult
 from provider_portal.i18n import money
-from provider_portal.invoicing.inputs import as_date, counted_credit_notes, counted_invoices
+from provider_portal.invoicing.inputs import issued_documents
 from provider_portal.models import Invoice, InvoiceLine
 from provider_portal.models.invoicing import InvoiceStatus
 
@@ -57,15 +57,11 @@ def figures_by_quarter(session: Session, provider_id: int, last: int = 8) -> lis
 
 def net_invoiced_by_quarter(session: Session, provider_id: int) -> dict[str, int]:
     """Issued invoices per quarter minus the credit notes paid in it: the same documents, counted
-    the same way, as the drafts' cap room (`inputs.counted_invoices`, `counted_credit_notes`)."""
+    by the same rule (`billing.credits.cap_amounts`), as the drafts' cap room."""
     net: dict[str, int] = defaultdict(int)
-    invoices = counted_invoices(provider_id).subquery()
-    for quarter, cents in session.execute(
-        sa.select(invoices.c.quarter, sa.func.sum(invoices.c.total_cents)).group_by(invoices.c.quarter)
-    ):
-        net[quarter] += int(cents)
-    for _learner, paid_on, cents in session.execute(counted_credit_notes(provider_id)):
-        net[str(Quarter.of(as_date(paid_on)))] -= int(cents)
+    for documents in issued_documents(session, provider_id).values():
+        for amount in cap_amounts(documents):
+            net[str(amount.quarter)] += amount.amount_cents
     return dict(net)
 
 

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
+from billing.credits import frees_room
 from billing.errors import BillingInputError
 from billing.quarters import Quarter
 from provider_portal import clock
@@ -31,6 +32,7 @@ from provider_portal.invoicing.forms import (
     StatusForm,
     entry_message,
 )
+from provider_portal.invoicing.inputs import as_issued_document
 from provider_portal.invoicing.jobs import enqueue_quarter_drafts
 from provider_portal.invoicing.overview import figures_by_quarter, overview_rows, quarters_svg
 from provider_portal.models import Invoice, InvoiceLine, Learner, OtherProviderInvoice, Provider, User
@@ -174,17 +176,14 @@ def detail(invoice_id: int) -> str:
 
 
 def frees_room_in(doc: Invoice, related: list[Invoice]) -> tuple[str, bool] | None:
-    """Where a credit note frees cap room: (quarter, True) for a rejected invoice's credit note,
-    which frees it at once in that invoice's quarter (DUO never paid it, nothing is paid back);
-    (quarter, False) for a paid one, in the quarter of payment; None while that is not known."""
-    if not doc.is_credit_note:
+    """Where a credit note frees cap room, as the billing core rules (`billing.credits.frees_room`):
+    (quarter, True) at once for a rejected invoice's note, (quarter, False) in the quarter of
+    payment; None for a draft or while it is unpaid."""
+    if not doc.is_credit_note or not doc.issued:
         return None
-    corrected = next((r for r in related if r.id == doc.corrects_id), None)
-    if corrected is not None and corrected.status == InvoiceStatus.REJECTED and doc.issued:
-        return corrected.quarter, True
-    if doc.status == InvoiceStatus.PAID and doc.paid_on:
-        return str(Quarter.of(doc.paid_on)), False
-    return None
+    corrected = next((r for r in related if r.id == doc.corrects_id and r.issued), None)
+    freed = frees_room(as_issued_document(doc), as_issued_document(corrected) if corrected else None)
+    return (str(freed.quarter), freed.at_once) if freed else None
 
 
 def _back(invoice: Invoice) -> BaseResponse:
