@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from datetime import date
 
+from babel.dates import format_date
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
@@ -15,14 +16,12 @@ from billing.fonts import BOLD, REGULAR, register_fonts
 from billing.money import format_euro_nl
 from billing.ubl import EXEMPTION_REASON
 
-MONTHS_NL = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-             "september", "oktober", "november", "december")
 LEFT, RIGHT, LINE = 20 * mm, A4[0] - 20 * mm, 5 * mm
 
 
 def date_nl(day: date) -> str:
     """A date written out in Dutch: 1 oktober 2026."""
-    return f"{day.day} {MONTHS_NL[day.month - 1]} {day.year}"
+    return format_date(day, "d MMMM y", locale="nl_NL")
 
 
 def invoice_pdf(doc: Document) -> bytes:

@@ -11,9 +11,11 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_decimal
 from flask import Flask, current_app, has_request_context, session
 from flask_babel import get_locale
+
+from billing.money import euros_to_cents, format_euro
 
 log = logging.getLogger(__name__)
 TRANSLATIONS = Path(__file__).parent / "translations"
@@ -37,8 +39,7 @@ def money(amount: Decimal | int | None, cents: bool = False) -> str:
     """An amount in euros as the reader's locale writes it (nl_NL: € 1.250,00)."""
     if amount is None:
         return ""
-    value = Decimal(amount) / 100 if cents else Decimal(amount)
-    return format_currency(value, "EUR", locale=babel_locale())
+    return format_euro(int(amount) if cents else euros_to_cents(Decimal(amount)), str(babel_locale()))
 
 
 def number(value: float | Decimal | int | None, digits: int = 1) -> str:

@@ -9,20 +9,17 @@ quarter in which it was paid, as for our own credit notes.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
-from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from billing.errors import BillingInputError
+from billing.money import CENT, parse_euros
 from billing.quarters import Quarter
 from provider_portal.invoicing.errors import InvoicingError
 from provider_portal.models import Learner, OtherProviderInvoice
 
-# Euros with an optional sign and at most two decimals after a comma or a point; no thousands
-# separators, since "1.000" would be ambiguous between one and a thousand euros.
-AMOUNT = re.compile(r"-?\d{1,9}(?:[.,]\d{1,2})?")
 MAX_CENTS = 10_000_000  # EUR 100,000: far above any loan; guards against a slip of the keyboard
 
 
@@ -39,13 +36,14 @@ class EntryError(InvoicingError):
 
 
 def parse_amount_cents(raw: str | None) -> int:
-    """`1000`, `1000,50`, `-250.5` as exact integer cents (Decimal, never float); zero refused."""
-    text = (raw or "").strip().replace("€", "").replace(" ", "")
-    if text.upper().startswith("EUR"):
-        text = text[3:]
-    if not AMOUNT.fullmatch(text):
+    """`1000`, `1.000,50`, `-250.5` as exact integer cents (`billing.money`); zero refused."""
+    try:
+        amount = parse_euros(raw, "amount")
+    except BillingInputError:
+        amount = None
+    if amount is None or amount != amount.quantize(CENT) or abs(amount) >= 10**9:
         raise EntryError("amount", "format", "enter euros with at most two decimals, e.g. 1000,00 or -250.50")
-    cents = int(Decimal(text.replace(",", ".")) * 100)
+    cents = int(amount * 100)
     if cents == 0:
         raise EntryError("amount", "zero", "must not be zero")
     if abs(cents) > MAX_CENTS:
@@ -55,10 +53,10 @@ def parse_amount_cents(raw: str | None) -> int:
 
 def parse_quarter(raw: str | None) -> Quarter:
     """`2026-Q3`, the quarter of the other provider's invoice (or of its credit note's payment)."""
-    text = (raw or "").strip().upper()
-    if not re.fullmatch(r"\d{4}-Q[1-4]", text):
-        raise EntryError("quarter", "format", "enter a quarter such as 2026-Q3")
-    return Quarter.parse(text)
+    try:
+        return Quarter.parse((raw or "").upper())
+    except BillingInputError:
+        raise EntryError("quarter", "format", "enter a quarter such as 2026-Q3") from None
 
 
 def entries_for(session: Session, learner_id: int) -> list[OtherProviderInvoice]:

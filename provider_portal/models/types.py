@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import sqlalchemy as sa
+
+from billing.money import euros_to_cents
 
 
 class UTCDateTime(sa.types.TypeDecorator[datetime]):
@@ -36,8 +38,8 @@ CENT = Decimal("0.01")
 
 
 def to_cents(amount: Decimal) -> int:
-    """Euros to integer cents, half-up as Dutch invoices round."""
-    return int((amount.quantize(CENT, rounding=ROUND_HALF_UP) * 100).to_integral_value())
+    """Euros to integer cents, half-up as Dutch invoices round (`billing.money`)."""
+    return euros_to_cents(amount)
 
 
 def from_cents(cents: int) -> Decimal:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.nl import bsn as stdnum_bsn
 from stdnum.nl import postcode as stdnum_postcode
+
+from billing.errors import BillingInputError
+from billing.money import parse_euros
 
 DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y")
 
@@ -59,17 +62,13 @@ def parse_date(value: Any) -> date:
 
 
 def parse_decimal(value: Any) -> Decimal:
-    """An amount: 1234.50, 1234,50 or 1.234,50 (Dutch); never through float arithmetic."""
-    raw = text(value).replace("€", "").replace(" ", "")
-    if "," in raw:
-        raw = raw.replace(".", "").replace(",", ".")
+    """An amount: 1234.50, 1234,50 or 1.234,50 (Dutch), as `billing.money.parse_euros` reads it."""
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        return Decimal(value)  # a number cell of a spreadsheet
     try:
-        amount = Decimal(raw)
-    except InvalidOperation as exc:
-        raise CellError(_l("not an amount (e.g. 1234,50)")) from exc
-    if not amount.is_finite():
-        raise CellError(_l("not an amount (e.g. 1234,50)"))
-    return amount
+        return parse_euros(text(value), "amount")
+    except BillingInputError:
+        raise CellError(_l("not an amount (e.g. 1234,50)")) from None
 
 
 def parse_int(value: Any) -> int:

@@ -67,3 +67,28 @@ def test_an_administrator_can_raise_the_cap_from_a_later_quarter() -> None:
 def test_a_cap_table_without_settings_is_refused() -> None:
     with pytest.raises(BillingInputError, match="cap_table"):
         CapTable(())
+
+
+@pytest.mark.parametrize(("typed", "euros"), [
+    ("1234,50", "1234.50"), ("1.234,50", "1234.50"), ("1234.50", "1234.50"), ("€ 1.000,00", "1000.00"),
+    ("EUR -5", "-5"), ("-250.5", "-250.5"), ("12.345.678,9", "12345678.9"), ("€\xa01.250,50", "1250.50"),
+])
+def test_typed_euros_are_read_exactly(typed: str, euros: str) -> None:
+    from decimal import Decimal
+
+    from billing.money import parse_euros
+    assert parse_euros(typed, "amount") == Decimal(euros)
+
+
+@pytest.mark.parametrize("typed", ["", "abc", "1.000", "-12.500", "1,2,3", "1e5", "nan", "inf", "12,34.5"])
+def test_untypable_or_ambiguous_euros_are_refused_naming_the_field(typed: str) -> None:
+    from billing.money import parse_euros
+    with pytest.raises(BillingInputError) as refused:
+        parse_euros(typed, "amount")
+    assert refused.value.where == "amount"
+
+
+def test_euros_read_the_same_in_every_locale_babel_writes() -> None:
+    from billing.money import format_euro
+    assert format_euro(125_050, "nl_NL") == "€\xa01.250,50"
+    assert format_euro(125_050, "en") == "€1,250.50"
