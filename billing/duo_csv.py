@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from datetime import date
 
 from billing.documents import CreditNote, Document, Party
 from billing.errors import ExportError
 from billing.money import format_cents
-from billing.spreadsheet import csv_cell
+from billing.spreadsheet import write_csv
 
 DELIMITER = ";"
 INVOICE_COLUMNS = (
@@ -29,15 +27,11 @@ def invoice_csv(seller: Party, documents: Sequence[Document]) -> str:
     """The batch as CSV text (UTF-8, `;`, CRLF, header row); refuses an empty or mixed batch."""
     if not documents:
         raise ExportError("the batch has no issued invoices or credit notes to send to DUO")
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=DELIMITER, lineterminator="\r\n")
-    writer.writerow(INVOICE_COLUMNS)
     for doc in documents:
         if doc.seller.bow_number != seller.bow_number:
             raise ExportError(f"{doc.number} belongs to BOW {doc.seller.bow_number}, "
                               f"not to {seller.bow_number}")
-        writer.writerow(invoice_row(doc))
-    return out.getvalue()
+    return write_csv(INVOICE_COLUMNS, (invoice_row(doc) for doc in documents), DELIMITER)
 
 
 def invoice_row(doc: Document) -> list[str]:
@@ -47,8 +41,8 @@ def invoice_row(doc: Document) -> list[str]:
         doc.seller.bow_number or "", doc.number, doc.issue_date.isoformat(),
         "CREDITNOTA" if credit else "FACTUUR",
         doc.corrects_number if isinstance(doc, CreditNote) else "",
-        doc.learner.bsn, csv_cell(doc.learner.name), str(doc.period),
+        doc.learner.bsn, doc.learner.name, str(doc.period),
         doc.period.first_day.isoformat(), doc.period.last_day.isoformat(),
         format_cents(doc.total_cents), doc.payment_reference,
-        csv_cell(" / ".join(line.description for line in doc.lines)),
+        " / ".join(line.description for line in doc.lines),
     ]

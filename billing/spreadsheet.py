@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from openpyxl.worksheet.worksheet import Worksheet
@@ -31,6 +31,24 @@ def csv_cell(value: Any) -> Any:
 def csv_row(values: Iterable[Any]) -> list[Any]:
     """`csv_cell` over a whole row."""
     return [csv_cell(v) for v in values]
+
+
+DELIMITER = ";"  # what Dutch spreadsheet settings expect, and DUO's files use
+
+
+def write_csv(header: Sequence[Any], rows: Iterable[Iterable[Any]], delimiter: str = DELIMITER,
+              bom: bool = False) -> str:
+    """The project's one CSV writer: a header row, then the rows with every text cell neutralised
+    (`csv_cell`), `delimiter`-separated with CRLF line ends, as text; `bom` puts a byte-order mark
+    in front so Excel opens the UTF-8 right. DUO's files, exports and rosters all come from here.
+    """
+    out = io.StringIO()
+    if bom:
+        out.write("\ufeff")
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(csv_row(header))
+    writer.writerows(csv_row(row) for row in rows)
+    return out.getvalue()
 
 
 def append_xlsx_row(sheet: Worksheet, values: Iterable[Any]) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 from datetime import date
@@ -13,18 +12,14 @@ from reportlab.lib.pagesizes import A4
 from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
 from billing.fonts import para, stylesheet, table_font_commands
-from billing.spreadsheet import csv_row
+from billing.spreadsheet import write_csv
 
 ROSTER_HEADER = ("Tijd", "Onderdeel", "Naam", "Gemeente", "Poging", "Extra tijd/toegankelijk")
 
 
 def roster_csv(rows: Sequence[Sequence[str]]) -> str:
     """A day's roster at one location, semicolon-separated for Dutch spreadsheets."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(ROSTER_HEADER)
-    writer.writerows(csv_row(row) for row in rows)
-    return out.getvalue()
+    return write_csv(ROSTER_HEADER, rows)
 
 
 def _table(rows: Sequence[Sequence[str]], header: Sequence[str]) -> Table:

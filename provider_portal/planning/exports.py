@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 from datetime import date
@@ -12,18 +11,14 @@ from reportlab.lib.pagesizes import A4
 from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
 from billing.fonts import para, stylesheet, table_font_commands
-from billing.spreadsheet import csv_row
+from billing.spreadsheet import write_csv
 
 HEADER = ("Naam", "Gemeente", "Postcode", "Route", "Talen")
 
 
 def participants_csv(rows: Sequence[Sequence[str]]) -> str:
     """Semicolon-separated, as Dutch spreadsheet settings expect."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(HEADER)
-    writer.writerows(csv_row(row) for row in rows)
-    return out.getvalue()
+    return write_csv(HEADER, rows)
 
 
 def participants_pdf(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from collections.abc import Generator, Iterable, Sequence
@@ -15,12 +14,12 @@ from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
+from billing import spreadsheet
 from billing.spreadsheet import (
     CELL_TOO_LONG,
     MAX_CELL_CHARS,
     CsvFileError,
     append_xlsx_row,
-    csv_row,
     csv_text,
     iter_csv_records,
 )
@@ -134,11 +133,8 @@ def _cell(value: Any) -> Any:
 
 def write_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]], delimiter: str = ";") -> bytes:
     """CSV as UTF-8 with a header row; dates as yyyy-mm-dd, times as HH:MM, formulas neutralised."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(headers)
-    writer.writerows(csv_row(_cell(v) for v in row) for row in rows)
-    return out.getvalue().encode("utf-8")
+    cells = ([_cell(v) for v in row] for row in rows)
+    return spreadsheet.write_csv(headers, cells, delimiter).encode("utf-8")
 
 
 def write_xlsx(headers: Sequence[str], rows: Iterable[Sequence[Any]], title: str) -> bytes:

@@ -15,7 +15,9 @@ def invoice(doc_id: int, quarter: Quarter, cents: int, rejected: bool = False) -
     return IssuedDocument(doc_id, quarter, cents, rejected=rejected)
 
 
-def note(doc_id: int, corrects: int, quarter: Quarter, cents: int, paid_on: date | None = None) -> IssuedDocument:
+def note(
+    doc_id: int, corrects: int, quarter: Quarter, cents: int, paid_on: date | None = None
+) -> IssuedDocument:
     return IssuedDocument(doc_id, quarter, cents, credit_note=True, paid_on=paid_on, corrects=corrects)
 
 
@@ -47,7 +49,8 @@ def test_a_rejected_invoice_without_a_credit_note_still_counts() -> None:
 
 def test_invoices_and_paid_credit_notes_of_one_quarter_stay_apart_so_freed_room_can_be_told() -> None:
     docs = [invoice(1, Q1, 100_00), invoice(3, Q2, 125_00), note(2, 1, Q1, 30_00, paid_on=date(2026, 5, 2))]
-    assert cap_amounts(docs) == [QuarterAmount(Q1, 100_00), QuarterAmount(Q2, 125_00), QuarterAmount(Q2, -30_00)]
+    assert cap_amounts(docs) == [
+        QuarterAmount(Q1, 100_00), QuarterAmount(Q2, 125_00), QuarterAmount(Q2, -30_00)]
 
 
 def test_an_invoice_is_no_credit_note() -> None:

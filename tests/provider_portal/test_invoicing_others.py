@@ -100,7 +100,8 @@ def test_euro_amounts_become_exact_cents(raw: str, cents: int) -> None:
     assert others.parse_amount_cents(raw) == cents
 
 
-@pytest.mark.parametrize("raw", ["", "abc", "1.000", "12,345", "0", "0,00", "1e3", "100000,01", "1,2,3", "nan"])
+@pytest.mark.parametrize(
+    "raw", ["", "abc", "1.000", "12,345", "0", "0,00", "1e3", "100000,01", "1,2,3", "nan"])
 def test_bad_euro_amounts_are_refused_naming_the_amount(raw: str) -> None:
     with pytest.raises(others.EntryError) as refused:
         others.parse_amount_cents(raw)
