@@ -6,13 +6,15 @@ import io
 from datetime import date
 
 from babel.dates import format_date
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.lib.utils import simpleSplit
-from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, SimpleDocTemplate, Spacer, Table
 
 from billing.documents import CreditNote, Document, Invoice, Party
-from billing.fonts import BOLD, REGULAR, register_fonts
+from billing.fonts import BOLD, REGULAR, para, register_fonts
 from billing.money import format_euro_nl
 from billing.ubl import EXEMPTION_REASON
 
@@ -25,37 +27,68 @@ def date_nl(day: date) -> str:
 
 
 def invoice_pdf(doc: Document) -> bytes:
-    """The document as a one-page A4 PDF (byte-identical for the same document)."""
-    register_fonts()
+    """The document as an A4 PDF (byte-identical for the same document), set with platypus.
+
+    Everything wraps instead of being cut: long descriptions, a credit note's long reason, long
+    names; a document with many lines continues on a next page with the column heads repeated.
+    Every text goes through `para`, so a learner's name never becomes markup.
+    """
+    styles = _styles()
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, invariant=1, initialFontName=REGULAR)
     title = "Creditnota" if isinstance(doc, CreditNote) else "Factuur"
-    canvas.setTitle(f"{title} {doc.number}")
-    canvas.setFont(BOLD, 16)
-    canvas.drawString(LEFT, A4[1] - 25 * mm, f"{title} {doc.number}")
-    y = _party_block(canvas, doc.seller, LEFT, A4[1] - 35 * mm, "Van")
-    _party_block(canvas, doc.buyer, A4[0] / 2, A4[1] - 35 * mm, "Aan")
-    y = _rows(canvas, y - 2 * LINE, _facts(doc))
-    y = _lines(canvas, doc, y - 2 * LINE)
-    _footer(canvas, doc, y - 2 * LINE)
-    canvas.showPage()
-    canvas.save()
+    template = SimpleDocTemplate(
+        buffer, pagesize=A4, invariant=1, title=f"{title} {doc.number}", initialFontName=REGULAR,
+        leftMargin=LEFT, rightMargin=A4[0] - RIGHT, topMargin=18 * mm, bottomMargin=18 * mm,
+    )
+    story: list[Flowable] = [para(f"{title} {doc.number}", styles["title"]), Spacer(0, 4 * mm)]
+    story.append(Table(
+        [[_party(doc.seller, "Van", styles), _party(doc.buyer, "Aan", styles)]],
+        colWidths=[WIDTH / 2] * 2, style=[("VALIGN", (0, 0), (-1, -1), "TOP"), *_NO_PADDING],
+    ))
+    story.append(Spacer(0, 6 * mm))
+    story.append(Table(
+        [[para(label, styles["label"]), para(value, styles["body"])] for label, value in _facts(doc)],
+        colWidths=[40 * mm, WIDTH - 40 * mm], style=[("VALIGN", (0, 0), (-1, -1), "TOP"), *_NO_PADDING],
+    ))
+    story.append(Spacer(0, 6 * mm))
+    story.append(_lines(doc, styles))
+    story.append(Spacer(0, 4 * mm))
+    story.append(_totals(doc, styles))
+    story.append(Spacer(0, 8 * mm))
+    story.extend(para(text, styles["small"]) for text in _footer(doc))
+    template.build(story)
     return buffer.getvalue()
 
 
-def _party_block(canvas: Canvas, party: Party, x: float, y: float, label: str) -> float:
-    canvas.setFont(BOLD, 10)
-    canvas.drawString(x, y, f"{label}: {party.name}")
-    canvas.setFont(REGULAR, 9)
+WIDTH = RIGHT - LEFT
+AMOUNT_WIDTH = 35 * mm
+_NO_PADDING = [("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+               ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+               ("FONTNAME", (0, 0), (-1, -1), REGULAR)]  # also the font a cell sets before drawing
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    register_fonts()
+    body = ParagraphStyle("body", fontName=REGULAR, fontSize=9, leading=12)
+    return {
+        "title": ParagraphStyle("title", fontName=BOLD, fontSize=16, leading=20),
+        "body": body,
+        "label": ParagraphStyle("label", parent=body, fontName=BOLD),
+        "amount": ParagraphStyle("amount", parent=body, alignment=TA_RIGHT),
+        "head": ParagraphStyle("head", parent=body, fontName=BOLD),
+        "head_amount": ParagraphStyle("head_amount", parent=body, fontName=BOLD, alignment=TA_RIGHT),
+        "detail": ParagraphStyle("detail", parent=body, leftIndent=5 * mm),
+        "small": ParagraphStyle("small", parent=body, fontSize=8, leading=10),
+    }
+
+
+def _party(party: Party, label: str, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
     details = [party.street, f"{party.postcode} {party.city}"]
     details += [f"KvK {party.kvk}"] if party.kvk else [f"OIN {party.oin}"] if party.oin else []
     details += [f"BOW-nummer {party.bow_number}"] if party.bow_number else []
     details += [f"Btw-id {party.vat_id}"] if party.vat_id else []
     details += [f"IBAN {party.iban}"] if party.iban else []
-    for text in details:
-        y -= LINE
-        canvas.drawString(x, y, text)
-    return y
+    return [para(f"{label}: {party.name}", styles["label"]), para("\n".join(details), styles["body"])]
 
 
 def _facts(doc: Document) -> list[tuple[str, str]]:
@@ -76,52 +109,36 @@ def _facts(doc: Document) -> list[tuple[str, str]]:
     ]
 
 
-def _rows(canvas: Canvas, y: float, rows: list[tuple[str, str]]) -> float:
-    for label, value in rows:
-        canvas.setFont(BOLD, 9)
-        canvas.drawString(LEFT, y, label)
-        canvas.setFont(REGULAR, 9)
-        canvas.drawString(LEFT + 40 * mm, y, value)
-        y -= LINE
-    return y
-
-
-def _lines(canvas: Canvas, doc: Document, y: float) -> float:
-    canvas.setFont(BOLD, 9)
-    canvas.drawString(LEFT, y, "Omschrijving")
-    canvas.drawRightString(RIGHT, y, "Bedrag")
-    canvas.line(LEFT, y - 1.5 * mm, RIGHT, y - 1.5 * mm)
-    canvas.setFont(REGULAR, 9)
+def _lines(doc: Document, styles: dict[str, ParagraphStyle]) -> Table:
+    rows: list[list[object]] = [[para("Omschrijving", styles["head"]), para("Bedrag", styles["head_amount"])]]
     for line in doc.lines:
-        y -= LINE
-        canvas.drawRightString(RIGHT, y, format_euro_nl(line.amount_cents))
-        for i, part in enumerate(simpleSplit(line.description, REGULAR, 9, RIGHT - LEFT - 35 * mm)):
-            y -= LINE if i else 0
-            canvas.drawString(LEFT, y, part)
+        description: list[Flowable] = [para(line.description, styles["body"])]
         billed = line.hours_x_rate()
         if billed:  # the same hours x rate as the e-invoice line
-            y -= LINE
             hours, rate = billed
             shown = f"{hours:f}".replace(".", ",")
-            canvas.drawString(LEFT + 5 * mm, y, f"{shown} uur x {format_euro_nl(rate)}")
-    y -= 2 * LINE
-    totals = [("Subtotaal", doc.total_cents), ("Btw 0% (vrijgesteld)", 0),
-              ("Totaal" + (" gecrediteerd" if isinstance(doc, CreditNote) else " te betalen"),
-               doc.total_cents)]
-    for label, cents in totals:
-        canvas.drawString(RIGHT - 80 * mm, y, label)
-        canvas.drawRightString(RIGHT, y, format_euro_nl(cents))
-        y -= LINE
-    return y
+            description.append(para(f"{shown} uur x {format_euro_nl(rate)}", styles["detail"]))
+        rows.append([description, para(format_euro_nl(line.amount_cents), styles["amount"])])
+    return Table(rows, colWidths=[WIDTH - AMOUNT_WIDTH, AMOUNT_WIDTH], repeatRows=1, style=[
+        ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.black),
+        *_NO_PADDING,
+    ])
 
 
-def _footer(canvas: Canvas, doc: Document, y: float) -> None:
-    canvas.setFont(REGULAR, 8)
+def _totals(doc: Document, styles: dict[str, ParagraphStyle]) -> Table:
+    total = "Totaal" + (" gecrediteerd" if isinstance(doc, CreditNote) else " te betalen")
+    rows = [[para(label, styles["body"]), para(format_euro_nl(cents), styles["amount"])]
+            for label, cents in (("Subtotaal", doc.total_cents), ("Btw 0% (vrijgesteld)", 0),
+                                 (total, doc.total_cents))]
+    table = Table(rows, colWidths=[45 * mm, AMOUNT_WIDTH], hAlign="RIGHT", style=[
+        ("LINEABOVE", (0, 2), (-1, 2), 0.6, colors.black), *_NO_PADDING,
+    ])
+    return table
+
+
+def _footer(doc: Document) -> list[str]:
     texts = [EXEMPTION_REASON + "."]
     if isinstance(doc, Invoice):
         texts.append(f"DUO betaalt uit de lening van de inburgeraar, na diens akkoord, op IBAN "
                      f"{doc.seller.iban} o.v.v. betalingskenmerk {doc.payment_reference}.")
-    for text in texts:
-        for part in simpleSplit(text, REGULAR, 8, RIGHT - LEFT):  # DejaVu is wider than Helvetica
-            canvas.drawString(LEFT, y, part)
-            y -= LINE
+    return texts

@@ -103,3 +103,20 @@ def test_the_quarter_overview_has_a_row_per_learner_and_summed_totals(make_learn
     assert rows["L-1"]["Tegengehouden door plafond"] == 310
     assert (rows["L-2"]["Naam"], rows["L-2"]["Te factureren"]) == ("Dawit", 200)
     assert rows["Totaal"]["Te factureren"] == "=SUM(L2:L3)"
+
+
+def test_the_pdf_wraps_long_texts_and_continues_on_a_next_page_instead_of_cutting(invoice):
+    long_text = "Gevolgde lessen " + " ".join(f"woord{i}" for i in range(60)) + " EINDE"
+    lines = tuple(InvoiceLine(f"{long_text} regel {n}", 1_000, LineKind.DELIVERED) for n in range(40))
+    data = invoice_pdf(replace(invoice, lines=lines))
+    pages = PdfReader(io.BytesIO(data)).pages
+    text = pdf_text(data)
+    assert len(pages) > 1  # forty long lines do not fit on one page
+    assert text.count("EINDE") == 40 and "regel 39" in text  # nothing cut off
+    assert all("Omschrijving" in page.extract_text() for page in pages[1:])  # heads repeated
+
+
+def test_the_pdf_credit_note_prints_a_long_reason_whole(credit_note):
+    reason = "De uren van " + ", ".join(f"les {i}" for i in range(1, 40)) + " waren dubbel geteld. SLOT"
+    text = pdf_text(invoice_pdf(replace(credit_note, reason=reason))).replace("\n", " ")
+    assert "SLOT" in text and "les 39" in text
