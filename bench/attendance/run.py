@@ -27,7 +27,7 @@ import sqlalchemy as sa
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bench.attendance.build import ADMIN_EMAIL, CLASSES, LEARNERS, PASSWORD, build  # noqa: E402
-from provider_portal import create_app, migrate  # noqa: E402
+from provider_portal import clock, create_app, migrate  # noqa: E402
 from provider_portal.models import Attendance, Enrolment, Lesson  # noqa: E402
 
 TARGET_MS = 150
@@ -81,7 +81,7 @@ def measure(url: str, runs: int) -> list[tuple[str, float, float]]:
         }
     )
     engine: sa.Engine = app.extensions["db_engine"]
-    today = date.today()
+    today = clock.today()
     started = time.perf_counter()
     world = build(engine, today)
     with engine.connect() as conn:

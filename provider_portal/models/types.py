@@ -31,7 +31,7 @@ class UTCDateTime(sa.types.TypeDecorator[datetime]):
 
 def utcnow() -> datetime:
     """Now as an aware UTC datetime; the default_factory of every timestamp."""
-    return datetime.now(UTC)
+    return datetime.now(UTC)  # noqa: TID251 -- stored timestamps are wall time; business dates use clock
 
 
 CENT = Decimal("0.01")
