@@ -16,7 +16,7 @@ The scope is attached to the session (`session.info["tenant"]`) and added to eve
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -200,6 +200,17 @@ def _learner_criteria(scope: TenantScope) -> dict[type, Any]:
     return rules
 
 
+@lru_cache(maxsize=1024)
+def _options(scope: TenantScope) -> tuple[Any, ...]:
+    """The loader criteria of a scope, built once per scope rather than for every statement.
+
+    Building them walks every table's rule (about 3 ms, measured in bench/web); they hold only
+    values derived from the frozen scope, so one user's requests can share them. Bounded: a scope
+    per active user, the least recently used dropped first.
+    """
+    return tuple(_rows(criteria_for(scope)))
+
+
 def criteria_for(scope: TenantScope) -> dict[type, Any]:
     """The filter of every table for this scope."""
     if scope.municipalities is not None:
@@ -216,7 +227,7 @@ def _filter_selects(state: ORMExecuteState) -> None:
         return
     if state.is_column_load or state.is_relationship_load:
         return
-    state.statement = state.statement.options(*_rows(criteria_for(scope)))
+    state.statement = state.statement.options(*_options(scope))
 
 
 @event.listens_for(Session, "before_flush")
