@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from html import escape
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -12,12 +11,12 @@ from sqlmodel import Session
 
 from billing.credits import cap_amounts
 from billing.result import INVOICED_KINDS, LineKind, QuarterResult
-from provider_portal.i18n import money
+from provider_portal.charts import Series, bar_chart
+from provider_portal.i18n import money, number
 from provider_portal.invoicing.inputs import issued_documents
 from provider_portal.models import Invoice, InvoiceLine
 from provider_portal.models.invoicing import InvoiceStatus
 
-WIDTH, HEIGHT, PAD = 640, 200, 28
 HELD = (LineKind.HELD_BACK_BY_CAP, LineKind.HELD_BACK_BY_LOAN, LineKind.HELD_BACK_DEADLINE)
 
 
@@ -66,30 +65,16 @@ def net_invoiced_by_quarter(session: Session, provider_id: int) -> dict[str, int
 
 
 def quarters_svg(figures: list[QuarterFigures], title: str) -> str:
-    """Stacked bars per quarter: issued (net), draft and held back, in euros; no JavaScript."""
+    """Stacked bars per quarter: issued (net), draft and held back, in euros, with its table."""
     if not figures:
         return ""
-    top = max(max(0, f.issued) + f.draft + f.held_back for f in figures) or 1
-    step = (WIDTH - 2 * PAD) / len(figures)
-    parts = []
-    for i, fig in enumerate(figures):
-        x, base = PAD + i * step + step * 0.15, HEIGHT - PAD
-        for css, name, cents in (("issued", _("Issued"), fig.issued), ("draft", _("Draft"), fig.draft),
-                                 ("held", _("Held back"), fig.held_back)):
-            height = (HEIGHT - 2 * PAD) * max(0, cents) / top  # a net-negative quarter: no bar
-            base -= height
-            parts.append(
-                f'<rect class="{css}" x="{x:.1f}" y="{base:.1f}" width="{step * 0.7:.1f}" '
-                f'height="{height:.1f}"><title>{escape(fig.quarter)} {escape(name)}: '
-                f"{escape(money(cents, True))}</title></rect>"
-            )
-        parts.append(
-            f'<text x="{x + step * 0.35:.1f}" y="{HEIGHT - PAD + 14}" class="axis">'
-            f"{escape(fig.quarter)}</text>"
-        )
-    return (
-        f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(title)}" class="chart" '
-        f'id="quarter-chart"><title>{escape(title)}</title>{"".join(parts)}</svg>'
+    return bar_chart(
+        [f.quarter for f in figures],
+        [Series(_("Issued"), "issued", [f.issued for f in figures]),
+         Series(_("Draft"), "draft", [f.draft for f in figures]),
+         Series(_("Held back"), "held", [f.held_back for f in figures])],
+        title=title, unit="€", value=lambda cents: money(int(cents), True),
+        tick=lambda cents: number(cents / 100, 0), category_head=_("Quarter"), chart_id="quarter-chart",
     )
 
 
