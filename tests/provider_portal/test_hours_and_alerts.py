@@ -115,7 +115,7 @@ def test_only_routes_with_hour_figures_have_a_route_target(db, world) -> None:
 def test_the_chart_draws_one_bar_per_month_with_its_hours() -> None:
     svg = month_bars_svg({"2026-01": 600, "2026-02": 300}, "Uren per maand")
     assert svg.count("<rect") == 2 and 'aria-label="Uren per maand"' in svg
-    assert ", 10,0</title>" in svg and "<title>01-26, " in svg  # the value on hover
+    assert ": 10,0</title>" in svg and "<title>01-26, " in svg  # the value on hover
     assert 'class="unit"' in svg and 'class="tick"' in svg  # an axis with its unit
     assert '<td>02-26</td><td class="num">5,0</td>' in svg  # and the same figures as a table
     assert month_bars_svg({}, "x") == ""
