@@ -83,7 +83,8 @@ def _sessions(db: Session) -> int:
     return db.execute(sa.select(sa.func.count()).select_from(UserSession)).scalar_one()
 
 
-def test_enabling_shows_a_qr_code_and_takes_effect_only_with_a_confirmed_code(client, db, admin, clock) -> None:
+def test_enabling_shows_a_qr_code_and_takes_effect_only_with_a_confirmed_code(client, db, admin,
+                                                                             clock) -> None:
     login(client, admin.email)
     page = text(client.get("/account/two-factor/setup"))
     assert "<svg" in page and "Tweestapsverificatie instellen" in page
@@ -107,7 +108,8 @@ def test_enabling_shows_a_qr_code_and_takes_effect_only_with_a_confirmed_code(cl
     db.expire_all()
     user = db.get(User, admin.id)
     assert user.has_two_factor and secret not in (user.totp_secret or "")  # stored encrypted
-    stored = db.execute(sa.select(RecoveryCode.code_hash).where(RecoveryCode.user_id == admin.id)).scalars().all()
+    stored = db.execute(sa.select(RecoveryCode.code_hash)
+                        .where(RecoveryCode.user_id == admin.id)).scalars().all()
     assert len(stored) == 10 and not {c.replace("-", "") for c in codes} & set(stored)
     # the secret and the codes are never shown again
     assert client.get("/account/two-factor/setup").status_code == 302
@@ -129,7 +131,8 @@ def test_the_password_alone_opens_no_page_and_creates_no_session(app, client, db
                  "/account/two-factor/setup", "/users/", "/invoicing/"):
         response = client.get(page)
         assert response.status_code == 302 and "/login" in response.headers["Location"], page
-    refused = client.post("/account/logout-everywhere", data={"csrf_token": csrf_token(client, "/login/code")})
+    token = csrf_token(client, "/login/code")
+    refused = client.post("/account/logout-everywhere", data={"csrf_token": token})
     assert refused.status_code == 302 and "/login" in refused.headers["Location"]
     assert "Voer de 6-cijferige code in" in text(client.get("/login/code"))
 
@@ -238,7 +241,7 @@ def test_codes_share_the_accounts_login_limit(app, client, db, admin, clock) -> 
     wrong = f"{(int(right) + 7) % 1_000_000:06d}"
     answers = [submit(client, "/login/code", {"code": wrong}).status_code for _ in range(10)]
     assert answers == [200] * 10
-    assert submit(client, "/login/code", {"code": right}).status_code == 429  # locked, even the right code
+    assert submit(client, "/login/code", {"code": right}).status_code == 429  # even the right code
     other = app.test_client()  # the account, not the browser, is locked: the password step too
     assert _password_step(other, admin.email).status_code == 429
     colleague = make_user(db, db.get(Provider, admin.provider_id), role=Role.FINANCE)
@@ -295,7 +298,8 @@ def test_a_provider_admin_requires_it_for_all_staff_and_it_is_enforced(app, clie
             re.findall(r'<input[^>]*name="([a-z_]+)"[^>]*value="([^"]*)"', form) if name != "csrf_token"}
     data["keurmerk_status"] = provider.keurmerk_status
     refused = submit(client, "/provider/edit", {**data, "require_two_factor": "y"})
-    assert refused.status_code == 200 and "Stel eerst tweestapsverificatie in" in text(refused)  # the admin first
+    assert refused.status_code == 200  # the admin sets it up first
+    assert "Stel eerst tweestapsverificatie in" in text(refused)
     db.expire_all()
     assert not db.get(Provider, provider.id).require_two_factor
 
@@ -338,7 +342,8 @@ def test_learners_have_no_two_factor_pages(client, db, provider) -> None:
     assert client.get("/account/two-factor/setup").status_code == 403
 
 
-def test_a_platform_admin_resets_a_users_two_factor_and_it_is_audited(app, client, db, admin, clock) -> None:
+def test_a_platform_admin_resets_a_users_two_factor_and_it_is_audited(app, client, db, admin,
+                                                                      clock) -> None:
     login(client, admin.email)
     enable(client, clock)
     boss = make_user(db, None, role=Role.PLATFORM_ADMIN, name="Pia Platform")
@@ -353,8 +358,9 @@ def test_a_platform_admin_resets_a_users_two_factor_and_it_is_audited(app, clien
     assert db.get(User, admin.id).has_two_factor
 
     # only a platform admin may reset
+    token = csrf_token(client, "/dashboard")
     assert client.post(f"/admin/accounts/{admin.id}/two-factor/reset",
-                       data={"reason": "x", "csrf_token": csrf_token(client, "/dashboard")}).status_code == 403
+                       data={"reason": "x", "csrf_token": token}).status_code == 403
     done = submit(platform, "/admin/accounts/two-factor", {"reason": "Telefoon kwijt, teruggebeld"},
                   action=f"/admin/accounts/{admin.id}/two-factor/reset")
     assert done.status_code == 302
