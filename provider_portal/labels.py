@@ -139,6 +139,8 @@ RESULT_KEY = {
     "problems": _l("Problems"),
     "deleted": _l("Deleted"),
     "retention_days": _l("Retention (days)"),
+    "sessions_deleted": _l("Ended log-ins deleted"),
+    "session_retention_days": _l("Log-in retention (days)"),
 }
 FACILITY = {"accessible": _l("Wheelchair accessible"), "extra_time": _l("Extra time")}
 CHANGE_REASON = {
