@@ -379,3 +379,35 @@ def test_the_pages_speak_english_too(client, db, admin, clock) -> None:
     submit(client, "/dashboard", {"lang": "en"}, action="/language")
     page = text(client.get("/account/two-factor/setup"))
     assert "Set up two-factor log-in" in page and "Confirm and turn on" in page
+
+
+def test_one_code_sent_twice_at_once_logs_in_once(app, engine, db, admin, clock) -> None:
+    """Two requests with the same code at the same moment (a replay racing the owner): the step is taken
+    by one conditional update, so exactly one is accepted (real parallel transactions on PostgreSQL)."""
+    import threading
+
+    from sqlmodel import Session as DbSession
+
+    from provider_portal.auth import two_factor
+
+    with app.test_request_context():
+        two_factor.begin_setup(db, admin)
+        secret = two_factor._decrypt(admin.totp_secret)
+        two_factor.confirm_setup(db, admin, clock.code(secret))
+    clock.move(30)
+    code = clock.code(secret)
+    barrier = threading.Barrier(4)
+    results: list[bool] = []
+
+    def attempt() -> None:
+        with app.test_request_context(), DbSession(engine, expire_on_commit=False) as own:
+            user = own.get(User, admin.id)
+            barrier.wait()
+            results.append(two_factor.verify_totp(own, user, code))
+
+    threads = [threading.Thread(target=attempt) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(results) == [False, False, False, True]
