@@ -138,6 +138,7 @@ def login_code() -> str | Response:
                 flash(ngettext("You used a recovery code. %(num)s recovery code is left.",
                                "You used a recovery code. %(num)s recovery codes are left.", left), "warning")
             return response
+        current_app.logger.warning("wrong two-factor code at log-in for user %s", user.id)
         form.code.errors = [_("This code is not right, or it was used already. Wait for the next code.")]
     return render_template("auth/login_code.html", form=form)
 
