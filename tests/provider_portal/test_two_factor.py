@@ -304,6 +304,8 @@ def test_a_provider_admin_requires_it_for_all_staff_and_it_is_enforced(app, clie
     assert not db.get(Provider, provider.id).require_two_factor
 
     enable(client, clock)
+    rows = re.findall(r'<td class="two-factor">(\w+)</td>', text(client.get("/users/")))
+    assert sorted(rows) == ["Aan", "Uit"]  # the admin sees who has it: themself, not the teacher
     saved = submit(client, "/provider/edit", {**data, "require_two_factor": "y"})
     assert saved.status_code == 302
     db.expire_all()
