@@ -87,6 +87,25 @@ def users_create(email: str, name: str, role: str, provider_bow: str | None,
         click.echo(f"created {user.role} {user.email}")
 
 
+@users_cli.command("purge-sessions")
+@click.option("--days", type=click.IntRange(min=0), default=None,
+              help="Delete log-ins that ended more than this many days ago (default SESSION_RETENTION_DAYS).")
+def users_purge_sessions(days: int | None) -> None:
+    """Delete ended log-ins (logged out, revoked or expired) from user_session; live ones stay."""
+    from datetime import timedelta
+
+    from provider_portal import clock
+    from provider_portal.auth.sessions import purge_ended
+
+    config = current_app.config
+    days = config["SESSION_RETENTION_DAYS"] if days is None else days
+    lifetime = config["PERMANENT_SESSION_LIFETIME"]
+    lifetime = lifetime if isinstance(lifetime, timedelta) else timedelta(seconds=int(lifetime))
+    with portal_db.session_scope(portal_db.engine()) as session:
+        deleted = purge_ended(session, now=clock.now(), lifetime=lifetime, retention=timedelta(days=days))
+    click.echo(f"deleted {deleted} ended log-in(s) older than {days} day(s)")
+
+
 def register(app: Flask) -> None:
     """Attach the command groups to the app."""
     from provider_portal.invoicing.commands import invoices_cli

@@ -62,6 +62,19 @@ def _count(env: Mapping[str, str], name: str, default: int = 0) -> int:
     return int(value)
 
 
+STAFF_ROLES = ("provider_admin", "teacher", "finance", "planner", "platform_admin")
+
+
+def _roles(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """A comma-separated list of staff roles (learners never use two-factor log-in)."""
+    roles = tuple(part.strip() for part in env.get(name, "").split(",") if part.strip())
+    unknown = [role for role in roles if role not in STAFF_ROLES]
+    if unknown:
+        raise ConfigError(f"{name} takes a comma-separated list of {', '.join(STAFF_ROLES)}; "
+                          f"not {', '.join(unknown)}")
+    return roles
+
+
 def _upload_limit(env: Mapping[str, str]) -> int:
     """MAX_UPLOAD_MB (default 10) in bytes: Flask answers 413 to a larger request body."""
     megabytes = _count(env, "MAX_UPLOAD_MB", 10)
@@ -109,6 +122,9 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "LOGIN_ACCOUNT_RATE_LIMIT": _rate_limit(env, "LOGIN_ACCOUNT_RATE_LIMIT", "10 per minute;30 per hour"),
         "PRESENCE_RATE_LIMIT": _rate_limit(env, "PRESENCE_RATE_LIMIT", "10 per minute;60 per hour"),
         "TRUSTED_PROXIES": _count(env, "TRUSTED_PROXIES"),
+        "TWO_FACTOR_REQUIRED_ROLES": _roles(env, "TWO_FACTOR_REQUIRED_ROLES"),
+        # revoked or expired user_session rows older than this are deleted by the nightly housekeeping
+        "SESSION_RETENTION_DAYS": _count(env, "SESSION_RETENTION_DAYS", 30),
         # the largest request body (uploads): 10 MB holds an import's 5,000 rows many times over
         "MAX_CONTENT_LENGTH": _upload_limit(env),
         "PAGE_SIZE": int(env.get("PAGE_SIZE", "25")),

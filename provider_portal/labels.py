@@ -139,6 +139,8 @@ RESULT_KEY = {
     "problems": _l("Problems"),
     "deleted": _l("Deleted"),
     "retention_days": _l("Retention (days)"),
+    "sessions_deleted": _l("Ended log-ins deleted"),
+    "session_retention_days": _l("Log-in retention (days)"),
 }
 FACILITY = {"accessible": _l("Wheelchair accessible"), "extra_time": _l("Extra time")}
 CHANGE_REASON = {
@@ -169,6 +171,14 @@ DAY_PART = {
     "sun:evening": _l("Sunday evening"),
 }
 
+# security_event.kind (auth.two_factor)
+SECURITY_EVENT = {
+    "two_factor_enabled": _l("Two-factor log-in turned on"),
+    "two_factor_disabled": _l("Two-factor log-in turned off"),
+    "two_factor_reset": _l("Two-factor log-in reset by a platform administrator"),
+    "recovery_code_used": _l("Recovery code used to log in"),
+}
+
 VOCABULARIES: dict[str, dict[Any, Any]] = {
     "route": ROUTE,
     "migrant_type": MIGRANT_TYPE,
@@ -188,6 +198,7 @@ VOCABULARIES: dict[str, dict[Any, Any]] = {
     "change_reason": CHANGE_REASON,
     "facility": FACILITY,
     "day_part": DAY_PART,
+    "security_event": SECURITY_EVENT,
 }
 
 

@@ -53,6 +53,8 @@ from provider_portal.models import (
     PlanRun,
     PresenceFailure,
     Provider,
+    RecoveryCode,
+    SecurityEvent,
     Trainer,
     User,
     UserSession,
@@ -80,8 +82,9 @@ MUNICIPAL: tuple[type[SQLModel], ...] = (Cohort, Trainer)
 # Owned by the planner who made them.
 PLANNER_OWNED: tuple[type[SQLModel], ...] = (PlanRun,)
 # Only a platform admin (or nobody through the portal) reads these directly; `auth.sessions` reads and
-# writes user_session with Core statements on its table, which no tenant filter touches.
-PLATFORM_ONLY: tuple[type[SQLModel], ...] = (PlannerMunicipality, UserSession)
+# writes user_session with Core statements on its table, which no tenant filter touches; so does
+# `auth.two_factor` with recovery_code and security_event.
+PLATFORM_ONLY: tuple[type[SQLModel], ...] = (PlannerMunicipality, UserSession, RecoveryCode, SecurityEvent)
 # Platform-wide settings (the dated invoice cap): everyone reads them, only a platform admin writes.
 SHARED_SETTINGS: tuple[type[SQLModel], ...] = (CapSetting,)
 # DUO's exam calendar: no tenant data, so everyone reads it; planners maintain it.

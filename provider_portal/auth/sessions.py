@@ -8,6 +8,10 @@ is logged in only while the row exists, is not revoked and is younger than the s
 - changing one's password revokes every other row of the user (this browser stays logged in);
 - "log out everywhere", an administrator's password reset and deactivating an account revoke all.
 
+Rows of ended log-ins (revoked, or older than the lifetime) are deleted once they have been ended for
+`SESSION_RETENTION_DAYS` (default 30): by the jobs process's nightly housekeeping and by
+`flask users purge-sessions` (`purge_ended`).
+
 The table is read and written with Core statements on `UserSession.__table__`, which no tenant filter
 touches (it is in `tenancy.PLATFORM_ONLY`: nobody reads it through the ORM).
 """
@@ -92,3 +96,13 @@ def end_all(db: Session, user_id: int | None, *, keep_current: bool = False, com
     db.execute(stmt.values(revoked_at=utcnow()))
     if commit:
         db.commit()
+
+
+def purge_ended(db: Session, *, now: datetime, lifetime: timedelta, retention: timedelta) -> int:
+    """Delete the log-ins that ended more than `retention` before `now`: revoked then, or expired
+    then (started more than `lifetime` before that). Live sessions are never touched. The number
+    deleted; the caller commits."""
+    cutoff = now - retention
+    ended = sa.or_(sa.and_(table.c.revoked_at.is_not(None), table.c.revoked_at < cutoff),
+                   table.c.created_at < cutoff - lifetime)
+    return int(db.execute(sa.delete(table).where(ended)).rowcount or 0)

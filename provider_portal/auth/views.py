@@ -9,6 +9,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -16,15 +17,18 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from provider_portal.access import public, roles_required
-from provider_portal.auth import sessions
-from provider_portal.auth.forms import LoginForm, PasswordChangeForm
+from provider_portal.auth import sessions, two_factor
+from provider_portal.auth.forms import CodeForm, LoginForm, PasswordChangeForm, TwoFactorDisableForm
 from provider_portal.auth.service import PasswordPolicyError, authenticate, change_password
 from provider_portal.db import get_session
 from provider_portal.extensions import limiter
+from provider_portal.models import User
 from provider_portal.models.enums import Role
 from provider_portal.models.user import normalise_email
 
@@ -49,15 +53,29 @@ def _address_limit() -> str:
     return str(current_app.config["LOGIN_RATE_LIMIT"])
 
 
+# One budget per account for every guess at it: passwords, codes at log-in, codes to turn 2FA off.
+ACCOUNT_SCOPE = "login-account"
+
+
 def _account_limit() -> str:
     """Failed log-ins per account: low, so one account's password cannot be guessed."""
     return str(current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"])
 
 
+def account_key(email: str) -> str:
+    """The limiter's key of an account, hashed: its storage and logs hold no e-mail address."""
+    return "login-account:" + hashlib.sha256(normalise_email(email).encode()).hexdigest()[:32]
+
+
 def _account_key() -> str:
-    """The account an attempt is for, hashed: the limiter's storage and logs hold no e-mail address."""
-    email = normalise_email(request.form.get("email", ""))
-    return "login-account:" + hashlib.sha256(email.encode()).hexdigest()[:32]
+    """The account a password attempt is for."""
+    return account_key(request.form.get("email", ""))
+
+
+def _pending_account_key() -> str:
+    """The account a code attempt is for: the same budget as its password attempts."""
+    state = two_factor.pending()
+    return str(state["acct"]) if state else "login-account:none"
 
 
 def _failed(response: Response) -> bool:
@@ -68,21 +86,152 @@ def _failed(response: Response) -> bool:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_address_limit, methods=["POST"])
-@limiter.limit(_account_limit, methods=["POST"], key_func=_account_key, deduct_when=_failed)
+@limiter.shared_limit(_account_limit, ACCOUNT_SCOPE, methods=["POST"], key_func=_account_key,
+                      deduct_when=_failed)
 @public
 def login() -> str | Response:
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(get_session(), form.email.data or "", form.password.data or "")
+        db = get_session()
+        user = authenticate(db, form.email.data or "", form.password.data or "")
         if user is not None:
-            session.clear()
-            login_user(user)
-            sessions.start(get_session(), user)
-            return redirect(safe_next(request.args.get("next")) or url_for("dashboard.index"))
+            target = safe_next(request.args.get("next"))
+            if two_factor.available_for(user) and (user.has_two_factor or two_factor.required_for(db, user)):
+                # the password alone logs nobody in: the code (or setting one up) completes the log-in
+                two_factor.start_pending(user, target, account_key(user.email))
+                return redirect(url_for("auth.login_code" if user.has_two_factor else "auth.login_setup"))
+            return _complete_login(user, target)
         form.password.errors = [_("Unknown e-mail address or wrong password.")]
     return render_template("auth/login.html", form=form)
+
+
+def _complete_login(user: User, target: str | None) -> Response:
+    """The full log-in: a fresh browser session and its server-side row."""
+    session.clear()
+    login_user(user)
+    sessions.start(get_session(), user)
+    return redirect(target or url_for("dashboard.index"))
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@limiter.limit(_address_limit, methods=["POST"])
+@limiter.shared_limit(_account_limit, ACCOUNT_SCOPE, methods=["POST"], key_func=_pending_account_key,
+                      deduct_when=_failed)
+@public
+def login_code() -> str | Response:
+    """The second step for a user with two-factor log-in: a code from the app, or a recovery code."""
+    db = get_session()
+    user = two_factor.pending_user(db)
+    if user is None or not user.has_two_factor:
+        flash(_("Log in again: the log-in took too long or was not started."), "info")
+        return redirect(url_for("auth.login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        kind = two_factor.check_code(db, user, form.code.data or "")
+        if kind is not None:
+            state = two_factor.pending() or {}
+            response = _complete_login(user, state.get("next"))
+            if kind == "recovery":
+                left = two_factor.recovery_codes_left(db, user)
+                flash(ngettext("You used a recovery code. %(num)s recovery code is left.",
+                               "You used a recovery code. %(num)s recovery codes are left.", left), "warning")
+            return response
+        current_app.logger.warning("wrong two-factor code at log-in for user %s", user.id)
+        form.code.errors = [_("This code is not right, or it was used already. Wait for the next code.")]
+    return render_template("auth/login_code.html", form=form)
+
+
+@bp.route("/login/setup", methods=["GET", "POST"])
+@limiter.limit(_address_limit, methods=["POST"])
+@limiter.shared_limit(_account_limit, ACCOUNT_SCOPE, methods=["POST"], key_func=_pending_account_key,
+                      deduct_when=_failed)
+@public
+def login_setup() -> str | Response:
+    """A user who must use two-factor log-in but has none sets it up before the log-in completes."""
+    db = get_session()
+    user = two_factor.pending_user(db)
+    if user is None or user.has_two_factor or not two_factor.required_for(db, user):
+        flash(_("Log in again: the log-in took too long or was not started."), "info")
+        return redirect(url_for("auth.login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            recovery = two_factor.confirm_setup(db, user, form.code.data or "")
+        except two_factor.TwoFactorError as exc:
+            form.code.errors = [exc.message]
+        else:
+            state = two_factor.pending() or {}
+            target = state.get("next") or url_for("dashboard.index")
+            _complete_login(user, target)
+            flash(_("Two-factor log-in is on."), "success")
+            return _recovery_page(recovery, target)
+    setup = two_factor.begin_setup(db, user)
+    return render_template("auth/two_factor_setup.html", form=form, setup=setup, during_login=True)
+
+
+def _recovery_page(recovery: list[str], target: str) -> Response:
+    """The recovery codes, in this response only: they are shown once, never again."""
+    return make_response(render_template("auth/recovery_codes.html", codes=recovery, target=target))
+
+
+STAFF = tuple(role for role in Role if role != Role.LEARNER)
+
+
+@bp.route("/account/two-factor")
+@roles_required(*STAFF)
+def two_factor_status() -> str:
+    db = get_session()
+    return render_template("auth/two_factor.html", required=two_factor.required_for(db, current_user),
+                           left=two_factor.recovery_codes_left(db, current_user),
+                           disable_form=TwoFactorDisableForm(), form=FlaskForm())
+
+
+@bp.route("/account/two-factor/setup", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def two_factor_setup() -> str | Response:
+    db = get_session()
+    if current_user.has_two_factor:
+        return redirect(url_for("auth.two_factor_status"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            recovery = two_factor.confirm_setup(db, current_user, form.code.data or "")
+        except two_factor.TwoFactorError as exc:
+            form.code.errors = [exc.message]
+        else:
+            flash(_("Two-factor log-in is on."), "success")
+            return _recovery_page(recovery, url_for("auth.two_factor_status"))
+    setup = two_factor.begin_setup(db, current_user)
+    return render_template("auth/two_factor_setup.html", form=form, setup=setup, during_login=False)
+
+
+@bp.route("/account/two-factor/cancel", methods=["POST"])
+@roles_required(*STAFF)
+def two_factor_cancel() -> Response:
+    two_factor.cancel_setup(get_session(), current_user)
+    return redirect(url_for("auth.two_factor_status"))
+
+
+@bp.route("/account/two-factor/disable", methods=["POST"])
+@limiter.shared_limit(_account_limit, ACCOUNT_SCOPE, deduct_when=_failed,
+                      key_func=lambda: account_key(getattr(current_user, "email", "")))
+@roles_required(*STAFF)
+def two_factor_disable() -> str | Response:
+    db = get_session()
+    form = TwoFactorDisableForm()
+    if form.validate_on_submit():
+        try:
+            two_factor.disable(db, current_user, form.password.data or "", form.code.data or "")
+        except two_factor.TwoFactorError as exc:
+            form[exc.field].errors = [exc.message]
+        else:
+            flash(_("Two-factor log-in is off."), "success")
+            return redirect(url_for("auth.two_factor_status"))
+    return render_template("auth/two_factor.html", required=two_factor.required_for(db, current_user),
+                           left=two_factor.recovery_codes_left(db, current_user), disable_form=form,
+                           form=FlaskForm())
 
 
 @bp.route("/logout", methods=["POST"])

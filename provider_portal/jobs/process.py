@@ -53,6 +53,8 @@ class JobSettings:
     stale_seconds: float = 120.0
     max_attempts: int = 3
     solver_cpu_seconds: int = 1500
+    session_retention_days: int = 30
+    session_lifetime_seconds: int = 8 * 3600
 
     @classmethod
     def from_config(cls, config: Any) -> JobSettings:
@@ -63,7 +65,18 @@ class JobSettings:
                    tick_seconds=config["JOBS_TICK_SECONDS"],
                    heartbeat_seconds=config["JOBS_HEARTBEAT_SECONDS"],
                    stale_seconds=config["JOBS_STALE_SECONDS"], max_attempts=config["JOBS_MAX_ATTEMPTS"],
-                   solver_cpu_seconds=config["JOBS_SOLVER_CPU_SECONDS"])
+                   solver_cpu_seconds=config["JOBS_SOLVER_CPU_SECONDS"],
+                   session_retention_days=int(config.get("SESSION_RETENTION_DAYS", 30)),
+                   session_lifetime_seconds=_seconds(config.get("PERMANENT_SESSION_LIFETIME", 8 * 3600)))
+
+    def housekeeping_params(self) -> dict[str, int]:
+        """What the nightly housekeeping needs to know of the settings."""
+        return {"session_retention_days": self.session_retention_days,
+                "session_lifetime_seconds": self.session_lifetime_seconds}
+
+
+def _seconds(value: Any) -> int:
+    return int(value.total_seconds()) if isinstance(value, timedelta) else int(value)
 
 
 @lru_cache(maxsize=4)
@@ -87,10 +100,10 @@ def quarter_to_draft(now: datetime) -> Quarter:
     return current.prev()
 
 
-def enqueue_housekeeping(database_url: str) -> None:
+def enqueue_housekeeping(database_url: str, params: dict[str, Any] | None = None) -> None:
     """Queue the latest night's housekeeping once, whoever asks first."""
     with session_scope(_engine(database_url)) as session:
-        enqueue(session, housekeeping.KIND, dedupe_key=housekeeping_key(clock.now()))
+        enqueue(session, housekeeping.KIND, params=params, dedupe_key=housekeeping_key(clock.now()))
 
 
 def enqueue_quarter_drafts(database_url: str) -> None:
@@ -101,11 +114,12 @@ def enqueue_quarter_drafts(database_url: str) -> None:
         invoicing_jobs.enqueue_quarter_drafts(session, quarter_to_draft(clock.now()))
 
 
-def tick(database_url: str, stale_seconds: float = 120.0, max_attempts: int = 3) -> None:
+def tick(database_url: str, stale_seconds: float = 120.0, max_attempts: int = 3,
+         housekeeping_params: dict[str, Any] | None = None) -> None:
     """Reap jobs whose process died, then enqueue every piece of scheduled work that is due."""
     reap_stale(_engine(database_url), timedelta(seconds=stale_seconds), max_attempts)
     enqueue_quarter_drafts(database_url)
-    enqueue_housekeeping(database_url)
+    enqueue_housekeeping(database_url, housekeeping_params)
 
 
 def build_scheduler(database_url: str, timezone: str, settings: JobSettings | None = None,
@@ -115,7 +129,7 @@ def build_scheduler(database_url: str, timezone: str, settings: JobSettings | No
     scheduler = kind(jobstores={"default": MemoryJobStore()}, executors={"default": ThreadPoolExecutor(1)},
                      timezone=timezone, job_defaults={"coalesce": True, "max_instances": 1,
                                                       "misfire_grace_time": MISFIRE_GRACE_SECONDS})
-    args = [database_url, settings.stale_seconds, settings.max_attempts]
+    args = [database_url, settings.stale_seconds, settings.max_attempts, settings.housekeeping_params()]
     # APScheduler keeps real time (the portal's clock decides only what is due): tick at once, then
     # every tick_seconds.
     scheduler.add_job(tick, "interval", seconds=settings.tick_seconds, args=args, id="tick",

@@ -38,7 +38,13 @@ from provider_portal.models.planning import (
     Trainer,
 )
 from provider_portal.models.provider import Provider
-from provider_portal.models.user import PlannerMunicipality, User, UserSession
+from provider_portal.models.user import (
+    PlannerMunicipality,
+    RecoveryCode,
+    SecurityEvent,
+    User,
+    UserSession,
+)
 
 __all__ = [
     "Attendance",
@@ -70,6 +76,8 @@ __all__ = [
     "PlanRun",
     "PlannerMunicipality",
     "PresenceFailure",
+    "RecoveryCode",
+    "SecurityEvent",
     "UserSession",
     "PlanningProfile",
     "Provider",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from provider_portal.models.enums import KeurmerkStatus
@@ -26,6 +27,8 @@ class Provider(SQLModel, table=True):
     street: str = Field(default="", max_length=200)
     postcode: str = Field(default="", max_length=7)
     city: str = Field(default="", max_length=100)
+    # Every staff account (admin, teacher, finance) must log in with a second factor (TOTP)
+    require_two_factor: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
     def keurmerk_valid_on(self, day: date) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlmodel import Field, SQLModel
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -25,6 +26,12 @@ class User(UserMixin, SQLModel, table=True):
     active: bool = True
     last_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Two-factor log-in (`auth.two_factor`): the TOTP secret, Fernet-encrypted; set but not enabled
+    # while the user is still confirming it. `totp_last_step` is the 30-second step of the last code
+    # accepted, so a code cannot be used twice.
+    totp_secret: str | None = Field(default=None, max_length=255)
+    totp_enabled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    totp_last_step: int | None = Field(default=None, sa_type=sa.BigInteger)
 
     def set_password(self, password: str) -> None:
         """Hash with Werkzeug's scrypt; the plain password is never stored."""
@@ -42,6 +49,11 @@ class User(UserMixin, SQLModel, table=True):
     @property
     def is_planner(self) -> bool:
         return self.role == Role.PLANNER
+
+    @property
+    def has_two_factor(self) -> bool:
+        """True once the user confirmed a TOTP secret: log-in then asks for a code."""
+        return self.totp_enabled_at is not None and self.totp_secret is not None
 
 
 class PlannerMunicipality(SQLModel, table=True):
@@ -73,3 +85,29 @@ class UserSession(SQLModel, table=True):
     token_hash: str = Field(max_length=64, sa_column_kwargs={"unique": True})
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class RecoveryCode(SQLModel, table=True):
+    """One of a user's ten one-time recovery codes (for a lost phone): only its SHA-256 is kept, and
+    `used_at` is set by a conditional update, so a code logs in once even with parallel requests."""
+
+    __tablename__ = "recovery_code"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    code_hash: str = Field(max_length=64)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class SecurityEvent(SQLModel, table=True):
+    """The audit trail of account security: two-factor enabled, disabled, reset by a platform admin,
+    a recovery code used. `actor_id` is who did it (the user themself, or the platform admin)."""
+
+    __tablename__ = "security_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    actor_id: int | None = Field(default=None, foreign_key="user.id")
+    kind: str = Field(max_length=40)
+    detail: str = Field(default="", max_length=500)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
+from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from provider_portal import labels
@@ -35,6 +35,10 @@ class ProviderForm(FlaskForm):
     street = StringField(_l("Street and number"), validators=[DataRequired(), Length(max=200)])
     postcode = StringField(_l("Postcode"), validators=[DataRequired(), valid_postcode])
     city = StringField(_l("City"), validators=[DataRequired(), Length(max=100)])
+    require_two_factor = BooleanField(
+        _l("Require two-factor log-in for all staff"),
+        description=_l("Administrators, teachers and finance staff then log in with a code from an app "
+                       "as well; whoever has not set it up does so at their next log-in."))
 
     def validate_keurmerk_valid_until(self, field: DateField) -> None:
         start = self.keurmerk_valid_from.data

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from provider_portal.access import PROVIDER_STAFF, roles_required
+from provider_portal.auth.two_factor import end_sessions_without_two_factor
 from provider_portal.db import get_session
 from provider_portal.models import Provider
 from provider_portal.models.enums import Role
@@ -32,8 +33,16 @@ def edit() -> str | Response:
     session = get_session()
     provider = get_or_404(session, Provider, current_user.provider_id)
     form = ProviderForm(obj=provider)
+    was_required = provider.require_two_factor
     if form.validate_on_submit():
+        newly_required = form.require_two_factor.data and not was_required
+        if newly_required and not current_user.has_two_factor:
+            form.require_two_factor.errors = [
+                _("Set up two-factor log-in for your own account first (your name, top right).")]
+            return render_template("providers/form.html", form=form)
         form.populate_obj(provider)
+        if newly_required:  # staff without a second factor log in again, and set one up then
+            end_sessions_without_two_factor(session, provider.id)
         try:
             session.commit()
         except IntegrityError:
@@ -41,5 +50,8 @@ def edit() -> str | Response:
             form.bow_number.errors = [_("Another provider already uses this BOW number.")]
         else:
             flash(_("Provider settings saved."), "success")
+            if newly_required:
+                flash(_("Two-factor log-in is now required: staff without it set it up at their next "
+                        "log-in; their sessions have ended."), "info")
             return redirect(url_for("providers.settings"))
     return render_template("providers/form.html", form=form)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -9,9 +10,12 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from provider_portal.access import roles_required
+from provider_portal.auth import two_factor
+from provider_portal.auth.forms import AccountLookupForm, TwoFactorResetForm
 from provider_portal.db import get_session
-from provider_portal.models import User
+from provider_portal.models import Provider, User
 from provider_portal.models.enums import Role
+from provider_portal.models.user import normalise_email
 from provider_portal.users.accounts import (
     create_platform_account,
     get_platform_account,
@@ -95,3 +99,46 @@ def password(user_id: int) -> str | Response:
             flash(_("New password for %(email)s set.", email=user.email), "success")
             return redirect(url_for("accounts.index"))
     return render_template("users/account_password.html", form=form, user=user)
+
+
+@bp.route("/two-factor", methods=["GET", "POST"])
+@roles_required(Role.PLATFORM_ADMIN)
+def two_factor_lookup() -> str:
+    """Find any account by e-mail address (posted, so no address lands in a URL or log) to reset its
+    two-factor log-in; below, the audit trail of two-factor changes."""
+    db = get_session()
+    form = AccountLookupForm()
+    found: User | None = None
+    provider_name = None
+    if form.validate_on_submit():
+        found = db.execute(sa.select(User).where(User.email == normalise_email(form.email.data or "")))\
+            .scalar_one_or_none()
+        if found is None:
+            form.email.errors = [_("No account has this e-mail address.")]
+        elif found.provider_id is not None:
+            provider_name = db.execute(sa.select(Provider.name)
+                                       .where(Provider.id == found.provider_id)).scalar()
+    return render_template("users/two_factor_reset.html", form=form, found=found, provider_name=provider_name,
+                           reset_form=TwoFactorResetForm(), events=two_factor.recent_events(db))
+
+
+@bp.route("/<int:user_id>/two-factor/reset", methods=["POST"])
+@roles_required(Role.PLATFORM_ADMIN)
+def two_factor_reset(user_id: int) -> str | Response:
+    db = get_session()
+    user = db.get(User, user_id)
+    if user is None:
+        abort(404)
+    form = TwoFactorResetForm()
+    if form.validate_on_submit():
+        try:
+            two_factor.reset(db, current_user, user, form.reason.data or "")
+        except two_factor.TwoFactorError as exc:
+            form[exc.field].errors = [exc.message]
+        else:
+            flash(_("Two-factor log-in of %(email)s is reset; their sessions have ended.", email=user.email),
+                  "success")
+            return redirect(url_for("accounts.two_factor_lookup"))
+    lookup = AccountLookupForm(data={"email": user.email})
+    return render_template("users/two_factor_reset.html", form=lookup, found=user, provider_name=None,
+                           reset_form=form, events=two_factor.recent_events(db))

@@ -36,8 +36,11 @@ def test_every_endpoint_is_public_or_declares_its_roles(app: Flask) -> None:
 
 
 def test_only_login_logout_language_and_home_are_public(app: Flask) -> None:
+    """The two-factor steps are public too: they act only on the signed, five-minute pending state
+    the password step leaves (`auth.two_factor`), and log nobody in without a code."""
     public = sorted(name for name, view in _endpoints(app) if getattr(view, "public", False))
-    assert public == ["auth.language", "auth.login", "auth.logout", "dashboard.home"]
+    assert public == ["auth.language", "auth.login", "auth.login_code", "auth.login_setup", "auth.logout",
+                      "dashboard.home"]
 
 
 def test_a_learner_reaches_only_their_own_pages(client, db, world) -> None:

@@ -111,7 +111,8 @@ def test_housekeeping_deletes_only_old_finished_jobs(db, engine) -> None:
     remaining = set(db.execute(sa.select(Job.id)).scalars())
     assert old_id not in remaining and {recent.id, waiting.id} <= remaining
     db.refresh(waiting)
-    assert waiting.result == {"deleted": 1, "retention_days": 90}
+    assert waiting.result == {"deleted": 1, "retention_days": 90, "sessions_deleted": 0,
+                              "session_retention_days": 30}
 
 
 def test_the_scheduler_keeps_only_ticks_in_memory_with_hours_of_misfire_grace(app) -> None:
