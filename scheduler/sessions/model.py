@@ -7,6 +7,7 @@ assignment, y per cohort (runs or not). Rows come from scheduler.sessions.constr
 from __future__ import annotations
 
 import datetime
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +19,8 @@ from scheduler.sessions import constraints as rules
 from scheduler.sessions.index import Index
 from scheduler.sessions.linear import LinearModel
 from scheduler.sessions.plan import Plan
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,14 +118,21 @@ def _watch(stop: Callable[[], bool], interrupter: SolveInterrupter, done: thread
 
 
 def highs(model: mathopt.Model, params: mathopt.SolveParameters, stop: Callable[[], bool],
-          hints: list[mathopt.SolutionHint] | None = None) -> mathopt.SolveResult:
-    """Run HiGHS, interrupting it as soon as `stop()` turns true (polled five times a second)."""
+          hints: list[mathopt.SolutionHint] | None = None) -> mathopt.SolveResult | None:
+    """Run HiGHS, interrupting it as soon as `stop()` turns true (polled five times a second).
+
+    None when HiGHS itself fails (it reports an internal error on numerically hopeless models,
+    which OR-Tools turns into one of several exception types): the caller goes on without it.
+    """
     interrupter, done = SolveInterrupter(), threading.Event()
     threading.Thread(target=_watch, args=(stop, interrupter, done), daemon=True).start()
     try:
         return mathopt.solve(model, mathopt.SolverType.HIGHS, params=params,
                              model_params=mathopt.ModelSolveParameters(solution_hints=hints or []),
                              interrupter=interrupter)
+    except Exception:  # noqa: BLE001 - StatusNotOk, or the AttributeError OR-Tools raises converting it
+        log.exception("HiGHS failed")
+        return None
     finally:
         done.set()
 
@@ -139,7 +149,7 @@ def solve_window(plan: Plan, window: Window, *, time_limit: float, seed: int,
     params = mathopt.SolveParameters(time_limit=datetime.timedelta(seconds=max(0.05, time_limit)),
                                      random_seed=seed, relative_gap_tolerance=gap)
     result = highs(model, params, stop, [mathopt.SolutionHint(variable_values=values)] if hint else None)
-    if not result.has_primal_feasible_solution():
+    if result is None or not result.has_primal_feasible_solution():
         return None
     assign = dict.fromkeys(window.lms, -1)
     for a, v in zip(x, result.variable_values([var[col] for col in x.values()]), strict=True):
@@ -156,6 +166,6 @@ def lp_bound(idx: Index, *, time_limit: float, stop: Callable[[], bool]) -> floa
     linear, _x, _y = build_window(plan, full_window(plan))
     params = mathopt.SolveParameters(time_limit=datetime.timedelta(seconds=max(0.05, time_limit)))
     result = highs(linear.to_mathopt(relax=True), params, stop)
-    if result.termination.reason != mathopt.TerminationReason.OPTIMAL:
+    if result is None or result.termination.reason != mathopt.TerminationReason.OPTIMAL:
         return None
     return idx.constant + result.objective_value()
