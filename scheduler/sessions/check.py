@@ -84,7 +84,7 @@ def _time_violations(who: str, module: str, x: Learner, c: Cohort) -> list[str]:
 
 def _holiday_violations(running: list[Cohort]) -> list[str]:
     years = {m.start.year for c in running for m in c.meetings}
-    dutch = holidays.country_holidays("NL", years=sorted(years)) if years else {}
+    dutch = holidays.country_holidays("NL", years=sorted(years), language="en_US") if years else {}
     out = []
     for c in running:
         days = sorted({m.start.date() for m in c.meetings} - set(c.allowed_holidays))

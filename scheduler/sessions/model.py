@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -140,13 +141,18 @@ def highs(model: mathopt.Model, params: mathopt.SolveParameters, stop: Callable[
 def solve_window(plan: Plan, window: Window, *, time_limit: float, seed: int,
                  stop: Callable[[], bool] = lambda: False, hint: bool = True,
                  gap: float = 1e-7) -> WindowResult | None:
-    """Solve the window's MIP with HiGHS, hinted with the current plan; None if nothing found."""
+    """Solve the window's MIP with HiGHS, hinted with the current plan; None if nothing found.
+
+    `time_limit` covers building the model too (a full model takes seconds on a busy machine).
+    """
+    started = time.monotonic()
     linear, x, y = build_window(plan, window)
     model = linear.to_mathopt()
     var = list(model.variables())  # in column order; get_variable() per column cost 1.5 s a round
     values = {var[col]: float(plan.assign[plan.idx.arc_lm[a]] == a) for a, col in x.items()}
     values.update({var[col]: float(plan.size[ci] > 0) for ci, col in y.items()})
-    params = mathopt.SolveParameters(time_limit=datetime.timedelta(seconds=max(0.05, time_limit)),
+    left = time_limit - (time.monotonic() - started)
+    params = mathopt.SolveParameters(time_limit=datetime.timedelta(seconds=max(0.05, left)),
                                      random_seed=seed, relative_gap_tolerance=gap)
     result = highs(model, params, stop, [mathopt.SolutionHint(variable_values=values)] if hint else None)
     if result is None or not result.has_primal_feasible_solution():

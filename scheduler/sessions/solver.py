@@ -66,7 +66,8 @@ def _apply(run: Run, lms: list[int], seconds: float, seed: int) -> None:
     placed = sum(1 for lm in window.lms if run.plan.assign[lm] >= 0)
     active = run.idx.lm_arcs
     full = sum(1 for lm in lms if active[lm]) == sum(1 for arcs in active if arcs)
-    result = solve_window(run.plan, window, time_limit=seconds, seed=seed, stop=run.cancelled,
+    result = solve_window(run.plan, window, time_limit=seconds, seed=seed,
+                          stop=lambda: run.cancelled() or run.left() <= 0,  # the limit holds
                           gap=1e-7 if full else WINDOW_GAP)
     if result is None:
         return
