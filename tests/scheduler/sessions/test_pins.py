@@ -86,3 +86,26 @@ def test_the_cli_exits_2_with_infeasible_naming_the_pins(make, tmp_path):
     assert done.stderr.startswith("error: infeasible: ")
     assert "FAR" in done.stderr and "P1, P2" in done.stderr
     assert not out.exists() and "Traceback" not in done.stderr
+
+
+def test_a_plan_the_checker_rejects_is_refused_loudly_never_returned(make, monkeypatch, tmp_path, capsys):
+    from scheduler.common.errors import PlanRejectedError
+    from scheduler.sessions import cli, solver
+
+    def overfill(plan):  # a bug: seats a learner in a full cohort
+        idx = plan.idx
+        lm = next(lm for lm, arc in enumerate(plan.assign) if arc < 0)
+        plan.place(lm, idx.lm_arcs[lm][0])
+        return 1
+
+    monkeypatch.setattr(solver, "fill_running", overfill)
+    problem = make.problem([make.learner(f"L{i}") for i in range(3)], [make.cohort(max_size=2)])
+    with pytest.raises(PlanRejectedError, match=r"failed the independent check, a bug in the solver: "
+                                                r"C1: 3 learners, allowed 0 or 1\.\.2"):
+        solve(problem, time_limit=5, workers=1)
+    with pytest.raises(PlanRejectedError):
+        greedy(problem)
+    path, out = tmp_path / "problem.json", tmp_path / "solution.json"
+    path.write_text(json.dumps(problem_to_json(problem)))
+    assert cli.main(["solve", str(path), "--out", str(out), "--time-limit", "5", "--workers", "1"]) == 3
+    assert "internal error: " in capsys.readouterr().err and not out.exists()
