@@ -51,10 +51,19 @@ def _describe(plan: Plan, ci: int, extra: int) -> str:
 
 
 def _model(plan: Plan, arcs: dict[int, list[int]]) -> tuple[LinearModel, dict[int, int]]:
-    """Add the fewest learners (then the best-scoring ones) bringing every short cohort to its minimum."""
+    """Add the fewest learners (then the best-scoring ones) bringing every short cohort to its minimum.
+
+    The short cohorts' pinned arcs are variables too, kept by the pin rule, so the size rule sees
+    them and makes each cohort run.
+    """
     idx, model = plan.idx, LinearModel()
     top = max((idx.arc_score[a] for cols in arcs.values() for a in cols), default=0) + 1
     x = {a: model.add_var(idx.arc_score[a] - 2 * abs(top)) for cols in arcs.values() for a in cols}
+    pins = {ci: [a for a in idx.cohort_arcs[ci] if plan.assign[idx.arc_lm[a]] == a] for ci in arcs}
+    for pinned in pins.values():
+        for a in pinned:
+            x[a] = model.add_var(0.0)
+            rules.pinned_kept(model, x[a])
     by_lm: dict[int, list[int]] = defaultdict(list)
     for a, col in x.items():
         by_lm[idx.arc_lm[a]].append(col)
@@ -62,10 +71,8 @@ def _model(plan: Plan, arcs: dict[int, list[int]]) -> tuple[LinearModel, dict[in
         rules.one_cohort_per_module(model, cols)
     for ci, cols in arcs.items():
         cohort = idx.problem.cohorts[ci]
-        runs = model.add_var(0.0)
-        model.var_lb[runs] = 1.0  # a pinned cohort runs
-        rules.cohort_size_zero_or_within_bounds(model, runs, [x[a] for a in cols], plan.size[ci],
-                                                cohort.min_size, cohort.max_size)
+        rules.cohort_size_zero_or_within_bounds(model, model.add_var(0.0), [x[a] for a in cols + pins[ci]],
+                                                0, cohort.min_size, cohort.max_size)
     for a, b in idx.clash_arcs:
         if a in x and b in x:
             rules.no_clash_between_own_cohorts(model, x[a], x[b])
