@@ -11,6 +11,7 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 import holidays
 
@@ -36,14 +37,16 @@ def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6371.0088 * math.asin(math.sqrt(h))
 
 
-def _parts(start: datetime, end: datetime) -> set[str]:
+@lru_cache(maxsize=1 << 16)  # a cohort's meetings recur for each of its learners
+def _parts(start: datetime, end: datetime) -> frozenset[str]:
     day = DAYS[start.weekday()]
     s, e = start.hour + start.minute / 60, end.hour + end.minute / 60
-    return {f"{day}:{name}" for name, (lo, hi) in PART_HOURS.items() if s < hi and lo < e}
+    return frozenset(f"{day}:{name}" for name, (lo, hi) in PART_HOURS.items() if s < hi and lo < e)
 
 
-def _slots(learner_slots: frozenset) -> set[str]:
-    return {f"{d}:{p.value}" for d, p in learner_slots}
+@lru_cache(maxsize=1 << 16)
+def _slots(learner_slots: frozenset) -> frozenset[str]:
+    return frozenset(f"{d}:{p.value}" for d, p in learner_slots)
 
 
 def _overlap(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datetime) -> bool:
