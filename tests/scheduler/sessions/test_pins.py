@@ -109,3 +109,27 @@ def test_a_plan_the_checker_rejects_is_refused_loudly_never_returned(make, monke
     path.write_text(json.dumps(problem_to_json(problem)))
     assert cli.main(["solve", str(path), "--out", str(out), "--time-limit", "5", "--workers", "1"]) == 3
     assert "internal error: " in capsys.readouterr().err and not out.exists()
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_removing_pinned_learners_gives_a_valid_plan_with_every_pin_or_a_refusal(seed):
+    import random
+    from dataclasses import replace
+
+    from scheduler.sessions.generate import generate
+
+    problem = generate(150, seed)
+    rng = random.Random(seed)
+    pins = [Assignment(a.learner, a.module, a.cohort, pinned=rng.random() < 0.7)
+            for a in greedy(problem).assignments]
+    gone = set(rng.sample(sorted({a.learner for a in pins if a.pinned}), 12))
+    changed = replace(problem, learners=tuple(x for x in problem.learners if x.id not in gone),
+                      existing=tuple(a for a in pins if a.learner not in gone))
+    try:
+        solution = solve(changed, time_limit=3, workers=1, seed=0)
+    except InfeasibleInputError as refused:
+        assert "pinned cohort" in str(refused)
+        return
+    assert check(changed, solution.assignments).violations == ()
+    kept = {(a.learner, a.module, a.cohort) for a in solution.assignments}
+    assert all((a.learner, a.module, a.cohort) in kept for a in changed.existing if a.pinned)
