@@ -91,6 +91,9 @@ OUTCOMES: dict[str, LazyString] = {
     "trainer_busy": _l("%(count)s not running (its trainer teaches another cohort then)"),
     "clash": _l("%(count)s at the same time as the learner's other cohorts"),
     "room": _l("%(count)s running with room (the solver stopped before placing the learner here)"),
+    "room_costly": _l(
+        "%(count)s running with room, but placing the learner there would lower the objective"
+    ),
 }
 
 

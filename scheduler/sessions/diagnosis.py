@@ -56,7 +56,7 @@ def _capacity_reasons(plan: Plan, lm: int, joiners: dict[int, int]) -> list[Reas
     """
     idx, module = plan.idx, plan.idx.lms[lm][1]
     arcs = idx.lm_arcs[lm]
-    full = closed = unopened = clash = trainer = room = 0
+    full = closed = unopened = clash = trainer = room = costly = 0
     for arc in arcs:
         ci = idx.arc_cohort[arc]
         if plan.clashes(arc):
@@ -73,11 +73,14 @@ def _capacity_reasons(plan: Plan, lm: int, joiners: dict[int, int]) -> list[Reas
             else:
                 closed += 1
         else:
-            room += 1
+            if idx.arc_score[arc] > 0:
+                room += 1  # only in a plan the final fill pass has not seen
+            else:
+                costly += 1
     if full == len(arcs):
         return [why.all_full(module, len(arcs))]
     parts = [(full, "full"), (closed, "below_minimum"), (unopened, "not_opened"),
-             (trainer, "trainer_busy"), (clash, "clash"), (room, "room")]
+             (trainer, "trainer_busy"), (clash, "clash"), (room, "room"), (costly, "room_costly")]
     return [why.reachable_cohorts(module, len(arcs), [(k, kind) for k, kind in parts if k])]
 
 

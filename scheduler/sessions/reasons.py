@@ -30,6 +30,7 @@ OUTCOMES = {
     "trainer_busy": "not running (its trainer teaches another cohort then)",
     "clash": "at the same time as the learner's other cohorts",
     "room": "running with room (the solver stopped before placing the learner here)",
+    "room_costly": "running with room, but placing the learner there would lower the objective",
 }
 
 

@@ -12,6 +12,7 @@ from scheduler.common.geo import Point
 from scheduler.sessions import bound_worker
 from scheduler.sessions.bound import relaxation
 from scheduler.sessions.check import check
+from scheduler.sessions.diagnosis import diagnose
 from scheduler.sessions.generate import generate
 from scheduler.sessions.index import build_index
 from scheduler.sessions.plan import Plan
@@ -83,6 +84,20 @@ def test_greedy_says_too_few_learners_only_where_the_unplaced_who_fit_are_too_fe
                              "to reach its minimum")
     solution = solve(problem, time_limit=5, workers=1)
     assert len(solution.assignments) == 5 and solution.unplaced == ()
+
+
+def test_a_seat_left_free_is_explained_by_the_objective_not_by_the_solver_stopping(make):
+    near, far = make.learner("L1"), make.learner("L2", home=EAST)  # ~7 km: 7 x 200 > 1,000 points
+    problem = make.problem([near, far], [make.cohort(max_size=5)], travel_per_km=200.0)
+    idx = build_index(problem)
+    plan = Plan(idx)
+    first = _arc(idx, "L1", "C1")
+    plan.place(idx.arc_lm[first], first)
+    assert fill_running(plan) == 0  # L2's seat would cost points
+    [unplaced] = diagnose(idx, plan)
+    assert unplaced.reasons == (
+        "KNM: 1 reachable cohort(s): 1 running with room, but placing the learner there would lower "
+        "the objective",)
 
 
 KINGS_DAY = date(2027, 4, 27)  # a Tuesday
