@@ -68,9 +68,9 @@ def _loop(idx: Index, rel: Relaxation, start: list[int], target: Any, best: Any,
           stop: Any, deadline: float, conn: Any) -> None:
     try:
         _work(idx, rel, start, target, best, stop, deadline, conn)
-    except Exception:  # noqa: BLE001 - any failure: the parent must not trust this worker
+    except Exception as exc:  # noqa: BLE001 - any failure: the parent must not trust this worker
         failed.value = 1
-        log.exception("the bound worker failed; the bound is unknown")
+        log.warning("the bound worker failed (%s: %s); the bound is unknown", type(exc).__name__, exc)
         if idx.n_arcs <= MIP_ARCS:
             conn.send(None)  # close() waits for exactly one message
 

@@ -131,8 +131,8 @@ def highs(model: mathopt.Model, params: mathopt.SolveParameters, stop: Callable[
         return mathopt.solve(model, mathopt.SolverType.HIGHS, params=params,
                              model_params=mathopt.ModelSolveParameters(solution_hints=hints or []),
                              interrupter=interrupter)
-    except Exception:  # noqa: BLE001 - StatusNotOk, or the AttributeError OR-Tools raises converting it
-        log.exception("HiGHS failed")
+    except Exception as exc:  # noqa: BLE001 - StatusNotOk, or the AttributeError OR-Tools raises converting it
+        log.warning("HiGHS failed (%s: %s); going on without this solve", type(exc).__name__, exc)
         return None
     finally:
         done.set()
