@@ -44,6 +44,10 @@ TEMPLATES: dict[str, LazyString] = {
         "%(start)s and ending by %(deadline)s fit the availability, but all clash with the learner's "
         "busy times"
     ),
+    "sessions.public_holiday": _l(
+        "%(module)s: %(cohorts)s cohort(s) in %(languages)s within %(km)s km starting on or after "
+        "%(start)s and ending by %(deadline)s, but all meet on a public holiday (%(dates)s)"
+    ),
     "sessions.all_full": _l("%(module)s: all %(cohorts)s reachable cohorts are full"),
     "sessions.reachable_cohorts": _l("%(module)s: %(cohorts)s reachable cohort(s): %(outcomes)s"),
     "exams.too_far": _l("%(component)s: %(sessions)s session(s): %(location)s is beyond %(km)s km"),
@@ -74,14 +78,22 @@ WITHOUT_DEADLINE: dict[str, LazyString] = {
         "%(module)s: %(cohorts)s cohort(s) in %(languages)s within %(km)s km starting on or after "
         "%(start)s fit the availability, but all clash with the learner's busy times"
     ),
+    "sessions.public_holiday": _l(
+        "%(module)s: %(cohorts)s cohort(s) in %(languages)s within %(km)s km starting on or after "
+        "%(start)s, but all meet on a public holiday (%(dates)s)"
+    ),
 }
 # What became of reachable cohorts (`outcomes` of sessions.reachable_cohorts).
 OUTCOMES: dict[str, LazyString] = {
     "full": _l("%(count)s full"),
     "below_minimum": _l("%(count)s not running (too few learners for its minimum)"),
+    "not_opened": _l("%(count)s not running, although enough unplaced learners fit it to reach its minimum"),
     "trainer_busy": _l("%(count)s not running (its trainer teaches another cohort then)"),
     "clash": _l("%(count)s at the same time as the learner's other cohorts"),
     "room": _l("%(count)s running with room (the solver stopped before placing the learner here)"),
+    "room_costly": _l(
+        "%(count)s running with room, but placing the learner there would lower the objective"
+    ),
 }
 
 
@@ -125,6 +137,7 @@ FORMATS: dict[str, Callable[[Any], str]] = {
     "deadline": _day,
     "ready": _day,
     "slots": _slots,
+    "dates": lambda v: _all([_day(d) for d in v]),
     "missing": _all,
     "outcomes": _outcomes,
 }

@@ -14,3 +14,7 @@ class ProblemInputError(ValueError):
 
 class InfeasibleInputError(ValueError):
     """The input is well-formed but contradicts itself (e.g. a pinned assignment breaks a hard rule)."""
+
+
+class PlanRejectedError(RuntimeError):
+    """A solver produced a plan its own independent checker rejects: a bug, reported, never returned."""

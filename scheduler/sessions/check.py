@@ -1,7 +1,8 @@
 """An independent verifier: re-derives every hard rule and the objective from the raw problem.
 
 It deliberately shares no rule code with the model (not constraints.py, index.py or plan.py),
-so a bug in the model cannot hide itself here.
+so a bug in the model cannot hide itself here. The holiday rule asks the `holidays` package
+directly (Dutch public holidays), not scheduler.common.calendar.
 """
 
 from __future__ import annotations
@@ -10,6 +11,9 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
+
+import holidays
 
 from scheduler.sessions.domain import Assignment, Cohort, Learner, Problem
 
@@ -22,7 +26,7 @@ class CheckReport:
     """Broken hard rules (empty when the plan is valid) and the recomputed objective."""
 
     violations: tuple[str, ...]
-    objective: float
+    objective: float | None  # None when the plan names learners or cohorts the problem lacks
     placed: int
 
 
@@ -33,14 +37,16 @@ def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6371.0088 * math.asin(math.sqrt(h))
 
 
-def _parts(start: datetime, end: datetime) -> set[str]:
+@lru_cache(maxsize=1 << 16)  # a cohort's meetings recur for each of its learners
+def _parts(start: datetime, end: datetime) -> frozenset[str]:
     day = DAYS[start.weekday()]
     s, e = start.hour + start.minute / 60, end.hour + end.minute / 60
-    return {f"{day}:{name}" for name, (lo, hi) in PART_HOURS.items() if s < hi and lo < e}
+    return frozenset(f"{day}:{name}" for name, (lo, hi) in PART_HOURS.items() if s < hi and lo < e)
 
 
-def _slots(learner_slots: frozenset) -> set[str]:
-    return {f"{d}:{p.value}" for d, p in learner_slots}
+@lru_cache(maxsize=1 << 16)
+def _slots(learner_slots: frozenset) -> frozenset[str]:
+    return frozenset(f"{d}:{p.value}" for d, p in learner_slots)
 
 
 def _overlap(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datetime) -> bool:
@@ -79,6 +85,16 @@ def _time_violations(who: str, module: str, x: Learner, c: Cohort) -> list[str]:
     return out
 
 
+def _holiday_violations(running: list[Cohort]) -> list[str]:
+    years = {m.start.year for c in running for m in c.meetings}
+    dutch = holidays.country_holidays("NL", years=sorted(years), language="en_US") if years else {}
+    out = []
+    for c in running:
+        days = sorted({m.start.date() for m in c.meetings} - set(c.allowed_holidays))
+        out += [f"{c.id}: meets on {d} ({dutch.get(d)}), a public holiday" for d in days if d in dutch]
+    return out
+
+
 def _cohorts_overlap(a: Cohort, b: Cohort) -> bool:
     return any(_overlap(m.start, m.end, n.start, n.end) for m in a.meetings for n in b.meetings)
 
@@ -103,7 +119,8 @@ def _group_violations(problem: Problem, plan: tuple[Assignment, ...],
     placed = {(a.learner, a.module, a.cohort) for a in plan}
     out += [f"pinned {p.learner} in {p.cohort} ({p.module}) was not kept"
             for p in problem.existing if p.pinned and (p.learner, p.module, p.cohort) not in placed]
-    return out + _trainer_violations([cohorts[cid] for cid in size])
+    running = [cohorts[cid] for cid in size]
+    return out + _trainer_violations(running) + _holiday_violations(running)
 
 
 def _trainer_violations(running: list[Cohort]) -> list[str]:
@@ -144,7 +161,7 @@ def check(problem: Problem, plan: tuple[Assignment, ...]) -> CheckReport:
     out = [f"unknown learner {a.learner}" for a in plan if a.learner not in learners]
     out += [f"unknown cohort {a.cohort}" for a in plan if a.cohort not in cohorts]
     if out:
-        return CheckReport(tuple(out), float("nan"), len(plan))
+        return CheckReport(tuple(out), None, len(plan))
     for a in plan:
         out += _pair_violations(problem, a, learners[a.learner], cohorts[a.cohort])
     out += _group_violations(problem, plan, cohorts)

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
+import tempfile
+from pathlib import Path
+from typing import Any
 
 from scheduler.common.cli import contract_parser, fail, print_summary, read_json, write_json
-from scheduler.common.errors import InfeasibleInputError, ProblemInputError
+from scheduler.common.errors import InfeasibleInputError, PlanRejectedError, ProblemInputError
 from scheduler.sessions.check import check
+from scheduler.sessions.domain import Assignment, Problem
 from scheduler.sessions.generate import generate
 from scheduler.sessions.io import (
     assignments_from_json,
@@ -16,40 +21,80 @@ from scheduler.sessions.io import (
     problem_to_json,
     solution_to_json,
 )
-from scheduler.sessions.solver import greedy, solve
+from scheduler.sessions.solver import check_time_limit, greedy, solve
 
 
 def _parser() -> argparse.ArgumentParser:
     return contract_parser("sessions", "Plan KNM, PVT and MAP group sessions.")
 
 
+def _writable(out: str) -> None:
+    """Refuse an --out whose folder is missing or read-only before any work is done."""
+    folder = Path(out).parent
+    if not folder.is_dir():
+        raise ProblemInputError("--out", f"folder {str(folder)!r} does not exist")
+    if Path(out).is_dir():
+        raise ProblemInputError("--out", f"{out!r} is a folder, not a file name")
+    if not os.access(folder, os.W_OK):
+        raise ProblemInputError("--out", f"folder {str(folder)!r} is not writable")
+
+
+def _write_result(out: str, data: Any) -> int:
+    """Write the result; if that fails after all, keep it in a temporary file and say where."""
+    try:
+        write_json(out, data)
+        return 0
+    except OSError as exc:
+        handle, spare = tempfile.mkstemp(prefix="sessions-solution-", suffix=".json")
+        os.close(handle)
+        write_json(spare, data)
+        return fail(f"--out: cannot write {out!r} ({exc.strerror}); the result is in {spare}")
+
+
 def _generate(args: argparse.Namespace) -> int:
     if args.learners < 1:
         return fail("--learners must be at least 1")
-    write_json(args.out, problem_to_json(generate(args.learners, args.seed)))
-    return 0
+    _writable(args.out)
+    return _write_result(args.out, problem_to_json(generate(args.learners, args.seed)))
 
 
 def _solve(args: argparse.Namespace) -> int:
-    if args.time_limit <= 0 or args.workers < 1:
-        return fail("--time-limit must be positive and --workers at least 1")
+    check_time_limit(args.time_limit, "--time-limit")
+    if args.workers < 1:
+        return fail(f"--workers: must be at least 1, got {args.workers}")
+    _writable(args.out)
     problem = problem_from_json(read_json(args.problem))
     solution = solve(problem, time_limit=args.time_limit, workers=args.workers, seed=args.seed)
-    write_json(args.out, solution_to_json(solution))
+    code = _write_result(args.out, solution_to_json(solution))
     print_summary(solution.summary())
-    return 0
+    return code
 
 
 def _greedy(args: argparse.Namespace) -> int:
+    _writable(args.out)
     solution = greedy(problem_from_json(read_json(args.problem)))
-    write_json(args.out, solution_to_json(solution))
+    code = _write_result(args.out, solution_to_json(solution))
     print_summary(solution.summary())
-    return 0
+    return code
+
+
+def _known_ids(problem: Problem, plan: tuple[Assignment, ...]) -> None:
+    learners = {x.id for x in problem.learners}
+    cohorts = {c.id for c in problem.cohorts}
+    for i, a in enumerate(plan):
+        if a.learner not in learners:
+            raise ProblemInputError(f"assignments[{i}].learner",
+                                    f"unknown learner {a.learner!r} (not in the problem file)")
+        if a.cohort not in cohorts:
+            raise ProblemInputError(f"assignments[{i}].cohort",
+                                    f"unknown cohort {a.cohort!r} (not in the problem file)")
 
 
 def _check(args: argparse.Namespace) -> int:
     problem = problem_from_json(read_json(args.problem))
-    report = check(problem, assignments_from_json(read_json(args.solution)))
+    plan = assignments_from_json(read_json(args.solution))
+    _known_ids(problem, plan)
+    report = check(problem, plan)
     for line in report.violations:
         sys.stdout.write(f"BROKEN {line}\n")
     print_summary({"valid": not report.violations, "violations": len(report.violations),
@@ -73,3 +118,5 @@ def main(argv: list[str]) -> int:
         return fail(str(exc))
     except InfeasibleInputError as exc:
         return fail(f"infeasible: {exc}")
+    except PlanRejectedError as exc:
+        return fail(f"internal error: {exc}", code=3)

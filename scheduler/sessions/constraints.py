@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from scheduler.common.calendar import Interval
+from scheduler.common.calendar import Interval, is_public_holiday
 from scheduler.sessions.domain import Cohort, Learner, Problem, Slot, Weights
 from scheduler.sessions.linear import INF, LinearModel
 
@@ -47,6 +47,18 @@ def within_dates(learner: Learner, cohort: Cohort) -> bool:
     if cohort.first_day < learner.earliest_start:
         return False
     return deadline is None or cohort.last_day <= deadline
+
+
+def holiday_meetings(cohort: Cohort) -> list[str]:
+    """The dates (ISO) of the cohort's meetings on Dutch public holidays the planner did not allow."""
+    return sorted({m.start.date().isoformat() for m in cohort.meetings
+                   if is_public_holiday(m.start.date())
+                   and m.start.date() not in cohort.allowed_holidays})
+
+
+def clear_of_holidays(cohort: Cohort) -> bool:
+    """Hard: no meeting on a Dutch public holiday, unless the planner allowed that date for the cohort."""
+    return not holiday_meetings(cohort)
 
 
 def meetings_clash(a: Sequence[Interval], b: Sequence[Interval]) -> bool:

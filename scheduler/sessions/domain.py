@@ -48,6 +48,7 @@ class Cohort:
     min_size: int
     max_size: int
     cost: float
+    allowed_holidays: frozenset[date] = frozenset()  # public holidays the planner lets it meet on
 
     @property
     def first_day(self) -> date:
@@ -95,9 +96,17 @@ class Assignment:
     pinned: bool = False
 
 
+# The largest weight a problem may set: HiGHS works to a relative tolerance of about 1e-7, so with
+# weights near 10**12 the rounding swamps every smaller term and its "optimal" means nothing.
+MAX_WEIGHT = 1_000_000
+
+
 @dataclass(frozen=True, slots=True)
 class Weights:
-    """Objective weights in points (maximised); see docs/sessions.md for why these values."""
+    """Objective weights in points (maximised); see docs/sessions.md for why these values.
+
+    Every weight lies in 0..MAX_WEIGHT (urgency_horizon_days in 1..MAX_WEIGHT).
+    """
 
     place: int = 1000
     urgency: int = 200

@@ -10,7 +10,8 @@ from scheduler.sessions.plan import Plan
 FAR = date(9999, 12, 31)
 
 
-def _deadline_order(idx: Index) -> list[int]:
+def deadline_order(idx: Index) -> list[int]:
+    """Learner-modules by deadline (none: last), then learner id and module."""
     learners = idx.problem.learners
 
     def key(lm: int) -> tuple[date, str, str]:
@@ -50,7 +51,7 @@ def greedy_plan(idx: Index, start: Plan | None = None) -> Plan:
     for arc in idx.pinned:
         if plan.assign[idx.arc_lm[arc]] != arc:
             plan.place(idx.arc_lm[arc], arc)
-    for lm in _deadline_order(idx):
+    for lm in deadline_order(idx):
         if plan.assign[lm] < 0:
             plan.place(lm, _nearest_fitting(plan, lm, only_running=False))
     for lm in _close_thin_cohorts(plan):
@@ -58,11 +59,12 @@ def greedy_plan(idx: Index, start: Plan | None = None) -> Plan:
     return plan
 
 
-def repair_existing(idx: Index) -> Plan:
-    """Keep every existing assignment that is still allowed, then fill up greedily."""
-    plan = Plan(idx)
-    for arc in idx.pinned:
-        plan.place(idx.arc_lm[arc], arc)
+def repair_existing(idx: Index, start: Plan) -> Plan:
+    """Keep every existing assignment that is still allowed, then fill up greedily.
+
+    `start` holds the pins (and whoever tops pinned cohorts up to their minimum).
+    """
+    plan = start.copy()
     for lm, arc in sorted(idx.existing_arc.items()):
         if plan.assign[lm] < 0 and plan.fits(arc):
             plan.place(lm, arc)

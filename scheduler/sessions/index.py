@@ -47,6 +47,7 @@ class Index:
     cohort_cost: list[int] = field(default_factory=list)
     constant: int = 0
     cohort_slots: list[frozenset[Slot]] = field(default_factory=list)
+    cohort_usable: list[bool] = field(default_factory=list)  # clear of public holidays
 
     @property
     def n_arcs(self) -> int:
@@ -101,6 +102,7 @@ def build_index(problem: Problem) -> Index:
     idx.cohort_slots = [frozenset().union(*(day_parts_covering(m) for m in c.meetings))
                         for c in problem.cohorts]
     idx.cohort_cost = [rules.cohort_cost(w, c) for c in problem.cohorts]
+    idx.cohort_usable = [rules.clear_of_holidays(c) for c in problem.cohorts]
     idx.cohort_arcs = [[] for _ in problem.cohorts]
     groups: dict[tuple[str, str], list[int]] = defaultdict(list)
     for ci, c in enumerate(problem.cohorts):
@@ -137,7 +139,8 @@ def _add_lm(idx: Index, li: int, module: str, groups: dict, coords: dict) -> Non
         for pos in np.flatnonzero(kms <= learner.max_travel_km):
             ci, km = ids[pos], float(kms[pos])
             cohort = problem.cohorts[ci]
-            if not (rules.within_travel(learner, km) and rules.speaks_language(learner, cohort)
+            if not (idx.cohort_usable[ci] and rules.within_travel(learner, km)
+                    and rules.speaks_language(learner, cohort)
                     and rules.inside_availability(learner, idx.cohort_slots[ci])
                     and rules.within_dates(learner, cohort) and rules.clear_of_busy(learner, cohort)):
                 continue
@@ -178,8 +181,7 @@ def _add_existing(idx: Index) -> None:
         arc = None if lm is None else next((x for x in idx.lm_arcs[lm] if idx.arc_cohort[x] == ci), None)
         if a.pinned and arc is None:
             raise InfeasibleInputError(f"existing[{i}]: pinned assignment of {a.learner} to {a.cohort} "
-                                       "breaks a hard rule (module not needed, language, travel, "
-                                       "availability, busy times or dates)")
+                                       f"breaks a hard rule ({_broken(idx, a.learner, ci, lm)})")
         idx.constant -= 0 if a.pinned else rules.change_reward(problem.weights)
         if lm is None or arc is None:  # arc is None whenever lm is; both tested for the type checker
             continue
@@ -191,6 +193,26 @@ def _add_existing(idx: Index) -> None:
             idx.existing_arc[lm] = arc
     if dead:
         _drop_arcs(idx, dead)
+
+
+def _broken(idx: Index, learner_id: str, ci: int, lm: int | None) -> str:
+    """Which pair rules a pinned learner-cohort pair breaks, in words, for the refusal."""
+    problem = idx.problem
+    learner = next(x for x in problem.learners if x.id == learner_id)
+    cohort = problem.cohorts[ci]
+    km = float(distances_km(learner.home.lat, learner.home.lon, np.array([cohort.point.lat]),
+                            np.array([cohort.point.lon]))[0])
+    broken = [text for ok, text in (
+        (lm is not None, f"the learner does not need {cohort.module}"),
+        (rules.speaks_language(learner, cohort), f"taught in {cohort.language}"),
+        (rules.within_travel(learner, km), f"{km:.1f} km away, more than {learner.max_travel_km:g} km"),
+        (rules.inside_availability(learner, idx.cohort_slots[ci]), "outside the availability"),
+        (rules.clear_of_busy(learner, cohort), "clashes with busy times"),
+        (rules.within_dates(learner, cohort), "outside the earliest start or the deadline"),
+        (idx.cohort_usable[ci], "meets on a public holiday: "
+         + ", ".join(rules.holiday_meetings(cohort))),
+    ) if not ok]
+    return "; ".join(broken) or "a hard rule"
 
 
 def _drop_arcs(idx: Index, dead: set[int]) -> None:
@@ -208,7 +230,10 @@ def _drop_arcs(idx: Index, dead: set[int]) -> None:
 
 
 def _check_pins(idx: Index) -> None:
-    """Raise InfeasibleInputError when the pinned assignments alone break a hard rule."""
+    """Raise InfeasibleInputError when the pinned assignments alone break a hard rule.
+
+    (A pinned cohort below its minimum is pins.pinned_start's: it tops it up or names the pins.)
+    """
     pinned = set(idx.pinned)
     cohorts = idx.problem.cohorts
     for a, b in idx.clash_arcs:
@@ -223,10 +248,6 @@ def _check_pins(idx: Index) -> None:
         if n > cohorts[ci].max_size:
             raise InfeasibleInputError(f"cohort {cohorts[ci].id} has {n} pinned learners, "
                                        f"more than its maximum {cohorts[ci].max_size}")
-        if len(idx.cohort_arcs[ci]) < cohorts[ci].min_size:
-            raise InfeasibleInputError(f"cohort {cohorts[ci].id} has pinned learners but only "
-                                       f"{len(idx.cohort_arcs[ci])} eligible learners, fewer than "
-                                       f"its minimum {cohorts[ci].min_size}")
     for a, b in idx.trainer_pairs:
         if a in count and b in count:
             raise InfeasibleInputError(f"cohorts {cohorts[a].id} and {cohorts[b].id} both have pinned "

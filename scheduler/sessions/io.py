@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Any, TypeVar
 
 from scheduler.common.calendar import DayPart, Interval, day_parts_covering
@@ -11,6 +11,7 @@ from scheduler.common.errors import ProblemInputError
 from scheduler.common.geo import Point
 from scheduler.common.reasons import explained_json, reasons_from_json
 from scheduler.sessions.domain import (
+    MAX_WEIGHT,
     MODULES,
     Assignment,
     Cohort,
@@ -28,6 +29,7 @@ from scheduler.sessions.jsonpath import date_field as _date
 from scheduler.sessions.jsonpath import field as _field
 from scheduler.sessions.jsonpath import list_field as _list
 from scheduler.sessions.jsonpath import parse as _parse
+from scheduler.sessions.jsonpath import reject_non_finite
 from scheduler.sessions.validate import check_references
 
 T = TypeVar("T")
@@ -91,11 +93,19 @@ def _cohort(obj: Any, where: str) -> Cohort:
     cost = float(_field(obj, "cost", where, (int, float), 0.0))
     if cost < 0:
         raise ProblemInputError(f"{where}.cost", "must not be negative")
+    holidays = frozenset(_day(day, f"{where}.allowed_holidays[{i}]")
+                         for i, day in enumerate(_list(obj, "allowed_holidays", where, [])))
     return Cohort(
         id=_field(obj, "id", where, str), module=_module_code(obj.get("module"), f"{where}.module"),
         location=_field(obj, "location", where, str, ""), point=_point(obj, where),
         language=_field(obj, "language", where, str), trainer=_field(obj, "trainer", where, str),
-        meetings=meetings, min_size=low, max_size=high, cost=cost)
+        meetings=meetings, min_size=low, max_size=high, cost=cost, allowed_holidays=holidays)
+
+
+def _day(value: Any, where: str) -> date:
+    if not isinstance(value, str):
+        raise ProblemInputError(where, f"expected a date YYYY-MM-DD, got {type(value).__name__}")
+    return _parse(where, value, date.fromisoformat, "a date YYYY-MM-DD")
 
 
 def _statuses(obj: Any, where: str) -> dict[str, Status]:
@@ -143,14 +153,42 @@ def _assignment(obj: Any, where: str) -> Assignment:
 def _weights(obj: Any) -> Weights:
     if obj is None:
         return Weights()
+    if not isinstance(obj, dict):
+        raise ProblemInputError("weights", "expected an object")
+    names = list(Weights.__dataclass_fields__)
+    unknown = sorted(set(obj) - set(names))
+    if unknown:
+        raise ProblemInputError(f"weights.{unknown[0]}",
+                                f"unknown weight (known: {', '.join(names)})")
     defaults = Weights()
     values = {}
-    for name in Weights.__dataclass_fields__:
+    for name in names:
         value = _field(obj, name, "weights", (int, float), getattr(defaults, name))
-        if value < 0:
-            raise ProblemInputError(f"weights.{name}", "must not be negative")
+        low = 1 if name == "urgency_horizon_days" else 0
+        if not low <= value <= MAX_WEIGHT:
+            raise ProblemInputError(f"weights.{name}", f"must lie between {low} and {MAX_WEIGHT:,}, "
+                                                       f"got {value!r}")
         values[name] = type(getattr(defaults, name))(value)
     return Weights(**values)
+
+
+def _module(obj: Any, where: str) -> Module:
+    code = _module_code(obj.get("code") if isinstance(obj, dict) else None, f"{where}.code")
+    routes = _list(obj, "routes", where)
+    for i, route in enumerate(routes):
+        if not isinstance(route, str) or not route:
+            raise ProblemInputError(f"{where}.routes[{i}]", "expected a route name")
+    return Module(code, frozenset(routes))
+
+
+def _check_routes(problem: Problem) -> None:
+    """Every learner's route must be one some module names (else it is a typo: nothing is required)."""
+    known = set().union(*(m.routes for m in problem.modules))
+    for i, x in enumerate(problem.learners):
+        if x.route not in known:
+            raise ProblemInputError(f"learners[{i}].route",
+                                    f"unknown route {x.route!r} (the modules name "
+                                    f"{', '.join(sorted(known)) or 'no routes'})")
 
 
 def _items(data: Any, key: str, parse: Callable[[Any, str], T], default: Any = ...) -> tuple[T, ...]:
@@ -161,10 +199,8 @@ def problem_from_json(data: Any) -> Problem:
     """Build a Problem from parsed JSON, raising ProblemInputError that names the bad field."""
     if not isinstance(data, dict):
         raise ProblemInputError("", "a problem file must hold a JSON object")
-    modules = tuple(Module(_module_code(m.get("code") if isinstance(m, dict) else None,
-                                        f"modules[{i}].code"),
-                           frozenset(_list(m, "routes", f"modules[{i}]")))
-                    for i, m in enumerate(_list(data, "modules", "")))
+    reject_non_finite(data)
+    modules = _items(data, "modules", _module)
     problem = Problem(
         plan_date=_date(data, "plan_date", ""), modules=modules,
         cohorts=_items(data, "cohorts", _cohort), learners=_items(data, "learners", _learner),
@@ -173,6 +209,7 @@ def problem_from_json(data: Any) -> Problem:
         existing=_items(data, "existing", _assignment, []),
         weights=_weights(data.get("weights")))
     check_references(problem)
+    _check_routes(problem)
     return problem
 
 
@@ -189,7 +226,9 @@ def _cohort_json(c: Cohort) -> dict[str, Any]:
     return {"id": c.id, "module": c.module, "location": c.location, "lat": c.point.lat,
             "lon": c.point.lon, "language": c.language, "trainer": c.trainer,
             "meetings": [_meeting_json(m) for m in c.meetings], "min_size": c.min_size,
-            "max_size": c.max_size, "cost": c.cost}
+            "max_size": c.max_size, "cost": c.cost,
+            **({"allowed_holidays": sorted(d.isoformat() for d in c.allowed_holidays)}
+               if c.allowed_holidays else {})}
 
 
 def _learner_json(x: Learner) -> dict[str, Any]:
@@ -247,6 +286,7 @@ def assignments_from_json(data: Any) -> tuple[Assignment, ...]:
     """The assignments of a solution file (the only part `check` trusts)."""
     if not isinstance(data, dict):
         raise ProblemInputError("", "a solution file must hold a JSON object")
+    reject_non_finite(data)
     return _items(data, "assignments", _assignment)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from datetime import date
 from typing import Any, TypeVar
@@ -54,3 +55,19 @@ def date_field(obj: Any, key: str, where: str) -> date:
 def list_field(obj: Any, key: str, where: str, default: Any = ...) -> list[Any]:
     """A list field."""
     return field(obj, key, where, list, default)
+
+
+def reject_non_finite(data: Any, where: str = "") -> None:
+    """Raise naming the first NaN or Infinity anywhere in parsed JSON (Python's json reads them).
+
+    A NaN compares false with everything, so a NaN travel limit or weight would silently change
+    what the rules mean; no field of a problem or solution file may hold one.
+    """
+    if isinstance(data, float) and not math.isfinite(data):
+        raise ProblemInputError(where, f"must be a finite number, got {data!r}")
+    if isinstance(data, dict):
+        for key, value in data.items():
+            reject_non_finite(value, f"{where}.{key}" if where else str(key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            reject_non_finite(value, f"{where}[{i}]")

@@ -7,7 +7,9 @@ assignment, y per cohort (runs or not). Rows come from scheduler.sessions.constr
 from __future__ import annotations
 
 import datetime
+import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -18,6 +20,8 @@ from scheduler.sessions import constraints as rules
 from scheduler.sessions.index import Index
 from scheduler.sessions.linear import LinearModel
 from scheduler.sessions.plan import Plan
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,14 +119,21 @@ def _watch(stop: Callable[[], bool], interrupter: SolveInterrupter, done: thread
 
 
 def highs(model: mathopt.Model, params: mathopt.SolveParameters, stop: Callable[[], bool],
-          hints: list[mathopt.SolutionHint] | None = None) -> mathopt.SolveResult:
-    """Run HiGHS, interrupting it as soon as `stop()` turns true (polled five times a second)."""
+          hints: list[mathopt.SolutionHint] | None = None) -> mathopt.SolveResult | None:
+    """Run HiGHS, interrupting it as soon as `stop()` turns true (polled five times a second).
+
+    None when HiGHS itself fails (it reports an internal error on numerically hopeless models,
+    which OR-Tools turns into one of several exception types): the caller goes on without it.
+    """
     interrupter, done = SolveInterrupter(), threading.Event()
     threading.Thread(target=_watch, args=(stop, interrupter, done), daemon=True).start()
     try:
         return mathopt.solve(model, mathopt.SolverType.HIGHS, params=params,
                              model_params=mathopt.ModelSolveParameters(solution_hints=hints or []),
                              interrupter=interrupter)
+    except Exception as exc:  # noqa: BLE001 - StatusNotOk, or the AttributeError OR-Tools raises converting it
+        log.warning("HiGHS failed (%s: %s); going on without this solve", type(exc).__name__, exc)
+        return None
     finally:
         done.set()
 
@@ -130,16 +141,21 @@ def highs(model: mathopt.Model, params: mathopt.SolveParameters, stop: Callable[
 def solve_window(plan: Plan, window: Window, *, time_limit: float, seed: int,
                  stop: Callable[[], bool] = lambda: False, hint: bool = True,
                  gap: float = 1e-7) -> WindowResult | None:
-    """Solve the window's MIP with HiGHS, hinted with the current plan; None if nothing found."""
+    """Solve the window's MIP with HiGHS, hinted with the current plan; None if nothing found.
+
+    `time_limit` covers building the model too (a full model takes seconds on a busy machine).
+    """
+    started = time.monotonic()
     linear, x, y = build_window(plan, window)
     model = linear.to_mathopt()
     var = list(model.variables())  # in column order; get_variable() per column cost 1.5 s a round
     values = {var[col]: float(plan.assign[plan.idx.arc_lm[a]] == a) for a, col in x.items()}
     values.update({var[col]: float(plan.size[ci] > 0) for ci, col in y.items()})
-    params = mathopt.SolveParameters(time_limit=datetime.timedelta(seconds=max(0.05, time_limit)),
+    left = time_limit - (time.monotonic() - started)
+    params = mathopt.SolveParameters(time_limit=datetime.timedelta(seconds=max(0.05, left)),
                                      random_seed=seed, relative_gap_tolerance=gap)
     result = highs(model, params, stop, [mathopt.SolutionHint(variable_values=values)] if hint else None)
-    if not result.has_primal_feasible_solution():
+    if result is None or not result.has_primal_feasible_solution():
         return None
     assign = dict.fromkeys(window.lms, -1)
     for a, v in zip(x, result.variable_values([var[col] for col in x.values()]), strict=True):
@@ -156,6 +172,6 @@ def lp_bound(idx: Index, *, time_limit: float, stop: Callable[[], bool]) -> floa
     linear, _x, _y = build_window(plan, full_window(plan))
     params = mathopt.SolveParameters(time_limit=datetime.timedelta(seconds=max(0.05, time_limit)))
     result = highs(linear.to_mathopt(relax=True), params, stop)
-    if result.termination.reason != mathopt.TerminationReason.OPTIMAL:
+    if result is None or result.termination.reason != mathopt.TerminationReason.OPTIMAL:
         return None
     return idx.constant + result.objective_value()

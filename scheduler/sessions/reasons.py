@@ -16,6 +16,7 @@ NO_COHORT_FOR_MODULE = "sessions.no_cohort_for_module"
 NO_COHORT_IN_LANGUAGE = "sessions.no_cohort_in_language"
 NO_COHORT_WITHIN_REACH = "sessions.no_cohort_within_reach"
 NO_COHORT_WITHIN_DATES = "sessions.no_cohort_within_dates"
+PUBLIC_HOLIDAY = "sessions.public_holiday"
 OUTSIDE_AVAILABILITY = "sessions.outside_availability"
 BUSY_TIMES = "sessions.busy_times"
 ALL_FULL = "sessions.all_full"
@@ -25,9 +26,11 @@ REACHABLE_COHORTS = "sessions.reachable_cohorts"
 OUTCOMES = {
     "full": "full",
     "below_minimum": "not running (too few learners for its minimum)",
+    "not_opened": "not running, although enough unplaced learners fit it to reach its minimum",
     "trainer_busy": "not running (its trainer teaches another cohort then)",
     "clash": "at the same time as the learner's other cohorts",
     "room": "running with room (the solver stopped before placing the learner here)",
+    "room_costly": "running with room, but placing the learner there would lower the objective",
 }
 
 
@@ -49,6 +52,8 @@ ENGLISH: dict[str, English] = {
     NO_COHORT_IN_LANGUAGE: lambda p: f"{p['module']}: no cohort in {' or '.join(p['languages'])}",
     NO_COHORT_WITHIN_REACH: lambda p: f"{p['module']}: no cohort {_where(p)}",
     NO_COHORT_WITHIN_DATES: lambda p: f"{p['module']}: no cohort {_where(p)} {_span(p)}",
+    PUBLIC_HOLIDAY: lambda p: (f"{p['module']}: {p['cohorts']} cohort(s) {_where(p)} {_span(p)}, "
+                               f"but all meet on a public holiday ({', '.join(p['dates'])})"),
     OUTSIDE_AVAILABILITY: lambda p: (f"{p['module']}: {p['cohorts']} cohort(s) {_where(p)} {_span(p)}, "
                                      f"but none inside the learner's availability (they meet {_slots(p)})"),
     BUSY_TIMES: lambda p: (f"{p['module']}: {p['cohorts']} cohort(s) {_where(p)} {_span(p)} fit the "
@@ -92,6 +97,13 @@ def no_cohort_within_dates(module: str, languages: Sequence[str], km: float, sta
     """Reachable cohorts exist, none between the earliest start and the module's deadline (if any)."""
     return Reason(NO_COHORT_WITHIN_DATES,
                   {"module": module, **_reach(languages, km), **_dates(start, deadline)})
+
+
+def public_holiday(module: str, cohorts: int, languages: Sequence[str], km: float, start: date,
+                   deadline: date | None, dates: Sequence[str]) -> Reason:
+    """Cohorts fit language, distance and dates, but all meet on a public holiday (`dates`: ISO)."""
+    return Reason(PUBLIC_HOLIDAY, {"module": module, "cohorts": cohorts, **_reach(languages, km),
+                                   **_dates(start, deadline), "dates": list(dates)})
 
 
 def outside_availability(module: str, cohorts: int, languages: Sequence[str], km: float, start: date,

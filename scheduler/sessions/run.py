@@ -28,6 +28,7 @@ class Run:
         self.lock = threading.Lock()
         self.helper: BoundWorker | None = None
         self.floor = plan.placed()  # greedy's: no plan placing fewer is ever kept
+        self.bound_failed = False  # a bound worker died: its bound, and "optimal", are unknown
 
     def elapsed(self) -> float:
         """Seconds since the solve began."""
@@ -69,6 +70,8 @@ class Run:
         found = self.helper.plan(wait)
         if found is not None:
             self.offer(Plan(self.idx, found), "full MIP (second worker)")
+        if self.helper.failed():
+            self.bound_failed = True
         bound = self.helper.bound()
         if bound is not None and (self.bound is None or bound < self.bound - 1e-9):
             self.tighten(bound)

@@ -7,22 +7,30 @@ relaxation (and, when small, the exact LP) proves the bound, in a second thread 
 
 from __future__ import annotations
 
+import logging
+import math
 import time
 
 import numpy as np
 
-from scheduler.common.progress import CancelToken, ProgressCallback
+from scheduler.common.errors import PlanRejectedError, ProblemInputError
+from scheduler.common.progress import CancelToken, ProgressCallback, relative_gap
 from scheduler.sessions.bound import Relaxation, improve, relaxation
 from scheduler.sessions.bound_worker import BoundWorker
+from scheduler.sessions.check import check
 from scheduler.sessions.construct import demand_first_plan
 from scheduler.sessions.diagnosis import diagnose
 from scheduler.sessions.domain import Problem, Solution
 from scheduler.sessions.greedy import greedy_plan, repair_existing
-from scheduler.sessions.index import build_index
+from scheduler.sessions.index import Index, build_index
 from scheduler.sessions.model import solve_window, window_for, window_value
+from scheduler.sessions.pins import pinned_start
 from scheduler.sessions.plan import Plan
+from scheduler.sessions.polish import fill_running, open_closed
 from scheduler.sessions.run import OPTIMAL_GAP, Run
 from scheduler.sessions.windows import bisect_windows
+
+log = logging.getLogger(__name__)
 
 WINDOW_ARCS = 15_000  # bisection stops at 7.5-15k arcs: HiGHS proves these in 1-7 s (see docs)
 MIN_WINDOW_ARCS = 5_000
@@ -31,12 +39,14 @@ WINDOW_SECONDS = 10.0
 WINDOW_GAP = 1e-4  # a partial window need not be closed to the last point: the next round revisits
 STALL = 1e-4  # a round gaining less than this hands a small problem over to the full MIP
 FULL_MIP_SECONDS = 40.0  # the least time worth giving the full MIP (see _lns)
+MAX_SECONDS = 86_400.0  # a day: a longer limit is a typo (or `inf`), and would overflow HiGHS's clock
+PIN_SHARE = 0.25  # of the time limit, at most, to top pinned cohorts up to their minimum
 
 
-def _better_start(run: Run) -> None:
+def _better_start(run: Run, pins: Plan) -> None:
     """Replace greedy by demand-first construction or the kept existing plan if they score more."""
     idx, plan = run.idx, run.plan
-    base = repair_existing(idx) if idx.existing_arc or idx.pinned else Plan(idx)
+    base = repair_existing(idx, pins) if idx.existing_arc or idx.pinned else pins
     candidates = [plan, demand_first_plan(idx, base)]
     if idx.existing_arc or idx.pinned:
         candidates.append(base)
@@ -56,7 +66,8 @@ def _apply(run: Run, lms: list[int], seconds: float, seed: int) -> None:
     placed = sum(1 for lm in window.lms if run.plan.assign[lm] >= 0)
     active = run.idx.lm_arcs
     full = sum(1 for lm in lms if active[lm]) == sum(1 for arcs in active if arcs)
-    result = solve_window(run.plan, window, time_limit=seconds, seed=seed, stop=run.cancelled,
+    result = solve_window(run.plan, window, time_limit=seconds, seed=seed,
+                          stop=lambda: run.cancelled() or run.left() <= 0,  # the limit holds
                           gap=1e-7 if full else WINDOW_GAP)
     if result is None:
         return
@@ -107,18 +118,70 @@ def _lns(run: Run, seed: int, rel: Relaxation) -> None:
         run.report("full MIP")
 
 
+def check_time_limit(seconds: float, name: str = "time_limit") -> None:
+    """Raise ProblemInputError unless `seconds` is a finite number in (0, MAX_SECONDS]."""
+    if not (isinstance(seconds, (int, float)) and math.isfinite(seconds) and 0 < seconds <= MAX_SECONDS):
+        raise ProblemInputError(name, f"must be a number of seconds above 0 and at most "
+                                      f"{MAX_SECONDS:,.0f}, got {seconds!r}")
+
+
+def _validated(problem: Problem, solution: Solution) -> Solution:
+    """The solution, once the independent checker accepts it and agrees on its objective.
+
+    A plan `check` rejects is a bug of the solver: it is refused loudly, never returned.
+    """
+    report = check(problem, solution.assignments)
+    if report.violations or report.objective is None or abs(report.objective - solution.objective) > 1e-6:
+        shown = "; ".join(report.violations[:5]) or (
+            f"objective {solution.objective} but check recomputes {report.objective}")
+        more = f" (and {len(report.violations) - 5} more)" if len(report.violations) > 5 else ""
+        raise PlanRejectedError(f"the {solution.method or 'solver'} plan failed the independent "
+                                f"check, a bug in the solver: {shown}{more}")
+    return solution
+
+
+def _polish(run: Run) -> None:
+    """Fill free seats, open cohorts enough unplaced learners fit, fill again."""
+    plan = run.plan.copy()
+    fill_running(plan)
+    if open_closed(plan):
+        fill_running(plan)
+    if plan.objective() > run.objective + 1e-6 and plan.placed() >= run.plan.placed():
+        run.plan = plan
+        run.improved()
+        run.report("fill")
+
+
+def _final_bound(run: Run) -> float | None:
+    """The proven bound, or None when a bound worker failed or a bound lies below the plan."""
+    if run.bound_failed:
+        return None
+    if run.bound is not None and run.bound < run.objective - 1e-6 * max(1.0, abs(run.objective)):
+        log.warning("bound %s below the plan's objective %s: numerical trouble, bound unknown",
+                    run.bound, run.objective)
+        return None
+    return run.bound
+
+
 def solve(problem: Problem, *, time_limit: float = 60.0, workers: int = 2, seed: int = 0,
           progress: ProgressCallback | None = None, cancel: CancelToken | None = None) -> Solution:
     """Best plan found within the time limit, with a proven bound; never worse than greedy.
 
     With workers > 1 the bound is proven in a second process beside the MIPs (HiGHS itself
     uses one thread). With workers=1 and a fixed seed, runs repeat exactly when no MIP hits its limit.
+    Raises InfeasibleInputError when the pins cannot all hold, naming them, and PlanRejectedError
+    (a bug) rather than return a plan the independent checker rejects.
     """
+    check_time_limit(time_limit)
+    if workers < 1:
+        raise ProblemInputError("workers", f"must be at least 1, got {workers}")
     started = time.monotonic()
     idx = build_index(problem)
-    run = Run(idx, greedy_plan(idx), started, time_limit, progress, cancel)
+    pins = pinned_start(idx, PIN_SHARE * time_limit,
+                        stop=lambda: cancel is not None and cancel.cancelled)
+    run = Run(idx, greedy_plan(idx, pins), started, time_limit, progress, cancel)
     run.report("greedy")
-    _better_start(run)
+    _better_start(run, pins)
     run.report("start")
     rel = relaxation(idx)
     if workers > 1:  # the forked child proves the bound from the start; the windows start at once
@@ -132,19 +195,29 @@ def solve(problem: Problem, *, time_limit: float = 60.0, workers: int = 2, seed:
         if run.helper is not None:
             run.helper.close()
             run.poll()
+    _polish(run)
     run.report("done")
-    gap = run.gap()
-    return Solution(status="optimal" if gap is not None and gap <= OPTIMAL_GAP else "feasible",
-                    assignments=run.plan.assignments(), unplaced=diagnose(idx, run.plan),
-                    objective=run.objective, bound=run.bound, seconds=run.elapsed(),
-                    method="window LNS + Lagrangian bound")
+    bound = _final_bound(run)
+    gap = relative_gap(run.objective, bound)
+    return _validated(problem, Solution(
+        status="optimal" if gap is not None and gap <= OPTIMAL_GAP else "feasible",
+        assignments=run.plan.assignments(), unplaced=diagnose(idx, run.plan),
+        objective=run.objective, bound=bound, seconds=run.elapsed(),
+        method="window LNS + Lagrangian bound"))
+
+
+def greedy_solution_plan(idx: Index) -> Plan:
+    """Greedy from the pins (pinned cohorts topped up to their minimum), then free seats filled."""
+    plan = greedy_plan(idx, pinned_start(idx, 30.0))
+    fill_running(plan)
+    return plan
 
 
 def greedy(problem: Problem) -> Solution:
     """The hand-planner's baseline as a Solution (no bound)."""
     started = time.monotonic()
     idx = build_index(problem)
-    plan = greedy_plan(idx)
-    return Solution(status="feasible", assignments=plan.assignments(),
-                    unplaced=diagnose(idx, plan), objective=plan.objective(), bound=None,
-                    seconds=time.monotonic() - started, method="greedy")
+    plan = greedy_solution_plan(idx)
+    return _validated(problem, Solution(
+        status="feasible", assignments=plan.assignments(), unplaced=diagnose(idx, plan),
+        objective=plan.objective(), bound=None, seconds=time.monotonic() - started, method="greedy"))

@@ -30,12 +30,18 @@ EXAMPLES = [
     (why.busy_times("PVT", 1, ("ar",), 25.0, START, None),
      "PVT: 1 cohort(s) in ar within 25 km starting on or after 2027-02-01 fit the availability, "
      "but all clash with the learner's busy times"),
+    (why.public_holiday("KNM", 2, ("ar",), 25.0, START, None, ["2027-04-27"]),
+     "KNM: 2 cohort(s) in ar within 25 km starting on or after 2027-02-01, but all meet on a public "
+     "holiday (2027-04-27)"),
     (why.all_full("KNM", 3), "KNM: all 3 reachable cohorts are full"),
-    (why.reachable_cohorts("KNM", 9, [(3, "full"), (2, "below_minimum"), (1, "trainer_busy"),
-                                      (1, "clash"), (2, "room")]),
-     "KNM: 9 reachable cohort(s): 3 full; 2 not running (too few learners for its minimum); "
+    (why.reachable_cohorts("KNM", 11, [(3, "full"), (2, "below_minimum"), (1, "not_opened"),
+                                       (1, "trainer_busy"), (1, "clash"), (2, "room"),
+                                       (1, "room_costly")]),
+     "KNM: 11 reachable cohort(s): 3 full; 2 not running (too few learners for its minimum); "
+     "1 not running, although enough unplaced learners fit it to reach its minimum; "
      "1 not running (its trainer teaches another cohort then); 1 at the same time as the learner's "
-     "other cohorts; 2 running with room (the solver stopped before placing the learner here)"),
+     "other cohorts; 2 running with room (the solver stopped before placing the learner here); "
+     "1 running with room, but placing the learner there would lower the objective"),
 ]
 
 
