@@ -356,7 +356,7 @@ def test_a_double_click_on_issue_issues_once_and_answers_the_second_in_dutch(cli
     draft = _drafts(db, school)[0]
     login(client, school["finance"].email)
     page = f"/invoicing/invoices/{draft.id}"
-    first, second = _double_post(client, page, f"{page}/issue", {})
+    first, second = _double_post(client, page, f"{page}/issue", {"confirm": "1"})
     assert first.status_code == 302 and second.status_code == 200
     assert "Factuur 2026-00001 is al uitgereikt" in text(second)
     assert _counter(db, "F", 2026) == 1 and _chain_breaks(db) == []
@@ -368,7 +368,7 @@ def test_a_double_click_on_credit_makes_one_credit_note_and_answers_the_second_i
     invoice = lifecycle.issue(db, _drafts(db, school)[0], AFTER_Q1)
     login(client, school["finance"].email)
     page = f"/invoicing/invoices/{invoice.id}"
-    first, second = _double_post(client, page, f"{page}/credit", {"reason": "verkeerde uren"})
+    first, second = _double_post(client, page, f"{page}/credit", {"reason": "verkeerde uren", "confirm": "1"})
     assert first.status_code == 302 and second.status_code == 200
     assert "Factuur 2026-00001 is al gecrediteerd" in text(second)
     assert [n.number for n in _credit_notes(db)] == ["C2026-00001"] and _chain_breaks(db) == []
@@ -380,7 +380,8 @@ def test_a_double_click_on_issue_all_issues_the_quarter_once_and_answers_the_sec
     count = len(_drafts(db, school))
     login(client, school["finance"].email)
     page = "/invoicing/invoices?quarter=2026-Q1"
-    first, second = _double_post(client, page, "/invoicing/issue-all", {"quarter": "2026-Q1"})
+    confirmed = {"quarter": "2026-Q1", "confirm": "1", "expected": str(count)}
+    first, second = _double_post(client, page, "/invoicing/issue-all", confirmed)
     assert first.status_code == 302 and second.status_code == 200
     # the second finds no drafts left: it issues none and takes no number
     assert "2026-Q1 heeft geen concepten om uit te reiken; er is niets uitgereikt." in text(second)
@@ -442,7 +443,9 @@ def test_two_browsers_issuing_one_draft_at_once_get_one_number_and_one_dutch_ref
 
     def click(i: int) -> None:
         barrier.wait(timeout=20)
-        response = browsers[i].post(f"{page}/issue", data={"csrf_token": tokens[i]}, follow_redirects=True)
+        response = browsers[i].post(
+            f"{page}/issue", data={"csrf_token": tokens[i], "confirm": "1"}, follow_redirects=True
+        )
         answers[i] = text(response)
 
     threads = [threading.Thread(target=click, args=(i,)) for i in range(2)]

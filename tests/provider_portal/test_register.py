@@ -92,10 +92,10 @@ def test_everyone_present_fills_the_empty_rows_in_the_form_and_saves_nothing(cli
     response = submit(client, f"/lessons/{world['lesson'].id}", form)
     assert response.status_code == 200 and _marks(db, world["lesson"]) == {}
     page = text(response)
+    assert _selected(page) == {world["amina"].id: "present", world["bilal"].id: "present"}
     for key in ("amina", "bilal"):
         lid = world[key].id
-        assert re.search(rf'name="status-{lid}".*?<option value="present" selected>', page, re.S)
-        assert f'name="minutes-{lid}"' in page and 'value="180"' in page
+        assert re.search(rf'name="minutes-{lid}"\s+value="180"', page)
     assert "Controleer de presentielijst en sla hem op" in page
 
 
@@ -141,12 +141,14 @@ def test_everyone_present_keeps_unsaved_edits_and_saving_then_stores_them(client
 
 
 def _selected(page: str) -> dict[int, str]:
-    """The status each row's select shows."""
-    blocks = re.findall(r'(name="status-(\d+)".*?</select>)', page, re.S)
-    out = {}
-    for block, lid in blocks:
-        chosen = re.search(r'<option value="([a-z_]*)" selected>', block)
-        out[int(lid)] = chosen.group(1) if chosen else ""
+    """The status each learner's status buttons (radio buttons) show: "" when none is chosen."""
+    out: dict[int, str] = {}
+    for tag in re.findall(r'<input type="radio"[^>]*>', page):
+        lid, value = re.search(r'name="status-(\d+)" value="([a-z_]*)"', tag).groups()
+        if re.search(r"\schecked\b", tag):
+            out[int(lid)] = value
+        else:
+            out.setdefault(int(lid), "")
     return out
 
 
@@ -194,7 +196,7 @@ def test_a_signed_register_is_locked_and_only_an_admin_may_change_it_with_a_reas
     login(client, world["teacher"].email)
     url = f"/lessons/{world['lesson'].id}"
     submit(client, url, _grid(world, amina=("present", ""), bilal=("present", "")))
-    assert submit(client, url, {}, action=f"{url}/sign").status_code == 302
+    assert submit(client, url, {"confirm": "1"}, action=f"{url}/sign").status_code == 302
     world["lesson"].version = 1
     assert submit(client, url, _grid(world, amina=("absent", ""))).status_code == 400
     admin_client = app.test_client()
@@ -214,7 +216,9 @@ def test_signing_needs_a_status_for_everyone(client, db, world) -> None:
     login(client, world["teacher"].email)
     url = f"/lessons/{world['lesson'].id}"
     submit(client, url, _grid(world, amina=("present", "")))
-    response = submit(client, url, {}, action=f"{url}/sign")
+    asked = submit(client, url, {}, action=f"{url}/sign")  # the confirmation step says so, and cannot sign
+    assert "1 inburgeraar heeft nog geen status" in text(asked) and "disabled" in text(asked)
+    response = submit(client, url, {"confirm": "1"}, action=f"{url}/sign")
     assert response.status_code == 400 and "Bilal" in text(response)
     db.expire_all()
     assert db.get(Lesson, world["lesson"].id).signed_at is None
