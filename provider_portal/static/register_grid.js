@@ -1,6 +1,6 @@
 /* Progressive enhancement of the register (the server does the same without JavaScript):
-   choosing a status fills the minutes unless the teacher typed them (present: the whole lesson,
-   absent: 0; late or left early: the whole lesson, selected so the teacher types what it was), and
+   choosing a status fills the minutes (absent: always 0; present: the whole lesson unless the teacher
+   typed them; late or left early: the whole lesson, selected so the teacher types what it was), and
    "Everyone present" marks only the learners without a status, saved or chosen, in the form; nothing
    is saved until the teacher presses save. */
 (function () {
@@ -16,7 +16,7 @@
     if (!input || input.disabled) { return; }
     var typed = input.value !== "" && !input.dataset.auto;
     var value = ZERO[radio.value] ? "0" : full;
-    if (!typed) {
+    if (!typed || ZERO[radio.value]) {
       input.value = value;
       input.dataset.auto = "1";
     }
