@@ -472,3 +472,43 @@ def test_parallel_wrong_codes_never_get_more_than_the_limit_compared(
     stored = db.execute(sa.select(PresenceFailure.attempt).order_by(PresenceFailure.attempt)).scalars().all()
     assert len(compared) == len(stored) <= MAX_FAILURES
     assert stored == list(range(1, len(stored) + 1))
+
+
+def test_signing_asks_first_and_counts_the_learners_who_did_not_confirm(client, db, world) -> None:
+    login(client, world["teacher"].email)
+    url = f"/lessons/{world['lesson'].id}"
+    submit(client, url, _grid(world, amina=("present", ""), bilal=("late", "150")))
+    asked = submit(client, url, {}, action=f"{url}/sign")  # a bare POST, or the button on the register
+    assert asked.status_code == 200
+    page = text(asked)
+    assert "2 van de 2 aanwezige inburgeraars hebben hun aanwezigheid niet zelf bevestigd" in page
+    assert "Toch aftekenen" in page and 'name="confirm" value="1"' in page
+    db.expire_all()
+    assert db.get(Lesson, world["lesson"].id).signed_at is None  # nothing signed yet
+    assert submit(client, url, {"confirm": "1"}, action=f"{url}/sign").status_code == 302
+    db.expire_all()
+    assert db.get(Lesson, world["lesson"].id).signed_at is not None
+
+
+def test_a_teachers_home_is_their_own_lessons_of_today_and_this_week(client, db, world) -> None:
+    colleague = make_user(db, world["provider"], role=Role.TEACHER)
+    make_class(db, world["provider"], teachers=(colleague,), name="Klas van een collega")
+    login(client, world["teacher"].email)
+    home = client.get("/dashboard")
+    assert home.status_code == 302 and home.headers["Location"] == "/lessons/today"
+    page = text(client.get("/lessons/today"))
+    assert "Mijn lessen" in page and "Klas van een collega" not in page
+    today, week = page.split('id="lessons-week"')
+    assert f"/lessons/{world['lesson'].id}" in today  # Wednesday 4 March
+    monday = db.execute(
+        sa.select(Lesson.id).where(
+            Lesson.class_id == world["course"].id, Lesson.lesson_date == date(2026, 3, 2)
+        )
+    ).scalar_one()
+    assert f"/lessons/{monday}" in week and f"/lessons/{monday}" not in today
+    next_monday = db.execute(
+        sa.select(Lesson.id).where(
+            Lesson.class_id == world["course"].id, Lesson.lesson_date == date(2026, 3, 9)
+        )
+    ).scalar_one()
+    assert f'/lessons/{next_monday}"' not in page
