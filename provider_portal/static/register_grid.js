@@ -32,6 +32,14 @@
   form.querySelectorAll('input[name^="minutes-"]').forEach(function (input) {
     input.addEventListener("input", function () { delete input.dataset.auto; });
   });
+  // Unsaved choices are not lost by leaving the page unawares: the browser asks first.
+  var dirty = false;
+  form.addEventListener("change", function () { dirty = true; });
+  form.addEventListener("input", function () { dirty = true; });
+  form.addEventListener("submit", function () { dirty = false; });
+  window.addEventListener("beforeunload", function (event) {
+    if (dirty) { event.preventDefault(); event.returnValue = ""; }
+  });
   var button = form.querySelector('button[name="everyone_present"]');
   if (!button) { return; }
   button.addEventListener("click", function (event) {
@@ -45,6 +53,7 @@
       suggest(present, false);
       filled += 1;
     });
+    if (filled) { dirty = true; }
     var note = document.getElementById("everyone-present-note");
     note.hidden = false;
     note.focus();
