@@ -512,3 +512,14 @@ def test_a_teachers_home_is_their_own_lessons_of_today_and_this_week(client, db,
         )
     ).scalar_one()
     assert f'/lessons/{next_monday}"' not in page
+
+
+def test_the_code_page_carries_the_servers_seconds_left_and_reloads_itself_without_javascript(
+    client, world, frozen_now
+) -> None:
+    frozen_now(DURING + timedelta(seconds=20))  # the code changes 40 seconds from now
+    login(client, world["teacher"].email)
+    page = text(client.get(f"/lessons/{world['lesson'].id}/code"))
+    assert '<meta http-equiv="refresh" content="40">' in page  # without JavaScript the page reloads then
+    assert 'data-seconds="40"' in page and "Nieuwe code over 40 s" in page  # the script ticks from here
+    assert 'data-expires="2026-03-04T10:01:00+01:00"' in page
