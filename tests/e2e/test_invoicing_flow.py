@@ -98,3 +98,22 @@ def test_finance_credits_an_invoice_through_the_labelled_reason_field(page, db: 
     page.get_by_role("button", name="Ja, creditnota uitreiken").click()
     assert page.locator("#invoice-title").inner_text().startswith("Creditnota")
     assert page.locator("#invoice-title").inner_text().endswith("C2026-00001")
+
+
+def test_issue_all_asks_first_with_the_real_count_and_cancel_issues_nothing(
+    page, db: Session, frozen_now
+) -> None:
+    _, finance = _drafts_of_q1(db, frozen_now)
+
+    _login(page, finance.email)
+    page.goto("/invoicing/invoices?quarter=2026-Q1")
+    page.locator("#issue-all button").click()
+    what = page.locator("#confirm-what").inner_text()
+    assert what == "1 factuur krijgt een nummer; dit kan niet ongedaan worden gemaakt."
+    page.get_by_role("link", name="Annuleren").click()
+    assert "Concept" in page.locator("#invoice-list").inner_text()  # still a draft: nothing issued
+
+    page.locator("#issue-all button").click()
+    page.get_by_role("button", name="Ja, 1 factuur uitreiken").click()
+    assert "1 facturen zijn uitgereikt." in page.content()
+    assert "2026-00001" in page.locator("#invoice-list").inner_text()
