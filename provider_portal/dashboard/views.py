@@ -39,6 +39,8 @@ def home() -> Response:
 def index() -> str | Response:
     if current_user.role == Role.LEARNER:
         return redirect(url_for("me.home"))
+    if current_user.role == Role.TEACHER:  # a teacher's home: their own lessons of today and this week
+        return redirect(url_for("register.today"))
     session = get_session()
     today = clock.today()
 

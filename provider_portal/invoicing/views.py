@@ -11,6 +11,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -20,7 +21,8 @@ from billing.quarters import Quarter
 from provider_portal import clock
 from provider_portal.access import roles_required
 from provider_portal.db import get_session
-from provider_portal.i18n import day
+from provider_portal.i18n import day, money
+from provider_portal.input_guards import db_int
 from provider_portal.invoicing import exports, lifecycle, others
 from provider_portal.invoicing.drafts import make_drafts
 from provider_portal.invoicing.errors import AlreadyCredited, AlreadyIssued, InvoicingError
@@ -222,11 +224,41 @@ def refresh(invoice_id: int) -> BaseResponse:
     )
 
 
+def confirmed() -> bool:
+    """An irreversible POST goes ahead only with `confirm=1`, sent by the confirmation step."""
+    return request.form.get("confirm") == "1"
+
+
+def confirmation(**page: object) -> str:
+    """The confirmation step: what will happen, and the same POST again with confirm=1."""
+    return render_template("confirm.html", **page)
+
+
 @bp.route("/invoices/<int:invoice_id>/issue", methods=["POST"])
 @roles_required(*FINANCE)
-def issue(invoice_id: int) -> BaseResponse:
+def issue(invoice_id: int) -> str | BaseResponse:
     session = get_session()
     invoice = get_or_404(session, Invoice, invoice_id)
+    if not confirmed():
+        if invoice.status != InvoiceStatus.DRAFT:
+            flash(_("Invoice %(number)s has already been issued; nothing was done.", number=invoice.number),
+                  "error")
+            return _back(invoice)
+        return confirmation(
+            title=_("Issue this invoice?"),
+            what=_(
+                "The draft for %(learner)s (%(quarter)s, %(amount)s) gets the next invoice number "
+                "and its issue date.",
+                learner=invoice.learner_name,
+                quarter=invoice.quarter,
+                amount=money(invoice.total_cents, True),
+            ),
+            details=[_("An issued invoice can only be corrected with a credit note.")],
+            action=url_for("invoicing.issue", invoice_id=invoice.id),
+            hidden={},
+            button=_("Yes, issue the invoice"),
+            back=url_for("invoicing.detail", invoice_id=invoice.id),
+        )
     try:
         lifecycle.issue(session, invoice, _today())
     except AlreadyIssued:
@@ -250,7 +282,7 @@ def issue(invoice_id: int) -> BaseResponse:
 
 @bp.route("/issue-all", methods=["POST"])
 @roles_required(*FINANCE)
-def issue_all() -> BaseResponse:
+def issue_all() -> str | BaseResponse:
     form = QuarterForm()
     if not form.validate_on_submit():  # never fall back to another quarter: that issues the wrong drafts
         flash(str(ENTRY_MESSAGES["quarter", "format"]), "error")
@@ -269,6 +301,34 @@ def issue_all() -> BaseResponse:
     if not drafts:  # e.g. the second of a double click: the first issued them all
         flash(_("%(quarter)s has no drafts to issue; nothing was issued.", quarter=str(quarter)), "error")
         return back
+    expected = request.form.get("expected", type=db_int)
+    if not confirmed() or expected != len(drafts):  # asked for another count: ask again with this one
+        return confirmation(
+            title=_("Issue all drafts of %(quarter)s?", quarter=str(quarter)),
+            changed=_(
+                "The number of drafts changed since you were asked (%(before)s, now %(now)s); nothing was "
+                "issued yet.",
+                before=expected,
+                now=len(drafts),
+            )
+            if confirmed()
+            else None,
+            what=ngettext(
+                "%(num)s invoice gets a number; this cannot be undone.",
+                "%(num)s invoices get a number; this cannot be undone.",
+                len(drafts),
+            ),
+            details=[
+                _("Together %(amount)s, issued today.",
+                  amount=money(sum(d.total_cents for d in drafts), True)),
+                _("An issued invoice can only be corrected with a credit note."),
+            ],
+            action=url_for("invoicing.issue_all"),
+            hidden={"quarter": str(quarter), "expected": len(drafts)},
+            undone_said=True,
+            button=ngettext("Yes, issue %(num)s invoice", "Yes, issue %(num)s invoices", len(drafts)),
+            back=url_for("invoicing.invoices", quarter=str(quarter)),
+        )
     try:
         lifecycle.issue_all(session, list(drafts), _today())
     except AlreadyIssued:
@@ -316,13 +376,33 @@ def status(invoice_id: int) -> BaseResponse:
 
 @bp.route("/invoices/<int:invoice_id>/credit", methods=["POST"])
 @roles_required(*FINANCE)
-def credit(invoice_id: int) -> BaseResponse:
+def credit(invoice_id: int) -> str | BaseResponse:
     session = get_session()
     invoice = get_or_404(session, Invoice, invoice_id)
     form = CreditForm()
     if not form.validate_on_submit():
         flash(_("A credit note needs a reason."), "error")
         return _back(invoice)
+    if not confirmed():
+        if invoice.slot is not True or invoice.status == InvoiceStatus.DRAFT:
+            flash(_("Invoice %(number)s cannot be credited (again); nothing was done.",
+                    number=invoice.number or _("draft")), "error")
+            return _back(invoice)
+        return confirmation(
+            title=_("Issue a credit note?"),
+            what=_(
+                "Invoice %(number)s (%(amount)s) is credited in full: a credit note with the next number "
+                "is issued today.",
+                number=invoice.number,
+                amount=money(invoice.total_cents, True),
+            ),
+            details=[_("Reason: %(reason)s", reason=form.reason.data)],
+            action=url_for("invoicing.credit", invoice_id=invoice.id),
+            hidden={"reason": form.reason.data},
+            button=_("Yes, issue the credit note"),
+            danger=True,
+            back=url_for("invoicing.detail", invoice_id=invoice.id),
+        )
     try:
         note = lifecycle.credit(session, invoice, form.reason.data, _today())
     except AlreadyCredited:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -75,9 +76,11 @@ def detail(run_id: int) -> str:
 
 @bp.route("/<int:run_id>/publish", methods=["POST"])
 @roles_required(Role.PLANNER)
-def publish_run(run_id: int) -> Response:
+def publish_run(run_id: int) -> str | Response:
     session = get_session()
     run = get_or_404(session, PlanRun, run_id)
+    if request.form.get("confirm") != "1":  # publishing replaces the plan learners are invited to: ask first
+        return _publish_confirmation(run)
     try:
         placed = publish(session, run)
     except RunError as exc:
@@ -85,3 +88,39 @@ def publish_run(run_id: int) -> Response:
     else:
         flash(_("Plan published: %(n)s placements.", n=placed), "success")
     return redirect(url_for("runs.detail", run_id=run_id))
+
+
+def _publish_confirmation(run: PlanRun) -> str | Response:
+    """What publishing this run will do, with its numbers, before it is done."""
+    if run.published_at is not None or run.solution is None:
+        done = run.published_at is not None
+        refusal = _("This run has already been published.") if done else _("This run has no result yet.")
+        flash(refusal, "error")
+        return redirect(url_for("runs.detail", run_id=run.id))
+    if run.kind == "exams":
+        booked, left = len(run.solution.get("bookings", [])), len(run.solution.get("unbooked", []))
+        what = ngettext(
+            "%(num)s exam booking becomes the published plan; the learners' invitation letters follow it.",
+            "%(num)s exam bookings become the published plan; the learners' invitation letters follow it.",
+            booked,
+        )
+        details = [_("Not booked: %(n)s.", n=left)]
+    else:
+        placed, left = len(run.solution.get("assignments", [])), run.solution.get("unplaced", 0)
+        what = ngettext(
+            "%(num)s placement becomes the published plan; participant lists and letters follow it.",
+            "%(num)s placements become the published plan; participant lists and letters follow it.",
+            placed,
+        )
+        details = [_("Not placed: %(n)s.", n=left)]
+    details.append(_("The run's learners lose the placements of earlier plans, except pinned ones."))
+    return render_template(
+        "confirm.html",
+        title=_("Publish run %(id)s?", id=run.id),
+        what=what,
+        details=details,
+        action=url_for("runs.publish_run", run_id=run.id),
+        hidden={},
+        button=_("Yes, publish"),
+        back=url_for("runs.detail", run_id=run.id),
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -13,7 +15,7 @@ from provider_portal.access import PROVIDER_STAFF, roles_required
 from provider_portal.db import get_session
 from provider_portal.input_guards import db_int
 from provider_portal.models import ClassTeacher, CourseClass, Lesson
-from provider_portal.models.enums import Role
+from provider_portal.models.enums import ATTENDED, Role
 from provider_portal.pagination import get_or_404
 from provider_portal.register.codes import MAX_FAILURES, grouped, presence_code, qr_svg, seconds_left
 from provider_portal.register.service import (
@@ -39,17 +41,28 @@ TAKERS = (Role.PROVIDER_ADMIN, Role.TEACHER)
 @bp.route("/lessons/today")
 @roles_required(*TAKERS)
 def today() -> str:
+    """Today's lessons and the other days of this week (Monday to Sunday); a teacher sees only the
+    classes they teach, and this is their home page after logging in."""
     session = get_session()
+    day = clock.today()
+    monday = day - timedelta(days=day.weekday())
     stmt = (
         sa.select(Lesson, CourseClass)
         .join(CourseClass, CourseClass.id == Lesson.class_id)
-        .where(Lesson.lesson_date == clock.today())
-        .order_by(Lesson.start_time, CourseClass.name)
+        .where(Lesson.lesson_date.between(monday, monday + timedelta(days=6)))
+        .order_by(Lesson.lesson_date, Lesson.start_time, CourseClass.name)
     )
     if current_user.role == Role.TEACHER:
         mine = sa.select(ClassTeacher.class_id).where(ClassTeacher.user_id == current_user.id)
         stmt = stmt.where(Lesson.class_id.in_(mine))
-    return render_template("register/today.html", lessons=session.execute(stmt).all())
+    rows = session.execute(stmt).all()
+    return render_template(
+        "register/today.html",
+        today=day,
+        lessons=[(lesson, course) for lesson, course in rows if lesson.lesson_date == day],
+        week=[(lesson, course) for lesson, course in rows if lesson.lesson_date != day],
+        mine=current_user.role == Role.TEACHER,
+    )
 
 
 @bp.route("/lessons/<int:lesson_id>", methods=["GET"])
@@ -163,12 +176,35 @@ def _read_grid(form: dict) -> tuple[dict[int, Mark], dict[str, str]]:  # type: i
 def sign(lesson_id: int) -> str | Response:
     session = get_session()
     lesson = get_or_404(session, Lesson, lesson_id)
+    if request.form.get("confirm") != "1":  # signing locks the register: ask first, saying what it means
+        return _sign_confirmation(lesson)
     try:
         sign_register(session, lesson, current_user, clock.now())
     except RegisterError as exc:
         return _page(lesson, {"lesson": str(exc.message)}, None, 400)
     flash(_("Register signed and locked."), "success")
     return redirect(url_for("register.lesson", lesson_id=lesson_id))
+
+
+def _sign_confirmation(lesson: Lesson) -> str | Response:
+    """The confirmation step before signing: how many learners confirmed their presence themselves."""
+    session = get_session()
+    if lesson.signed:
+        flash(_("This register is already signed."), "error")
+        return redirect(url_for("register.lesson", lesson_id=lesson.id))
+    rows = register_rows(session, lesson)
+    present = [row for row in rows if row.attendance is not None and row.attendance.status in ATTENDED]
+    unconfirmed = [row.learner.full_name for row in present if row.attendance.confirmed_at is None]
+    course = get_or_404(session, CourseClass, lesson.class_id)
+    return render_template(
+        "register/sign_confirm.html",
+        lesson=lesson,
+        course=course,
+        total=len(rows),
+        present=len(present),
+        unconfirmed=unconfirmed,
+        missing=sum(1 for row in rows if row.attendance is None),
+    )
 
 
 @bp.route("/lessons/<int:lesson_id>/code")
@@ -182,6 +218,12 @@ def code(lesson_id: int) -> str:
     now = clock.now()
     current = presence_code(current_app.config["SECRET_KEY"], lesson.id, now)
     url = url_for("me.confirm", lesson=lesson.id, code=current, _external=True)
+    refresh = seconds_left(now)
     return render_template(
-        "register/code.html", lesson=lesson, shown=grouped(current), qr=qr_svg(url), refresh=seconds_left(now)
+        "register/code.html",
+        lesson=lesson,
+        shown=grouped(current),
+        qr=qr_svg(url),
+        refresh=refresh,
+        expires=now + timedelta(seconds=refresh),
     )

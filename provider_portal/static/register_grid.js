@@ -1,37 +1,61 @@
-/* Progressive enhancement of the register grid (the server does the same without JavaScript):
-   choosing a status suggests the minutes when they are empty (present: the whole lesson, absent: 0),
-   and "Everyone present" fills only the rows without a status, in the form; the teacher then saves. */
+/* Progressive enhancement of the register (the server does the same without JavaScript):
+   choosing a status fills the minutes (absent: always 0; present: the whole lesson unless the teacher
+   typed them; late or left early: the whole lesson, selected so the teacher types what it was), and
+   "Everyone present" marks only the learners without a status, saved or chosen, in the form; nothing
+   is saved until the teacher presses save. */
 (function () {
   var form = document.getElementById("register-form");
   if (!form) { return; }
   var full = form.dataset.lessonMinutes;
-  var statuses = form.querySelectorAll('select[name^="status-"]');
-  function minutesOf(select) {
-    return form.querySelector('input[name="minutes-' + select.name.slice(7) + '"]');
+  var ASK = { late: true, left_early: true };
+  var ZERO = { absent: true, absent_notice: true };
+  function card(radio) { return radio.closest(".learner-card"); }
+  function minutesOf(radio) { return card(radio).querySelector('input[name^="minutes-"]'); }
+  function suggest(radio, ask) {
+    var input = minutesOf(radio);
+    if (!input || input.disabled) { return; }
+    var typed = input.value !== "" && !input.dataset.auto;
+    var value = ZERO[radio.value] ? "0" : full;
+    if (!typed || ZERO[radio.value]) {
+      input.value = value;
+      input.dataset.auto = "1";
+    }
+    card(radio).classList.toggle("ask-minutes", !!ASK[radio.value]);
+    if (ASK[radio.value] && ask) {
+      input.focus();
+      input.select();
+    }
   }
-  function suggest(select) {
-    var input = minutesOf(select);
-    var value = select.value === "present" ? full
-      : (select.value === "absent" || select.value === "absent_notice") ? "0" : null;
-    if (!input || value === null || (input.value !== "" && !input.dataset.auto)) { return; }
-    input.value = value;
-    input.dataset.auto = "1";
-  }
-  statuses.forEach(function (select) {
-    select.addEventListener("change", function () { suggest(select); });
-    var input = minutesOf(select);
-    if (input) { input.addEventListener("input", function () { delete input.dataset.auto; }); }
+  form.querySelectorAll('.segmented input[type="radio"]').forEach(function (radio) {
+    radio.addEventListener("change", function () { suggest(radio, true); });
+  });
+  form.querySelectorAll('input[name^="minutes-"]').forEach(function (input) {
+    input.addEventListener("input", function () { delete input.dataset.auto; });
+  });
+  // Unsaved choices are not lost by leaving the page unawares: the browser asks first.
+  var dirty = false;
+  form.addEventListener("change", function () { dirty = true; });
+  form.addEventListener("input", function () { dirty = true; });
+  form.addEventListener("submit", function () { dirty = false; });
+  window.addEventListener("beforeunload", function (event) {
+    if (dirty) { event.preventDefault(); event.returnValue = ""; }
   });
   var button = form.querySelector('button[name="everyone_present"]');
   if (!button) { return; }
   button.addEventListener("click", function (event) {
     event.preventDefault();
-    statuses.forEach(function (select) {
-      if (select.value === "" && !select.disabled && !select.dataset.saved) {
-        select.value = "present";
-        suggest(select);
-      }
+    var filled = 0;
+    form.querySelectorAll(".learner-card[data-learner]").forEach(function (item) {
+      if (item.dataset.saved || item.querySelector('input[type="radio"]:checked')) { return; }
+      var present = item.querySelector('input[type="radio"][value="present"]');
+      if (!present || present.disabled) { return; }
+      present.checked = true;
+      suggest(present, false);
+      filled += 1;
     });
-    document.getElementById("everyone-present-note").hidden = false;
+    if (filled) { dirty = true; }
+    var note = document.getElementById("everyone-present-note");
+    note.hidden = false;
+    note.focus();
   });
 })();

@@ -56,6 +56,8 @@ def test_a_planner_plans_exams_publishes_pins_and_downloads_the_letters(
     page.reload()
     assert page.locator("#booked-count").inner_text() == "5"
     page.get_by_role("button", name="Deze boekingen publiceren").click()
+    assert "5 examenboekingen worden het gepubliceerde plan" in page.locator("#confirm-what").inner_text()
+    page.get_by_role("button", name="Ja, publiceren").click()
 
     page.goto(f"/planning/learners/{amina.id}")
     page.locator("#pin-exam-spreken").click()

@@ -65,6 +65,8 @@ def test_finance_issues_an_invoice_and_downloads_its_exports(page, db: Session, 
     page.locator("#invoices-link").click()
     page.locator("a.invoice-link").first.click()
     page.locator("#issue-form button").click()
+    assert "krijgt het volgende factuurnummer" in page.locator("#confirm-what").inner_text()  # asks first
+    page.get_by_role("button", name="Ja, factuur uitreiken").click()
     assert page.locator("#invoice-title").inner_text().endswith("2026-00001")
     assert page.locator("#invoice-status").inner_text() == "Uitgereikt"  # the status in Dutch, not its code
 
@@ -89,7 +91,29 @@ def test_finance_credits_an_invoice_through_the_labelled_reason_field(page, db: 
     page.goto("/invoicing/invoices?quarter=2026-Q1")
     page.locator("a.invoice-link").first.click()
     page.locator("#issue-form button").click()
+    page.get_by_role("button", name="Ja, factuur uitreiken").click()
     page.get_by_label("Reden voor de creditnota").fill("Uren dubbel gefactureerd")
     page.get_by_role("button", name="Creditnota uitreiken").click()
+    assert "Reden: Uren dubbel gefactureerd" in page.locator("#confirm-step").inner_text()
+    page.get_by_role("button", name="Ja, creditnota uitreiken").click()
     assert page.locator("#invoice-title").inner_text().startswith("Creditnota")
     assert page.locator("#invoice-title").inner_text().endswith("C2026-00001")
+
+
+def test_issue_all_asks_first_with_the_real_count_and_cancel_issues_nothing(
+    page, db: Session, frozen_now
+) -> None:
+    _, finance = _drafts_of_q1(db, frozen_now)
+
+    _login(page, finance.email)
+    page.goto("/invoicing/invoices?quarter=2026-Q1")
+    page.locator("#issue-all button").click()
+    what = page.locator("#confirm-what").inner_text()
+    assert what == "1 factuur krijgt een nummer; dit kan niet ongedaan worden gemaakt."
+    page.get_by_role("link", name="Annuleren").click()
+    assert "Concept" in page.locator("#invoice-list").inner_text()  # still a draft: nothing issued
+
+    page.locator("#issue-all button").click()
+    page.get_by_role("button", name="Ja, 1 factuur uitreiken").click()
+    assert "1 facturen zijn uitgereikt." in page.content()
+    assert "2026-00001" in page.locator("#invoice-list").inner_text()

@@ -63,6 +63,8 @@ def test_a_planner_runs_reviews_publishes_and_pins(page, db: Session, engine, fr
     unplaced = page.locator("#unplaced").inner_text()
     assert "Semere Tesfay" in unplaced and "Tigrinya" in unplaced  # and why
     page.get_by_role("button", name="Dit plan publiceren").click()
+    assert "3 plaatsingen worden het gepubliceerde plan" in page.locator("#confirm-what").inner_text()
+    page.get_by_role("button", name="Ja, publiceren").click()
     assert "gepubliceerd" in page.content()
 
     page.goto(f"/planning/learners/{amina.id}")

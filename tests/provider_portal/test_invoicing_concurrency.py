@@ -31,7 +31,7 @@ from provider_portal.models.enums import Role
 from provider_portal.models.invoicing import DocumentKind, InvoiceStatus
 from tests.factories import make_class, make_contract, make_enrolment, make_learner, make_provider, make_user
 from tests.invoicing_factories import AFTER_Q1, attend_all
-from tests.web import csrf_token, login, text
+from tests.web import csrf_token, login, submit, text
 
 Q1 = Quarter(2026, 1)
 
@@ -356,7 +356,7 @@ def test_a_double_click_on_issue_issues_once_and_answers_the_second_in_dutch(cli
     draft = _drafts(db, school)[0]
     login(client, school["finance"].email)
     page = f"/invoicing/invoices/{draft.id}"
-    first, second = _double_post(client, page, f"{page}/issue", {})
+    first, second = _double_post(client, page, f"{page}/issue", {"confirm": "1"})
     assert first.status_code == 302 and second.status_code == 200
     assert "Factuur 2026-00001 is al uitgereikt" in text(second)
     assert _counter(db, "F", 2026) == 1 and _chain_breaks(db) == []
@@ -368,7 +368,7 @@ def test_a_double_click_on_credit_makes_one_credit_note_and_answers_the_second_i
     invoice = lifecycle.issue(db, _drafts(db, school)[0], AFTER_Q1)
     login(client, school["finance"].email)
     page = f"/invoicing/invoices/{invoice.id}"
-    first, second = _double_post(client, page, f"{page}/credit", {"reason": "verkeerde uren"})
+    first, second = _double_post(client, page, f"{page}/credit", {"reason": "verkeerde uren", "confirm": "1"})
     assert first.status_code == 302 and second.status_code == 200
     assert "Factuur 2026-00001 is al gecrediteerd" in text(second)
     assert [n.number for n in _credit_notes(db)] == ["C2026-00001"] and _chain_breaks(db) == []
@@ -380,7 +380,8 @@ def test_a_double_click_on_issue_all_issues_the_quarter_once_and_answers_the_sec
     count = len(_drafts(db, school))
     login(client, school["finance"].email)
     page = "/invoicing/invoices?quarter=2026-Q1"
-    first, second = _double_post(client, page, "/invoicing/issue-all", {"quarter": "2026-Q1"})
+    confirmed = {"quarter": "2026-Q1", "confirm": "1", "expected": str(count)}
+    first, second = _double_post(client, page, "/invoicing/issue-all", confirmed)
     assert first.status_code == 302 and second.status_code == 200
     # the second finds no drafts left: it issues none and takes no number
     assert "2026-Q1 heeft geen concepten om uit te reiken; er is niets uitgereikt." in text(second)
@@ -442,7 +443,9 @@ def test_two_browsers_issuing_one_draft_at_once_get_one_number_and_one_dutch_ref
 
     def click(i: int) -> None:
         barrier.wait(timeout=20)
-        response = browsers[i].post(f"{page}/issue", data={"csrf_token": tokens[i]}, follow_redirects=True)
+        response = browsers[i].post(
+            f"{page}/issue", data={"csrf_token": tokens[i], "confirm": "1"}, follow_redirects=True
+        )
         answers[i] = text(response)
 
     threads = [threading.Thread(target=click, args=(i,)) for i in range(2)]
@@ -453,3 +456,49 @@ def test_two_browsers_issuing_one_draft_at_once_get_one_number_and_one_dutch_ref
     assert sum("Factuur 2026-00001 is uitgereikt." in a for a in answers) == 1
     assert sum("Factuur 2026-00001 is al uitgereikt" in a for a in answers) == 1
     assert _counter(db, "F", 2026) == 1 and _chain_breaks(db) == []
+
+
+# --- the confirmation step: an irreversible POST without confirm=1 only asks ----------------------
+
+
+def test_issue_all_without_confirmation_asks_with_the_real_count_and_issues_nothing(
+    client, db, school
+) -> None:
+    count = len(_drafts(db, school))
+    login(client, school["finance"].email)
+    page = "/invoicing/invoices?quarter=2026-Q1"
+    asked = submit(client, page, {"quarter": "2026-Q1"}, "/invoicing/issue-all")  # a bare POST
+    assert asked.status_code == 200
+    assert f"{count} facturen krijgen een nummer; dit kan niet ongedaan worden gemaakt." in text(asked)
+    assert f'name="expected" value="{count}"' in text(asked)
+    assert _counter(db, "F", 2026) is None
+    db.expire_all()
+    assert set(db.execute(sa.select(Invoice.status)).scalars()) == {InvoiceStatus.DRAFT}
+
+
+def test_issue_all_confirmed_for_another_count_asks_again_and_issues_nothing(client, db, school) -> None:
+    count = len(_drafts(db, school))
+    login(client, school["finance"].email)
+    page = "/invoicing/invoices?quarter=2026-Q1"
+    stale = {"quarter": "2026-Q1", "confirm": "1", "expected": str(count - 1)}  # a draft came meanwhile
+    asked = submit(client, page, stale, "/invoicing/issue-all")
+    assert asked.status_code == 200 and f"nu {count}" in text(asked)
+    assert f"{count} facturen krijgen een nummer" in text(asked) and _counter(db, "F", 2026) is None
+    done = submit(client, page, stale | {"expected": str(count)}, "/invoicing/issue-all")
+    assert done.status_code == 302 and _counter(db, "F", 2026) == count
+
+
+def test_issue_and_credit_without_confirmation_say_what_will_happen_and_do_nothing(
+    client, db, school
+) -> None:
+    draft = _drafts(db, school)[0]
+    login(client, school["finance"].email)
+    page = f"/invoicing/invoices/{draft.id}"
+    asked = submit(client, page, {}, f"{page}/issue")
+    assert asked.status_code == 200 and "krijgt het volgende factuurnummer" in text(asked)
+    assert _counter(db, "F", 2026) is None
+    invoice = lifecycle.issue(db, db.get(Invoice, draft.id), AFTER_Q1)
+    asked = submit(client, page, {"reason": "verkeerde uren"}, f"{page}/credit")
+    assert asked.status_code == 200 and "wordt volledig gecrediteerd" in text(asked)
+    assert 'name="reason" value="verkeerde uren"' in text(asked)  # the reason is carried to the next step
+    assert _credit_notes(db) == [] and invoice.slot is True

@@ -48,7 +48,10 @@ def test_finance_runs_the_drafts_reviews_issues_and_downloads(client, db, engine
     (draft,) = _invoices(db)
     assert client.get("/invoicing/invoices?quarter=2026-Q1").status_code == 200
     page = f"/invoicing/invoices/{draft.id}"
-    assert submit(client, page, {}, f"{page}/issue").status_code == 302
+    asked = submit(client, page, {}, f"{page}/issue")  # the button asks first; nothing is issued yet
+    assert asked.status_code == 200 and "Deze factuur uitreiken?" in text(asked)
+    assert _invoices(db)[0].status == InvoiceStatus.DRAFT and _invoices(db)[0].number is None
+    assert submit(client, page, {"confirm": "1"}, f"{page}/issue").status_code == 302
     (issued,) = _invoices(db)
     assert issued.number == "2026-00001" and issued.status == InvoiceStatus.ISSUED
     ubl = client.get(f"{page}/ubl.xml")
@@ -87,7 +90,7 @@ def test_status_changes_and_credit_notes_through_the_pages(client, db, office) -
     assert f"{invoice.number} heeft de status Uitgereikt en kan niet Betaald worden" in text(refused)
     submit(client, page, {"status": "submitted"}, f"{page}/status")
     assert _invoices(db)[0].status == InvoiceStatus.SUBMITTED
-    response = submit(client, page, {"reason": "wrong hours"}, f"{page}/credit")
+    response = submit(client, page, {"reason": "wrong hours", "confirm": "1"}, f"{page}/credit")
     note = _invoices(db)[-1]
     assert note.number == "C2026-00001" and response.headers["Location"] == f"/invoicing/invoices/{note.id}"
     history = text(client.get(f"/invoicing/learners/{office['learner'].id}"))
@@ -144,8 +147,10 @@ def test_a_corrected_quarter_stays_full_until_the_credit_note_is_paid_then_its_q
     run_pending(engine)
     (draft,) = _invoices(db)
     page = f"/invoicing/invoices/{draft.id}"
-    submit(client, page, {}, f"{page}/issue")
-    response = submit(client, page, {"reason": "wrong rate"}, f"{page}/credit", follow_redirects=True)
+    submit(client, page, {"confirm": "1"}, f"{page}/issue")
+    response = submit(
+        client, page, {"reason": "wrong rate", "confirm": "1"}, f"{page}/credit", follow_redirects=True
+    )
     note = _invoices(db)[-1]
     assert note.number in text(response) and "C2026-00001" == note.number
     assert "2026-Q" not in _cell(text(response), "frees-cap-room")  # not paid: frees nothing yet
@@ -314,7 +319,7 @@ def test_after_a_credit_note_the_duo_export_page_sends_only_the_credit_note(clie
     assert first.status_code == 200 and invoice.number.encode() in first.data
     page = f"/invoicing/invoices/{invoice.id}"
     assert "-001.csv" in _cell(text(client.get(page)), "duo-batch")
-    submit(client, page, {"reason": "wrong hours"}, f"{page}/credit")
+    submit(client, page, {"reason": "wrong hours", "confirm": "1"}, f"{page}/credit")
     second = submit(client, listing, {"quarter": "2026-Q1"}, "/invoicing/duo-export")
     lines = second.data.decode().strip().split("\r\n")
     assert second.status_code == 200 and len(lines) == 2 and "CREDITNOTA" in lines[1]

@@ -255,10 +255,12 @@ def test_the_planner_creates_a_cohort_runs_reviews_publishes_and_pins(client, db
     run_pending(engine)
     page = text(client.get(f"/planning/runs/{run.id}"))
     assert 'id="placed-count">4<' in page and "Wijkcentrum Utrecht" in page
-    assert (
-        submit(client, f"/planning/runs/{run.id}", {}, action=f"/planning/runs/{run.id}/publish").status_code
-        == 302
-    )
+    publish_url = f"/planning/runs/{run.id}/publish"
+    asked = submit(client, f"/planning/runs/{run.id}", {}, action=publish_url)  # asks first, says how many
+    assert asked.status_code == 200 and "4 plaatsingen worden het gepubliceerde plan" in text(asked)
+    db.expire_all()
+    assert db.get(PlanRun, run.id).published_at is None
+    assert submit(client, f"/planning/runs/{run.id}", {"confirm": "1"}, action=publish_url).status_code == 302
     learner_page = f"/planning/learners/{world['dawit'].id}"
     assert "KNM Tigrinya" in text(client.get(learner_page))
     submit(client, learner_page, {"module": "KNM"}, action=f"/planning/learners/{world['dawit'].id}/pin")

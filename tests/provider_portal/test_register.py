@@ -92,10 +92,10 @@ def test_everyone_present_fills_the_empty_rows_in_the_form_and_saves_nothing(cli
     response = submit(client, f"/lessons/{world['lesson'].id}", form)
     assert response.status_code == 200 and _marks(db, world["lesson"]) == {}
     page = text(response)
+    assert _selected(page) == {world["amina"].id: "present", world["bilal"].id: "present"}
     for key in ("amina", "bilal"):
         lid = world[key].id
-        assert re.search(rf'name="status-{lid}".*?<option value="present" selected>', page, re.S)
-        assert f'name="minutes-{lid}"' in page and 'value="180"' in page
+        assert re.search(rf'name="minutes-{lid}"\s+value="180"', page)
     assert "Controleer de presentielijst en sla hem op" in page
 
 
@@ -141,12 +141,14 @@ def test_everyone_present_keeps_unsaved_edits_and_saving_then_stores_them(client
 
 
 def _selected(page: str) -> dict[int, str]:
-    """The status each row's select shows."""
-    blocks = re.findall(r'(name="status-(\d+)".*?</select>)', page, re.S)
-    out = {}
-    for block, lid in blocks:
-        chosen = re.search(r'<option value="([a-z_]*)" selected>', block)
-        out[int(lid)] = chosen.group(1) if chosen else ""
+    """The status each learner's status buttons (radio buttons) show: "" when none is chosen."""
+    out: dict[int, str] = {}
+    for tag in re.findall(r'<input type="radio"[^>]*>', page):
+        lid, value = re.search(r'name="status-(\d+)" value="([a-z_]*)"', tag).groups()
+        if re.search(r"\schecked\b", tag):
+            out[int(lid)] = value
+        else:
+            out.setdefault(int(lid), "")
     return out
 
 
@@ -194,7 +196,7 @@ def test_a_signed_register_is_locked_and_only_an_admin_may_change_it_with_a_reas
     login(client, world["teacher"].email)
     url = f"/lessons/{world['lesson'].id}"
     submit(client, url, _grid(world, amina=("present", ""), bilal=("present", "")))
-    assert submit(client, url, {}, action=f"{url}/sign").status_code == 302
+    assert submit(client, url, {"confirm": "1"}, action=f"{url}/sign").status_code == 302
     world["lesson"].version = 1
     assert submit(client, url, _grid(world, amina=("absent", ""))).status_code == 400
     admin_client = app.test_client()
@@ -214,7 +216,9 @@ def test_signing_needs_a_status_for_everyone(client, db, world) -> None:
     login(client, world["teacher"].email)
     url = f"/lessons/{world['lesson'].id}"
     submit(client, url, _grid(world, amina=("present", "")))
-    response = submit(client, url, {}, action=f"{url}/sign")
+    asked = submit(client, url, {}, action=f"{url}/sign")  # the confirmation step says so, and cannot sign
+    assert "1 inburgeraar heeft nog geen status" in text(asked) and "disabled" in text(asked)
+    response = submit(client, url, {"confirm": "1"}, action=f"{url}/sign")
     assert response.status_code == 400 and "Bilal" in text(response)
     db.expire_all()
     assert db.get(Lesson, world["lesson"].id).signed_at is None
@@ -468,3 +472,54 @@ def test_parallel_wrong_codes_never_get_more_than_the_limit_compared(
     stored = db.execute(sa.select(PresenceFailure.attempt).order_by(PresenceFailure.attempt)).scalars().all()
     assert len(compared) == len(stored) <= MAX_FAILURES
     assert stored == list(range(1, len(stored) + 1))
+
+
+def test_signing_asks_first_and_counts_the_learners_who_did_not_confirm(client, db, world) -> None:
+    login(client, world["teacher"].email)
+    url = f"/lessons/{world['lesson'].id}"
+    submit(client, url, _grid(world, amina=("present", ""), bilal=("late", "150")))
+    asked = submit(client, url, {}, action=f"{url}/sign")  # a bare POST, or the button on the register
+    assert asked.status_code == 200
+    page = text(asked)
+    assert "2 van de 2 aanwezige inburgeraars hebben hun aanwezigheid niet zelf bevestigd" in page
+    assert "Toch aftekenen" in page and 'name="confirm" value="1"' in page
+    db.expire_all()
+    assert db.get(Lesson, world["lesson"].id).signed_at is None  # nothing signed yet
+    assert submit(client, url, {"confirm": "1"}, action=f"{url}/sign").status_code == 302
+    db.expire_all()
+    assert db.get(Lesson, world["lesson"].id).signed_at is not None
+
+
+def test_a_teachers_home_is_their_own_lessons_of_today_and_this_week(client, db, world) -> None:
+    colleague = make_user(db, world["provider"], role=Role.TEACHER)
+    make_class(db, world["provider"], teachers=(colleague,), name="Klas van een collega")
+    login(client, world["teacher"].email)
+    home = client.get("/dashboard")
+    assert home.status_code == 302 and home.headers["Location"] == "/lessons/today"
+    page = text(client.get("/lessons/today"))
+    assert "Mijn lessen" in page and "Klas van een collega" not in page
+    today, week = page.split('id="lessons-week"')
+    assert f"/lessons/{world['lesson'].id}" in today  # Wednesday 4 March
+    monday = db.execute(
+        sa.select(Lesson.id).where(
+            Lesson.class_id == world["course"].id, Lesson.lesson_date == date(2026, 3, 2)
+        )
+    ).scalar_one()
+    assert f"/lessons/{monday}" in week and f"/lessons/{monday}" not in today
+    next_monday = db.execute(
+        sa.select(Lesson.id).where(
+            Lesson.class_id == world["course"].id, Lesson.lesson_date == date(2026, 3, 9)
+        )
+    ).scalar_one()
+    assert f'/lessons/{next_monday}"' not in page
+
+
+def test_the_code_page_carries_the_servers_seconds_left_and_reloads_itself_without_javascript(
+    client, world, frozen_now
+) -> None:
+    frozen_now(DURING + timedelta(seconds=20))  # the code changes 40 seconds from now
+    login(client, world["teacher"].email)
+    page = text(client.get(f"/lessons/{world['lesson'].id}/code"))
+    assert '<meta http-equiv="refresh" content="40">' in page  # without JavaScript the page reloads then
+    assert 'data-seconds="40"' in page and "Nieuwe code over 40 s" in page  # the script ticks from here
+    assert 'data-expires="2026-03-04T10:01:00+01:00"' in page
