@@ -287,7 +287,7 @@ def confirm_presence(session: Session, lesson: Lesson, learner: Learner, user: U
                 reason="self-confirmed",
             )
         )
-    row.confirmed_at = utcnow()
+    row.confirmed_at = now  # the moment the portal's clock says the learner confirmed
     # The register changed under any teacher who has it open: their save must meet the version check
     # (a 409) instead of overwriting this confirmation with the grid they loaded before it.
     session.execute(sa.update(Lesson).where(Lesson.id == lesson.id).values(version=Lesson.version + 1))
