@@ -26,6 +26,7 @@ class JobContext:
     kind: str
     params: dict[str, Any]
     provider_id: int | None
+    solver_threads: int = 2  # threads a solver may use (JOBS_SOLVER_THREADS)
 
     def session(self) -> Session:
         """A new session for the handler's own work (the handler commits it)."""

@@ -33,7 +33,7 @@ def run_isolated(ctx: JobContext, cpu_seconds: int | None) -> Outcome:
     url = ctx.engine.url.render_as_string(hide_password=False)
     child = spawn.Process(target=_child, name=f"job-{ctx.job_id}",
                           args=(url, ctx.job_id, ctx.kind, ctx.params, ctx.provider_id, cpu_seconds,
-                                os.getpid(), send))
+                                os.getpid(), send, ctx.solver_threads))
     child.start()
     send.close()
     outcome: Outcome | None = None
@@ -51,7 +51,7 @@ def run_isolated(ctx: JobContext, cpu_seconds: int | None) -> Outcome:
 
 
 def _child(url: str, job_id: int, kind: str, params: dict[str, Any], provider_id: int | None,
-           cpu_seconds: int | None, parent_pid: int, send: Connection) -> None:
+           cpu_seconds: int | None, parent_pid: int, send: Connection, solver_threads: int = 2) -> None:
     """The spawned process: limit CPU, watch the parent, run the handler, send the outcome back."""
     if cpu_seconds:
         import resource
@@ -63,7 +63,7 @@ def _child(url: str, job_id: int, kind: str, params: dict[str, Any], provider_id
 
     engine = make_engine(url)
     try:
-        send.send(_execute(JobContext(engine, job_id, kind, params, provider_id)))
+        send.send(_execute(JobContext(engine, job_id, kind, params, provider_id, solver_threads)))
     finally:
         send.close()
         engine.dispose()

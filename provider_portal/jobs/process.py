@@ -53,6 +53,7 @@ class JobSettings:
     stale_seconds: float = 120.0
     max_attempts: int = 3
     solver_cpu_seconds: int = 1500
+    solver_threads: int = 2
 
     @classmethod
     def from_config(cls, config: Any) -> JobSettings:
@@ -63,7 +64,8 @@ class JobSettings:
                    tick_seconds=config["JOBS_TICK_SECONDS"],
                    heartbeat_seconds=config["JOBS_HEARTBEAT_SECONDS"],
                    stale_seconds=config["JOBS_STALE_SECONDS"], max_attempts=config["JOBS_MAX_ATTEMPTS"],
-                   solver_cpu_seconds=config["JOBS_SOLVER_CPU_SECONDS"])
+                   solver_cpu_seconds=config["JOBS_SOLVER_CPU_SECONDS"],
+                   solver_threads=config["JOBS_SOLVER_THREADS"])
 
 
 @lru_cache(maxsize=4)
@@ -156,7 +158,7 @@ def _work_once(engine: Engine, settings: JobSettings, slots: threading.Semaphore
             slots.release()
             holding = False
         run_job(engine, job_id, isolate=True, heartbeat_seconds=settings.heartbeat_seconds,
-                cpu_seconds=settings.solver_cpu_seconds)
+                cpu_seconds=settings.solver_cpu_seconds, solver_threads=settings.solver_threads)
         return True
     finally:
         if holding:

@@ -140,15 +140,16 @@ def _claim_skip_locked(engine: Engine, skip_kinds: tuple[str, ...]) -> int | Non
 
 
 def run_job(engine: Engine, job_id: int, *, isolate: bool = False, heartbeat_seconds: float | None = None,
-            cpu_seconds: int | None = None) -> str:
+            cpu_seconds: int | None = None, solver_threads: int = 2) -> str:
     """Run one claimed job to its end and record the outcome; returns the final status.
 
     With `isolate`, kinds registered as isolated (the solvers) run in a spawned subprocess limited
-    to `cpu_seconds` of CPU; with `heartbeat_seconds`, a thread beats while the job runs.
+    to `cpu_seconds` of CPU; with `heartbeat_seconds`, a thread beats while the job runs. A solver
+    uses `solver_threads` threads (JOBS_SOLVER_THREADS).
     """
     with Session(engine) as session:
         job = session.execute(sa.select(Job).where(Job.id == job_id)).scalar_one()
-        ctx = JobContext(engine, job_id, job.kind, dict(job.params or {}), job.provider_id)
+        ctx = JobContext(engine, job_id, job.kind, dict(job.params or {}), job.provider_id, solver_threads)
         attempt = job.attempts
     log.info("job %s (%s) started, attempt %s", job_id, ctx.kind, attempt)
     started = time.monotonic()
@@ -210,11 +211,11 @@ def _execute(ctx: JobContext) -> tuple[str, dict[str, Any] | None, str | None]:
         return JobStatus.FAILED, None, f"{type(exc).__name__}: {exc}"
 
 
-def run_pending(engine: Engine, limit: int = 10) -> int:
+def run_pending(engine: Engine, limit: int = 10, solver_threads: int = 2) -> int:
     """Claim and run queued jobs one by one, in this thread (tests, `jobs run --once`)."""
     done = 0
     while done < limit and (job_id := claim_next(engine)) is not None:
-        run_job(engine, job_id)
+        run_job(engine, job_id, solver_threads=solver_threads)
         done += 1
     return done
 

@@ -39,8 +39,9 @@ class SolverKind:
 
     name: str
     build: Callable[[Session, tuple[str, ...], date], dict[str, Any]]  # raises RunError when empty
+    # (problem, time limit, cancel, progress, solver threads) -> (solution, summary)
     solve: Callable[
-        [dict[str, Any], int, CancelToken, ProgressCallback], tuple[dict[str, Any], dict[str, Any]]
+        [dict[str, Any], int, CancelToken, ProgressCallback, int], tuple[dict[str, Any], dict[str, Any]]
     ]
     publish: Callable[[Session, PlanRun], int]
 
@@ -92,7 +93,8 @@ def start_run(
 
 @job_handler(KIND, isolate=True)
 def solve_run(ctx: JobContext) -> dict[str, Any]:
-    """Solve a stored run, reporting best objective and gap, and stopping when cancelled."""
+    """Solve a stored run with JOBS_SOLVER_THREADS threads, reporting best objective and gap, and
+    stopping when cancelled."""
     with ctx.session() as session:
         run = session.execute(sa.select(PlanRun).where(PlanRun.id == ctx.params["run_id"])).scalar_one()
         problem, limit, kind = run.problem, run.time_limit, run.kind
@@ -100,7 +102,8 @@ def solve_run(ctx: JobContext) -> dict[str, Any]:
     watcher = threading.Thread(target=_watch_cancel, args=(ctx, cancel, done), daemon=True)
     watcher.start()
     try:
-        solution, summary = _solver(kind).solve(problem, limit, cancel, lambda p: _report(ctx, p, limit))
+        solution, summary = _solver(kind).solve(problem, limit, cancel, lambda p: _report(ctx, p, limit),
+                                                ctx.solver_threads)
     finally:
         done.set()
         watcher.join(timeout=5)

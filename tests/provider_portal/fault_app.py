@@ -59,12 +59,12 @@ def _slow_child(*args: Any) -> None:
     for name in ("sessions", "exams"):
         kind = runs._solver(name)
 
-        def solve(problem, limit, cancel, progress, real=kind.solve):  # type: ignore[no-untyped-def]
+        def solve(problem, limit, cancel, progress, threads, real=kind.solve):  # type: ignore[no-untyped-def]
             started = time.monotonic()
             while time.monotonic() - started < pause and not cancel.cancelled:
                 progress(Progress(objective=None, bound=None, seconds=time.monotonic() - started))
                 time.sleep(0.5)
-            return real(problem, limit, cancel, progress)
+            return real(problem, limit, cancel, progress, threads)
 
         runs.SOLVERS[name] = runs.SolverKind(kind.name, kind.build, solve, kind.publish)
     REAL_CHILD(*args)
