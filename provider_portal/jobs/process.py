@@ -75,6 +75,7 @@ def _engine(url: str) -> Engine:
 
 def housekeeping_key(now: datetime) -> str:
     """The dedupe key of the latest housekeeping night that has begun (03:15 Amsterdam)."""
+    now = now.astimezone(clock.AMSTERDAM)  # the night is Amsterdam's, whatever zone `now` is given in
     night = now.date()
     if now.time() < HOUSEKEEPING_AT:
         night -= timedelta(days=1)
@@ -83,6 +84,7 @@ def housekeeping_key(now: datetime) -> str:
 
 def quarter_to_draft(now: datetime) -> Quarter:
     """The quarter whose drafts are due: the one before the latest quarter start (06:00) passed."""
+    now = now.astimezone(clock.AMSTERDAM)  # quarters begin at 06:00 in Amsterdam, not in UTC
     current = Quarter.of(now.date())
     if now.date() == current.first_day and now.time() < DRAFTS_AT:
         current = current.prev()
