@@ -41,6 +41,14 @@ class UnknownJobKind(ValueError):
     """No handler is registered for this kind."""
 
 
+class AlreadyActive(Exception):
+    """A job with the same `active_key` is queued or running; nothing was queued (or kept)."""
+
+    def __init__(self, job: Job) -> None:
+        super().__init__(f"job {job.id} with this key is {job.status}")
+        self.job = job
+
+
 def kind_options(kind: str) -> KindOptions:
     """The kind's options, once every handler module has registered its kind."""
     handler_for(kind)
@@ -56,8 +64,11 @@ def handler_for(kind: str) -> Handler | None:
 
 def enqueue(session: Session, kind: str, *, params: dict[str, Any] | None = None,
             provider_id: int | None = None, created_by_id: int | None = None,
-            dedupe_key: str | None = None) -> Job:
-    """Queue a job; with a `dedupe_key` that already exists, return the existing job instead."""
+            dedupe_key: str | None = None, active_key: str | None = None) -> Job:
+    """Queue a job and commit the session; with a `dedupe_key` that already exists, return the
+    existing job instead. With an `active_key` held by a queued or running job, roll the whole
+    transaction back (the caller's own rows too) and raise AlreadyActive: the partial unique index
+    decides, so two requests at once queue one job."""
     if handler_for(kind) is None:
         raise UnknownJobKind(kind)
     if dedupe_key is not None:  # the usual case on every tick: already there, no failed INSERT
@@ -65,15 +76,27 @@ def enqueue(session: Session, kind: str, *, params: dict[str, Any] | None = None
         if found is not None:
             return found
     job = Job(kind=kind, params=params or {}, provider_id=provider_id, created_by_id=created_by_id,
-              dedupe_key=dedupe_key)
+              dedupe_key=dedupe_key, active_key=active_key)
     session.add(job)
     try:
         session.commit()
     except IntegrityError:
         session.rollback()
-        existing = session.execute(sa.select(Job).where(Job.dedupe_key == dedupe_key)).scalar_one()
-        return existing
+        if dedupe_key is not None:
+            found = session.execute(sa.select(Job).where(Job.dedupe_key == dedupe_key)).scalar_one_or_none()
+            if found is not None:
+                return found
+        if active_key is not None and (holder := active_job(session, active_key)) is not None:
+            raise AlreadyActive(holder) from None
+        raise
     return job
+
+
+def active_job(session: Session, active_key: str) -> Job | None:
+    """The queued or running job holding `active_key`, if any."""
+    stmt = sa.select(Job).where(Job.active_key == active_key,
+                                Job.status.in_((JobStatus.QUEUED, JobStatus.RUNNING)))
+    return session.execute(stmt).scalar_one_or_none()
 
 
 def request_cancel(session: Session, job: Job) -> None:
