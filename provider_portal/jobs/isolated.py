@@ -22,6 +22,7 @@ from provider_portal.models.enums import JobStatus
 log = logging.getLogger(__name__)
 Outcome = tuple[str, dict[str, Any] | None, str | None]
 
+_CHILDREN: set[multiprocessing.process.BaseProcess] = set()  # solver processes running now
 CPU_LIMIT = "The run used its whole CPU allowance of %(seconds)s seconds and was stopped."
 CRASHED = "The run's process ended unexpectedly (exit code %(code)s)."
 
@@ -35,6 +36,7 @@ def run_isolated(ctx: JobContext, cpu_seconds: int | None) -> Outcome:
                           args=(url, ctx.job_id, ctx.kind, ctx.params, ctx.provider_id, cpu_seconds,
                                 os.getpid(), send, ctx.solver_threads))
     child.start()
+    _CHILDREN.add(child)
     send.close()
     outcome: Outcome | None = None
     try:
@@ -42,12 +44,25 @@ def run_isolated(ctx: JobContext, cpu_seconds: int | None) -> Outcome:
     except EOFError:  # the child died without an answer
         pass
     child.join()
+    _CHILDREN.discard(child)
     if outcome is not None:
         return outcome
     code = child.exitcode
     if cpu_seconds and code in (-signal.SIGXCPU, -signal.SIGKILL):
         return JobStatus.FAILED, None, CPU_LIMIT % {"seconds": cpu_seconds}
     return JobStatus.FAILED, None, CRASHED % {"code": code}
+
+
+def stop_children(seconds: float = 5.0) -> None:
+    """Stop the solver processes still running (the jobs process is stopping): SIGTERM, then SIGKILL."""
+    children = list(_CHILDREN)
+    for child in children:
+        child.terminate()
+    for child in children:
+        child.join(seconds)
+        if child.is_alive():
+            child.kill()
+            child.join(seconds)
 
 
 def _child(url: str, job_id: int, kind: str, params: dict[str, Any], provider_id: int | None,

@@ -184,7 +184,10 @@ def run_job(engine: Engine, job_id: int, *, isolate: bool = False, heartbeat_sec
         else:
             status, result, error = _execute(ctx)
     with Session(engine) as session:
-        recorded = session.execute(sa.update(Job).where(Job.id == job_id, Job.status == JobStatus.RUNNING)
+        # only this attempt's outcome: a job reaped or handed back meanwhile (and perhaps running
+        # again elsewhere) keeps its newer state
+        recorded = session.execute(sa.update(Job).where(Job.id == job_id, Job.status == JobStatus.RUNNING,
+                                                        Job.attempts == attempt)
                                    .values(status=status, result=result, error=error, finished_at=utcnow(),
                                            progress=100 if status == JobStatus.SUCCEEDED else Job.progress))
         session.commit()
@@ -259,6 +262,26 @@ def reap_stale(engine: Engine, stale_after: timedelta, max_attempts: int) -> tup
                 requeued += values["status"] == JobStatus.QUEUED
                 failed += values["status"] == JobStatus.FAILED
                 log.warning("job %s (%s) lost its jobs process: now %s", job_id, kind, values["status"])
+    return requeued, failed
+
+
+def release_running(engine: Engine, job_ids: list[int], max_attempts: int) -> tuple[int, int]:
+    """Hand back jobs this process still runs as it stops (graceful shutdown after the grace period),
+    as the reaper would: idempotent kinds queued again, others failed; returns (requeued, failed)."""
+    requeued = failed = 0
+    with Session(engine) as session:
+        rows = session.execute(sa.select(Job.id, Job.kind, Job.attempts)
+                               .where(Job.id.in_(job_ids), Job.status == JobStatus.RUNNING)).all()
+        for job_id, kind, attempts in rows:
+            values = _reaped(kind_options(kind).retry, attempts, max_attempts)
+            changed = session.execute(sa.update(Job).where(Job.id == job_id, Job.status == JobStatus.RUNNING,
+                                                           Job.attempts == attempts).values(values))
+            session.commit()
+            if changed.rowcount == 1:
+                requeued += values["status"] == JobStatus.QUEUED
+                failed += values["status"] == JobStatus.FAILED
+                log.warning("job %s (%s) unfinished as the jobs process stops: now %s", job_id, kind,
+                            values["status"])
     return requeued, failed
 
 
