@@ -130,6 +130,7 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "JOBS_SOLVER_CPU_SECONDS": int(env.get("JOBS_SOLVER_CPU_SECONDS", "1500")),
         "JOBS_SOLVER_THREADS": _at_least_one(env, "JOBS_SOLVER_THREADS", 2),
         "JOBS_GRACE_SECONDS": float(env.get("JOBS_GRACE_SECONDS", "60")),
+        "JOBS_IMPORT_ROWS": _count(env, "JOBS_IMPORT_ROWS", 500),
         "ATTENDANCE_ALERT_THRESHOLD": float(env.get("ATTENDANCE_ALERT_THRESHOLD", "0.8")),
         "ATTENDANCE_ALERT_WEEKS": int(env.get("ATTENDANCE_ALERT_WEEKS", "4")),
     }

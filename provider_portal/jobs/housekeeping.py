@@ -1,4 +1,5 @@
-"""Nightly housekeeping: old finished jobs are deleted so the jobs table stays small.
+"""Nightly housekeeping: old finished jobs are deleted so the jobs table stays small, and an import's
+stored file left behind by a jobs process that died (its job deletes it otherwise) after a day.
 
 Scheduled runs that carry a dedupe key (the quarterly drafts) are kept: their row is the record
 that the run was done, and the tick would otherwise queue the same quarter again.
@@ -13,12 +14,13 @@ import sqlalchemy as sa
 
 from provider_portal.jobs.context import JobContext
 from provider_portal.jobs.registry import job_handler
-from provider_portal.models import Job
+from provider_portal.models import ImportUpload, Job
 from provider_portal.models.enums import JobStatus
 from provider_portal.models.types import utcnow
 
 KIND = "housekeeping"
 RETENTION_DAYS = 90
+UPLOAD_RETENTION = timedelta(days=1)
 
 
 @job_handler(KIND, retry=True)
@@ -31,5 +33,6 @@ def purge_old_jobs(ctx: JobContext) -> dict[str, Any]:
         deleted = session.execute(sa.delete(Job).where(Job.status.in_(finished),
                                                        Job.finished_at < cutoff, Job.id != ctx.job_id,
                                                        sa.or_(Job.dedupe_key.is_(None), Job.kind == KIND)))
+        session.execute(sa.delete(ImportUpload).where(ImportUpload.created_at < utcnow() - UPLOAD_RETENTION))
         session.commit()
     return {"deleted": deleted.rowcount, "retention_days": days}

@@ -24,7 +24,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from provider_portal.jobs.context import JobCancelled, JobContext, beat
+from provider_portal.jobs.context import JobCancelled, JobContext, JobRefused, beat
 from provider_portal.jobs.registry import HANDLERS, Handler, KindOptions, options_for
 from provider_portal.models import Job
 from provider_portal.models.enums import JobStatus
@@ -232,6 +232,8 @@ def _execute(ctx: JobContext) -> tuple[str, dict[str, Any] | None, str | None]:
         return JobStatus.SUCCEEDED, handler(ctx), None
     except JobCancelled:
         return JobStatus.CANCELLED, None, None
+    except JobRefused as refused:  # a refusal the handler explains: its result is kept
+        return JobStatus.FAILED, refused.result, str(refused)
     except Exception as exc:  # a failing job must never take the jobs process down
         log.error("job %s (%s) failed:\n%s", ctx.job_id, ctx.kind, traceback.format_exc())
         return JobStatus.FAILED, None, f"{type(exc).__name__}: {exc}"
