@@ -13,8 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import LazyString
-from flask_babel import gettext as _
+from flask_babel import LazyString, get_translations
 from sqlmodel import Session
 
 from provider_portal import clock
@@ -56,8 +55,10 @@ def reason_data(reason: Any) -> dict[str, Any]:
 
 def reason_text(data: dict[str, Any]) -> str:
     """A stored reason in the reader's language (the message ids are the portal's own)."""
-    if "msgid" in data:
-        return _(data["msgid"], **data.get("values", {}))
+    if "msgid" in data:  # the portal's own message ids, already in messages.po
+        text = get_translations().ugettext(data["msgid"])
+        values = data.get("values") or {}
+        return text % values if values else text
     return str(data.get("text", ""))
 
 

@@ -40,7 +40,8 @@ MIMETYPES = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedo
 def upload() -> str | Response | tuple[str, int]:
     form = ImportForm(kind=request.args.get("kind", ImportKind.LEARNERS))
     if not form.validate_on_submit():
-        return render_template("transfer/import.html", form=form, columns=COLUMNS, result=None)
+        return render_template("transfer/import.html", form=form, columns=COLUMNS, result=None,
+                               background_rows=current_app.config["JOBS_IMPORT_ROWS"])
     kind, upload_file = ImportKind(form.kind.data), form.file.data
     filename, data = upload_file.filename or "", upload_file.read()
     try:
@@ -58,7 +59,8 @@ def upload() -> str | Response | tuple[str, int]:
     if result.ok:
         flash(_("%(n)s rows imported.", n=result.imported), "success")
         return redirect(url_for(AFTER_IMPORT[kind]))
-    return render_template("transfer/import.html", form=form, columns=COLUMNS, result=result), 422
+    return render_template("transfer/import.html", form=form, columns=COLUMNS, result=result,
+                           background_rows=current_app.config["JOBS_IMPORT_ROWS"]), 422
 
 
 @bp.route("/classes/<int:class_id>/attendance")

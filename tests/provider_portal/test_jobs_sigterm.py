@@ -75,7 +75,7 @@ def test_after_the_grace_period_a_solver_run_fails_and_a_draft_run_is_queued_aga
     db.expire_all()
     assert code == 0 and took < 30
     assert children, "the solver runs in a subprocess of the jobs process"
-    assert not any(_alive(pid) for pid in children)  # stopped with the jobs process, not orphaned
+    _until(db, lambda: not any(_alive(pid) for pid in children), 10, "the solver process to stop with it")
     assert (solver.status, solver.error) == ("failed", LOST)
     assert (draft.status, draft.attempts, draft.started_at) == ("queued", 1, None)  # for the next process
     assert "retrying" in draft.message
