@@ -6,6 +6,17 @@ and the reaper compare UTC timestamps from one other clock, never the portal's. 
 the portal's clock at awkward instants (King's Day at 01:30, both DST nights, New Year's Eve at
 23:59, each quarter start either side of 06:00, a leap day) and at the same instants given in UTC,
 and check that the ticks enqueue exactly the expected work, once, and that the reaper is not moved.
+
+Why not libfaketime (`faketime -f '@2027-04-26 23:30:00' pytest ...`)? Under libfaketime 0.9.10
+every timed wait of a Python thread blocks for decades: CPython 3.11 waits on a lock with a timeout
+through `sem_clockwait(CLOCK_MONOTONIC, deadline)`, the deadline computed from the faked monotonic
+clock (about 1.8e9 s), and libfaketime intercepts `sem_timedwait` but not `sem_clockwait`, so the
+kernel waits until the real monotonic clock reaches it (strace: `futex(..., FUTEX_WAIT_BITSET,
+{tv_sec=1808782200, ...})`). `Event.wait(t)`, `Thread.join(t)` and `threading.Timer` never return:
+the workers' poll, APScheduler's ticks, the solver process's parent watch, and flask-limiter's
+memory-storage timer (so even a passing run never exits). `time.sleep` works (clock_nanosleep is
+intercepted), and with DONT_FAKE_MONOTONIC=1 it fails with EINVAL instead. Freezing the portal's
+clock (`frozen_now`, FAULT_NOW for the fault tests' jobs process) tests the calendar without that.
 """
 
 from __future__ import annotations
