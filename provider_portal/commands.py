@@ -53,7 +53,8 @@ def jobs_run(once: bool) -> None:
 
     config = current_app.config
     if once:
-        click.echo(f"ran {run_pending(portal_db.engine(), limit=1000)} job(s)")
+        threads = config["JOBS_SOLVER_THREADS"]
+        click.echo(f"ran {run_pending(portal_db.engine(), limit=1000, solver_threads=threads)} job(s)")
         return
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("provider_portal").setLevel(logging.INFO)  # one line per job start and end

@@ -73,6 +73,12 @@ def _roles(env: Mapping[str, str], name: str) -> tuple[str, ...]:
         raise ConfigError(f"{name} takes a comma-separated list of {', '.join(STAFF_ROLES)}; "
                           f"not {', '.join(unknown)}")
     return roles
+def _at_least_one(env: Mapping[str, str], name: str, default: int) -> int:
+    """A whole number of 1 or more, or a ConfigError naming the setting."""
+    value = _count(env, name, default)
+    if value < 1:
+        raise ConfigError(f"{name} must be at least 1, not {value}")
+    return value
 
 
 def _upload_limit(env: Mapping[str, str]) -> int:
@@ -136,6 +142,9 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "JOBS_STALE_SECONDS": float(env.get("JOBS_STALE_SECONDS", "120")),
         "JOBS_MAX_ATTEMPTS": int(env.get("JOBS_MAX_ATTEMPTS", "3")),
         "JOBS_SOLVER_CPU_SECONDS": int(env.get("JOBS_SOLVER_CPU_SECONDS", "1500")),
+        "JOBS_SOLVER_THREADS": _at_least_one(env, "JOBS_SOLVER_THREADS", 2),
+        "JOBS_GRACE_SECONDS": float(env.get("JOBS_GRACE_SECONDS", "60")),
+        "JOBS_IMPORT_ROWS": _count(env, "JOBS_IMPORT_ROWS", 500),
         "ATTENDANCE_ALERT_THRESHOLD": float(env.get("ATTENDANCE_ALERT_THRESHOLD", "0.8")),
         "ATTENDANCE_ALERT_WEEKS": int(env.get("ATTENDANCE_ALERT_WEEKS", "4")),
     }

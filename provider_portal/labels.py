@@ -210,11 +210,15 @@ def label(value: Any, vocabulary: str) -> Any:
 
 
 SOLVER_PROGRESS = re.compile(r"best (?P<best>-?\d+|–), gap (?P<gap>\d+\.\d+|–)%?")
+IMPORT_PROGRESS = re.compile(r"rows (?P<done>\d+) of (?P<total>\d+)")  # transfer/background.py
 
 
 def job_message(message: str | None) -> str:
     """A job's progress message in the reader's language; the solver's "best 123, gap 0.52%" is worded
     and formatted here, other messages (a provider and a quarter) are shown as they are."""
+    if rows := IMPORT_PROGRESS.fullmatch(message or ""):
+        return gettext("%(done)s of %(total)s rows", done=number(int(rows["done"]), 0),
+                       total=number(int(rows["total"]), 0))
     match = SOLVER_PROGRESS.fullmatch(message or "")
     if not match:
         return message or ""

@@ -34,10 +34,10 @@ def _build(session: Session, municipalities: tuple[str, ...], plan_date: date) -
 
 
 def _solve(
-    problem: dict[str, Any], limit: int, cancel: CancelToken, progress: ProgressCallback
+    problem: dict[str, Any], limit: int, cancel: CancelToken, progress: ProgressCallback, threads: int = 2
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     parsed = problem_from_json(problem)
-    solution = solve(parsed, time_limit=limit, workers=2, seed=0, cancel=cancel, progress=progress)
+    solution = solve(parsed, time_limit=limit, workers=threads, seed=0, cancel=cancel, progress=progress)
     return solution_to_json(solution), summary(parsed, solution)
 
 

@@ -17,6 +17,15 @@ class JobCancelled(Exception):
     """Raised by `check_cancelled` so a handler stops cleanly when the user pressed cancel."""
 
 
+class JobRefused(Exception):
+    """A handler's refusal with a result to keep: the job fails with this message (in English, the
+    pages translate it) and `result` (e.g. an import's row errors)."""
+
+    def __init__(self, message: str, result: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.result = result
+
+
 @dataclass
 class JobContext:
     """Handed to each handler; progress is committed in its own transaction so the portal sees it."""
@@ -26,6 +35,7 @@ class JobContext:
     kind: str
     params: dict[str, Any]
     provider_id: int | None
+    solver_threads: int = 2  # threads a solver may use (JOBS_SOLVER_THREADS)
 
     def session(self) -> Session:
         """A new session for the handler's own work (the handler commits it)."""

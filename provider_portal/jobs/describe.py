@@ -20,6 +20,7 @@ from provider_portal.db import get_session
 from provider_portal.jobs import isolated, queue
 from provider_portal.labels import label
 from provider_portal.models import Job, PlanRun, User
+from provider_portal.transfer import background as transfer_background
 
 # The English texts the jobs process stores, with their translations (same placeholders).
 _KNOWN = (
@@ -28,6 +29,8 @@ _KNOWN = (
                             "it is not retried again.")),
     (isolated.CPU_LIMIT, _l("The run used its whole CPU allowance of %(seconds)s seconds and was stopped.")),
     (isolated.CRASHED, _l("The run's process ended unexpectedly (exit code %(code)s).")),
+    (transfer_background.REFUSED, _l("Nothing was imported; problems found in the file: %(count)s. "
+                                     "The job's page lists them.")),
 )
 _CLASS_PREFIX = re.compile(r"^[A-Z][A-Za-z0-9_.]*(Error|Exception|Failed|Kind)?: ")
 
@@ -60,6 +63,7 @@ class JobView:
     started_by: str
     link: tuple[str, str] | None  # (url, label)
     error: str
+    row_errors: tuple[tuple[str, str, str], ...] = ()  # an import's (row, column, reason)
 
 
 def describe_job(job: Job) -> JobView:
@@ -67,7 +71,16 @@ def describe_job(job: Job) -> JobView:
     title, link = _what(job)
     return JobView(title=title, status=str(label(job.status, "job_status")),
                    started_by=_who(job.created_by_id), link=link if job.status == "succeeded" else None,
-                   error=error_sentence(job.error))
+                   error=error_sentence(job.error), row_errors=_row_errors(job))
+
+
+def _row_errors(job: Job) -> tuple[tuple[str, str, str], ...]:
+    """An import job's row errors in the reader's language ('' as row for the file as a whole)."""
+    if job.kind != transfer_background.KIND or not job.result:
+        return ()
+    return tuple((str(e.get("row") or ""), str(e.get("column") or ""),
+                  transfer_background.reason_text(e.get("reason") or {}))
+                 for e in job.result.get("errors", ()))
 
 
 def _who(user_id: int | None) -> str:
@@ -78,6 +91,23 @@ def _who(user_id: int | None) -> str:
         query = sa.select(User.name).where(User.id == user_id)
         names[user_id] = get_session().execute(query).scalar_one_or_none()
     return names[user_id] or _("another account")
+
+
+def _import_title(params: dict) -> tuple[str, tuple[str, str] | None]:
+    from provider_portal.transfer.forms import KIND_LABELS
+    from provider_portal.transfer.importer import ImportKind
+
+    try:
+        kind = ImportKind(params.get("kind"))
+    except ValueError:
+        return _("Import"), None
+    what = str(KIND_LABELS[kind]).lower()
+    title = _("Import of %(rows)s rows (%(what)s) from %(file)s", rows=params.get("rows", "?"), what=what,
+              file=params.get("filename", ""))
+    endpoint = transfer_background.AFTER_IMPORT[kind]
+    if not may_open(endpoint):
+        return title, None
+    return title, (url_for(endpoint), str(KIND_LABELS[kind]))
 
 
 def _what(job: Job) -> tuple[str, tuple[str, str] | None]:
@@ -103,6 +133,8 @@ def _what(job: Job) -> tuple[str, tuple[str, str] | None]:
         if not may_open("runs.detail"):
             return title, None
         return title, (url_for("runs.detail", run_id=run.id), _("Run %(id)s", id=run.id))
+    if job.kind == transfer_background.KIND:
+        return _import_title(params)
     if job.kind == "housekeeping":
         return _("Nightly clean-up of old jobs"), None
     return job.kind, None

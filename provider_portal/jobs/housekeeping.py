@@ -1,6 +1,8 @@
 """Nightly housekeeping: old finished jobs are deleted so the jobs table stays small, and so are
 log-ins (`user_session` rows) that ended, by log-out, revocation or age, more than
-`SESSION_RETENTION_DAYS` ago (the jobs process passes the setting and the session lifetime as params).
+`SESSION_RETENTION_DAYS` ago (the jobs process passes the setting and the session lifetime as params),
+and an import's stored file left behind by a jobs process that died (its job deletes it otherwise)
+after a day.
 
 Scheduled runs that carry a dedupe key (the quarterly drafts) are kept: their row is the record
 that the run was done, and the tick would otherwise queue the same quarter again.
@@ -17,7 +19,7 @@ from provider_portal import clock
 from provider_portal.auth.sessions import purge_ended
 from provider_portal.jobs.context import JobContext
 from provider_portal.jobs.registry import job_handler
-from provider_portal.models import Job
+from provider_portal.models import ImportUpload, Job
 from provider_portal.models.enums import JobStatus
 from provider_portal.models.types import utcnow
 
@@ -25,6 +27,7 @@ KIND = "housekeeping"
 RETENTION_DAYS = 90
 SESSION_RETENTION_DAYS = 30
 SESSION_LIFETIME_SECONDS = 8 * 3600
+UPLOAD_RETENTION = timedelta(days=1)
 
 
 @job_handler(KIND, retry=True)
@@ -42,6 +45,7 @@ def purge_old_jobs(ctx: JobContext) -> dict[str, Any]:
                                                        sa.or_(Job.dedupe_key.is_(None), Job.kind == KIND)))
         sessions_deleted = purge_ended(session, now=clock.now(), lifetime=lifetime,
                                        retention=timedelta(days=session_days))
+        session.execute(sa.delete(ImportUpload).where(ImportUpload.created_at < utcnow() - UPLOAD_RETENTION))
         session.commit()
     return {"deleted": deleted.rowcount, "retention_days": days, "sessions_deleted": sessions_deleted,
             "session_retention_days": session_days}

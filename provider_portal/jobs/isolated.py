@@ -22,6 +22,7 @@ from provider_portal.models.enums import JobStatus
 log = logging.getLogger(__name__)
 Outcome = tuple[str, dict[str, Any] | None, str | None]
 
+_CHILDREN: set[multiprocessing.process.BaseProcess] = set()  # solver processes running now
 CPU_LIMIT = "The run used its whole CPU allowance of %(seconds)s seconds and was stopped."
 CRASHED = "The run's process ended unexpectedly (exit code %(code)s)."
 
@@ -33,8 +34,9 @@ def run_isolated(ctx: JobContext, cpu_seconds: int | None) -> Outcome:
     url = ctx.engine.url.render_as_string(hide_password=False)
     child = spawn.Process(target=_child, name=f"job-{ctx.job_id}",
                           args=(url, ctx.job_id, ctx.kind, ctx.params, ctx.provider_id, cpu_seconds,
-                                os.getpid(), send))
+                                os.getpid(), send, ctx.solver_threads))
     child.start()
+    _CHILDREN.add(child)
     send.close()
     outcome: Outcome | None = None
     try:
@@ -42,6 +44,7 @@ def run_isolated(ctx: JobContext, cpu_seconds: int | None) -> Outcome:
     except EOFError:  # the child died without an answer
         pass
     child.join()
+    _CHILDREN.discard(child)
     if outcome is not None:
         return outcome
     code = child.exitcode
@@ -50,8 +53,20 @@ def run_isolated(ctx: JobContext, cpu_seconds: int | None) -> Outcome:
     return JobStatus.FAILED, None, CRASHED % {"code": code}
 
 
+def stop_children(seconds: float = 5.0) -> None:
+    """Stop the solver processes still running (the jobs process is stopping): SIGTERM, then SIGKILL."""
+    children = list(_CHILDREN)
+    for child in children:
+        child.terminate()
+    for child in children:
+        child.join(seconds)
+        if child.is_alive():
+            child.kill()
+            child.join(seconds)
+
+
 def _child(url: str, job_id: int, kind: str, params: dict[str, Any], provider_id: int | None,
-           cpu_seconds: int | None, parent_pid: int, send: Connection) -> None:
+           cpu_seconds: int | None, parent_pid: int, send: Connection, solver_threads: int = 2) -> None:
     """The spawned process: limit CPU, watch the parent, run the handler, send the outcome back."""
     if cpu_seconds:
         import resource
@@ -63,7 +78,7 @@ def _child(url: str, job_id: int, kind: str, params: dict[str, Any], provider_id
 
     engine = make_engine(url)
     try:
-        send.send(_execute(JobContext(engine, job_id, kind, params, provider_id)))
+        send.send(_execute(JobContext(engine, job_id, kind, params, provider_id, solver_threads)))
     finally:
         send.close()
         engine.dispose()

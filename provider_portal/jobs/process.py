@@ -11,6 +11,11 @@ was busy or asleep runs once when it can.
 The workers are threads that claim queued jobs; solver jobs run in a spawned subprocess under a
 CPU limit, so a long exam run never holds up a quarter's drafts. Run more `jobs run` processes,
 on this machine or others, against the same PostgreSQL database to add workers.
+
+SIGTERM (a deploy, `systemctl stop`) stops the process gracefully: no worker claims another job,
+running jobs may finish within `JOBS_GRACE_SECONDS`, and what still runs then is handed back as
+the reaper would (idempotent kinds queued again, solver runs failed with a sentence) before the
+process exits, its solver processes with it.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+import time as timer
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from functools import lru_cache
@@ -33,7 +39,16 @@ from billing.quarters import Quarter
 from provider_portal import clock
 from provider_portal.db import make_engine, session_scope
 from provider_portal.jobs import housekeeping
-from provider_portal.jobs.queue import claim_next, enqueue, isolated_kinds, job_kind, reap_stale, run_job
+from provider_portal.jobs.isolated import stop_children
+from provider_portal.jobs.queue import (
+    claim_next,
+    enqueue,
+    isolated_kinds,
+    job_kind,
+    reap_stale,
+    release_running,
+    run_job,
+)
 
 log = logging.getLogger(__name__)
 HOUSEKEEPING_AT = time(3, 15)
@@ -55,6 +70,8 @@ class JobSettings:
     solver_cpu_seconds: int = 1500
     session_retention_days: int = 30
     session_lifetime_seconds: int = 8 * 3600
+    solver_threads: int = 2
+    grace_seconds: float = 60.0
 
     @classmethod
     def from_config(cls, config: Any) -> JobSettings:
@@ -67,7 +84,8 @@ class JobSettings:
                    stale_seconds=config["JOBS_STALE_SECONDS"], max_attempts=config["JOBS_MAX_ATTEMPTS"],
                    solver_cpu_seconds=config["JOBS_SOLVER_CPU_SECONDS"],
                    session_retention_days=int(config.get("SESSION_RETENTION_DAYS", 30)),
-                   session_lifetime_seconds=_seconds(config.get("PERMANENT_SESSION_LIFETIME", 8 * 3600)))
+                   session_lifetime_seconds=_seconds(config.get("PERMANENT_SESSION_LIFETIME", 8 * 3600)),
+                   solver_threads=config["JOBS_SOLVER_THREADS"], grace_seconds=config["JOBS_GRACE_SECONDS"])
 
     def housekeeping_params(self) -> dict[str, int]:
         """What the nightly housekeeping needs to know of the settings."""
@@ -86,6 +104,7 @@ def _engine(url: str) -> Engine:
 
 def housekeeping_key(now: datetime) -> str:
     """The dedupe key of the latest housekeeping night that has begun (03:15 Amsterdam)."""
+    now = now.astimezone(clock.AMSTERDAM)  # the night is Amsterdam's, whatever zone `now` is given in
     night = now.date()
     if now.time() < HOUSEKEEPING_AT:
         night -= timedelta(days=1)
@@ -94,6 +113,7 @@ def housekeeping_key(now: datetime) -> str:
 
 def quarter_to_draft(now: datetime) -> Quarter:
     """The quarter whose drafts are due: the one before the latest quarter start (06:00) passed."""
+    now = now.astimezone(clock.AMSTERDAM)  # quarters begin at 06:00 in Amsterdam, not in UTC
     current = Quarter.of(now.date())
     if now.date() == current.first_day and now.time() < DRAFTS_AT:
         current = current.prev()
@@ -142,51 +162,65 @@ def build_scheduler(database_url: str, timezone: str, settings: JobSettings | No
 
 
 def work(engine: Engine, settings: JobSettings, stop: threading.Event,
-         solver_slots: threading.Semaphore | None = None) -> None:
+         solver_slots: threading.Semaphore | None = None, running: set[int] | None = None) -> None:
     """One worker: claim and run jobs until `stop` is set; sleep `poll_seconds` when idle.
 
     A worker takes a solver run only with a free `solver_slots` place, so with the default
-    (one fewer than the workers) one worker always remains for drafts and housekeeping.
+    (one fewer than the workers) one worker always remains for drafts and housekeeping. The ids
+    of the jobs it runs are in `running` while they run.
     """
     slots = solver_slots or threading.Semaphore(settings.solver_workers)
     while not stop.is_set():
         try:
-            if not _work_once(engine, settings, slots):
+            if not _work_once(engine, settings, slots, running, stop):
                 stop.wait(settings.poll_seconds)
         except Exception:  # e.g. the database restarting: wait and try again
             log.exception("worker error; retrying in %s s", settings.poll_seconds)
             stop.wait(settings.poll_seconds)
 
 
-def _work_once(engine: Engine, settings: JobSettings, slots: threading.Semaphore) -> bool:
-    """Claim and run one job; False when there was none this worker may take."""
+def _work_once(engine: Engine, settings: JobSettings, slots: threading.Semaphore,
+               running: set[int] | None = None, stop: threading.Event | None = None) -> bool:
+    """Claim and run one job; False when there was none this worker may take (or `stop` is set)."""
     solvers = isolated_kinds()
+    running = set() if running is None else running
+    job_id: int | None = None
     holding = slots.acquire(blocking=False)
     try:
+        if stop is not None and stop.is_set():  # stopping: claim nothing more
+            return False
         job_id = claim_next(engine, skip_kinds=() if holding else solvers)
         if job_id is None:
             return False
+        running.add(job_id)
         if holding and job_kind(engine, job_id) not in solvers:  # free the place for a solver run
             slots.release()
             holding = False
         run_job(engine, job_id, isolate=True, heartbeat_seconds=settings.heartbeat_seconds,
-                cpu_seconds=settings.solver_cpu_seconds)
+                cpu_seconds=settings.solver_cpu_seconds, solver_threads=settings.solver_threads)
         return True
     finally:
         if holding:
             slots.release()
+        if job_id is not None:
+            running.discard(job_id)
 
 
 def run_process(database_url: str, timezone: str, settings: JobSettings) -> None:
-    """The jobs process: ticks plus `settings.workers` workers, until SIGTERM or Ctrl+C."""
+    """The jobs process: ticks plus `settings.workers` workers, until SIGTERM or Ctrl+C.
+
+    Then it claims nothing more, lets running jobs finish for up to `settings.grace_seconds`, and
+    hands back those still running (`release_running`) before it returns.
+    """
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # no lines per tick
     stop = threading.Event()
     scheduler = build_scheduler(database_url, timezone, settings)
     scheduler.start()
     engine = _engine(database_url)
     slots = threading.Semaphore(settings.solver_workers)
-    workers = [threading.Thread(target=work, args=(engine, settings, stop, slots), name=f"worker-{n}",
-                                daemon=True) for n in range(settings.workers)]
+    running: set[int] = set()
+    workers = [threading.Thread(target=work, args=(engine, settings, stop, slots, running),
+                                name=f"worker-{n}", daemon=True) for n in range(settings.workers)]
     for worker in workers:
         worker.start()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -197,5 +231,24 @@ def run_process(database_url: str, timezone: str, settings: JobSettings) -> None
     except KeyboardInterrupt:
         stop.set()
     scheduler.shutdown(wait=False)
-    for worker in workers:  # a job still running is left to the reaper of the next start
-        worker.join(timeout=5)
+    shut_down(engine, settings, workers, running)
+
+
+def shut_down(engine: Engine, settings: JobSettings, workers: list[threading.Thread],
+              running: set[int]) -> None:
+    """Wait up to the grace period for the workers' running jobs, then hand back what still runs."""
+    if running:
+        log.info("stopping: waiting up to %s s for %d running job(s)", settings.grace_seconds, len(running))
+    deadline = timer.monotonic() + settings.grace_seconds
+    try:
+        for worker in workers:
+            worker.join(timeout=max(0.0, deadline - timer.monotonic()))
+    except KeyboardInterrupt:  # a second Ctrl+C: stop waiting
+        pass
+    left = sorted(running)
+    if left:
+        requeued, failed = release_running(engine, left, settings.max_attempts)
+        log.warning("stopped with %d job(s) unfinished: %d queued again, %d failed",
+                    len(left), requeued, failed)
+    stop_children()
+    log.info("jobs process stopped")

@@ -24,7 +24,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from provider_portal.jobs.context import JobCancelled, JobContext, beat
+from provider_portal.jobs.context import JobCancelled, JobContext, JobRefused, beat
 from provider_portal.jobs.registry import HANDLERS, Handler, KindOptions, options_for
 from provider_portal.models import Job
 from provider_portal.models.enums import JobStatus
@@ -39,6 +39,14 @@ LOST_RETRIES = "The jobs process stopped during this job %(attempts)s times; it 
 
 class UnknownJobKind(ValueError):
     """No handler is registered for this kind."""
+
+
+class AlreadyActive(Exception):
+    """A job with the same `active_key` is queued or running; nothing was queued (or kept)."""
+
+    def __init__(self, job: Job) -> None:
+        super().__init__(f"job {job.id} with this key is {job.status}")
+        self.job = job
 
 
 def kind_options(kind: str) -> KindOptions:
@@ -56,8 +64,11 @@ def handler_for(kind: str) -> Handler | None:
 
 def enqueue(session: Session, kind: str, *, params: dict[str, Any] | None = None,
             provider_id: int | None = None, created_by_id: int | None = None,
-            dedupe_key: str | None = None) -> Job:
-    """Queue a job; with a `dedupe_key` that already exists, return the existing job instead."""
+            dedupe_key: str | None = None, active_key: str | None = None) -> Job:
+    """Queue a job and commit the session; with a `dedupe_key` that already exists, return the
+    existing job instead. With an `active_key` held by a queued or running job, roll the whole
+    transaction back (the caller's own rows too) and raise AlreadyActive: the partial unique index
+    decides, so two requests at once queue one job."""
     if handler_for(kind) is None:
         raise UnknownJobKind(kind)
     if dedupe_key is not None:  # the usual case on every tick: already there, no failed INSERT
@@ -65,15 +76,27 @@ def enqueue(session: Session, kind: str, *, params: dict[str, Any] | None = None
         if found is not None:
             return found
     job = Job(kind=kind, params=params or {}, provider_id=provider_id, created_by_id=created_by_id,
-              dedupe_key=dedupe_key)
+              dedupe_key=dedupe_key, active_key=active_key)
     session.add(job)
     try:
         session.commit()
     except IntegrityError:
         session.rollback()
-        existing = session.execute(sa.select(Job).where(Job.dedupe_key == dedupe_key)).scalar_one()
-        return existing
+        if dedupe_key is not None:
+            found = session.execute(sa.select(Job).where(Job.dedupe_key == dedupe_key)).scalar_one_or_none()
+            if found is not None:
+                return found
+        if active_key is not None and (holder := active_job(session, active_key)) is not None:
+            raise AlreadyActive(holder) from None
+        raise
     return job
+
+
+def active_job(session: Session, active_key: str) -> Job | None:
+    """The queued or running job holding `active_key`, if any."""
+    stmt = sa.select(Job).where(Job.active_key == active_key,
+                                Job.status.in_((JobStatus.QUEUED, JobStatus.RUNNING)))
+    return session.execute(stmt).scalar_one_or_none()
 
 
 def request_cancel(session: Session, job: Job) -> None:
@@ -140,15 +163,16 @@ def _claim_skip_locked(engine: Engine, skip_kinds: tuple[str, ...]) -> int | Non
 
 
 def run_job(engine: Engine, job_id: int, *, isolate: bool = False, heartbeat_seconds: float | None = None,
-            cpu_seconds: int | None = None) -> str:
+            cpu_seconds: int | None = None, solver_threads: int = 2) -> str:
     """Run one claimed job to its end and record the outcome; returns the final status.
 
     With `isolate`, kinds registered as isolated (the solvers) run in a spawned subprocess limited
-    to `cpu_seconds` of CPU; with `heartbeat_seconds`, a thread beats while the job runs.
+    to `cpu_seconds` of CPU; with `heartbeat_seconds`, a thread beats while the job runs. A solver
+    uses `solver_threads` threads (JOBS_SOLVER_THREADS).
     """
     with Session(engine) as session:
         job = session.execute(sa.select(Job).where(Job.id == job_id)).scalar_one()
-        ctx = JobContext(engine, job_id, job.kind, dict(job.params or {}), job.provider_id)
+        ctx = JobContext(engine, job_id, job.kind, dict(job.params or {}), job.provider_id, solver_threads)
         attempt = job.attempts
     log.info("job %s (%s) started, attempt %s", job_id, ctx.kind, attempt)
     started = time.monotonic()
@@ -160,7 +184,10 @@ def run_job(engine: Engine, job_id: int, *, isolate: bool = False, heartbeat_sec
         else:
             status, result, error = _execute(ctx)
     with Session(engine) as session:
-        recorded = session.execute(sa.update(Job).where(Job.id == job_id, Job.status == JobStatus.RUNNING)
+        # only this attempt's outcome: a job reaped or handed back meanwhile (and perhaps running
+        # again elsewhere) keeps its newer state
+        recorded = session.execute(sa.update(Job).where(Job.id == job_id, Job.status == JobStatus.RUNNING,
+                                                        Job.attempts == attempt)
                                    .values(status=status, result=result, error=error, finished_at=utcnow(),
                                            progress=100 if status == JobStatus.SUCCEEDED else Job.progress))
         session.commit()
@@ -205,16 +232,18 @@ def _execute(ctx: JobContext) -> tuple[str, dict[str, Any] | None, str | None]:
         return JobStatus.SUCCEEDED, handler(ctx), None
     except JobCancelled:
         return JobStatus.CANCELLED, None, None
+    except JobRefused as refused:  # a refusal the handler explains: its result is kept
+        return JobStatus.FAILED, refused.result, str(refused)
     except Exception as exc:  # a failing job must never take the jobs process down
         log.error("job %s (%s) failed:\n%s", ctx.job_id, ctx.kind, traceback.format_exc())
         return JobStatus.FAILED, None, f"{type(exc).__name__}: {exc}"
 
 
-def run_pending(engine: Engine, limit: int = 10) -> int:
+def run_pending(engine: Engine, limit: int = 10, solver_threads: int = 2) -> int:
     """Claim and run queued jobs one by one, in this thread (tests, `jobs run --once`)."""
     done = 0
     while done < limit and (job_id := claim_next(engine)) is not None:
-        run_job(engine, job_id)
+        run_job(engine, job_id, solver_threads=solver_threads)
         done += 1
     return done
 
@@ -235,6 +264,26 @@ def reap_stale(engine: Engine, stale_after: timedelta, max_attempts: int) -> tup
                 requeued += values["status"] == JobStatus.QUEUED
                 failed += values["status"] == JobStatus.FAILED
                 log.warning("job %s (%s) lost its jobs process: now %s", job_id, kind, values["status"])
+    return requeued, failed
+
+
+def release_running(engine: Engine, job_ids: list[int], max_attempts: int) -> tuple[int, int]:
+    """Hand back jobs this process still runs as it stops (graceful shutdown after the grace period),
+    as the reaper would: idempotent kinds queued again, others failed; returns (requeued, failed)."""
+    requeued = failed = 0
+    with Session(engine) as session:
+        rows = session.execute(sa.select(Job.id, Job.kind, Job.attempts)
+                               .where(Job.id.in_(job_ids), Job.status == JobStatus.RUNNING)).all()
+        for job_id, kind, attempts in rows:
+            values = _reaped(kind_options(kind).retry, attempts, max_attempts)
+            changed = session.execute(sa.update(Job).where(Job.id == job_id, Job.status == JobStatus.RUNNING,
+                                                           Job.attempts == attempts).values(values))
+            session.commit()
+            if changed.rowcount == 1:
+                requeued += values["status"] == JobStatus.QUEUED
+                failed += values["status"] == JobStatus.FAILED
+                log.warning("job %s (%s) unfinished as the jobs process stops: now %s", job_id, kind,
+                            values["status"])
     return requeued, failed
 
 

@@ -27,7 +27,7 @@ from provider_portal.models.invoicing import (
     InvoiceLine,
     OtherProviderInvoice,
 )
-from provider_portal.models.job import Job
+from provider_portal.models.job import ImportUpload, Job
 from provider_portal.models.learner import Learner, LearnerExam, LearnerLanguage, LearnerModule
 from provider_portal.models.planning import (
     Cohort,
@@ -66,6 +66,7 @@ __all__ = [
     "Invoice",
     "InvoiceEvent",
     "InvoiceLine",
+    "ImportUpload",
     "Job",
     "Learner",
     "LearnerExam",

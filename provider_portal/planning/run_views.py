@@ -18,7 +18,7 @@ from provider_portal.models.enums import Role
 from provider_portal.pagination import get_or_404
 from provider_portal.planning.forms import RunForm
 from provider_portal.planning.review import build_review
-from provider_portal.planning.runs import RunError, publish, start_run
+from provider_portal.planning.runs import RunAlreadyActive, RunError, publish, start_run
 from provider_portal.planning.scope import municipality_choices, my_municipalities
 
 bp = Blueprint("runs", __name__, url_prefix="/planning/runs")
@@ -40,6 +40,9 @@ def run_form(kind: str) -> tuple[RunForm, Response | None]:
                 clock.today(),
                 kind=kind,
             )
+        except RunAlreadyActive as exc:  # e.g. a double click: show the run the first click queued
+            flash(exc.message, "info")
+            return form, redirect(url_for("runs.detail", run_id=exc.run.id))
         except RunError as exc:
             form[exc.field].errors = [exc.message]
         else:

@@ -7,6 +7,7 @@ was, whatever changes in the portal afterwards. Each solver plugs in through `So
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
 from provider_portal.jobs.context import JobContext
-from provider_portal.jobs.queue import enqueue
+from provider_portal.jobs.queue import AlreadyActive, enqueue
 from provider_portal.jobs.registry import job_handler
 from provider_portal.models import ExamBooking, Placement, PlanRun, User
 from provider_portal.models.types import utcnow
@@ -33,14 +34,30 @@ class RunError(FieldError):
     """A run cannot be started or published as asked; `field` names the form field."""
 
 
+class RunAlreadyActive(RunError):
+    """The same run (planner, municipalities, solver) is already queued or running: `run` is that one."""
+
+    def __init__(self, run: PlanRun) -> None:
+        super().__init__("run", _l("Run %(id)s for these municipalities is already queued or running; "
+                                   "it is shown here.", id=run.id))
+        self.run = run
+
+
+def active_key(planner_id: int, kind: str, municipalities: tuple[str, ...]) -> str:
+    """One queued or running run per planner, solver and set of municipalities (Job.active_key)."""
+    places = "\n".join(sorted(set(municipalities)))
+    return f"{KIND}:{planner_id}:{kind}:{hashlib.sha256(places.encode()).hexdigest()[:32]}"
+
+
 @dataclass(frozen=True)
 class SolverKind:
     """How one solver is built from the portal's data, solved, and published."""
 
     name: str
     build: Callable[[Session, tuple[str, ...], date], dict[str, Any]]  # raises RunError when empty
+    # (problem, time limit, cancel, progress, solver threads) -> (solution, summary)
     solve: Callable[
-        [dict[str, Any], int, CancelToken, ProgressCallback], tuple[dict[str, Any], dict[str, Any]]
+        [dict[str, Any], int, CancelToken, ProgressCallback, int], tuple[dict[str, Any], dict[str, Any]]
     ]
     publish: Callable[[Session, PlanRun], int]
 
@@ -69,7 +86,12 @@ def start_run(
     plan_date: date,
     kind: str = "sessions",
 ) -> PlanRun:
-    """Snapshot the problem and queue the solver in the jobs process."""
+    """Snapshot the problem and queue the solver in the jobs process.
+
+    Raises RunAlreadyActive (nothing stored) while the same planner's run of this solver for the
+    same municipalities is queued or running: a double click on "Run starten" queues one run. The
+    partial unique index on `job.active_key` decides, so this holds for requests at the same moment.
+    """
     if not municipalities:
         raise RunError("municipalities", _l("Choose at least one municipality."))
     if not MIN_SECONDS <= time_limit <= MAX_SECONDS:
@@ -84,7 +106,13 @@ def start_run(
     )
     session.add(run)
     session.flush()
-    job = enqueue(session, KIND, params={"run_id": run.id}, created_by_id=planner.id)
+    try:
+        job = enqueue(session, KIND, params={"run_id": run.id}, created_by_id=planner.id,
+                      active_key=active_key(planner.id or 0, kind, municipalities))
+    except AlreadyActive as exc:  # the transaction, this run's row included, was rolled back
+        holder = session.execute(sa.select(PlanRun).where(PlanRun.id == exc.job.params.get("run_id"))
+                                 ).scalar_one()  # committed with its job
+        raise RunAlreadyActive(holder) from exc
     run.job_id = job.id
     session.commit()
     return run
@@ -92,7 +120,8 @@ def start_run(
 
 @job_handler(KIND, isolate=True)
 def solve_run(ctx: JobContext) -> dict[str, Any]:
-    """Solve a stored run, reporting best objective and gap, and stopping when cancelled."""
+    """Solve a stored run with JOBS_SOLVER_THREADS threads, reporting best objective and gap, and
+    stopping when cancelled."""
     with ctx.session() as session:
         run = session.execute(sa.select(PlanRun).where(PlanRun.id == ctx.params["run_id"])).scalar_one()
         problem, limit, kind = run.problem, run.time_limit, run.kind
@@ -100,7 +129,8 @@ def solve_run(ctx: JobContext) -> dict[str, Any]:
     watcher = threading.Thread(target=_watch_cancel, args=(ctx, cancel, done), daemon=True)
     watcher.start()
     try:
-        solution, summary = _solver(kind).solve(problem, limit, cancel, lambda p: _report(ctx, p, limit))
+        solution, summary = _solver(kind).solve(problem, limit, cancel, lambda p: _report(ctx, p, limit),
+                                                ctx.solver_threads)
     finally:
         done.set()
         watcher.join(timeout=5)

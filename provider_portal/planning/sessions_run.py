@@ -26,11 +26,10 @@ def _build(session: Session, municipalities: tuple[str, ...], plan_date: date) -
 
 
 def _solve(
-    problem: dict[str, Any], limit: int, cancel: CancelToken, progress: ProgressCallback
+    problem: dict[str, Any], limit: int, cancel: CancelToken, progress: ProgressCallback, threads: int = 2
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    solution = solve(
-        problem_from_json(problem), time_limit=limit, workers=2, seed=0, cancel=cancel, progress=progress
-    )
+    solution = solve(problem_from_json(problem), time_limit=limit, workers=threads, seed=0, cancel=cancel,
+                     progress=progress)
     return solution_to_json(solution), solution.summary()
 
 

@@ -19,7 +19,7 @@ from provider_portal.contracts.service import ContractError, stage_contract
 from provider_portal.learners.service import stage_new_learners
 from provider_portal.models import Contract, CourseClass, Learner
 from provider_portal.transfer.columns import RowError
-from provider_portal.transfer.tables import TableError, read_table
+from provider_portal.transfer.tables import Table, TableError, read_table
 from provider_portal.transfer.validation import (
     Checked,
     EnrolmentRow,
@@ -34,6 +34,14 @@ class ImportKind(StrEnum):
     LEARNERS = "learners"
     CONTRACTS = "contracts"
     ENROLMENTS = "enrolments"
+
+
+Progress = Callable[[int, int], None]  # (rows done, rows in all): checked, then stored
+PROGRESS_EVERY = 100  # rows between two progress reports
+
+
+def _no_progress(done: int, total: int) -> None:
+    return None
 
 
 # Service error fields mapped to the import column they concern.
@@ -72,6 +80,28 @@ def import_file(session: Session, provider_id: int, kind: ImportKind, filename: 
         table = read_table(filename, data)
     except TableError as exc:
         return ImportResult(problem=exc.reason)
+    return import_table(session, provider_id, kind, table, today)
+
+
+def _counted(table: Table, progress: Progress) -> Table:
+    """The table whose rows report progress as they are checked (the first half of the work)."""
+    total = len(table.rows)
+
+    def rows():  # type: ignore[no-untyped-def]
+        for done, row in enumerate(table.rows):
+            if done % PROGRESS_EVERY == 0:
+                progress(done // 2, total)
+            yield row
+
+    return Table(headers=table.headers, rows=rows())  # type: ignore[arg-type]
+
+
+def import_table(session: Session, provider_id: int, kind: ImportKind, table: Table, today: date,
+                 progress: Progress = _no_progress) -> ImportResult:
+    """Import a read table (all rows or none), reporting `progress(rows done, rows)` on the way:
+    checking counts as the first half of the rows, storing as the second."""
+    total = len(table.rows)
+    table = _counted(table, progress)
     lookups = load_lookups(session, provider_id)
     checked: Checked[Any]
     if kind == ImportKind.LEARNERS:
@@ -84,9 +114,16 @@ def import_file(session: Session, provider_id: int, kind: ImportKind, filename: 
         return ImportResult(errors=checked.errors)
     if not checked.items:
         return ImportResult(problem=_l("The file has no data rows."))
+    progress(total // 2, total)
     if kind == ImportKind.LEARNERS:
-        return _store(session, checked.items, _new_learners(session, provider_id))
-    return _store(session, checked.items, _per_row(_stager(session, provider_id, kind, checked.items)))
+        result = _store(session, checked.items, _new_learners(session, provider_id))
+    else:
+        stage = _stager(session, provider_id, kind, checked.items)
+        stored = _per_row(stage, lambda done: progress((total + done) // 2, total))
+        result = _store(session, checked.items, stored)
+    if result.ok:
+        progress(total, total)
+    return result
 
 
 def _stager(session: Session, provider_id: int, kind: ImportKind,
@@ -118,11 +155,14 @@ def _new_learners(session: Session, provider_id: int) -> Callable[[list[tuple[in
     return stage_all
 
 
-def _per_row(stage: Callable[[Any], object]) -> Callable[[list[tuple[int, Any]]], list[RowError]]:
+def _per_row(stage: Callable[[Any], object], staged: Callable[[int], None] = lambda done: None
+             ) -> Callable[[list[tuple[int, Any]]], list[RowError]]:
     """Stage rows one by one through a service that may refuse a row; the refusals name their row."""
     def stage_all(items: list[tuple[int, Any]]) -> list[RowError]:
         errors: list[RowError] = []
-        for number, item in items:
+        for done, (number, item) in enumerate(items):
+            if done % PROGRESS_EVERY == 0:
+                staged(done)
             try:
                 stage(item)
             except (ClassError, ContractError) as exc:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -19,17 +19,16 @@ from provider_portal.models import CourseClass, Learner, Provider
 from provider_portal.models.enums import Role
 from provider_portal.pagination import get_or_404
 from provider_portal.transfer.attendance import HEADERS, class_lines, learner_lines, table_rows
+from provider_portal.transfer.background import AFTER_IMPORT, queue_import
 from provider_portal.transfer.columns import CONTRACT_COLUMNS, ENROLMENT_COLUMNS, LEARNER_COLUMNS
 from provider_portal.transfer.duo import DuoFileError, duo_csv, duo_filename
 from provider_portal.transfer.duo_records import contract_records
 from provider_portal.transfer.forms import KIND_LABELS, DuoForm, ImportForm, PeriodForm
-from provider_portal.transfer.importer import ImportKind, import_file
-from provider_portal.transfer.tables import write_csv, write_xlsx
+from provider_portal.transfer.importer import ImportKind, ImportResult, import_table
+from provider_portal.transfer.tables import TableError, read_table, write_csv, write_xlsx
 
 bp = Blueprint("transfer", __name__, url_prefix="/transfer")
 MANAGERS = (Role.PROVIDER_ADMIN, Role.FINANCE)
-AFTER_IMPORT = {ImportKind.LEARNERS: "learners.index", ImportKind.CONTRACTS: "contracts.index",
-                ImportKind.ENROLMENTS: "classes.index"}
 COLUMNS = [(KIND_LABELS[ImportKind.LEARNERS], LEARNER_COLUMNS),
            (KIND_LABELS[ImportKind.CONTRACTS], CONTRACT_COLUMNS),
            (KIND_LABELS[ImportKind.ENROLMENTS], ENROLMENT_COLUMNS)]
@@ -41,14 +40,27 @@ MIMETYPES = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedo
 def upload() -> str | Response | tuple[str, int]:
     form = ImportForm(kind=request.args.get("kind", ImportKind.LEARNERS))
     if not form.validate_on_submit():
-        return render_template("transfer/import.html", form=form, columns=COLUMNS, result=None)
+        return render_template("transfer/import.html", form=form, columns=COLUMNS, result=None,
+                               background_rows=current_app.config["JOBS_IMPORT_ROWS"])
     kind, upload_file = ImportKind(form.kind.data), form.file.data
-    result = import_file(get_session(), current_user.provider_id, kind, upload_file.filename or "",
-                         upload_file.read(), clock.today())
+    filename, data = upload_file.filename or "", upload_file.read()
+    try:
+        table = read_table(filename, data)
+    except TableError as exc:
+        result = ImportResult(problem=exc.reason)
+    else:
+        if len(table.rows) > current_app.config["JOBS_IMPORT_ROWS"]:  # too long for a web request
+            job = queue_import(get_session(), current_user.provider_id, current_user.id, kind, filename, data,
+                               len(table.rows))
+            flash(_("The file has %(n)s rows: it is imported in the background, all rows or none. "
+                    "This page shows the progress and the outcome.", n=len(table.rows)), "info")
+            return redirect(url_for("jobs.detail", job_id=job.id))
+        result = import_table(get_session(), current_user.provider_id, kind, table, clock.today())
     if result.ok:
         flash(_("%(n)s rows imported.", n=result.imported), "success")
         return redirect(url_for(AFTER_IMPORT[kind]))
-    return render_template("transfer/import.html", form=form, columns=COLUMNS, result=result), 422
+    return render_template("transfer/import.html", form=form, columns=COLUMNS, result=result,
+                           background_rows=current_app.config["JOBS_IMPORT_ROWS"]), 422
 
 
 @bp.route("/classes/<int:class_id>/attendance")

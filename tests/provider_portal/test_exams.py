@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -14,14 +14,22 @@ from sqlmodel import Session
 from provider_portal.exams.calendar import CalendarError, close_day, open_days, plan_calendar
 from provider_portal.exams.problem import build_exam_problem
 from provider_portal.jobs.queue import run_pending
-from provider_portal.models import ExamBooking, ExamLocation, ExamSession, Job, LearnerExam, PlanningProfile
+from provider_portal.models import (
+    ExamBooking,
+    ExamLocation,
+    ExamSession,
+    Job,
+    LearnerExam,
+    PlanningProfile,
+    PlanRun,
+)
 from provider_portal.models.enums import Role
 from provider_portal.planning.runs import RunError, publish, start_run
 from scheduler.exams.check import check
 from scheduler.exams.io import bookings_from_solution_json, problem_from_json
 from tests.factories import make_learner, make_provider, make_user
 from tests.pdfs import FORMULA_NAME, MARKUP_FIRST, MARKUP_LAST, MARKUP_NAME, pdf_text, uri_links
-from tests.web import login, submit, text
+from tests.web import csrf_token, login, submit, text
 
 PLAN_DATE = date(2026, 12, 1)  # ready six weeks later: 12 January 2027
 
@@ -267,3 +275,17 @@ def test_an_exam_calendar_of_more_than_two_years_is_refused(db, world) -> None:
     with pytest.raises(CalendarError) as refused:
         plan_calendar(db, world["place"], date(2027, 1, 1), date(2099, 12, 31), {1}, 10, 1)
     assert refused.value.field == "last"
+
+
+def test_a_double_click_on_starting_an_exam_run_queues_one_run(client, db, world, frozen_now) -> None:
+    frozen_now(datetime(2026, 12, 1, 9, 0))
+    login(client, world["planner"].email)
+    form = {"csrf_token": csrf_token(client, "/planning/exams/"), "municipalities": ["Utrecht"],
+            "time_limit": "5"}
+    first, second = client.post("/planning/exams/", data=form), client.post("/planning/exams/", data=form)
+    assert first.status_code == second.status_code == 302
+    assert first.headers["Location"] == second.headers["Location"]
+    (run,) = db.execute(sa.select(PlanRun)).scalars()
+    assert db.execute(sa.select(sa.func.count()).select_from(Job)).scalar_one() == 1
+    page = text(client.get(second.headers["Location"]))
+    assert f"Run {run.id} voor deze gemeenten staat al in de wachtrij of loopt; hij staat hier." in page

@@ -93,12 +93,16 @@ def slow_kind():
     HANDLERS.pop("test.slow")
 
 
+@pytest.mark.parametrize(("year", "month", "quarter", "invoices"), [
+    (2026, 4, Q1, 4),
+    (2027, 1, "invoicing.quarter_drafts:2026-Q4", 4),  # over New Year
+], ids=["2026-04-01", "2027-01-01"])
 def test_a_job_spanning_the_six_oclock_tick_still_yields_the_quarters_drafts(
-    app, db, engine, schools, slow_kind, frozen_now  # noqa: F811
+    app, db, engine, schools, slow_kind, frozen_now, year, month, quarter, invoices  # noqa: F811
 ) -> None:
     started, release = slow_kind
     url = app.config["DATABASE_URL"]
-    frozen_now(datetime(2026, 4, 1, 5, 59))
+    frozen_now(datetime(year, month, 1, 5, 59))
     settings = JobSettings(workers=1, poll_seconds=0.05, tick_seconds=0.2)
     stop = threading.Event()
     worker = threading.Thread(target=work, args=(engine, settings, stop), daemon=True)
@@ -112,19 +116,22 @@ def test_a_job_spanning_the_six_oclock_tick_still_yields_the_quarters_drafts(
         assert started.wait(10)  # the only worker is busy from before six
         scheduler.start()
         time.sleep(0.5)
-        assert Q1 not in _keys(db)
-        frozen_now(datetime(2026, 4, 1, 6, 0, 30))  # six o'clock passes while the worker is busy
-        _wait_for(lambda: Q1 in _keys(db))
+        assert quarter not in _keys(db)
+        frozen_now(datetime(year, month, 1, 6, 0, 30))  # six o'clock passes while the worker is busy
+        _wait_for(lambda: quarter in _keys(db))
         release.set()
 
         def drafted() -> bool:
             db.expire_all()
-            return db.execute(sa.select(Job.status).where(Job.dedupe_key == Q1)).scalar_one() == "succeeded"
+            status = db.execute(sa.select(Job.status).where(Job.dedupe_key == quarter)).scalar_one()
+            return status == "succeeded"
 
         _wait_for(drafted)
     finally:
         stop.set()
         scheduler.shutdown(wait=False)
         worker.join(10)
-    assert db.execute(sa.select(sa.func.count()).select_from(Invoice)).scalar_one() == 4
-    assert _keys(db).count(Q1) == 1
+    pairs = db.execute(sa.select(Invoice.learner_id, Invoice.quarter)).all()
+    assert len(pairs) == len(set(pairs))  # (at 05:59 the tick also catches up the quarter before)
+    assert sum(f"invoicing.quarter_drafts:{q}" == quarter for _learner, q in pairs) == invoices
+    assert _keys(db).count(quarter) == 1

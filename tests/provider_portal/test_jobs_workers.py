@@ -21,8 +21,9 @@ from provider_portal.jobs.context import JobContext
 from provider_portal.jobs.process import JobSettings, _work_once
 from provider_portal.jobs.queue import claim_next, enqueue
 from provider_portal.models import Job
-from provider_portal.models.enums import JobStatus
+from provider_portal.models.enums import JobStatus, Role
 from provider_portal.planning.runs import start_run
+from tests.factories import make_user
 from tests.provider_portal import fault_app
 from tests.provider_portal.test_jobs_crash import _process, _until
 from tests.provider_portal.test_planning import PLAN_DATE, world  # noqa: F401  (fixture)
@@ -70,7 +71,10 @@ def test_two_worker_processes_run_twenty_mixed_jobs_each_exactly_once(
 ) -> None:
     engine = app.extensions["db_engine"]
     _on_postgresql(engine)
-    ids = [start_run(db, world["planner"], ("Utrecht", "Amersfoort"), 5, PLAN_DATE).job_id for _ in range(4)]
+    towns = ("Utrecht", "Amersfoort")  # one run per planner: the same start twice is refused
+    planners = [world["planner"]] + [make_user(db, None, role=Role.PLANNER, municipalities=towns)
+                                     for _ in range(3)]
+    ids = [start_run(db, planner, ("Utrecht", "Amersfoort"), 5, PLAN_DATE).job_id for planner in planners]
     for year in (2024, 2025):
         for number in (1, 2, 3, 4):
             ids.append(invoicing_jobs.enqueue_quarter_drafts(db, Quarter(year, number), dedupe=False).id)
