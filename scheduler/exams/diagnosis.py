@@ -48,6 +48,12 @@ def _session_blockers(problem: Problem, x: Learner, sessions: list[Session], use
     return out
 
 
+def first_blocker(problem: Problem, x: Learner, session: Session, used: Counter,
+                  own_days: set) -> why.Blocker:
+    """The first hard rule that rules `session` out for the learner (NO_FIT when none does)."""
+    return next(iter(_session_blockers(problem, x, [session], used, own_days)))
+
+
 def diagnose(problem: Problem, bookings: list[BookedExam]) -> list[Unbooked]:
     """Every needed component without a booking, with the reasons across all its sessions."""
     used = Counter(b.session for b in bookings)

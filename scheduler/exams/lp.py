@@ -156,7 +156,8 @@ def priced_mask(prep: Prepared, options: np.ndarray, price: np.ndarray) -> np.nd
 
 
 def column_generation(m: Master, deadline: Callable[[], float], per_group: int = 3,
-                      on_bound: Callable[[float, float], None] | None = None) -> dict:
+                      on_bound: Callable[[float, float, np.ndarray, np.ndarray], None] | None = None,
+                      ) -> dict:
     """Alternate master LP and pricing until no trip prices in or time runs out."""
     best, lp_value, rounds, lam, rho, n = float("inf"), float("-inf"), 0, None, None, m.sessions
     converged, took = False, 0.0
@@ -171,7 +172,7 @@ def column_generation(m: Master, deadline: Callable[[], float], per_group: int =
         bound, values = lagrangian_bound(m.prep, lam, rho)
         best, rounds = min(best, bound), rounds + 1
         if on_bound:
-            on_bound(lp_value, best)
+            on_bound(lp_value, best, lam, rho)
         new = entering(m, values, duals, per_group)
         converged = len(new) == 0
         if converged or deadline() <= 0.2:

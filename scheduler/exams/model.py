@@ -53,6 +53,7 @@ class Prepared:
     const: int  # objective points of pinned bookings minus `change` per existing booking
     pinned: list[tuple[str, str, int]] = field(default_factory=list)
     class_groups: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    cg_comp: np.ndarray = field(default_factory=lambda: np.zeros((0, 1), dtype=np.int64))
     learner: dict[str, Learner] = field(default_factory=dict)
     class_of: dict[str, int] = field(default_factory=dict)
 
@@ -60,6 +61,11 @@ class Prepared:
     def cg_size(self) -> np.ndarray:
         """Members per (class, group) pair."""
         return np.array([len(self.classes[c].members) for c in self.cg_class], dtype=np.int64)
+
+    @property
+    def class_sizes(self) -> np.ndarray:
+        """Members per class."""
+        return np.array([len(cl.members) for cl in self.classes], dtype=np.int64)
 
     @property
     def cg_starts(self) -> np.ndarray:
@@ -128,4 +134,12 @@ def prepare(problem: Problem) -> Prepared:
                          dict(cap=cap, comfort=comfort, const=const, pinned=pinned))
     prep.class_of = {m: ci for ci, cl in enumerate(classes) for m in cl.members}
     prep.class_groups = np.array([len(cl.groups) for cl in classes], dtype=np.int64)
+    prep.cg_comp = _group_components(problem, classes, prep.opt_sess.shape[1])
     return prep
+
+
+def _group_components(problem: Problem, classes: list[LearnerClass], width: int) -> np.ndarray:
+    """(class, group) pair x slot -> index of the slot's component in problem.components, or -1."""
+    index = {c.id: k for k, c in enumerate(problem.components)}
+    rows = [[index[c] for c in g] + [-1] * (width - len(g)) for cl in classes for g in cl.groups]
+    return np.array(rows, dtype=np.int64).reshape(len(rows), width)

@@ -14,8 +14,15 @@ from scheduler.exams.diagnosis import diagnose
 from scheduler.exams.dive import dive
 from scheduler.exams.domain import Problem, Solution
 from scheduler.exams.greedy import Assignment, fill, greedy
+from scheduler.exams.keep import keep_plan, moves
 from scheduler.exams.model import Prepared, prepare
-from scheduler.exams.pricing import lagrangian_bound, subgradient, useful_options
+from scheduler.exams.pricing import (
+    best_per_group,
+    lagrangian_bound,
+    subgradient,
+    true_bound,
+    useful_options,
+)
 from scheduler.exams.result import to_solution
 
 log = logging.getLogger(__name__)
@@ -31,6 +38,7 @@ class Run:
         self.progress, self.cancel = progress, cancel
         self.best: Assignment | None = None
         self.best_value, self.bound = -(10**18), float("inf")
+        self.model_bound = float("inf")  # bound of the day-group model (what the search can reach)
         self.first: float | None = None
         self.floor = 0  # components greedy books: never return fewer
 
@@ -44,13 +52,22 @@ class Run:
             return 0.0
         return self.limit * share - self.elapsed()
 
-    def offer(self, prep: Prepared, state: Assignment, phase: str) -> None:
-        """Keep `state` if it beats the incumbent and books at least as much as greedy."""
+    def offer(self, prep: Prepared, state: Assignment, phase: str, floor: bool = True) -> None:
+        """Keep `state` if it beats the incumbent and (unless `floor` is off) books as much as greedy."""
         value = objective(prep, state)
-        if value > self.best_value and booked_count(state) >= self.floor:
+        if value > self.best_value and (not floor or booked_count(state) >= self.floor):
             self.best, self.best_value = state, value
             self.first = self.first if self.first is not None else self.elapsed()
         self.report(phase)
+
+    def prices(self, prep: Prepared, lam: np.ndarray, rho: np.ndarray) -> None:
+        """Bounds from seat prices: the true bound (any valid plan) and the day-group model's."""
+        self.bound = min(self.bound, np.floor(true_bound(prep, lam, rho) + 1e-6))
+        self.model_bound = min(self.model_bound, np.floor(lagrangian_bound(prep, lam, rho)[0] + 1e-6))
+
+    def searching(self) -> bool:
+        """Time left and the day-group model may still hold a better plan."""
+        return self.left() > 1 and self.best_value < self.model_bound
 
     def report(self, phase: str) -> None:
         """Tell the caller where we are."""
@@ -83,8 +100,8 @@ def _seed_master(prep: Prepared, state: Assignment) -> lp.Master:
 
 def _price_phase(prep: Prepared, run: Run, master: lp.Master) -> tuple[np.ndarray, float]:
     """Column generation until converged or half the time is gone, then subgradient polish."""
-    def on_bound(lp_value: float, bound: float) -> None:
-        run.bound = min(run.bound, np.floor(bound + 1e-6))
+    def on_bound(lp_value: float, bound: float, lam: np.ndarray, rho: np.ndarray) -> None:
+        run.prices(prep, lam, rho)
         run.report("pricing")
 
     zero = np.zeros(len(prep.cap))
@@ -94,7 +111,7 @@ def _price_phase(prep: Prepared, run: Run, master: lp.Master) -> tuple[np.ndarra
         stop = run.elapsed() + SUBGRADIENT_SHARE * run.limit
         bound, lam2, rho2 = subgradient(prep, lam, rho, run.best_value,
                                         lambda: min(run.left(), stop - run.elapsed()))
-        on_bound(result["lp"], bound)
+        on_bound(result["lp"], bound, lam2, rho2)
         if bound < lagrangian_bound(prep, lam, rho)[0]:
             lam, rho = lam2, rho2
     bound, values = lagrangian_bound(prep, lam, rho)
@@ -109,19 +126,26 @@ def solve(problem: Problem, *, time_limit: float = 60.0, workers: int = 2, seed:
     base = greedy(prep)
     run.floor = booked_count(base)
     run.offer(prep, base, "greedy")
-    run.bound = min(run.bound, lagrangian_bound(prep, *(np.zeros(len(prep.cap)),) * 2)[0])
+    kept = keep_plan(prep)
+    if kept.trips:  # a re-solve: never below keeping the published plan (minus the impossible)
+        run.offer(prep, fill(prep, Assignment(kept.remaining.copy(),
+                                              {k: dict(v) for k, v in kept.trips.items()})),
+                  "kept plan", floor=False)
+        run.floor = min(run.floor, booked_count(run.best)) if run.best is not None else run.floor
+    run.prices(prep, *(np.zeros(len(prep.cap)),) * 2)
     values, master, exact, priced_bound = None, None, False, float("inf")
-    if run.left() > 1 and run.best_value < run.bound:
-        master = _seed_master(prep, base)
+    if run.searching():
+        assert run.best is not None
+        master = _seed_master(prep, run.best)
         values, priced_bound = _price_phase(prep, run, master)
         run.offer(prep, fill(prep, Assignment(prep.cap.copy()), values), "priced greedy")
         run.offer(prep, _rounded(prep, master), "rounding")
         dived = dive(master, lambda: run.left(0.8))
         if dived is not None:
             run.offer(prep, fill(prep, disaggregate(prep, *dived)), "diving")
-    if values is not None and run.left() > 1 and run.best_value < run.bound:
+    if values is not None and run.searching():
         exact = _integer_phase(prep, run, (values, priced_bound), workers, seed)
-    return _finish(prep, run, exact)
+    return _finish(prep, run, exact, kept)
 
 
 def _cpsat(prep: Prepared, run: Run, options: np.ndarray, workers: int, seed: int,
@@ -136,32 +160,42 @@ def _cpsat(prep: Prepared, run: Run, options: np.ndarray, workers: int, seed: in
 
 def _integer_phase(prep: Prepared, run: Run, priced: tuple[np.ndarray, float], workers: int,
                    seed: int) -> bool:
-    """CP-SAT on every option that could still improve the incumbent, proving its bound.
+    """CP-SAT on the options that could still improve the incumbent (and the incumbent's own).
 
-    Reduced-cost fixing is only valid with the bound of the very prices behind `values`.
+    Reduced-cost fixing is only valid with the bound of the very prices behind `values`. When more
+    than EXACT_OPTION_LIMIT options stay useful, CP-SAT still runs, on the ones with the smallest
+    price-loss, as a search that cannot prove anything (it used to stop the run here, with the time
+    limit far from used up and the gap open). Returns whether the run was exact.
     """
     values, bound_of_values = priced
     useful = useful_options(prep, values, bound_of_values - run.best_value)
     log.info("useful options: %d of %d", len(useful), len(prep.opt_cg))
-    if len(useful) > EXACT_OPTION_LIMIT:
-        return False
-    bound = _cpsat(prep, run, useful, workers, seed, 0.9)
-    if bound is not None:
-        run.bound = min(run.bound, max(run.best_value, bound))
+    exact = len(useful) <= EXACT_OPTION_LIMIT
+    if not exact:
+        loss = best_per_group(prep, values)[prep.opt_cg[useful]] - values[useful]
+        useful = useful[np.argsort(loss, kind="stable")[:EXACT_OPTION_LIMIT]]
+    assert run.best is not None
+    mine = np.array(sorted(counts(prep, run.best)[0]), dtype=np.int64)
+    bound = _cpsat(prep, run, np.union1d(useful, mine), workers, seed, 0.9)
+    if exact and bound is not None:
+        run.model_bound = min(run.model_bound, max(run.best_value, bound))
     run.report("cp-sat")
-    return True
+    return exact
 
 
-def _finish(prep: Prepared, run: Run, exact: bool) -> Solution:
+def _finish(prep: Prepared, run: Run, exact: bool, kept: Assignment) -> Solution:
     assert run.best is not None
     bound = None if run.bound == float("inf") else int(max(run.bound, run.best_value))
     status = "optimal" if bound is not None and bound <= run.best_value else "feasible"
     if run.cancel is not None and run.cancel.cancelled and status != "optimal":
         status = "cancelled"
     bookings = to_solution(prep, run.best)
+    keepable = {(b.learner, b.component, b.session) for b in to_solution(prep, kept)}
     return Solution(bookings=bookings, unbooked=diagnose(prep.problem, bookings), status=status,
                     objective=int(run.best_value), bound=bound, seconds=run.elapsed(),
                     first_solution_seconds=run.first, method="greedy+colgen+dive+cpsat",
                     stats={"classes": len(prep.classes), "options": len(prep.opt_cg),
                            "greedy_booked": run.floor + len(prep.pinned),
-                           "exact_restriction": float(exact)})
+                           "exact_restriction": float(exact),
+                           "model_bound": float(run.model_bound)},
+                    moved=moves(prep.problem, bookings, keepable))
