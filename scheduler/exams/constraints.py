@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -115,3 +115,24 @@ def fee_for(learner: Learner, component: str, free: int, fee: int) -> tuple[int,
     """Hard (never hidden): the attempt number and its fee; attempts beyond `free` cost `fee`."""
     attempt = learner.attempts_used(component) + 1
     return attempt, fee if attempt > free else 0
+
+
+def fits_the_day(learner: Learner, same_day: list[Session], session: Session,
+                 interviews: set[str]) -> bool:
+    """Hard: one location a day, at most `max_per_day` exams, an interview alone, no overlaps.
+
+    `same_day` are the learner's sessions already booked on `session.day`.
+    """
+    if not same_day:
+        return True
+    if session.component in interviews or any(s.component in interviews for s in same_day):
+        return False
+    if any(s.location != session.location for s in same_day) or len(same_day) >= learner.max_per_day:
+        return False
+    start = datetime.combine(session.day, session.start)
+    end = start + timedelta(minutes=session.minutes)
+    for s in same_day:
+        other = datetime.combine(s.day, s.start)
+        if other < end and start < other + timedelta(minutes=s.minutes):
+            return False
+    return True

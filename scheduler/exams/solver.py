@@ -24,6 +24,7 @@ from scheduler.exams.pricing import (
     useful_options,
 )
 from scheduler.exams.result import to_solution
+from scheduler.exams.topup import top_up
 
 log = logging.getLogger(__name__)
 SUBGRADIENT_SHARE = 0.25  # of the limit, to polish prices when column generation is cut short
@@ -185,17 +186,18 @@ def _integer_phase(prep: Prepared, run: Run, priced: tuple[np.ndarray, float], w
 
 def _finish(prep: Prepared, run: Run, exact: bool, kept: Assignment) -> Solution:
     assert run.best is not None
-    bound = None if run.bound == float("inf") else int(max(run.bound, run.best_value))
-    status = "optimal" if bound is not None and bound <= run.best_value else "feasible"
+    bookings, gained = top_up(prep, to_solution(prep, run.best))
+    value = int(run.best_value) + gained
+    bound = None if run.bound == float("inf") else int(max(run.bound, value))
+    status = "optimal" if bound is not None and bound <= value else "feasible"
     if run.cancel is not None and run.cancel.cancelled and status != "optimal":
         status = "cancelled"
-    bookings = to_solution(prep, run.best)
     keepable = {(b.learner, b.component, b.session) for b in to_solution(prep, kept)}
     return Solution(bookings=bookings, unbooked=diagnose(prep.problem, bookings), status=status,
-                    objective=int(run.best_value), bound=bound, seconds=run.elapsed(),
+                    objective=value, bound=bound, seconds=run.elapsed(),
                     first_solution_seconds=run.first, method="greedy+colgen+dive+cpsat",
                     stats={"classes": len(prep.classes), "options": len(prep.opt_cg),
                            "greedy_booked": run.floor + len(prep.pinned),
                            "exact_restriction": float(exact),
-                           "model_bound": float(run.model_bound)},
+                           "model_bound": float(run.model_bound), "topped_up": float(gained)},
                     moved=moves(prep.problem, bookings, keepable))
