@@ -188,11 +188,17 @@ def _finish(prep: Prepared, run: Run, exact: bool, kept: Assignment) -> Solution
     assert run.best is not None
     bookings, gained = top_up(prep, to_solution(prep, run.best))
     value = int(run.best_value) + gained
+    # the published plan minus the impossible (split trips included), topped up, may score best
+    restored, back = top_up(prep, to_solution(prep, kept), only_existing=True)
+    keepable = {(b.learner, b.component, b.session) for b in restored}
+    if prep.problem.bookings:
+        restored, more = top_up(prep, restored)
+        if objective(prep, kept) + back + more > value:
+            bookings, value, gained = restored, objective(prep, kept) + back + more, back + more
     bound = None if run.bound == float("inf") else int(max(run.bound, value))
     status = "optimal" if bound is not None and bound <= value else "feasible"
     if run.cancel is not None and run.cancel.cancelled and status != "optimal":
         status = "cancelled"
-    keepable = {(b.learner, b.component, b.session) for b in to_solution(prep, kept)}
     return Solution(bookings=bookings, unbooked=diagnose(prep.problem, bookings), status=status,
                     objective=value, bound=bound, seconds=run.elapsed(),
                     first_solution_seconds=run.first, method="greedy+colgen+dive+cpsat",

@@ -39,8 +39,12 @@ def _allowed(problem: Problem, x: Learner, s: Session, mine: list[Session],
             and rules.fits_the_day(x, [m for m in mine if m.day == s.day], s, interviews))
 
 
-def top_up(prep: Prepared, bookings: list[BookedExam]) -> tuple[list[BookedExam], int]:
-    """The bookings plus every gainful valid extra booking, and the points they add."""
+def top_up(prep: Prepared, bookings: list[BookedExam], only_existing: bool = False,
+           ) -> tuple[list[BookedExam], int]:
+    """The bookings plus every gainful valid extra booking, and the points they add.
+
+    With `only_existing` only existing (published) bookings are added back, each in its own session.
+    """
     from scheduler.exams.result import booked_exam
 
     problem = prep.problem
@@ -62,8 +66,11 @@ def top_up(prep: Prepared, bookings: list[BookedExam]) -> tuple[list[BookedExam]
         for comp in (c.id for c in problem.components if c.id in x.needs and c.id not in booked):
             have = mine.setdefault(lid, [])
             days = {s.day for s in have}
-            options = [(_gain(problem, x, s, days, used[s.id], existing.get((lid, comp))), s.id)
-                       for s in by_comp.get(comp, [])
+            was = existing.get((lid, comp))
+            if only_existing and was is None:
+                continue
+            candidates = [sessions[was]] if only_existing and was else by_comp.get(comp, [])
+            options = [(_gain(problem, x, s, days, used[s.id], was), s.id) for s in candidates
                        if used[s.id] < s.seats and _allowed(problem, x, s, have, interviews)]
             if not options:
                 continue
