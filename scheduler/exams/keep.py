@@ -64,8 +64,8 @@ def moves(problem: Problem, bookings: list[BookedExam], kept: set[tuple[str, str
     now = {(b.learner, b.component): b.session for b in bookings}
     used = Counter(b.session for b in bookings)
     days: dict[str, set] = {}
-    for b in bookings:
-        days.setdefault(b.learner, set()).add(b.day)
+    for booked in bookings:
+        days.setdefault(booked.learner, set()).add(booked.day)
     out = []
     for b in problem.bookings:
         to = now.get((b.learner, b.component))
