@@ -42,8 +42,9 @@ def each_group_once(im: IntModel) -> None:
     rows: dict[int, list] = defaultdict(list)
     for o, z in im.z.items():
         rows[int(im.prep.opt_cg[o])].append(z)
+    size = im.prep.cg_size
     for cg, zs in rows.items():
-        im.model.add(sum(zs) <= int(im.prep.cg_size[cg]))
+        im.model.add(sum(zs) <= int(size[cg]))
 
 
 def one_trip_per_day(im: IntModel) -> None:

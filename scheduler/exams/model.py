@@ -54,18 +54,21 @@ class Prepared:
     pinned: list[tuple[str, str, int]] = field(default_factory=list)
     class_groups: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     cg_comp: np.ndarray = field(default_factory=lambda: np.zeros((0, 1), dtype=np.int64))
+    sizes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     learner: dict[str, Learner] = field(default_factory=dict)
     class_of: dict[str, int] = field(default_factory=dict)
 
     @property
     def cg_size(self) -> np.ndarray:
         """Members per (class, group) pair."""
-        return np.array([len(self.classes[c].members) for c in self.cg_class], dtype=np.int64)
+        return self.class_sizes[self.cg_class]
 
     @property
     def class_sizes(self) -> np.ndarray:
-        """Members per class."""
-        return np.array([len(cl.members) for cl in self.classes], dtype=np.int64)
+        """Members per class (computed once: the LP, CP-SAT and the bounds ask often)."""
+        if len(self.sizes) != len(self.classes):
+            self.sizes = np.array([len(cl.members) for cl in self.classes], dtype=np.int64)
+        return self.sizes
 
     @property
     def cg_starts(self) -> np.ndarray:

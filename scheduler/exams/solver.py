@@ -28,7 +28,8 @@ from scheduler.exams.topup import top_up
 
 log = logging.getLogger(__name__)
 SUBGRADIENT_SHARE = 0.25  # of the limit, to polish prices when column generation is cut short
-EXACT_OPTION_LIMIT = 60_000  # CP-SAT runs only when reduced-cost fixing leaves this few options
+EXACT_OPTION_LIMIT = 60_000  # CP-SAT proves only when reduced-cost fixing leaves this few options
+BUILD_SECONDS_PER_OPTION = 1e-4  # building CP-SAT's model (measured 50-80 us per option, busy)
 
 
 class Run:
@@ -176,8 +177,10 @@ def _integer_phase(prep: Prepared, run: Run, priced: tuple[np.ndarray, float], w
         loss = best_per_group(prep, values)[prep.opt_cg[useful]] - values[useful]
         useful = useful[np.argsort(loss, kind="stable")[:EXACT_OPTION_LIMIT]]
     assert run.best is not None
-    mine = np.array(sorted(counts(prep, run.best)[0]), dtype=np.int64)
-    bound = _cpsat(prep, run, np.union1d(useful, mine), workers, seed, 0.9)
+    options = np.union1d(useful, np.array(sorted(counts(prep, run.best)[0]), dtype=np.int64))
+    if run.left(0.9) < 1 + BUILD_SECONDS_PER_OPTION * len(options):
+        return False  # building the model alone would overrun the limit
+    bound = _cpsat(prep, run, options, workers, seed, 0.9)
     if exact and bound is not None:
         run.model_bound = min(run.model_bound, max(run.best_value, bound))
     run.report("cp-sat")

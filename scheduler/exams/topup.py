@@ -2,12 +2,16 @@
 
 The search books a learner's day group on one trip; a plan may also split it (lezen on Monday,
 luisteren on Tuesday), which `check` accepts. This pass adds such bookings to the final plan, one
-component at a time, each only where every hard rule holds and the objective gains.
+component at a time, each only where every hard rule holds and the objective gains. The rules are
+those of `constraints.py`, evaluated per location or session once and then over numpy arrays.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
 
 from scheduler.common.geo import haversine_km
 from scheduler.exams import constraints as rules
@@ -16,27 +20,66 @@ from scheduler.exams.greedy import learner_order
 from scheduler.exams.model import Prepared
 
 
-def _gain(problem: Problem, x: Learner, s: Session, trip_days: set, used: int,
-          existing: str | None) -> int:
-    """Objective points gained by booking `s` for the learner (travel only for a new trip day)."""
-    w, loc = problem.weights, next(loc for loc in problem.locations if loc.id == s.location)
-    gain = rules.booking_value(w, x, problem.start, s.day)
-    if existing == s.id:
-        gain += rules.change_cost(w)
-    if s.day not in trip_days:
-        gain -= rules.travel_cost(w, haversine_km(x.home, loc.point))
-    if used + 1 > rules.comfort_seats(w, s.seats):
-        gain -= w.crowding
-    return gain
+@dataclass(slots=True)
+class _Sessions:
+    """One component's usable sessions as arrays: index, day ordinal, location index, seats."""
+
+    idx: np.ndarray
+    day: np.ndarray
+    loc: np.ndarray
+    seats: np.ndarray
+    comfort: np.ndarray
 
 
-def _allowed(problem: Problem, x: Learner, s: Session, mine: list[Session],
-             interviews: set[str]) -> bool:
-    loc = next(loc for loc in problem.locations if loc.id == s.location)
-    return (rules.session_usable(s, s.component) and rules.within_window(x, s.day)
-            and rules.location_open(problem, loc, s.day) and rules.learner_can_come(x, s.day)
-            and rules.reachable(x, loc) and rules.needs_respected(x, loc)
-            and rules.fits_the_day(x, [m for m in mine if m.day == s.day], s, interviews))
+def _by_component(problem: Problem) -> dict[str, _Sessions]:
+    locs = {loc.id: i for i, loc in enumerate(problem.locations)}
+    rows: dict[str, list[int]] = defaultdict(list)
+    for i, s in enumerate(problem.sessions):
+        loc = problem.locations[locs[s.location]]
+        if rules.session_usable(s, s.component) and rules.location_open(problem, loc, s.day):
+            rows[s.component].append(i)
+    out = {}
+    for comp, idx in rows.items():
+        ss = [problem.sessions[i] for i in idx]
+        out[comp] = _Sessions(np.array(idx), np.array([s.day.toordinal() for s in ss]),
+                              np.array([locs[s.location] for s in ss]),
+                              np.array([s.seats for s in ss]),
+                              np.array([rules.comfort_seats(problem.weights, s.seats) for s in ss]))
+    return out
+
+
+def _travel(problem: Problem, x: Learner) -> np.ndarray:
+    """Travel points per location, -1 where the learner may not go."""
+    return np.array([rules.travel_cost(problem.weights, haversine_km(x.home, loc.point))
+                     if rules.reachable(x, loc) and rules.needs_respected(x, loc) else -1
+                     for loc in problem.locations])
+
+
+def _best(problem: Problem, x: Learner, c: _Sessions, used: np.ndarray, mine: list[Session],
+          travel: np.ndarray, existing: int) -> tuple[int, int] | None:
+    """(gain, session index) of the best valid session of a component, None when none gains."""
+    w = problem.weights
+    ok = (used[c.idx] < c.seats) & (c.day >= x.ready.toordinal()) \
+        & (c.day <= x.deadline.toordinal()) & (travel[c.loc] >= 0)
+    if x.unavailable:
+        ok &= ~np.isin(c.day, [d.toordinal() for d in x.unavailable])  # rules.learner_can_come
+    cand = np.flatnonzero(ok)
+    if len(cand) == 0:
+        return None
+    days = np.array(sorted({s.day.toordinal() for s in mine}), dtype=np.int64)
+    day, idx = c.day[cand], c.idx[cand]
+    gain = rules.booking_value(w, x, problem.start, x.ready) - w.wait_per_day * (day - x.ready.toordinal())
+    gain = gain - np.where(np.isin(day, days), 0, travel[c.loc[cand]])
+    gain = gain - w.crowding * (used[idx] + 1 > c.comfort[cand]) \
+        + rules.change_cost(w) * (idx == existing)
+    interviews = {k.id for k in problem.components if k.interview}
+    for i in np.lexsort((idx, -gain)):
+        if gain[i] <= 0:
+            return None
+        s = problem.sessions[int(idx[i])]
+        if rules.fits_the_day(x, [m for m in mine if m.day == s.day], s, interviews):
+            return int(gain[i]), int(idx[i])
+    return None
 
 
 def top_up(prep: Prepared, bookings: list[BookedExam], only_existing: bool = False,
@@ -48,38 +91,34 @@ def top_up(prep: Prepared, bookings: list[BookedExam], only_existing: bool = Fal
     from scheduler.exams.result import booked_exam
 
     problem = prep.problem
-    sessions = {s.id: s for s in problem.sessions}
-    by_comp: dict[str, list[Session]] = {}
-    for s in problem.sessions:
-        by_comp.setdefault(s.component, []).append(s)
-    interviews = {c.id for c in problem.components if c.interview}
-    existing = {(b.learner, b.component): b.session for b in problem.bookings}
-    used = Counter(b.session for b in bookings)
-    mine: dict[str, list[Session]] = {}
-    for b in bookings:
-        mine.setdefault(b.learner, []).append(sessions[b.session])
     sidx = {s.id: i for i, s in enumerate(problem.sessions)}
+    comps = _by_component(problem)
+    existing = {(b.learner, b.component): sidx[b.session] for b in problem.bookings}
+    used = np.zeros(len(problem.sessions), dtype=np.int64)
+    mine: dict[str, list[Session]] = defaultdict(list)
+    for b in bookings:
+        used[sidx[b.session]] += 1
+        mine[b.learner].append(problem.sessions[sidx[b.session]])
     added, total = [], 0
     for lid, _ in learner_order(prep):
         x = prep.learner[lid]
-        booked = {s.component for s in mine.get(lid, [])}
-        for comp in (c.id for c in problem.components if c.id in x.needs and c.id not in booked):
-            have = mine.setdefault(lid, [])
-            days = {s.day for s in have}
-            was = existing.get((lid, comp))
-            if only_existing and was is None:
+        booked = {s.component for s in mine[lid]}
+        todo = [c.id for c in problem.components if c.id in x.needs and c.id not in booked
+                and c.id in comps and (not only_existing or (lid, c.id) in existing)]
+        if not todo:
+            continue
+        travel = _travel(problem, x)
+        for comp in todo:
+            c = comps[comp]
+            was = existing.get((lid, comp), -1)
+            if only_existing:
+                c = _Sessions(*(a[c.idx == was] for a in (c.idx, c.day, c.loc, c.seats, c.comfort)))
+            found = _best(problem, x, c, used, mine[lid], travel, was)
+            if found is None:
                 continue
-            candidates = [sessions[was]] if only_existing and was else by_comp.get(comp, [])
-            options = [(_gain(problem, x, s, days, used[s.id], was), s.id) for s in candidates
-                       if used[s.id] < s.seats and _allowed(problem, x, s, have, interviews)]
-            if not options:
-                continue
-            gain, sid = min(options, key=lambda o: (-o[0], o[1]))
-            if gain <= 0:
-                continue
-            used[sid] += 1
-            have.append(sessions[sid])
-            added.append(booked_exam(prep, lid, comp, sidx[sid], False))
+            gain, s = found
+            used[s] += 1
+            mine[lid].append(problem.sessions[s])
+            added.append(booked_exam(prep, lid, comp, s, False))
             total += gain
-    out = sorted(bookings + added, key=lambda b: (b.learner, b.day, b.start))
-    return out, total
+    return sorted(bookings + added, key=lambda b: (b.learner, b.day, b.start)), total
