@@ -20,13 +20,16 @@ from scheduler.exams.greedy import Assignment, learner_order
 from scheduler.exams.model import Prepared
 
 
-def keep_plan(prep: Prepared) -> Assignment:
-    """Every existing unpinned booking that can still be kept, and nothing else."""
+def keep_plan(prep: Prepared) -> tuple[Assignment, np.ndarray]:
+    """Every existing unpinned booking the day-group model can keep, and nothing else; and the seats
+    per session of the other existing bookings (a group split over days: `top_up` restores those).
+    """
     sidx = {s.id: i for i, s in enumerate(prep.problem.sessions)}
     wanted = {(b.learner, b.component): sidx[b.session] for b in prep.problem.bookings if not b.pinned}
     state = Assignment(prep.cap.copy())
+    reserved = np.zeros(len(prep.cap), dtype=np.int64)
     if not wanted:
-        return state
+        return state, reserved
     starts = np.append(prep.cg_starts, len(prep.opt_cg))
     for learner, ci in learner_order(prep):
         cl = prep.classes[ci]
@@ -37,7 +40,12 @@ def keep_plan(prep: Prepared) -> Assignment:
                 continue
             cg = cl.first_group + g
             _keep_group(prep, state, learner, g, np.arange(starts[cg], starts[cg + 1]), want)
-    return state
+            trip = state.trips.get(learner, {}).get(g)
+            got = {int(prep.opt_sess[trip[0], j]) for j in trip[1]} if trip else set()
+            for s in want[want >= 0].tolist():
+                if s not in got and state.remaining[s] - reserved[s] > 0:
+                    reserved[s] += 1
+    return state, reserved
 
 
 def _keep_group(prep: Prepared, state: Assignment, learner: str, g: int, options: np.ndarray,

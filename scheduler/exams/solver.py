@@ -128,11 +128,11 @@ def solve(problem: Problem, *, time_limit: float = 60.0, workers: int = 2, seed:
     base = greedy(prep)
     run.floor = booked_count(base)
     run.offer(prep, base, "greedy")
-    kept = keep_plan(prep)
-    if kept.trips:  # a re-solve: never below keeping the published plan (minus the impossible)
-        run.offer(prep, fill(prep, Assignment(kept.remaining.copy(),
-                                              {k: dict(v) for k, v in kept.trips.items()})),
-                  "kept plan", floor=False)
+    kept, reserved = keep_plan(prep)
+    if kept.trips or reserved.any():  # a re-solve: never below keeping the published plan
+        kept = fill(prep, Assignment(kept.remaining - reserved, kept.trips))  # their seats held
+        kept.remaining += reserved  # ... for top_up to restore them at the end
+        run.offer(prep, kept, "kept plan", floor=False)
         run.floor = min(run.floor, booked_count(run.best)) if run.best is not None else run.floor
     run.prices(prep, *(np.zeros(len(prep.cap)),) * 2)
     values, master, exact, priced_bound = None, None, False, float("inf")
@@ -191,7 +191,7 @@ def _finish(prep: Prepared, run: Run, exact: bool, kept: Assignment) -> Solution
     assert run.best is not None
     bookings, gained = top_up(prep, to_solution(prep, run.best))
     value = int(run.best_value) + gained
-    # the published plan minus the impossible (split trips included), topped up, may score best
+    # the published plan minus the impossible (split trips restored), topped up, may score best
     restored, back = top_up(prep, to_solution(prep, kept), only_existing=True)
     keepable = {(b.learner, b.component, b.session) for b in restored}
     if prep.problem.bookings:
