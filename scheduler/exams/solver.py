@@ -29,7 +29,10 @@ from scheduler.exams.topup import top_up
 log = logging.getLogger(__name__)
 SUBGRADIENT_SHARE = 0.25  # of the limit, to polish prices when column generation is cut short
 EXACT_OPTION_LIMIT = 60_000  # CP-SAT proves only when reduced-cost fixing leaves this few options
-BUILD_SECONDS_PER_OPTION = 1e-4  # building CP-SAT's model (measured 50-80 us per option, busy)
+# building CP-SAT's model and loading it into the solver, per option: 440 us measured on the busy
+# 2-core machine (61,550 options: 27 s to build); CP-SAT gets at most half the time left for it
+BUILD_SECONDS_PER_OPTION = 4.5e-4
+MIN_SEARCH_OPTIONS = 2_000  # fewer options than this are not worth a CP-SAT search without proof
 
 
 class Run:
@@ -165,22 +168,24 @@ def _integer_phase(prep: Prepared, run: Run, priced: tuple[np.ndarray, float], w
     """CP-SAT on the options that could still improve the incumbent (and the incumbent's own).
 
     Reduced-cost fixing is only valid with the bound of the very prices behind `values`. When more
-    than EXACT_OPTION_LIMIT options stay useful, CP-SAT still runs, on the ones with the smallest
-    price-loss, as a search that cannot prove anything (it used to stop the run here, with the time
-    limit far from used up and the gap open). Returns whether the run was exact.
+    options stay useful than EXACT_OPTION_LIMIT, or than building and loading CP-SAT's model fits in
+    the time left, CP-SAT still runs, on the ones with the smallest price-loss, as a search that
+    proves nothing (before, the run ended here, its time limit far from used up and the gap open).
+    Returns whether the run was exact.
     """
     values, bound_of_values = priced
     useful = useful_options(prep, values, bound_of_values - run.best_value)
-    log.info("useful options: %d of %d", len(useful), len(prep.opt_cg))
-    exact = len(useful) <= EXACT_OPTION_LIMIT
-    if not exact:
-        loss = best_per_group(prep, values)[prep.opt_cg[useful]] - values[useful]
-        useful = useful[np.argsort(loss, kind="stable")[:EXACT_OPTION_LIMIT]]
     assert run.best is not None
-    options = np.union1d(useful, np.array(sorted(counts(prep, run.best)[0]), dtype=np.int64))
-    if run.left(0.9) < 1 + BUILD_SECONDS_PER_OPTION * len(options):
-        return False  # building the model alone would overrun the limit
-    bound = _cpsat(prep, run, options, workers, seed, 0.9)
+    mine = np.array(sorted(counts(prep, run.best)[0]), dtype=np.int64)
+    fits = int(run.left(0.9) / (2 * BUILD_SECONDS_PER_OPTION)) - len(mine)
+    log.info("useful options: %d of %d, time for %d", len(useful), len(prep.opt_cg), fits)
+    exact = len(useful) <= min(EXACT_OPTION_LIMIT, fits)
+    if not exact:
+        if fits < MIN_SEARCH_OPTIONS:
+            return False
+        loss = best_per_group(prep, values)[prep.opt_cg[useful]] - values[useful]
+        useful = useful[np.argsort(loss, kind="stable")[:min(EXACT_OPTION_LIMIT, fits)]]
+    bound = _cpsat(prep, run, np.union1d(useful, mine), workers, seed, 0.9)
     if exact and bound is not None:
         run.model_bound = min(run.model_bound, max(run.best_value, bound))
     run.report("cp-sat")
