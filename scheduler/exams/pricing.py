@@ -57,8 +57,14 @@ def _usage(prep: Prepared, values: np.ndarray, price: np.ndarray) -> np.ndarray:
 
 
 def subgradient(prep: Prepared, lam: np.ndarray, rho: np.ndarray, target: float,
-                deadline: Callable[[], float], steps: int = 200) -> tuple[float, np.ndarray, np.ndarray]:
-    """Polish seat prices by Polyak subgradient steps towards `target`; the best bound wins."""
+                deadline: Callable[[], float], steps: int = 200,
+                on_better: Callable[[np.ndarray, np.ndarray], None] | None = None,
+                ) -> tuple[float, np.ndarray, np.ndarray]:
+    """Polish seat prices by Polyak subgradient steps towards `target`; the best bound wins.
+
+    `on_better` sees every fifth improving set of prices (the solver evaluates the true bound there).
+    """
+    improved = 0
     crowd = prep.problem.weights.crowding
     lam, rho = np.maximum(lam, 0.0), np.clip(rho, 0.0, crowd)
     best = (float("inf"), lam, rho)
@@ -68,7 +74,9 @@ def subgradient(prep: Prepared, lam: np.ndarray, rho: np.ndarray, target: float,
             break
         bound, values = lagrangian_bound(prep, lam, rho)
         if bound < best[0] - 1e-6:
-            best, stall = (bound, lam, rho), 0
+            best, stall, improved = (bound, lam, rho), 0, improved + 1
+            if on_better is not None and improved % 5 == 0:
+                on_better(lam, rho)
         else:
             stall += 1
             if stall >= 3:

@@ -115,7 +115,8 @@ def _price_phase(prep: Prepared, run: Run, master: lp.Master) -> tuple[np.ndarra
     if not result["converged"] and run.left() > 2:
         stop = run.elapsed() + SUBGRADIENT_SHARE * run.limit
         bound, lam2, rho2 = subgradient(prep, lam, rho, run.best_value,
-                                        lambda: min(run.left(), stop - run.elapsed()))
+                                        lambda: min(run.left(), stop - run.elapsed()),
+                                        on_better=lambda a, b: run.prices(prep, a, b))
         on_bound(result["lp"], bound, lam2, rho2)
         if bound < lagrangian_bound(prep, lam, rho)[0]:
             lam, rho = lam2, rho2
