@@ -12,7 +12,7 @@ from scheduler.exams import cpsat, lp
 from scheduler.exams.assign import booked_count, counts, disaggregate, objective
 from scheduler.exams.diagnosis import diagnose
 from scheduler.exams.dive import dive
-from scheduler.exams.domain import Problem, Solution
+from scheduler.exams.domain import BookedExam, Problem, Solution
 from scheduler.exams.greedy import Assignment, fill, greedy
 from scheduler.exams.keep import keep_plan, moves
 from scheduler.exams.model import Prepared, prepare
@@ -32,6 +32,7 @@ EXACT_OPTION_LIMIT = 60_000  # CP-SAT proves only when reduced-cost fixing leave
 # building CP-SAT's model and loading it into the solver, per option: 440 us measured on the busy
 # 2-core machine (61,550 options: 27 s to build); CP-SAT gets at most half the time left for it
 BUILD_SECONDS_PER_OPTION = 4.5e-4
+TOPUP_SECONDS_PER_COMPONENT = 5e-4  # top_up per needed component (0.3 ms measured, busy machine)
 MIN_SEARCH_OPTIONS = 2_000  # fewer options than this are not worth a CP-SAT search without proof
 
 
@@ -193,6 +194,28 @@ def _integer_phase(prep: Prepared, run: Run, priced: tuple[np.ndarray, float], w
     return exact
 
 
+def _component_greedy(prep: Prepared, run: Run, plan: tuple[list[BookedExam], int, int],
+                      ) -> tuple[list[BookedExam], int, int]:
+    """`plan`, or the top-up run on the pinned bookings alone when it scores better.
+
+    That is a greedy per component (deadline order, each component to its best session, trips
+    split when no day offers all): outside the day groups, so only a final candidate, tried when
+    the time left allows (about TOPUP_SECONDS_PER_COMPONENT each) and kept only when it books at
+    least as many components as greedy. On a busy machine, where column generation gets few
+    rounds, it often beats the searched plan.
+    """
+    needed = sum(len(x.needs) for x in prep.problem.learners)
+    cancelled = run.cancel is not None and run.cancel.cancelled
+    if cancelled or run.left() + 0.1 * run.limit < TOPUP_SECONDS_PER_COMPONENT * needed:
+        return plan
+    empty = Assignment(prep.cap.copy())
+    bookings, gained = top_up(prep, to_solution(prep, empty))
+    value = objective(prep, empty) + gained
+    if value > plan[1] and len(bookings) - len(prep.pinned) >= run.floor:
+        return bookings, value, gained
+    return plan
+
+
 def _finish(prep: Prepared, run: Run, exact: bool, kept: Assignment) -> Solution:
     assert run.best is not None
     bookings, gained = top_up(prep, to_solution(prep, run.best))
@@ -204,6 +227,7 @@ def _finish(prep: Prepared, run: Run, exact: bool, kept: Assignment) -> Solution
         restored, more = top_up(prep, restored)
         if objective(prep, kept) + back + more > value:
             bookings, value, gained = restored, objective(prep, kept) + back + more, back + more
+    bookings, value, gained = _component_greedy(prep, run, (bookings, value, gained))
     bound = None if run.bound == float("inf") else int(max(run.bound, value))
     status = "optimal" if bound is not None and bound <= value else "feasible"
     if run.cancel is not None and run.cancel.cancelled and status != "optimal":
