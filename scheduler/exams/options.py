@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -96,12 +97,11 @@ def _pinned_day_rows(problem: Problem, x: Learner, group: tuple[str, ...], key: 
         at = np.flatnonzero(ords == day.toordinal())
         if len(at) == 0:
             continue
-        sub = grid[at][:, cols].copy()
-        kept = [j for j, c in enumerate(group) if existing.get((x.id, c)) == sub[0, j]]
-        order = kept + [j for j in range(len(group)) if j not in kept and sub[0, j] >= 0]
-        sub[0, [j for j in range(len(group)) if j not in order[:room[1]]]] = -1
-        if (sub >= 0).any():
-            days = ords[at]
+        full, days = grid[at][:, cols], ords[at]
+        present = [j for j in range(len(group)) if full[0, j] >= 0]
+        # room for fewer than offered: one option per choice of components, so any may be chosen
+        for chosen in itertools.combinations(present, min(room[1], len(present))):
+            sub = np.where(np.isin(np.arange(len(group)), chosen), full, -1)
             rows.append((where[room[0]], days, 0, sub, _values(problem, x, group, key, sub, days,
                                                                 existing)))
     return rows
