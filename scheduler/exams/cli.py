@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import time
 from typing import Any
@@ -44,7 +45,19 @@ def _generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _solve_options(args: argparse.Namespace) -> str | None:
+    """What is wrong with `--time-limit` or `--workers` (None when both are fine)."""
+    if not (math.isfinite(args.time_limit) and args.time_limit > 0):
+        return f"--time-limit must be a finite number of seconds above 0, got {args.time_limit}"
+    if args.workers < 1:
+        return f"--workers must be at least 1, got {args.workers}"
+    return None
+
+
 def _solve(args: argparse.Namespace) -> int:
+    wrong = _solve_options(args)
+    if wrong is not None:
+        return fail(wrong)
     problem = problem_from_json(read_json(args.problem))
     solution = solve(problem, time_limit=args.time_limit, workers=args.workers, seed=args.seed)
     write_json(args.out, solution_to_json(solution))
@@ -69,6 +82,12 @@ def _greedy(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     problem = problem_from_json(read_json(args.problem))
     rows = bookings_from_solution_json(read_json(args.solution))
+    known_learners, known_sessions = {x.id for x in problem.learners}, {s.id for s in problem.sessions}
+    for i, (lid, _, sid) in enumerate(rows):  # a file about another problem: no objective to print
+        if lid not in known_learners:
+            return fail(f"bookings[{i}].learner: unknown learner {lid!r} (not in the problem file)")
+        if sid not in known_sessions:
+            return fail(f"bookings[{i}].session: unknown session {sid!r} (not in the problem file)")
     errors, value = check(problem, rows)
     for line in errors:
         sys.stdout.write(f"BROKEN {line}\n")

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+import numpy as np
 
 from scheduler.common.calendar import is_public_holiday
 from scheduler.common.geo import haversine_km
 from scheduler.exams.domain import Learner, Location, Problem, Session, Weights
+
+if TYPE_CHECKING:  # model imports this module: the type only
+    from scheduler.exams.model import Prepared
+
+DAY_KEY = 10**7  # (class, day) keys as class * DAY_KEY + day ordinal
 
 
 def within_window(learner: Learner, day: date) -> bool:
@@ -21,9 +29,34 @@ def location_open(problem: Problem, location: Location, day: date) -> bool:
     return not is_public_holiday(day) or day in problem.open_holidays
 
 
-def learner_can_come(learner: Learner, day: date, pinned_days: frozenset[date]) -> bool:
-    """Hard: not on a date the learner cannot come, nor on a day already taken by a pinned trip."""
-    return day not in learner.unavailable and day not in pinned_days
+def learner_can_come(learner: Learner, day: date) -> bool:
+    """Hard: not on a date the learner said they cannot come."""
+    return day not in learner.unavailable
+
+
+def pinned_day_room(learner: Learner, pinned: list[tuple[str, bool]], group_is_interview: bool,
+                    ) -> tuple[str, int] | None:
+    """Hard (one trip a day, at most `max_per_day`, interviews alone) on a day with pinned bookings.
+
+    `pinned` lists (location, is interview) of the learner's pinned bookings that day. Returns the
+    location where more components may be sat that day and how many, or None when none may.
+    """
+    locations = {loc for loc, _ in pinned}
+    if group_is_interview or any(i for _, i in pinned) or len(locations) != 1:
+        return None
+    room = learner.max_per_day - len(pinned)
+    return (next(iter(locations)), room) if room > 0 else None
+
+
+def trip_day_keys(prep: Prepared, options: np.ndarray) -> np.ndarray:
+    """Hard: one trip a day per learner (same-day components at one location, ONA on its own day).
+
+    The (class, day) key of each option's trip, `class * DAY_KEY + day`, or -1 where the rule
+    cannot bind (a class with one group makes one trip). Every algorithm takes its one-trip-a-day
+    rows (LP, CP-SAT) and its excluded days (greedy) from these keys.
+    """
+    ci = prep.cg_class[prep.opt_cg[options]]
+    return np.where(prep.class_groups[ci] > 1, ci * DAY_KEY + prep.opt_day[options], -1)
 
 
 def needs_respected(learner: Learner, location: Location) -> bool:
@@ -82,3 +115,24 @@ def fee_for(learner: Learner, component: str, free: int, fee: int) -> tuple[int,
     """Hard (never hidden): the attempt number and its fee; attempts beyond `free` cost `fee`."""
     attempt = learner.attempts_used(component) + 1
     return attempt, fee if attempt > free else 0
+
+
+def fits_the_day(learner: Learner, same_day: list[Session], session: Session,
+                 interviews: set[str]) -> bool:
+    """Hard: one location a day, at most `max_per_day` exams, an interview alone, no overlaps.
+
+    `same_day` are the learner's sessions already booked on `session.day`.
+    """
+    if not same_day:
+        return True
+    if session.component in interviews or any(s.component in interviews for s in same_day):
+        return False
+    if any(s.location != session.location for s in same_day) or len(same_day) >= learner.max_per_day:
+        return False
+    start = datetime.combine(session.day, session.start)
+    end = start + timedelta(minutes=session.minutes)
+    for s in same_day:
+        other = datetime.combine(s.day, s.start)
+        if other < end and start < other + timedelta(minutes=s.minutes):
+            return False
+    return True

@@ -37,7 +37,7 @@ def _session_blockers(problem: Problem, x: Learner, sessions: list[Session], use
             out[why.outside_window(x.ready, x.deadline)] += 1
         elif not rules.location_open(problem, locs[s.location], s.day):
             out[why.blocked(why.CLOSED)] += 1
-        elif s.day in x.unavailable:
+        elif not rules.learner_can_come(x, s.day):
             out[why.blocked(why.LEARNER_UNAVAILABLE)] += 1
         elif used[s.id] >= s.seats:
             out[why.blocked(why.SEATS_TAKEN)] += 1
@@ -46,6 +46,12 @@ def _session_blockers(problem: Problem, x: Learner, sessions: list[Session], use
         else:
             out[why.blocked(why.NO_FIT)] += 1
     return out
+
+
+def first_blocker(problem: Problem, x: Learner, session: Session, used: Counter,
+                  own_days: set) -> why.Blocker:
+    """The first hard rule that rules `session` out for the learner (NO_FIT when none does)."""
+    return next(iter(_session_blockers(problem, x, [session], used, own_days)))
 
 
 def diagnose(problem: Problem, bookings: list[BookedExam]) -> list[Unbooked]:

@@ -170,6 +170,18 @@ class Unbooked:
         return cls(learner, component, tuple(map(english, reasons)), tuple(reasons))
 
 
+@dataclass(frozen=True, slots=True)
+class Moved:
+    """An existing unpinned booking the new plan does not keep exactly: moved (`to`) or dropped."""
+
+    learner: str
+    component: str
+    session: str
+    to: str | None
+    reason: str
+    reason_code: Reason
+
+
 @dataclass(slots=True)
 class Solution:
     """The bookings plus what the run proved: objective, bound, gap, status and timing."""
@@ -183,6 +195,7 @@ class Solution:
     first_solution_seconds: float | None = None
     method: str = ""
     stats: dict[str, float] = field(default_factory=dict)
+    moved: list[Moved] = field(default_factory=list)
 
     @property
     def gap(self) -> float | None:

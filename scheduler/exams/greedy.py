@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from scheduler.exams import constraints as rules
 from scheduler.exams.model import Prepared
 
 
@@ -17,8 +18,9 @@ class Assignment:
     trips: dict[str, dict[int, tuple[int, tuple[int, ...]]]] = field(default_factory=dict)
 
     def days_of(self, prep: Prepared, learner: str) -> set[int]:
-        """Day ordinals on which this learner already travels."""
-        return {int(prep.opt_day[o]) for o, _ in self.trips.get(learner, {}).values()}
+        """(class, day) keys (`constraints.trip_day_keys`) of the days this learner travels."""
+        options = np.array([o for o, _ in self.trips.get(learner, {}).values()], dtype=np.int64)
+        return set(rules.trip_day_keys(prep, options).tolist()) - {-1}
 
     def book(self, prep: Prepared, learner: str, group: int, option: int, slots: tuple) -> None:
         """Record a trip and take its seats."""
@@ -46,7 +48,7 @@ def _pick(prep: Prepared, state: Assignment, options: np.ndarray, days: set[int]
     sess = prep.opt_sess[options]
     room = (sess >= 0) & (state.remaining[np.maximum(sess, 0)] > 0)
     free = room.sum(axis=1)
-    ok = ~np.isin(prep.opt_day[options], list(days)) & (free > 0)
+    ok = ~np.isin(rules.trip_day_keys(prep, options), list(days)) & (free > 0)
     full = ok & (free == (sess >= 0).sum(axis=1))
     if full.any():
         return int(options[np.argmax(full)])

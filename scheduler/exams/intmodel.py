@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from ortools.sat.python import cp_model
 
+from scheduler.exams import constraints as rules
 from scheduler.exams.model import Prepared
 
 
@@ -41,20 +42,21 @@ def each_group_once(im: IntModel) -> None:
     rows: dict[int, list] = defaultdict(list)
     for o, z in im.z.items():
         rows[int(im.prep.opt_cg[o])].append(z)
+    size = im.prep.cg_size
     for cg, zs in rows.items():
-        im.model.add(sum(zs) <= int(im.prep.cg_size[cg]))
+        im.model.add(sum(zs) <= int(size[cg]))
 
 
 def one_trip_per_day(im: IntModel) -> None:
-    """Hard: one trip a day per learner: same-day components at one location, ONA on its own day."""
+    """Hard: one trip a day per learner (`constraints.trip_day_keys`): a row per (class, day)."""
     p, rows = im.prep, defaultdict(list)
-    for o, z in im.z.items():
-        ci = int(p.cg_class[p.opt_cg[o]])
-        if len(p.classes[ci].groups) > 1:
-            rows[(ci, int(p.opt_day[o]))].append(z)
-    for (ci, _), zs in rows.items():
+    options = np.array(list(im.z), dtype=np.int64)
+    for o, key in zip(options.tolist(), rules.trip_day_keys(p, options).tolist(), strict=True):
+        if key >= 0:
+            rows[key].append(im.z[o])
+    for key, zs in rows.items():
         if len(zs) > 1:
-            im.model.add(sum(zs) <= len(p.classes[ci].members))
+            im.model.add(sum(zs) <= len(p.classes[key // rules.DAY_KEY].members))
 
 
 def seats_and_crowding(im: IntModel) -> None:

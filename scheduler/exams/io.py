@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from datetime import date, time, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -138,12 +139,43 @@ def _dataclass_from(cls: type[D], obj: Any, where: str) -> D:
     return cls(**values)
 
 
+def _finite(data: Any, where: str = "") -> None:
+    """Refuse NaN and Infinity (Python's JSON reader accepts them; JSON does not), naming the path."""
+    if isinstance(data, float) and not math.isfinite(data):
+        raise ProblemInputError(where, f"must be a finite number, got {data}")
+    if isinstance(data, dict):
+        for key, value in data.items():
+            _finite(value, f"{where}.{key}".lstrip("."))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            _finite(value, f"{where}[{i}]")
+
+
+def _at_least(value: float, low: float, where: str) -> None:
+    if value < low:
+        raise ProblemInputError(where, f"must be at least {low:g}, got {value:g}")
+
+
+def _check_numbers(problem: Problem) -> None:
+    """Numbers a solver divides by or adds up must be in range: weights, settings, travel limits."""
+    for name in Weights.__dataclass_fields__:
+        _at_least(getattr(problem.weights, name), 0, f"weights.{name}")
+    _at_least(problem.weights.urgency_days, 1, "weights.urgency_days")
+    if problem.weights.comfort_fill > 1:
+        raise ProblemInputError("weights.comfort_fill", "must be at most 1 (a share of the seats)")
+    for name in Settings.__dataclass_fields__:
+        _at_least(getattr(problem.settings, name), 0, f"settings.{name}")
+    for i, x in enumerate(problem.learners):
+        _at_least(x.max_travel_km, 0, f"learners[{i}].max_travel_km")
+
+
 def problem_from_json(data: Any) -> Problem:
     """Parse and validate a problem file's JSON; raises ProblemInputError naming the path."""
     from scheduler.exams.validate import validate_problem
 
     if not isinstance(data, dict):
         raise ProblemInputError("", "the problem file must hold a JSON object")
+    _finite(data)
     horizon = _get(data, "horizon", "", dict)
     settings = _dataclass_from(Settings, data.get("settings", {}), "settings")
     lead = settings.ready_after_registration_days
@@ -159,6 +191,7 @@ def problem_from_json(data: Any) -> Problem:
         weights=_dataclass_from(Weights, data.get("weights", {}), "weights"),
         settings=settings,
     )
+    _check_numbers(problem)
     validate_problem(problem)
     return problem
 
@@ -204,6 +237,9 @@ def solution_to_json(solution: Solution) -> dict[str, Any]:
                       "fee_eur": b.fee_eur, "pinned": b.pinned} for b in solution.bookings],
         "unbooked": [_unbooked_json(u) for u in solution.unbooked],
         "fees_eur": sum(b.fee_eur for b in solution.bookings),
+        "moved": [{"learner": m.learner, "component": m.component, "session": m.session,
+                   "to": m.to, "reason": m.reason, "reason_code": m.reason_code.to_json()}
+                  for m in solution.moved],
     }
 
 
@@ -230,6 +266,7 @@ def bookings_from_solution_json(data: Any) -> list[tuple[str, str, str]]:
     """(learner, component, session) triples of a solution file; only these matter to `check`."""
     if not isinstance(data, dict):
         raise ProblemInputError("", "the solution file must hold a JSON object")
+    _finite(data)
     rows = _list(data, "bookings", "", lambda o, w: (_get(o, "learner", w, str),
                                                      _get(o, "component", w, str),
                                                      _get(o, "session", w, str)))

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import highspy
 import numpy as np
 
+from scheduler.exams import constraints as rules
 from scheduler.exams.model import Prepared
 from scheduler.exams.pricing import lagrangian_bound
 
@@ -21,7 +22,7 @@ class Master:
 
     prep: Prepared
     h: highspy.Highs
-    day: dict[tuple[int, int], int] = field(default_factory=dict)
+    day: dict[int, int] = field(default_factory=dict)  # (class, day) key -> its one-trip-a-day row
     columns: list[tuple[int, int]] = field(default_factory=list)  # after one `over` per session
     index: set[tuple[int, int]] = field(default_factory=set)
     upper: list[float] = field(default_factory=list)  # per trip column: members of its class
@@ -54,23 +55,23 @@ def each_group_once(m: Master) -> None:
     _rows(m.h, m.prep.cg_size)
 
 
-def one_trip_per_day(m: Master, keys: set[tuple[int, int]]) -> None:
-    """Hard: one trip a day per learner (same-day components at one location, ONA on its own)."""
-    new = sorted(k for k in keys if k not in m.day)
+def one_trip_per_day(m: Master, keys: np.ndarray) -> None:
+    """Hard: one trip a day per learner (`constraints.trip_day_keys`): a row per (class, day)."""
+    new = sorted({int(k) for k in keys if k >= 0 and int(k) not in m.day})
     base = 2 * m.sessions + len(m.prep.cg_class) + len(m.day)
     for i, key in enumerate(new):
         m.day[key] = base + i
     if new:
-        _rows(m.h, np.array([len(m.prep.classes[ci].members) for ci, _ in new]))
+        _rows(m.h, np.array([len(m.prep.classes[k // rules.DAY_KEY].members) for k in new]))
 
 
-def _column(m: Master, o: int, mask: int) -> tuple[float, float, list[int]]:
+def _column(m: Master, o: int, mask: int, day_key: int) -> tuple[float, float, list[int]]:
     p = m.prep
     cg, ci = int(p.opt_cg[o]), int(p.cg_class[p.opt_cg[o]])
     slots = [j for j in range(p.opt_sess.shape[1]) if mask >> j & 1]
     rows = [2 * m.sessions + cg]
-    if len(p.classes[ci].groups) > 1:
-        rows.append(m.day[(ci, int(p.opt_day[o]))])
+    if day_key >= 0:
+        rows.append(m.day[day_key])
     for j in slots:
         s = int(p.opt_sess[o, j])
         rows += [s, m.sessions + s]
@@ -84,14 +85,14 @@ def add_columns(m: Master, options: np.ndarray, masks: np.ndarray) -> int:
     new = [(int(o), int(k)) for o, k in zip(options, masks, strict=True)
            if k and (int(o), int(k)) not in m.index]
     new = list(dict.fromkeys(new))
-    one_trip_per_day(m, {(int(p.cg_class[p.opt_cg[o]]), int(p.opt_day[o])) for o, _ in new
-                         if len(p.classes[p.cg_class[p.opt_cg[o]]].groups) > 1})
+    keys = rules.trip_day_keys(p, np.array([o for o, _ in new], dtype=np.int64))
+    one_trip_per_day(m, keys)
     cost: list[float] = []
     upper: list[float] = []
     starts: list[int] = []
     rows: list[int] = []
-    for o, k in new:
-        value, n, r = _column(m, o, k)
+    for (o, k), key in zip(new, keys.tolist(), strict=True):
+        value, n, r = _column(m, o, k, key)
         cost.append(value)
         upper.append(n)
         starts.append(len(rows))
@@ -134,11 +135,11 @@ def entering(m: Master, values: np.ndarray, duals: np.ndarray, per_group: int) -
     p, base = m.prep, 2 * m.sessions
     rc = values - duals[base + p.opt_cg]
     if m.day:
-        keys = np.array([ci * 10**7 + day for ci, day in m.day], dtype=np.int64)
+        keys = np.array(list(m.day), dtype=np.int64)
         dual = duals[np.array(list(m.day.values()))]
         order = np.argsort(keys)
         keys, dual = keys[order], dual[order]
-        opt_keys = p.cg_class[p.opt_cg] * 10**7 + p.opt_day
+        opt_keys = rules.trip_day_keys(p, np.arange(len(p.opt_cg)))
         pos = np.minimum(np.searchsorted(keys, opt_keys), len(keys) - 1)
         rc = rc - np.where(keys[pos] == opt_keys, dual[pos], 0.0)
     cand = np.flatnonzero(rc > 1e-6)
@@ -155,7 +156,8 @@ def priced_mask(prep: Prepared, options: np.ndarray, price: np.ndarray) -> np.nd
 
 
 def column_generation(m: Master, deadline: Callable[[], float], per_group: int = 3,
-                      on_bound: Callable[[float, float], None] | None = None) -> dict:
+                      on_bound: Callable[[float, float, np.ndarray, np.ndarray], None] | None = None,
+                      ) -> dict:
     """Alternate master LP and pricing until no trip prices in or time runs out."""
     best, lp_value, rounds, lam, rho, n = float("inf"), float("-inf"), 0, None, None, m.sessions
     converged, took = False, 0.0
@@ -170,7 +172,7 @@ def column_generation(m: Master, deadline: Callable[[], float], per_group: int =
         bound, values = lagrangian_bound(m.prep, lam, rho)
         best, rounds = min(best, bound), rounds + 1
         if on_bound:
-            on_bound(lp_value, best)
+            on_bound(lp_value, best, lam, rho)
         new = entering(m, values, duals, per_group)
         converged = len(new) == 0
         if converged or deadline() <= 0.2:

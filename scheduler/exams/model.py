@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 import numpy as np
 
 from scheduler.common.geo import haversine_km
 from scheduler.exams import constraints as rules
 from scheduler.exams.domain import Learner, Problem, Session
+
+if TYPE_CHECKING:
+    from scheduler.exams.options import PinnedTrips
 
 
 @dataclass(slots=True)
@@ -50,13 +52,23 @@ class Prepared:
     opt_val: np.ndarray  # option x slot -> points for booking that component there
     const: int  # objective points of pinned bookings minus `change` per existing booking
     pinned: list[tuple[str, str, int]] = field(default_factory=list)
+    class_groups: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    cg_comp: np.ndarray = field(default_factory=lambda: np.zeros((0, 1), dtype=np.int64))
+    sizes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     learner: dict[str, Learner] = field(default_factory=dict)
     class_of: dict[str, int] = field(default_factory=dict)
 
     @property
     def cg_size(self) -> np.ndarray:
         """Members per (class, group) pair."""
-        return np.array([len(self.classes[c].members) for c in self.cg_class], dtype=np.int64)
+        return self.class_sizes[self.cg_class]
+
+    @property
+    def class_sizes(self) -> np.ndarray:
+        """Members per class (computed once: the LP, CP-SAT and the bounds ask often)."""
+        if len(self.sizes) != len(self.classes):
+            self.sizes = np.array([len(cl.members) for cl in self.classes], dtype=np.int64)
+        return self.sizes
 
     @property
     def cg_starts(self) -> np.ndarray:
@@ -64,12 +76,15 @@ class Prepared:
         return np.searchsorted(self.opt_cg, np.arange(len(self.cg_class)))
 
 
-def _pinned(problem: Problem, sidx: dict[str, int]) -> tuple[list, dict[str, frozenset[date]]]:
+def _pinned(problem: Problem, sidx: dict[str, int]) -> tuple[list, dict[str, PinnedTrips]]:
+    """Pinned (learner, component, session index) rows, and per learner and day what is pinned."""
     rows = [(b.learner, b.component, sidx[b.session]) for b in problem.bookings if b.pinned]
-    days: dict[str, set[date]] = defaultdict(set)
-    for learner, _, s in rows:
-        days[learner].add(problem.sessions[s].day)
-    return rows, {k: frozenset(v) for k, v in days.items()}
+    interview = {c.id for c in problem.components if c.interview}
+    trips: dict[str, PinnedTrips] = defaultdict(dict)
+    for learner, comp, s in rows:
+        sess = problem.sessions[s]
+        trips[learner].setdefault(sess.day, []).append((sess.location, comp in interview))
+    return rows, dict(trips)
 
 
 def _pinned_points(problem: Problem, rows: list, learners: dict[str, Learner]) -> int:
@@ -97,11 +112,12 @@ def _seat_rows(problem: Problem, pinned: list) -> tuple[np.ndarray, np.ndarray]:
 
 def prepare(problem: Problem) -> Prepared:
     """Group learners into classes and build every feasible trip option for each class."""
-    from scheduler.exams.options import build_options, class_key
+    from scheduler.exams.options import build_options, class_key, last_day
 
     sidx = {s.id: i for i, s in enumerate(problem.sessions)}
     learners = {x.id: x for x in problem.learners}
-    pinned, pinned_days = _pinned(problem, sidx)
+    pinned, pinned_trips = _pinned(problem, sidx)
+    last = last_day(problem)
     pinned_comps: dict[str, set[str]] = defaultdict(set)
     for lid, comp, _ in pinned:
         pinned_comps[lid].add(comp)
@@ -111,13 +127,22 @@ def prepare(problem: Problem) -> Prepared:
         groups = rules.day_groups(x, problem, pinned_comps[x.id])
         if not groups:
             continue
-        key = class_key(problem, x, groups, pinned_days.get(x.id, frozenset()), existing)
+        key = class_key(problem, x, groups, frozenset(pinned_trips.get(x.id, {})), existing, last)
         keyed.setdefault(key, LearnerClass([], groups)).members.append(x.id)
     cap, comfort = _seat_rows(problem, pinned)
     const = _pinned_points(problem, pinned, learners) - rules.change_cost(problem.weights) * len(
         existing)
     classes = list(keyed.values())
-    prep = build_options(problem, classes, learners, pinned_days, existing,
+    prep = build_options(problem, classes, learners, pinned_trips, existing,
                          dict(cap=cap, comfort=comfort, const=const, pinned=pinned))
     prep.class_of = {m: ci for ci, cl in enumerate(classes) for m in cl.members}
+    prep.class_groups = np.array([len(cl.groups) for cl in classes], dtype=np.int64)
+    prep.cg_comp = _group_components(problem, classes, prep.opt_sess.shape[1])
     return prep
+
+
+def _group_components(problem: Problem, classes: list[LearnerClass], width: int) -> np.ndarray:
+    """(class, group) pair x slot -> index of the slot's component in problem.components, or -1."""
+    index = {c.id: k for k, c in enumerate(problem.components)}
+    rows = [[index[c] for c in g] + [-1] * (width - len(g)) for cl in classes for g in cl.groups]
+    return np.array(rows, dtype=np.int64).reshape(len(rows), width)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,8 @@ Timetables = dict[str, tuple[np.ndarray, np.ndarray]]
 ClassOption = tuple[int, np.ndarray, int, np.ndarray, np.ndarray]
 # (class-group pair, location index in the problem, day ordinals, travel, sessions, values)
 OptionPart = tuple[int, int, np.ndarray, int, np.ndarray, np.ndarray]
+# per day of a learner's pinned bookings: (location, is interview) of each
+PinnedTrips = dict[date, list[tuple[str, bool]]]
 
 
 def reachable_locations(problem: Problem, x: Learner) -> tuple[tuple[str, int], ...]:
@@ -30,13 +33,18 @@ def reachable_locations(problem: Problem, x: Learner) -> tuple[tuple[str, int], 
                  if rules.reachable(x, loc) and rules.needs_respected(x, loc))
 
 
+def last_day(problem: Problem) -> date:
+    """The last day any session is offered (sessions past the horizon's end still count)."""
+    return max((s.day for s in problem.sessions), default=problem.end)
+
+
 def class_key(problem: Problem, x: Learner, groups: list, pinned_days: frozenset[date],
-              existing: dict[tuple[str, str], int]) -> tuple:
+              existing: dict[tuple[str, str], int], last: date) -> tuple:
     """Everything that makes two learners interchangeable; a learner with bookings stays alone."""
-    blocked = frozenset(d for d in x.unavailable | pinned_days if problem.start <= d <= problem.end)
-    own = x.id if any((x.id, c) in existing for g in groups for c in g) else None
-    return (tuple(groups), x.ready, min(x.deadline, problem.end),
-            rules.booking_value(problem.weights, x, problem.start, x.ready),
+    hi = min(x.deadline, last)
+    blocked = frozenset(d for d in x.unavailable if x.ready <= d <= hi)
+    own = x.id if pinned_days or any((x.id, c) in existing for g in groups for c in g) else None
+    return (tuple(groups), x.ready, hi, rules.booking_value(problem.weights, x, problem.start, x.ready),
             reachable_locations(problem, x), blocked, own)
 
 
@@ -60,36 +68,68 @@ def _timetables(problem: Problem, cap: np.ndarray) -> Timetables:
     return out
 
 
+def _values(problem: Problem, x: Learner, group: tuple[str, ...], key: tuple, sub: np.ndarray,
+            days: np.ndarray, existing: dict[tuple[str, str], int]) -> np.ndarray:
+    """Points per option slot: booking value after waiting, plus `change` for a kept booking."""
+    vals = np.where(sub >= 0, (key[3] - problem.weights.wait_per_day * (days - x.ready.toordinal()))
+                    [:, None], 0)
+    if key[6] is not None:
+        for j, c in enumerate(group):
+            booked = existing.get((x.id, c), -2)
+            vals[:, j] += np.where(sub[:, j] == booked, rules.change_cost(problem.weights), 0)
+    return vals
+
+
+def _pinned_day_rows(problem: Problem, x: Learner, group: tuple[str, ...], key: tuple,
+                     tables: Timetables, cols: list[int], pinned: PinnedTrips,
+                     existing: dict[tuple[str, str], int]) -> list[ClassOption]:
+    """Trips on days the learner already travels for pinned bookings: at that location, no travel."""
+    rows: list[ClassOption] = []
+    interview = {c.id for c in problem.components if c.interview}
+    lo, hi = x.ready.toordinal(), key[2].toordinal()
+    where = {loc: li for li, (loc, _) in enumerate(key[4])}
+    for day, booked in sorted(pinned.items()):
+        room = rules.pinned_day_room(x, booked, group[0] in interview)
+        if room is None or room[0] not in where or not rules.learner_can_come(x, day) \
+                or not lo <= day.toordinal() <= hi:
+            continue
+        ords, grid = tables[room[0]]
+        at = np.flatnonzero(ords == day.toordinal())
+        if len(at) == 0:
+            continue
+        full, days = grid[at][:, cols], ords[at]
+        present = [j for j in range(len(group)) if full[0, j] >= 0]
+        # room for fewer than offered: one option per choice of components, so any may be chosen
+        for chosen in itertools.combinations(present, min(room[1], len(present))):
+            sub = np.where(np.isin(np.arange(len(group)), chosen), full, -1)
+            rows.append((where[room[0]], days, 0, sub, _values(problem, x, group, key, sub, days,
+                                                                existing)))
+    return rows
+
+
 def _class_options(problem: Problem, x: Learner, group: tuple[str, ...], key: tuple,
-                   tables: Timetables, comp: dict[str, int],
-                   existing: dict[tuple[str, str], int]) -> list[ClassOption]:
+                   tables: Timetables, comp: dict[str, int], existing: dict[tuple[str, str], int],
+                   pinned: PinnedTrips) -> list[ClassOption]:
     """Options of one (class, group): rows of (loc, day, travel, sessions, values)."""
     rows: list[ClassOption] = []
-    lo, hi = x.ready.toordinal(), min(x.deadline, problem.end).toordinal()
-    blocked = np.array(sorted(d.toordinal() for d in key[5]), dtype=np.int64)
+    lo, hi = x.ready.toordinal(), key[2].toordinal()
+    blocked = np.array(sorted(d.toordinal() for d in key[5] | pinned.keys()), dtype=np.int64)
     cols = [comp[c] for c in group]
-    base, wait = key[3], problem.weights.wait_per_day
     for li, (loc, travel) in enumerate(key[4]):
         ords, grid = tables[loc]
         mask = (ords >= lo) & (ords <= hi) & ~np.isin(ords, blocked)
         sub, days = grid[mask][:, cols], ords[mask]
         keep = (sub >= 0).any(axis=1)
         sub, days = sub[keep], days[keep]
-        vals = np.where(sub >= 0, (base - wait * (days - lo))[:, None], 0)
-        if key[6] is not None:
-            for j, c in enumerate(group):
-                booked = existing.get((x.id, c), -2)
-                vals[:, j] += np.where(sub[:, j] == booked, rules.change_cost(problem.weights), 0)
-        rows.append((li, days, travel, sub, vals))
-    return rows
+        rows.append((li, days, travel, sub, _values(problem, x, group, key, sub, days, existing)))
+    return rows + _pinned_day_rows(problem, x, group, key, tables, cols, pinned, existing)
 
 
 def build_options(problem: Problem, classes: list[LearnerClass], learners: dict[str, Learner],
-                  pinned_days: dict[str, frozenset[date]], existing: dict[tuple[str, str], int],
+                  pinned: dict[str, PinnedTrips], existing: dict[tuple[str, str], int],
                   extra: Extra) -> Prepared:
     """Fill a Prepared with every option of every (class, group), as flat numpy arrays."""
-
-    tables = _timetables(problem, extra["cap"])
+    tables, last = _timetables(problem, extra["cap"]), last_day(problem)
     comp = {c.id: j for j, c in enumerate(problem.components)}
     loc_index = {loc.id: i for i, loc in enumerate(problem.locations)}
     width = max((len(g) for cl in classes for g in cl.groups), default=1)
@@ -97,13 +137,14 @@ def build_options(problem: Problem, classes: list[LearnerClass], learners: dict[
     parts: list[OptionPart] = []
     for ci, cl in enumerate(classes):
         x = learners[cl.members[0]]
-        key = class_key(problem, x, cl.groups, pinned_days.get(x.id, frozenset()), existing)
+        mine = pinned.get(x.id, {})
+        key = class_key(problem, x, cl.groups, frozenset(mine), existing, last)
         cl.first_group = len(cg_class)
         for group in cl.groups:
             cg = len(cg_class)
             cg_class.append(ci)
             for li, days, travel, sub, vals in _class_options(problem, x, group, key, tables,
-                                                              comp, existing):
+                                                              comp, existing, mine):
                 pad = width - sub.shape[1]
                 parts.append((cg, loc_index[key[4][li][0]], days, travel,
                               np.pad(sub, ((0, 0), (0, pad)), constant_values=-1),

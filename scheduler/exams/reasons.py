@@ -85,3 +85,29 @@ def sessions_blocked(component: str, sessions: int, blocker: Blocker) -> Reason:
 def no_session(component: str) -> Reason:
     """The problem offers no session of the component at all."""
     return Reason(NO_SESSION, {"component": component})
+
+
+# Why an existing (published, unpinned) booking was not kept: a re-solve's report of what moved.
+CANNOT_KEEP = "exams.cannot_keep"
+MOVED_FOR_BETTER_PLAN = "exams.moved_for_better_plan"
+
+
+def cannot_keep(component: str, session: str, blocker: Blocker) -> Reason:
+    """The booking is now impossible: `blocker` (its code and details) rules its session out."""
+    code, params = blocker
+    return Reason(CANNOT_KEEP, {"component": component, "session": session, "rule": code,
+                                **dict(params)})
+
+
+def moved_for_better_plan(component: str, session: str, to: str | None) -> Reason:
+    """The booking could have been kept; the optimiser moved (or dropped) it for a better plan."""
+    return Reason(MOVED_FOR_BETTER_PLAN, {"component": component, "session": session, "to": to})
+
+
+def move_text(reason: Reason) -> str:
+    """A move's English sentence."""
+    p = reason.params
+    if reason.code == CANNOT_KEEP:
+        return f"{p['component']} in {p['session']}: can no longer be kept: {_BLOCKED[p['rule']](p)}"
+    where = f"moved to {p['to']}" if p["to"] else "dropped"
+    return f"{p['component']} in {p['session']}: {where} for a better plan (seats or travel)"

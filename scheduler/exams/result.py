@@ -8,7 +8,8 @@ from scheduler.exams.greedy import Assignment
 from scheduler.exams.model import Prepared
 
 
-def _booked(prep: Prepared, learner: str, component: str, s: int, pinned: bool) -> BookedExam:
+def booked_exam(prep: Prepared, learner: str, component: str, s: int, pinned: bool) -> BookedExam:
+    """One named booking with its attempt number and fee."""
     x, sess, settings = prep.learner[learner], prep.sessions[s], prep.problem.settings
     attempt, fee = rules.fee_for(x, component, settings.free_attempts,
                                  settings.fee_per_component_eur)
@@ -18,12 +19,12 @@ def _booked(prep: Prepared, learner: str, component: str, s: int, pinned: bool) 
 
 def to_solution(prep: Prepared, state: Assignment) -> list[BookedExam]:
     """All bookings sorted by learner, date and start time."""
-    out = [_booked(prep, lid, comp, s, True) for lid, comp, s in prep.pinned]
+    out = [booked_exam(prep, lid, comp, s, True) for lid, comp, s in prep.pinned]
     for lid, trips in state.trips.items():
         cl_groups = _groups_of(prep, lid)
         for g, (option, slots) in trips.items():
             for j in slots:
-                out.append(_booked(prep, lid, cl_groups[g][j], int(prep.opt_sess[option, j]), False))
+                out.append(booked_exam(prep, lid, cl_groups[g][j], int(prep.opt_sess[option, j]), False))
     return sorted(out, key=lambda b: (b.learner, b.day, b.start))
 
 

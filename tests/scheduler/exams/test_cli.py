@@ -65,13 +65,13 @@ def test_check_accepts_the_solution_and_recomputes_its_objective(files, solved):
 def test_check_lists_every_broken_rule_of_a_tampered_solution(files, solved, tmp_path):
     data = json.loads(files["solution"].read_text())
     first = data["bookings"][0]
-    data["bookings"] += [dict(first), dict(first, session="nowhere")]
+    data["bookings"] += [dict(first)]
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(data))
     checked = run("check", str(files["problem"]), str(bad))
     assert checked.returncode == 1
-    assert "booked 2 times" in checked.stdout and "unknown learner" in checked.stdout
-    assert "components overlap" in checked.stdout
+    assert "booked 2 times" in checked.stdout and "components overlap" in checked.stdout
+    # an id the problem lacks is bad input, not a broken rule: test_cli_input.py
 
 
 def test_greedy_writes_a_valid_baseline_that_solve_never_undercuts(files, solved):
