@@ -12,6 +12,7 @@ import csv
 import hashlib
 import io
 import os
+import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
@@ -284,37 +285,30 @@ def describe(data: dict[str, list[Any]]) -> str:
 ENCODINGS = ("utf-8", "utf-8-sig", "utf-16", "utf-16-le", "cp1252", "latin-1")
 
 
-def _encode(text: str, encoding: str) -> bytes:
-    return text.encode(encoding, errors="replace")
-
-
 @st.composite
 def table_files(draw: st.DrawFn, header: list[str], good_rows: list[list[str]],
                 bad_cells: dict[str, list[str]]) -> tuple[bytes, str, bool]:
     """A CSV or XLSX file from `header` and `good_rows`, mangled: wrong encodings, BOMs, binary, huge
-    cells, missing or extra columns, a bad row in the middle. Returns (content, filename, surely_bad):
-    `surely_bad` when a row holds a value from `bad_cells` (the import must then store nothing)."""
+    cells, missing or extra columns, short and long rows, blank rows, a bad row in the middle.
+
+    Returns (content, filename, surely_bad): `surely_bad` when a row holds a value of `bad_cells`
+    (required columns only) or the file lost a column: the import must then store nothing."""
     rows = [list(r) for r in draw(st.lists(st.sampled_from(good_rows), min_size=1, max_size=4))]
     head = list(header)
     surely_bad = False
     for change in draw(st.lists(st.sampled_from(
-            ("bad row", "hostile cell", "drop column", "extra column", "short row", "long row",
-             "blank rows", "duplicate header", "no rows")), max_size=3)):
-        if change == "bad row" and bad_cells:
-            column = draw(st.sampled_from(sorted(bad_cells)))
-            row = list(draw(st.sampled_from(good_rows)))
-            row[head.index(column)] = draw(st.sampled_from(bad_cells[column]))
-            rows.insert(draw(st.integers(0, len(rows))), row)
-            surely_bad = True
-        elif change == "hostile cell" and rows:
+            ("hostile cell", "drop column", "extra column", "short row", "long row", "blank rows",
+             "duplicate header", "no rows")), max_size=3)):
+        if change == "hostile cell" and rows:
             row = draw(st.sampled_from(rows))
             row[draw(st.integers(0, len(row) - 1))] = draw(VALUE)
         elif change == "drop column" and len(head) > 1:
             gone = draw(st.integers(0, len(head) - 1))
+            surely_bad = surely_bad or head[gone] in bad_cells  # a required column missing
             head.pop(gone)
             rows = [r[:gone] + r[gone + 1:] for r in rows]
         elif change == "extra column":
-            head.append(draw(st.sampled_from(("opmerking", "", "bsn", "=1+1", "x\x00"))))
+            head.append(draw(st.sampled_from(("opmerking", "", "=1+1", "x\x00"))))
             rows = [[*r, draw(VALUE)] for r in rows]
         elif change == "short row" and rows:
             rows[-1] = rows[-1][:-1]
@@ -327,31 +321,42 @@ def table_files(draw: st.DrawFn, header: list[str], good_rows: list[list[str]],
             rows = [[*r, r[0] if r else ""] for r in rows]
         elif change == "no rows":
             rows = []
+    usable = sorted(c for c in bad_cells if c in head)
+    if usable and draw(st.booleans()):  # a bad row in the middle, after every other change
+        good = dict(zip(header, draw(st.sampled_from(good_rows)), strict=True))
+        column = draw(st.sampled_from(usable))
+        row = [good.get(name, "") for name in head]
+        row[head.index(column)] = draw(st.sampled_from(bad_cells[column]))
+        rows.insert(draw(st.integers(0, len(rows))), row)
+        surely_bad = True
     shape = draw(st.sampled_from(("csv", "csv", "xlsx", "binary", "empty")))
     if shape == "empty":
-        return b"", draw(st.sampled_from(("leeg.csv", "leeg.xlsx"))), surely_bad
+        return b"", draw(st.sampled_from(("leeg.csv", "leeg.xlsx"))), True
     if shape == "binary":
         blob = draw(st.one_of(st.binary(min_size=1, max_size=300), st.sampled_from(
             (b"PK\x03\x04" + b"\x00" * 40, b"\x89PNG\r\n\x1a\n", b"\xff\xfe\x00\x00", b"%PDF-1.7\n"))))
-        return blob, draw(st.sampled_from(("import.csv", "import.xlsx", "import.txt", "import"))), surely_bad
+        return blob, draw(st.sampled_from(("import.csv", "import.xlsx", "import.txt", "import"))), True
     if shape == "xlsx":
         book = Workbook()
         sheet = book.active
         sheet.append(head)
         for row in rows:
-            sheet.append([cell.replace("\x00", "") if isinstance(cell, str) else cell for cell in row])
+            sheet.append([ILLEGAL_XLSX.sub("", cell) for cell in row])
         out = io.BytesIO()
         book.save(out)
-        return out.getvalue(), "import.xlsx", surely_bad
+        return out.getvalue(), draw(st.sampled_from(("import.xlsx", "import.XLSX", "import.csv"))), surely_bad
     delimiter = draw(st.sampled_from((";", ";", ",", "\t")))
     text = io.StringIO()
     csv.writer(text, delimiter=delimiter, lineterminator=draw(st.sampled_from(("\n", "\r\n", "\r")))
                ).writerows([head, *rows])
     encoding = draw(st.sampled_from(ENCODINGS))
-    content = _encode(text.getvalue(), encoding)
-    if draw(st.booleans()) and encoding.startswith("utf-8") and encoding != "utf-8-sig":
+    content = text.getvalue().encode(encoding, errors="replace")
+    if draw(st.booleans()) and encoding == "utf-8":
         content = codecs.BOM_UTF8 + content
-    return content, "import.csv", surely_bad
+    return content, draw(st.sampled_from(("import.csv", "IMPORT.CSV", "import.xlsx"))), surely_bad
+
+
+ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # openpyxl refuses to write these
 
 
 # --- the database's fingerprint --------------------------------------------------------------------

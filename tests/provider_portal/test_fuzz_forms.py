@@ -17,11 +17,13 @@ CI runs a fixed seed and a few examples per form; `FUZZ_EXAMPLES=120` runs longe
 
 from __future__ import annotations
 
+import random
 import re
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from datetime import date, datetime, time as clock_time
+from datetime import date, datetime
+from datetime import time as clock_time
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -40,6 +42,7 @@ from billing.quarters import Quarter
 from provider_portal import clock
 from provider_portal.classes.schedule import WeeklySlot
 from provider_portal.classes.service import add_closure
+from provider_portal.demo import elfproef_bsn
 from provider_portal.exams.calendar import plan_calendar
 from provider_portal.invoicing import jobs as invoicing_jobs
 from provider_portal.invoicing.lifecycle import issue_all
@@ -343,7 +346,7 @@ def test_every_post_rule_is_fuzzed_or_excluded_for_a_reason(app: Flask, world: W
     found, walked = find_forms(app, world)
     rules = post_rules(app)
     missing = sorted(rules - set(found) - set(EXCLUDED))
-    assert not missing, f"POST rules whose form no role was shown (fuzz them or exclude with a reason): {missing}"
+    assert not missing, f"POST rules whose form no role was shown (fuzz or exclude them, say why): {missing}"
     assert not set(EXCLUDED) - rules, "an exclusion names a rule that no longer exists"
     tally = Tally()
     for endpoint in sorted(found):
@@ -354,3 +357,90 @@ def test_every_post_rule_is_fuzzed_or_excluded_for_a_reason(app: Flask, world: W
         print(f"\nfuzz: {len(found)} of {len(rules)} POST rules, {tally.requests} requests, "
               f"{tally.refusals} refused; pages walked {walked} ({time.monotonic() - started:.0f} s)")
     assert not tally.failures, f"{len(tally.failures)} forms failed:\n" + "\n".join(tally.failures)
+
+
+# --- imports -----------------------------------------------------------------------------------------
+def import_files(world: World) -> dict[tuple[str, str], st.SearchStrategy]:
+    """Per import (rule, kind): hostile files built around rows that would import cleanly."""
+    rng = random.Random(16)
+    fresh = [elfproef_bsn(rng) for _ in range(3)]
+    learner_head = ["bsn", "voornaam", "achternaam", "geboortedatum", "migrant_type", "route", "gemeente",
+                    "postcode", "talen", "begin_termijn", "eind_termijn", "lening"]
+    learners = [[bsn, "Helen", "Berhane", "12-09-1994", "asiel", "B1", "Utrecht", "3512 JK", "ti,ar",
+                 "2025-06-01", "", "10000"] for bsn in fresh]
+    contract_head = ["bsn", "contractnummer", "begindatum", "einddatum", "ingekochte_uren", "uurtarief"]
+    contracts = [[world.learner_bsn, f"F-{n}", "2026-01-01", "2026-12-31", "600", "14,50"] for n in (1, 2)]
+    enrolment_head = ["bsn", "klas", "vanaf", "tot"]
+    enrolments = [[world.learner_bsn, world.class_name, "2026-05-11", ""]]
+    number, bsn = world.invoice_number, world.learner_bsn
+    result_head = ["factuurnummer", "bsn", "resultaat", "foutcode", "foutomschrijving"]
+    status_head = ["factuurnummer", "bsn", "status", "statusdatum", "betaald_bedrag", "reden"]
+    bad_date = ["2026-02-30", "9999-99-99", "31-13-2026"]
+    return {
+        ("transfer.upload", "learners"): fuzzing.table_files(learner_head, learners, {
+            "bsn": ["123456789", "12345678X"], "geboortedatum": bad_date, "route": ["X9"],
+            "lening": ["veel", "-5"]}),
+        ("transfer.upload", "contracts"): fuzzing.table_files(contract_head, contracts, {
+            "bsn": ["123456789"], "begindatum": bad_date, "ingekochte_uren": ["veel", "-1"]}),
+        ("transfer.upload", "enrolments"): fuzzing.table_files(enrolment_head, enrolments, {
+            "bsn": ["123456789"], "klas": ["Een klas die niet bestaat"]}),
+        ("invoicing.duo_import", "result"): fuzzing.table_files(result_head, [[number, bsn, "OK", "", ""]], {
+            "factuurnummer": ["2099-99999"], "resultaat": ["MISSCHIEN"], "bsn": ["123456789"]}),
+        ("invoicing.duo_import", "status"): fuzzing.table_files(
+            status_head, [[number, bsn, "INGEDIEND", "2026-05-01", "", ""]],
+            {"factuurnummer": ["2099-99999"], "status": ["VERZONNEN"], "statusdatum": bad_date}),
+    }
+
+
+def _kind_field(form: fuzzing.PostForm) -> fuzzing.Field:
+    (kind,) = [f for f in form.fields if f.kind == "select" and f.name == "kind"]
+    return kind
+
+
+def fuzz_import(world: World, engine: Engine, found: Found, kind: str, files: st.SearchStrategy,
+                tally: Tally) -> None:
+    """Post hostile files; one with a bad row or a missing column must be refused and store nothing."""
+    actor = world.actors[found.role]
+    actor.log_in()
+    (file_field,) = [f.name for f in found.form.fields if f.kind == "file"]
+
+    @fuzzing.FUZZ
+    @given(upload=files)
+    def one(upload: tuple[bytes, str, bool]) -> None:
+        content, name, surely_bad = upload
+        data = {"csrf_token": [actor.csrf], "kind": [kind], file_field: [(content, name)]}
+        before = fuzzing.snapshot(engine)
+        response = actor.client.post(found.form.action, data=fuzzing.as_request_data(data),
+                                     content_type="multipart/form-data")
+        tally.requests += 1
+        where = f"{found.endpoint} ({kind}) with {fuzzing.describe(data)}"
+        assert response.status_code < 500, f"HTTP {response.status_code}: {where}"
+        if refused(actor, response):
+            tally.refusals += 1
+            changed = fuzzing.changed_tables(before, fuzzing.snapshot(engine))
+            assert not changed, f"refused with HTTP {response.status_code} but changed {changed}: {where}"
+        else:
+            assert not surely_bad, f"a file with a bad row or column was accepted: {where}"
+
+    try:
+        one()
+    except AssertionError as exc:
+        tally.failures.append(str(exc).splitlines()[0][:600])
+
+
+def test_every_import_refuses_a_bad_file_whole_and_never_fails(app: Flask, world: World, engine: Engine,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    started = time.monotonic()
+    found, _walked = find_forms(app, world)
+    uploads = {endpoint: item for endpoint, item in found.items() if item.form.has_file}
+    strategies = import_files(world)
+    kinds = {(endpoint, kind) for endpoint, item in uploads.items()
+             for kind in _kind_field(item.form).options}
+    assert kinds == set(strategies), "an import without hostile files (or files for an import that is gone)"
+    tally = Tally()
+    for endpoint, kind in sorted(kinds):
+        fuzz_import(world, engine, uploads[endpoint], kind, strategies[endpoint, kind], tally)
+    with capsys.disabled():
+        print(f"\nfuzz imports: {len(kinds)} imports, {tally.requests} files, {tally.refusals} refused "
+              f"({time.monotonic() - started:.0f} s)")
+    assert not tally.failures, f"{len(tally.failures)} imports failed:\n" + "\n".join(tally.failures)
