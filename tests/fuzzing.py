@@ -239,6 +239,17 @@ def submissions(draw: st.DrawFn, form: PostForm, file_strategy: st.SearchStrateg
     The CSRF token is kept (a refused token only tests Flask-WTF); everything else is fair game."""
     sent = form.as_sent()
     data: dict[str, list[Any]] = {}
+    if draw(st.booleans()):  # the form as it is, but one field hostile: reaches past the validators
+        data = {name: list(values) for name, values in sent.items()}
+        named = [f for f in form.fields
+                 if f.name != "csrf_token" and f.kind not in ("file", "button", "submit")]
+        if named:
+            target = draw(st.sampled_from(named))
+            data[target.name] = [draw(_field_value(target))]
+        for f in form.fields:
+            if f.kind == "file" and file_strategy is not None:
+                data[f.name] = [draw(file_strategy)]
+        return data
     for f in form.fields:
         if f.kind == "file":
             if file_strategy is not None and draw(st.booleans()):
@@ -259,6 +270,21 @@ def submissions(draw: st.DrawFn, form: PostForm, file_strategy: st.SearchStrateg
             data[f.name] = [draw(_field_value(f)) for _ in range(count)]
     for _ in range(draw(st.integers(0, 2))):
         data.setdefault(draw(st.sampled_from(EXTRA_NAMES)), []).append(draw(VALUE))
+    return data
+
+
+# Posted into every field of every form before the drawn examples, so even the shortest CI run
+# meets each of them everywhere: a NUL byte, a cell over 131,072 characters, a float beyond double
+# range, an int beyond 32 bits and the last day of year 9999.
+EVERYWHERE = ("a\x00b", HUGE, "1e309", "2147483648", "9999-12-31")
+
+
+def everywhere(form: PostForm, value: str) -> dict[str, list[Any]]:
+    """The form as sent, with `value` in every field but the CSRF token, buttons and files."""
+    data = {name: list(values) for name, values in form.as_sent().items()}
+    for f in form.fields:
+        if f.name != "csrf_token" and f.kind not in ("file", "button", "submit"):
+            data[f.name] = [value]
     return data
 
 

@@ -22,7 +22,7 @@ import re
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from datetime import time as clock_time
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -31,7 +31,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -150,6 +150,7 @@ def world(app: Flask, db: Session, engine: Engine, frozen_now) -> World:
     another provider's), a queued job; a planner with cohorts, a solved run and an exam location;
     a platform admin with a planner account to manage and a deactivated one."""
     frozen_now(NOW)
+    app.testing, app.config["PROPAGATE_EXCEPTIONS"] = False, False  # a crash is a 500 to report
     provider = make_provider(db)
     admin = make_user(db, provider, role=Role.PROVIDER_ADMIN)
     teacher = make_user(db, provider, role=Role.TEACHER)
@@ -313,8 +314,9 @@ def post_and_judge(actor: Actor, engine: Engine, endpoint: str, url: str, data: 
     if status in (302, 303) and response.headers.get("Location", "").startswith("/login"):
         actor.log_in()  # the form ended the session (log out, password, deactivation): nothing to judge
         return
-    if refused(actor, response):
-        tally.refusals += 1
+    shown = response.status_code == 200 and response.mimetype == "text/html"  # not a download
+    if refused(actor, response) or shown:  # a write answers with a redirect (post/redirect/get)
+        tally.refusals += refused(actor, response)
         allowed = MAY_WRITE_WHEN_REFUSED.get(endpoint, set())
         changed = [t for t in fuzzing.changed_tables(before, fuzzing.snapshot(engine)) if t not in allowed]
         assert not changed, f"refused with HTTP {status} but changed {changed}: {where}"
@@ -330,10 +332,19 @@ def fuzz_form(world: World, engine: Engine, found: Found, tally: Tally,
     def one(data: dict[str, list[Any]]) -> None:
         post_and_judge(actor, engine, found.endpoint, found.form.action, data, tally, found.form.has_file)
 
+    for value in fuzzing.EVERYWHERE:
+        one = example(data=fuzzing.everywhere(found.form, value))(one)
     try:
         one()
-    except AssertionError as exc:
-        tally.failures.append(str(exc).splitlines()[0][:600])
+    except Exception as exc:  # noqa: BLE001 - every form is fuzzed, then all failures are reported
+        tally.failures.append(_first_failure(exc))
+
+
+def _first_failure(exc: BaseException) -> str:
+    """The assertion message behind hypothesis's wrapping (flaky or grouped failures)."""
+    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+        exc = exc.exceptions[0]
+    return (str(exc).splitlines() or [repr(exc)])[0][:600]
 
 
 def _any_file() -> st.SearchStrategy:
@@ -424,8 +435,8 @@ def fuzz_import(world: World, engine: Engine, found: Found, kind: str, files: st
 
     try:
         one()
-    except AssertionError as exc:
-        tally.failures.append(str(exc).splitlines()[0][:600])
+    except Exception as exc:  # noqa: BLE001 - every form is fuzzed, then all failures are reported
+        tally.failures.append(_first_failure(exc))
 
 
 def test_every_import_refuses_a_bad_file_whole_and_never_fails(app: Flask, world: World, engine: Engine,
@@ -444,3 +455,45 @@ def test_every_import_refuses_a_bad_file_whole_and_never_fails(app: Flask, world
         print(f"\nfuzz imports: {len(kinds)} imports, {tally.requests} files, {tally.refusals} refused "
               f"({time.monotonic() - started:.0f} s)")
     assert not tally.failures, f"{len(tally.failures)} imports failed:\n" + "\n".join(tally.failures)
+
+
+def test_the_fuzz_reports_a_500_and_a_refusal_that_wrote(app: Flask, engine: Engine) -> None:
+    """The fuzz can fail: a form that crashes on the last day of year 9999, and one that stores a row,
+    then refuses."""
+    from flask import request
+    from flask_wtf.csrf import generate_csrf
+
+    from provider_portal.access import public
+    from provider_portal.db import get_session
+    from provider_portal.models import Trainer
+
+    @app.route("/fuzz-probe/<kind>", methods=["GET", "POST"])
+    @public
+    def probe(kind: str) -> Any:
+        if request.method == "GET":
+            return (f'<form method="post"><input type="hidden" name="csrf_token" value="{generate_csrf()}">'
+                    '<input name="name" value="Fatima"><input name="hours" value="3"></form>')
+        name = request.form.get("name", "")
+        if kind == "crash":
+            if re.fullmatch(r"\d{4}-\d\d-\d\d", name):  # 9999-12-31 plus a day: OverflowError
+                date.fromisoformat(name) + timedelta(days=1)
+            return "bewaard", 302
+        session = get_session()
+        session.add(Trainer(municipality="Utrecht", name=name[:200]))
+        session.commit()  # stored before the check: a partial write
+        return ("uren ontbreekt", 422) if not request.form.get("hours", "").isdigit() else ("ok", 302)
+
+    app.testing, app.config["PROPAGATE_EXCEPTIONS"] = False, False
+    actor = Actor("anonymous", None, app, engine, "10.9.9.9")
+    actor.log_in()
+    tally = Tally()
+    for kind in ("crash", "writes"):
+        page = f"/fuzz-probe/{kind}"
+        (form,) = fuzzing.post_forms(actor.client.get(page).get_data(as_text=True))
+        form.action = page
+        found = Found(f"probe.{kind}", "anonymous", page, form)
+        fuzz_form(World({"anonymous": actor}, {}, "", "", ""), engine, found, tally)
+    assert len(tally.failures) == 2, tally.failures
+    assert tally.failures[0].startswith("HTTP 500: probe.crash"), tally.failures
+    assert "9999-12-31" in tally.failures[0], tally.failures
+    assert "changed ['trainer']" in tally.failures[1], tally.failures[1]
