@@ -299,12 +299,12 @@ class Tally:
     failures: list[str] = field(default_factory=list)
 
 
-def post_and_judge(actor: Actor, engine: Engine, endpoint: str, url: str, data: dict[str, list[Any]],
-                   tally: Tally, multipart: bool) -> None:
+def post_and_judge(actor: Actor, prints: fuzzing.Fingerprints, endpoint: str, url: str,
+                   data: dict[str, list[Any]], tally: Tally, multipart: bool) -> None:
     """Post `data`; a 5xx or a refused request that changed the database is a failure."""
     if "csrf_token" in data:
         data["csrf_token"] = [actor.csrf]  # kept valid: a refused token only tests Flask-WTF
-    before = fuzzing.snapshot(engine)
+    before = prints.before()
     kwargs: dict[str, Any] = {"content_type": "multipart/form-data"} if multipart else {}
     response = actor.client.post(url, data=fuzzing.as_request_data(data), **kwargs)
     tally.requests += 1
@@ -313,24 +313,28 @@ def post_and_judge(actor: Actor, engine: Engine, endpoint: str, url: str, data: 
     assert status < 500, f"HTTP {status}: {where}"
     if status in (302, 303) and response.headers.get("Location", "").startswith("/login"):
         actor.log_in()  # the form ended the session (log out, password, deactivation): nothing to judge
+        prints.forget()
         return
     shown = response.status_code == 200 and response.mimetype == "text/html"  # not a download
     if refused(actor, response) or shown:  # a write answers with a redirect (post/redirect/get)
         tally.refusals += refused(actor, response)
         allowed = MAY_WRITE_WHEN_REFUSED.get(endpoint, set())
-        changed = [t for t in fuzzing.changed_tables(before, fuzzing.snapshot(engine)) if t not in allowed]
+        changed = [t for t in fuzzing.changed_tables(before, prints.after()) if t not in allowed]
         assert not changed, f"refused with HTTP {status} but changed {changed}: {where}"
+    else:
+        prints.forget()  # a write went through
 
 
 def fuzz_form(world: World, engine: Engine, found: Found, tally: Tally,
               files: st.SearchStrategy | None = None) -> None:
     actor = world.actors[found.role]
     actor.log_in()  # a fresh session: an earlier form may have ended or changed it
+    prints = fuzzing.Fingerprints(engine)
 
     @fuzzing.FUZZ
     @given(data=fuzzing.submissions(found.form, files or _any_file()))
     def one(data: dict[str, list[Any]]) -> None:
-        post_and_judge(actor, engine, found.endpoint, found.form.action, data, tally, found.form.has_file)
+        post_and_judge(actor, prints, found.endpoint, found.form.action, data, tally, found.form.has_file)
 
     for value in fuzzing.EVERYWHERE:
         one = example(data=fuzzing.everywhere(found.form, value))(one)
@@ -414,13 +418,14 @@ def fuzz_import(world: World, engine: Engine, found: Found, kind: str, files: st
     actor = world.actors[found.role]
     actor.log_in()
     (file_field,) = [f.name for f in found.form.fields if f.kind == "file"]
+    prints = fuzzing.Fingerprints(engine)
 
     @fuzzing.FUZZ
     @given(upload=files)
     def one(upload: tuple[bytes, str, bool]) -> None:
         content, name, surely_bad = upload
         data = {"csrf_token": [actor.csrf], "kind": [kind], file_field: [(content, name)]}
-        before = fuzzing.snapshot(engine)
+        before = prints.before()
         response = actor.client.post(found.form.action, data=fuzzing.as_request_data(data),
                                      content_type="multipart/form-data")
         tally.requests += 1
@@ -428,9 +433,10 @@ def fuzz_import(world: World, engine: Engine, found: Found, kind: str, files: st
         assert response.status_code < 500, f"HTTP {response.status_code}: {where}"
         if refused(actor, response):
             tally.refusals += 1
-            changed = fuzzing.changed_tables(before, fuzzing.snapshot(engine))
+            changed = fuzzing.changed_tables(before, prints.after())
             assert not changed, f"refused with HTTP {response.status_code} but changed {changed}: {where}"
         else:
+            prints.forget()
             assert not surely_bad, f"a file with a bad row or column was accepted: {where}"
 
     try:
