@@ -79,6 +79,7 @@ NOW = datetime(2026, 5, 11, 10, 0)  # a Monday: a lesson today, 2026-Q1 to invoi
 ROLES = ("provider admin", "teacher", "finance", "learner", "planner", "platform admin", "anonymous")
 PAGES_PER_ROLE = 150  # the small world needs fewer; a cap keeps the walk bounded
 SAME_SHAPE = 2  # URLs differing only in numbers: this many of each shape are opened
+DOWNLOAD = re.compile(r"\.(pdf|csv|xlsx|xml)$|/(pdf|csv|xlsx|ubl|letter|invitation)(/|\?|$)|[?&]format=")
 # Rules no walk can fuzz, and why. Keep it short: everything else is found and fuzzed.
 EXCLUDED: dict[str, str] = {}
 # Tables a refused request may still write, and why (a refusal that is itself recorded).
@@ -111,10 +112,16 @@ class Actor:
                              .values(password_hash=PASSWORD_HASH, active=True))
             login(self.client, self.email, PASSWORD)
             self.logins += 1
-        page = "/login" if self.email is None else "/account/password"
-        match = TOKEN.search(self.client.get(page).get_data(as_text=True))
-        assert match, f"no CSRF token for {self.role}"
-        self.csrf = match.group(1) or match.group(2)
+        assert self.ensure(), f"no CSRF token for {self.role}"
+
+    def ensure(self) -> bool:
+        """Whether the actor is still logged in (a fuzzed form may have ended the session); takes the
+        CSRF token of the session."""
+        response = self.client.get("/login" if self.email is None else "/account/password")
+        match = TOKEN.search(response.get_data(as_text=True)) if response.status_code == 200 else None
+        if match:
+            self.csrf = match.group(1) or match.group(2)
+        return match is not None
 
 
 @dataclass
@@ -253,7 +260,7 @@ def walk(app: Flask, actor: Actor) -> tuple[int, dict[str, Found]]:
         targets = [_local(url, href) for href in page.links]
         targets += [_local(url, variant) for form in page.forms for variant in form.variants(url)]
         for target in targets:
-            if target is None or target in seen or target.startswith("/login"):
+            if target is None or target in seen or target.startswith("/login") or DOWNLOAD.search(target):
                 continue
             key = re.sub(r"\d+", "#", target)
             if shapes.get(key, 0) >= SAME_SHAPE:
@@ -328,7 +335,8 @@ def post_and_judge(actor: Actor, prints: fuzzing.Fingerprints, endpoint: str, ur
 def fuzz_form(world: World, engine: Engine, found: Found, tally: Tally,
               files: st.SearchStrategy | None = None) -> None:
     actor = world.actors[found.role]
-    actor.log_in()  # a fresh session: an earlier form may have ended or changed it
+    if not actor.ensure():  # an earlier form ended the session
+        actor.log_in()
     prints = fuzzing.Fingerprints(engine)
 
     @fuzzing.FUZZ
@@ -416,7 +424,8 @@ def fuzz_import(world: World, engine: Engine, found: Found, kind: str, files: st
                 tally: Tally) -> None:
     """Post hostile files; one with a bad row or a missing column must be refused and store nothing."""
     actor = world.actors[found.role]
-    actor.log_in()
+    if not actor.ensure():
+        actor.log_in()
     (file_field,) = [f.name for f in found.form.fields if f.kind == "file"]
     prints = fuzzing.Fingerprints(engine)
 
