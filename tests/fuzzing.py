@@ -107,6 +107,24 @@ EXTRA_NAMES = ("status-abc", "status-99999999999", "x\x00", "", "provider_id", "
                "next", "__class__", "version", "teachers", "lesson")
 
 
+# What a user types into an empty field of that name (by the forms' field names), so a form whose
+# fields start empty can still be sent valid but for the one hostile field.
+FILLED = {
+    "first_name": "Amina", "last_name": "Haddad", "date_of_birth": "1990-05-17", "municipality": "Utrecht",
+    "postcode": "3511 AB", "duo_term_start": "2026-01-01", "loan_amount": "10000", "number": "C-FUZZ-1",
+    "start_date": "2026-06-01", "end_date": "2026-07-31", "purchased_hours": "600", "hourly_rate": "14,50",
+    "name": "Fuzz", "level": "A2", "location": "Utrecht", "max_size": "12", "start_1": "09:00",
+    "end_1": "12:00", "email": "fuzz@example.nl", "password": "paars konijn op de fiets",
+    "new": "paars konijn op de fiets", "confirm": "paars konijn op de fiets", "venue": "Wijkcentrum",
+    "first_day": "2026-06-02", "meetings": "4", "start_time": "10:00", "end_time": "12:00",
+    "min_size": "1", "cost": "250", "amount": "1000", "quarter": "2026-Q1", "reason": "Dubbel",
+    "lesson_date": "2026-06-03", "from_date": "2026-06-01", "to_date": "2026-06-30", "day": "2026-06-02",
+    "seats": "10", "examiners": "1", "last_day": "2026-06-30", "time_limit": "5", "paid_on": "2026-05-01",
+    "paid_amount": "100", "terminated_on": "2026-05-11", "effective_from": "2026-07-01", "note": "Fuzz",
+    "other_provider": "Taalschool Elders", "bsn": "111222333",
+}
+
+
 # --- forms read from a page ------------------------------------------------------------------------
 @dataclass
 class Field:
@@ -129,7 +147,8 @@ class PostForm:
         return any(f.kind == "file" for f in self.fields)
 
     def as_sent(self) -> dict[str, list[Any]]:
-        """What a browser posts when the form is submitted untouched (the first submit button)."""
+        """What a browser posts when the form is submitted (the first submit button), with empty text
+        fields filled in as a user would (`FILLED`), so one hostile field reaches past the others."""
         sent: dict[str, list[Any]] = {}
         buttons = [f for f in self.fields if f.kind in ("button", "submit")]
         for f in self.fields:
@@ -139,7 +158,7 @@ class PostForm:
                 if f.options:
                     sent.setdefault(f.name, []).append(f.options[0] if f.kind == "radio" else f.value)
                 continue
-            sent.setdefault(f.name, []).append(f.value)
+            sent.setdefault(f.name, []).append(f.value or FILLED.get(f.name, ""))
         if buttons:
             sent.setdefault(buttons[0].name, []).append(buttons[0].value)
         return sent
