@@ -363,25 +363,6 @@ def _any_file() -> st.SearchStrategy:
     return fuzzing.table_files(["bsn", "naam"], [["111222333", "Amina"]], {}).map(lambda f: (f[0], f[1]))
 
 
-def test_every_post_rule_is_fuzzed_or_excluded_for_a_reason(app: Flask, world: World, engine: Engine,
-                                                             capsys: pytest.CaptureFixture[str]) -> None:
-    started = time.monotonic()
-    found, walked = find_forms(app, world)
-    rules = post_rules(app)
-    missing = sorted(rules - set(found) - set(EXCLUDED))
-    assert not missing, f"POST rules whose form no role was shown (fuzz or exclude them, say why): {missing}"
-    assert not set(EXCLUDED) - rules, "an exclusion names a rule that no longer exists"
-    tally = Tally()
-    for endpoint in sorted(found):
-        if endpoint in EXCLUDED:
-            continue
-        fuzz_form(world, engine, found[endpoint], tally)
-    with capsys.disabled():
-        print(f"\nfuzz: {len(found)} of {len(rules)} POST rules, {tally.requests} requests, "
-              f"{tally.refusals} refused; pages walked {walked} ({time.monotonic() - started:.0f} s)")
-    assert not tally.failures, f"{len(tally.failures)} forms failed:\n" + "\n".join(tally.failures)
-
-
 # --- imports -----------------------------------------------------------------------------------------
 def import_files(world: World) -> dict[tuple[str, str], st.SearchStrategy]:
     """Per import (rule, kind): hostile files built around rows that would import cleanly."""
@@ -454,22 +435,32 @@ def fuzz_import(world: World, engine: Engine, found: Found, kind: str, files: st
         tally.failures.append(_first_failure(exc))
 
 
-def test_every_import_refuses_a_bad_file_whole_and_never_fails(app: Flask, world: World, engine: Engine,
-                                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_every_form_and_import_is_fuzzed_without_a_5xx_or_a_partial_write(
+        app: Flask, world: World, engine: Engine, capsys: pytest.CaptureFixture[str]) -> None:
+    """Every POST rule's form, then every import with hostile files (one walk, one world)."""
     started = time.monotonic()
-    found, _walked = find_forms(app, world)
+    found, walked = find_forms(app, world)
+    rules = post_rules(app)
+    missing = sorted(rules - set(found) - set(EXCLUDED))
+    assert not missing, f"POST rules whose form no role was shown (fuzz or exclude them, say why): {missing}"
+    assert not set(EXCLUDED) - rules, "an exclusion names a rule that no longer exists"
+    forms = Tally()
+    for endpoint in sorted(set(found) - set(EXCLUDED)):
+        fuzz_form(world, engine, found[endpoint], forms)
     uploads = {endpoint: item for endpoint, item in found.items() if item.form.has_file}
     strategies = import_files(world)
     kinds = {(endpoint, kind) for endpoint, item in uploads.items()
              for kind in _kind_field(item.form).options}
     assert kinds == set(strategies), "an import without hostile files (or files for an import that is gone)"
-    tally = Tally()
+    imports = Tally()
     for endpoint, kind in sorted(kinds):
-        fuzz_import(world, engine, uploads[endpoint], kind, strategies[endpoint, kind], tally)
+        fuzz_import(world, engine, uploads[endpoint], kind, strategies[endpoint, kind], imports)
     with capsys.disabled():
-        print(f"\nfuzz imports: {len(kinds)} imports, {tally.requests} files, {tally.refusals} refused "
-              f"({time.monotonic() - started:.0f} s)")
-    assert not tally.failures, f"{len(tally.failures)} imports failed:\n" + "\n".join(tally.failures)
+        print(f"\nfuzz: {len(found)} of {len(rules)} POST rules, {forms.requests} requests "
+              f"({forms.refusals} refused); {len(kinds)} imports, {imports.requests} files "
+              f"({imports.refusals} refused); pages walked {walked} ({time.monotonic() - started:.0f} s)")
+    failures = forms.failures + imports.failures
+    assert not failures, f"{len(failures)} forms or imports failed:\n" + "\n".join(failures)
 
 
 def test_the_fuzz_reports_a_500_and_a_refusal_that_wrote(app: Flask, engine: Engine) -> None:
