@@ -1,0 +1,506 @@
+"""Every form and every import, fuzzed: never a 5xx, and a refused request writes nothing (issue 16).
+
+The POST rules come from `app.url_map`, so a new form is fuzzed without touching this file: each
+role walks the pages it is shown (links and GET forms, as the crawl does), every POST form found is
+matched to its rule, and hypothesis posts hostile values into its fields (empty, huge, NUL bytes,
+right-to-left and combining text, emoji, 2^31, 2^63, 1e309, NaN, -0, impossible dates and year 9999,
+CR/LF, HTML and ReportLab markup, formula prefixes), leaves fields out, doubles them and adds unknown
+ones. A rule whose form no role is shown fails the test unless `EXCLUDED` says why.
+
+Each request must answer below 500. When it is refused (a 4xx, the form shown again with a field
+error, or a redirect with an error message) the database must be exactly as before: row counts and
+a hash of every table's rows. The imports (learners, contracts, enrolments; DUO's result and status
+files) get hostile CSV and XLSX files as well; a file with a bad row must be refused whole.
+
+CI runs a fixed seed (derandomize) with five fixed hostile values in every field and four drawn
+examples per form; `FUZZ_EXAMPLES=40` draws forty per form (random seed unless FUZZ_SEED is set).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from datetime import time as clock_time
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from hypothesis import example, given
+from hypothesis import strategies as st
+from sqlalchemy import Engine
+from sqlmodel import Session
+from werkzeug.exceptions import HTTPException
+from werkzeug.test import TestResponse
+
+from billing.quarters import Quarter
+from provider_portal import clock
+from provider_portal.classes.schedule import WeeklySlot
+from provider_portal.classes.service import add_closure
+from provider_portal.demo import elfproef_bsn
+from provider_portal.exams.calendar import plan_calendar
+from provider_portal.invoicing import jobs as invoicing_jobs
+from provider_portal.invoicing.lifecycle import issue_all
+from provider_portal.jobs.queue import run_pending
+from provider_portal.models import (
+    ExamBooking,
+    ExamLocation,
+    ExamSession,
+    Invoice,
+    Job,
+    Lesson,
+    Placement,
+    User,
+)
+from provider_portal.models.enums import JobStatus, Role
+from provider_portal.planning.cohorts import CohortData, add_trainer, save_cohort
+from provider_portal.planning.runs import start_run
+from tests import fuzzing
+from tests.factories import (
+    PASSWORD,
+    PASSWORD_HASH,
+    make_class,
+    make_contract,
+    make_enrolment,
+    make_learner,
+    make_provider,
+    make_user,
+)
+from tests.invoicing_factories import make_draft, make_other_invoice
+from tests.pages import read_page
+from tests.web import TOKEN, login
+
+NOW = datetime(2026, 5, 11, 10, 0)  # a Monday: a lesson today, 2026-Q1 to invoice
+ROLES = ("provider admin", "teacher", "finance", "learner", "planner", "platform admin", "anonymous")
+PAGES_PER_ROLE = 150  # the small world needs fewer; a cap keeps the walk bounded
+SAME_SHAPE = 2  # URLs differing only in numbers: this many of each shape are opened
+DOWNLOAD = re.compile(r"\.(pdf|csv|xlsx|xml)$|/(pdf|csv|xlsx|ubl|letter|invitation)(/|\?|$)|[?&]format=")
+# Rules no walk can fuzz, and why. Keep it short: everything else is found and fuzzed.
+EXCLUDED: dict[str, str] = {}
+# Tables a refused request may still write, and why (a refusal that is itself recorded).
+MAY_WRITE_WHEN_REFUSED: dict[str, set[str]] = {
+    # a wrong presence code is counted per learner and lesson and logged for the teacher (norm 2.9.3)
+    "me.confirm": {"presence_failure", "attendance_change"},
+}
+
+
+@dataclass
+class Actor:
+    """A logged-in browser of one role (or none), re-logged in when a fuzzed form ends its session."""
+
+    role: str
+    email: str | None
+    app: Flask
+    engine: Engine
+    address: str
+    client: FlaskClient = field(init=False)
+    csrf: str = ""
+    logins: int = 0
+
+    def log_in(self) -> None:
+        """A fresh browser, logged in as this actor, with its CSRF token."""
+        self.client = self.app.test_client()
+        # each log-in from its own address: forms that log out (fuzzed many times in a long run) must
+        # not bring the actor over the per-address log-in limit, which its own tests cover
+        self.client.environ_base["REMOTE_ADDR"] = f"{self.address}.{self.logins % 250 + 1}"
+        if self.email is not None:
+            with self.engine.begin() as conn:  # a fuzzed form may have changed the password or deactivated
+                conn.execute(sa.update(User).where(User.email == self.email)
+                             .values(password_hash=PASSWORD_HASH, active=True))
+            login(self.client, self.email, PASSWORD)
+            self.logins += 1
+        assert self.ensure(), f"no CSRF token for {self.role}"
+
+    def ensure(self) -> bool:
+        """Whether the actor is still logged in (a fuzzed form may have ended the session); takes the
+        CSRF token of the session."""
+        response = self.client.get("/login" if self.email is None else "/account/password")
+        match = TOKEN.search(response.get_data(as_text=True)) if response.status_code == 200 else None
+        if match:
+            self.csrf = match.group(1) or match.group(2)
+        return match is not None
+
+
+@dataclass
+class Found:
+    """A POST form met on a page, and who met it."""
+
+    endpoint: str
+    role: str
+    page: str
+    form: fuzzing.PostForm
+
+
+@dataclass
+class World:
+    actors: dict[str, Actor]
+    invoice_number: str
+    learner_bsn: str
+    class_name: str
+
+
+def _cohort(db: Session, trainer_id: int, module: str) -> int:
+    return save_cohort(db, CohortData(municipality="Utrecht", module=module, name=f"{module} Utrecht",
+                               venue="Wijkcentrum Utrecht", language="ar", trainer_id=trainer_id,
+                               min_size=1, max_size=10, cost_cents=25000, first_day=date(2026, 6, 2),
+                               meetings=4, start_time=clock_time(10), end_time=clock_time(12))).id
+
+
+@pytest.fixture()
+def world(app: Flask, db: Session, engine: Engine, frozen_now) -> World:
+    """One provider with a learner, contract, class, lesson today, closure, invoices (draft, issued,
+    another provider's), a queued job; a planner with cohorts, a solved run and an exam location;
+    a platform admin with a planner account to manage and a deactivated one."""
+    frozen_now(NOW)
+    app.testing, app.config["PROPAGATE_EXCEPTIONS"] = False, False  # a crash is a 500 to report
+    provider = make_provider(db)
+    admin = make_user(db, provider, role=Role.PROVIDER_ADMIN)
+    teacher = make_user(db, provider, role=Role.TEACHER)
+    finance = make_user(db, provider, role=Role.FINANCE)
+    learner = make_learner(db, provider, municipality="Utrecht", duo_term_start=date(2026, 1, 1))
+    other = make_learner(db, provider, municipality="Utrecht", first_name="Dawit")
+    contract = make_contract(db, learner)
+    other_contract = make_contract(db, other)
+    course = make_class(db, provider, teachers=(teacher,), start_date=date(2026, 1, 5),
+                        end_date=date(2026, 6, 26), slots=(WeeklySlot(0, clock_time(9), clock_time(12)),
+                                                           WeeklySlot(2, clock_time(9), clock_time(12))))
+    make_enrolment(db, course, learner)
+    make_enrolment(db, course, other)
+    add_closure(db, provider.id, date(2026, 7, 20), date(2026, 7, 24), "Zomerweek")
+    learner_user = make_user(db, None, role=Role.LEARNER, provider_id=provider.id, learner_id=learner.id)
+    make_draft(db, learner, contract)
+    issued = make_draft(db, other, other_contract)
+    issue_all(db, [issued], date(2026, 4, 2))
+    make_other_invoice(db, learner)
+    planner = make_user(db, None, role=Role.PLANNER, municipalities=("Utrecht",))
+    platform = make_user(db, None, role=Role.PLATFORM_ADMIN)
+    make_user(db, None, role=Role.PLANNER, municipalities=("Amersfoort",))
+    make_user(db, None, role=Role.PLANNER, municipalities=("Zeist",), active=False)
+    place = ExamLocation(code="amsterdam", name="DUO Amsterdam", lat=52.39, lon=4.84,
+                         facilities=["accessible", "extra_time"])
+    db.add(place)
+    db.commit()
+    plan_calendar(db, place, date(2026, 6, 1), date(2026, 6, 30), {1, 3}, seats=10, examiners=1)
+    trainer = add_trainer(db, "Utrecht", "Fatima Trainer", "fatima@utrecht.nl")
+    cohorts = {module: _cohort(db, trainer.id, module) for module in ("KNM", "PVT", "MAP")}
+    start_run(db, planner, ("Utrecht",), 5, clock.today())
+    run_pending(engine)
+    assert db.execute(sa.select(Job.status)).scalar_one() == JobStatus.SUCCEEDED
+    # a published placement and exam booking (their pin forms), a register taken today (sign form)
+    sitting = db.execute(sa.select(ExamSession.id).order_by(ExamSession.id)).scalars().first()
+    db.add_all([Placement(learner_id=learner.id, module="KNM", cohort_id=cohorts["KNM"]),
+                ExamBooking(learner_id=learner.id, component="lezen", session_id=sitting)])
+    db.execute(sa.update(Lesson).where(Lesson.class_id == course.id, Lesson.lesson_date < clock.today())
+               .values(register_taken_at=clock.now()))
+    db.commit()
+    invoicing_jobs.enqueue_quarter_drafts(db, Quarter.of(clock.today()).prev(), provider_id=provider.id,
+                                          created_by_id=finance.id)  # stays queued: its cancel form
+    db.expire_all()
+    number = db.get(Invoice, issued.id).number
+    emails = {"provider admin": admin.email, "teacher": teacher.email, "finance": finance.email,
+              "learner": learner_user.email, "planner": planner.email, "platform admin": platform.email,
+              "anonymous": None}
+    actors = {}
+    for n, role in enumerate(ROLES, start=1):
+        actor = Actor(role, emails[role], app, engine, f"10.9.{n}")
+        actor.log_in()
+        actors[role] = actor
+    return World(actors, number or "", other.bsn, course.name)
+
+
+# --- finding the forms -----------------------------------------------------------------------------
+def _local(base: str, href: str) -> str | None:
+    href = href.strip()
+    if not href or href.startswith(("#", "mailto:", "tel:", "javascript:", "data:")):
+        return None
+    parts = urlsplit(urljoin("http://localhost" + base, href))
+    if parts.netloc != "localhost" or parts.path.startswith("/static/"):
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def _endpoint(app: Flask, action: str) -> str | None:
+    try:
+        endpoint, _args = app.url_map.bind("localhost").match(urlsplit(action).path, method="POST")
+    except HTTPException:
+        return None
+    return endpoint
+
+
+def walk(app: Flask, actor: Actor) -> tuple[int, dict[str, Found]]:
+    """Open every page the actor is shown (breadth-first, bounded); the first POST form per rule."""
+    found: dict[str, Found] = {}
+    queue, seen, shapes, opened = deque(["/login" if actor.email is None else "/"]), set(), {}, 0
+    seen.update(queue)
+    while queue and opened < PAGES_PER_ROLE:
+        url = queue.popleft()
+        opened += 1
+        response = actor.client.get(url)
+        if response.status_code in (301, 302, 303, 307, 308):
+            target = _local(url, response.headers["Location"])
+            if target and target not in seen and not target.startswith("/login"):
+                seen.add(target)
+                queue.appendleft(target)
+            continue
+        if response.status_code != 200 or response.mimetype != "text/html":
+            continue
+        html = response.get_data(as_text=True)
+        for form in fuzzing.post_forms(html):
+            action = _local(url, form.action) if form.action else url.split("?")[0]
+            endpoint = action and _endpoint(app, action)
+            if endpoint and endpoint not in found:
+                form.action = action or url
+                found[endpoint] = Found(endpoint, actor.role, url, form)
+        page = read_page(html)
+        targets = [_local(url, href) for href in page.links]
+        targets += [_local(url, variant) for form in page.forms for variant in form.variants(url)]
+        for target in targets:
+            if target is None or target in seen or target.startswith("/login") or DOWNLOAD.search(target):
+                continue
+            key = re.sub(r"\d+", "#", target)
+            if shapes.get(key, 0) >= SAME_SHAPE:
+                continue
+            seen.add(target)
+            shapes[key] = shapes.get(key, 0) + 1
+            queue.append(target)
+    return opened, found
+
+
+def post_rules(app: Flask) -> set[str]:
+    return {rule.endpoint for rule in app.url_map.iter_rules() if "POST" in (rule.methods or ())}
+
+
+def find_forms(app: Flask, world: World) -> tuple[dict[str, Found], dict[str, int]]:
+    """Every POST form the roles are shown, keyed by rule; and how many pages each role opened."""
+    found: dict[str, Found] = {}
+    walked: dict[str, int] = {}
+    for role in ROLES:
+        walked[role], forms = walk(app, world.actors[role])
+        for endpoint, item in forms.items():
+            found.setdefault(endpoint, item)
+    return found, walked
+
+
+# --- posting and judging -----------------------------------------------------------------------------
+def refused(actor: Actor, response: TestResponse) -> bool:
+    """A 4xx, the form shown again with a field error, or a redirect carrying an error message."""
+    if 400 <= response.status_code < 500:
+        return True
+    if response.status_code == 200 and response.mimetype == "text/html":
+        html = response.get_data(as_text=True)
+        return 'aria-invalid="true"' in html or "flash-error" in html
+    with actor.client.session_transaction() as session:
+        flashes = session.pop("_flashes", [])
+    return any(category == "error" for category, _message in flashes)
+
+
+@dataclass
+class Tally:
+    requests: int = 0
+    refusals: int = 0
+    failures: list[str] = field(default_factory=list)
+
+
+def post_and_judge(actor: Actor, prints: fuzzing.Fingerprints, endpoint: str, url: str,
+                   data: dict[str, list[Any]], tally: Tally, multipart: bool) -> None:
+    """Post `data`; a 5xx or a refused request that changed the database is a failure."""
+    if "csrf_token" in data:
+        data["csrf_token"] = [actor.csrf]  # kept valid: a refused token only tests Flask-WTF
+    before = prints.before()
+    kwargs: dict[str, Any] = {"content_type": "multipart/form-data"} if multipart else {}
+    response = actor.client.post(url, data=fuzzing.as_request_data(data), **kwargs)
+    tally.requests += 1
+    status = response.status_code
+    where = f"{endpoint} ({actor.role}, POST {url}) with {fuzzing.describe(data)}"
+    assert status < 500, f"HTTP {status}: {where}"
+    if status in (302, 303) and response.headers.get("Location", "").startswith("/login"):
+        actor.log_in()  # the form ended the session (log out, password, deactivation): nothing to judge
+        prints.forget()
+        return
+    shown = response.status_code == 200 and response.mimetype == "text/html"  # not a download
+    if refused(actor, response) or shown:  # a write answers with a redirect (post/redirect/get)
+        tally.refusals += refused(actor, response)
+        allowed = MAY_WRITE_WHEN_REFUSED.get(endpoint, set())
+        changed = [t for t in fuzzing.changed_tables(before, prints.after()) if t not in allowed]
+        assert not changed, f"refused with HTTP {status} but changed {changed}: {where}"
+    else:
+        prints.forget()  # a write went through
+
+
+def fuzz_form(world: World, engine: Engine, found: Found, tally: Tally,
+              files: st.SearchStrategy | None = None) -> None:
+    actor = world.actors[found.role]
+    if not actor.ensure():  # an earlier form ended the session
+        actor.log_in()
+    prints = fuzzing.Fingerprints(engine)
+
+    @fuzzing.FUZZ
+    @given(data=fuzzing.submissions(found.form, files or _any_file()))
+    def one(data: dict[str, list[Any]]) -> None:
+        post_and_judge(actor, prints, found.endpoint, found.form.action, data, tally, found.form.has_file)
+
+    for value in fuzzing.EVERYWHERE:
+        one = example(data=fuzzing.everywhere(found.form, value))(one)
+    try:
+        one()
+    except Exception as exc:  # noqa: BLE001 - every form is fuzzed, then all failures are reported
+        tally.failures.append(_first_failure(exc))
+
+
+def _first_failure(exc: BaseException) -> str:
+    """The assertion message behind hypothesis's wrapping (flaky or grouped failures)."""
+    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+        exc = exc.exceptions[0]
+    return (str(exc).splitlines() or [repr(exc)])[0][:600]
+
+
+def _any_file() -> st.SearchStrategy:
+    return fuzzing.table_files(["bsn", "naam"], [["111222333", "Amina"]], {}).map(lambda f: (f[0], f[1]))
+
+
+# --- imports -----------------------------------------------------------------------------------------
+def import_files(world: World) -> dict[tuple[str, str], st.SearchStrategy]:
+    """Per import (rule, kind): hostile files built around rows that would import cleanly."""
+    rng = random.Random(16)
+    fresh = [elfproef_bsn(rng) for _ in range(3)]
+    learner_head = ["bsn", "voornaam", "achternaam", "geboortedatum", "migrant_type", "route", "gemeente",
+                    "postcode", "talen", "begin_termijn", "eind_termijn", "lening"]
+    learners = [[bsn, "Helen", "Berhane", "12-09-1994", "asiel", "B1", "Utrecht", "3512 JK", "ti,ar",
+                 "2025-06-01", "", "10000"] for bsn in fresh]
+    contract_head = ["bsn", "contractnummer", "begindatum", "einddatum", "ingekochte_uren", "uurtarief"]
+    contracts = [[world.learner_bsn, f"F-{n}", "2026-01-01", "2026-12-31", "600", "14,50"] for n in (1, 2)]
+    enrolment_head = ["bsn", "klas", "vanaf", "tot"]
+    enrolments = [[world.learner_bsn, world.class_name, "2026-05-11", ""]]
+    number, bsn = world.invoice_number, world.learner_bsn
+    result_head = ["factuurnummer", "bsn", "resultaat", "foutcode", "foutomschrijving"]
+    status_head = ["factuurnummer", "bsn", "status", "statusdatum", "betaald_bedrag", "reden"]
+    bad_date = ["2026-02-30", "9999-99-99", "31-13-2026"]
+    return {
+        ("transfer.upload", "learners"): fuzzing.table_files(learner_head, learners, {
+            "bsn": ["123456789", "12345678X"], "geboortedatum": bad_date, "route": ["X9"],
+            "lening": ["veel", "-5"]}),
+        ("transfer.upload", "contracts"): fuzzing.table_files(contract_head, contracts, {
+            "bsn": ["123456789"], "begindatum": bad_date, "ingekochte_uren": ["veel", "-1"]}),
+        ("transfer.upload", "enrolments"): fuzzing.table_files(enrolment_head, enrolments, {
+            "bsn": ["123456789"], "klas": ["Een klas die niet bestaat"]}),
+        ("invoicing.duo_import", "result"): fuzzing.table_files(result_head, [[number, bsn, "OK", "", ""]], {
+            "factuurnummer": ["2099-99999"], "resultaat": ["MISSCHIEN"], "bsn": ["123456789"]}),
+        ("invoicing.duo_import", "status"): fuzzing.table_files(
+            status_head, [[number, bsn, "INGEDIEND", "2026-05-01", "", ""]],
+            {"factuurnummer": ["2099-99999"], "status": ["VERZONNEN"], "statusdatum": bad_date}),
+    }
+
+
+def _kind_field(form: fuzzing.PostForm) -> fuzzing.Field:
+    (kind,) = [f for f in form.fields if f.kind == "select" and f.name == "kind"]
+    return kind
+
+
+def fuzz_import(world: World, engine: Engine, found: Found, kind: str, files: st.SearchStrategy,
+                tally: Tally) -> None:
+    """Post hostile files; one with a bad row or a missing column must be refused and store nothing."""
+    actor = world.actors[found.role]
+    if not actor.ensure():
+        actor.log_in()
+    (file_field,) = [f.name for f in found.form.fields if f.kind == "file"]
+    prints = fuzzing.Fingerprints(engine)
+
+    @fuzzing.FUZZ
+    @given(upload=files)
+    def one(upload: tuple[bytes, str, bool]) -> None:
+        content, name, surely_bad = upload
+        data = {"csrf_token": [actor.csrf], "kind": [kind], file_field: [(content, name)]}
+        before = prints.before()
+        response = actor.client.post(found.form.action, data=fuzzing.as_request_data(data),
+                                     content_type="multipart/form-data")
+        tally.requests += 1
+        where = f"{found.endpoint} ({kind}) with {fuzzing.describe(data)}"
+        assert response.status_code < 500, f"HTTP {response.status_code}: {where}"
+        if refused(actor, response):
+            tally.refusals += 1
+            changed = fuzzing.changed_tables(before, prints.after())
+            assert not changed, f"refused with HTTP {response.status_code} but changed {changed}: {where}"
+        else:
+            prints.forget()
+            assert not surely_bad, f"a file with a bad row or column was accepted: {where}"
+
+    try:
+        one()
+    except Exception as exc:  # noqa: BLE001 - every form is fuzzed, then all failures are reported
+        tally.failures.append(_first_failure(exc))
+
+
+def test_every_form_and_import_is_fuzzed_without_a_5xx_or_a_partial_write(
+        app: Flask, world: World, engine: Engine, capsys: pytest.CaptureFixture[str]) -> None:
+    """Every POST rule's form, then every import with hostile files (one walk, one world)."""
+    started = time.monotonic()
+    found, walked = find_forms(app, world)
+    rules = post_rules(app)
+    missing = sorted(rules - set(found) - set(EXCLUDED))
+    assert not missing, f"POST rules whose form no role was shown (fuzz or exclude them, say why): {missing}"
+    assert not set(EXCLUDED) - rules, "an exclusion names a rule that no longer exists"
+    forms = Tally()
+    for endpoint in sorted(set(found) - set(EXCLUDED)):
+        fuzz_form(world, engine, found[endpoint], forms)
+    uploads = {endpoint: item for endpoint, item in found.items() if item.form.has_file}
+    strategies = import_files(world)
+    kinds = {(endpoint, kind) for endpoint, item in uploads.items()
+             for kind in _kind_field(item.form).options}
+    assert kinds == set(strategies), "an import without hostile files (or files for an import that is gone)"
+    imports = Tally()
+    for endpoint, kind in sorted(kinds):
+        fuzz_import(world, engine, uploads[endpoint], kind, strategies[endpoint, kind], imports)
+    with capsys.disabled():
+        print(f"\nfuzz: {len(found)} of {len(rules)} POST rules, {forms.requests} requests "
+              f"({forms.refusals} refused); {len(kinds)} imports, {imports.requests} files "
+              f"({imports.refusals} refused); pages walked {walked} ({time.monotonic() - started:.0f} s)")
+    failures = forms.failures + imports.failures
+    assert not failures, f"{len(failures)} forms or imports failed:\n" + "\n".join(failures)
+
+
+def test_the_fuzz_reports_a_500_and_a_refusal_that_wrote(app: Flask, engine: Engine) -> None:
+    """The fuzz can fail: a form that crashes on the last day of year 9999, and one that stores a row,
+    then refuses."""
+    from flask import request
+    from flask_wtf.csrf import generate_csrf
+
+    from provider_portal.access import public
+    from provider_portal.db import get_session
+    from provider_portal.models import Trainer
+
+    @app.route("/fuzz-probe/<kind>", methods=["GET", "POST"])
+    @public
+    def probe(kind: str) -> Any:
+        if request.method == "GET":
+            return (f'<form method="post"><input type="hidden" name="csrf_token" value="{generate_csrf()}">'
+                    '<input name="name" value="Fatima"><input name="hours" value="3"></form>')
+        name = request.form.get("name", "")
+        if kind == "crash":
+            if re.fullmatch(r"\d{4}-\d\d-\d\d", name):  # 9999-12-31 plus a day: OverflowError
+                date.fromisoformat(name) + timedelta(days=1)
+            return "bewaard", 302
+        session = get_session()
+        session.add(Trainer(municipality="Utrecht", name=name[:200]))
+        session.commit()  # stored before the check: a partial write
+        return ("uren ontbreekt", 422) if not request.form.get("hours", "").isdigit() else ("ok", 302)
+
+    app.testing, app.config["PROPAGATE_EXCEPTIONS"] = False, False
+    actor = Actor("anonymous", None, app, engine, "10.9.99")
+    actor.log_in()
+    tally = Tally()
+    for kind in ("crash", "writes"):
+        page = f"/fuzz-probe/{kind}"
+        (form,) = fuzzing.post_forms(actor.client.get(page).get_data(as_text=True))
+        form.action = page
+        found = Found(f"probe.{kind}", "anonymous", page, form)
+        fuzz_form(World({"anonymous": actor}, "", "", ""), engine, found, tally)
+    assert len(tally.failures) == 2, tally.failures
+    assert tally.failures[0].startswith("HTTP 500: probe.crash"), tally.failures
+    assert "9999-12-31" in tally.failures[0], tally.failures
+    assert "changed ['trainer']" in tally.failures[1], tally.failures[1]
