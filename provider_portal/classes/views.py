@@ -116,6 +116,8 @@ def detail(class_id: int) -> str:
         enrol_form=enrol_form,
         end_form=EndEnrolmentForm(),
         today=clock.today(),
+        is_teacher=session.execute(sa.select(ClassTeacher.user_id).where(
+            ClassTeacher.class_id == class_id, ClassTeacher.user_id == current_user.id)).first() is not None,
     )
 
 
