@@ -15,7 +15,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from provider_portal.hours.service import ROUTE_HOURS
+from provider_portal.hours.service import EXEMPTION_HOURS, ROUTE_HOURS
 from provider_portal.input_guards import MAX_SPAN_DAYS, span_too_long
 from provider_portal.models import Attendance, CourseClass, Enrolment, Learner, Lesson
 from provider_portal.models.enums import ATTENDED, AttendanceStatus, LessonStatus, Route
@@ -209,13 +209,16 @@ class LearnerReport:
     target_hours: int | None  # the route's lesson target (ROUTE_HOURS), None when the route names none
     before_minutes: int  # minutes attended before the period (for the running total)
 
-    def running(self) -> list[tuple[str, int, int, float | None]]:
-        """(month, minutes, cumulative minutes since the start, share of the route target 0..1)."""
+    exemption_hours: int = EXEMPTION_HOURS  # the 600-hour mark of demonstrable effort, for every route
+
+    def running(self) -> list[tuple[str, int, int, float | None, float]]:
+        """(month, minutes, cumulative minutes since the start, share of the route target 0..1 or None,
+        share of the 600-hour mark 0..1)."""
         rows, total = [], self.before_minutes
         for month, minutes in self.by_month.items():
             total += minutes
             share = None if not self.target_hours else total / 60 / self.target_hours
-            rows.append((month, minutes, total, share))
+            rows.append((month, minutes, total, share, total / 60 / self.exemption_hours))
         return rows
 
 
