@@ -34,6 +34,8 @@ from provider_portal.classes.service import (
 )
 from provider_portal.db import get_session
 from provider_portal.forms_common import choices
+from provider_portal.i18n import day
+from provider_portal.learners.service import LearnerFilter, pick_label, search_statement
 from provider_portal.models import (
     ClassSlot,
     ClassTeacher,
@@ -46,6 +48,8 @@ from provider_portal.models import (
 )
 from provider_portal.models.enums import Role
 from provider_portal.pagination import get_or_404
+
+PICK_LIST_LIMIT = 200  # the no-JavaScript learner list; a sharper search narrows it
 
 bp = Blueprint("classes", __name__)
 ADMIN = (Role.PROVIDER_ADMIN,)
@@ -116,19 +120,28 @@ def detail(class_id: int) -> str:
         enrol_form=enrol_form,
         end_form=EndEnrolmentForm(),
         today=clock.today(),
+        learner_q=request.args.get("learner_q", ""),
         is_teacher=session.execute(sa.select(ClassTeacher.user_id).where(
             ClassTeacher.class_id == class_id, ClassTeacher.user_id == current_user.id)).first() is not None,
     )
 
 
 def _enrol_form(session: sa.orm.Session, course: CourseClass) -> EnrolForm:
+    """The enrolment form. Its learner list (the picker without JavaScript) holds the learners matching
+    `learner_q` (a name or a BSN's last digits), each with what tells them apart; a posted form accepts
+    any learner the user may see."""
     form = EnrolForm()
-    learners = session.execute(
-        sa.select(Learner.id, Learner.last_name, Learner.first_name).order_by(
-            Learner.last_name, Learner.first_name
-        )
-    ).all()
-    form.learner_id.choices = choices((lid, f"{last}, {first}") for lid, last, first in learners)
+    if request.method == "POST":
+        ids = session.execute(sa.select(Learner.id)).scalars()
+        form.learner_id.choices = [(lid, str(lid)) for lid in ids]
+        return form
+    query = request.args.get("learner_q", "")
+    stmt = search_statement(LearnerFilter(q=query)).limit(PICK_LIST_LIMIT)
+    enrolled = sa.select(Enrolment.learner_id).where(
+        Enrolment.class_id == course.id,
+        sa.or_(Enrolment.to_date.is_(None), Enrolment.to_date >= clock.today()))
+    learners = session.execute(stmt.where(Learner.id.not_in(enrolled))).scalars()
+    form.learner_id.choices = choices((x.id, pick_label(x, day(x.date_of_birth))) for x in learners)
     if request.method == "GET":
         form.from_date.data = max(clock.today(), course.start_date)
     return form

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -181,3 +182,27 @@ def learner_details(session: Session, learner: Learner) -> dict[str, list]:
         "modules": rows(LearnerModule, LearnerModule.module),
         "exams": rows(LearnerExam, LearnerExam.component),
     }
+
+
+PICK_LIMIT = 20  # matches a type-ahead shows; a longer list asks for a sharper query
+PICK_MIN_CHARS = 2
+
+
+def pick_matches(session: Session, query: str, limit: int = PICK_LIMIT) -> list[Learner]:
+    """Learners for a picker: a name (2 characters or more) or a BSN's last 3-4 digits, sorted by name;
+    a full 9-digit BSN finds exactly that learner (the query arrives in a POST body only).
+    Tenancy applies: a teacher finds only the learners of their classes."""
+    text = query.strip()
+    digits = re.sub(r"[\s.\-]", "", text)
+    if len(digits) == 9 and digits.isdigit():
+        found = find_by_bsn(session, digits)
+        return [found] if found else []
+    if len(text) < PICK_MIN_CHARS or too_many_digits(text):
+        return []
+    return list(session.execute(search_statement(LearnerFilter(q=text)).limit(limit)).scalars())
+
+
+def pick_label(learner: Learner, born: str) -> str:
+    """What tells two learners apart in a picker: name, date of birth, the BSN's last 3 digits, town."""
+    bsn = f"•••••• {learner.bsn[-3:]}"
+    return f"{learner.last_name}, {learner.first_name} · {born} · {bsn} · {learner.municipality}"

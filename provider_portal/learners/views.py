@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import Session
@@ -14,6 +14,7 @@ from provider_portal.access import LEARNER_EDITORS, PROVIDER_STAFF, roles_requir
 from provider_portal.db import get_session
 from provider_portal.hours.chart import month_bars_svg
 from provider_portal.hours.service import hours_summary, milestones
+from provider_portal.i18n import day
 from provider_portal.learners.forms import (
     MIGRANT_LABELS,
     ROUTE_LABELS,
@@ -27,6 +28,8 @@ from provider_portal.learners.service import (
     LearnerFilter,
     find_by_bsn,
     learner_details,
+    pick_label,
+    pick_matches,
     save_learner,
     search_statement,
 )
@@ -69,6 +72,24 @@ def find_bsn() -> Response:
         flash(_("No learner with this BSN."), "error")
         return redirect(url_for("learners.index"))
     return redirect(url_for("learners.detail", learner_id=learner.id))
+
+
+@bp.route("/search", methods=["POST"])
+@roles_required(*PROVIDER_STAFF)
+def search() -> tuple[Response, int] | Response:
+    """Type-ahead for learner pickers: at most 20 matches as JSON. The query travels in the POST body
+    only (it may be a full BSN), so it never lands in a URL, browser history or access log."""
+    if "q" in request.args:
+        return jsonify(error=_("Send the search in the request body, not in the address.")), 400
+    query = request.form.get("q", "")
+    if len(query) > 100:
+        return jsonify(error=_("The search is longer than %(n)s characters.", n=100)), 400
+    found = pick_matches(get_session(), query)
+    return jsonify(results=[{
+        "id": x.id, "name": f"{x.last_name}, {x.first_name}", "born": day(x.date_of_birth),
+        "bsn": f"•••••• {x.bsn[-3:]}", "municipality": x.municipality,
+        "label": pick_label(x, day(x.date_of_birth)),
+    } for x in found])
 
 
 @bp.route("/<int:learner_id>")

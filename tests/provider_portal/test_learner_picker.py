@@ -1,0 +1,81 @@
+"""The type-ahead learner search: at most 20 matches that tell people apart, tenancy, no BSN in a URL;
+the enrolment picker's no-JavaScript list filtered by the same search."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+import pytest
+from sqlmodel import Session
+
+from provider_portal.models.enums import Role
+from tests.factories import make_class, make_enrolment, make_learner, make_provider, make_user
+from tests.web import csrf_token, login, text
+
+BSN = "111222333"  # passes the elfproef
+
+
+@pytest.fixture()
+def world(db: Session) -> dict:
+    provider = make_provider(db)
+    other_provider = make_provider(db)
+    teacher = make_user(db, provider, role=Role.TEACHER)
+    course = make_class(db, provider, teachers=(teacher,))
+    twins = [make_learner(db, provider, first_name="Hiba", last_name="Darwish", municipality=town,
+                          date_of_birth=born) for town, born in (("Utrecht", date(1990, 4, 1)),
+                                                                 ("Zeist", date(1985, 7, 9)))]
+    target = make_learner(db, provider, first_name="Samir", last_name="Haddad", bsn=BSN)
+    many = [make_learner(db, provider, first_name=f"Noor{n}", last_name="Ahmadi") for n in range(25)]
+    make_learner(db, other_provider, first_name="Hiba", last_name="Darwish")  # another provider's
+    make_enrolment(db, course, twins[0])
+    return {"admin": make_user(db, provider), "teacher": teacher, "course": course, "twins": twins,
+            "target": target, "many": many}
+
+
+def _search(client, query: str):
+    token = csrf_token(client, "/learners/")
+    return client.post("/learners/search", data={"q": query, "csrf_token": token})
+
+
+def test_matches_tell_people_apart_and_stop_at_twenty(client, world) -> None:
+    login(client, world["admin"].email)
+    results = _search(client, "darwish").get_json()["results"]
+    assert [(r["name"], r["municipality"]) for r in results] == [("Darwish, Hiba", "Utrecht"),
+                                                                ("Darwish, Hiba", "Zeist")]
+    assert {r["born"] for r in results} == {"1 apr 1990", "9 jul 1985"}
+    assert all(r["bsn"].startswith("•••••• ") and len(r["bsn"]) == 10 for r in results)
+    assert len(_search(client, "ahmadi").get_json()["results"]) == 20
+    assert _search(client, "d").get_json()["results"] == []  # fewer than 2 characters
+
+
+def test_a_full_bsn_is_found_in_the_body_and_never_shown_or_logged(client, world, caplog) -> None:
+    login(client, world["admin"].email)
+    with caplog.at_level(logging.DEBUG):
+        response = _search(client, BSN)
+    assert [r["id"] for r in response.get_json()["results"]] == [world["target"].id]
+    assert BSN not in text(response) and BSN not in caplog.text
+    in_url = client.post(f"/learners/search?q={BSN}", data={"csrf_token": csrf_token(client, "/learners/")})
+    assert in_url.status_code == 400
+    assert client.get("/learners/search?q=darwish").status_code == 405
+
+
+def test_a_teacher_finds_only_the_learners_of_their_classes(client, world) -> None:
+    login(client, world["teacher"].email)
+    results = _search(client, "darwish").get_json()["results"]
+    assert [r["id"] for r in results] == [world["twins"][0].id]
+    assert _search(client, BSN).get_json()["results"] == []
+
+
+def test_the_search_needs_the_form_token(client, world) -> None:
+    login(client, world["admin"].email)
+    assert client.post("/learners/search", data={"q": "darwish"}).status_code == 400
+
+
+def test_the_enrol_list_without_javascript_is_filtered_and_tells_twins_apart(client, world) -> None:
+    login(client, world["admin"].email)
+    page = text(client.get(f"/classes/{world['course'].id}?learner_q=darwish"))
+    options = page[page.index('name="learner_id"'):page.index("</select>", page.index('name="learner_id"'))]
+    assert "Darwish, Hiba · 9 jul 1985 · •••••• " in options and "Zeist" in options
+    assert "Utrecht" not in options  # already enrolled: not offered again
+    assert "Ahmadi" not in options and "data-learner-picker" in page
