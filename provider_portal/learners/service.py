@@ -204,5 +204,5 @@ def pick_matches(session: Session, query: str, limit: int = PICK_LIMIT) -> list[
 
 def pick_label(learner: Learner, born: str) -> str:
     """What tells two learners apart in a picker: name, date of birth, the BSN's last 3 digits, town."""
-    bsn = f"•••••• {learner.bsn[-3:]}"
+    bsn = f"••••••\u00a0{learner.bsn[-3:]}"  # kept on one line
     return f"{learner.last_name}, {learner.first_name} · {born} · {bsn} · {learner.municipality}"

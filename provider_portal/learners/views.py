@@ -87,7 +87,7 @@ def search() -> tuple[Response, int] | Response:
     found = pick_matches(get_session(), query)
     return jsonify(results=[{
         "id": x.id, "name": f"{x.last_name}, {x.first_name}", "born": day(x.date_of_birth),
-        "bsn": f"•••••• {x.bsn[-3:]}", "municipality": x.municipality,
+        "bsn": f"••••••\u00a0{x.bsn[-3:]}", "municipality": x.municipality,
         "label": pick_label(x, day(x.date_of_birth)),
     } for x in found])
 
