@@ -27,7 +27,8 @@ def world(db: Session) -> dict:
 
 @pytest.mark.parametrize("width", [1366, 390])
 def test_enrolling_through_the_type_ahead(browser, live_server, world, db, width) -> None:
-    context = browser.new_context(base_url=live_server, locale="nl-NL", viewport={"width": width, "height": 900})
+    context = browser.new_context(base_url=live_server, locale="nl-NL",
+                                  viewport={"width": width, "height": 900})
     page = context.new_page()
     page.set_default_timeout(10_000)
     page.goto("/login")
