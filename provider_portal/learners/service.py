@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -63,6 +64,24 @@ def default_term_end(start: date) -> date:
         return start.replace(year=start.year + TERM_YEARS)
     except ValueError:
         return start.replace(year=start.year + TERM_YEARS, day=28)
+
+
+# The learner list's sortable columns: key -> the columns it orders by (the name breaks ties).
+SORTS: dict[str, tuple[Any, ...]] = {
+    "name": (Learner.last_name, Learner.first_name),
+    "born": (Learner.date_of_birth,),
+    "route": (Learner.route,),
+    "municipality": (Learner.municipality,),
+    "term": (sa.func.coalesce(Learner.duo_term_extended_until, Learner.duo_term_end),),
+}
+
+
+def sorted_statement(stmt: sa.Select[tuple[Learner]], sort: str,
+                     descending: bool) -> sa.Select[tuple[Learner]]:
+    """`stmt` ordered by a column of SORTS (unknown keys sort by name), then name and id."""
+    columns = SORTS.get(sort, SORTS["name"])
+    ordered = [c.desc() if descending else c.asc() for c in columns]
+    return stmt.order_by(None).order_by(*ordered, Learner.last_name, Learner.first_name, Learner.id)
 
 
 def search_statement(filters: LearnerFilter) -> sa.Select[tuple[Learner]]:

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from provider_portal import clock
 from provider_portal.access import LEARNER_EDITORS, PROVIDER_STAFF, roles_required
 from provider_portal.db import get_session
+from provider_portal.downloads import attachment
 from provider_portal.hours.chart import month_bars_svg
 from provider_portal.hours.service import hours_summary, milestones
 from provider_portal.i18n import day
@@ -23,6 +24,7 @@ from provider_portal.learners.forms import (
     LearnerForm,
 )
 from provider_portal.learners.service import (
+    SORTS,
     DuplicateBsnError,
     LearnerData,
     LearnerFilter,
@@ -32,6 +34,7 @@ from provider_portal.learners.service import (
     pick_matches,
     save_learner,
     search_statement,
+    sorted_statement,
 )
 from provider_portal.models import Contract, CourseClass, Enrolment, Learner, User
 from provider_portal.models.enums import Role
@@ -39,6 +42,7 @@ from provider_portal.pagination import get_or_404, paginate
 from provider_portal.reference.places import LANGUAGES
 from provider_portal.register.service import changes_for
 from provider_portal.register.statuses import STATUS_LABELS
+from provider_portal.transfer.tables import MAX_ROWS, write_csv
 from provider_portal.users.forms import LearnerLoginForm
 from provider_portal.users.service import UserError, create_user
 
@@ -47,16 +51,35 @@ bp = Blueprint("learners", __name__, url_prefix="/learners")
 
 @bp.route("/")
 @roles_required(*PROVIDER_STAFF)
-def index() -> str:
+def index() -> str | Response:
     form = LearnerFilterForm(request.args)
     form.validate()
     filters = LearnerFilter(**{name: form[name].data or "" for name in ("q", "route", "municipality",
                                                                        "language")})
-    page = paginate(get_session(), search_statement(filters), request.args.get("page", 1, type=int),
-                    current_app.config["PAGE_SIZE"])
+    sort, descending = _sort()
+    stmt = sorted_statement(search_statement(filters), sort, descending)
+    if request.args.get("format") == "csv":
+        return _export(stmt)
+    number = request.args.get("page", 1, type=int)
+    page = paginate(get_session(), stmt, number, current_app.config["PAGE_SIZE"])
     return render_template("learners/index.html", form=form, page=page, args=form.pager_args(request.args),
-                           bsn_form=BsnLookupForm(),
+                           bsn_form=BsnLookupForm(), sort=sort, descending=descending,
                            routes=ROUTE_LABELS, can_edit=_can_edit())
+
+
+def _sort() -> tuple[str, bool]:
+    sort = request.args.get("sort", "name")
+    return (sort if sort in SORTS else "name"), request.args.get("dir") == "desc"
+
+
+def _export(stmt: sa.Select[tuple[Learner]]) -> Response:
+    """The filtered list, sorted as shown, as CSV (the BSN masked, as in the list)."""
+    heads = [_("Last name"), _("First name"), _("Date of birth"), _("BSN"), _("Route"), _("Municipality"),
+             _("Term ends")]
+    rows = ([x.last_name, x.first_name, x.date_of_birth, x.masked_bsn,
+             str(ROUTE_LABELS.get(x.route, x.route)), x.municipality, x.term_deadline]
+            for x in get_session().execute(stmt.limit(MAX_ROWS)).scalars())
+    return attachment(write_csv(heads, rows), f"inburgeraars-{clock.today():%Y%m%d}.csv", "text/csv")
 
 
 @bp.route("/find-bsn", methods=["POST"])

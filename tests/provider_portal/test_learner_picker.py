@@ -79,3 +79,26 @@ def test_the_enrol_list_without_javascript_is_filtered_and_tells_twins_apart(cli
     assert "Darwish, Hiba · 9 jul 1985 · ••••••\u00a0" in options and "Zeist" in options
     assert "Utrecht" not in options  # already enrolled: not offered again
     assert "Ahmadi" not in options and "data-learner-picker" in page
+
+
+def test_the_learner_list_sorts_filters_pages_and_exports(app, client, world) -> None:
+    import csv
+    import io
+    login(client, world["admin"].email)
+    app.config["PAGE_SIZE"] = 10
+    first = text(client.get("/learners/?q=ahmadi&sort=name&dir=desc"))
+    rows = first[first.index('id="learner-list"'):]
+    assert rows.index("Ahmadi, Noor9") < rows.index("Ahmadi, Noor8")  # descending by name
+    assert 'aria-sort="descending"' in first and "Pagina 1 van 3" in first
+    assert "sort=name" in first[first.index('rel="next"') - 200:first.index('rel="next"')]  # paging keeps it
+    by_town = text(client.get("/learners/?sort=municipality&dir=desc"))
+    listed = by_town[by_town.index('id="learner-list"'):]
+    assert listed.index("Zeist") < listed.index("Utrecht")  # the one in Zeist first, from 28 learners
+    export = client.get("/learners/?q=darwish&sort=municipality&dir=desc&format=csv")
+    assert export.status_code == 200 and export.mimetype == "text/csv"
+    table = list(csv.reader(io.StringIO(export.get_data(as_text=True)), delimiter=";"))
+    assert table[0][:4] == ["Achternaam", "Voornaam", "Geboortedatum", "BSN"]
+    assert [(r[0], r[5]) for r in table[1:]] == [("Darwish", "Zeist"), ("Darwish", "Utrecht")]
+    assert all(r[3].startswith("******") for r in table[1:])  # masked, as in the list
+    assert len(list(csv.reader(io.StringIO(client.get("/learners/?q=ahmadi&format=csv")
+                                           .get_data(as_text=True)), delimiter=";"))) == 1 + 25
