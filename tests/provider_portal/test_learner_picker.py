@@ -102,3 +102,32 @@ def test_the_learner_list_sorts_filters_pages_and_exports(app, client, world) ->
     assert all(r[3].startswith("******") for r in table[1:])  # masked, as in the list
     assert len(list(csv.reader(io.StringIO(client.get("/learners/?q=ahmadi&format=csv")
                                            .get_data(as_text=True)), delimiter=";"))) == 1 + 25
+
+
+def test_the_class_list_filters_sorts_pages_and_exports(app, client, db, world, frozen_now) -> None:
+    import csv
+    import io
+    from datetime import datetime
+
+    from provider_portal.clock import AMSTERDAM
+    frozen_now(datetime(2026, 2, 2, 10, 0, tzinfo=AMSTERDAM))
+    provider = world["course"].provider_id
+    from provider_portal.models import Provider
+    owner = db.get(Provider, provider)
+    make_class(db, owner, name="Zeist avond", location="Slotlaan 1, Zeist",
+               start_date=date(2026, 4, 6), end_date=date(2026, 6, 26))
+    make_class(db, owner, name="Oud najaar", start_date=date(2025, 9, 1), end_date=date(2025, 12, 19))
+    login(client, world["admin"].email)
+    upcoming = text(client.get("/classes/?state=upcoming"))
+    assert "Zeist avond" in upcoming and "Oud najaar" not in upcoming and world["course"].name not in upcoming
+    assert "Zeist avond" in text(client.get("/classes/?q=slotlaan"))
+    by_name = text(client.get("/classes/?sort=name&dir=desc"))
+    listed = by_name[by_name.index('id="class-list"'):]
+    assert listed.index("Zeist avond") < listed.index("Oud najaar") < listed.index(world["course"].name)
+    app.config["PAGE_SIZE"] = 2
+    assert "Pagina 1 van 2" in text(client.get("/classes/"))
+    assert client.get("/classes/?page=3").status_code == 404
+    export = client.get("/classes/?state=ended&format=csv")
+    table = list(csv.reader(io.StringIO(export.get_data(as_text=True)), delimiter=";"))
+    assert export.mimetype == "text/csv" and [r[0] for r in table[1:]] == ["Oud najaar"]
+    assert table[0][:3] == ["Naam", "Niveau", "Locatie"]
