@@ -131,3 +131,31 @@ def test_the_class_list_filters_sorts_pages_and_exports(app, client, db, world, 
     table = list(csv.reader(io.StringIO(export.get_data(as_text=True)), delimiter=";"))
     assert export.mimetype == "text/csv" and [r[0] for r in table[1:]] == ["Oud najaar"]
     assert table[0][:3] == ["Naam", "Niveau", "Locatie"]
+
+
+def test_the_invoice_list_filters_sorts_and_exports(client, db, world) -> None:
+    import csv
+    import io
+
+    from provider_portal.models import Invoice, Provider
+    from tests.factories import make_contract
+    finance = make_user(db, db.get(Provider, world["course"].provider_id), role=Role.FINANCE)
+    for person, cents, status, number in ((world["twins"][0], 12_500, "issued", "2026-0001"),
+                                          (world["twins"][1], 99_000, "draft", None),
+                                          (world["target"], 45_000, "paid", "2026-0002")):
+        contract = make_contract(db, person)
+        db.add(Invoice(provider_id=person.provider_id, learner_id=person.id, contract_id=contract.id,
+                       quarter="2026-Q1", status=status, total_cents=cents, number=number,
+                       learner_name=person.full_name, slot=True))
+    db.commit()
+    login(client, finance.email)
+    page = text(client.get("/invoicing/invoices?quarter=2026-Q1&sort=amount&dir=desc"))
+    listed = page[page.index('id="invoice-list"'):]
+    assert listed.index("990,00") < listed.index("450,00") < listed.index("125,00")
+    assert 'aria-sort="descending"' in page
+    only = text(client.get("/invoicing/invoices?quarter=2026-Q1&q=haddad"))
+    assert "Samir Haddad" in only and "Hiba Darwish" not in only
+    export = client.get("/invoicing/invoices?quarter=2026-Q1&status=paid&format=csv")
+    table = list(csv.reader(io.StringIO(export.get_data(as_text=True)), delimiter=";"))
+    assert export.mimetype == "text/csv" and table[0][:2] == ["Nummer", "Inburgeraar"]
+    assert table[1:] == [["2026-0002", "Samir Haddad", "Factuur", "450.00", "Betaald", ""]]
