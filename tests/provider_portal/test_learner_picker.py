@@ -159,3 +159,25 @@ def test_the_invoice_list_filters_sorts_and_exports(client, db, world) -> None:
     table = list(csv.reader(io.StringIO(export.get_data(as_text=True)), delimiter=";"))
     assert export.mimetype == "text/csv" and table[0][:2] == ["Nummer", "Inburgeraar"]
     assert table[1:] == [["2026-0002", "Samir Haddad", "Factuur", "450.00", "Betaald", ""]]
+
+
+def test_the_jobs_list_filters_by_status_and_kind_and_exports_in_words(client, db, world) -> None:
+    import csv
+    import io
+    from datetime import UTC, datetime
+
+    from provider_portal.models import Job
+    admin = world["admin"]
+    for n, (kind, status) in enumerate((("housekeeping", "succeeded"), ("planning.run", "failed"),
+                                        ("housekeeping", "queued"))):
+        db.add(Job(kind=kind, status=status, provider_id=admin.provider_id, created_by_id=admin.id,
+                   created_at=datetime(2026, 3, 1, 9, n, tzinfo=UTC)))
+    db.commit()
+    login(client, admin.email)
+    page = text(client.get("/jobs/?kind=housekeeping&status=queued"))
+    assert page.count('class="badge status-queued"') == 1 and "status-succeeded" not in page
+    export = client.get("/jobs/?kind=housekeeping&dir=asc&format=csv")
+    table = list(csv.reader(io.StringIO(export.get_data(as_text=True)), delimiter=";"))
+    assert [row[3] for row in table[1:]] == ["Gelukt", "In de wachtrij"]  # oldest first, in words
+    assert all("housekeeping" not in cell for row in table for cell in row)
+    assert client.get("/jobs/?status=bogus").status_code == 200  # an unknown filter is ignored
