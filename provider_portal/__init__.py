@@ -76,14 +76,15 @@ def register_blueprints(app: Flask) -> None:
     from provider_portal.planning.views import bp as planning_bp
     from provider_portal.providers.views import bp as providers_bp
     from provider_portal.register.me import bp as me_bp
+    from provider_portal.register.report_views import bp as attendance_bp
     from provider_portal.register.views import bp as register_bp
     from provider_portal.transfer.views import bp as transfer_bp
     from provider_portal.users.account_views import bp as accounts_bp
     from provider_portal.users.views import bp as users_bp
 
     for blueprint in (auth_bp, dashboard_bp, providers_bp, users_bp, learners_bp, contracts_bp,
-                      classes_bp, register_bp, me_bp, planning_bp, cohorts_bp, runs_bp, exams_bp, jobs_bp,
-                      transfer_bp, invoicing_bp, invoice_caps_bp, accounts_bp):
+                      classes_bp, register_bp, me_bp, attendance_bp, planning_bp, cohorts_bp, runs_bp,
+                      exams_bp, jobs_bp, transfer_bp, invoicing_bp, invoice_caps_bp, accounts_bp):
         app.register_blueprint(blueprint)
 
 

@@ -59,6 +59,11 @@ def day(value: date | str | None, fmt: str = "medium") -> str:
     return format_date(value, fmt, locale=babel_locale())
 
 
+def month_name(value: str) -> str:
+    """A month stored as "YYYY-MM" in the reader's words ("maart 2026")."""
+    return format_date(date.fromisoformat(f"{value}-01"), "LLLL yyyy", locale=babel_locale())
+
+
 def message_day(value: date) -> str:
     """A date inside a message: the reader's format in a request, ISO in logs and on the command line."""
     return day(value) if has_request_context() else value.isoformat()
@@ -90,4 +95,5 @@ def compile_catalogs(root: Path = TRANSLATIONS) -> None:
 def register_i18n(app: Flask) -> None:
     """Filters for templates."""
     compile_catalogs()
-    app.jinja_env.filters.update(money=money, day=day, moment=moment, number=number)
+    app.jinja_env.filters.update(money=money, day=day, moment=moment, number=number,
+                               month_name=month_name)

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask import Flask
-from flask_babel import gettext
+from flask_babel import gettext, lazy_pgettext
 from flask_babel import lazy_gettext as _l
 
 from billing.result import LineKind
@@ -60,6 +60,23 @@ ATTENDANCE_STATUS = {
     AttendanceStatus.LEFT_EARLY: _l("Left early"),
     AttendanceStatus.ABSENT_NOTICE: _l("Absent with notice"),
     AttendanceStatus.ABSENT: _l("Absent without notice"),
+}
+# One letter per status in the attendance grid, always beside a legend and an accessible label.
+ATTENDANCE_LETTER = {
+    AttendanceStatus.PRESENT: lazy_pgettext("attendance letter", "P"),
+    AttendanceStatus.LATE: lazy_pgettext("attendance letter", "L"),
+    AttendanceStatus.LEFT_EARLY: lazy_pgettext("attendance letter", "E"),
+    AttendanceStatus.ABSENT_NOTICE: lazy_pgettext("attendance letter", "N"),
+    AttendanceStatus.ABSENT: lazy_pgettext("attendance letter", "A"),
+    "unmarked": "?",
+    "not_enrolled": "–",
+    "not_held": "",
+}
+# Grid cells that hold no status (register.report).
+GRID_STATE = {
+    "unmarked": _l("Held, not marked"),
+    "not_enrolled": _l("Not in the class on this day"),
+    "not_held": _l("Not held yet"),
 }
 MODULE_STATUS = {
     ModuleStatus.REQUIRED: _l("Required"),
@@ -185,6 +202,8 @@ VOCABULARIES: dict[str, dict[Any, Any]] = {
     "role": ROLE,
     "keurmerk": KEURMERK,
     "attendance_status": ATTENDANCE_STATUS,
+    "attendance_letter": ATTENDANCE_LETTER,
+    "grid_state": {**ATTENDANCE_STATUS, **GRID_STATE},
     "module_status": MODULE_STATUS,
     "exam_status": EXAM_STATUS,
     "contract_status": CONTRACT_STATUS,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -33,7 +33,10 @@ from provider_portal.classes.service import (
     save_class,
 )
 from provider_portal.db import get_session
+from provider_portal.downloads import attachment
 from provider_portal.forms_common import choices
+from provider_portal.i18n import day
+from provider_portal.learners.service import LearnerFilter, pick_label, search_statement
 from provider_portal.models import (
     ClassSlot,
     ClassTeacher,
@@ -45,27 +48,85 @@ from provider_portal.models import (
     User,
 )
 from provider_portal.models.enums import Role
-from provider_portal.pagination import get_or_404
+from provider_portal.pagination import get_or_404, paginate
+from provider_portal.transfer.tables import MAX_ROWS, write_csv
+
+PICK_LIST_LIMIT = 200  # the no-JavaScript learner list; a sharper search narrows it
 
 bp = Blueprint("classes", __name__)
 ADMIN = (Role.PROVIDER_ADMIN,)
 
 
+CLASS_SORTS = {
+    "name": (CourseClass.name,),
+    "level": (CourseClass.level, CourseClass.name),
+    "location": (CourseClass.location, CourseClass.name),
+    "start": (CourseClass.start_date, CourseClass.name),
+}
+CLASS_STATES = ("", "current", "upcoming", "ended")
+
+
+def _class_list() -> tuple[sa.Select, dict[str, str], str, bool]:
+    """The class list's statement from the query string: a search on name or location, the state
+    (running today, upcoming, ended), the sort column and direction (newest first by default)."""
+    today = clock.today()
+    query = request.args.get("q", "").strip()[:100]
+    state = request.args.get("state", "")
+    state = state if state in CLASS_STATES else ""
+    sort = request.args.get("sort", "start")
+    sort = sort if sort in CLASS_SORTS else "start"
+    descending = request.args.get("dir", "desc" if sort == "start" else "asc") == "desc"
+    stmt = sa.select(CourseClass)
+    if query:
+        term = f"%{query.lower()}%"
+        stmt = stmt.where(sa.or_(sa.func.lower(CourseClass.name).like(term),
+                                 sa.func.lower(CourseClass.location).like(term)))
+    if state == "current":
+        stmt = stmt.where(CourseClass.start_date <= today, CourseClass.end_date >= today)
+    elif state == "upcoming":
+        stmt = stmt.where(CourseClass.start_date > today)
+    elif state == "ended":
+        stmt = stmt.where(CourseClass.end_date < today)
+    columns = [c.desc() if descending else c.asc() for c in CLASS_SORTS[sort]]
+    args = {k: v for k, v in (("q", query), ("state", state), ("sort", sort),
+                              ("dir", "desc" if descending else "asc")) if v}
+    return stmt.order_by(*columns, CourseClass.id), args, sort, descending
+
+
 @bp.route("/classes/")
 @roles_required(*PROVIDER_STAFF)
-def index() -> str:
+def index() -> str | Response:
     session = get_session()
-    courses = session.execute(
-        sa.select(CourseClass).order_by(CourseClass.start_date.desc(), CourseClass.name)
-    )
-    sizes = dict(
-        session.execute(
-            sa.select(Enrolment.class_id, sa.func.count())
-            .where(sa.or_(Enrolment.to_date.is_(None), Enrolment.to_date >= clock.today()))
-            .group_by(Enrolment.class_id)
-        ).all()
-    )
-    return render_template("classes/index.html", courses=courses.scalars().all(), sizes=sizes)
+    stmt, args, sort, descending = _class_list()
+    if request.args.get("format") == "csv":
+        return _classes_csv(session, stmt)
+    page = paginate(session, stmt, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"])
+    sizes = _sizes(session)
+    return render_template("classes/index.html", courses=page.items, page=page, sizes=sizes, args=args,
+                           sort=sort, descending=descending, states=_states(), query=args.get("q", ""),
+                           state=args.get("state", ""))
+
+
+def _states() -> list[tuple[str, str]]:
+    return [("", _("All classes")), ("current", _("Running today")), ("upcoming", _("Upcoming")),
+            ("ended", _("Ended"))]
+
+
+def _sizes(session: sa.orm.Session) -> dict[int, int]:
+    return dict(session.execute(
+        sa.select(Enrolment.class_id, sa.func.count())
+        .where(sa.or_(Enrolment.to_date.is_(None), Enrolment.to_date >= clock.today()))
+        .group_by(Enrolment.class_id)).all())
+
+
+def _classes_csv(session: sa.orm.Session, stmt: sa.Select) -> Response:
+    """The filtered, sorted class list as CSV."""
+    sizes = _sizes(session)
+    heads = [_("Name"), _("Level"), _("Location"), _("Room"), _("From"), _("Until"), _("Learners"),
+             _("Maximum size")]
+    rows = ([c.name, c.level, c.location, c.room, c.start_date, c.end_date, sizes.get(c.id, 0), c.max_size]
+            for c in session.execute(stmt.limit(MAX_ROWS)).scalars())
+    return attachment(write_csv(heads, rows), f"klassen-{clock.today():%Y%m%d}.csv", "text/csv")
 
 
 @bp.route("/classes/<int:class_id>")
@@ -116,17 +177,28 @@ def detail(class_id: int) -> str:
         enrol_form=enrol_form,
         end_form=EndEnrolmentForm(),
         today=clock.today(),
+        learner_q=request.args.get("learner_q", ""),
+        is_teacher=session.execute(sa.select(ClassTeacher.user_id).where(
+            ClassTeacher.class_id == class_id, ClassTeacher.user_id == current_user.id)).first() is not None,
     )
 
 
 def _enrol_form(session: sa.orm.Session, course: CourseClass) -> EnrolForm:
+    """The enrolment form. Its learner list (the picker without JavaScript) holds the learners matching
+    `learner_q` (a name or a BSN's last digits), each with what tells them apart; a posted form accepts
+    any learner the user may see."""
     form = EnrolForm()
-    learners = session.execute(
-        sa.select(Learner.id, Learner.last_name, Learner.first_name).order_by(
-            Learner.last_name, Learner.first_name
-        )
-    ).all()
-    form.learner_id.choices = choices((lid, f"{last}, {first}") for lid, last, first in learners)
+    if request.method == "POST":
+        ids = session.execute(sa.select(Learner.id)).scalars()
+        form.learner_id.choices = [(lid, str(lid)) for lid in ids]
+        return form
+    query = request.args.get("learner_q", "")
+    stmt = search_statement(LearnerFilter(q=query)).limit(PICK_LIST_LIMIT)
+    enrolled = sa.select(Enrolment.learner_id).where(
+        Enrolment.class_id == course.id,
+        sa.or_(Enrolment.to_date.is_(None), Enrolment.to_date >= clock.today()))
+    learners = session.execute(stmt.where(Learner.id.not_in(enrolled))).scalars()
+    form.learner_id.choices = choices((x.id, pick_label(x, day(x.date_of_birth))) for x in learners)
     if request.method == "GET":
         form.from_date.data = max(clock.today(), course.start_date)
     return form

@@ -41,7 +41,7 @@ def build_exam_review(session: Session, run: PlanRun) -> ExamReview:
         rosters[(locations.get(b["location"], b["location"]), b["date"])].append(
             (b["start"], b["component"], name)
         )
-        invitations[name].append(b)
+        invitations[name].append({**b, "location": locations.get(b["location"], b["location"])})
     unbooked = sorted(
         (names.get(u.learner, u.learner), u.component, list(reason_texts(u.reasons, u.reason_codes)))
         for u in unbooked_from_solution_json(solution)

@@ -21,6 +21,7 @@ from billing.quarters import Quarter
 from provider_portal import clock
 from provider_portal.access import roles_required
 from provider_portal.db import get_session
+from provider_portal.downloads import attachment
 from provider_portal.i18n import day, money
 from provider_portal.input_guards import db_int
 from provider_portal.invoicing import exports, lifecycle, others
@@ -37,11 +38,13 @@ from provider_portal.invoicing.forms import (
 from provider_portal.invoicing.inputs import as_issued_document
 from provider_portal.invoicing.jobs import enqueue_quarter_drafts
 from provider_portal.invoicing.overview import figures_by_quarter, overview_rows, quarters_svg
+from provider_portal.labels import label
 from provider_portal.models import Invoice, InvoiceLine, Learner, OtherProviderInvoice, Provider, User
 from provider_portal.models.enums import Role
 from provider_portal.models.invoicing import InvoiceStatus
-from provider_portal.models.types import to_cents
+from provider_portal.models.types import from_cents, to_cents
 from provider_portal.pagination import get_or_404, paginate
+from provider_portal.transfer.tables import MAX_ROWS, write_csv
 
 bp = Blueprint("invoicing", __name__, url_prefix="/invoicing")
 FINANCE = (Role.FINANCE, Role.PROVIDER_ADMIN)
@@ -123,25 +126,56 @@ def run_drafts() -> BaseResponse:
     return redirect(url_for("jobs.detail", job_id=job.id))
 
 
+INVOICE_SORTS = {
+    "number": (Invoice.kind, Invoice.number),
+    "learner": (Invoice.learner_name,),
+    "amount": (Invoice.total_cents,),
+    "status": (Invoice.status,),
+}
+
+
 @bp.route("/invoices")
 @roles_required(*FINANCE)
-def invoices() -> str:
+def invoices() -> str | BaseResponse:
     quarter, status = _quarter_arg(), request.args.get("status", "")
-    stmt = sa.select(Invoice).where(Invoice.quarter == str(quarter)).order_by(Invoice.kind, Invoice.id)
+    status = status if status in set(InvoiceStatus) else ""
+    query = request.args.get("q", "").strip()[:100]
+    sort = request.args.get("sort", "number")
+    sort = sort if sort in INVOICE_SORTS else "number"
+    descending = request.args.get("dir") == "desc"
+    stmt = sa.select(Invoice).where(Invoice.quarter == str(quarter))
     if status:
         stmt = stmt.where(Invoice.status == status)
+    if query:
+        stmt = stmt.where(sa.func.lower(Invoice.learner_name).like(f"%{query.lower()}%"))
+    columns = [c.desc() if descending else c.asc() for c in INVOICE_SORTS[sort]]
+    stmt = stmt.order_by(*columns, Invoice.id)
+    if request.args.get("format") == "csv":
+        return _invoices_csv(stmt, quarter)
     page = paginate(
         get_session(), stmt, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"]
     )
+    args = {k: v for k, v in (("quarter", str(quarter)), ("status", status), ("q", query), ("sort", sort),
+                              ("dir", "desc" if descending else "asc")) if v}
     return render_template(
         "invoicing/invoices.html",
         page=page,
         quarter=quarter,
+        args=args, query=query, sort=sort, descending=descending,
         status=status,
         statuses=list(InvoiceStatus),
         form=QuarterForm(quarter=str(quarter)),
         not_ended=_not_ended(quarter),
     )
+
+
+def _invoices_csv(stmt: sa.Select, quarter: Quarter) -> BaseResponse:
+    """The filtered, sorted invoice list as CSV (amounts in euros; no BSN)."""
+    heads = [_("Number"), _("Learner"), _("Kind"), _("Amount"), _("Status"), _("Issue date")]
+    rows = ([inv.number or "", inv.learner_name, str(label(inv.kind, "document_kind")),
+             from_cents(inv.total_cents), str(label(inv.status, "invoice_status")), inv.issue_date]
+            for inv in get_session().execute(stmt.limit(MAX_ROWS)).scalars())
+    return attachment(write_csv(heads, rows), f"facturen-{quarter}.csv", "text/csv")
 
 
 @bp.route("/invoices/<int:invoice_id>")

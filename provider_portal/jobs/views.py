@@ -18,11 +18,15 @@ from werkzeug.wrappers import Response
 
 from provider_portal.access import roles_required
 from provider_portal.db import get_session
+from provider_portal.downloads import attachment
+from provider_portal.i18n import moment
 from provider_portal.jobs.describe import describe_job, error_sentence
 from provider_portal.jobs.queue import request_cancel
+from provider_portal.labels import JOB_KIND, job_message
 from provider_portal.models import Job
-from provider_portal.models.enums import Role
+from provider_portal.models.enums import JobStatus, Role
 from provider_portal.pagination import get_or_404, paginate
+from provider_portal.transfer.tables import MAX_ROWS, write_csv
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 VIEWERS = tuple(r for r in Role if r != Role.LEARNER)
@@ -32,11 +36,39 @@ bp.add_app_template_global(describe_job, "describe_job")
 
 @bp.route("/")
 @roles_required(*VIEWERS)
-def index() -> str:
-    stmt = sa.select(Job).order_by(Job.created_at.desc(), Job.id.desc())
+def index() -> str | Response:
+    """The jobs, newest first (or oldest first), filtered by status and kind; paged or as CSV."""
+    status, kind = request.args.get("status", ""), request.args.get("kind", "")
+    status = status if status in set(JobStatus) else ""
+    kind = kind if kind in JOB_KIND else ""
+    oldest_first = request.args.get("dir") == "asc"
+    stmt = sa.select(Job)
+    if status:
+        stmt = stmt.where(Job.status == status)
+    if kind:
+        stmt = stmt.where(Job.kind == kind)
+    stmt = stmt.order_by(*((Job.created_at.asc(), Job.id.asc()) if oldest_first
+                           else (Job.created_at.desc(), Job.id.desc())))
+    if request.args.get("format") == "csv":
+        return _jobs_csv(stmt)
     page = paginate(get_session(), stmt, request.args.get("page", 1, type=int),
                     current_app.config["PAGE_SIZE"])
-    return render_template("jobs/index.html", page=page)
+    args = {k: v for k, v in (("status", status), ("kind", kind), ("dir", "asc" if oldest_first else ""))
+            if v}
+    return render_template("jobs/index.html", page=page, args=args, status=status, kind=kind,
+                           statuses=list(JobStatus), kinds=list(JOB_KIND), oldest_first=oldest_first)
+
+
+def _jobs_csv(stmt: sa.Select) -> Response:
+    """The filtered jobs as CSV, in words (what, who, status, outcome), times in Europe/Amsterdam."""
+    heads = ["#", _("What"), _("Started by"), _("Status"), _("Outcome"), _("Created")]
+    rows = []
+    for job in get_session().execute(stmt.limit(MAX_ROWS)).scalars():
+        view = describe_job(job)
+        outcome = view.link[1] if view.link else (view.error or job_message(job.message))
+        rows.append([job.id, view.title, view.started_by, view.status, outcome,
+                     moment(job.created_at, "short")])
+    return attachment(write_csv(heads, rows), "taken.csv", "text/csv")
 
 
 @bp.route("/<int:job_id>")

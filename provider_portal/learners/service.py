@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -62,6 +64,24 @@ def default_term_end(start: date) -> date:
         return start.replace(year=start.year + TERM_YEARS)
     except ValueError:
         return start.replace(year=start.year + TERM_YEARS, day=28)
+
+
+# The learner list's sortable columns: key -> the columns it orders by (the name breaks ties).
+SORTS: dict[str, tuple[Any, ...]] = {
+    "name": (Learner.last_name, Learner.first_name),
+    "born": (Learner.date_of_birth,),
+    "route": (Learner.route,),
+    "municipality": (Learner.municipality,),
+    "term": (sa.func.coalesce(Learner.duo_term_extended_until, Learner.duo_term_end),),
+}
+
+
+def sorted_statement(stmt: sa.Select[tuple[Learner]], sort: str,
+                     descending: bool) -> sa.Select[tuple[Learner]]:
+    """`stmt` ordered by a column of SORTS (unknown keys sort by name), then name and id."""
+    columns = SORTS.get(sort, SORTS["name"])
+    ordered = [c.desc() if descending else c.asc() for c in columns]
+    return stmt.order_by(None).order_by(*ordered, Learner.last_name, Learner.first_name, Learner.id)
 
 
 def search_statement(filters: LearnerFilter) -> sa.Select[tuple[Learner]]:
@@ -181,3 +201,27 @@ def learner_details(session: Session, learner: Learner) -> dict[str, list]:
         "modules": rows(LearnerModule, LearnerModule.module),
         "exams": rows(LearnerExam, LearnerExam.component),
     }
+
+
+PICK_LIMIT = 20  # matches a type-ahead shows; a longer list asks for a sharper query
+PICK_MIN_CHARS = 2
+
+
+def pick_matches(session: Session, query: str, limit: int = PICK_LIMIT) -> list[Learner]:
+    """Learners for a picker: a name (2 characters or more) or a BSN's last 3-4 digits, sorted by name;
+    a full 9-digit BSN finds exactly that learner (the query arrives in a POST body only).
+    Tenancy applies: a teacher finds only the learners of their classes."""
+    text = query.strip()
+    digits = re.sub(r"[\s.\-]", "", text)
+    if len(digits) == 9 and digits.isdigit():
+        found = find_by_bsn(session, digits)
+        return [found] if found else []
+    if len(text) < PICK_MIN_CHARS or too_many_digits(text):
+        return []
+    return list(session.execute(search_statement(LearnerFilter(q=text)).limit(limit)).scalars())
+
+
+def pick_label(learner: Learner, born: str) -> str:
+    """What tells two learners apart in a picker: name, date of birth, the BSN's last 3 digits, town."""
+    bsn = f"••••••\u00a0{learner.bsn[-3:]}"  # kept on one line
+    return f"{learner.last_name}, {learner.first_name} · {born} · {bsn} · {learner.municipality}"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import Session
@@ -12,8 +12,10 @@ from werkzeug.wrappers import Response
 from provider_portal import clock
 from provider_portal.access import LEARNER_EDITORS, PROVIDER_STAFF, roles_required
 from provider_portal.db import get_session
+from provider_portal.downloads import attachment
 from provider_portal.hours.chart import month_bars_svg
 from provider_portal.hours.service import hours_summary, milestones
+from provider_portal.i18n import day
 from provider_portal.learners.forms import (
     MIGRANT_LABELS,
     ROUTE_LABELS,
@@ -22,13 +24,17 @@ from provider_portal.learners.forms import (
     LearnerForm,
 )
 from provider_portal.learners.service import (
+    SORTS,
     DuplicateBsnError,
     LearnerData,
     LearnerFilter,
     find_by_bsn,
     learner_details,
+    pick_label,
+    pick_matches,
     save_learner,
     search_statement,
+    sorted_statement,
 )
 from provider_portal.models import Contract, CourseClass, Enrolment, Learner, User
 from provider_portal.models.enums import Role
@@ -36,6 +42,7 @@ from provider_portal.pagination import get_or_404, paginate
 from provider_portal.reference.places import LANGUAGES
 from provider_portal.register.service import changes_for
 from provider_portal.register.statuses import STATUS_LABELS
+from provider_portal.transfer.tables import MAX_ROWS, write_csv
 from provider_portal.users.forms import LearnerLoginForm
 from provider_portal.users.service import UserError, create_user
 
@@ -44,16 +51,35 @@ bp = Blueprint("learners", __name__, url_prefix="/learners")
 
 @bp.route("/")
 @roles_required(*PROVIDER_STAFF)
-def index() -> str:
+def index() -> str | Response:
     form = LearnerFilterForm(request.args)
     form.validate()
     filters = LearnerFilter(**{name: form[name].data or "" for name in ("q", "route", "municipality",
                                                                        "language")})
-    page = paginate(get_session(), search_statement(filters), request.args.get("page", 1, type=int),
-                    current_app.config["PAGE_SIZE"])
+    sort, descending = _sort()
+    stmt = sorted_statement(search_statement(filters), sort, descending)
+    if request.args.get("format") == "csv":
+        return _export(stmt)
+    number = request.args.get("page", 1, type=int)
+    page = paginate(get_session(), stmt, number, current_app.config["PAGE_SIZE"])
     return render_template("learners/index.html", form=form, page=page, args=form.pager_args(request.args),
-                           bsn_form=BsnLookupForm(),
+                           bsn_form=BsnLookupForm(), sort=sort, descending=descending,
                            routes=ROUTE_LABELS, can_edit=_can_edit())
+
+
+def _sort() -> tuple[str, bool]:
+    sort = request.args.get("sort", "name")
+    return (sort if sort in SORTS else "name"), request.args.get("dir") == "desc"
+
+
+def _export(stmt: sa.Select[tuple[Learner]]) -> Response:
+    """The filtered list, sorted as shown, as CSV (the BSN masked, as in the list)."""
+    heads = [_("Last name"), _("First name"), _("Date of birth"), _("BSN"), _("Route"), _("Municipality"),
+             _("Term ends")]
+    rows = ([x.last_name, x.first_name, x.date_of_birth, x.masked_bsn,
+             str(ROUTE_LABELS.get(x.route, x.route)), x.municipality, x.term_deadline]
+            for x in get_session().execute(stmt.limit(MAX_ROWS)).scalars())
+    return attachment(write_csv(heads, rows), f"inburgeraars-{clock.today():%Y%m%d}.csv", "text/csv")
 
 
 @bp.route("/find-bsn", methods=["POST"])
@@ -69,6 +95,24 @@ def find_bsn() -> Response:
         flash(_("No learner with this BSN."), "error")
         return redirect(url_for("learners.index"))
     return redirect(url_for("learners.detail", learner_id=learner.id))
+
+
+@bp.route("/search", methods=["POST"])
+@roles_required(*PROVIDER_STAFF)
+def search() -> tuple[Response, int] | Response:
+    """Type-ahead for learner pickers: at most 20 matches as JSON. The query travels in the POST body
+    only (it may be a full BSN), so it never lands in a URL, browser history or access log."""
+    if "q" in request.args:
+        return jsonify(error=_("Send the search in the request body, not in the address.")), 400
+    query = request.form.get("q", "")
+    if len(query) > 100:
+        return jsonify(error=_("The search is longer than %(n)s characters.", n=100)), 400
+    found = pick_matches(get_session(), query)
+    return jsonify(results=[{
+        "id": x.id, "name": f"{x.last_name}, {x.first_name}", "born": day(x.date_of_birth),
+        "bsn": f"••••••\u00a0{x.bsn[-3:]}", "municipality": x.municipality,
+        "label": pick_label(x, day(x.date_of_birth)),
+    } for x in found])
 
 
 @bp.route("/<int:learner_id>")

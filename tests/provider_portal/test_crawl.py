@@ -34,6 +34,7 @@ from provider_portal.demo import DEMO_PASSWORD, seed
 from provider_portal.invoicing import jobs as invoicing_jobs
 from provider_portal.invoicing.lifecycle import change_status, credit, issue_all
 from provider_portal.jobs.queue import run_pending
+from provider_portal.labels import JOB_KIND
 from provider_portal.models import (
     Enrolment,
     ExamLocation,
@@ -48,6 +49,7 @@ from provider_portal.models import (
 from provider_portal.models.enums import JobStatus, LessonStatus, Role
 from provider_portal.models.invoicing import InvoiceStatus
 from provider_portal.planning.runs import publish, start_run
+from provider_portal.reference.places import LANGUAGES
 from tests.pages import Page, read_page
 from tests.web import login
 
@@ -65,13 +67,20 @@ SAME_SHAPE = 3  # URLs differing only in numbers: this many of each shape are op
 # Raw codes and English words that must never reach a Dutch page, whole words.
 ENGLISH = re.compile(
     r"\b(draft|issued|submitted|accepted|rejected|paid|credit_note|delivered|self-confirmed|planned|"
-    r"required|exempt|unplaced|queued|running|succeeded|failed|cancelled|scheduled|left_early|"
+    r"required|exempt|unplaced|queued|pending|running|succeeded|failed|cancelled|scheduled|left_early|"
     r"absent_notice|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|morning|afternoon|"
     r"evening|row|column|gap|None|active|terminated|completed|passed|optimal|feasible|accessible|extra_time)\b"
     r"|\b[a-z]+(?:_[a-z]+)+\b"  # a snake_case code such as carried_over
 )
+# Raw codes that are not snake_case: job kinds ("planning.run"), languages as ISO codes ("ar/prs/ti",
+# "ar, ti"), exam locations by their code ("amsterdam 2027-01-14").
+JOB_KINDS = re.compile(r"\b(?:" + "|".join(re.escape(kind) for kind in JOB_KIND) + r")\b")
+ISO_CODES = "|".join(sorted(LANGUAGES, key=len, reverse=True))
+LANGUAGE_CODES = re.compile(rf"(?:^|[\s(])(?:{ISO_CODES})(?:\s*[/,]\s*(?:{ISO_CODES}))+(?=$|[\s).,;])"
+                            rf"|^(?:{ISO_CODES})$")
 NOT_PAGES = ("/static/",)
 DUO_LOCATIONS = ("Amsterdam", "Rijswijk", "Rotterdam", "Eindhoven", "Zwolle")  # the migration's rows
+LOCATION_CODES = re.compile(r"\b(?:" + "|".join(name.lower() for name in DUO_LOCATIONS) + r")\b")
 
 
 @dataclass(frozen=True)
@@ -83,6 +92,19 @@ class Problem:
 
     def __str__(self) -> str:
         return f"[{self.role}] {self.url} (linked from {self.found_on}): {self.what}"
+
+
+def empty_msgids() -> set[str]:
+    """Catalogue texts with no Dutch at all: shown, they are English on a Dutch page."""
+    with CATALOGUE.open("rb") as handle:
+        catalogue = read_po(handle)
+    found = set()
+    for message in catalogue:
+        english = message.id[0] if isinstance(message.id, tuple) else message.id
+        dutch = message.string[0] if isinstance(message.string, tuple) else message.string
+        if english and not dutch and re.search(r"[A-Za-z]{2}", english):
+            found.add(" ".join(english.split()))
+    return found
 
 
 def untranslated_patterns() -> list[tuple[str, re.Pattern[str]]]:
@@ -259,7 +281,15 @@ def inspect(page: Page, untranslated) -> list[str]:
             problems.append(f"untranslated {match.group(0)!r}")
     words = sorted({match.group(0) for match in ENGLISH.finditer(text)})
     problems += [f"English or raw code {word!r}" for word in words]
+    problems += [f"untranslated (no Dutch in the catalogue) {node!r}" for node in page.texts
+                 if node in EMPTY_MSGIDS]
+    codes = {m.group(0).strip(" (") for node in page.texts
+             for pattern in (JOB_KINDS, LANGUAGE_CODES, LOCATION_CODES) for m in pattern.finditer(node)}
+    problems += [f"raw code {code!r}" for code in sorted(codes)]
     return problems
+
+
+EMPTY_MSGIDS = empty_msgids()
 
 
 def test_every_role_walks_the_demo_without_errors_english_or_exposed_bsns(
@@ -309,6 +339,26 @@ def test_the_walk_flags_duplicate_ids_labels_for_nothing_english_and_raw_codes()
     assert "untranslated 'Paid on'" in problems
     assert {"English or raw code 'carried_over'", "English or raw code 'draft'"} <= set(problems)
     assert not any("begin_termijn" in p or "issued" in p for p in problems)  # code and scripts are not prose
+
+
+def test_the_walk_flags_job_kinds_language_codes_location_codes_and_empty_translations() -> None:
+    page = read_page(
+        "<td>invoicing.quarter_drafts</td><td>planning.run</td><td>ar/prs/ti</td><td>ar, ti</td>"
+        "<td>prs</td><td>amsterdam 2027-01-14</td><td>pending</td>"
+        "<p>Arabisch, Dari (ar)</p><p>Amsterdam 14 jan 2027</p><p>admin@taalhuis-utrecht.nl</p>"
+    )
+    problems = set(inspect(page, []))
+    assert {"raw code 'invoicing.quarter_drafts'", "raw code 'planning.run'", "raw code 'ar/prs/ti'",
+            "raw code 'ar, ti'", "raw code 'prs'", "raw code 'amsterdam'",
+            "English or raw code 'pending'"} <= problems
+    assert not any("Arabisch" in p or "Amsterdam" in p or "utrecht" in p for p in problems)
+    empty = "A text nobody translated"
+    EMPTY_MSGIDS.add(empty)
+    try:
+        found = inspect(read_page(f"<p>{empty}</p>"), [])
+        assert f"untranslated (no Dutch in the catalogue) {empty!r}" in found
+    finally:
+        EMPTY_MSGIDS.discard(empty)
 
 
 def test_a_get_form_is_sent_as_it_is_and_once_per_option_of_each_select() -> None:
