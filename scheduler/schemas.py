@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from scheduler.common.jsonmodel import schema
+from scheduler.exams.schema import ExamProblemFile
 from scheduler.sessions.schema import ProblemFile, SolutionFile
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "schemas"
@@ -26,6 +27,10 @@ def schemas() -> dict[str, dict[str, Any]]:
             "Numbers must be finite (NaN and Infinity are refused)."),
         "sessions-solution.schema.json": schema(
             SolutionFile, "sessions-solution", "Group-session plan (output of solve and greedy)"),
+        "exams-problem.schema.json": schema(
+            ExamProblemFile, "exams-problem", "DUO exam-slot problem",
+            "Input of `python -m scheduler exams solve|greedy|check`. Dates are YYYY-MM-DD, times "
+            "HH:MM (Europe/Amsterdam). See docs/exams.md."),
     }
 
 

@@ -9,6 +9,7 @@ docs/schemas/. Validators that know a more precise place raise `FieldError(subpa
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import date, datetime, time
 from typing import Annotated, Any, TypeVar
 
@@ -45,8 +46,11 @@ def path(loc: tuple[int | str, ...]) -> str:
     return out
 
 
-def _error(err: Any) -> ProblemInputError:
+def _error(err: Any, wording: Wording | None) -> ProblemInputError:
     where, kind = path(err["loc"]), err["type"]
+    own = wording(err) if wording is not None else None
+    if own is not None:
+        return ProblemInputError(where, own)
     if kind == "missing":
         return ProblemInputError(where, "missing")
     if kind in KINDS:
@@ -59,14 +63,20 @@ def _error(err: Any) -> ProblemInputError:
     return ProblemInputError(where, err["msg"])
 
 
-def validate(model: type[M], data: Any, what: str) -> M:
-    """`data` as `model`, or ProblemInputError naming the first bad field (`what`: "a problem file")."""
+Wording = Callable[[Any], "str | None"]  # a format's own message for a pydantic error, or None
+
+
+def validate(model: type[M], data: Any, what: str, wording: Wording | None = None) -> M:
+    """`data` as `model`, or ProblemInputError naming the first bad field (`what`: "a problem file").
+
+    `wording` lets a format keep the messages its hand-written reader gave (types, missing keys).
+    """
     if not isinstance(data, dict):
         raise ProblemInputError("", f"{what} must hold a JSON object")
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise _error(exc.errors(include_url=False)[0]) from None
+        raise _error(exc.errors(include_url=False)[0], wording) from None
 
 
 def schema(model: type[BaseModel], ident: str, title: str, description: str = "") -> dict[str, Any]:
