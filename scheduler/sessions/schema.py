@@ -199,7 +199,7 @@ class LearnerIn(BaseModel):
          "additionalProperties": {"enum": [s.value for s in Status]}})] = Field(
         {}, description="status per module; a module the route requires defaults to required")
     languages: Annotated[list[StrictStr], AfterValidator(_languages)] = Field(
-        description="languages the learner follows, preferred first", min_length=1)
+        description="languages the learner follows, preferred first", json_schema_extra={"minItems": 1})
     lat: Latitude
     lon: Longitude
     max_travel_km: NonNegative

@@ -105,3 +105,10 @@ def test_a_solution_file_round_trips_and_a_bad_assignment_is_named(data):
         10.0, "C1", ("no cohort",))
     with pytest.raises(ProblemInputError, match=r"^assignments\[0\]\.pinned: expected true or false"):
         solution_from_json({**good, "assignments": [{**good["assignments"][0], "pinned": "yes"}]})
+
+
+def test_a_learner_without_languages_is_refused_in_plain_words(data):
+    bad = copy.deepcopy(data)
+    bad["learners"][2]["languages"] = []
+    with pytest.raises(ProblemInputError, match=r"^learners\[2\]\.languages: expected a non-empty list"):
+        problem_from_json(bad)
