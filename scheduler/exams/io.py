@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from datetime import date, time, timedelta
-from typing import TYPE_CHECKING, Any, TypeVar
+from datetime import timedelta
+from typing import Any, TypeVar
 
 from scheduler.common.errors import ProblemInputError
 from scheduler.common.geo import Point
+from scheduler.common.jsonmodel import validate
 from scheduler.common.reasons import explained_json, reasons_from_json
 from scheduler.exams.domain import (
     DEFAULT_COMPONENTS,
@@ -23,12 +24,9 @@ from scheduler.exams.domain import (
     Unbooked,
     Weights,
 )
-
-if TYPE_CHECKING:  # typeshed's protocol for "any dataclass instance", a type-checking-only module
-    from _typeshed import DataclassInstance
+from scheduler.exams.schema import ExamProblemFile, LearnerIn, LocationIn, SessionIn, wording
 
 T = TypeVar("T")
-D = TypeVar("D", bound="DataclassInstance")
 
 
 def _get(obj: Any, key: str, where: str, kind: type | tuple[type, ...], default: Any = ...) -> Any:
@@ -46,97 +44,42 @@ def _get(obj: Any, key: str, where: str, kind: type | tuple[type, ...], default:
     return value
 
 
-def _date(text: Any, where: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except (TypeError, ValueError):
-        raise ProblemInputError(where, f"must be a date YYYY-MM-DD, got {text!r}") from None
-
-
-def _time(text: Any, where: str) -> time:
-    try:
-        return time.fromisoformat(text)
-    except (TypeError, ValueError):
-        raise ProblemInputError(where, f"must be a time HH:MM, got {text!r}") from None
-
-
 def _list(obj: Any, key: str, where: str, parse: Callable[[Any, str], T], opt: bool = False) -> list[T]:
     items = _get(obj, key, where, list, [] if opt else ...)
     path = f"{where}.{key}".lstrip(".")
     return [parse(item, f"{path}[{i}]") for i, item in enumerate(items)]
 
 
-def _point(obj: Any, where: str) -> Point:
-    lat, lon = _get(obj, "lat", where, (int, float)), _get(obj, "lon", where, (int, float))
+def _point(lat: float, lon: float, where: str) -> Point:
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         raise ProblemInputError(where, "lat/lon out of range")
-    return Point(float(lat), float(lon))
+    return Point(lat, lon)
 
 
-def _component(obj: Any, where: str) -> Component:
-    minutes = _get(obj, "minutes", where, int)
-    if minutes <= 0:
-        raise ProblemInputError(f"{where}.minutes", "must be positive")
-    return Component(_get(obj, "id", where, str), minutes, _get(obj, "interview", where, bool, False))
+def _location(x: LocationIn, where: str) -> Location:
+    return Location(id=x.id, name=x.id if x.name is None else x.name, point=_point(x.lat, x.lon, where),
+                    facilities=frozenset(x.facilities), closed_dates=frozenset(x.closed_dates))
 
 
-def _location(obj: Any, where: str) -> Location:
-    return Location(
-        id=_get(obj, "id", where, str), name=_get(obj, "name", where, str, obj.get("id", "")),
-        point=_point(obj, where),
-        facilities=frozenset(_get(obj, "facilities", where, list, ["accessible", "extra_time"])),
-        closed_dates=frozenset(_list(obj, "closed_dates", where, _date, opt=True)),
-    )
-
-
-def _session(obj: Any, where: str) -> Session:
-    seats, minutes = _get(obj, "seats", where, int), _get(obj, "minutes", where, int)
-    if seats < 0 or minutes <= 0:
+def _session(x: SessionIn, where: str) -> Session:
+    if x.seats < 0 or x.minutes <= 0:
         raise ProblemInputError(where, "seats must be >= 0 and minutes > 0")
-    return Session(
-        id=_get(obj, "id", where, str), location=_get(obj, "location", where, str),
-        day=_date(_get(obj, "date", where, str), f"{where}.date"),
-        component=_get(obj, "component", where, str),
-        start=_time(_get(obj, "start", where, str), f"{where}.start"), minutes=minutes, seats=seats,
-    )
+    return Session(id=x.id, location=x.location, day=x.date, component=x.component, start=x.start,
+                   minutes=x.minutes, seats=x.seats)
 
 
-def _learner(obj: Any, where: str, lead_days: int) -> Learner:
-    if "ready" in obj:
-        ready = _date(obj["ready"], f"{where}.ready")
+def _learner(x: LearnerIn, where: str, lead_days: int) -> Learner:
+    if x.ready is not None:
+        ready = x.ready
+    elif x.registered is not None:
+        ready = x.registered + timedelta(days=lead_days)
     else:
-        registered = _date(_get(obj, "registered", where, str), f"{where}.registered")
-        ready = registered + timedelta(days=lead_days)
-    deadline = _date(_get(obj, "deadline", where, str), f"{where}.deadline")
-    attempts = _get(obj, "attempts", where, dict, {})
-    if any(not isinstance(v, int) or isinstance(v, bool) or v < 0 for v in attempts.values()):
-        raise ProblemInputError(f"{where}.attempts", "values must be integers >= 0")
-    max_per_day = _get(obj, "max_per_day", where, int, 5)
-    if max_per_day < 1:
-        raise ProblemInputError(f"{where}.max_per_day", "must be at least 1")
+        raise ProblemInputError(f"{where}.registered", "is required")
     return Learner(
-        id=_get(obj, "id", where, str), needs=tuple(_get(obj, "needs", where, list)),
-        ready=ready, deadline=deadline, home=_point(_get(obj, "home", where, dict), f"{where}.home"),
-        attempts=tuple(sorted(attempts.items())),
-        max_travel_km=float(_get(obj, "max_travel_km", where, (int, float), 150.0)),
-        unavailable=frozenset(_list(obj, "unavailable", where, _date, opt=True)),
-        requirements=frozenset(_get(obj, "requirements", where, list, [])), max_per_day=max_per_day,
-    )
-
-
-def _booking(obj: Any, where: str) -> Booking:
-    return Booking(_get(obj, "learner", where, str), _get(obj, "component", where, str),
-                   _get(obj, "session", where, str), _get(obj, "pinned", where, bool, False))
-
-
-def _dataclass_from(cls: type[D], obj: Any, where: str) -> D:
-    base = cls()
-    values = {}
-    for name in base.__dataclass_fields__:
-        default = getattr(base, name)
-        kind = (int, float) if isinstance(default, float) else type(default)
-        values[name] = _get(obj, name, where, kind, default)
-    return cls(**values)
+        id=x.id, needs=tuple(x.needs), ready=ready, deadline=x.deadline,
+        home=_point(x.home.lat, x.home.lon, f"{where}.home"), attempts=tuple(sorted(x.attempts.items())),
+        max_travel_km=x.max_travel_km, unavailable=frozenset(x.unavailable),
+        requirements=frozenset(x.requirements), max_per_day=x.max_per_day)
 
 
 def _finite(data: Any, where: str = "") -> None:
@@ -173,22 +116,20 @@ def problem_from_json(data: Any) -> Problem:
     """Parse and validate a problem file's JSON; raises ProblemInputError naming the path."""
     from scheduler.exams.validate import validate_problem
 
-    if not isinstance(data, dict):
-        raise ProblemInputError("", "the problem file must hold a JSON object")
-    _finite(data)
-    horizon = _get(data, "horizon", "", dict)
-    settings = _dataclass_from(Settings, data.get("settings", {}), "settings")
+    _finite(data)  # NaN/Infinity named by path, before the model reads the file
+    raw = validate(ExamProblemFile, data, "the problem file", wording)
+    settings = Settings(**raw.settings.model_dump())
     lead = settings.ready_after_registration_days
     problem = Problem(
-        start=_date(_get(horizon, "start", "horizon", str), "horizon.start"),
-        end=_date(_get(horizon, "end", "horizon", str), "horizon.end"),
-        components=tuple(_list(data, "components", "", _component, opt=True)) or DEFAULT_COMPONENTS,
-        locations=tuple(_list(data, "locations", "", _location)),
-        sessions=tuple(_list(data, "sessions", "", _session)),
-        learners=tuple(_list(data, "learners", "", lambda o, w: _learner(o, w, lead))),
-        bookings=tuple(_list(data, "bookings", "", _booking, opt=True)),
-        open_holidays=frozenset(_list(data, "open_holidays", "", _date, opt=True)),
-        weights=_dataclass_from(Weights, data.get("weights", {}), "weights"),
+        start=raw.horizon.start, end=raw.horizon.end,
+        components=tuple(Component(c.id, c.minutes, c.interview) for c in raw.components)
+        or DEFAULT_COMPONENTS,
+        locations=tuple(_location(x, f"locations[{i}]") for i, x in enumerate(raw.locations)),
+        sessions=tuple(_session(x, f"sessions[{i}]") for i, x in enumerate(raw.sessions)),
+        learners=tuple(_learner(x, f"learners[{i}]", lead) for i, x in enumerate(raw.learners)),
+        bookings=tuple(Booking(b.learner, b.component, b.session, b.pinned) for b in raw.bookings),
+        open_holidays=frozenset(raw.open_holidays),
+        weights=Weights(**raw.weights.model_dump()),
         settings=settings,
     )
     _check_numbers(problem)

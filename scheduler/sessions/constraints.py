@@ -7,7 +7,11 @@ hard rules that tie variables together add rows to the MIP. Soft rules give poin
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import overload
+
+import numpy as np
+from numpy.typing import NDArray
 
 from scheduler.common.calendar import Interval, is_public_holiday
 from scheduler.sessions.domain import Cohort, Learner, Problem, Slot, Weights
@@ -26,8 +30,14 @@ def speaks_language(learner: Learner, cohort: Cohort) -> bool:
     return cohort.language in learner.languages
 
 
-def within_travel(learner: Learner, km: float) -> bool:
-    """Hard: the venue lies within the learner's maximum travel distance."""
+@overload
+def within_travel(learner: Learner, km: float) -> bool: ...
+@overload
+def within_travel(learner: Learner, km: NDArray[np.float64]) -> NDArray[np.bool_]: ...
+
+
+def within_travel(learner: Learner, km: float | NDArray[np.float64]) -> bool | NDArray[np.bool_]:
+    """Hard: the venue lies within the learner's maximum travel distance (one km, or an array)."""
     return km <= learner.max_travel_km
 
 
@@ -61,9 +71,42 @@ def clear_of_holidays(cohort: Cohort) -> bool:
     return not holiday_meetings(cohort)
 
 
-def meetings_clash(a: Sequence[Interval], b: Sequence[Interval]) -> bool:
-    """True when any meeting of one list overlaps any meeting of the other."""
-    return any(x.overlaps(y) for x in a for y in b)
+# -- Hard rules between cohorts and on cohort sizes (predicates the heuristics share) ------------
+
+
+def meetings_overlap(a: Interval, b: Interval) -> bool:
+    """Hard (clash): two meetings overlap, so no learner and no trainer can attend both."""
+    return a.overlaps(b)
+
+
+def same_trainer(a: Cohort, b: Cohort) -> bool:
+    """Hard (trainer): two cohorts taught by the same trainer (who must not be in two places)."""
+    return a.trainer == b.trainer
+
+
+def trainer_free(partner_sizes: Iterable[int]) -> bool:
+    """Hard (trainer): a closed cohort may open only while no clashing cohort of its trainer runs."""
+    return all(n == 0 for n in partner_sizes)
+
+
+def has_seat(cohort: Cohort, size: int) -> bool:
+    """Hard (size max): a cohort with `size` learners can take one more."""
+    return size < cohort.max_size
+
+
+def over_maximum(cohort: Cohort, size: int) -> bool:
+    """Hard (size max): `size` learners are more than the cohort may hold."""
+    return size > cohort.max_size
+
+
+def below_minimum(cohort: Cohort, size: int) -> bool:
+    """Hard (size min): a cohort with `size` learners runs (size > 0) with too few to run."""
+    return 0 < size < cohort.min_size
+
+
+def enough_to_open(cohort: Cohort, joiners: int) -> bool:
+    """Hard (size min): `joiners` learners are enough for a closed cohort to run."""
+    return joiners >= cohort.min_size
 
 
 # -- Hard rules tying variables together (MIP rows) ---------------------------------------------

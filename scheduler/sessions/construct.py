@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import heapq
 
+from scheduler.sessions import constraints as rules
 from scheduler.sessions.greedy import greedy_plan
 from scheduler.sessions.index import Index
 from scheduler.sessions.plan import Plan
@@ -26,7 +27,7 @@ def _fill(plan: Plan, ci: int, arcs: list[int], options: list[int]) -> None:
     idx, cohort = plan.idx, plan.idx.problem.cohorts[ci]
     ranked = sorted(arcs, key=lambda a: (options[idx.arc_lm[a]], -idx.arc_score[a], a))
     for arc in ranked:
-        if plan.size[ci] >= cohort.max_size:
+        if not rules.has_seat(cohort, plan.size[ci]):
             break
         if plan.fits(arc):  # fits again: a learner's own clashes change as we place
             plan.place(idx.arc_lm[arc], arc)
@@ -45,7 +46,7 @@ def demand_first_plan(idx: Index, start: Plan) -> Plan:
         if plan.size[ci] > 0 or not plan.trainer_free(ci):
             continue
         arcs = _open_arcs(plan, ci)
-        if len(arcs) < idx.problem.cohorts[ci].min_size:
+        if not rules.enough_to_open(idx.problem.cohorts[ci], len(arcs)):
             continue
         if heap and -len(arcs) > heap[0][0]:
             heapq.heappush(heap, (-len(arcs), ci))  # stale: others now have more demand

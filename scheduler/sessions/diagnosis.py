@@ -61,14 +61,14 @@ def _capacity_reasons(plan: Plan, lm: int, joiners: dict[int, int]) -> list[Reas
         ci = idx.arc_cohort[arc]
         if plan.clashes(arc):
             clash += 1
-        elif plan.size[ci] >= idx.problem.cohorts[ci].max_size:
+        elif not rules.has_seat(idx.problem.cohorts[ci], plan.size[ci]):
             full += 1
         elif plan.size[ci] == 0 and not plan.trainer_free(ci):
             trainer += 1
         elif plan.size[ci] == 0:
             if ci not in joiners:
                 joiners[ci] = len(joinable(plan, ci))
-            if joiners[ci] >= idx.problem.cohorts[ci].min_size:
+            if rules.enough_to_open(idx.problem.cohorts[ci], joiners[ci]):
                 unopened += 1
             else:
                 closed += 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from scheduler.sessions import constraints as rules
 from scheduler.sessions.index import Index
 from scheduler.sessions.plan import Plan
 
@@ -35,7 +36,7 @@ def _close_thin_cohorts(plan: Plan) -> list[int]:
     idx, pinned = plan.idx, set(plan.idx.pinned)
     released = []
     for ci, cohort in enumerate(idx.problem.cohorts):
-        if 0 < plan.size[ci] < cohort.min_size and not any(a in pinned for a in idx.cohort_arcs[ci]
+        if rules.below_minimum(cohort, plan.size[ci]) and not any(a in pinned for a in idx.cohort_arcs[ci]
                                                            if plan.assign[idx.arc_lm[a]] == a):
             for arc in idx.cohort_arcs[ci]:
                 lm = idx.arc_lm[arc]

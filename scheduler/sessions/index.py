@@ -89,7 +89,7 @@ def _cohort_clashes(problem: Problem) -> dict[int, set[int]]:
             for cj, mj in meetings[i + 1:]:
                 if mj.start >= mi.end:
                     break
-                if ci != cj:
+                if ci != cj and rules.meetings_overlap(mi, mj):
                     clashes[ci].add(cj)
                     clashes[cj].add(ci)
     return clashes
@@ -118,7 +118,7 @@ def build_index(problem: Problem) -> Index:
     clashes = _cohort_clashes(problem)
     _add_clash_arcs(idx, clashes)
     idx.trainer_pairs = sorted({(min(a, b), max(a, b)) for a, nbrs in clashes.items() for b in nbrs
-                                if problem.cohorts[a].trainer == problem.cohorts[b].trainer})
+                                if rules.same_trainer(problem.cohorts[a], problem.cohorts[b])})
     _check_pins(idx)
     return idx
 
@@ -136,11 +136,10 @@ def _add_lm(idx: Index, li: int, module: str, groups: dict, coords: dict) -> Non
             continue
         lats, lons = coords[(module, language)]
         kms = distances_km(learner.home.lat, learner.home.lon, lats, lons)
-        for pos in np.flatnonzero(kms <= learner.max_travel_km):
+        for pos in np.flatnonzero(rules.within_travel(learner, kms)):
             ci, km = ids[pos], float(kms[pos])
             cohort = problem.cohorts[ci]
-            if not (idx.cohort_usable[ci] and rules.within_travel(learner, km)
-                    and rules.speaks_language(learner, cohort)
+            if not (idx.cohort_usable[ci] and rules.speaks_language(learner, cohort)
                     and rules.inside_availability(learner, idx.cohort_slots[ci])
                     and rules.within_dates(learner, cohort) and rules.clear_of_busy(learner, cohort)):
                 continue
@@ -245,7 +244,7 @@ def _check_pins(idx: Index) -> None:
     for a in pinned:
         count[idx.arc_cohort[a]] += 1
     for ci, n in count.items():
-        if n > cohorts[ci].max_size:
+        if rules.over_maximum(cohorts[ci], n):
             raise InfeasibleInputError(f"cohort {cohorts[ci].id} has {n} pinned learners, "
                                        f"more than its maximum {cohorts[ci].max_size}")
     for a, b in idx.trainer_pairs:

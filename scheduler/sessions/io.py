@@ -1,18 +1,20 @@
-"""JSON <-> domain for sessions problems and solutions; every error names its JSON path."""
+"""JSON <-> domain for sessions problems and solutions; every error names its JSON path.
+
+The file formats are the models in schema.py; this module turns them into domain objects and
+checks what spans fields and records.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date, datetime, time
-from typing import Any, TypeVar
+from datetime import datetime
+from typing import Any
 
-from scheduler.common.calendar import DayPart, Interval, day_parts_covering
+from scheduler.common.calendar import Interval, day_parts_covering
 from scheduler.common.errors import ProblemInputError
 from scheduler.common.geo import Point
+from scheduler.common.jsonmodel import validate
 from scheduler.common.reasons import explained_json, reasons_from_json
 from scheduler.sessions.domain import (
-    MAX_WEIGHT,
-    MODULES,
     Assignment,
     Cohort,
     Learner,
@@ -20,165 +22,65 @@ from scheduler.sessions.domain import (
     Problem,
     Slot,
     Solution,
-    Status,
     Trainer,
     Unplaced,
     Weights,
 )
-from scheduler.sessions.jsonpath import date_field as _date
-from scheduler.sessions.jsonpath import field as _field
-from scheduler.sessions.jsonpath import list_field as _list
-from scheduler.sessions.jsonpath import parse as _parse
-from scheduler.sessions.jsonpath import reject_non_finite
+from scheduler.sessions.schema import (
+    AssignmentIn,
+    CohortIn,
+    LearnerIn,
+    ProblemFile,
+    SolutionFile,
+    UnplacedIn,
+    WeightsIn,
+)
 from scheduler.sessions.validate import check_references
 
-T = TypeVar("T")
 
-def _slot(text: Any, where: str) -> Slot:
-    if not isinstance(text, str) or ":" not in text:
-        raise ProblemInputError(where, f"expected 'day:part' such as 'mon:morning', got {text!r}")
-    day, part = text.split(":", 1)
-    if day not in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"):
-        raise ProblemInputError(where, f"unknown weekday {day!r}")
-    if part not in {p.value for p in DayPart}:
-        raise ProblemInputError(where, f"unknown day part {part!r}")
-    return (day, DayPart(part))
-
-
-def _meeting(obj: Any, where: str) -> Interval:
-    day = _date(obj, "date", where)
-    start = _parse(f"{where}.start", _field(obj, "start", where, str), time.fromisoformat, "HH:MM")
-    end = _parse(f"{where}.end", _field(obj, "end", where, str), time.fromisoformat, "HH:MM")
+def _interval(start: datetime, end: datetime, where: str, *, meeting: bool) -> Interval:
     try:
-        span = Interval(datetime.combine(day, start), datetime.combine(day, end))
-        day_parts_covering(span)
+        span = Interval(start, end)
+        if meeting:
+            day_parts_covering(span)
     except ValueError as exc:
         raise ProblemInputError(where, str(exc)) from exc
     return span
 
 
-def _busy(obj: Any, where: str) -> Interval:
-    start = _parse(f"{where}.start", _field(obj, "start", where, str), datetime.fromisoformat,
-                   "a date-time")
-    end = _parse(f"{where}.end", _field(obj, "end", where, str), datetime.fromisoformat,
-                 "a date-time")
-    try:
-        return Interval(start, end)
-    except ValueError as exc:
-        raise ProblemInputError(where, str(exc)) from exc
-
-
-def _point(obj: Any, where: str) -> Point:
-    lat = float(_field(obj, "lat", where, (int, float)))
-    lon = float(_field(obj, "lon", where, (int, float)))
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        raise ProblemInputError(where, f"coordinates ({lat}, {lon}) out of range")
-    return Point(lat, lon)
-
-
-def _module_code(value: Any, where: str) -> str:
-    if value not in MODULES:
-        raise ProblemInputError(where, f"unknown module {value!r} (expected one of {', '.join(MODULES)})")
-    return str(value)
-
-
-def _cohort(obj: Any, where: str) -> Cohort:
-    meetings = tuple(_meeting(m, f"{where}.meetings[{i}]")
-                     for i, m in enumerate(_list(obj, "meetings", where)))
+def _cohort(c: CohortIn, where: str) -> Cohort:
+    meetings = tuple(_interval(datetime.combine(m.date, m.start), datetime.combine(m.date, m.end),
+                               f"{where}.meetings[{i}]", meeting=True) for i, m in enumerate(c.meetings))
     if not meetings:
         raise ProblemInputError(f"{where}.meetings", "a cohort needs at least one meeting")
-    low, high = _field(obj, "min_size", where, int), _field(obj, "max_size", where, int)
-    if not 1 <= low <= high:
-        raise ProblemInputError(f"{where}.min_size", f"need 1 <= min_size <= max_size, got {low}, {high}")
-    cost = float(_field(obj, "cost", where, (int, float), 0.0))
-    if cost < 0:
-        raise ProblemInputError(f"{where}.cost", "must not be negative")
-    holidays = frozenset(_day(day, f"{where}.allowed_holidays[{i}]")
-                         for i, day in enumerate(_list(obj, "allowed_holidays", where, [])))
-    return Cohort(
-        id=_field(obj, "id", where, str), module=_module_code(obj.get("module"), f"{where}.module"),
-        location=_field(obj, "location", where, str, ""), point=_point(obj, where),
-        language=_field(obj, "language", where, str), trainer=_field(obj, "trainer", where, str),
-        meetings=meetings, min_size=low, max_size=high, cost=cost, allowed_holidays=holidays)
+    if not 1 <= c.min_size <= c.max_size:
+        raise ProblemInputError(f"{where}.min_size",
+                                f"need 1 <= min_size <= max_size, got {c.min_size}, {c.max_size}")
+    return Cohort(id=c.id, module=c.module, location=c.location, point=Point(c.lat, c.lon),
+                  language=c.language, trainer=c.trainer, meetings=meetings, min_size=c.min_size,
+                  max_size=c.max_size, cost=c.cost, allowed_holidays=frozenset(c.allowed_holidays))
 
 
-def _day(value: Any, where: str) -> date:
-    if not isinstance(value, str):
-        raise ProblemInputError(where, f"expected a date YYYY-MM-DD, got {type(value).__name__}")
-    return _parse(where, value, date.fromisoformat, "a date YYYY-MM-DD")
-
-
-def _statuses(obj: Any, where: str) -> dict[str, Status]:
-    raw = _field(obj, "modules", where, dict, {})
-    out = {}
-    for code, value in raw.items():
-        _module_code(code, f"{where}.modules")
-        if value not in {s.value for s in Status}:
-            raise ProblemInputError(f"{where}.modules.{code}", f"unknown status {value!r}")
-        out[code] = Status(value)
-    return out
-
-
-def _learner(obj: Any, where: str) -> Learner:
-    languages = tuple(_list(obj, "languages", where))
-    if not languages or not all(isinstance(x, str) for x in languages):
-        raise ProblemInputError(f"{where}.languages", "expected a non-empty list of language names")
-    travel = float(_field(obj, "max_travel_km", where, (int, float)))
-    if travel < 0:
-        raise ProblemInputError(f"{where}.max_travel_km", "must not be negative")
-    deadlines = _field(obj, "deadlines", where, dict, {})
-    for code in deadlines:
-        _module_code(code, f"{where}.deadlines")
+def _learner(x: LearnerIn, where: str) -> Learner:
     return Learner(
-        id=_field(obj, "id", where, str), route=_field(obj, "route", where, str),
-        statuses=_statuses(obj, where), languages=languages, home=_point(obj, where),
-        max_travel_km=travel,
-        availability=frozenset(_slot(s, f"{where}.availability[{i}]")
-                               for i, s in enumerate(_list(obj, "availability", where))),
-        preferred=frozenset(_slot(s, f"{where}.preferred[{i}]")
-                            for i, s in enumerate(_list(obj, "preferred", where, []))),
-        busy=tuple(_busy(b, f"{where}.busy[{i}]") for i, b in enumerate(_list(obj, "busy", where, []))),
-        earliest_start=_date(obj, "earliest_start", where),
-        deadlines={code: _date(deadlines, code, f"{where}.deadlines") for code in deadlines})
+        id=x.id, route=x.route, statuses=dict(x.modules),
+        languages=tuple(x.languages), home=Point(x.lat, x.lon), max_travel_km=x.max_travel_km,
+        availability=frozenset(x.availability), preferred=frozenset(x.preferred),
+        busy=tuple(_interval(b.start, b.end, f"{where}.busy[{i}]", meeting=False)
+                   for i, b in enumerate(x.busy)),
+        earliest_start=x.earliest_start, deadlines=dict(x.deadlines))
 
 
-def _assignment(obj: Any, where: str) -> Assignment:
-    return Assignment(learner=_field(obj, "learner", where, str),
-                      module=_module_code(obj.get("module") if isinstance(obj, dict) else None,
-                                          f"{where}.module"),
-                      cohort=_field(obj, "cohort", where, str),
-                      pinned=_field(obj, "pinned", where, bool, False))
+def _assignment(a: AssignmentIn) -> Assignment:
+    return Assignment(learner=a.learner, module=a.module, cohort=a.cohort, pinned=a.pinned)
 
 
-def _weights(obj: Any) -> Weights:
-    if obj is None:
+def _weights(w: WeightsIn | None) -> Weights:
+    if w is None:
         return Weights()
-    if not isinstance(obj, dict):
-        raise ProblemInputError("weights", "expected an object")
-    names = list(Weights.__dataclass_fields__)
-    unknown = sorted(set(obj) - set(names))
-    if unknown:
-        raise ProblemInputError(f"weights.{unknown[0]}",
-                                f"unknown weight (known: {', '.join(names)})")
     defaults = Weights()
-    values = {}
-    for name in names:
-        value = _field(obj, name, "weights", (int, float), getattr(defaults, name))
-        low = 1 if name == "urgency_horizon_days" else 0
-        if not low <= value <= MAX_WEIGHT:
-            raise ProblemInputError(f"weights.{name}", f"must lie between {low} and {MAX_WEIGHT:,}, "
-                                                       f"got {value!r}")
-        values[name] = type(getattr(defaults, name))(value)
-    return Weights(**values)
-
-
-def _module(obj: Any, where: str) -> Module:
-    code = _module_code(obj.get("code") if isinstance(obj, dict) else None, f"{where}.code")
-    routes = _list(obj, "routes", where)
-    for i, route in enumerate(routes):
-        if not isinstance(route, str) or not route:
-            raise ProblemInputError(f"{where}.routes[{i}]", "expected a route name")
-    return Module(code, frozenset(routes))
+    return Weights(**{name: type(getattr(defaults, name))(getattr(w, name))
+                      for name in Weights.__dataclass_fields__})
 
 
 def _check_routes(problem: Problem) -> None:
@@ -191,23 +93,15 @@ def _check_routes(problem: Problem) -> None:
                                     f"{', '.join(sorted(known)) or 'no routes'})")
 
 
-def _items(data: Any, key: str, parse: Callable[[Any, str], T], default: Any = ...) -> tuple[T, ...]:
-    return tuple(parse(obj, f"{key}[{i}]") for i, obj in enumerate(_list(data, key, "", default)))
-
-
 def problem_from_json(data: Any) -> Problem:
     """Build a Problem from parsed JSON, raising ProblemInputError that names the bad field."""
-    if not isinstance(data, dict):
-        raise ProblemInputError("", "a problem file must hold a JSON object")
-    reject_non_finite(data)
-    modules = _items(data, "modules", _module)
+    raw = validate(ProblemFile, data, "a problem file")
     problem = Problem(
-        plan_date=_date(data, "plan_date", ""), modules=modules,
-        cohorts=_items(data, "cohorts", _cohort), learners=_items(data, "learners", _learner),
-        trainers=_items(data, "trainers",
-                        lambda o, w: Trainer(_field(o, "id", w, str), _field(o, "name", w, str, ""))),
-        existing=_items(data, "existing", _assignment, []),
-        weights=_weights(data.get("weights")))
+        plan_date=raw.plan_date, modules=tuple(Module(m.code, frozenset(m.routes)) for m in raw.modules),
+        cohorts=tuple(_cohort(c, f"cohorts[{i}]") for i, c in enumerate(raw.cohorts)),
+        learners=tuple(_learner(x, f"learners[{i}]") for i, x in enumerate(raw.learners)),
+        trainers=tuple(Trainer(t.id, t.name) for t in raw.trainers),
+        existing=tuple(_assignment(a) for a in raw.existing), weights=_weights(raw.weights))
     check_references(problem)
     _check_routes(problem)
     return problem
@@ -276,27 +170,25 @@ def _unplaced_json(u: Unplaced) -> dict[str, Any]:
     return explained_json({"learner": u.learner, "module": u.module}, u.reasons, u.reason_codes)
 
 
-def _unplaced(obj: Any, where: str) -> Unplaced:
-    reasons = tuple(_list(obj, "reasons", where, []))
-    return Unplaced(_field(obj, "learner", where, str), _field(obj, "module", where, str), reasons,
-                    reasons_from_json(obj.get("reason_codes"), reasons, f"{where}.reason_codes"))
+def _unplaced(u: UnplacedIn, where: str) -> Unplaced:
+    reasons = tuple(u.reasons)
+    return Unplaced(u.learner, u.module, reasons,
+                    reasons_from_json(u.reason_codes, reasons, f"{where}.reason_codes"))
+
+
+def _solution_file(data: Any) -> SolutionFile:
+    return validate(SolutionFile, data, "a solution file")
 
 
 def assignments_from_json(data: Any) -> tuple[Assignment, ...]:
     """The assignments of a solution file (the only part `check` trusts)."""
-    if not isinstance(data, dict):
-        raise ProblemInputError("", "a solution file must hold a JSON object")
-    reject_non_finite(data)
-    return _items(data, "assignments", _assignment)
+    return tuple(_assignment(a) for a in _solution_file(data).assignments)
 
 
 def solution_from_json(data: Any) -> Solution:
     """Read a solution file back (used by the portal to show a stored result)."""
-    assignments = assignments_from_json(data)
-    unplaced = _items(data, "unplaced_learners", _unplaced, [])
-    bound = _field(data, "bound", "", (int, float, type(None)), None)
-    return Solution(status=_field(data, "status", "", str, "feasible"), assignments=assignments,
-                    unplaced=unplaced, objective=float(_field(data, "objective", "", (int, float), 0)),
-                    bound=None if bound is None else float(bound),
-                    seconds=float(_field(data, "seconds", "", (int, float), 0)),
-                    method=_field(data, "method", "", str, ""))
+    raw = _solution_file(data)
+    return Solution(status=raw.status, assignments=tuple(_assignment(a) for a in raw.assignments),
+                    unplaced=tuple(_unplaced(u, f"unplaced_learners[{i}]")
+                                   for i, u in enumerate(raw.unplaced_learners)),
+                    objective=raw.objective, bound=raw.bound, seconds=raw.seconds, method=raw.method)

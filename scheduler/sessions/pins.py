@@ -85,12 +85,12 @@ def pinned_start(idx: Index, seconds: float, stop: Callable[[], bool] = lambda: 
     for arc in idx.pinned:
         plan.place(idx.arc_lm[arc], arc)
     cohorts = idx.problem.cohorts
-    short = sorted(ci for ci, n in enumerate(plan.size) if 0 < n < cohorts[ci].min_size)
+    short = sorted(ci for ci, n in enumerate(plan.size) if rules.below_minimum(cohorts[ci], n))
     if not short:
         return plan
     arcs = _candidates(plan, short)
     hopeless = [_describe(plan, ci, len({idx.arc_lm[a] for a in arcs[ci]})) for ci in short
-                if plan.size[ci] + len(arcs[ci]) < cohorts[ci].min_size]
+                if not rules.enough_to_open(cohorts[ci], plan.size[ci] + len(arcs[ci]))]
     if hopeless:
         raise InfeasibleInputError("; ".join(hopeless))
     linear, x = _model(plan, arcs)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from scheduler.sessions import constraints as rules
 from scheduler.sessions.domain import Assignment
 from scheduler.sessions.index import Index
 
@@ -36,11 +37,11 @@ class Plan:
 
     def trainer_free(self, cohort: int) -> bool:
         """True when no running cohort of the same trainer overlaps this one."""
-        return all(self.size[d] == 0 for d in self.idx.trainer_partners[cohort])
+        return rules.trainer_free(self.size[d] for d in self.idx.trainer_partners[cohort])
 
     def has_room(self, ci: int) -> bool:
         """True when the cohort can take one more learner (size, and its trainer if it is closed)."""
-        if self.size[ci] >= self.idx.problem.cohorts[ci].max_size:
+        if not rules.has_seat(self.idx.problem.cohorts[ci], self.size[ci]):
             return False
         return self.size[ci] > 0 or self.trainer_free(ci)
 

@@ -11,6 +11,7 @@ weights every placement does), and neither touches a pin.
 
 from __future__ import annotations
 
+from scheduler.sessions import constraints as rules
 from scheduler.sessions.greedy import deadline_order
 from scheduler.sessions.plan import Plan
 
@@ -45,7 +46,7 @@ def _opening(plan: Plan, ci: int) -> tuple[float, list[int]]:
     if plan.size[ci] > 0 or not plan.trainer_free(ci):
         return 0.0, []
     arcs = sorted(joinable(plan, ci), key=lambda a: (-idx.arc_score[a], a))
-    if len(arcs) < cohort.min_size:
+    if not rules.enough_to_open(cohort, len(arcs)):
         return 0.0, []
     take = arcs[:cohort.min_size] + [a for a in arcs[cohort.min_size:cohort.max_size]
                                      if idx.arc_score[a] > 0]
@@ -58,7 +59,7 @@ def open_closed(plan: Plan) -> int:
     cohorts, assign, arc_lm = idx.problem.cohorts, plan.assign, idx.arc_lm
     # a cheap first cut (unplaced learners only, clashes ignored); it only shrinks as cohorts open
     candidates = [ci for ci, arcs in enumerate(idx.cohort_arcs) if plan.size[ci] == 0
-                  and sum(1 for a in arcs if assign[arc_lm[a]] < 0) >= cohorts[ci].min_size]
+                  and rules.enough_to_open(cohorts[ci], sum(1 for a in arcs if assign[arc_lm[a]] < 0))]
     while candidates:
         best_gain, best = 0.0, []
         for ci in candidates:

@@ -72,3 +72,43 @@ def test_the_problem_schema_requires_what_the_reader_requires(data):
             problem_from_json(bad)
     learner_keys = schema["properties"]["learners"]["items"]["required"]
     assert set(learner_keys) <= set(data["learners"][0])
+
+
+@pytest.mark.parametrize(("path", "value", "message"), [
+    (("learners", 3, "availability", 0), 7, "learners[3].availability[0]: expected a string, got int"),
+    (("learners", 3, "availability", 0), "mon:night", "learners[3].availability[0]: unknown day part"),
+    (("learners", 2, "max_travel_km"), float("nan"), "learners[2].max_travel_km: must be a finite number"),
+    (("cohorts", 1, "cost"), -5, "cohorts[1].cost: must not be negative"),
+    (("cohorts", 1, "min_size"), True, "cohorts[1].min_size: expected an integer, got bool"),
+    (("learners", 4, "busy"), [{"start": "2027-01-11T10:00", "end": "2027-01-11T09:00"}],
+     "learners[4].busy[0]: interval ends"),
+])
+def test_the_declarative_model_names_the_bad_field_as_before(data, path, value, message):
+    bad = copy.deepcopy(data)
+    target = bad
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    with pytest.raises(ProblemInputError) as err:
+        problem_from_json(bad)
+    assert str(err.value).startswith(message)
+
+
+def test_a_solution_file_round_trips_and_a_bad_assignment_is_named(data):
+    from scheduler.sessions.io import solution_from_json
+
+    good = {"status": "optimal", "objective": 10, "bound": None, "seconds": 1.5,
+            "assignments": [{"learner": "L1", "module": "KNM", "cohort": "C1"}],
+            "unplaced_learners": [{"learner": "L2", "module": "PVT", "reasons": ["no cohort"]}]}
+    solution = solution_from_json(good)
+    assert (solution.objective, solution.assignments[0].cohort, solution.unplaced[0].reasons) == (
+        10.0, "C1", ("no cohort",))
+    with pytest.raises(ProblemInputError, match=r"^assignments\[0\]\.pinned: expected true or false"):
+        solution_from_json({**good, "assignments": [{**good["assignments"][0], "pinned": "yes"}]})
+
+
+def test_a_learner_without_languages_is_refused_in_plain_words(data):
+    bad = copy.deepcopy(data)
+    bad["learners"][2]["languages"] = []
+    with pytest.raises(ProblemInputError, match=r"^learners\[2\]\.languages: expected a non-empty list"):
+        problem_from_json(bad)
