@@ -169,6 +169,12 @@ DAY_PART = {
     "sun:evening": _l("Sunday evening"),
 }
 
+CONSENT_ACTION = {
+    "given": _l("Consent given"),
+    "changed": _l("Scope changed"),
+    "withdrawn": _l("Consent withdrawn"),
+}
+
 VOCABULARIES: dict[str, dict[Any, Any]] = {
     "route": ROUTE,
     "migrant_type": MIGRANT_TYPE,
@@ -188,6 +194,7 @@ VOCABULARIES: dict[str, dict[Any, Any]] = {
     "change_reason": CHANGE_REASON,
     "facility": FACILITY,
     "day_part": DAY_PART,
+    "consent_action": CONSENT_ACTION,
 }
 
 

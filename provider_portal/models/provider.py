@@ -26,6 +26,8 @@ class Provider(SQLModel, table=True):
     street: str = Field(default="", max_length=200)
     postcode: str = Field(default="", max_length=7)
     city: str = Field(default="", max_length=100)
+    phone: str = Field(default="", max_length=20)  # contact details on letters to learners
+    email: str = Field(default="", max_length=200)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
     def keurmerk_valid_on(self, day: date) -> bool:

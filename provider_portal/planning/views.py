@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask import Blueprint, current_app, render_template, request
 
 from provider_portal.access import roles_required
+from provider_portal.consent.views import learner_progress
 from provider_portal.db import get_session
 from provider_portal.forms_common import choices
 from provider_portal.learners.forms import ROUTE_LABELS, LearnerFilterForm
@@ -91,5 +92,6 @@ def learner(learner_id: int) -> str:
         provider_name=provider_name,
         language_names=LANGUAGES,
         placements=placements,
+        progress=learner_progress(int(row.id)),
         **learner_details(session, row),
     )
