@@ -21,6 +21,7 @@ class ExamReview:
     invitations: dict[str, list[dict[str, object]]]  # name -> bookings
     unbooked: list[tuple[str, str, list[str]]]  # (name, component, reasons in the reader's language)
     fees_eur: int
+    location_codes: dict[str, str] | None = None  # location name -> code, for the documents' links
 
 
 def build_exam_review(session: Session, run: PlanRun) -> ExamReview:
@@ -52,4 +53,5 @@ def build_exam_review(session: Session, run: PlanRun) -> ExamReview:
         invitations=dict(sorted(invitations.items())),
         unbooked=unbooked,
         fees_eur=solution.get("fees_eur", 0),
+        location_codes={x["name"]: x["id"] for x in run.problem["locations"]},
     )
