@@ -107,6 +107,8 @@ def _report_request() -> tuple[PeriodForm, date, date, bool]:
     form = PeriodForm(request.args)
     ok = form.validate()
     first, last = _period(form)
+    if ok:
+        form.first.data, form.last.data = first, last
     if ok and last < first:
         form.last.errors = [_("The period must end on or after its first day.")]
         ok = False

@@ -131,7 +131,7 @@ def _page(letter: Letter, made_on: date, lang: str) -> list:
     styles = stylesheet()
     small = styles["BodyText"].clone(f"small-{lang}", fontSize=8.5, leading=10.5)
     sender = letter.sender
-    head_lines = [sender.name, sender.street, f"{sender.postcode} {sender.city}".strip(),
+    head_lines = [sender.name, sender.street, f"{_postcode(sender.postcode)} {sender.city}".strip(),
                   t["phone"].format(phone=sender.phone) if sender.phone else "", sender.email]
     rows = [list(t["head"])] + [
         [format_date(s.day, "EEEE d MMMM y", locale=t["locale"]), s.start,
@@ -139,7 +139,7 @@ def _page(letter: Letter, made_on: date, lang: str) -> list:
          f"€ {s.fee_eur},-" if s.fee_eur else t["free"]]
         for s in letter.sittings
     ]
-    table = Table([[para(c, small) for c in row] for row in rows], colWidths=[120, 40, 110, 120, 55],
+    table = Table([[para(c, small) for c in row] for row in rows], colWidths=[150, 38, 105, 112, 45],
                   repeatRows=1)
     table.setStyle(TableStyle([*table_font_commands(), ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
                                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8edf3"))]))
@@ -190,9 +190,15 @@ def letters_pdf(letters: Sequence[Letter], made_on: date, title: str) -> bytes:
     return buffer.getvalue()
 
 
+def _postcode(value: str) -> str:
+    """A stored postcode (3511AB) as an address writes it (3511 AB)."""
+    compact = value.replace(" ", "")
+    return f"{compact[:4]} {compact[4:]}".strip()
+
+
 def _address(learner: Learner) -> tuple[str, ...]:
-    postcode = f"{learner.postcode[:4]} {learner.postcode[4:]}".strip()
-    lines = (learner.street_address, f"{postcode} {(learner.place or learner.municipality).upper()}")
+    town = (learner.place or learner.municipality).upper()
+    lines = (learner.street_address, f"{_postcode(learner.postcode)} {town}")
     return tuple(line for line in lines if line.strip())
 
 

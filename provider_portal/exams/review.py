@@ -23,6 +23,10 @@ class ExamReview:
     fees_eur: int
     location_codes: dict[str, str] | None = None  # location name -> code, for the documents' links
 
+    @property
+    def location_names(self) -> dict[str, str]:
+        return {code: name for name, code in (self.location_codes or {}).items()}
+
 
 def build_exam_review(session: Session, run: PlanRun) -> ExamReview:
     """Group the run's bookings for reading; learner names come through the tenant filter."""
