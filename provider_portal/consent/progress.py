@@ -66,6 +66,14 @@ class ProgressRow:
     exams: list[tuple[str, date, str]] | None = None  # (component, day, location)
     results: list[ExamResultLine] | None = None
 
+    @property
+    def exam_trips(self) -> list[tuple[date, str, list[str]]]:
+        """The exam bookings by day and location: (day, location, components in order)."""
+        trips: dict[tuple[date, str], list[str]] = {}
+        for component, when, place in self.exams or []:
+            trips.setdefault((when, place), []).append(component)
+        return [(when, place, parts) for (when, place), parts in trips.items()]
+
 
 @dataclass
 class ProgressReport:
@@ -162,8 +170,8 @@ def _cells(row: ProgressRow) -> list[str]:
         else _not_shared()
     modules = ", ".join(f"{m}: {label(s, 'module_status')}" for m, s in row.modules.items()) \
         if row.modules is not None else _not_shared()
-    exams = "; ".join(f"{c} {day(d)} ({p})" for c, d, p in row.exams) if row.exams is not None \
-        else _not_shared()
+    exams = "; ".join(f"{day(d)}, {p}: {', '.join(parts)}" for d, p, parts in row.exam_trips) \
+        if row.exams is not None else _not_shared()
     if row.results is None:
         results = _not_shared()
     elif not RESULTS_RECORDED:

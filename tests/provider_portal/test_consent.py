@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 import pytest
 import sqlalchemy as sa
@@ -18,7 +18,16 @@ from provider_portal.consent.service import (
     shared_window,
     withdraw_consent,
 )
-from provider_portal.models import Attendance, ConsentEvent, LearnerConsent, LearnerModule, Lesson
+from provider_portal.models import (
+    Attendance,
+    ConsentEvent,
+    ExamBooking,
+    ExamLocation,
+    ExamSession,
+    LearnerConsent,
+    LearnerModule,
+    Lesson,
+)
 from provider_portal.models.enums import Role
 from provider_portal.models.types import utcnow
 from tests.factories import make_class, make_enrolment, make_learner, make_provider, make_user
@@ -225,3 +234,24 @@ def test_module_statuses_are_shared_in_words(client, db, world) -> None:
     login(client, world["planner"].email)
     header, *rows = _csv(client)
     assert "KNM: Klaar" in dict(zip(header, rows[0], strict=True))["Groepsmodules"]
+
+
+def test_exam_bookings_leave_only_within_the_exam_scope(client, db, world) -> None:
+    place = ExamLocation(code="amsterdam", name="DUO Amsterdam", lat=52.39, lon=4.84)
+    db.add(place)
+    db.commit()
+    sitting = ExamSession(location_id=place.id, day=date(2026, 4, 14), component="lezen", start_time=time(9),
+                          minutes=65, seats=10)
+    db.add(sitting)
+    db.commit()
+    for key in ("amina", "bilal"):
+        db.add(ExamBooking(learner_id=world[key].id, component="lezen", session_id=sitting.id))
+    db.commit()
+    _give(db, world["amina"], date(2026, 1, 1), hours=False, modules=False, exams=True)
+    _give(db, world["bilal"], date(2026, 1, 1), hours=True, modules=True, exams=False)
+    login(client, world["planner"].email)
+    header, *rows = _csv(client)
+    by_name = {r[0]: dict(zip(header, r, strict=True)) for r in rows}
+    assert by_name["Amina Test"]["Examenboekingen"] == "14 apr 2026, DUO Amsterdam: lezen"
+    assert by_name["Bilal Test"]["Examenboekingen"] == "niet gedeeld"
+    assert "DUO Amsterdam" not in by_name["Bilal Test"].values()
