@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
 from datetime import date, datetime, time
 
 import pytest
@@ -255,3 +256,29 @@ def test_exam_bookings_leave_only_within_the_exam_scope(client, db, world) -> No
     assert by_name["Amina Test"]["Examenboekingen"] == "14 apr 2026, DUO Amsterdam: lezen"
     assert by_name["Bilal Test"]["Examenboekingen"] == "niet gedeeld"
     assert "DUO Amsterdam" not in by_name["Bilal Test"].values()
+
+
+def test_two_staff_recording_consent_at_once_leave_one_consent_and_both_events(engine, db, world) -> None:
+    """Both requests load the learner first, then record at the same moment: the learner's row lock
+    makes the second wait and see the first's consent, so neither fails nor is lost."""
+    barrier, results = threading.Barrier(2), [None, None]
+
+    def record(i: int, data: ConsentData) -> None:
+        try:
+            with Session(engine, expire_on_commit=False) as session:
+                learner = session.get(type(world["amina"]), world["amina"].id)
+                barrier.wait(timeout=20)
+                results[i] = record_consent(session, learner, data, None)
+        except Exception as exc:  # the thread's result, asserted below
+            results[i] = exc
+
+    threads = [threading.Thread(target=record, args=(0, ConsentData(date(2026, 3, 2), True, False, False))),
+               threading.Thread(target=record, args=(1, ConsentData(date(2026, 3, 2), False, True, False)))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(isinstance(r, Exception) for r in results), results
+    events = db.execute(sa.select(ConsentEvent.action).order_by(ConsentEvent.id)).scalars().all()
+    assert sorted(events) == ["changed", "given"]
+    assert db.execute(sa.select(sa.func.count()).select_from(LearnerConsent)).scalar_one() == 1
