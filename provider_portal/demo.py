@@ -199,7 +199,7 @@ def _learner(session: Session, rng: random.Random, spec: DemoProvider, provider_
                                                          rng.randint(1, 28)),
         migrant_type=rng.choices(["asiel", "gezin", "overig"], weights=[65, 30, 5])[0],
         route=_weighted(rng, ROUTE_WEIGHTS), municipality=municipality,
-        postcode=postcode_in(municipality, rng), duo_term_start=start, place=municipality,
+        postcode=postcode_in(municipality, rng), duo_term_start=start,
         street_address=demo_street(provider_id, number),
         duo_term_end=default_term_end(start), loan_amount_cents=to_cents(Decimal(10000)),
     )

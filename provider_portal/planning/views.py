@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, current_app, render_template, request
+from flask_login import current_user
 
 from provider_portal.access import roles_required
 from provider_portal.consent.views import learner_progress
@@ -92,6 +93,7 @@ def learner(learner_id: int) -> str:
         provider_name=provider_name,
         language_names=LANGUAGES,
         placements=placements,
-        progress=learner_progress(int(row.id)),
+        # consent is to share with the municipality: its planner sees progress, a platform admin never
+        progress=learner_progress(int(row.id)) if current_user.role == Role.PLANNER else None,
         **learner_details(session, row),
     )

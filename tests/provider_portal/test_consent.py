@@ -282,3 +282,13 @@ def test_two_staff_recording_consent_at_once_leave_one_consent_and_both_events(e
     events = db.execute(sa.select(ConsentEvent.action).order_by(ConsentEvent.id)).scalars().all()
     assert sorted(events) == ["changed", "given"]
     assert db.execute(sa.select(sa.func.count()).select_from(LearnerConsent)).scalar_one() == 1
+
+
+def test_a_platform_admin_sees_no_consented_progress(client, db, world) -> None:
+    """Consent is to share with the municipality; the platform admin keeps the planning fields only."""
+    _give(db, world["amina"], date(2026, 1, 1))
+    admin = make_user(db, None, role=Role.PLATFORM_ADMIN)
+    login(client, admin.email)
+    page = text(client.get(f"/planning/learners/{world['amina'].id}"))
+    assert "Amina" in page and 'id="progress-card"' not in page and 'id="progress-hours"' not in page
+    assert client.get("/planning/progress").status_code == 403
