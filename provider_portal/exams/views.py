@@ -195,9 +195,9 @@ def run_letters(run_id: int) -> Response:
     return attachment(pdf, f"brieven-run-{run.id}.pdf", "application/pdf")
 
 
-@bp.route("/runs/<int:run_id>/letters/<code>/<day>.<fmt>")
+@bp.route("/runs/<int:run_id>/letters/<int:location_id>/<day>.<fmt>")
 @roles_required(Role.PLANNER)
-def run_day_documents(run_id: int, code: str, day: str, fmt: str) -> Response:
+def run_day_documents(run_id: int, location_id: int, day: str, fmt: str) -> Response:
     """One location and day of the run: its letters (`pdf`), or its participant list as PDF (`lijst`)
     or CSV (`csv`)."""
     run, letters = _published_run_letters(run_id)
@@ -205,12 +205,11 @@ def run_day_documents(run_id: int, code: str, day: str, fmt: str) -> Response:
         when = date.fromisoformat(day)
     except ValueError:
         abort(404)
-    group = by_location_day(letters).get((code, when))
+    place = get_or_404(get_session(), ExamLocation, location_id)
+    group = by_location_day(letters).get((place.code, when))
     if not group:
         abort(404)
-    session = get_session()
-    place = session.execute(sa.select(ExamLocation).where(ExamLocation.code == code)).scalar_one()
-    stem = f"{code}-{when.isoformat()}"
+    stem = f"{place.code}-{when.isoformat()}"
     if fmt == "pdf":
         pdf = letters_pdf(group, clock.today(), f"Uitnodigingen {place.name} {when.isoformat()}")
         return attachment(pdf, f"brieven-{stem}.pdf", "application/pdf")

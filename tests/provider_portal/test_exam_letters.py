@@ -161,14 +161,15 @@ def test_the_zip_holds_all_letters_and_per_location_and_day_the_letters_and_part
         assert letters.count("Beste ") == by_day[d]  # one letter per learner sitting there that day
         csv_text = archive.read(f"amsterdam-{d}/deelnemers-amsterdam-{d}.csv").decode("utf-8")
         assert csv_text.startswith("Tijd;Onderdeel;Naam") and csv_text.count("Kandidaat") == 5 * by_day[d]
-    first = days[0]
-    one_day = client.get(f"/planning/exams/runs/{run.id}/letters/amsterdam/{first}.pdf")
+    first, amsterdam = days[0], world["amsterdam"].id
+    one_day = client.get(f"/planning/exams/runs/{run.id}/letters/{amsterdam}/{first}.pdf")
     assert one_day.status_code == 200 and letters_text(one_day.data).count("Beste ") == by_day[first]
-    listing = client.get(f"/planning/exams/runs/{run.id}/letters/amsterdam/{first}.lijst")
+    listing = client.get(f"/planning/exams/runs/{run.id}/letters/{amsterdam}/{first}.lijst")
     assert listing.status_code == 200 and "Kandidaat" in letters_text(listing.data)
-    assert client.get(f"/planning/exams/runs/{run.id}/letters/zwolle/{first}.pdf").status_code == 404
+    zwolle = world["zwolle"].id
+    assert client.get(f"/planning/exams/runs/{run.id}/letters/{zwolle}/{first}.pdf").status_code == 404
     page = text(client.get(f"/planning/runs/{run.id}"))
-    assert 'id="letters-zip"' in page and f"/letters/amsterdam/{first}.pdf" in page
+    assert 'id="letters-zip"' in page and f"/letters/{amsterdam}/{first}.pdf" in page
 
 
 def test_letters_wait_for_publication_and_stay_with_the_planners_municipalities(
