@@ -1,4 +1,4 @@
-"""Rosters per location and day (CSV, PDF) and invitation letters to learners (PDF, in Dutch)."""
+"""Rosters per location and day (CSV, PDF); the invitation letters are `exams.letters`."""
 
 from __future__ import annotations
 
@@ -51,17 +51,3 @@ def roster_pdf(location: str, day: date, rows: Sequence[Sequence[str]]) -> bytes
         [para(title, styles["Title"]), Spacer(1, 8), _table(rows, ROSTER_HEADER)]
     )
     return buffer.getvalue()
-
-
-def invitation_pdf(name: str, address: str, bookings: Sequence[dict[str, object]], made_on: date) -> bytes:
-    """One learner's letter from booking dicts (date, start, component, location, fee_eur): the bilingual
-    letter of `exams.letters`, without sender details or location addresses."""
-    from provider_portal.exams.letters import Letter, Sender, Sitting, letters_pdf  # letters imports us
-
-    sittings = tuple(
-        Sitting(date.fromisoformat(str(b["date"])), str(b["start"]), str(b["component"]), str(b["location"]),
-                str(b["location"]), "", int(str(b.get("fee_eur") or 0)))
-        for b in bookings
-    )
-    return letters_pdf([Letter(0, name, (address,), Sender(""), sittings)], made_on,
-                       "Uitnodiging inburgeringsexamen")
