@@ -64,6 +64,7 @@ def register_blueprints(app: Flask) -> None:
     """One blueprint per area."""
     from provider_portal.auth.views import bp as auth_bp
     from provider_portal.classes.views import bp as classes_bp
+    from provider_portal.consent.views import bp as consent_bp
     from provider_portal.contracts.views import bp as contracts_bp
     from provider_portal.dashboard.views import bp as dashboard_bp
     from provider_portal.exams.views import bp as exams_bp
@@ -84,7 +85,7 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (auth_bp, dashboard_bp, providers_bp, users_bp, learners_bp, contracts_bp,
                       classes_bp, register_bp, me_bp, attendance_bp, planning_bp, cohorts_bp, runs_bp,
-                      exams_bp, jobs_bp, transfer_bp, invoicing_bp, invoice_caps_bp, accounts_bp):
+                      exams_bp, jobs_bp, transfer_bp, invoicing_bp, invoice_caps_bp, accounts_bp, consent_bp):
         app.register_blueprint(blueprint)
 
 

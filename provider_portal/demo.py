@@ -21,6 +21,7 @@ from provider_portal.learners.service import default_term_end, sync_route_requir
 from provider_portal.models import (
     Contract,
     Learner,
+    LearnerConsent,
     LearnerLanguage,
     LearnerModule,
     PlannerMunicipality,
@@ -48,15 +49,16 @@ class DemoProvider:
     city: str
     domain: str
     municipalities: tuple[str, ...]
+    phone: str = ""
 
 
 PROVIDERS = (
     DemoProvider("Taalhuis Utrecht", "BOW-10231", "30123456", "NL91ABNA0417164300", "NL002455799B11",
                  "Oudegracht 112", "3511AX", "Utrecht", "taalhuis-utrecht.nl",
-                 ("Utrecht", "Amersfoort", "Hilversum", "Ede", "Amsterdam", "Almere")),
+                 ("Utrecht", "Amersfoort", "Hilversum", "Ede", "Amsterdam", "Almere"), "030 123 45 67"),
     DemoProvider("Maasstad Inburgering", "BOW-20877", "24567890", "NL20INGB0001234567", "NL810433941B01",
                  "Coolsingel 40", "3011AD", "Rotterdam", "maasstad-inburgering.nl",
-                 ("Rotterdam", "Dordrecht", "Den Haag", "Rijswijk", "Delft", "Zoetermeer")),
+                 ("Rotterdam", "Dordrecht", "Den Haag", "Rijswijk", "Delft", "Zoetermeer"), "010 765 43 21"),
 )
 
 # Given and family names by the languages learners commonly speak.
@@ -97,6 +99,16 @@ def postcode_in(municipality: str, rng: random.Random) -> str:
     return f"{rng.randint(town.postcode_from, town.postcode_to)}{rng.choice(letters)}{rng.choice(letters)}"
 
 
+STREETS = ("Kerkstraat", "Dorpsstraat", "Stationsweg", "Molenweg", "Schoolstraat", "Julianastraat",
+           "Wilhelminastraat", "Nieuwstraat", "Lindelaan", "Beukenlaan", "Prinses Irenestraat", "Veldweg")
+
+
+def demo_street(provider_id: int | None, number: int) -> str:
+    """A street and house number for the letters; its own generator, so the demo's other draws stay."""
+    rng = random.Random(f"street-{provider_id}-{number}")
+    return f"{rng.choice(STREETS)} {rng.randint(1, 180)}"
+
+
 def _weighted(rng: random.Random, weights: dict[str, int]) -> str:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
@@ -123,7 +135,18 @@ def seed(session: Session, today: date | None = None) -> tuple[bool, list[tuple[
     for spec in PROVIDERS:
         seed_planning(session, rng, spec.municipalities[:4], today)
     seed_exam_calendar(session, today)
+    _consents(session, today)
     return True, logins
+
+
+def _consents(session: Session, today: date) -> None:
+    """About half the learners agreed to share their progress with the municipality (its own generator)."""
+    rng = random.Random(404)
+    for learner_id in session.execute(sa.select(Learner.id).order_by(Learner.id)).scalars().all():
+        if rng.random() < 0.5:
+            given_on = today - timedelta(days=rng.randint(0, 200))
+            session.add(LearnerConsent(learner_id=learner_id, given_on=given_on, share_hours=True,
+                                       share_modules=rng.random() < 0.8, share_exams=rng.random() < 0.7))
 
 
 def _logins() -> list[tuple[str, str]]:
@@ -148,6 +171,7 @@ def _outside_staff(session: Session, email: str, role: str) -> None:
 def _provider(session: Session, spec: DemoProvider, today: date) -> Provider:
     provider = Provider(name=spec.name, bow_number=spec.bow, kvk_number=spec.kvk, iban=spec.iban,
                         vat_id=spec.vat_id, street=spec.street, postcode=spec.postcode, city=spec.city,
+                        phone=spec.phone, email=f"info@{spec.domain}",
                         keurmerk_valid_from=date(today.year - 2, 1, 1),
                         keurmerk_valid_until=date(today.year + 1, 12, 31))
     session.add(provider)
@@ -176,6 +200,7 @@ def _learner(session: Session, rng: random.Random, spec: DemoProvider, provider_
         migrant_type=rng.choices(["asiel", "gezin", "overig"], weights=[65, 30, 5])[0],
         route=_weighted(rng, ROUTE_WEIGHTS), municipality=municipality,
         postcode=postcode_in(municipality, rng), duo_term_start=start,
+        street_address=demo_street(provider_id, number),
         duo_term_end=default_term_end(start), loan_amount_cents=to_cents(Decimal(10000)),
     )
     session.add(learner)

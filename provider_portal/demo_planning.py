@@ -61,7 +61,22 @@ def seed_planning(session: Session, rng: random.Random, municipalities: tuple[st
                 )
 
 
+# Demo rooms per location: (computer seats per sitting, ONA examiners, address for the letters).
+# The figures and addresses are demo data, not DUO's; a planner sets the real ones per location.
+DEMO_ROOMS: dict[str, tuple[int, int, str]] = {
+    "amsterdam": (12, 2, "Examenlocatie DUO, Wibautstraat 3, 1091 GH Amsterdam"),
+    "rotterdam": (10, 2, "Examenlocatie DUO, Kruisplein 25, 3014 DB Rotterdam"),
+    "rijswijk": (10, 1, "Examenlocatie DUO, Verrijn Stuartlaan 1, 2288 EK Rijswijk"),
+    "eindhoven": (8, 1, "Examenlocatie DUO, Stationsplein 17, 5611 AC Eindhoven"),
+    "zwolle": (8, 1, "Examenlocatie DUO, Burgemeester Roelenweg 13, 8021 EV Zwolle"),
+}
+
+
 def seed_exam_calendar(session: Session, today: date) -> None:
-    """Exam days at every DUO location for the coming quarter: Tuesdays and Thursdays, 20 seats."""
+    """Exam days at every DUO location for the coming quarter: Tuesdays and Thursdays, in rooms of
+    8 to 12 seats, so a quarter's candidates spread over the days at their nearest location."""
     for place in session.execute(sa.select(ExamLocation).where(ExamLocation.active)).scalars().all():
-        plan_calendar(session, place, today, today + timedelta(weeks=13), {1, 3}, seats=20, examiners=2)
+        seats, examiners, address = DEMO_ROOMS.get(place.code, (10, 1, ""))
+        place.address = place.address or address
+        plan_calendar(session, place, today, today + timedelta(weeks=13), {1, 3}, seats=seats,
+                      examiners=examiners)

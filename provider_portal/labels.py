@@ -196,6 +196,12 @@ SECURITY_EVENT = {
     "recovery_code_used": _l("Recovery code used to log in"),
 }
 
+CONSENT_ACTION = {
+    "given": _l("Consent given"),
+    "changed": _l("Scope changed"),
+    "withdrawn": _l("Consent withdrawn"),
+}
+
 VOCABULARIES: dict[str, dict[Any, Any]] = {
     "route": ROUTE,
     "migrant_type": MIGRANT_TYPE,
@@ -218,6 +224,7 @@ VOCABULARIES: dict[str, dict[Any, Any]] = {
     "facility": FACILITY,
     "day_part": DAY_PART,
     "security_event": SECURITY_EVENT,
+    "consent_action": CONSENT_ACTION,
 }
 
 

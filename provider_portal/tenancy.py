@@ -32,6 +32,7 @@ from provider_portal.models import (
     ClassTeacher,
     Cohort,
     CohortMeeting,
+    ConsentEvent,
     Contract,
     CourseClass,
     Enrolment,
@@ -42,6 +43,7 @@ from provider_portal.models import (
     InvoiceLine,
     Job,
     Learner,
+    LearnerConsent,
     LearnerExam,
     LearnerLanguage,
     LearnerModule,
@@ -76,6 +78,8 @@ CHILDREN: tuple[tuple[type[SQLModel], str, type[SQLModel]], ...] = (
     (CohortMeeting, "cohort_id", Cohort),
     (InvoiceLine, "invoice_id", Invoice),
     (ExamBooking, "learner_id", Learner),
+    (LearnerConsent, "learner_id", Learner),
+    (ConsentEvent, "learner_id", Learner),
 )
 # Organised by a municipality (column `municipality`): planners of that municipality see them.
 MUNICIPAL: tuple[type[SQLModel], ...] = (Cohort, Trainer)

@@ -1,4 +1,4 @@
-"""Rosters per location and day (CSV, PDF) and invitation letters to learners (PDF, in Dutch)."""
+"""Rosters per location and day (CSV, PDF); the invitation letters are `exams.letters`."""
 
 from __future__ import annotations
 
@@ -45,45 +45,4 @@ def roster_pdf(location: str, day: date, rows: Sequence[Sequence[str]]) -> bytes
     SimpleDocTemplate(buffer, pagesize=A4, title=title).build(
         [para(title, styles["Title"]), Spacer(1, 8), _table(rows, ROSTER_HEADER)]
     )
-    return buffer.getvalue()
-
-
-def invitation_pdf(name: str, address: str, bookings: Sequence[dict[str, object]]) -> bytes:
-    """A letter inviting the learner to their exam components (one page per letter)."""
-    styles = stylesheet()
-    buffer = io.BytesIO()
-    rows = [
-        (
-            format_date(date.fromisoformat(str(b["date"])), "EEEE d MMMM y", locale="nl_NL"),
-            str(b["start"]),
-            str(b["component"]),
-            str(b["location"]),
-            f"€ {b['fee_eur']},-" if b.get("fee_eur") else "gratis",
-        )
-        for b in bookings
-    ]
-    story = [
-        para(name, styles["Normal"]),
-        para(address, styles["Normal"]),
-        Spacer(1, 24),
-        para("Uitnodiging inburgeringsexamen", styles["Title"]),
-        para(f"Beste {name},", styles["Normal"]),
-        Spacer(1, 8),
-        para(
-            "U bent ingepland voor de volgende onderdelen van het inburgeringsexamen. Neem een geldig "
-            "identiteitsbewijs mee en kom 30 minuten voor de begintijd.",
-            styles["Normal"],
-        ),
-        Spacer(1, 12),
-        _table(rows, ("Datum", "Tijd", "Onderdeel", "Locatie", "Kosten")),
-        Spacer(1, 12),
-        para(
-            "Elk onderdeel mag u twee keer gratis doen; een volgende poging kost geld (zie de tabel). "
-            "Kunt u niet komen? Neem dan zo snel mogelijk contact op met uw planner.",
-            styles["Normal"],
-        ),
-        Spacer(1, 18),
-        para("Met vriendelijke groet,\nDe examenplanner", styles["Normal"]),
-    ]
-    SimpleDocTemplate(buffer, pagesize=A4, title="Uitnodiging inburgeringsexamen").build(story)
     return buffer.getvalue()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField
-from wtforms.validators import DataRequired, InputRequired, NumberRange
+from wtforms import SelectMultipleField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from provider_portal.forms_common import DateField, IntegerField, MaxSpan, choices
 
@@ -34,6 +34,13 @@ class CalendarForm(FlaskForm):
     examiners = IntegerField(
         _l("ONA examiners per slot"), default=2, validators=[InputRequired(), NumberRange(0, 20)]
     )
+
+
+class AddressForm(FlaskForm):
+    address = StringField(_l("Address for the letters"), filters=[lambda v: (v or "").strip()],
+                          validators=[DataRequired(), Length(max=200)],
+                          description=_l("Street, number, postcode and town, as the invitation "
+                                         "letters print it."))
 
 
 class CloseDayForm(FlaskForm):

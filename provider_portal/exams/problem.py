@@ -5,7 +5,13 @@
   registration date), and must sit their components before the end of the DUO term;
 - components still needed are those open or already planned (planned ones bring their
   published booking along as the existing plan); passed and exempt ones are left out;
-- home is the municipality's centre; needs such as extra time come from the planning profile.
+- home is the learner's place of residence when the portal knows its coordinates, else the
+  municipality's centre (there is no postcode geocoding: learners of one municipality share a point);
+- the planning profile brings needs such as extra time, the earliest date, and availability: an exam
+  day runs from 09:00 into the afternoon, so a learner whose profile names their times is not booked
+  on a weekday without both its morning and its afternoon;
+- nearest location first: the portal weighs a kilometre of travel (`WEIGHTS`) so that waiting a few
+  exam days for a seat nearby beats a trip to a farther location on the first possible day.
 """
 
 from __future__ import annotations
@@ -25,10 +31,17 @@ from provider_portal.models import (
 )
 from provider_portal.models.enums import ExamStatus
 from provider_portal.planning.problem import centre
+from provider_portal.reference.places import BY_NAME
 from scheduler.common.geo import Point
 from scheduler.exams import domain as ed
 
 HORIZON = timedelta(weeks=13)
+# Nearest location first: a kilometre of a trip weighs as much as five days of waiting for one component
+# (`wait_per_day` is 2), so a five-component trip to a location 40 km farther is chosen only when the
+# nearest one has no seat for about six weeks. `book` is raised with it so that booking still outweighs
+# every trip within the travel limit (150 km: 1,500 points), even a lone ONA interview booked late.
+WEIGHTS = ed.Weights(book=3000, travel_per_km=10)
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # Portal component names (models.enums.ExamComponent) and the solver's ids.
 TO_CORE = {
     "lezen": "lezen",
@@ -97,6 +110,7 @@ def build_exam_problem(session: Session, municipalities: tuple[str, ...], plan_d
         ),
         learners=learners,
         bookings=bookings,
+        weights=WEIGHTS,
     )
 
 
@@ -127,23 +141,51 @@ def _learners(session: Session, municipalities: tuple[str, ...], plan_date: date
         sa.select(LearnerExam).where(LearnerExam.learner_id.in_(ids), LearnerExam.status.in_(STILL_NEEDED))
     ).scalars():
         exams.setdefault(e.learner_id, []).append(e)
-    needs = {
-        p.learner_id: frozenset(p.exam_needs)
+    profiles = {
+        p.learner_id: p
         for p in session.execute(
             sa.select(PlanningProfile).where(PlanningProfile.learner_id.in_(ids))
         ).scalars()
     }
     ready = plan_date + timedelta(days=ed.Settings().ready_after_registration_days)
-    return tuple(
-        ed.Learner(
-            id=str(x.id),
-            needs=tuple(sorted(TO_CORE[e.component] for e in exams[x.id])),
-            ready=ready,
-            deadline=x.term_deadline,
-            home=centre(x.municipality),
-            attempts=tuple(sorted((TO_CORE[e.component], e.attempts) for e in exams[x.id])),
-            requirements=needs.get(x.id, frozenset()),
+    out = []
+    for x in rows:
+        profile = profiles.get(x.id)
+        first = max(ready, profile.earliest_start or ready) if profile else ready
+        if not exams.get(x.id) or x.term_deadline < first:
+            continue
+        out.append(
+            ed.Learner(
+                id=str(x.id),
+                needs=tuple(sorted(TO_CORE[e.component] for e in exams[x.id])),
+                ready=first,
+                deadline=x.term_deadline,
+                home=home_of(x),
+                attempts=tuple(sorted((TO_CORE[e.component], e.attempts) for e in exams[x.id])),
+                unavailable=unavailable_days(profile, first, min(x.term_deadline, plan_date + HORIZON)),
+                requirements=frozenset(profile.exam_needs) if profile else frozenset(),
+            )
         )
-        for x in rows
-        if exams.get(x.id) and x.term_deadline >= ready
-    )
+    return tuple(out)
+
+
+def home_of(learner: Learner) -> Point:
+    """The learner's place of residence where its coordinates are known, else the municipality's centre."""
+    town = BY_NAME.get(learner.place or "")
+    return Point(town.lat, town.lon) if town is not None else centre(learner.municipality)
+
+
+def unavailable_days(profile: PlanningProfile | None, first: date, last: date) -> frozenset[date]:
+    """Days in [first, last] the learner cannot sit an exam day (09:00 into the afternoon): weekdays
+    without both their morning and their afternoon in the profile's availability. No profile, or one
+    naming no times, means every weekday (the planning default)."""
+    if profile is None or not profile.availability:
+        return frozenset()
+    slots = set(profile.availability)
+    free = {n for n, name in enumerate(WEEKDAYS) if {f"{name}:morning", f"{name}:afternoon"} <= slots}
+    days, day = set(), first
+    while day <= last:
+        if day.weekday() not in free:
+            days.add(day)
+        day += timedelta(days=1)
+    return frozenset(days)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from provider_portal.models import Learner, PlanRun
+from provider_portal.models import ExamLocation, Learner, PlanRun
 from provider_portal.solver_reasons import reason_texts
 from scheduler.exams.io import unbooked_from_solution_json
 
@@ -21,6 +21,12 @@ class ExamReview:
     invitations: dict[str, list[dict[str, object]]]  # name -> bookings
     unbooked: list[tuple[str, str, list[str]]]  # (name, component, reasons in the reader's language)
     fees_eur: int
+    location_codes: dict[str, str] | None = None  # location name -> code
+    location_ids: dict[str, int] | None = None  # location name -> id, for the documents' links
+
+    @property
+    def location_names(self) -> dict[str, str]:
+        return {code: name for name, code in (self.location_codes or {}).items()}
 
 
 def build_exam_review(session: Session, run: PlanRun) -> ExamReview:
@@ -52,4 +58,7 @@ def build_exam_review(session: Session, run: PlanRun) -> ExamReview:
         invitations=dict(sorted(invitations.items())),
         unbooked=unbooked,
         fees_eur=solution.get("fees_eur", 0),
+        location_codes={x["name"]: x["id"] for x in run.problem["locations"]},
+        location_ids={name: int(i)
+                      for name, i in session.execute(sa.select(ExamLocation.name, ExamLocation.id))},
     )

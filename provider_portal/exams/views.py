@@ -13,9 +13,18 @@ from provider_portal.access import roles_required
 from provider_portal.db import get_session
 from provider_portal.downloads import attachment
 from provider_portal.exams.calendar import CalendarError, close_day, plan_calendar
-from provider_portal.exams.documents import invitation_pdf, roster_csv, roster_pdf
-from provider_portal.exams.forms import CalendarForm, CloseDayForm
-from provider_portal.models import ExamBooking, ExamLocation, ExamSession, Learner
+from provider_portal.exams.documents import roster_csv, roster_pdf
+from provider_portal.exams.forms import AddressForm, CalendarForm, CloseDayForm
+from provider_portal.exams.letters import (
+    Letter,
+    by_location_day,
+    letters_for,
+    letters_pdf,
+    participant_rows,
+    run_learner_ids,
+    run_zip,
+)
+from provider_portal.models import ExamBooking, ExamLocation, ExamSession, Learner, PlanRun
 from provider_portal.models.enums import Role
 from provider_portal.pagination import get_or_404
 from provider_portal.planning.pins import pin_view
@@ -74,8 +83,24 @@ def location(location_id: int) -> str | Response:
         .limit(60)
     ).all()
     return render_template(
-        "exams/location.html", place=place, form=form, close_form=CloseDayForm(), days=days
+        "exams/location.html", place=place, form=form, close_form=CloseDayForm(), days=days,
+        address_form=AddressForm(obj=place),
     )
+
+
+@bp.route("/locations/<int:location_id>/address", methods=["POST"])
+@roles_required(Role.PLANNER)
+def address(location_id: int) -> Response:
+    session = get_session()
+    place = get_or_404(session, ExamLocation, location_id)
+    form = AddressForm()
+    if form.validate_on_submit():
+        place.address = form.address.data or ""
+        session.commit()
+        flash(_("Address saved: the letters print it from now on."), "success")
+        return redirect(url_for("exams.location", location_id=place.id))
+    message = "; ".join(str(e) for e in form.address.errors) or _("Give the address.")
+    return Response(render_template("errors/error.html", code=400, message=message), status=400)
 
 
 @bp.route("/locations/<int:location_id>/close", methods=["POST"])
@@ -136,32 +161,10 @@ def roster(location_id: int, day: str, fmt: str) -> Response:
 def invitation(learner_id: int) -> Response:
     session = get_session()
     learner = get_or_404(session, Learner, learner_id)
-    rows = session.execute(
-        sa.select(
-            ExamSession.day,
-            ExamSession.start_time,
-            ExamBooking.component,
-            ExamLocation.name,
-            ExamBooking.fee_cents,
-        )
-        .join(ExamSession, ExamSession.id == ExamBooking.session_id)
-        .join(ExamLocation, ExamLocation.id == ExamSession.location_id)
-        .where(ExamBooking.learner_id == learner.id)
-        .order_by(ExamSession.day, ExamSession.start_time)
-    ).all()
-    if not rows:
+    letters = letters_for(session, [int(learner.id)])
+    if not letters:
         return Response(_("This learner has no published exam bookings."), status=404)
-    bookings = [
-        {
-            "date": d.isoformat(),
-            "start": t.strftime("%H:%M"),
-            "component": c,
-            "location": loc,
-            "fee_eur": fee // 100,
-        }
-        for d, t, c, loc, fee in rows
-    ]
-    pdf = invitation_pdf(learner.full_name, f"{learner.postcode} {learner.municipality}", bookings)
+    pdf = letters_pdf(letters, clock.today(), "Uitnodiging inburgeringsexamen")
     return attachment(pdf, f"uitnodiging-examen-{learner.id}.pdf", "application/pdf")
 
 
@@ -171,3 +174,62 @@ def pin(learner_id: int) -> Response:
     return pin_view(ExamBooking, "component", learner_id,
                     missing=_("This learner has no published booking for that component."),
                     pinned=_("Booking pinned: later runs keep it."), unpinned=_("Booking unpinned."))
+
+
+def _published_run_letters(run_id: int) -> tuple[PlanRun, list[Letter]]:
+    """The run (the tenant filter keeps it to its planner) and its learners' letters; 409 unpublished."""
+    session = get_session()
+    run = get_or_404(session, PlanRun, run_id)
+    if run.kind != "exams":
+        abort(404)
+    if run.published_at is None:
+        abort(Response(_("Publish the run first: letters are printed from published bookings."), status=409))
+    return run, letters_for(session, run_learner_ids(run))
+
+
+@bp.route("/runs/<int:run_id>/letters.pdf")
+@roles_required(Role.PLANNER)
+def run_letters(run_id: int) -> Response:
+    run, letters = _published_run_letters(run_id)
+    pdf = letters_pdf(letters, clock.today(), f"Uitnodigingen examenrun {run.id}")
+    return attachment(pdf, f"brieven-run-{run.id}.pdf", "application/pdf")
+
+
+@bp.route("/runs/<int:run_id>/letters/<int:location_id>/<day>.<fmt>")
+@roles_required(Role.PLANNER)
+def run_day_documents(run_id: int, location_id: int, day: str, fmt: str) -> Response:
+    """One location and day of the run: its letters (`pdf`), or its participant list as PDF (`lijst`)
+    or CSV (`csv`)."""
+    run, letters = _published_run_letters(run_id)
+    try:
+        when = date.fromisoformat(day)
+    except ValueError:
+        abort(404)
+    place = get_or_404(get_session(), ExamLocation, location_id)
+    group = by_location_day(letters).get((place.code, when))
+    if not group:
+        abort(404)
+    stem = f"{place.code}-{when.isoformat()}"
+    if fmt == "pdf":
+        pdf = letters_pdf(group, clock.today(), f"Uitnodigingen {place.name} {when.isoformat()}")
+        return attachment(pdf, f"brieven-{stem}.pdf", "application/pdf")
+    rows = participant_rows(group, _towns(group))
+    if fmt == "lijst":
+        return attachment(roster_pdf(place.name, when, rows), f"deelnemers-{stem}.pdf", "application/pdf")
+    if fmt == "csv":
+        return attachment(roster_csv(rows), f"deelnemers-{stem}.csv", "text/csv; charset=utf-8")
+    abort(404)
+
+
+def _towns(letters: list[Letter]) -> dict[int, str]:
+    stmt = sa.select(Learner.id, Learner.municipality).where(Learner.id.in_([x.learner_id for x in letters]))
+    return {int(i): str(m) for i, m in get_session().execute(stmt).all()}
+
+
+@bp.route("/runs/<int:run_id>/letters.zip")
+@roles_required(Role.PLANNER)
+def run_letters_zip(run_id: int) -> Response:
+    run, letters = _published_run_letters(run_id)
+    names = dict(get_session().execute(sa.select(ExamLocation.code, ExamLocation.name)).all())
+    data = run_zip(letters, clock.today(), int(run.id), names, _towns(letters))
+    return attachment(data, f"examenrun-{run.id}-brieven.zip", "application/zip")

@@ -34,6 +34,13 @@ class LearnerForm(FlaskForm):
     route = SelectField(_l("Route"), choices=choices(ROUTE_LABELS.items()))
     municipality = SelectField(_l("Municipality"), choices=choices((m.name, m.name) for m in MUNICIPALITIES))
     postcode = StringField(_l("Postcode"), validators=[DataRequired(), valid_postcode])
+    street_address = StringField(_l("Street and number"), validators=[Optional(), Length(max=120)],
+                                 filters=[lambda v: (v or "").strip()],
+                                 description=_l("For letters such as exam invitations."))
+    place = StringField(_l("Place of residence"), validators=[Optional(), Length(max=100)],
+                        filters=[lambda v: (v or "").strip()],
+                        description=_l("Only when it differs from the municipality, "
+                                       "e.g. De Meern in Utrecht."))
     languages = SelectMultipleField(
         _l("Languages spoken"), choices=choices(LANGUAGES.items()),
         validators=[DataRequired(message=_l("Choose at least one language."))],

@@ -48,6 +48,8 @@ class LearnerData:
     duo_term_end: date | None
     duo_term_extended_until: date | None
     loan_amount: Decimal
+    street_address: str | None = None  # None (imports): left as it is
+    place: str | None = None
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,10 @@ def _apply(learner: Learner, data: LearnerData) -> None:
     learner.first_name, learner.last_name = data.first_name.strip(), data.last_name.strip()
     learner.duo_term_end = data.duo_term_end or default_term_end(data.duo_term_start)
     learner.loan_amount_cents = to_cents(data.loan_amount)
+    for name in ("street_address", "place"):
+        value = getattr(data, name)
+        if value is not None:
+            setattr(learner, name, value.strip())
     learner.updated_at = utcnow()
 
 

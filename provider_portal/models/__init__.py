@@ -16,6 +16,7 @@ SQLModel.metadata.naming_convention = {
 # isort: split
 
 from provider_portal.models.attendance import Attendance, AttendanceChange, PresenceFailure
+from provider_portal.models.consent import ConsentEvent, LearnerConsent
 from provider_portal.models.contract import Contract
 from provider_portal.models.courses import ClassSlot, ClassTeacher, Closure, CourseClass, Enrolment, Lesson
 from provider_portal.models.exams import ExamBooking, ExamLocation, ExamSession
@@ -61,6 +62,8 @@ __all__ = [
     "Cohort",
     "CohortMeeting",
     "CapSetting",
+    "ConsentEvent",
+    "LearnerConsent",
     "Contract",
     "DocumentCounter",
     "Invoice",

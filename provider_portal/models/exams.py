@@ -22,6 +22,7 @@ class ExamLocation(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=30, sa_column_kwargs={"unique": True})
     name: str = Field(max_length=120)
+    address: str = Field(default="", max_length=200)  # street, postcode and town, for letters
     lat: float
     lon: float
     facilities: list[str] = Field(default_factory=list, sa_type=sa.JSON)

@@ -27,6 +27,8 @@ class Learner(SQLModel, table=True):
     route: str = Field(max_length=12, index=True)
     municipality: str = Field(max_length=100, index=True)
     postcode: str = Field(max_length=7)
+    street_address: str = Field(default="", max_length=120)  # street and house number, for letters
+    place: str = Field(default="", max_length=100)  # woonplaats; the municipality when empty
     duo_term_start: date
     duo_term_end: date
     duo_term_extended_until: date | None = None

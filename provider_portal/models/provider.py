@@ -29,6 +29,8 @@ class Provider(SQLModel, table=True):
     city: str = Field(default="", max_length=100)
     # Every staff account (admin, teacher, finance) must log in with a second factor (TOTP)
     require_two_factor: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    phone: str = Field(default="", max_length=20)  # contact details on letters to learners
+    email: str = Field(default="", max_length=200)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
     def keurmerk_valid_on(self, day: date) -> bool:

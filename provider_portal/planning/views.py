@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, current_app, render_template, request
+from flask_login import current_user
 
 from provider_portal.access import roles_required
+from provider_portal.consent.views import learner_progress
 from provider_portal.db import get_session
 from provider_portal.forms_common import choices
 from provider_portal.learners.forms import ROUTE_LABELS, LearnerFilterForm
@@ -91,5 +93,7 @@ def learner(learner_id: int) -> str:
         provider_name=provider_name,
         language_names=LANGUAGES,
         placements=placements,
+        # consent is to share with the municipality: its planner sees progress, a platform admin never
+        progress=learner_progress(int(row.id)) if current_user.role == Role.PLANNER else None,
         **learner_details(session, row),
     )

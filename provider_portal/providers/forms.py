@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
 
 from provider_portal import labels
 from provider_portal.forms_common import (
@@ -18,6 +18,11 @@ from provider_portal.forms_common import (
 )
 
 KEURMERK_LABELS = labels.KEURMERK
+
+
+def _blank(value: str | None) -> str:
+    """An optional text field left out or empty is stored as "" (the columns are NOT NULL)."""
+    return (value or "").strip()
 
 
 class ProviderForm(FlaskForm):
@@ -39,6 +44,10 @@ class ProviderForm(FlaskForm):
         _l("Require two-factor log-in for all staff"),
         description=_l("Administrators, teachers and finance staff then log in with a code from an app "
                        "as well; whoever has not set it up does so at their next log-in."))
+    phone = StringField(_l("Phone number"), validators=[Optional(), Length(max=20)], filters=[_blank],
+                        description=_l("On exam invitation letters, for learners who cannot come."))
+    email = StringField(_l("E-mail address"), filters=[_blank], validators=[
+        Optional(), Email(message=_l("Not a valid e-mail address.")), Length(max=200)])
 
     def validate_keurmerk_valid_until(self, field: DateField) -> None:
         start = self.keurmerk_valid_from.data

@@ -8,14 +8,15 @@ from datetime import date
 from pypdf import PdfReader
 from sqlmodel import Session
 
-from provider_portal.exams.documents import invitation_pdf, roster_pdf
+from provider_portal.exams.documents import roster_pdf
+from provider_portal.exams.letters import Letter, Sender, Sitting, letters_pdf
 from provider_portal.invoicing import exports, lifecycle
 from provider_portal.planning.exports import participants_pdf
 from tests.factories import make_contract, make_learner, make_provider
 from tests.invoicing_factories import AFTER_Q1, make_draft
 
 NAMES = ("Emre Şahin", "Derya Yılmaz", "Gülşen Ağaoğlu")
-BOOKING = {"date": "2027-01-12", "start": "09:00", "component": "lezen", "location": "Ede", "fee_eur": 0}
+SITTING = Sitting(date(2027, 1, 12), "09:00", "lezen", "ede", "Ede", "Stationsweg 1, 6711 PM Ede")
 
 
 def pdf_text(data: bytes) -> str:
@@ -44,7 +45,8 @@ def test_the_exam_roster_prints_every_name_as_written() -> None:
 
 def test_the_invitation_letter_prints_the_name_as_written() -> None:
     for name in NAMES:
-        text = pdf_text(invitation_pdf(name, "3511AB Utrecht", [BOOKING]))
+        letter = Letter(1, name, ("Lindelaan 1", "3511 AB UTRECHT"), Sender("Taalschool Ağrı"), (SITTING,))
+        text = pdf_text(letters_pdf([letter], date(2027, 1, 5), "Uitnodiging"))
         assert f"Beste {name}," in text and text.count(name) >= 2, name
 
 
