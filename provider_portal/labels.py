@@ -140,6 +140,26 @@ RESULT_KEY = {
     "deleted": _l("Deleted"),
     "retention_days": _l("Retention (days)"),
 }
+EXAM_COMPONENT = {
+    "lezen": _l("Reading (lezen)"),
+    "luisteren": _l("Listening (luisteren)"),
+    "schrijven": _l("Writing (schrijven)"),
+    "spreken": _l("Speaking (spreken)"),
+    "KNM": _l("Knowledge of Dutch society (KNM)"),
+    "ONA": _l("Orientation on the Dutch labour market (ONA)"),
+}
+OBLIGATION_GROUND = {
+    "exam": _l("All exam components passed"),
+    "z_route": _l("Z-route: final interview and certificate"),
+    "exemption": _l("Exemption granted by DUO"),
+    "decision": _l("Decision (see the reason)"),
+}
+PATH_CHANGE = {
+    "readiness": _l("Exam readiness"),
+    "result": _l("Exam result"),
+    "obligation": _l("Obligation met"),
+    "external_hours": _l("Hours at another provider"),
+}
 FACILITY = {"accessible": _l("Wheelchair accessible"), "extra_time": _l("Extra time")}
 CHANGE_REASON = {
     "self-confirmed": _l("Confirmed by the learner with the presence code"),
@@ -188,6 +208,9 @@ VOCABULARIES: dict[str, dict[Any, Any]] = {
     "change_reason": CHANGE_REASON,
     "facility": FACILITY,
     "day_part": DAY_PART,
+    "exam_component": EXAM_COMPONENT,
+    "obligation_ground": OBLIGATION_GROUND,
+    "path_change": PATH_CHANGE,
 }
 
 

@@ -37,7 +37,11 @@ from provider_portal.models import (
     Enrolment,
     ExamBooking,
     ExamLocation,
+    ExamPathChange,
+    ExamReadiness,
+    ExamResult,
     ExamSession,
+    ExternalHours,
     Invoice,
     InvoiceLine,
     Job,
@@ -51,6 +55,7 @@ from provider_portal.models import (
     PlannerMunicipality,
     PlanningProfile,
     PlanRun,
+    PolicySetting,
     PresenceFailure,
     Provider,
     Trainer,
@@ -74,6 +79,10 @@ CHILDREN: tuple[tuple[type[SQLModel], str, type[SQLModel]], ...] = (
     (CohortMeeting, "cohort_id", Cohort),
     (InvoiceLine, "invoice_id", Invoice),
     (ExamBooking, "learner_id", Learner),
+    (ExamReadiness, "learner_id", Learner),
+    (ExamResult, "learner_id", Learner),
+    (ExternalHours, "learner_id", Learner),
+    (ExamPathChange, "learner_id", Learner),
 )
 # Organised by a municipality (column `municipality`): planners of that municipality see them.
 MUNICIPAL: tuple[type[SQLModel], ...] = (Cohort, Trainer)
@@ -83,7 +92,7 @@ PLANNER_OWNED: tuple[type[SQLModel], ...] = (PlanRun,)
 # writes user_session with Core statements on its table, which no tenant filter touches.
 PLATFORM_ONLY: tuple[type[SQLModel], ...] = (PlannerMunicipality, UserSession)
 # Platform-wide settings (the dated invoice cap): everyone reads them, only a platform admin writes.
-SHARED_SETTINGS: tuple[type[SQLModel], ...] = (CapSetting,)
+SHARED_SETTINGS: tuple[type[SQLModel], ...] = (CapSetting, PolicySetting)
 # DUO's exam calendar: no tenant data, so everyone reads it; planners maintain it.
 GLOBAL: tuple[type[SQLModel], ...] = (ExamLocation, ExamSession)
 
@@ -157,6 +166,10 @@ def _provider_criteria(scope: TenantScope) -> dict[type, Any]:
     return own | _nothing_municipal() | _children(own)
 
 
+# A learner's records that stay with the provider: planners and the learner do not read them.
+PROVIDER_RECORDS: tuple[type[SQLModel], ...] = (ExternalHours, ExamPathChange)
+
+
 # Money rows a teacher never reads (the learner's loan is hidden by `access.LEARNER_FIELDS`).
 TEACHER_HIDDEN: tuple[type[SQLModel], ...] = (Contract, Invoice, OtherProviderInvoice)
 
@@ -178,7 +191,8 @@ def _planner_criteria(scope: TenantScope) -> dict[type, Any]:
     towns = scope.municipalities or ()
     visible |= {model: model.municipality.in_(towns) for model in MUNICIPAL}  # type: ignore[attr-defined]
     visible |= {model: model.planner_id == scope.user_id for model in PLANNER_OWNED}  # type: ignore[attr-defined]
-    return visible | _children(visible) | {PlannerMunicipality: PlannerMunicipality.user_id == scope.user_id}
+    return (visible | _children(visible) | {PlannerMunicipality: PlannerMunicipality.user_id == scope.user_id}
+            | {model: sa.false() for model in PROVIDER_RECORDS})
 
 
 def _learner_criteria(scope: TenantScope) -> dict[type, Any]:
@@ -197,6 +211,7 @@ def _learner_criteria(scope: TenantScope) -> dict[type, Any]:
     rules |= {Attendance: Attendance.learner_id == lid, AttendanceChange: sa.false(),
               PresenceFailure: PresenceFailure.learner_id == lid,
               ClassTeacher: sa.false(), Provider: Provider.id == scope.provider_id}
+    rules |= {model: sa.false() for model in PROVIDER_RECORDS}
     return rules
 
 

@@ -1,10 +1,14 @@
 """Build the exam solver's Problem from the portal's data.
 
 - the horizon is a quarter (13 weeks) from the plan date;
-- a learner is ready 6 weeks after registration (DUO's lead time; the run date stands in for the
-  registration date), and must sit their components before the end of the DUO term;
-- components still needed are those open or already planned (planned ones bring their
-  published booking along as the existing plan); passed and exempt ones are left out;
+- an open component is booked only once a teacher or provider admin declared the learner exam-ready
+  for it (`exam_readiness`), and not before the registration lead time (a dated policy figure) after
+  the later of that date and the run date (which stands in for the registration date); a learner's
+  ready date is the latest of their components' (they sit them on one day); they must sit their
+  components before the end of the DUO term;
+- components already planned bring their published booking along as the existing plan; passed and
+  exempt ones are left out;
+- free attempts, the fee and the lead time are the policy figures in force on the plan date;
 - home is the municipality's centre; needs such as extra time come from the planning profile.
 """
 
@@ -15,6 +19,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from provider_portal.exam_path.readiness import earliest_exam_day, readiness_of
 from provider_portal.models import (
     ExamBooking,
     ExamLocation,
@@ -25,6 +30,7 @@ from provider_portal.models import (
 )
 from provider_portal.models.enums import ExamStatus
 from provider_portal.planning.problem import centre
+from provider_portal.policy import Figures, figures_on
 from scheduler.common.geo import Point
 from scheduler.exams import domain as ed
 
@@ -60,7 +66,8 @@ def build_exam_problem(session: Session, municipalities: tuple[str, ...], plan_d
         .scalars()
         .all()
     )
-    learners = _learners(session, municipalities, plan_date)
+    figures = figures_on(session, plan_date)
+    learners = _learners(session, municipalities, plan_date, figures)
     ids = [int(x.id) for x in learners]
     known = {str(s.id) for s in sessions}
     held = held_elsewhere(session, [s.id for s in sessions if s.id is not None], ids)
@@ -97,6 +104,9 @@ def build_exam_problem(session: Session, municipalities: tuple[str, ...], plan_d
         ),
         learners=learners,
         bookings=bookings,
+        settings=ed.Settings(free_attempts=figures.exam_free_attempts,
+                             fee_per_component_eur=figures.exam_fee_cents // 100,
+                             ready_after_registration_days=figures.exam_lead_weeks * 7),
     )
 
 
@@ -113,7 +123,8 @@ def held_elsewhere(session: Session, session_ids: list[int], learner_ids: list[i
     return {int(sid): int(n) for sid, n in rows}
 
 
-def _learners(session: Session, municipalities: tuple[str, ...], plan_date: date) -> tuple[ed.Learner, ...]:
+def _learners(session: Session, municipalities: tuple[str, ...], plan_date: date,
+              figures: Figures) -> tuple[ed.Learner, ...]:
     rows = (
         session.execute(
             sa.select(Learner).where(Learner.municipality.in_(municipalities)).order_by(Learner.id)
@@ -121,29 +132,38 @@ def _learners(session: Session, municipalities: tuple[str, ...], plan_date: date
         .scalars()
         .all()
     )
-    ids = [x.id for x in rows]
+    ids = [x.id or 0 for x in rows]
+    ready = readiness_of(session, ids)
     exams: dict[int, list[LearnerExam]] = {}
     for e in session.execute(
         sa.select(LearnerExam).where(LearnerExam.learner_id.in_(ids), LearnerExam.status.in_(STILL_NEEDED))
     ).scalars():
-        exams.setdefault(e.learner_id, []).append(e)
+        if e.status == ExamStatus.PLANNED or e.component in ready.get(e.learner_id, {}):
+            exams.setdefault(e.learner_id, []).append(e)
     needs = {
         p.learner_id: frozenset(p.exam_needs)
         for p in session.execute(
             sa.select(PlanningProfile).where(PlanningProfile.learner_id.in_(ids))
         ).scalars()
     }
-    ready = plan_date + timedelta(days=ed.Settings().ready_after_registration_days)
+    registered = plan_date + timedelta(weeks=figures.exam_lead_weeks)
+
+    def ready_day(learner_id: int) -> date:
+        days = [earliest_exam_day(ready[learner_id][e.component].ready_on, plan_date, figures)
+                for e in exams[learner_id] if e.component in ready.get(learner_id, {})]
+        return max([registered, *days])
+
+    chosen = [(x, ready_day(x.id or 0)) for x in rows if exams.get(x.id or 0)]
     return tuple(
         ed.Learner(
             id=str(x.id),
-            needs=tuple(sorted(TO_CORE[e.component] for e in exams[x.id])),
-            ready=ready,
+            needs=tuple(sorted(TO_CORE[e.component] for e in exams[x.id or 0])),
+            ready=day,
             deadline=x.term_deadline,
             home=centre(x.municipality),
-            attempts=tuple(sorted((TO_CORE[e.component], e.attempts) for e in exams[x.id])),
-            requirements=needs.get(x.id, frozenset()),
+            attempts=tuple(sorted((TO_CORE[e.component], e.attempts) for e in exams[x.id or 0])),
+            requirements=needs.get(x.id or 0, frozenset()),
         )
-        for x in rows
-        if exams.get(x.id) and x.term_deadline >= ready
+        for x, day in chosen
+        if x.term_deadline >= day
     )

@@ -18,6 +18,13 @@ SQLModel.metadata.naming_convention = {
 from provider_portal.models.attendance import Attendance, AttendanceChange, PresenceFailure
 from provider_portal.models.contract import Contract
 from provider_portal.models.courses import ClassSlot, ClassTeacher, Closure, CourseClass, Enrolment, Lesson
+from provider_portal.models.exam_path import (
+    ExamPathChange,
+    ExamReadiness,
+    ExamResult,
+    ExternalHours,
+    PolicySetting,
+)
 from provider_portal.models.exams import ExamBooking, ExamLocation, ExamSession
 from provider_portal.models.invoicing import (
     CapSetting,
@@ -51,6 +58,11 @@ __all__ = [
     "ExamBooking",
     "ExamLocation",
     "ExamSession",
+    "ExamPathChange",
+    "ExamReadiness",
+    "ExamResult",
+    "ExternalHours",
+    "PolicySetting",
     "Lesson",
     "Cohort",
     "CohortMeeting",

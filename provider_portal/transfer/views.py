@@ -24,15 +24,17 @@ from provider_portal.transfer.duo import DuoFileError, duo_csv, duo_filename
 from provider_portal.transfer.duo_records import contract_records
 from provider_portal.transfer.forms import KIND_LABELS, DuoForm, ImportForm, PeriodForm
 from provider_portal.transfer.importer import ImportKind, import_file
+from provider_portal.transfer.results import RESULT_COLUMNS
 from provider_portal.transfer.tables import write_csv, write_xlsx
 
 bp = Blueprint("transfer", __name__, url_prefix="/transfer")
 MANAGERS = (Role.PROVIDER_ADMIN, Role.FINANCE)
 AFTER_IMPORT = {ImportKind.LEARNERS: "learners.index", ImportKind.CONTRACTS: "contracts.index",
-                ImportKind.ENROLMENTS: "classes.index"}
+                ImportKind.ENROLMENTS: "classes.index", ImportKind.RESULTS: "learners.index"}
 COLUMNS = [(KIND_LABELS[ImportKind.LEARNERS], LEARNER_COLUMNS),
            (KIND_LABELS[ImportKind.CONTRACTS], CONTRACT_COLUMNS),
-           (KIND_LABELS[ImportKind.ENROLMENTS], ENROLMENT_COLUMNS)]
+           (KIND_LABELS[ImportKind.ENROLMENTS], ENROLMENT_COLUMNS),
+           (KIND_LABELS[ImportKind.RESULTS], RESULT_COLUMNS)]
 MIMETYPES = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
@@ -44,7 +46,7 @@ def upload() -> str | Response | tuple[str, int]:
         return render_template("transfer/import.html", form=form, columns=COLUMNS, result=None)
     kind, upload_file = ImportKind(form.kind.data), form.file.data
     result = import_file(get_session(), current_user.provider_id, kind, upload_file.filename or "",
-                         upload_file.read(), clock.today())
+                         upload_file.read(), clock.today(), current_user.id)
     if result.ok:
         flash(_("%(n)s rows imported.", n=result.imported), "success")
         return redirect(url_for(AFTER_IMPORT[kind]))
