@@ -150,10 +150,10 @@ def _mimetype(filename: str) -> str:
     return EVIDENCE_MIMETYPES.get(filename.rsplit(".", 1)[-1].lower(), "application/octet-stream")
 
 
-@bp.route("/external-hours/<int:row_id>/evidence")
+@bp.route("/external-hours/<int:external_hours_id>/evidence")
 @roles_required(Role.PROVIDER_ADMIN)
-def evidence(row_id: int) -> Response:
-    row = get_or_404(get_session(), ExternalHours, row_id)
+def evidence(external_hours_id: int) -> Response:
+    row = get_or_404(get_session(), ExternalHours, external_hours_id)
     return attachment(row.evidence, row.evidence_name, row.evidence_type)
 
 
