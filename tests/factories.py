@@ -110,7 +110,8 @@ def make_ready(session: Session, learner: Learner, on: date, components: tuple[s
     rows = session.execute(sa.select(LearnerExam).where(LearnerExam.learner_id == learner.id)).scalars().all()
     for row in rows:
         if (components is None and row.status == "open") or (components and row.component in components):
-            session.add(ExamReadiness(learner_id=learner.id, component=row.component, ready_on=on, level=level))
+            session.add(ExamReadiness(learner_id=learner.id, component=row.component, ready_on=on,
+                                      level=level))
     session.commit()
 
 

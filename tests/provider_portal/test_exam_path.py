@@ -105,7 +105,9 @@ def test_only_a_platform_admin_opens_the_policy_figures(client, db, school) -> N
 
 # --- 1: exam readiness ----------------------------------------------------------------------------
 
-def test_a_teacher_marks_a_component_exam_ready_and_the_change_is_audited(client, db, school, frozen_now) -> None:
+def test_a_teacher_marks_a_component_exam_ready_and_the_change_is_audited(
+    client, db, school, frozen_now
+) -> None:
     frozen_now(datetime(2026, 11, 2, 10))
     login(client, school["teacher"].email)
     amina = school["amina"]
@@ -120,11 +122,14 @@ def test_a_teacher_marks_a_component_exam_ready_and_the_change_is_audited(client
     assert [(c.kind, c.changed_by_id) for c in changes] == [("readiness", school["teacher"].id)] * 2
     assert changes[1].old == {"ready_on": "2026-11-02", "level": "B1"}
     assert changes[1].new == {"ready_on": "2026-11-01", "level": "A2"}
-    future = submit(client, url, {"component": "spreken", "ready_on": "2026-12-01", "level": "B1", "save": "1"})
+    future = submit(client, url, {"component": "spreken", "ready_on": "2026-12-01", "level": "B1",
+                                  "save": "1"})
     assert future.status_code == 422 and _count(db, ExamReadiness) == 1
 
 
-def test_the_exam_problem_takes_only_ready_components_from_readiness_plus_the_lead_time(db, school) -> None:
+def test_the_exam_problem_takes_only_ready_components_from_readiness_plus_the_lead_time(
+    db, school
+) -> None:
     amina = school["amina"]
     plan = date(2026, 12, 1)
     assert build_exam_problem(db, ("Utrecht",), plan).learners == ()  # nobody declared ready
@@ -164,7 +169,9 @@ def test_the_planner_sees_what_is_ready_since_when_and_the_fee_before_booking(
 
 # --- 2: DUO results -------------------------------------------------------------------------------
 
-def test_a_result_file_with_bad_rows_names_each_row_and_stores_nothing(client, db, school, frozen_now) -> None:
+def test_a_result_file_with_bad_rows_names_each_row_and_stores_nothing(
+    client, db, school, frozen_now
+) -> None:
     frozen_now(datetime(2026, 3, 25, 10))
     login(client, school["admin"].email)
     response = _upload(client, HEADER,
@@ -220,7 +227,9 @@ def test_an_xlsx_result_file_counts_attempts_per_component(client, db, school, f
     assert "kost €\xa050,00" in page and "12 jan 2026 A2 niet behaald" in page
 
 
-def test_a_result_entered_by_hand_is_audited_and_a_second_pass_refused(client, db, school, frozen_now) -> None:
+def test_a_result_entered_by_hand_is_audited_and_a_second_pass_refused(
+    client, db, school, frozen_now
+) -> None:
     frozen_now(datetime(2026, 3, 25, 10))
     login(client, school["admin"].email)
     url = f"/exam-path/learners/{school['amina'].id}/results/new"
@@ -235,9 +244,9 @@ def test_a_result_entered_by_hand_is_audited_and_a_second_pass_refused(client, d
 
 # --- 3: obligation met, billing release and the final-invoice deadline ----------------------------
 
-LAST_PASSED = (HEADER, "111222333;lezen;2026-02-16;B1;geslaagd;1", "111222333;luisteren;2026-02-16;B1;geslaagd;1",
-               "111222333;schrijven;2026-02-16;B1;geslaagd;1", "111222333;spreken;2026-02-16;B1;gezakt;1",
-               "111222333;KNM;2026-02-16;B1;geslaagd;1")
+LAST_PASSED = (HEADER, "111222333;lezen;2026-02-16;B1;geslaagd;1",
+               "111222333;luisteren;2026-02-16;B1;geslaagd;1", "111222333;schrijven;2026-02-16;B1;geslaagd;1",
+               "111222333;spreken;2026-02-16;B1;gezakt;1", "111222333;KNM;2026-02-16;B1;geslaagd;1")
 
 
 def test_importing_the_last_passed_component_releases_the_rest_and_shows_the_deadline(
