@@ -34,5 +34,6 @@ def seed_exam_path(session: Session, today: date) -> None:
         if rng.random() < 0.15 and "spreken" in open_exams[learner.id or 0]:
             first = today - timedelta(days=rng.randint(120, 200))
             for attempt, day in enumerate((first, first + timedelta(days=70)), start=1):
-                stage_result(session, learner, ResultData("spreken", day, level, False, attempt), "import", None)
+                data = ResultData("spreken", day, level, False, attempt)
+                stage_result(session, learner, data, "import", None)
     session.flush()

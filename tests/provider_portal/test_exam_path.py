@@ -190,7 +190,8 @@ def test_a_result_file_with_bad_rows_names_each_row_and_stores_nothing(
 
 def _row_errors(html: str) -> list[str]:
     import re
-    return [f"{r}|{c}" for r, c in re.findall(r'class="row-error" data-row="(\d+)" data-column="([^"]+)"', html)]
+    found = re.findall(r'class="row-error" data-row="(\d+)" data-column="([^"]+)"', html)
+    return [f"{r}|{c}" for r, c in found]
 
 
 def test_an_attempt_already_recorded_is_refused_with_its_row(client, db, school, frozen_now) -> None:

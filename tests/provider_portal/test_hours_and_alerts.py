@@ -89,7 +89,8 @@ def test_milestones_show_the_600_hour_mark_the_z_route_target_and_the_contract(d
     make_contract(db, world["learner"], purchased_hours=400)
     _mark(db, world["lessons"][1], world["learner"], "present", 180)
     summary = hours_summary(db, world["learner"], date(2026, 3, 1))
-    names = {name: (hours, round(share, 4)) for name, hours, share in milestones(world["learner"], summary, 600)}
+    marks = milestones(world["learner"], summary, 600)
+    names = {name: (hours, round(share, 4)) for name, hours, share in marks}
     assert names == {"600": (600, 0.005), "route": (800, 0.0037), "contract": (400, 0.0075)}
 
 
