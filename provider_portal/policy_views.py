@@ -16,7 +16,8 @@ from wtforms.validators import InputRequired
 from provider_portal import clock
 from provider_portal.access import roles_required
 from provider_portal.db import get_session
-from provider_portal.forms_common import DateField, MoneyField, choices
+from provider_portal.exam_path.forms import DecimalCommaField
+from provider_portal.forms_common import DateField, choices
 from provider_portal.models.enums import Role
 from provider_portal.models.types import to_cents
 from provider_portal.policy import POLICIES, UNITS, add_setting, figures_on, history
@@ -27,7 +28,7 @@ bp = Blueprint("policy", __name__, url_prefix="/admin/policy")
 
 class PolicyForm(FlaskForm):
     key = SelectField(_l("Figure"), choices=choices((k, p.label) for k, p in POLICIES.items()))
-    value = MoneyField(_l("New value (weeks, times, hours or euros)"), validators=[InputRequired()])
+    value = DecimalCommaField(_l("New value (weeks, times, hours or euros)"), validators=[InputRequired()])
     effective_from = DateField(_l("Applies from"), validators=[InputRequired()])
 
 

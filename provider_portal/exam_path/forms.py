@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
@@ -11,6 +13,19 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from provider_portal import labels
 from provider_portal.exam_path.readiness import LEVELS
 from provider_portal.forms_common import DateField, IntegerField, MoneyField, choices
+
+
+class DecimalCommaField(MoneyField):
+    """A number with a decimal comma (120,5) or point; unreadable input is one clear field error."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        raw = [str(v).strip().replace(",", ".") for v in valuelist]
+        try:
+            super().process_formdata(raw)
+        except ValueError:
+            self.data, self.refused = None, True
+            raise ValueError(_l("Enter a number, e.g. 120,5.")) from None
+
 
 RESULT_CHOICES = {"passed": _l("Passed"), "failed": _l("Not passed")}
 EVIDENCE_TYPES = ["pdf", "jpg", "jpeg", "png"]
@@ -55,7 +70,7 @@ class ExternalHoursForm(FlaskForm):
     keurmerk = BooleanField(_l("The provider held the Keurmerk in this period"), default=True)
     period_from = DateField(_l("From"), validators=[InputRequired()])
     period_to = DateField(_l("To"), validators=[InputRequired()])
-    hours = MoneyField(_l("Hours of lessons"), validators=[InputRequired(), NumberRange(0.5, 5000)])
+    hours = DecimalCommaField(_l("Hours of lessons"), validators=[InputRequired(), NumberRange(0.5, 5000)])
     evidence = FileField(_l("Evidence (PDF, JPG or PNG)"), validators=[
         FileRequired(message=_l("Choose the evidence file.")),
         FileAllowed(EVIDENCE_TYPES, message=_l("Upload a PDF, JPG or PNG file.")),
