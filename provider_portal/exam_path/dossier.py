@@ -16,12 +16,19 @@ from billing.fonts import para, stylesheet, table_font_commands
 from provider_portal.exam_path.exemption import Effort
 from provider_portal.models import ExamResult, ExternalHours, Provider
 
+ROUTE_NL = {"B1": "B1-route", "B1-Entree": "B1 Entree-route", "onderwijs": "Onderwijsroute",
+            "Z": "Zelfredzaamheidsroute (Z-route)"}
 KEURMERK_NL = {"keurmerk": "Keurmerk Inburgeren", "aspirant": "Aspirant-Keurmerk",
                "suspended": "Geschorst", "none": "Geen Keurmerk"}
 
 
 def _day(value: date) -> str:
     return format_date(value, "d MMMM y", locale="nl_NL")
+
+
+def _month(month: str) -> str:
+    """"2026-01" as "januari 2026"."""
+    return format_date(date.fromisoformat(month + "-01"), "LLLL y", locale="nl_NL")
 
 
 def _hours(minutes: int) -> str:
@@ -55,7 +62,7 @@ def dossier_pdf(effort: Effort, provider: Provider, results: Sequence[ExamResult
         para("Dossier ontheffing wegens aantoonbare inspanning", styles["Title"]),
         para(f"Opgesteld op {_day(today)} door {provider.name}", styles["Normal"]), Spacer(1, 8),
         _table(("Cursist", ""), [("Naam", x.full_name), ("BSN", x.bsn),
-                                 ("Geboortedatum", _day(x.date_of_birth)), ("Route", x.route),
+                                 ("Geboortedatum", _day(x.date_of_birth)), ("Route", ROUTE_NL.get(x.route, x.route)),
                                  ("Inburgeringstermijn tot", _day(x.term_deadline))]),
         Spacer(1, 8),
         _table(("Taalaanbieder", ""), [("Naam", provider.name), ("BOW-nummer", provider.bow_number),
@@ -66,7 +73,7 @@ def dossier_pdf(effort: Effort, provider: Provider, results: Sequence[ExamResult
              "behaald, "
              "op niveau A2 of hoger.", styles["Normal"]),
         Spacer(1, 8), para("Uren per maand (getekende presentielijsten)", styles["Heading2"]),
-        _table(("Maand", "Uren"), [(m, _hours(v)) for m, v in effort.own_by_month.items()]
+        _table(("Maand", "Uren"), [(_month(m), _hours(v)) for m, v in effort.own_by_month.items()]
                + [("Totaal", _hours(own))]),
     ]
     if effort.own_minutes_without_keurmerk:
