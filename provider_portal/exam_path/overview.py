@@ -35,6 +35,7 @@ def exam_overview(session: Session, learners: list[Learner],
                   figures: Figures) -> dict[int, list[ComponentView]]:
     """Per learner, one row per exam component of their route (four queries for any number)."""
     ids = [x.id or 0 for x in learners]
+    finished = {x.id for x in learners if x.obligation_met_on is not None}  # no exam is booked any more
     ready, results = readiness_of(session, ids), results_of(session, ids)
     out: dict[int, list[ComponentView]] = {i: [] for i in ids}
     for e in session.execute(sa.select(LearnerExam).where(LearnerExam.learner_id.in_(ids))
@@ -43,7 +44,9 @@ def exam_overview(session: Session, learners: list[Learner],
         attempts = max([e.attempts, *(r.attempt for r in mine)])
         done = e.status in (ExamStatus.PASSED, ExamStatus.EXEMPT)
         r = None if done else ready.get(e.learner_id, {}).get(e.component)
+        earliest = (earliest_exam_day(r.ready_on, figures.on, figures)
+                    if r is not None and e.learner_id not in finished else None)
         out[e.learner_id].append(ComponentView(
-            e.component, e.status, r, earliest_exam_day(r.ready_on, figures.on, figures) if r else None,
+            e.component, e.status, r, earliest,
             attempts, 0 if done else next_attempt_fee(attempts, figures), mine))
     return out

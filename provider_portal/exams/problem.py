@@ -6,6 +6,7 @@
   the later of that date and the run date (which stands in for the registration date); a learner's
   ready date is the latest of their components' (they sit them on one day); they must sit their
   components before the end of the DUO term;
+- a learner whose obligation is met (exam passed, exemption, ...) sits no more exams;
 - components already planned bring their published booking along as the existing plan; passed and
   exempt ones are left out;
 - free attempts, the fee and the lead time are the policy figures in force on the plan date;
@@ -127,7 +128,9 @@ def _learners(session: Session, municipalities: tuple[str, ...], plan_date: date
               figures: Figures) -> tuple[ed.Learner, ...]:
     rows = (
         session.execute(
-            sa.select(Learner).where(Learner.municipality.in_(municipalities)).order_by(Learner.id)
+            sa.select(Learner)
+            .where(Learner.municipality.in_(municipalities), Learner.obligation_met_on.is_(None))
+            .order_by(Learner.id)
         )
         .scalars()
         .all()

@@ -142,6 +142,10 @@ def test_the_exam_problem_takes_only_ready_components_from_readiness_plus_the_le
     db.add(PolicySetting(key="exam_lead_weeks", value=8, effective_from=date(2026, 12, 1)))
     db.commit()
     assert build_exam_problem(db, ("Utrecht",), plan).learners[0].ready == date(2027, 2, 4)
+    amina.obligation_met_on, amina.obligation_ground = date(2026, 11, 20), "exemption"
+    db.add(amina)
+    db.commit()
+    assert build_exam_problem(db, ("Utrecht",), plan).learners == ()  # obligation met: no more exams
 
 
 def test_the_planner_sees_what_is_ready_since_when_and_the_fee_before_booking(
