@@ -48,5 +48,5 @@ def exam_overview(session: Session, learners: list[Learner],
                     if r is not None and e.learner_id not in finished else None)
         out[e.learner_id].append(ComponentView(
             e.component, e.status, r, earliest,
-            attempts, 0 if done else next_attempt_fee(attempts, figures), mine))
+            attempts, 0 if done or e.learner_id in finished else next_attempt_fee(attempts, figures), mine))
     return out

@@ -89,7 +89,9 @@ def stage_results(session: Session, user_id: int | None) -> Callable[[Rows], lis
     """Stage rows in file order (attempts in order), then derive the obligation of each learner."""
     def stage_all(items: Rows) -> list[RowError]:
         ids = {learner_id for _n, (learner_id, _d) in items}
-        learners = {x.id: x for x in session.execute(sa.select(Learner).where(Learner.id.in_(ids))).scalars()}
+        # locked, so two imports at once never both record the same learner's obligation
+        stmt = sa.select(Learner).where(Learner.id.in_(ids)).with_for_update()
+        learners = {x.id: x for x in session.execute(stmt).scalars()}
         errors: list[RowError] = []
         ordered = sorted(items, key=lambda item: (item[1][1].exam_date, item[1][1].attempt or 0, item[0]))
         for number, (learner_id, data) in ordered:
