@@ -67,6 +67,7 @@ def register_blueprints(app: Flask) -> None:
     from provider_portal.consent.views import bp as consent_bp
     from provider_portal.contracts.views import bp as contracts_bp
     from provider_portal.dashboard.views import bp as dashboard_bp
+    from provider_portal.exam_path.views import bp as exam_path_bp
     from provider_portal.exams.views import bp as exams_bp
     from provider_portal.invoicing.caps import bp as invoice_caps_bp
     from provider_portal.invoicing.views import bp as invoicing_bp
@@ -75,6 +76,7 @@ def register_blueprints(app: Flask) -> None:
     from provider_portal.planning.cohort_views import bp as cohorts_bp
     from provider_portal.planning.run_views import bp as runs_bp
     from provider_portal.planning.views import bp as planning_bp
+    from provider_portal.policy_views import bp as policy_bp
     from provider_portal.providers.views import bp as providers_bp
     from provider_portal.register.me import bp as me_bp
     from provider_portal.register.report_views import bp as attendance_bp
@@ -85,7 +87,8 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (auth_bp, dashboard_bp, providers_bp, users_bp, learners_bp, contracts_bp,
                       classes_bp, register_bp, me_bp, attendance_bp, planning_bp, cohorts_bp, runs_bp,
-                      exams_bp, jobs_bp, transfer_bp, invoicing_bp, invoice_caps_bp, accounts_bp, consent_bp):
+                      exams_bp, jobs_bp, transfer_bp, invoicing_bp, invoice_caps_bp, accounts_bp, consent_bp,
+                      policy_bp, exam_path_bp):
         app.register_blueprint(blueprint)
 
 

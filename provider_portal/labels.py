@@ -159,6 +159,26 @@ RESULT_KEY = {
     "sessions_deleted": _l("Ended log-ins deleted"),
     "session_retention_days": _l("Log-in retention (days)"),
 }
+EXAM_COMPONENT = {
+    "lezen": _l("Reading (lezen)"),
+    "luisteren": _l("Listening (luisteren)"),
+    "schrijven": _l("Writing (schrijven)"),
+    "spreken": _l("Speaking (spreken)"),
+    "KNM": _l("Knowledge of Dutch society (KNM)"),
+    "ONA": _l("Orientation on the Dutch labour market (ONA)"),
+}
+OBLIGATION_GROUND = {
+    "exam": _l("All exam components passed"),
+    "z_route": _l("Z-route: final interview and certificate"),
+    "exemption": _l("Exemption granted by DUO"),
+    "decision": _l("Decision (see the reason)"),
+}
+PATH_CHANGE = {
+    "readiness": _l("Exam readiness"),
+    "result": _l("Exam result"),
+    "obligation": _l("Obligation met"),
+    "external_hours": _l("Hours at another provider"),
+}
 FACILITY = {"accessible": _l("Wheelchair accessible"), "extra_time": _l("Extra time")}
 CHANGE_REASON = {
     "self-confirmed": _l("Confirmed by the learner with the presence code"),
@@ -225,6 +245,9 @@ VOCABULARIES: dict[str, dict[Any, Any]] = {
     "day_part": DAY_PART,
     "security_event": SECURITY_EVENT,
     "consent_action": CONSENT_ACTION,
+    "exam_component": EXAM_COMPONENT,
+    "obligation_ground": OBLIGATION_GROUND,
+    "path_change": PATH_CHANGE,
 }
 
 

@@ -38,7 +38,11 @@ from provider_portal.models import (
     Enrolment,
     ExamBooking,
     ExamLocation,
+    ExamPathChange,
+    ExamReadiness,
+    ExamResult,
     ExamSession,
+    ExternalHours,
     Invoice,
     InvoiceLine,
     Job,
@@ -53,6 +57,7 @@ from provider_portal.models import (
     PlannerMunicipality,
     PlanningProfile,
     PlanRun,
+    PolicySetting,
     PresenceFailure,
     Provider,
     RecoveryCode,
@@ -80,6 +85,10 @@ CHILDREN: tuple[tuple[type[SQLModel], str, type[SQLModel]], ...] = (
     (ExamBooking, "learner_id", Learner),
     (LearnerConsent, "learner_id", Learner),
     (ConsentEvent, "learner_id", Learner),
+    (ExamReadiness, "learner_id", Learner),
+    (ExamResult, "learner_id", Learner),
+    (ExternalHours, "learner_id", Learner),
+    (ExamPathChange, "learner_id", Learner),
 )
 # Organised by a municipality (column `municipality`): planners of that municipality see them.
 MUNICIPAL: tuple[type[SQLModel], ...] = (Cohort, Trainer)
@@ -90,7 +99,7 @@ PLANNER_OWNED: tuple[type[SQLModel], ...] = (PlanRun,)
 # `auth.two_factor` with recovery_code and security_event.
 PLATFORM_ONLY: tuple[type[SQLModel], ...] = (PlannerMunicipality, UserSession, RecoveryCode, SecurityEvent)
 # Platform-wide settings (the dated invoice cap): everyone reads them, only a platform admin writes.
-SHARED_SETTINGS: tuple[type[SQLModel], ...] = (CapSetting,)
+SHARED_SETTINGS: tuple[type[SQLModel], ...] = (CapSetting, PolicySetting)
 # DUO's exam calendar: no tenant data, so everyone reads it; planners maintain it.
 GLOBAL: tuple[type[SQLModel], ...] = (ExamLocation, ExamSession)
 
@@ -164,6 +173,10 @@ def _provider_criteria(scope: TenantScope) -> dict[type, Any]:
     return own | _nothing_municipal() | _children(own)
 
 
+# A learner's records that stay with the provider: planners and the learner do not read them.
+PROVIDER_RECORDS: tuple[type[SQLModel], ...] = (ExternalHours, ExamPathChange)
+
+
 # Money rows a teacher never reads (the learner's loan is hidden by `access.LEARNER_FIELDS`).
 TEACHER_HIDDEN: tuple[type[SQLModel], ...] = (Contract, Invoice, OtherProviderInvoice)
 
@@ -185,7 +198,8 @@ def _planner_criteria(scope: TenantScope) -> dict[type, Any]:
     towns = scope.municipalities or ()
     visible |= {model: model.municipality.in_(towns) for model in MUNICIPAL}  # type: ignore[attr-defined]
     visible |= {model: model.planner_id == scope.user_id for model in PLANNER_OWNED}  # type: ignore[attr-defined]
-    return visible | _children(visible) | {PlannerMunicipality: PlannerMunicipality.user_id == scope.user_id}
+    return (visible | _children(visible) | {PlannerMunicipality: PlannerMunicipality.user_id == scope.user_id}
+            | {model: sa.false() for model in PROVIDER_RECORDS})
 
 
 def _learner_criteria(scope: TenantScope) -> dict[type, Any]:
@@ -204,6 +218,7 @@ def _learner_criteria(scope: TenantScope) -> dict[type, Any]:
     rules |= {Attendance: Attendance.learner_id == lid, AttendanceChange: sa.false(),
               PresenceFailure: PresenceFailure.learner_id == lid,
               ClassTeacher: sa.false(), Provider: Provider.id == scope.provider_id}
+    rules |= {model: sa.false() for model in PROVIDER_RECORDS}
     return rules
 
 

@@ -11,6 +11,7 @@ from datetime import date, time
 from decimal import Decimal
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session
 from werkzeug.security import generate_password_hash
 
@@ -22,7 +23,9 @@ from provider_portal.models import (
     Contract,
     CourseClass,
     Enrolment,
+    ExamReadiness,
     Learner,
+    LearnerExam,
     PlannerMunicipality,
     Provider,
     User,
@@ -99,6 +102,17 @@ def learner_data(**over: Any) -> LearnerData:
 def make_learner(session: Session, provider: Provider, **over: Any) -> Learner:
     learner = Learner(provider_id=provider.id)  # type: ignore[call-arg]
     return save_learner(session, learner_data(**over), learner)
+
+
+def make_ready(session: Session, learner: Learner, on: date, components: tuple[str, ...] | None = None,
+               level: str = "B1") -> None:
+    """Declare the learner exam-ready on `on` for these components (default: every open one)."""
+    rows = session.execute(sa.select(LearnerExam).where(LearnerExam.learner_id == learner.id)).scalars().all()
+    for row in rows:
+        if (components is None and row.status == "open") or (components and row.component in components):
+            session.add(ExamReadiness(learner_id=learner.id, component=row.component, ready_on=on,
+                                      level=level))
+    session.commit()
 
 
 def make_contract(session: Session, learner: Learner, **over: Any) -> Contract:

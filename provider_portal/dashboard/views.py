@@ -21,6 +21,7 @@ from provider_portal.dashboard.alerts import (
     terms_expired,
 )
 from provider_portal.db import get_session
+from provider_portal.exam_path.obligation import final_invoices_due
 from provider_portal.models import Contract, Job, Learner, LearnerModule
 from provider_portal.models.enums import PLATFORM_ROLES, ContractStatus, ModuleStatus, Role
 
@@ -93,4 +94,6 @@ def _alerts(session: Session, today: date) -> dict[str, object]:
         "untaken": untaken,
         "unsigned": unsigned,
         "running_out": contracts_running_out(session),
+        # money is for finance and the provider admin (a teacher sees no invoices, so no deadlines)
+        "final_due": final_invoices_due(session, today) if current_user.role != Role.TEACHER else None,
     }

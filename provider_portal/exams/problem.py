@@ -1,10 +1,15 @@
 """Build the exam solver's Problem from the portal's data.
 
 - the horizon is a quarter (13 weeks) from the plan date;
-- a learner is ready 6 weeks after registration (DUO's lead time; the run date stands in for the
-  registration date), and must sit their components before the end of the DUO term;
-- components still needed are those open or already planned (planned ones bring their
-  published booking along as the existing plan); passed and exempt ones are left out;
+- an open component is booked only once a teacher or provider admin declared the learner exam-ready
+  for it (`exam_readiness`), and not before the registration lead time (a dated policy figure) after
+  the later of that date and the run date (which stands in for the registration date); a learner's
+  ready date is the latest of their components' (they sit them on one day); they must sit their
+  components before the end of the DUO term;
+- a learner whose obligation is met (exam passed, exemption, ...) sits no more exams;
+- components already planned bring their published booking along as the existing plan; passed and
+  exempt ones are left out;
+- free attempts, the fee and the lead time are the policy figures in force on the plan date;
 - home is the learner's place of residence when the portal knows its coordinates, else the
   municipality's centre (there is no postcode geocoding: learners of one municipality share a point);
 - the planning profile brings needs such as extra time, the earliest date, and availability: an exam
@@ -21,6 +26,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from provider_portal.exam_path.readiness import earliest_exam_day, readiness_of
 from provider_portal.models import (
     ExamBooking,
     ExamLocation,
@@ -31,6 +37,7 @@ from provider_portal.models import (
 )
 from provider_portal.models.enums import ExamStatus
 from provider_portal.planning.problem import centre
+from provider_portal.policy import Figures, figures_on
 from provider_portal.reference.places import BY_NAME
 from scheduler.common.geo import Point
 from scheduler.exams import domain as ed
@@ -73,7 +80,8 @@ def build_exam_problem(session: Session, municipalities: tuple[str, ...], plan_d
         .scalars()
         .all()
     )
-    learners = _learners(session, municipalities, plan_date)
+    figures = figures_on(session, plan_date)
+    learners = _learners(session, municipalities, plan_date, figures)
     ids = [int(x.id) for x in learners]
     known = {str(s.id) for s in sessions}
     held = held_elsewhere(session, [s.id for s in sessions if s.id is not None], ids)
@@ -111,6 +119,9 @@ def build_exam_problem(session: Session, municipalities: tuple[str, ...], plan_d
         learners=learners,
         bookings=bookings,
         weights=WEIGHTS,
+        settings=ed.Settings(free_attempts=figures.exam_free_attempts,
+                             fee_per_component_eur=figures.exam_fee_cents // 100,
+                             ready_after_registration_days=figures.exam_lead_weeks * 7),
     )
 
 
@@ -127,32 +138,46 @@ def held_elsewhere(session: Session, session_ids: list[int], learner_ids: list[i
     return {int(sid): int(n) for sid, n in rows}
 
 
-def _learners(session: Session, municipalities: tuple[str, ...], plan_date: date) -> tuple[ed.Learner, ...]:
+def _learners(session: Session, municipalities: tuple[str, ...], plan_date: date,
+              figures: Figures) -> tuple[ed.Learner, ...]:
     rows = (
         session.execute(
-            sa.select(Learner).where(Learner.municipality.in_(municipalities)).order_by(Learner.id)
+            sa.select(Learner)
+            .where(Learner.municipality.in_(municipalities), Learner.obligation_met_on.is_(None))
+            .order_by(Learner.id)
         )
         .scalars()
         .all()
     )
-    ids = [x.id for x in rows]
+    ids = [x.id or 0 for x in rows]
+    ready = readiness_of(session, ids)
     exams: dict[int, list[LearnerExam]] = {}
     for e in session.execute(
         sa.select(LearnerExam).where(LearnerExam.learner_id.in_(ids), LearnerExam.status.in_(STILL_NEEDED))
     ).scalars():
-        exams.setdefault(e.learner_id, []).append(e)
+        if e.status == ExamStatus.PLANNED or e.component in ready.get(e.learner_id, {}):
+            exams.setdefault(e.learner_id, []).append(e)
     profiles = {
         p.learner_id: p
         for p in session.execute(
             sa.select(PlanningProfile).where(PlanningProfile.learner_id.in_(ids))
         ).scalars()
     }
-    ready = plan_date + timedelta(days=ed.Settings().ready_after_registration_days)
+    registered = plan_date + timedelta(weeks=figures.exam_lead_weeks)
+
+    def ready_day(learner_id: int) -> date:
+        days = [earliest_exam_day(ready[learner_id][e.component].ready_on, plan_date, figures)
+                for e in exams[learner_id] if e.component in ready.get(learner_id, {})]
+        return max([registered, *days])
+
     out = []
     for x in rows:
+        if not exams.get(x.id or 0):
+            continue
         profile = profiles.get(x.id)
-        first = max(ready, profile.earliest_start or ready) if profile else ready
-        if not exams.get(x.id) or x.term_deadline < first:
+        ready_on = ready_day(x.id or 0)
+        first = max(ready_on, profile.earliest_start or ready_on) if profile else ready_on
+        if x.term_deadline < first:
             continue
         out.append(
             ed.Learner(

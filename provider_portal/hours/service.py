@@ -21,8 +21,6 @@ from provider_portal.models import Attendance, Contract, CourseClass, Enrolment,
 from provider_portal.models.enums import ATTENDED, ContractStatus, LessonStatus, Route
 from provider_portal.register.roster import counts_at_lesson
 
-EXEMPTION_HOURS = 600  # demonstrable effort (domain.md); a dated setting in the billing rules
-
 
 @dataclass(frozen=True)
 class RouteHours:
@@ -135,9 +133,10 @@ def _quarters(by_month: dict[str, int]) -> dict[str, int]:
     return dict(quarters)
 
 
-def milestones(learner: Learner, summary: HoursSummary) -> list[tuple[str, int, float]]:
-    """(name, target hours, share reached 0..1) for the contract, the 600-hour mark and the route target."""
-    marks = [("600", EXEMPTION_HOURS)]
+def milestones(learner: Learner, summary: HoursSummary, exemption_hours: int) -> list[tuple[str, int, float]]:
+    """(name, target hours, share reached 0..1) for the contract, the exemption's hour mark (a dated
+    policy figure, `policy.Figures.exemption_hours`) and the route target."""
+    marks = [("600", exemption_hours)]
     programme = ROUTE_HOURS.get(Route(learner.route))
     if programme:
         marks.append(("route", programme.lesson_target))

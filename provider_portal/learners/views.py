@@ -13,6 +13,8 @@ from provider_portal import clock
 from provider_portal.access import LEARNER_EDITORS, PROVIDER_STAFF, roles_required
 from provider_portal.db import get_session
 from provider_portal.downloads import attachment
+from provider_portal.exam_path.audit import changes_of
+from provider_portal.exam_path.overview import exam_overview
 from provider_portal.hours.chart import month_bars_svg
 from provider_portal.hours.service import hours_summary, milestones
 from provider_portal.i18n import day
@@ -39,6 +41,7 @@ from provider_portal.learners.service import (
 from provider_portal.models import Contract, CourseClass, Enrolment, Learner, User
 from provider_portal.models.enums import Role
 from provider_portal.pagination import get_or_404, paginate
+from provider_portal.policy import figures_on
 from provider_portal.reference.places import LANGUAGES
 from provider_portal.register.service import changes_for
 from provider_portal.register.statuses import STATUS_LABELS
@@ -123,8 +126,11 @@ def detail(learner_id: int) -> str:
     contracts = session.execute(sa.select(Contract).where(Contract.learner_id == learner.id)
                                 .order_by(Contract.start_date.desc())).scalars().all()
     summary = hours_summary(session, learner, clock.today())
+    figures = figures_on(session, clock.today())
     return render_template("learners/detail.html", learner=learner, contracts=contracts,
-                           summary=summary, milestones=milestones(learner, summary),
+                           figures=figures, path_changes=changes_of(session, learner.id),
+                           exam_rows=exam_overview(session, [learner], figures)[learner.id],
+                           summary=summary, milestones=milestones(learner, summary, figures.exemption_hours),
                            chart=month_bars_svg(summary.by_month, _("Hours per month")),
                            changes=changes_for(session, learner_id=learner.id), statuses=STATUS_LABELS,
                            classes=_classes_of(session, learner), login=_login_of(session, learner),

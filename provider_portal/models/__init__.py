@@ -19,6 +19,13 @@ from provider_portal.models.attendance import Attendance, AttendanceChange, Pres
 from provider_portal.models.consent import ConsentEvent, LearnerConsent
 from provider_portal.models.contract import Contract
 from provider_portal.models.courses import ClassSlot, ClassTeacher, Closure, CourseClass, Enrolment, Lesson
+from provider_portal.models.exam_path import (
+    ExamPathChange,
+    ExamReadiness,
+    ExamResult,
+    ExternalHours,
+    PolicySetting,
+)
 from provider_portal.models.exams import ExamBooking, ExamLocation, ExamSession
 from provider_portal.models.invoicing import (
     CapSetting,
@@ -58,6 +65,11 @@ __all__ = [
     "ExamBooking",
     "ExamLocation",
     "ExamSession",
+    "ExamPathChange",
+    "ExamReadiness",
+    "ExamResult",
+    "ExternalHours",
+    "PolicySetting",
     "Lesson",
     "Cohort",
     "CohortMeeting",

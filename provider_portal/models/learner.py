@@ -33,7 +33,11 @@ class Learner(SQLModel, table=True):
     duo_term_end: date
     duo_term_extended_until: date | None = None
     loan_amount_cents: int = 0
-    obligation_met_on: date | None = None  # exam passed / obligation met: billing releases the rest
+    # The obligation met (exam passed, Z-route interview, exemption or a decision): billing releases
+    # the rest and the final invoice falls due. Set only through `exam_path.obligation`, audited.
+    obligation_met_on: date | None = None
+    obligation_ground: str | None = Field(default=None, max_length=12)
+    obligation_reason: str = Field(default="", max_length=500, sa_column_kwargs={"server_default": ""})
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

@@ -10,9 +10,11 @@ import sqlalchemy as sa
 from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
 
+from provider_portal import clock
 from provider_portal.access import roles_required
 from provider_portal.consent.views import learner_progress
 from provider_portal.db import get_session
+from provider_portal.exam_path.overview import exam_overview
 from provider_portal.forms_common import choices
 from provider_portal.learners.forms import ROUTE_LABELS, LearnerFilterForm
 from provider_portal.learners.service import LearnerFilter, learner_details, search_statement
@@ -28,6 +30,7 @@ from provider_portal.models import (
 )
 from provider_portal.models.enums import Role
 from provider_portal.pagination import get_or_404, paginate
+from provider_portal.policy import figures_on
 from provider_portal.reference.places import LANGUAGES
 from provider_portal.tenancy import TenantScope
 
@@ -60,7 +63,8 @@ def learners() -> str:
     modules: dict[int, dict[str, str]] = {}
     for row in session.execute(sa.select(LearnerModule).where(LearnerModule.learner_id.in_(ids))).scalars():
         modules.setdefault(row.learner_id, {})[row.module] = row.status
-    return render_template("planning/learners.html", form=form, page=page, modules=modules,
+    exams = exam_overview(session, list(page.items), figures_on(session, clock.today()))
+    return render_template("planning/learners.html", form=form, page=page, modules=modules, exams=exams,
                            routes=ROUTE_LABELS, args=form.pager_args(request.args))
 
 
@@ -85,8 +89,11 @@ def learner(learner_id: int) -> str:
         .where(ExamBooking.learner_id == row.id)
         .order_by(ExamSession.day, ExamSession.start_time)
     ).all()
+    figures = figures_on(session, clock.today())
     return render_template(
         "planning/learner.html",
+        figures=figures,
+        exam_rows=exam_overview(session, [row], figures)[row.id],
         bookings=bookings,
         learner=row,
         routes=ROUTE_LABELS,

@@ -28,7 +28,7 @@ from provider_portal.transfer.tables import read_table
 KIND = "transfer.import"
 # Stored in `job.error` in English; the pages show it translated (jobs/describe.py).
 AFTER_IMPORT = {ImportKind.LEARNERS: "learners.index", ImportKind.CONTRACTS: "contracts.index",
-                ImportKind.ENROLMENTS: "classes.index"}
+                ImportKind.ENROLMENTS: "classes.index", ImportKind.RESULTS: "learners.index"}
 REFUSED = "Nothing was imported; problems found in the file: %(count)s. The job's page lists them."
 PROGRESS = "rows %(done)s of %(total)s"
 
@@ -40,7 +40,8 @@ def queue_import(session: Session, provider_id: int, user_id: int | None, kind: 
                           filename=filename[:255], rows=rows, content=data)
     session.add(upload)
     session.flush()
-    params = {"upload_id": upload.id, "kind": str(kind), "filename": filename[:255], "rows": rows}
+    params = {"upload_id": upload.id, "kind": str(kind), "filename": filename[:255], "rows": rows,
+              "user_id": user_id}
     return enqueue(session, KIND, provider_id=provider_id, created_by_id=user_id, params=params)
 
 
@@ -82,7 +83,7 @@ def run_import(ctx: JobContext) -> dict[str, Any]:
                 ctx.progress(int(100 * done / max(1, rows)), PROGRESS % {"done": done, "total": rows})
 
             result: ImportResult = import_table(session, upload.provider_id, ImportKind(upload.kind), table,
-                                                clock.today(), progress)
+                                                clock.today(), progress, user_id=ctx.params.get("user_id"))
         if not result.ok:
             problems = _errors(result.errors)
             if result.problem is not None:

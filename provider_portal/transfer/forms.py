@@ -15,6 +15,7 @@ KIND_LABELS = {
     ImportKind.LEARNERS: _l("Learners"),
     ImportKind.CONTRACTS: _l("Contracts"),
     ImportKind.ENROLMENTS: _l("Enrolments"),
+    ImportKind.RESULTS: _l("DUO exam results"),
 }
 MAX_BYTES = 5 * 1024 * 1024  # 5,000 learner rows take well under 1 MB
 FORMAT_LABELS = {"csv": "CSV", "xlsx": "Excel (XLSX)"}

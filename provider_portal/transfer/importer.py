@@ -19,6 +19,7 @@ from provider_portal.contracts.service import ContractError, stage_contract
 from provider_portal.learners.service import stage_new_learners
 from provider_portal.models import Contract, CourseClass, Learner
 from provider_portal.transfer.columns import RowError
+from provider_portal.transfer.results import stage_results, validate_results
 from provider_portal.transfer.tables import Table, TableError, read_table
 from provider_portal.transfer.validation import (
     Checked,
@@ -34,6 +35,7 @@ class ImportKind(StrEnum):
     LEARNERS = "learners"
     CONTRACTS = "contracts"
     ENROLMENTS = "enrolments"
+    RESULTS = "results"
 
 
 Progress = Callable[[int, int], None]  # (rows done, rows in all): checked, then stored
@@ -74,13 +76,13 @@ def load_lookups(session: Session, provider_id: int) -> Lookups:
 
 
 def import_file(session: Session, provider_id: int, kind: ImportKind, filename: str, data: bytes,
-                today: date) -> ImportResult:
+                today: date, user_id: int | None = None) -> ImportResult:
     """Import one file of `kind`; any bad row or service refusal leaves the database untouched."""
     try:
         table = read_table(filename, data)
     except TableError as exc:
         return ImportResult(problem=exc.reason)
-    return import_table(session, provider_id, kind, table, today)
+    return import_table(session, provider_id, kind, table, today, user_id=user_id)
 
 
 def _counted(table: Table, progress: Progress) -> Table:
@@ -97,12 +99,19 @@ def _counted(table: Table, progress: Progress) -> Table:
 
 
 def import_table(session: Session, provider_id: int, kind: ImportKind, table: Table, today: date,
-                 progress: Progress = _no_progress) -> ImportResult:
+                 progress: Progress = _no_progress, user_id: int | None = None) -> ImportResult:
     """Import a read table (all rows or none), reporting `progress(rows done, rows)` on the way:
     checking counts as the first half of the rows, storing as the second."""
     total = len(table.rows)
     table = _counted(table, progress)
     lookups = load_lookups(session, provider_id)
+    if kind == ImportKind.RESULTS:
+        items, errors = validate_results(table, dict(lookups.learner_ids), today)
+        if errors:
+            return ImportResult(errors=errors)
+        if not items:
+            return ImportResult(problem=_l("The file has no data rows."))
+        return _store(session, items, stage_results(session, user_id))
     checked: Checked[Any]
     if kind == ImportKind.LEARNERS:
         checked = validate_learners(table, lookups, today)

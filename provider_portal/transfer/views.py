@@ -25,13 +25,15 @@ from provider_portal.transfer.duo import DuoFileError, duo_csv, duo_filename
 from provider_portal.transfer.duo_records import contract_records
 from provider_portal.transfer.forms import KIND_LABELS, DuoForm, ImportForm, PeriodForm
 from provider_portal.transfer.importer import ImportKind, ImportResult, import_table
+from provider_portal.transfer.results import RESULT_COLUMNS
 from provider_portal.transfer.tables import TableError, read_table, write_csv, write_xlsx
 
 bp = Blueprint("transfer", __name__, url_prefix="/transfer")
 MANAGERS = (Role.PROVIDER_ADMIN, Role.FINANCE)
 COLUMNS = [(KIND_LABELS[ImportKind.LEARNERS], LEARNER_COLUMNS),
            (KIND_LABELS[ImportKind.CONTRACTS], CONTRACT_COLUMNS),
-           (KIND_LABELS[ImportKind.ENROLMENTS], ENROLMENT_COLUMNS)]
+           (KIND_LABELS[ImportKind.ENROLMENTS], ENROLMENT_COLUMNS),
+           (KIND_LABELS[ImportKind.RESULTS], RESULT_COLUMNS)]
 MIMETYPES = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
@@ -55,7 +57,8 @@ def upload() -> str | Response | tuple[str, int]:
             flash(_("The file has %(n)s rows: it is imported in the background, all rows or none. "
                     "This page shows the progress and the outcome.", n=len(table.rows)), "info")
             return redirect(url_for("jobs.detail", job_id=job.id))
-        result = import_table(get_session(), current_user.provider_id, kind, table, clock.today())
+        result = import_table(get_session(), current_user.provider_id, kind, table, clock.today(),
+                              user_id=current_user.id)
     if result.ok:
         flash(_("%(n)s rows imported.", n=result.imported), "success")
         return redirect(url_for(AFTER_IMPORT[kind]))

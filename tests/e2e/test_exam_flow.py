@@ -11,7 +11,7 @@ from sqlmodel import Session
 from provider_portal.jobs.queue import run_pending
 from provider_portal.models import ExamBooking, ExamLocation
 from provider_portal.models.enums import Role
-from tests.factories import PASSWORD, make_learner, make_provider, make_user
+from tests.factories import PASSWORD, make_learner, make_provider, make_ready, make_user
 
 # A fixed day (a Monday), so the exam days opened below never depend on the day the suite runs.
 TODAY = date(2027, 2, 1)
@@ -34,6 +34,7 @@ def test_a_planner_plans_exams_publishes_pins_and_downloads_the_letters(
     amina = make_learner(
         db, make_provider(db), first_name="Amina", last_name="Haddad", municipality="Utrecht"
     )
+    make_ready(db, amina, TODAY)  # the exam run books only components a teacher declared ready
 
     page.goto("/login")
     page.get_by_label("E-mailadres").fill(planner.email)

@@ -16,7 +16,7 @@ from provider_portal.jobs.queue import run_pending
 from provider_portal.models import ExamBooking, ExamLocation, ExamSession, LearnerExam, PlanRun
 from provider_portal.models.enums import Role
 from provider_portal.planning.runs import RunError, publish, start_run
-from tests.factories import make_learner, make_provider, make_user
+from tests.factories import make_learner, make_provider, make_ready, make_user
 
 PLAN_DATE = date(2026, 12, 1)  # learners are ready from 12 January 2027
 
@@ -41,6 +41,7 @@ def seats(db: Session) -> dict:
                 .where(LearnerExam.learner_id == learner.id, LearnerExam.component != "lezen")
                 .values(status="passed")
             )
+            make_ready(db, learner, date(2026, 11, 2), ("lezen",))
     db.commit()
     return world
 

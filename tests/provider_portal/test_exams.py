@@ -27,7 +27,7 @@ from provider_portal.models.enums import Role
 from provider_portal.planning.runs import RunError, publish, start_run
 from scheduler.exams.check import check
 from scheduler.exams.io import bookings_from_solution_json, problem_from_json
-from tests.factories import make_learner, make_provider, make_user
+from tests.factories import make_learner, make_provider, make_ready, make_user
 from tests.pdfs import FORMULA_NAME, MARKUP_FIRST, MARKUP_LAST, MARKUP_NAME, pdf_text, uri_links
 from tests.web import csrf_token, login, submit, text
 
@@ -57,6 +57,8 @@ def world(db: Session) -> dict:
         .values(status="open", attempts=2)
     )
     db.commit()
+    for learner in (amina, again):
+        make_ready(db, learner, date(2026, 11, 2))  # declared exam-ready a month before the run
     return {"place": place, "planner": planner, "amina": amina, "again": again}
 
 

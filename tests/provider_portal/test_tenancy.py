@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from provider_portal.classes.service import add_closure
 from provider_portal.jobs.queue import enqueue
-from provider_portal.models import Attendance, CourseClass, Learner, Lesson, PlanRun
+from provider_portal.models import Attendance, CourseClass, ExternalHours, Learner, Lesson, PlanRun
 from provider_portal.models.enums import Role
 from provider_portal.planning.cohorts import CohortData, add_trainer, save_cohort
 from provider_portal.tenancy import TenantScope, TenantViolation, bind_scope
@@ -34,6 +34,7 @@ SCOPED_ARGUMENTS = {
     "run_id",
     "invoice_id",
     "other_invoice_id",
+    "external_hours_id",
 }
 # Not a tenant's record: an export format, and DUO's shared exam calendar (a location, a day).
 FORMAT_ARGUMENTS = {"fmt": "csv", "location_id": 1, "day": "2027-01-12"}
@@ -76,6 +77,11 @@ def two_providers(db: Session) -> dict[str, object]:
     db.commit()
     invoice_b = make_draft(db, learner_b, contract_b)
     other_invoice_b = make_other_invoice(db, learner_b)
+    hours_b = ExternalHours(learner_id=learner_b.id, provider_name="Elders", period_from=date(2025, 1, 1),
+                            period_to=date(2025, 6, 30), minutes=6000, evidence_name="uren.pdf",
+                            evidence_type="application/pdf", evidence=b"%PDF-1.4")
+    db.add(hours_b)
+    db.commit()
     ids_b = {
         "learner_id": learner_b.id,
         "contract_id": contract_b.id,
@@ -89,6 +95,7 @@ def two_providers(db: Session) -> dict[str, object]:
         "run_id": run_b.id,
         "invoice_id": invoice_b.id,
         "other_invoice_id": other_invoice_b.id,
+        "external_hours_id": hours_b.id,
         **FORMAT_ARGUMENTS,
     }
     return {"a": a, "b": b, "ids_b": ids_b}

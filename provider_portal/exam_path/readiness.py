@@ -1,0 +1,88 @@
+"""Exam readiness ("examenklaar") per learner and component, and what an exam run may book.
+
+A component may be booked only once a teacher or provider admin declared the learner ready for it,
+and not before the registration lead time (a dated policy figure) has passed since then.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from provider_portal.exam_path.audit import record_change
+from provider_portal.models import ExamReadiness, Learner, LearnerExam
+from provider_portal.models.enums import ExamStatus
+from provider_portal.policy import Figures
+from provider_portal.service_errors import FieldError
+
+LEVELS = ("A2", "B1")
+
+
+@dataclass(frozen=True)
+class Ready:
+    component: str
+    ready_on: date
+    level: str
+
+
+def readiness_of(session: Session, learner_ids: list[int]) -> dict[int, dict[str, Ready]]:
+    """Per learner, the components declared ready (one query)."""
+    out: dict[int, dict[str, Ready]] = {}
+    stmt = sa.select(ExamReadiness).where(ExamReadiness.learner_id.in_(learner_ids))
+    for row in session.execute(stmt).scalars():
+        out.setdefault(row.learner_id, {})[row.component] = Ready(row.component, row.ready_on, row.level)
+    return out
+
+
+def earliest_exam_day(ready_on: date, plan_date: date, figures: Figures) -> date:
+    """The first day a component can be sat: registered no earlier than it was declared ready (and
+    no earlier than today), then the lead time."""
+    return max(ready_on, plan_date) + timedelta(weeks=figures.exam_lead_weeks)
+
+
+def _exam_row(session: Session, learner: Learner, component: str) -> LearnerExam:
+    row = session.execute(sa.select(LearnerExam).where(
+        LearnerExam.learner_id == learner.id, LearnerExam.component == component)).scalar_one_or_none()
+    if row is None:
+        raise FieldError("component", _l("Component: this learner's route has no such exam component."))
+    return row
+
+
+def set_readiness(session: Session, learner: Learner, component: str, ready_on: date | None, level: str,
+                  user_id: int | None, today: date) -> None:
+    """Declare (or, with `ready_on` None, withdraw) readiness for one component, audited; commits."""
+    exam = _exam_row(session, learner, component)
+    if ready_on is not None:
+        if exam.status in (ExamStatus.PASSED, ExamStatus.EXEMPT):
+            raise FieldError("component", _l("Component: already passed or exempt."))
+        if level not in LEVELS:
+            raise FieldError("level", _l("Level: choose A2 or B1."))
+        if ready_on > today:
+            raise FieldError("ready_on", _l("Date: a learner is declared ready on or before today."))
+    current = session.execute(sa.select(ExamReadiness).where(
+        ExamReadiness.learner_id == learner.id, ExamReadiness.component == component).with_for_update()
+    ).scalar_one_or_none()
+    old = None if current is None else {"ready_on": current.ready_on.isoformat(), "level": current.level}
+    new = None if ready_on is None else {"ready_on": ready_on.isoformat(), "level": level}
+    if old == new:
+        return
+    if current is not None and ready_on is None:
+        session.delete(current)
+    elif current is not None and ready_on is not None:
+        current.ready_on, current.level, current.updated_by_id = ready_on, level, user_id
+    elif ready_on is not None:
+        session.add(ExamReadiness(learner_id=learner.id or 0, component=component, ready_on=ready_on,
+                                  level=level, updated_by_id=user_id))
+    record_change(session, learner.id or 0, "readiness", component=component, old=old, new=new,
+                  user_id=user_id)
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise FieldError("component",
+                         _l("Someone changed this component at the same moment; try again.")) from None
