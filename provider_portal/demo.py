@@ -56,7 +56,7 @@ PROVIDERS = (
                  ("Utrecht", "Amersfoort", "Hilversum", "Ede", "Amsterdam", "Almere")),
     DemoProvider("Maasstad Inburgering", "BOW-20877", "24567890", "NL20INGB0001234567", "NL810433941B01",
                  "Coolsingel 40", "3011AD", "Rotterdam", "maasstad-inburgering.nl",
-                 ("Rotterdam", "Dordrecht", "Den Haag", "Rijswijk", "Delft", "Zoetermeer")),
+                 ("Rotterdam", "Dordrecht", "'s-Gravenhage", "Rijswijk (ZH.)", "Delft", "Zoetermeer")),
 )
 
 # Given and family names by the languages learners commonly speak.

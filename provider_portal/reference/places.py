@@ -21,7 +21,7 @@ class Municipality:
 MUNICIPALITIES: tuple[Municipality, ...] = (
     Municipality("Amsterdam", 52.3728, 4.8936, 1011, 1109),
     Municipality("Rotterdam", 51.9225, 4.4792, 3011, 3089),
-    Municipality("Den Haag", 52.0705, 4.3007, 2491, 2599),
+    Municipality("'s-Gravenhage", 52.0705, 4.3007, 2491, 2599),
     Municipality("Utrecht", 52.0907, 5.1214, 3511, 3585),
     Municipality("Eindhoven", 51.4416, 5.4697, 5611, 5658),
     Municipality("Groningen", 53.2194, 6.5665, 9711, 9747),
@@ -47,7 +47,7 @@ MUNICIPALITIES: tuple[Municipality, ...] = (
     Municipality("Deventer", 52.2551, 6.1639, 7411, 7429),
     Municipality("Hilversum", 52.2292, 5.1669, 1211, 1223),
     Municipality("Amstelveen", 52.3114, 4.8701, 1181, 1189),
-    Municipality("Rijswijk", 52.0363, 4.3252, 2281, 2289),
+    Municipality("Rijswijk (ZH.)", 52.0363, 4.3252, 2281, 2289),
     Municipality("Helmond", 51.4793, 5.6570, 5701, 5709),
 )
 
