@@ -106,7 +106,6 @@ def _bind_tenant() -> None:
 
 def _template_globals() -> dict[str, Any]:
     from provider_portal.access import may_change, may_open, may_see
-
     from provider_portal.reference import municipalities
 
     return {"current_lang": select_locale(), "here": _here, "may_see": may_see, "may_change": may_change,

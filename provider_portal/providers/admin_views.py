@@ -11,7 +11,12 @@ from provider_portal.access import roles_required
 from provider_portal.db import get_session
 from provider_portal.models.enums import Role
 from provider_portal.providers.forms import KEURMERK_LABELS, OnboardingForm
-from provider_portal.providers.onboarding import OnboardingError, ProviderData, list_providers, onboard_provider
+from provider_portal.providers.onboarding import (
+    OnboardingError,
+    ProviderData,
+    list_providers,
+    onboard_provider,
+)
 
 bp = Blueprint("provider_admin", __name__, url_prefix="/admin/providers")
 

@@ -49,7 +49,8 @@ def list_providers(session: Session) -> list[tuple[Provider, int]]:
     admins = (sa.select(sa.func.count(User.id)).where(User.provider_id == Provider.id,
                                                      User.role == Role.PROVIDER_ADMIN, User.active)
               .correlate(Provider).scalar_subquery())
-    return [(p, n) for p, n in session.execute(sa.select(Provider, admins).order_by(Provider.name, Provider.id))]
+    rows = session.execute(sa.select(Provider, admins).order_by(Provider.name, Provider.id))
+    return [(p, n) for p, n in rows]
 
 
 def _bow_taken(session: Session, bow: str) -> bool:
@@ -85,6 +86,8 @@ def onboard_provider(session: Session, actor: User, data: ProviderData, *, admin
     except IntegrityError as exc:  # a concurrent onboarding took the BOW number or the e-mail address
         session.rollback()
         if _bow_taken(session, data.bow_number):
-            raise OnboardingError("bow_number", _l("Another provider already uses this BOW number.")) from exc
-        raise OnboardingError("admin_email", _l("An account with this e-mail address already exists.")) from exc
+            raise OnboardingError("bow_number",
+                                  _l("Another provider already uses this BOW number.")) from exc
+        raise OnboardingError("admin_email",
+                              _l("An account with this e-mail address already exists.")) from exc
     return provider, admin

@@ -1,12 +1,15 @@
-"""Dutch municipalities the portal knows, with a centre coordinate and their postcode range.
+"""Where municipalities are: a centre coordinate for planning's travel, and postcode ranges.
 
-Planning measures travel from these points; demo data draws homes from the postcode ranges.
-The list is configuration: add a row to support another municipality.
+`MUNICIPALITIES` holds hand-checked centres and the postcode ranges the demo data draws homes from;
+`centre_of` falls back to `municipality_centres.csv` (GeoNames places, see README.md) for the other
+municipalities of the CBS list. A municipality with neither has no centre: planning says so.
 """
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
+from importlib import resources
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +55,20 @@ MUNICIPALITIES: tuple[Municipality, ...] = (
 )
 
 BY_NAME = {m.name: m for m in MUNICIPALITIES}
+
+
+def _centres() -> dict[str, tuple[float, float]]:
+    text = resources.files(__package__).joinpath("municipality_centres.csv").read_text(encoding="utf-8")
+    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
+    return {r["name"]: (float(r["lat"]), float(r["lon"])) for r in rows}
+
+
+CENTRES: dict[str, tuple[float, float]] = _centres() | {m.name: (m.lat, m.lon) for m in MUNICIPALITIES}
+
+
+def centre_of(municipality: str) -> tuple[float, float] | None:
+    """(lat, lon) of the municipality's centre, or None when the portal has none for it."""
+    return CENTRES.get(municipality)
 
 # Languages learners speak and cohorts teach in (ISO 639 codes; Dari is ISO 639-3 `prs`).
 LANGUAGES: dict[str, str] = {

@@ -5,8 +5,13 @@ from __future__ import annotations
 import csv
 from importlib import resources
 
+import pytest
+
+from provider_portal.models.enums import Role
+from provider_portal.planning.runs import RunError, start_run
 from provider_portal.reference import municipalities as gm
 from provider_portal.reference import places
+from tests.factories import make_user
 
 CBS_COUNT_2025 = 342  # CBS: 342 municipalities on 1 January 2025
 
@@ -55,3 +60,21 @@ def test_resolve_accepts_cbs_name_alias_and_code_in_any_case():
 
 def test_every_place_with_coordinates_is_a_cbs_municipality():
     assert {m.name for m in places.MUNICIPALITIES} <= set(gm.BY_NAME)
+
+
+def test_centres_cover_the_utrecht_region_and_lie_in_the_netherlands():
+    for name in ("Utrecht", "Nieuwegein", "Zeist", "Houten", "'s-Gravenhage", "Bergen (L.)"):
+        lat, lon = places.centre_of(name)
+        assert 50.7 < lat < 53.6 and 3.3 < lon < 7.3, name
+    # two municipalities called Bergen, 150 km apart: each has its own centre
+    assert places.centre_of("Bergen (NH.)")[0] > 52.5 > places.centre_of("Bergen (L.)")[0]
+    assert set(places.CENTRES) <= set(gm.BY_NAME)
+    assert len(places.CENTRES) >= 281
+
+
+def test_a_run_for_a_municipality_without_a_centre_is_refused_by_name(db):
+    assert places.centre_of("Eemsdelta") is None
+    planner = make_user(db, None, role=Role.PLANNER, municipalities=("Eemsdelta",))
+    with pytest.raises(RunError) as refused:
+        start_run(db, planner, ("Eemsdelta",), 10, gm.LIST_DATE)
+    assert refused.value.field == "municipalities" and "Eemsdelta" in str(refused.value.message)

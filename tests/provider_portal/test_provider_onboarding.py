@@ -76,7 +76,8 @@ def test_the_admin_onboards_a_provider_whose_admin_can_then_log_in(app, client, 
     listing = text(client.get("/admin/providers/"))
     assert "Taalschool Zeist" in listing and "BOW-7788" in listing
     provider = db.execute(sa.select(Provider).where(Provider.bow_number == "BOW-7788")).scalar_one()
-    assert (provider.iban, provider.vat_id, provider.postcode) == ("NL91ABNA0417164300", "NL002455799B11", "3701GA")
+    assert (provider.iban, provider.vat_id, provider.postcode) == (
+        "NL91ABNA0417164300", "NL002455799B11", "3701GA")
     assert provider.keurmerk_valid_until.isoformat() == "2028-12-31"
     other = app.test_client()
     login(other, "anna@taalschoolzeist.nl", SECRET)
