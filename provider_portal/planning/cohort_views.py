@@ -45,6 +45,7 @@ bp = Blueprint("cohorts", __name__, url_prefix="/planning")
 EXAM_COMPONENT_LABELS = {
     "lezen": _l("Reading exam"), "luisteren": _l("Listening exam"), "schrijven": _l("Writing exam"),
     "spreken": _l("Speaking exam"), "knm": _l("KNM exam"), "ona": _l("ONA interview"),
+    "KNM": _l("KNM exam"), "ONA": _l("ONA interview"),
 }
 PLANNER = (Role.PLANNER,)
 
