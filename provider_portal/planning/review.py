@@ -3,11 +3,14 @@ the diagnosis's reasons, and what changes against the published plan."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlmodel import Session
 
+from provider_portal.charts import Series, bar_chart
 from provider_portal.models import Learner, Placement, PlanRun
 from provider_portal.solver_reasons import reason_texts, spelled_out
 from scheduler.common.geo import haversine_km
@@ -33,6 +36,35 @@ class Review:
     changes: dict[str, int]
     moves: list[tuple[str, str, str, str]]  # (name, module, from cohort, to cohort)
     travel_km: float
+
+    @property
+    def reason_counts(self) -> list[tuple[str, int]]:
+        """Each reason for not placing, with how many learner-modules it holds back (most first); a
+        learner-module with two reasons counts under both."""
+        counts = Counter(reason for _name, _module, reasons in self.unplaced for reason in reasons)
+        return sorted(counts.items(), key=lambda rc: (-rc[1], rc[0]))
+
+    @property
+    def travel_bands(self) -> list[tuple[str, int]]:
+        """How many placements fall in each travel-distance band (km, one way)."""
+        kms = [km for g in self.groups for _name, km in g.members]
+        return [(label, sum(1 for km in kms if low <= km < high)) for label, low, high in TRAVEL_BANDS]
+
+
+# (label, from km inclusive, to km exclusive)
+TRAVEL_BANDS = (("0–5", 0.0, 5.0), ("5–10", 5.0, 10.0), ("10–15", 10.0, 15.0), ("15–25", 15.0, 25.0),
+                ("25+", 25.0, float("inf")))
+
+
+def travel_chart(review: Review) -> str:
+    """The travel-distance distribution of the placed learners, as a chart with its table."""
+    bands = review.travel_bands
+    if not any(n for _label, n in bands):
+        return ""
+    return bar_chart([label for label, _n in bands],
+                     [Series(_("Placements"), "hours", [float(n) for _label, n in bands])],
+                     title=_("Travel distance of the placed learners"), unit=_("placements"),
+                     value=lambda v: str(round(v)), category_head=_("Distance (km)"), chart_id="travel-chart")
 
 
 def build_review(session: Session, run: PlanRun) -> Review:
