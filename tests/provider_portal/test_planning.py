@@ -349,7 +349,8 @@ def test_the_run_page_summarises_unplaced_by_reason_with_counts_and_travel_bands
     assert 'id="unplaced-reasons"' in page and 'id="travel-chart"' in page
     assert "Reisafstand van de geplaatste inburgeraars" in page
     # Dawit's modules held back for want of a cohort in his language (Tigrinya), counted per module
-    no_language = sum(1 for _n, _m, reasons in review.unplaced if any("no cohort in" in r for r in reasons))
+    no_language = sum(1 for _n, _m, reasons in review.unplaced
+                      if any("no cohort in" in r for r in reasons))
     assert no_language >= 1 and counts["No cohort in the learner's language"] == no_language
     row = rf'<td>Geen cohort in de taal van de inburgeraar</td><td class="num">{no_language}</td>'
     assert re.search(row, page)
