@@ -10,7 +10,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from provider_portal import clock
+from provider_portal import clock, labels
 from provider_portal.access import roles_required
 from provider_portal.db import get_session
 from provider_portal.downloads import attachment
@@ -36,7 +36,13 @@ from provider_portal.planning.cohorts import (
     save_cohort,
 )
 from provider_portal.planning.exports import participants_csv, participants_pdf
-from provider_portal.planning.forms import MODULE_LABELS, CohortForm, ProfileForm, TrainerForm
+from provider_portal.planning.forms import (
+    MODULE_LABELS,
+    CohortForm,
+    ProfileForm,
+    TrainerEditForm,
+    TrainerForm,
+)
 from provider_portal.planning.pins import pin_view
 from provider_portal.planning.scope import municipality_choices
 
@@ -299,3 +305,23 @@ def calendar_view() -> tuple[str, int]:
         clashes=sum(1 for e in found if e.clashes), trainers=trainers, trainer_id=trainer_id,
         places=planning_calendar.places(session), place=place, prev_anchor=prev_anchor,
         next_anchor=next_anchor, date_error=date_error), 400 if date_error else 200
+
+
+@bp.route("/trainers/<int:trainer_id>/edit", methods=["GET", "POST"])
+@roles_required(*PLANNER)
+def edit_trainer(trainer_id: int) -> str | Response:
+    """The planner edits one of their municipalities' trainers (another's is not found)."""
+    session = get_session()
+    trainer = get_or_404(session, Trainer, trainer_id)
+    form = TrainerEditForm(obj=trainer)
+    if form.validate_on_submit():
+        # the row is locked while it changes, so two planners' saves apply one after the other
+        session.execute(sa.select(Trainer.id).where(Trainer.id == trainer.id).with_for_update())
+        trainer.name = (form.name.data or "").strip()
+        trainer.email = (form.email.data or "").strip()
+        trainer.languages = sorted(form.languages.data or [])
+        trainer.availability = [slot for slot in labels.DAY_PART if slot in (form.availability.data or [])]
+        session.commit()
+        flash(_("Trainer %(name)s saved.", name=trainer.name), "success")
+        return redirect(url_for("cohorts.index"))
+    return render_template("planning/trainer_form.html", form=form, trainer=trainer)
