@@ -1,7 +1,9 @@
 """A planner's calendar: cohorts' meetings and exam sessions in a week or a month, with clashes.
 
 A clash is two cohort meetings on the same day whose times overlap and that share the trainer or the
-room (venue, compared without case or extra spaces). Exam sessions are shown, not checked: a DUO
+room (venue, compared without case or extra spaces). A meeting also clashes with its trainer's
+recorded languages or availability (when recorded): a cohort in a language the trainer does not
+teach in, or a meeting outside the trainer's day parts. Exam sessions are shown, not checked: a DUO
 location runs several components at once in different rooms. Every event keeps the reasons it
 clashes, naming the other meeting, so the page can say why it is highlighted.
 """
@@ -18,6 +20,8 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
 from provider_portal.models import Cohort, CohortMeeting, ExamLocation, ExamSession, Trainer
+from provider_portal.solver_reasons import language_name
+from scheduler.common.calendar import DAY_PART_BOUNDS, WEEKDAYS
 
 
 @dataclass(slots=True)
@@ -66,6 +70,27 @@ def mark_clashes(events: list[Event]) -> list[Event]:
     return events
 
 
+def day_parts(day: date, start: time, end: time) -> set[str]:
+    """The day parts ("tue:evening") a meeting touches."""
+    weekday = WEEKDAYS[day.weekday()]
+    return {f"{weekday}:{part}" for part, (low, high) in DAY_PART_BOUNDS.items()
+            if start < high and low < end}
+
+
+def trainer_mismatches(event: Event, language: str, languages: list[str],
+                       availability: list[str]) -> list[str]:
+    """Reasons a meeting does not fit its trainer's recorded languages or availability (none when
+    nothing is recorded)."""
+    reasons = []
+    if languages and language not in languages:
+        reasons.append(str(_l("%(trainer)s does not teach in %(language)s", trainer=event.trainer,
+                              language=language_name(language))))
+    outside = day_parts(event.day, event.start, event.end) - set(availability)
+    if availability and outside:
+        reasons.append(str(_l("%(trainer)s is not available then", trainer=event.trainer)))
+    return reasons
+
+
 def period(view: str, anchor: date) -> tuple[date, date]:
     """First and last day shown: the ISO week (Monday to Sunday) or the whole weeks of the month."""
     if view == "month":
@@ -91,6 +116,8 @@ def events(session: Session, start: date, end: date, *, place: str = "", trainer
     found = [Event(m.meeting_date, m.start_time, m.end_time, "meeting", c.name, c.venue, t.id, t.name, c.id)
              for m, c, t in rows]
     mark_clashes(found)
+    for event, (_m, c, t) in zip(found, rows, strict=True):
+        event.clashes.extend(trainer_mismatches(event, c.language, t.languages, t.availability))
     exams = session.execute(
         sa.select(ExamSession, ExamLocation).join(ExamLocation, ExamLocation.id == ExamSession.location_id)
         .where(ExamSession.day.between(start, end))

@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from provider_portal.models import Cohort, CohortMeeting, ExamLocation, ExamSession, Trainer
 from provider_portal.models.enums import Role
-from provider_portal.planning.calendar import Event, mark_clashes, period
+from provider_portal.planning.calendar import Event, day_parts, mark_clashes, period, trainer_mismatches
 from tests.factories import make_user
 from tests.web import login, text
 
@@ -125,3 +125,26 @@ def test_a_bad_date_is_a_400_naming_the_format(client, calendar_world, frozen_no
     response = client.get("/planning/calendar?date=5-1-2027")
     assert response.status_code == 400 and 'id="date-error"' in text(response)
     assert "2026-03-15" in text(response) and "KNM Arabisch" not in text(response)  # shows this week
+
+
+def test_a_meeting_outside_the_trainers_languages_or_day_parts_is_marked() -> None:
+    evening = _meeting("KNM", 19, 21, 1, "A")  # a Tuesday evening
+    assert day_parts(evening.day, evening.start, evening.end) == {"tue:evening"}
+    assert day_parts(DAY, time(11), time(13)) == {"tue:morning", "tue:afternoon"}
+    assert trainer_mismatches(evening, "ar", [], []) == []  # nothing recorded: nothing assumed
+    assert trainer_mismatches(evening, "ar", ["ar"], ["tue:evening"]) == []
+    [language] = trainer_mismatches(evening, "ti", ["ar", "tr"], [])
+    assert "Trainer 1" in language and "Tigrinya" in language
+    [when] = trainer_mismatches(evening, "ar", [], ["tue:morning", "wed:evening"])
+    assert "not available" in when
+
+
+def test_the_calendar_marks_a_trainer_who_does_not_teach_in_the_cohorts_language(
+    client, db: Session, calendar_world
+) -> None:
+    joost = calendar_world["joost"]
+    joost.languages = ["nl", "en"]
+    db.add(joost)
+    db.commit()
+    page = text(client.get("/planning/calendar?date=2027-01-05"))
+    assert "Joost de Wit geeft geen les in het Arabisch" in page
