@@ -77,6 +77,7 @@ def register_blueprints(app: Flask) -> None:
     from provider_portal.planning.run_views import bp as runs_bp
     from provider_portal.planning.views import bp as planning_bp
     from provider_portal.policy_views import bp as policy_bp
+    from provider_portal.providers.admin_views import bp as provider_admin_bp
     from provider_portal.providers.views import bp as providers_bp
     from provider_portal.register.me import bp as me_bp
     from provider_portal.register.report_views import bp as attendance_bp
@@ -88,7 +89,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (auth_bp, dashboard_bp, providers_bp, users_bp, learners_bp, contracts_bp,
                       classes_bp, register_bp, me_bp, attendance_bp, planning_bp, cohorts_bp, runs_bp,
                       exams_bp, jobs_bp, transfer_bp, invoicing_bp, invoice_caps_bp, accounts_bp, consent_bp,
-                      policy_bp, exam_path_bp):
+                      policy_bp, exam_path_bp, provider_admin_bp):
         app.register_blueprint(blueprint)
 
 
@@ -109,9 +110,10 @@ def _bind_tenant() -> None:
 
 def _template_globals() -> dict[str, Any]:
     from provider_portal.access import may_change, may_open, may_see
+    from provider_portal.reference import municipalities
 
     return {"current_lang": select_locale(), "here": _here, "may_see": may_see, "may_change": may_change,
-            "may_open": may_open}
+            "may_open": may_open, "municipality_choices": municipalities.choices}
 
 
 def _here() -> str:

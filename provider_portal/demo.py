@@ -59,7 +59,8 @@ PROVIDERS = (
                  ("Utrecht", "Amersfoort", "Hilversum", "Ede", "Amsterdam", "Almere"), "030 123 45 67"),
     DemoProvider("Maasstad Inburgering", "BOW-20877", "24567890", "NL20INGB0001234567", "NL810433941B01",
                  "Coolsingel 40", "3011AD", "Rotterdam", "maasstad-inburgering.nl",
-                 ("Rotterdam", "Dordrecht", "Den Haag", "Rijswijk", "Delft", "Zoetermeer"), "010 765 43 21"),
+                 ("Rotterdam", "Dordrecht", "'s-Gravenhage", "Rijswijk (ZH.)", "Delft", "Zoetermeer"),
+                 "010 765 43 21"),
 )
 
 # Given and family names by the languages learners commonly speak.

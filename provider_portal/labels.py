@@ -214,6 +214,7 @@ SECURITY_EVENT = {
     "two_factor_disabled": _l("Two-factor log-in turned off"),
     "two_factor_reset": _l("Two-factor log-in reset by a platform administrator"),
     "recovery_code_used": _l("Recovery code used to log in"),
+    "provider_onboarded": _l("Provider and its first administrator created by a platform administrator"),
 }
 
 CONSENT_ACTION = {

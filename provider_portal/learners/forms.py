@@ -19,7 +19,8 @@ from wtforms.validators import (
 from provider_portal import clock, labels
 from provider_portal.forms_common import DateField, MoneyField, choices, valid_bsn, valid_postcode
 from provider_portal.privacy import too_many_digits
-from provider_portal.reference.places import LANGUAGES, MUNICIPALITIES
+from provider_portal.reference import municipalities as gemeenten
+from provider_portal.reference.places import LANGUAGES
 
 ROUTE_LABELS = labels.ROUTE
 MIGRANT_LABELS = labels.MIGRANT_TYPE
@@ -32,7 +33,10 @@ class LearnerForm(FlaskForm):
     date_of_birth = DateField(_l("Date of birth"), validators=[InputRequired()])
     migrant_type = SelectField(_l("Migrant type"), choices=choices(MIGRANT_LABELS.items()))
     route = SelectField(_l("Route"), choices=choices(ROUTE_LABELS.items()))
-    municipality = SelectField(_l("Municipality"), choices=choices((m.name, m.name) for m in MUNICIPALITIES))
+    municipality = StringField(
+        _l("Municipality"), validators=[DataRequired(), Length(max=100)],
+        render_kw={"list": "municipality-options", "autocomplete": "off"},
+        description=_l("Type to search all Dutch municipalities, e.g. Nieuwegein or Zeist."))
     postcode = StringField(_l("Postcode"), validators=[DataRequired(), valid_postcode])
     street_address = StringField(_l("Street and number"), validators=[Optional(), Length(max=120)],
                                  filters=[lambda v: (v or "").strip()],
@@ -51,6 +55,14 @@ class LearnerForm(FlaskForm):
     duo_term_extended_until = DateField(_l("Extended until"), validators=[Optional()])
     loan_amount = MoneyField(_l("DUO loan (EUR)"), places=2,
                                validators=[InputRequired(), NumberRange(min=0, max=100000)])
+
+    def validate_municipality(self, field: StringField) -> None:
+        """Any Dutch municipality, typed as CBS writes it, by a common alias or by its CBS code;
+        stored under its CBS name."""
+        name = gemeenten.resolve(field.data or "")
+        if name is None:
+            raise ValidationError(_l("Not a Dutch municipality; choose one from the list."))
+        field.data = name
 
     def validate_date_of_birth(self, field: DateField) -> None:
         today = clock.today()
@@ -78,7 +90,7 @@ class LearnerFilterForm(FlaskForm):
                         validators=[Optional()])
     municipality = SelectField(
         _l("Municipality"), validators=[Optional()],
-        choices=choices([("", _l("All municipalities")), *((m.name, m.name) for m in MUNICIPALITIES)]),
+        choices=choices([("", _l("All municipalities")), *gemeenten.choices()]),
     )
     language = SelectField(_l("Language"), choices=choices([("", _l("All languages")), *LANGUAGES.items()]),
                            validators=[Optional()])

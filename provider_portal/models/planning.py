@@ -20,6 +20,12 @@ class Trainer(SQLModel, table=True):
     municipality: str = Field(max_length=100, index=True)
     name: str = Field(max_length=200)
     email: str = Field(default="", max_length=254)
+    # ISO 639 codes of the languages the trainer teaches in, and day parts ("mon:morning", ...) when
+    # they can teach; empty means not recorded. Edited by the planner.
+    languages: list[str] = Field(default_factory=list, sa_type=sa.JSON,
+                                 sa_column_kwargs={"server_default": "[]"})
+    availability: list[str] = Field(default_factory=list, sa_type=sa.JSON,
+                                    sa_column_kwargs={"server_default": "[]"})
 
 
 class Cohort(SQLModel, table=True):

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
+from provider_portal import clock, labels
 from provider_portal.access import roles_required
 from provider_portal.db import get_session
 from provider_portal.downloads import attachment
@@ -24,6 +27,7 @@ from provider_portal.models import (
 from provider_portal.models.enums import Role
 from provider_portal.models.types import to_cents
 from provider_portal.pagination import get_or_404
+from provider_portal.planning import calendar as planning_calendar
 from provider_portal.planning.cohorts import (
     CohortData,
     CohortError,
@@ -32,11 +36,23 @@ from provider_portal.planning.cohorts import (
     save_cohort,
 )
 from provider_portal.planning.exports import participants_csv, participants_pdf
-from provider_portal.planning.forms import MODULE_LABELS, CohortForm, ProfileForm, TrainerForm
+from provider_portal.planning.forms import (
+    MODULE_LABELS,
+    CohortForm,
+    ProfileForm,
+    TrainerEditForm,
+    TrainerForm,
+)
 from provider_portal.planning.pins import pin_view
 from provider_portal.planning.scope import municipality_choices
 
 bp = Blueprint("cohorts", __name__, url_prefix="/planning")
+# DUO exam components as a planner reads them
+EXAM_COMPONENT_LABELS = {
+    "lezen": _l("Reading exam"), "luisteren": _l("Listening exam"), "schrijven": _l("Writing exam"),
+    "spreken": _l("Speaking exam"), "knm": _l("KNM exam"), "ona": _l("ONA interview"),
+    "KNM": _l("KNM exam"), "ONA": _l("ONA interview"),
+}
 PLANNER = (Role.PLANNER,)
 
 
@@ -251,3 +267,61 @@ def profile(learner_id: int) -> str | Response:
         flash(_("Planning profile saved."), "success")
         return redirect(url_for("planning.learner", learner_id=learner.id))
     return render_template("planning/profile.html", form=form, learner=learner)
+
+
+@bp.route("/calendar")
+@roles_required(*PLANNER)
+def calendar_view() -> tuple[str, int]:
+    """Week or month of cohorts' meetings and exam sessions, filtered by place or trainer; clashes
+    (same trainer or same room at overlapping times) are highlighted with their reason."""
+    session = get_session()
+    view = "month" if request.args.get("view") == "month" else "week"
+    date_error = None
+    try:
+        asked = request.args.get("date", "")
+        anchor = date.fromisoformat(asked) if asked else clock.today()
+    except ValueError:  # the page still shows (this week), with a 400 saying what a date looks like
+        anchor, date_error = clock.today(), _("The date must look like 2026-03-15.")
+    trainer_arg = request.args.get("trainer", "")
+    trainer_id = int(trainer_arg) if trainer_arg.isdigit() else None
+    place = request.args.get("place", "")
+    first, last = planning_calendar.period(view, anchor)
+    found = planning_calendar.events(session, first, last, place=place, trainer_id=trainer_id,
+                                     module_labels=EXAM_COMPONENT_LABELS)
+    by_day: dict[date, list[planning_calendar.Event]] = {}
+    for e in found:
+        by_day.setdefault(e.day, []).append(e)
+    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    step = timedelta(days=7) if view == "week" else None
+    if view == "month":
+        prev_anchor = (anchor.replace(day=1) - timedelta(days=1)).replace(day=1)
+        next_anchor = (anchor.replace(day=28) + timedelta(days=4)).replace(day=1)
+    else:
+        prev_anchor, next_anchor = anchor - step, anchor + step  # type: ignore[operator]
+    trainers = session.execute(sa.select(Trainer).order_by(Trainer.name)).scalars().all()
+    return render_template(
+        "planning/calendar.html", view=view, anchor=anchor, days=days, by_day=by_day,
+        weeks=[days[i:i + 7] for i in range(0, len(days), 7)], today=clock.today(),
+        clashes=sum(1 for e in found if e.clashes), trainers=trainers, trainer_id=trainer_id,
+        places=planning_calendar.places(session), place=place, prev_anchor=prev_anchor,
+        next_anchor=next_anchor, date_error=date_error), 400 if date_error else 200
+
+
+@bp.route("/trainers/<int:trainer_id>/edit", methods=["GET", "POST"])
+@roles_required(*PLANNER)
+def edit_trainer(trainer_id: int) -> str | Response:
+    """The planner edits one of their municipalities' trainers (another's is not found)."""
+    session = get_session()
+    trainer = get_or_404(session, Trainer, trainer_id)
+    form = TrainerEditForm(obj=trainer)
+    if form.validate_on_submit():
+        # the row is locked while it changes, so two planners' saves apply one after the other
+        session.execute(sa.select(Trainer.id).where(Trainer.id == trainer.id).with_for_update())
+        trainer.name = (form.name.data or "").strip()
+        trainer.email = (form.email.data or "").strip()
+        trainer.languages = sorted(form.languages.data or [])
+        trainer.availability = [slot for slot in labels.DAY_PART if slot in (form.availability.data or [])]
+        session.commit()
+        flash(_("Trainer %(name)s saved.", name=trainer.name), "success")
+        return redirect(url_for("cohorts.index"))
+    return render_template("planning/trainer_form.html", form=form, trainer=trainer)

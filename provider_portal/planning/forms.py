@@ -35,6 +35,19 @@ class TrainerForm(FlaskForm):
     email = EmailField(_l("E-mail address"), validators=[Optional(), Length(max=254)])
 
 
+class TrainerEditForm(FlaskForm):
+    """The planner edits a trainer: name, e-mail, the languages they teach in and when they can."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("E-mail address"), validators=[Optional(), Length(max=254)])
+    languages = SelectMultipleField(
+        _l("Teaches in"), choices=choices(LANGUAGES.items()),
+        validators=[DataRequired(message=_l("Choose at least one language."))])
+    availability = SelectMultipleField(
+        _l("Available"), choices=SLOT_CHOICES,
+        validators=[DataRequired(message=_l("Choose at least one day part."))])
+
+
 class CohortForm(FlaskForm):
     municipality = SelectField(_l("Municipality"))
     module = SelectField(_l("Module"), choices=choices(MODULE_LABELS.items()))

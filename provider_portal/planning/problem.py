@@ -29,7 +29,7 @@ from provider_portal.models import (
     Trainer,
 )
 from provider_portal.models.enums import REQUIRED_MODULES, LessonStatus, ModuleStatus
-from provider_portal.reference.places import BY_NAME
+from provider_portal.reference.places import centre_of
 from scheduler.common.calendar import DayPart, Interval
 from scheduler.common.geo import Point
 from scheduler.sessions import domain as sd
@@ -50,9 +50,12 @@ STATUS = {
 
 
 def centre(municipality: str) -> Point:
-    """The municipality's centre; unknown names are a data error worth stopping for."""
-    town = BY_NAME[municipality]
-    return Point(town.lat, town.lon)
+    """The municipality's centre; one without a known centre is a data error worth stopping for
+    (`runs.start_run` refuses such a run with a message first)."""
+    where = centre_of(municipality)
+    if where is None:
+        raise KeyError(municipality)
+    return Point(*where)
 
 
 def modules() -> tuple[sd.Module, ...]:

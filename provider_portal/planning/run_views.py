@@ -17,7 +17,7 @@ from provider_portal.models import Job, PlanRun
 from provider_portal.models.enums import Role
 from provider_portal.pagination import get_or_404
 from provider_portal.planning.forms import RunForm
-from provider_portal.planning.review import build_review
+from provider_portal.planning.review import build_review, travel_chart
 from provider_portal.planning.runs import RunAlreadyActive, RunError, publish, start_run
 from provider_portal.planning.scope import municipality_choices, my_municipalities
 
@@ -74,7 +74,8 @@ def detail(run_id: int) -> str:
         review = None
     else:
         review = build_exam_review(session, run) if run.kind == "exams" else build_review(session, run)
-    return render_template("planning/run.html", run=run, job=job, review=review)
+    chart = travel_chart(review) if review is not None and run.kind != "exams" else ""
+    return render_template("planning/run.html", run=run, job=job, review=review, travel_chart=chart)
 
 
 @bp.route("/<int:run_id>/publish", methods=["POST"])

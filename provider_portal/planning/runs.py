@@ -23,6 +23,7 @@ from provider_portal.jobs.queue import AlreadyActive, enqueue
 from provider_portal.jobs.registry import job_handler
 from provider_portal.models import ExamBooking, Placement, PlanRun, User
 from provider_portal.models.types import utcnow
+from provider_portal.reference.places import centre_of
 from provider_portal.service_errors import FieldError
 from scheduler.common.progress import CancelToken, Progress, ProgressCallback
 
@@ -96,6 +97,11 @@ def start_run(
         raise RunError("municipalities", _l("Choose at least one municipality."))
     if not MIN_SECONDS <= time_limit <= MAX_SECONDS:
         raise RunError("time_limit", _l("Between %(a)s and %(b)s seconds.", a=MIN_SECONDS, b=MAX_SECONDS))
+    unplaceable = [m for m in municipalities if centre_of(m) is None]
+    if unplaceable:
+        raise RunError("municipalities", _l(
+            "No location is known yet for %(names)s, so travel cannot be measured; ask the platform "
+            "administrator to add it.", names=", ".join(unplaceable)))
     problem = _solver(kind).build(session, municipalities, plan_date)
     run = PlanRun(
         planner_id=planner.id,

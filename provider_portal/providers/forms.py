@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
 
 from provider_portal import labels
+from provider_portal.auth.service import MAX_PASSWORD_LENGTH
 from provider_portal.forms_common import (
     DateField,
     choices,
@@ -53,3 +54,15 @@ class ProviderForm(FlaskForm):
         start = self.keurmerk_valid_from.data
         if field.data and start and field.data < start:
             raise ValidationError(_l("The validity must end after it starts."))
+
+
+class OnboardingForm(ProviderForm):
+    """A platform admin creates a provider and its first administrator."""
+
+    admin_name = StringField(_l("Administrator's name"), validators=[DataRequired(), Length(max=200)])
+    admin_email = EmailField(_l("Administrator's e-mail address"), validators=[
+        DataRequired(), Email(message=_l("Not a valid e-mail address.")), Length(max=254)])
+    admin_password = PasswordField(
+        _l("Initial password"), validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)],
+        description=_l("At least 12 characters, not a common password; share it with the administrator "
+                       "in person. They can then create the provider's other accounts."))

@@ -1,12 +1,15 @@
-"""Dutch municipalities the portal knows, with a centre coordinate and their postcode range.
+"""Where municipalities are: a centre coordinate for planning's travel, and postcode ranges.
 
-Planning measures travel from these points; demo data draws homes from the postcode ranges.
-The list is configuration: add a row to support another municipality.
+`MUNICIPALITIES` holds hand-checked centres and the postcode ranges the demo data draws homes from;
+`centre_of` falls back to `municipality_centres.csv` (GeoNames places, see README.md) for the other
+municipalities of the CBS list. A municipality with neither has no centre: planning says so.
 """
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
+from importlib import resources
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,7 +24,7 @@ class Municipality:
 MUNICIPALITIES: tuple[Municipality, ...] = (
     Municipality("Amsterdam", 52.3728, 4.8936, 1011, 1109),
     Municipality("Rotterdam", 51.9225, 4.4792, 3011, 3089),
-    Municipality("Den Haag", 52.0705, 4.3007, 2491, 2599),
+    Municipality("'s-Gravenhage", 52.0705, 4.3007, 2491, 2599),
     Municipality("Utrecht", 52.0907, 5.1214, 3511, 3585),
     Municipality("Eindhoven", 51.4416, 5.4697, 5611, 5658),
     Municipality("Groningen", 53.2194, 6.5665, 9711, 9747),
@@ -47,11 +50,25 @@ MUNICIPALITIES: tuple[Municipality, ...] = (
     Municipality("Deventer", 52.2551, 6.1639, 7411, 7429),
     Municipality("Hilversum", 52.2292, 5.1669, 1211, 1223),
     Municipality("Amstelveen", 52.3114, 4.8701, 1181, 1189),
-    Municipality("Rijswijk", 52.0363, 4.3252, 2281, 2289),
+    Municipality("Rijswijk (ZH.)", 52.0363, 4.3252, 2281, 2289),
     Municipality("Helmond", 51.4793, 5.6570, 5701, 5709),
 )
 
 BY_NAME = {m.name: m for m in MUNICIPALITIES}
+
+
+def _centres() -> dict[str, tuple[float, float]]:
+    text = resources.files(__package__).joinpath("municipality_centres.csv").read_text(encoding="utf-8")
+    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
+    return {r["name"]: (float(r["lat"]), float(r["lon"])) for r in rows}
+
+
+CENTRES: dict[str, tuple[float, float]] = _centres() | {m.name: (m.lat, m.lon) for m in MUNICIPALITIES}
+
+
+def centre_of(municipality: str) -> tuple[float, float] | None:
+    """(lat, lon) of the municipality's centre, or None when the portal has none for it."""
+    return CENTRES.get(municipality)
 
 # Languages learners speak and cohorts teach in (ISO 639 codes; Dari is ISO 639-3 `prs`).
 LANGUAGES: dict[str, str] = {

@@ -13,7 +13,8 @@ from flask_babel import lazy_gettext as _l
 from provider_portal.contracts.service import ContractData
 from provider_portal.learners.service import LearnerData, default_term_end
 from provider_portal.models.enums import MigrantType, Route
-from provider_portal.reference.places import BY_NAME, LANGUAGES
+from provider_portal.reference import municipalities
+from provider_portal.reference.places import LANGUAGES
 from provider_portal.transfer import cells
 from provider_portal.transfer.columns import (
     CONTRACT_COLUMNS,
@@ -36,7 +37,9 @@ MIGRANT_TYPES = {"asiel": MigrantType.ASIEL, "asielstatushouder": MigrantType.AS
                  "gezinsmigrant": MigrantType.GEZIN, "overig": MigrantType.OVERIG,
                  "other": MigrantType.OVERIG}
 LANGUAGE_NAMES = {name.lower(): code for code, name in LANGUAGES.items()}
-MUNICIPALITIES = {name.lower(): name for name in BY_NAME}
+# every Dutch municipality, by CBS name, alias or code (lower case) -> CBS name
+MUNICIPALITIES = {key.lower(): municipalities.resolve(key) or key for key in (
+    *municipalities.BY_NAME, *municipalities.ALIASES, *municipalities.BY_CODE)}
 
 
 @dataclass(frozen=True)
@@ -165,7 +168,7 @@ def validate_learners(table: Table, lookups: Lookups, today: date) -> Checked[Le
             date_of_birth=born, duo_term_start=start, duo_term_end=end, duo_term_extended_until=extended,
             migrant_type=r.get("migrant_type", _choice(MIGRANT_TYPES, _l("use asiel, gezin or overig"))),
             route=r.get("route", _choice(ROUTES, _l("use B1, B1-Entree, onderwijs or Z"))),
-            municipality=r.get("gemeente", _choice(MUNICIPALITIES, _l("not a municipality the portal knows"),
+            municipality=r.get("gemeente", _choice(MUNICIPALITIES, _l("not a Dutch municipality"),
                                                               key=lambda v: cells.text(v).lower())),
             postcode=r.get("postcode", cells.parse_postcode), languages=r.get("talen", _languages),
             loan_amount=r.get("lening", _amount("0", "100000")),

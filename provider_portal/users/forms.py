@@ -11,7 +11,7 @@ from provider_portal import labels
 from provider_portal.auth.service import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from provider_portal.forms_common import choices
 from provider_portal.models.enums import PLATFORM_ROLES, Role
-from provider_portal.reference.places import MUNICIPALITIES
+from provider_portal.reference import municipalities as gemeenten
 
 ROLE_LABELS = labels.ROLE
 STAFF_ROLES = (Role.PROVIDER_ADMIN, Role.TEACHER, Role.FINANCE)
@@ -59,7 +59,7 @@ class PlatformAccountForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     role = SelectField(_l("Role"), choices=choices((r, ROLE_LABELS[r]) for r in PLATFORM_ROLES))
     municipalities = SelectMultipleField(
-        _l("Municipalities"), choices=choices((m.name, m.name) for m in MUNICIPALITIES),
+        _l("Municipalities"), choices=choices(gemeenten.choices()),
         validate_choice=False,
         description=_l("For a planner: the municipalities whose learners, cohorts and trainers they plan."))
     password = PasswordField(_l("Initial password"), validators=[DataRequired(), Length(max=200)],

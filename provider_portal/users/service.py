@@ -12,7 +12,7 @@ from provider_portal.auth.sessions import end_all
 from provider_portal.models import PlannerMunicipality, Provider, User
 from provider_portal.models.enums import PROVIDER_ROLES, Role
 from provider_portal.models.user import normalise_email
-from provider_portal.reference.places import BY_NAME
+from provider_portal.reference.municipalities import BY_NAME
 from provider_portal.service_errors import FieldError
 
 

@@ -60,6 +60,8 @@ def test_a_planner_runs_reviews_publishes_and_pins(page, db: Session, engine, fr
     page.goto("/planning/runs/")  # the list of runs shows the finished run's counts
     assert "3 geplaatst, 3 niet geplaatst" in page.locator("table.list").inner_text()
     page.go_back()
+    assert "Geen cohort in de taal van de inburgeraar" in page.locator("#unplaced-reasons").inner_text()
+    page.locator("#unplaced-details summary").click()  # who, and why, folds open
     unplaced = page.locator("#unplaced").inner_text()
     assert "Semere Tesfay" in unplaced and "Tigrinya" in unplaced  # and why
     page.get_by_role("button", name="Dit plan publiceren").click()

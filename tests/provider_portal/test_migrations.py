@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from alembic import command
 
 from provider_portal import migrate
 
@@ -27,3 +28,23 @@ def test_no_code_outside_tests_creates_tables_by_hand() -> None:
         if "create_all(" in p.read_text(encoding="utf-8")
     ]
     assert offenders == []
+
+
+def test_h14c_stores_municipalities_by_their_cbs_name(tmp_path) -> None:
+    """'Den Haag' and 'Rijswijk' become the CBS names; the downgrade restores them."""
+    url = f"sqlite:///{tmp_path / 'names.sqlite3'}"
+    migrate.upgrade(url, "a61f2c9d7e10")
+    engine = sa.create_engine(url)
+    with engine.begin() as db:
+        for town in ("Den Haag", "Rijswijk", "Utrecht"):
+            db.execute(sa.text("INSERT INTO trainer (municipality, name, email) VALUES (:t, :t, '')"),
+                       {"t": town})
+    migrate.upgrade(url, "b3c4d5e6f7a8")
+    with engine.connect() as db:
+        towns = db.execute(sa.text("SELECT municipality FROM trainer ORDER BY id")).scalars().all()
+    assert towns == ["'s-Gravenhage", "Rijswijk (ZH.)", "Utrecht"]
+    command.downgrade(migrate.alembic_config(url), "a61f2c9d7e10")
+    with engine.connect() as db:
+        towns = db.execute(sa.text("SELECT municipality FROM trainer ORDER BY id")).scalars().all()
+    assert towns == ["Den Haag", "Rijswijk", "Utrecht"]
+    engine.dispose()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date, time, timedelta
 
 import pytest
@@ -16,6 +17,7 @@ from provider_portal.models import Job, LearnerModule, Placement, PlanningProfil
 from provider_portal.models.enums import Role
 from provider_portal.planning.cohorts import CohortData, add_trainer, save_cohort, weekly_meetings
 from provider_portal.planning.problem import build_problem
+from provider_portal.planning.review import build_review
 from provider_portal.planning.runs import RunError, publish, start_run
 from scheduler.sessions.check import check
 from scheduler.sessions.io import problem_from_json, solution_from_json
@@ -329,3 +331,28 @@ def test_the_planning_profile_offers_day_parts_in_dutch(client, world) -> None:
     assert ">maandagochtend<" in page and ">zondagavond<" in page
     visible = read_page(page).visible_text
     assert "Monday" not in visible and "morning" not in visible
+
+
+def test_the_run_page_summarises_unplaced_by_reason_with_counts_and_travel_bands(
+    client, db, engine, world
+) -> None:
+    run = _solve(db, engine, world)
+    review = build_review(db, run)
+    counts = dict(review.reason_counts)
+    unplaced_modules = len(review.unplaced)
+    assert unplaced_modules >= 1
+    # every unplaced learner-module is counted, once per kind of reason it has
+    assert sum(counts.values()) >= len(review.unplaced)
+    assert sum(n for _band, n in review.travel_bands) == len(review.solution.assignments) == 3
+    login(client, world["planner"].email)
+    page = _read_in(client, "nl", f"/planning/runs/{run.id}")
+    assert 'id="unplaced-reasons"' in page and 'id="travel-chart"' in page
+    assert "Reisafstand van de geplaatste inburgeraars" in page
+    # Dawit's modules held back for want of a cohort in his language (Tigrinya), counted per module
+    no_language = sum(1 for _n, _m, reasons in review.unplaced
+                      if any("no cohort in" in r for r in reasons))
+    assert no_language >= 1 and counts["No cohort in the learner's language"] == no_language
+    row = rf'<td>Geen cohort in de taal van de inburgeraar</td><td class="num">{no_language}</td>'
+    assert re.search(row, page)
+    assert "KNM: geen cohort in het Tigrinya" in page  # the detail, folded away
+    assert "<details>\n    <summary><strong>" in page and "<details open" not in page  # cohorts fold away

@@ -1,0 +1,93 @@
+"""A platform admin onboards a provider: the provider and its first administrator, in one transaction.
+
+Nothing is stored unless every field is valid (the form's checks, a unique BOW number, a unique
+e-mail address and a password that passes the policy). The creation is audited as a
+`security_event` ("provider_onboarded") on the new administrator's account, naming the platform admin.
+The administrator logs in with the initial password the platform admin shares in person (as for
+every account a platform admin creates, `users.accounts`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from provider_portal.models import Provider, SecurityEvent, User
+from provider_portal.models.enums import Role
+from provider_portal.models.user import normalise_email
+from provider_portal.service_errors import FieldError
+from provider_portal.users.service import UserError, build_user
+
+
+class OnboardingError(FieldError):
+    """The onboarding is refused; `field` names the form field."""
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderData:
+    name: str
+    bow_number: str
+    keurmerk_status: str
+    keurmerk_valid_from: date | None
+    keurmerk_valid_until: date | None
+    kvk_number: str
+    iban: str
+    vat_id: str | None
+    street: str
+    postcode: str
+    city: str
+    require_two_factor: bool = False
+
+
+def list_providers(session: Session) -> list[tuple[Provider, int]]:
+    """Every provider with its number of active administrators, by name."""
+    admins = (sa.select(sa.func.count(User.id)).where(User.provider_id == Provider.id,
+                                                     User.role == Role.PROVIDER_ADMIN, User.active)
+              .correlate(Provider).scalar_subquery())
+    rows = session.execute(sa.select(Provider, admins).order_by(Provider.name, Provider.id))
+    return [(p, n) for p, n in rows]
+
+
+def _bow_taken(session: Session, bow: str) -> bool:
+    return session.execute(sa.select(Provider.id).where(Provider.bow_number == bow)).first() is not None
+
+
+def _email_taken(session: Session, email: str) -> bool:
+    return session.execute(sa.select(User.id).where(User.email == email)).first() is not None
+
+
+def onboard_provider(session: Session, actor: User, data: ProviderData, *, admin_name: str,
+                     admin_email: str, admin_password: str) -> tuple[Provider, User]:
+    """Create the provider and its first provider administrator, or nothing."""
+    email = normalise_email(admin_email)
+    if _bow_taken(session, data.bow_number):
+        raise OnboardingError("bow_number", _l("Another provider already uses this BOW number."))
+    if _email_taken(session, email):
+        raise OnboardingError("admin_email", _l("An account with this e-mail address already exists."))
+    try:
+        admin = build_user(email=email, name=admin_name, role=Role.PROVIDER_ADMIN, password=admin_password)
+    except UserError as exc:
+        raise OnboardingError("admin_password", exc.message) from exc
+    provider = Provider(**{f: getattr(data, f) for f in ProviderData.__dataclass_fields__})
+    session.add(provider)
+    try:
+        session.flush()
+        admin.provider_id = provider.id
+        session.add(admin)
+        session.flush()
+        session.add(SecurityEvent(user_id=admin.id, actor_id=actor.id, kind="provider_onboarded",
+                                  detail=f"{provider.name} (BOW {provider.bow_number})"))
+        session.commit()
+    except IntegrityError as exc:  # a concurrent onboarding took the BOW number or the e-mail address
+        session.rollback()
+        if _bow_taken(session, data.bow_number):
+            raise OnboardingError("bow_number",
+                                  _l("Another provider already uses this BOW number.")) from exc
+        raise OnboardingError("admin_email",
+                              _l("An account with this e-mail address already exists.")) from exc
+    return provider, admin

@@ -1,0 +1,71 @@
+"""In the browser: a planner opens the calendar, sees a trainer's clash and its reason, filters by
+trainer, switches to the month; at 390 px the page is no wider than the phone."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+from sqlmodel import Session
+
+from provider_portal.models import Cohort, CohortMeeting, Trainer
+from provider_portal.models.enums import Role
+from tests.factories import PASSWORD, make_user
+
+DAY = date(2027, 1, 5)
+
+
+def _world(db: Session) -> str:
+    planner = make_user(db, None, role=Role.PLANNER, municipalities=("Utrecht",))
+    fatima, joost = Trainer(municipality="Utrecht", name="Fatima Yilmaz"), Trainer(
+        municipality="Utrecht", name="Joost de Wit")
+    db.add_all([fatima, joost])
+    db.flush()
+    rows = (("KNM Arabisch", "Wijkcentrum Oost", fatima, 10, 12),
+            ("PVT Tigrinya", "Bibliotheek", fatima, 11, 13),
+            ("MAP Dari", "Dorpshuis Zeist", joost, 9, 11))
+    for name, venue, trainer, start, end in rows:
+        cohort = Cohort(municipality="Utrecht", module=name[:3], name=name, venue=venue, language="ar",
+                        trainer_id=trainer.id, min_size=1, max_size=10)
+        db.add(cohort)
+        db.flush()
+        db.add(CohortMeeting(cohort_id=cohort.id, meeting_date=DAY, start_time=time(start),
+                             end_time=time(end)))
+    db.commit()
+    return planner.email
+
+
+def _open(browser, live_server: str, email: str, width: int):  # type: ignore[no-untyped-def]
+    page = browser.new_context(base_url=live_server, locale="nl-NL",
+                               viewport={"width": width, "height": 900}).new_page()
+    page.set_default_timeout(10_000)
+    page.goto("/login")
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url(lambda url: "/login" not in url)
+    return page
+
+
+def test_a_planner_sees_a_clash_with_its_reason_and_filters_by_trainer(
+    browser, live_server, db: Session
+) -> None:
+    email = _world(db)
+    page = _open(browser, live_server, email, 1366)
+    page.goto("/planning/calendar?date=2027-01-05")
+    clash = page.locator(".cal-clash", has_text="10:00–12:00 KNM Arabisch")
+    assert "Zelfde trainer (Fatima Yilmaz) als PVT Tigrinya, 11:00–13:00" in clash.inner_text()
+    assert "2 bijeenkomsten overlappen" in page.locator("#clash-summary").inner_text()
+    page.get_by_label("Trainer").select_option(label="Joost de Wit")
+    page.get_by_role("button", name="Filteren").click()
+    assert "MAP Dari" in page.locator("#calendar").inner_text()
+    assert "KNM Arabisch" not in page.locator("#calendar").inner_text()
+    page.get_by_role("link", name="Maand").click()
+    page.get_by_role("heading", name="januari 2027").wait_for()
+    assert "MAP Dari" in page.locator("#calendar").inner_text()
+
+
+def test_the_calendar_fits_a_phone(browser, live_server, db: Session) -> None:
+    page = _open(browser, live_server, _world(db), 390)
+    for url in ("/planning/calendar?date=2027-01-05", "/planning/calendar?view=month&date=2027-01-05"):
+        page.goto(url)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, url

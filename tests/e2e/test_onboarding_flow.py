@@ -1,0 +1,67 @@
+"""In the browser: a platform admin onboards a provider with its first administrator, who logs in
+and registers a learner from a municipality outside the old hand-picked list."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from provider_portal.models import Learner, Provider
+from provider_portal.models.enums import Role
+from tests.factories import PASSWORD, make_user
+
+
+def _log_in(page, email: str, password: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto("/login")
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill(password)
+    page.get_by_role("button", name="Inloggen").click()
+
+
+def test_a_platform_admin_onboards_a_provider_whose_admin_registers_a_learner(page, db: Session) -> None:
+    admin = make_user(db, None, role=Role.PLATFORM_ADMIN)
+    _log_in(page, admin.email, PASSWORD)
+    page.get_by_role("link", name="Aanbieders").click()
+    page.get_by_role("link", name="Nieuwe aanbieder").click()
+    page.get_by_label("Naam", exact=True).fill("Taalschool Utrechtse Heuvelrug")
+    page.get_by_label("BOW-nummer (Blik op Werk)").fill("BOW-4455")
+    page.get_by_label("KvK-nummer").fill("1234567")  # one digit short
+    page.get_by_label("IBAN").fill("NL91 ABNA 0417 1643 00")
+    page.get_by_label("Keurmerk geldig van").fill("2025-01-01")
+    page.get_by_label("Keurmerk geldig tot").fill("2028-12-31")
+    page.get_by_label("Straat en huisnummer").fill("Slotlaan 1")
+    page.get_by_label("Postcode").fill("3701 GA")
+    page.get_by_label("Plaats").fill("Zeist")
+    page.get_by_label("Naam van de beheerder").fill("Anna de Vries")
+    page.get_by_label("E-mailadres van de beheerder").fill("anna@heuvelrug-taal.nl")
+    page.get_by_label("Startwachtwoord").fill("taalles-in-de-heuvelrug-7")
+    page.get_by_role("button", name="Aanbieder aanmaken").click()
+    assert "8 cijfers" in page.locator("#kvk_number-error").inner_text()
+    db.expire_all()
+    assert db.execute(sa.select(sa.func.count()).select_from(Provider)).scalar_one() == 0
+
+    page.get_by_label("KvK-nummer").fill("12345678")
+    page.get_by_label("Startwachtwoord").fill("taalles-in-de-heuvelrug-7")
+    page.get_by_role("button", name="Aanbieder aanmaken").click()
+    errors = page.locator("p.error").all_inner_texts()
+    assert not errors, errors
+    row = page.get_by_role("row", name="Taalschool Utrechtse Heuvelrug")
+    assert "BOW-4455" in row.inner_text()
+
+    page.get_by_role("button", name="Uitloggen").click()
+    _log_in(page, "anna@heuvelrug-taal.nl", "taalles-in-de-heuvelrug-7")
+    page.goto("/learners/new")
+    page.get_by_label("BSN").fill("111222333")
+    page.get_by_label("Voornaam").fill("Helen")
+    page.get_by_label("Achternaam").fill("Berhane")
+    page.get_by_label("Geboortedatum").fill("1994-09-12")
+    page.get_by_label("Route", exact=True).select_option("B1")
+    page.get_by_label("Gemeente").fill("zeist")
+    page.get_by_label("Postcode").fill("3701 AB")
+    page.get_by_label("Gesproken talen").select_option(["ti"])
+    page.get_by_label("Begin inburgeringstermijn (DUO)").fill("2025-06-01")
+    page.get_by_label("DUO-lening (EUR)").fill("10000")
+    page.get_by_role("button", name="Opslaan").click()
+    page.get_by_role("heading", name="Helen Berhane").wait_for()
+    db.expire_all()
+    assert db.execute(sa.select(Learner.municipality)).scalar_one() == "Zeist"
