@@ -1,7 +1,7 @@
 """h12a: exam readiness, DUO exam results, obligation ground, hours elsewhere, exam path audit, dated policy figures
 
 Revision ID: 65ce50f744f3
-Revises: d947bd005502
+Revises: b12c0a5e7d31
 Create Date: 2026-12-03 06:54:02.686104
 """
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ from alembic import op
 import provider_portal.models.types
 
 revision: str = '65ce50f744f3'
-down_revision: str | None = 'd947bd005502'
+down_revision: str | None = 'b12c0a5e7d31'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

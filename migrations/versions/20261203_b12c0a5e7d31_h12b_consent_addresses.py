@@ -5,7 +5,7 @@ Learners get a street address and a place of residence, exam locations an addres
 number and e-mail address: the exam invitation letters name all of them.
 
 Revision ID: b12c0a5e7d31
-Revises: d947bd005502
+Revises: f37c0809805c
 Create Date: 2026-12-03 07:10:00
 """
 from collections.abc import Sequence
@@ -17,7 +17,7 @@ from alembic import op
 import provider_portal.models.types
 
 revision: str = 'b12c0a5e7d31'
-down_revision: str | None = 'd947bd005502'
+down_revision: str | None = 'f37c0809805c'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -6,7 +6,7 @@ queued or running, on PostgreSQL and SQLite alike; finished jobs leave the index
 holds the file of an import large enough to run in the jobs process until that job has read it.
 
 Revision ID: f37c0809805c
-Revises: d947bd005502
+Revises: c5d6e7f8a9b0
 Create Date: 2026-12-03 07:20:00
 """
 from collections.abc import Sequence
@@ -17,7 +17,7 @@ from alembic import op
 from provider_portal.models.types import UTCDateTime
 
 revision: str = 'f37c0809805c'
-down_revision: str | None = 'd947bd005502'
+down_revision: str | None = 'c5d6e7f8a9b0'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
