@@ -15,10 +15,11 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from provider_portal.hours.service import EXEMPTION_HOURS, ROUTE_HOURS
+from provider_portal.hours.service import ROUTE_HOURS
 from provider_portal.input_guards import MAX_SPAN_DAYS, span_too_long
 from provider_portal.models import Attendance, CourseClass, Enrolment, Learner, Lesson
 from provider_portal.models.enums import ATTENDED, AttendanceStatus, LessonStatus, Route
+from provider_portal.policy import figures_on
 
 PRESETS = ("8w", "month", "quarter", "all")
 STATUSES = tuple(AttendanceStatus)
@@ -209,11 +210,11 @@ class LearnerReport:
     target_hours: int | None  # the route's lesson target (ROUTE_HOURS), None when the route names none
     before_minutes: int  # minutes attended before the period (for the running total)
 
-    exemption_hours: int = EXEMPTION_HOURS  # the 600-hour mark of demonstrable effort, for every route
+    exemption_hours: int  # the exemption's hours mark (a dated policy figure), for every route
 
     def running(self) -> list[tuple[str, int, int, float | None, float]]:
         """(month, minutes, cumulative minutes since the start, share of the route target 0..1 or None,
-        share of the 600-hour mark 0..1)."""
+        share of the exemption hours mark 0..1)."""
         rows, total = [], self.before_minutes
         for month, minutes in self.by_month.items():
             total += minutes
@@ -254,7 +255,8 @@ def learner_report(session: Session, learner: Learner, period: Period, today: da
             by_month[lesson.lesson_date.strftime("%Y-%m")] += cell.minutes
     programme = ROUTE_HOURS.get(Route(learner.route)) if learner.route in Route._value2member_map_ else None
     return LearnerReport(learner, period, lessons, totals, by_month,
-                         programme.lesson_target if programme else None, before.minutes)
+                         programme.lesson_target if programme else None, before.minutes,
+                         figures_on(session, today).exemption_hours)
 
 
 def _months(first: date, last: date) -> list[str]:
