@@ -79,6 +79,7 @@ def world(db: Session) -> dict[str, int]:
         "invoice_id": 1,
         "other_invoice_id": 1,
         "external_hours_id": 1,
+        "trainer_id": 1,
         "fmt": "csv",
         "location_id": 1,
         "day": "2027-01-12",
