@@ -13,7 +13,7 @@ from provider_portal.exams.calendar import plan_calendar
 from provider_portal.jobs.queue import run_pending
 from provider_portal.models import ExamLocation
 from provider_portal.models.enums import Role
-from tests.factories import PASSWORD, make_learner, make_provider, make_user
+from tests.factories import PASSWORD, make_learner, make_provider, make_ready, make_user
 
 TODAY = date(2027, 2, 1)  # a Monday
 
@@ -77,7 +77,8 @@ def test_a_published_exam_runs_letters_download_as_one_zip(page, db: Session, en
     planner = make_user(db, None, role=Role.PLANNER, municipalities=("Utrecht",))
     provider = make_provider(db, phone="030 123 45 67")
     for first in ("Amina", "Bilal"):
-        make_learner(db, provider, first_name=first, last_name="Brief", municipality="Utrecht")
+        learner = make_learner(db, provider, first_name=first, last_name="Brief", municipality="Utrecht")
+        make_ready(db, learner, TODAY)  # a teacher declared them exam-ready (issue 12)
 
     _login(page, planner.email)
     page.get_by_role("link", name="Examens").click()
@@ -87,6 +88,7 @@ def test_a_published_exam_runs_letters_download_as_one_zip(page, db: Session, en
     page.reload()
     assert "Publiceer eerst de boekingen" in page.locator("#letters").inner_text()
     page.get_by_role("button", name="Deze boekingen publiceren").click()
+    page.get_by_role("button", name="Ja, publiceren").click()  # publishing asks first
     days = page.locator("#letters-per-day tbody tr")
     assert days.count() == 2  # one seat a sitting: the two learners sit on two days
     with page.expect_download() as download:
