@@ -21,7 +21,9 @@ from provider_portal.jobs.queue import run_pending
 from provider_portal.models import (
     ExamBooking,
     ExamLocation,
+    ExamReadiness,
     ExamSession,
+    Learner,
     PlannerMunicipality,
     PlanningProfile,
     User,
@@ -33,7 +35,7 @@ from scheduler.common.geo import haversine_km
 from scheduler.exams.check import check
 from scheduler.exams.domain import DEFAULT_LOCATIONS
 from scheduler.exams.solver import solve
-from tests.factories import make_learner, make_provider, make_user
+from tests.factories import make_learner, make_provider, make_ready, make_user
 from tests.pdfs import pdf_text
 from tests.web import login, text
 
@@ -70,6 +72,8 @@ def world(db: Session, frozen_now) -> dict:
     learners = [make_learner(db, provider, first_name=first, last_name="Kandidaat", municipality="Utrecht",
                              postcode="3512AB", street_address=f"Lindelaan {n + 1}", place="De Meern")
                 for n, first in enumerate(("Amina", "Bilal", "Chen", "Dawit", "Elif"))]
+    for learner in learners:
+        make_ready(db, learner, date(2026, 11, 20))  # declared exam-ready by a teacher (issue 12)
     return {"amsterdam": amsterdam, "zwolle": zwolle, "provider": provider, "planner": planner,
             "learners": learners}
 
@@ -200,6 +204,11 @@ def test_the_demo_exam_run_spreads_over_days_within_seats(db: Session) -> None:
     planner = db.execute(sa.select(User).where(User.email == "planner.utrecht@gemeente-demo.nl")).scalar_one()
     towns = tuple(db.execute(sa.select(PlannerMunicipality.municipality)
                              .where(PlannerMunicipality.user_id == planner.id)).scalars())
+    # Every learner of these towns declared exam-ready (the demo readies only some): the busy case.
+    for learner in db.execute(sa.select(Learner).where(Learner.municipality.in_(towns),
+                                                       Learner.obligation_met_on.is_(None))).scalars():
+        db.execute(sa.delete(ExamReadiness).where(ExamReadiness.learner_id == learner.id))
+        make_ready(db, learner, today)
     problem = build_exam_problem(db, towns, today)
     demand = Counter(c for x in problem.learners for c in x.needs)
     solution = solve(problem, time_limit=20, workers=1, seed=0)

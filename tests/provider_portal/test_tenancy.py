@@ -35,6 +35,7 @@ SCOPED_ARGUMENTS = {
     "invoice_id",
     "other_invoice_id",
     "external_hours_id",
+    "trainer_id",
 }
 # Not a tenant's record: an export format, and DUO's shared exam calendar (a location, a day).
 FORMAT_ARGUMENTS = {"fmt": "csv", "location_id": 1, "day": "2027-01-12"}
@@ -96,6 +97,7 @@ def two_providers(db: Session) -> dict[str, object]:
         "invoice_id": invoice_b.id,
         "other_invoice_id": other_invoice_b.id,
         "external_hours_id": hours_b.id,
+        "trainer_id": trainer_b.id,
         **FORMAT_ARGUMENTS,
     }
     return {"a": a, "b": b, "ids_b": ids_b}
