@@ -79,7 +79,8 @@ def _password_step(client, email: str):
 
 
 def _log_out(client) -> None:
-    submit(client, "/account/password", {}, action="/logout")  # a page every staff role opens (a teacher's home redirects)
+    # from a page every staff role opens (a teacher's home redirects)
+    submit(client, "/account/password", {}, action="/logout")
 
 
 def _sessions(db: Session) -> int:
