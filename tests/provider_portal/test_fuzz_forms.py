@@ -234,7 +234,8 @@ def world(app: Flask, db: Session, engine: Engine, frozen_now) -> World:
     # walk is bounded), so their detail pages and forms are reached whatever a list shows first.
     starts = ("/classes/new", "/closures/", "/invoicing/", "/invoicing/invoices", "/invoicing/duo-import",
               "/provider/edit",
-              "/users/new", f"/users/{teacher.id}/edit", f"/classes/{course.id}", f"/learners/{learner.id}", f"/learners/{other.id}",
+              "/users/new", f"/users/{teacher.id}/edit", f"/classes/{course.id}", f"/learners/{learner.id}",
+              f"/learners/{other.id}",
               f"/invoicing/invoices/{draft.id}", f"/invoicing/invoices/{issued.id}",
               *(f"/lessons/{x}" for x in lessons[:3]))
     return World(actors, number or "", other.bsn, course.name, starts)
