@@ -45,7 +45,23 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     engine: Engine = app.extensions["db_engine"]
     wipe(engine)
     yield app
+    _wait_for_checked_in(engine)
     engine.dispose()
+
+
+def _wait_for_checked_in(engine: Engine, timeout: float = 10.0) -> None:
+    """Let threads a test started hand their connections back before the pool is disposed.
+
+    A connection checked in after `dispose()` goes to the discarded pool and is dropped unclosed
+    later, in whichever test the garbage collector happens to run (a ResourceWarning, an error).
+    """
+    import time
+
+    checked_out = getattr(engine.pool, "checkedout", lambda: 0)
+    deadline = time.monotonic() + timeout
+    while checked_out() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not checked_out(), f"{checked_out()} database connection(s) still in use after the test"
 
 
 @pytest.fixture()

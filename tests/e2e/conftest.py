@@ -44,14 +44,49 @@ def browser() -> Iterator[object]:
         browser.close()
 
 
+class InFlight:
+    """The app, counting the requests being answered, so the server stops only once they are done.
+
+    `server.shutdown()` stops accepting; a request the browser sent just before (a script's fetch,
+    a favicon) may still be running in its own thread. Were the app's engine disposed under it, its
+    connection would be checked in to the old pool and dropped unclosed later, in another test.
+    """
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.count = 0
+        self.idle = threading.Condition()
+
+    def __call__(self, environ: dict, start_response):  # type: ignore[no-untyped-def]
+        with self.idle:
+            self.count += 1
+        try:
+            result = self.app(environ, start_response)
+            try:
+                return list(result)
+            finally:
+                getattr(result, "close", lambda: None)()
+        finally:
+            with self.idle:
+                self.count -= 1
+                self.idle.notify_all()
+
+    def wait_idle(self, timeout: float) -> bool:
+        with self.idle:
+            return self.idle.wait_for(lambda: self.count == 0, timeout)
+
+
 @pytest.fixture()
 def live_server(app: Flask) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    served = InFlight(app)
+    server = make_server("127.0.0.1", 0, served, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
+    assert served.wait_idle(30), "a request was still being answered 30 s after the test ended"
+    server.server_close()
 
 
 # Chromium reports a CSP violation as a DOM event, not as a console call Playwright sees: relay it.
