@@ -49,7 +49,12 @@ def enqueue_quarter_drafts(
     created_by_id: int | None = None,
     dedupe: bool = True,
 ) -> Job:
-    """Queue the draft run of `quarter` (one provider, or all when `provider_id` is None)."""
+    """Queue the draft run of `quarter` (one provider, or all when `provider_id` is None).
+
+    The scheduled run is deduplicated for good (`dedupe`); a run asked for by hand may be repeated
+    later, but only one per provider and quarter is queued or running at a time: a double click
+    raises AlreadyActive with the job the first click queued (the partial unique index decides).
+    """
     return enqueue(
         session,
         KIND,
@@ -57,6 +62,7 @@ def enqueue_quarter_drafts(
         provider_id=provider_id,
         created_by_id=created_by_id,
         dedupe_key=dedupe_key(quarter, provider_id) if dedupe else None,
+        active_key=None if dedupe else dedupe_key(quarter, provider_id),
     )
 
 

@@ -38,6 +38,7 @@ from provider_portal.invoicing.forms import (
 from provider_portal.invoicing.inputs import as_issued_document
 from provider_portal.invoicing.jobs import enqueue_quarter_drafts
 from provider_portal.invoicing.overview import figures_by_quarter, overview_rows, quarters_svg
+from provider_portal.jobs.queue import AlreadyActive
 from provider_portal.labels import label
 from provider_portal.models import Invoice, InvoiceLine, Learner, OtherProviderInvoice, Provider, User
 from provider_portal.models.enums import Role
@@ -115,13 +116,17 @@ def run_drafts() -> BaseResponse:
     if refusal := _not_ended(quarter):
         flash(refusal, "error")
         return redirect(url_for("invoicing.index", quarter=str(quarter)))
-    job = enqueue_quarter_drafts(
-        get_session(),
-        quarter,
-        provider_id=current_user.provider_id,
-        created_by_id=current_user.id,
-        dedupe=False,
-    )
+    try:
+        job = enqueue_quarter_drafts(
+            get_session(),
+            quarter,
+            provider_id=current_user.provider_id,
+            created_by_id=current_user.id,
+            dedupe=False,
+        )
+    except AlreadyActive as exc:  # e.g. a double click: show the run the first click queued
+        flash(_("The draft run for %(quarter)s is already queued or running.", quarter=str(quarter)), "info")
+        return redirect(url_for("jobs.detail", job_id=exc.job.id))
     flash(_("The draft run for %(quarter)s is queued.", quarter=form.quarter.data), "success")
     return redirect(url_for("jobs.detail", job_id=job.id))
 

@@ -325,3 +325,17 @@ def test_after_a_credit_note_the_duo_export_page_sends_only_the_credit_note(clie
     assert second.status_code == 200 and len(lines) == 2 and "CREDITNOTA" in lines[1]
     assert ";FACTUUR;" not in second.data.decode()
     assert submit(client, listing, {"quarter": "2026-Q1"}, "/invoicing/duo-export").status_code == 302
+
+
+def test_a_double_click_on_make_drafts_queues_one_run_and_shows_it(client, db, engine, office) -> None:
+    """The second click finds the first click's run queued: no second job, the same job page."""
+    login(client, office["finance"].email)
+    first = submit(client, "/invoicing/?quarter=2026-Q1", {"quarter": "2026-Q1"}, "/invoicing/drafts/run")
+    second = submit(client, "/invoicing/?quarter=2026-Q1", {"quarter": "2026-Q1"}, "/invoicing/drafts/run")
+    (job,) = db.execute(sa.select(Job)).scalars()
+    assert first.headers["Location"] == second.headers["Location"] == f"/jobs/{job.id}"
+    assert "staat al in de wachtrij of is bezig" in text(client.get(f"/jobs/{job.id}"))
+    run_pending(engine)
+    again = submit(client, "/invoicing/?quarter=2026-Q1", {"quarter": "2026-Q1"}, "/invoicing/drafts/run")
+    assert again.status_code == 302  # the first run is done: it may run again
+    assert len(db.execute(sa.select(Job)).scalars().all()) == 2
