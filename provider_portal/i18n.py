@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
@@ -75,6 +78,44 @@ def moment(value: datetime | None, fmt: str = "medium") -> str:
         return ""
     zone = ZoneInfo(current_app.config["TIMEZONE"])
     return format_datetime(value.astimezone(zone), fmt, tzinfo=zone, locale=babel_locale())
+
+
+class KnownTexts:
+    """English texts written where there is no reader (the cores, the jobs process), each mapped to
+    its gettext message, so the page shows them in the reader's words.
+
+    An entry is a regular expression with named groups, or (`template`) an English text with
+    `%(name)s` placeholders. A value is formatted by the suffix of its name: `_date` as a date,
+    `_eur` as euros, `_cents` as cents; any other as written.
+    """
+
+    FORMATS: dict[str, Callable[[str], str]] = {
+        "_date": lambda v: day(date.fromisoformat(v)),
+        "_eur": lambda v: money(Decimal(v)),
+        "_cents": lambda v: money(int(v), cents=True),
+    }
+
+    def __init__(self, entries: Iterable[tuple[str | re.Pattern[str], Any]]) -> None:
+        self.entries = tuple((re.compile(pattern), message) for pattern, message in entries)
+
+    @staticmethod
+    def template(text: str) -> re.Pattern[str]:
+        """The pattern of an English text whose `%(name)s` placeholders may hold anything."""
+        return re.compile(re.sub(r"%\\\(([a-z_]+)\\\)s", r"(?P<\1>.+?)", re.escape(text)))
+
+    def translate(self, text: str) -> str | None:
+        """`text` in the reader's words, or None when it is not a known text."""
+        for pattern, message in self.entries:
+            if match := pattern.fullmatch(text):
+                values = {name: self._formatted(name, value) for name, value in match.groupdict().items()}
+                return str(message) % values if values else str(message)
+        return None
+
+    def _formatted(self, name: str, value: str) -> str:
+        for suffix, fmt in self.FORMATS.items():
+            if name.endswith(suffix):
+                return fmt(value)
+        return value
 
 
 def compile_catalogs(root: Path = TRANSLATIONS) -> None:

@@ -9,22 +9,15 @@ the reader's words through `row_errors.row_error_text`.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-from datetime import date
-from decimal import Decimal
-from typing import Any
-
 from flask_babel import lazy_gettext as _l
 
 from billing.duo_import import RowError
 from billing.errors import BillingInputError
-from provider_portal.i18n import day, money
+from provider_portal.i18n import KnownTexts
 from provider_portal.invoicing.row_errors import row_error_text
 
-REASONS: tuple[tuple[re.Pattern[str], Any], ...] = tuple(
-    (re.compile(pattern), message)
-    for pattern, message in (
+REASONS = KnownTexts(
+    (
         (r"(?P<value>'.*') is not a decimal number", _l("%(value)s is not an amount")),
         (r"(?P<value>.+) has more than two decimals", _l("%(value)s has more than two decimals")),
         (r"must be a finite decimal number", _l("is not an amount")),
@@ -60,29 +53,11 @@ REASONS: tuple[tuple[re.Pattern[str], Any], ...] = tuple(
             "the cap of %(cap_eur)s")),
     )
 )
-# Values are formatted for the reader by the suffix of their name: dates and amounts via Babel.
-FORMATS: dict[str, Callable[[str], str]] = {
-    "_date": lambda v: day(date.fromisoformat(v)),
-    "_eur": lambda v: money(Decimal(v)),
-    "_cents": lambda v: money(int(v), cents=True),
-}
-
-
-def _formatted(name: str, value: str) -> str:
-    for suffix, fmt in FORMATS.items():
-        if name.endswith(suffix):
-            return fmt(value)
-    return value
 
 
 def reason(text: str) -> str:
     """The core's reason `text` in the reader's language (as it is when unknown)."""
-    for pattern, message in REASONS:
-        match = pattern.fullmatch(text)
-        if match:
-            values = {name: _formatted(name, value) for name, value in match.groupdict().items()}
-            return str(message) % values if values else str(message)
-    return text
+    return REASONS.translate(text) or text
 
 
 def input_problem(exc: BillingInputError) -> str:

@@ -17,13 +17,14 @@ from flask_babel import lazy_gettext as _l
 
 from provider_portal.access import may_open
 from provider_portal.db import get_session
+from provider_portal.i18n import KnownTexts
 from provider_portal.jobs import isolated, queue
 from provider_portal.labels import label
 from provider_portal.models import Job, PlanRun, User
 from provider_portal.transfer import background as transfer_background
 
 # The English texts the jobs process stores, with their translations (same placeholders).
-_KNOWN = (
+_KNOWN = KnownTexts((KnownTexts.template(english), translated) for english, translated in (
     (queue.LOST, _l("The jobs process stopped during this run; start it again.")),
     (queue.LOST_RETRIES, _l("The jobs process stopped during this job %(attempts)s times; "
                             "it is not retried again.")),
@@ -31,25 +32,16 @@ _KNOWN = (
     (isolated.CRASHED, _l("The run's process ended unexpectedly (exit code %(code)s).")),
     (transfer_background.REFUSED, _l("Nothing was imported; problems found in the file: %(count)s. "
                                      "The job's page lists them.")),
-)
+))
 _CLASS_PREFIX = re.compile(r"^[A-Z][A-Za-z0-9_.]*(Error|Exception|Failed|Kind)?: ")
-
-
-def _pattern(text: str) -> re.Pattern[str]:
-    escaped = re.escape(text)
-    return re.compile("^" + re.sub(r"%\\\(([a-z_]+)\\\)s", r"(?P<\1>.+?)", escaped) + "$")
-
-
-_PATTERNS = tuple((_pattern(english), translated) for english, translated in _KNOWN)
 
 
 def error_sentence(error: str | None) -> str:
     """The stored error as a sentence for the reader ('' when there is none)."""
     if not error:
         return ""
-    for pattern, translated in _PATTERNS:
-        if match := pattern.match(error):
-            return str(translated) % match.groupdict()
+    if (known := _KNOWN.translate(error)) is not None:
+        return known
     detail = _CLASS_PREFIX.sub("", error, count=1)
     return _("The job stopped with an error: %(detail)s", detail=detail)
 
