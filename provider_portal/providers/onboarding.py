@@ -41,6 +41,8 @@ class ProviderData:
     street: str
     postcode: str
     city: str
+    phone: str = ""
+    email: str = ""
     require_two_factor: bool = False
 
 

@@ -17,7 +17,7 @@ FORM = {
     "name": "Taalschool Zeist", "bow_number": "BOW-7788", "keurmerk_status": "keurmerk",
     "keurmerk_valid_from": "2025-01-01", "keurmerk_valid_until": "2028-12-31", "kvk_number": "12345678",
     "iban": "NL91 ABNA 0417 1643 00", "vat_id": "NL002455799B11", "street": "Slotlaan 1",
-    "postcode": "3701 GA", "city": "Zeist",
+    "postcode": "3701 GA", "city": "Zeist", "phone": "030 123 45 67", "email": "info@taalschoolzeist.nl",
     "admin_name": "Anna Admin", "admin_email": "Anna@TaalschoolZeist.nl", "admin_password": SECRET,
 }
 
@@ -79,6 +79,7 @@ def test_the_admin_onboards_a_provider_whose_admin_can_then_log_in(app, client, 
     assert (provider.iban, provider.vat_id, provider.postcode) == (
         "NL91ABNA0417164300", "NL002455799B11", "3701GA")
     assert provider.keurmerk_valid_until.isoformat() == "2028-12-31"
+    assert (provider.phone, provider.email) == ("030 123 45 67", "info@taalschoolzeist.nl")  # on letters
     other = app.test_client()
     login(other, "anna@taalschoolzeist.nl", SECRET)
     assert other.get("/users/").status_code == 200  # the provider admin manages the staff from here
