@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from scheduler.common.jsonmodel import schema
-from scheduler.exams.schema import ExamProblemFile
+from scheduler.exams.schema import ExamProblemFile, ExamSolutionFile
 from scheduler.sessions.schema import ProblemFile, SolutionFile
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "schemas"
@@ -31,6 +31,10 @@ def schemas() -> dict[str, dict[str, Any]]:
             ExamProblemFile, "exams-problem", "DUO exam-slot problem",
             "Input of `python -m scheduler exams solve|greedy|check`. Dates are YYYY-MM-DD, times "
             "HH:MM (Europe/Amsterdam). See docs/exams.md."),
+        "exams-solution.schema.json": schema(
+            ExamSolutionFile, "exams-solution", "DUO exam-slot solution",
+            "Output of `python -m scheduler exams solve|greedy`; `check` reads only "
+            "bookings[].learner/component/session. See docs/exams.md."),
     }
 
 

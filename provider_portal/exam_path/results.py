@@ -18,6 +18,7 @@ from provider_portal.models import ExamResult, Learner, LearnerExam
 from provider_portal.models.enums import ExamStatus
 from provider_portal.policy import Figures
 from provider_portal.service_errors import FieldError
+from scheduler.exams.constraints import attempt_fee
 
 
 @dataclass(frozen=True)
@@ -42,8 +43,9 @@ def results_of(session: Session, learner_ids: list[int]) -> dict[int, list[ExamR
 
 
 def next_attempt_fee(attempts_used: int, figures: Figures) -> int:
-    """The fee in cents the next attempt costs: nothing within the free attempts."""
-    return figures.exam_fee_cents if attempts_used >= figures.exam_free_attempts else 0
+    """The fee in cents the next attempt costs: nothing within the free attempts (the exam core's
+    rule, `scheduler.exams.constraints.attempt_fee`, with the dated figures)."""
+    return attempt_fee(attempts_used, figures.exam_free_attempts, figures.exam_fee_cents)[1]
 
 
 def stage_result(session: Session, learner: Learner, data: ResultData, source: str,

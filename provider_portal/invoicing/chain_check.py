@@ -10,11 +10,12 @@ current status fields equal what its last event (or, without one, its issue) say
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from provider_portal.invoicing import chain, numbering
 from provider_portal.models import DocumentCounter, Invoice, InvoiceEvent, InvoiceLine
@@ -37,13 +38,13 @@ def verify(session: Session) -> list[Break]:
     """Recompute every provider's chain; an empty list means nothing was tampered with."""
     fresh = {"populate_existing": True}  # what is stored now, not what this session loaded earlier
     docs = session.execute(
-        sa.select(Invoice).where(Invoice.chain_index.is_not(None)).execution_options(**fresh)
+        sa.select(Invoice).where(col(Invoice.chain_index).is_not(None)).execution_options(**fresh)
     ).scalars().all()
     events = session.execute(sa.select(InvoiceEvent).execution_options(**fresh)).scalars().all()
     lines: dict[int, list[InvoiceLine]] = defaultdict(list)
     for line in session.execute(
         sa.select(InvoiceLine)
-        .where(InvoiceLine.invoice_id.in_([d.id for d in docs] or [-1]))
+        .where(col(InvoiceLine.invoice_id).in_([d.id for d in docs] or [-1]))
         .execution_options(**fresh)
     ).scalars():
         lines[line.invoice_id].append(line)
@@ -106,7 +107,8 @@ def _document(doc: Invoice, lines: list[InvoiceLine]) -> list[str]:
 
 def _missing_numbers(session: Session, counters: dict[tuple[int, str, int], int]) -> list[Break]:
     """Every invoice and credit-note number handed out (gapless) must still exist."""
-    stored = {(row[0], row[1]) for row in session.execute(sa.select(Invoice.provider_id, Invoice.number))}
+    numbers = sa.select(col(Invoice.provider_id), col(Invoice.number))
+    stored = {(row[0], row[1]) for row in session.execute(numbers)}
     shape = {numbering.INVOICE_SERIES: numbering.invoice_number,
              numbering.CREDIT_SERIES: numbering.credit_note_number}
     return [
@@ -119,7 +121,7 @@ def _missing_numbers(session: Session, counters: dict[tuple[int, str, int], int]
 
 
 def _states(
-    docs: list[Invoice], events: list[InvoiceEvent], lines: dict[int, list[InvoiceLine]]
+    docs: Sequence[Invoice], events: Sequence[InvoiceEvent], lines: dict[int, list[InvoiceLine]]
 ) -> list[Break]:
     """Each document's status fields now must equal those its last event (or its issue) sealed."""
     last: dict[int, InvoiceEvent] = {}
@@ -143,7 +145,7 @@ def _states(
 def _unsealed(session: Session) -> list[Break]:
     """Issued documents outside the chain (e.g. a status set to issued with SQL)."""
     rows = session.execute(
-        sa.select(Invoice).where(Invoice.status != "draft", Invoice.chain_index.is_(None))
+        sa.select(Invoice).where(col(Invoice.status) != "draft", col(Invoice.chain_index).is_(None))
     ).scalars()
     return [Break(row.provider_id, _name(row), "issued but not in the hash chain") for row in rows]
 

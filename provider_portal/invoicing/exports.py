@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from billing import documents as core
 from billing.duo_csv import invoice_csv, invoice_file_name
@@ -70,14 +70,16 @@ def document(session: Session, invoice: Invoice, buyer: core.Party) -> core.Docu
     if invoice.status == InvoiceStatus.DRAFT or not invoice.number or not invoice.issue_date:
         raise InvoicingError(_("draft %(id)s for %(name)s is not issued yet; issue it first",
                                id=invoice.id, name=invoice.learner_name))
-    provider = session.execute(sa.select(Provider).where(Provider.id == invoice.provider_id)).scalar_one()
+    provider = session.execute(
+        sa.select(Provider).where(col(Provider.id) == invoice.provider_id)
+    ).scalar_one()
     lines = tuple(
         core.InvoiceLine(line.description, line.amount_cents, LineKind(line.kind),
                          _hours(line.attended_minutes), line.hourly_rate_cents)
         for line in session.execute(
             sa.select(InvoiceLine)
-            .where(InvoiceLine.invoice_id == invoice.id, InvoiceLine.invoiced.is_(True))
-            .order_by(InvoiceLine.position)
+            .where(col(InvoiceLine.invoice_id) == invoice.id, col(InvoiceLine.invoiced).is_(True))
+            .order_by(col(InvoiceLine.position))
         ).scalars()
     )
     common: dict[str, Any] = dict(
@@ -94,7 +96,7 @@ def document(session: Session, invoice: Invoice, buyer: core.Party) -> core.Docu
     try:
         if invoice.kind == DocumentKind.CREDIT_NOTE:
             corrected = session.execute(
-                sa.select(Invoice).where(Invoice.id == invoice.corrects_id)
+                sa.select(Invoice).where(col(Invoice.id) == invoice.corrects_id)
             ).scalar_one()
             return core.CreditNote(
                 **common,
@@ -155,12 +157,12 @@ def duo_batch(
         session.execute(
             sa.select(Invoice)
             .where(
-                Invoice.provider_id == provider.id,
-                Invoice.quarter == str(quarter),
-                Invoice.status == InvoiceStatus.ISSUED,
-                Invoice.duo_batch.is_(None),
+                col(Invoice.provider_id) == provider.id,
+                col(Invoice.quarter) == str(quarter),
+                col(Invoice.status) == InvoiceStatus.ISSUED,
+                col(Invoice.duo_batch).is_(None),
             )
-            .order_by(Invoice.chain_index)
+            .order_by(col(Invoice.chain_index))
         )
         .scalars()
         .all()

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from billing.duo_import import DuoImport, RowError, StatusUpdate, parse_result_file, parse_status_file
 from provider_portal.invoicing.errors import InvoicingError
@@ -104,7 +104,8 @@ def _plan(
     invoices = {
         inv.number: inv
         for inv in session.execute(
-            sa.select(Invoice).where(Invoice.provider_id == provider_id, Invoice.number.in_(numbers))
+            sa.select(Invoice)
+            .where(col(Invoice.provider_id) == provider_id, col(Invoice.number).in_(numbers))
         ).scalars()
     }
     seen = {number: _Seen(inv.status) for number, inv in invoices.items()}

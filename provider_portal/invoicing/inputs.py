@@ -17,7 +17,8 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlmodel import Session
+from sqlalchemy.orm import Mapped
+from sqlmodel import Session, col
 
 from billing.credits import IssuedDocument, cap_amounts
 from billing.errors import BillingInputError
@@ -56,7 +57,7 @@ SIXTY = Decimal(60)
 
 def cap_table(session: Session) -> CapTable:
     """The dated cap settings; the core's default (EUR 1250) when none are stored."""
-    rows = session.execute(sa.select(CapSetting.amount_cents, CapSetting.effective_from)).all()
+    rows = session.execute(sa.select(col(CapSetting.amount_cents), col(CapSetting.effective_from))).all()
     if not rows:
         return CapTable()
     return CapTable(tuple(CoreCapSetting(amount, Quarter.parse(start)) for amount, start in rows))
@@ -117,12 +118,12 @@ def build_inputs(
     """Every learner of `provider` with a contract started by the quarter's end, as core input."""
     out = Inputs(provider_billing(provider), cap_table(session))
     contracts = _contracts(session, provider.id or 0, quarter, learner_ids)
-    columns = [getattr(Learner, name) for name in LearnerRow.__slots__]  # type: ignore[attr-defined]
+    columns = [getattr(Learner, name) for name in LearnerRow.__slots__]
     learners = {
         row[0]: LearnerRow(*row)
-        for row in session.execute(
-            _only(sa.select(*columns).where(Learner.provider_id == provider.id), Learner.id, learner_ids)
-        )
+        for row in session.execute(_only(
+            sa.select(*columns).where(col(Learner.provider_id) == provider.id), col(Learner.id), learner_ids
+        ))
     }
     ended = {lid for lid, c in contracts.items() if c.terminated_on is not None}
     lessons = _grouped_lessons(session, provider, quarter, learner_ids, ended)
@@ -168,17 +169,17 @@ def _contracts(
     session: Session, provider_id: int, quarter: Quarter, learner_ids: list[int] | None
 ) -> dict[int, ContractRow]:
     """Per learner the latest contract that started by the end of the quarter."""
-    columns = [getattr(Contract, name) for name in ContractRow.__slots__]  # type: ignore[attr-defined]
+    columns = [getattr(Contract, name) for name in ContractRow.__slots__]
     stmt = (
         sa.select(*columns)
-        .where(Contract.provider_id == provider_id, Contract.start_date <= quarter.last_day)
-        .order_by(Contract.learner_id, Contract.start_date, Contract.id)
+        .where(col(Contract.provider_id) == provider_id, col(Contract.start_date) <= quarter.last_day)
+        .order_by(col(Contract.learner_id), col(Contract.start_date), col(Contract.id))
     )
-    stmt = _only(stmt, Contract.learner_id, learner_ids)
+    stmt = _only(stmt, col(Contract.learner_id), learner_ids)
     return {row.learner_id: ContractRow(*row) for row in session.execute(stmt)}
 
 
-def _only(stmt: sa.Select, column: sa.ColumnElement, ids: list[int] | None) -> sa.Select:
+def _only(stmt: sa.Select, column: Mapped[int] | Mapped[int | None], ids: list[int] | None) -> sa.Select:
     """Restrict to some learners (None: the provider's whole run, without a huge IN list)."""
     return stmt if ids is None else stmt.where(column.in_(ids or [-1]))
 
@@ -188,7 +189,7 @@ def _grouped_lessons(
 ) -> dict[int, list[CoreLesson]]:
     """Attended minutes up to the quarter's end: per quarter and validity, or per day."""
     first = session.execute(
-        sa.select(sa.func.min(Lesson.lesson_date)).where(Lesson.provider_id == provider.id)
+        sa.select(sa.func.min(Lesson.lesson_date)).where(col(Lesson.provider_id) == provider.id)
     ).scalar()
     if first is None:
         return {}
@@ -197,31 +198,33 @@ def _grouped_lessons(
         quarters.append(quarters[-1].next())
     # Plain date comparisons, not EXTRACT per row: this runs over millions of attendance rows.
     bucket = sa.case(
-        *((Lesson.lesson_date <= q.last_day, i) for i, q in enumerate(quarters)), else_=len(quarters)
+        *((col(Lesson.lesson_date) <= q.last_day, i) for i, q in enumerate(quarters)), else_=len(quarters)
     )
     start = provider.keurmerk_valid_from or FAR_PAST
     until = provider.keurmerk_valid_until
     valid = (
-        sa.and_(Lesson.lesson_date >= start, Lesson.lesson_date <= until)
+        sa.and_(col(Lesson.lesson_date) >= start, col(Lesson.lesson_date) <= until)
         if until
-        else (Lesson.lesson_date >= start)
+        else (col(Lesson.lesson_date) >= start)
     )
     valid_flag = sa.case((valid, 1), else_=0)
     base = (
-        sa.select(Attendance.learner_id, sa.func.min(Lesson.lesson_date), sa.func.sum(Attendance.minutes))
-        .join(Lesson, Lesson.id == Attendance.lesson_id)
+        sa.select(
+            col(Attendance.learner_id), sa.func.min(Lesson.lesson_date), sa.func.sum(Attendance.minutes)
+        )
+        .join(Lesson, col(Lesson.id) == col(Attendance.lesson_id))
         .where(
-            Lesson.provider_id == provider.id,
-            Lesson.status == LessonStatus.SCHEDULED,
-            Lesson.lesson_date <= quarter.last_day,
-            Attendance.status.in_(list(ATTENDED)),
+            col(Lesson.provider_id) == provider.id,
+            col(Lesson.status) == LessonStatus.SCHEDULED,
+            col(Lesson.lesson_date) <= quarter.last_day,
+            col(Attendance.status).in_(list(ATTENDED)),
         )
     )
-    base = _only(base, Attendance.learner_id, learner_ids)
-    grouped = base.where(Attendance.learner_id.not_in(per_day)) if per_day else base
-    grouped = grouped.group_by(Attendance.learner_id, bucket, valid_flag)
-    daily = base.where(Attendance.learner_id.in_(per_day or [-1])).group_by(
-        Attendance.learner_id, Lesson.lesson_date
+    base = _only(base, col(Attendance.learner_id), learner_ids)
+    grouped = base.where(col(Attendance.learner_id).not_in(per_day)) if per_day else base
+    grouped = grouped.group_by(col(Attendance.learner_id), bucket, valid_flag)
+    daily = base.where(col(Attendance.learner_id).in_(per_day or [-1])).group_by(
+        col(Attendance.learner_id), col(Lesson.lesson_date)
     )
     if session.get_bind().dialect.name == "postgresql":
         # For this transaction only: aggregate in memory instead of spilling 100+ MB to disk, and
@@ -245,12 +248,12 @@ def issued_documents(
     (`billing.credits`); this only loads. Drafts never count.
     """
     stmt = sa.select(
-        Invoice.id, Invoice.learner_id, Invoice.kind, Invoice.quarter, Invoice.total_cents,
-        Invoice.status, Invoice.paid_on, Invoice.corrects_id,
-    ).where(Invoice.provider_id == provider_id, Invoice.status != InvoiceStatus.DRAFT)
+        col(Invoice.id), col(Invoice.learner_id), col(Invoice.kind), col(Invoice.quarter),
+        col(Invoice.total_cents), col(Invoice.status), col(Invoice.paid_on), col(Invoice.corrects_id),
+    ).where(col(Invoice.provider_id) == provider_id, col(Invoice.status) != InvoiceStatus.DRAFT)
     out: dict[int, list[IssuedDocument]] = defaultdict(list)
     for doc_id, learner_id, kind, quarter, cents, status, paid_on, corrects in session.execute(
-        _only(stmt, Invoice.learner_id, learner_ids)
+        _only(stmt, col(Invoice.learner_id), learner_ids)
     ):
         credit_note = kind == DocumentKind.CREDIT_NOTE
         out[learner_id].append(IssuedDocument(
@@ -293,10 +296,12 @@ def invoiced_by_others(
     invoiced in a quarter and what their credit notes paid in it freed.
     """
     stmt = sa.select(
-        OtherProviderInvoice.learner_id, OtherProviderInvoice.quarter, OtherProviderInvoice.amount_cents
-    ).where(OtherProviderInvoice.provider_id == provider_id)
+        col(OtherProviderInvoice.learner_id), col(OtherProviderInvoice.quarter),
+        col(OtherProviderInvoice.amount_cents),
+    ).where(col(OtherProviderInvoice.provider_id) == provider_id)
     out: dict[int, list[QuarterAmount]] = defaultdict(list)
-    for learner_id, q, cents in session.execute(_only(stmt, OtherProviderInvoice.learner_id, learner_ids)):
+    stmt = _only(stmt, col(OtherProviderInvoice.learner_id), learner_ids)
+    for learner_id, q, cents in session.execute(stmt):
         out[learner_id].append(QuarterAmount(Quarter.parse(q), int(cents)))
     return {lid: sorted(amounts, key=_by_quarter) for lid, amounts in out.items()}
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from billing.credits import cap_amounts
 from billing.result import INVOICED_KINDS, LineKind, QuarterResult
@@ -38,10 +38,11 @@ def figures_by_quarter(session: Session, provider_id: int, last: int = 8) -> lis
     """The last `last` quarters with documents, oldest first."""
     out: dict[str, QuarterFigures] = {}
     rows = session.execute(
-        sa.select(Invoice.quarter, Invoice.status, InvoiceLine.kind, sa.func.sum(InvoiceLine.amount_cents))
-        .join(InvoiceLine, InvoiceLine.invoice_id == Invoice.id)
-        .where(Invoice.provider_id == provider_id, Invoice.slot.is_(True))
-        .group_by(Invoice.quarter, Invoice.status, InvoiceLine.kind)
+        sa.select(col(Invoice.quarter), col(Invoice.status), col(InvoiceLine.kind),
+                  sa.func.sum(InvoiceLine.amount_cents))
+        .join(InvoiceLine, col(InvoiceLine.invoice_id) == col(Invoice.id))
+        .where(col(Invoice.provider_id) == provider_id, col(Invoice.slot).is_(True))
+        .group_by(col(Invoice.quarter), col(Invoice.status), col(InvoiceLine.kind))
     )
     for quarter, status, kind, cents in rows:
         item = out.setdefault(quarter, QuarterFigures(quarter))

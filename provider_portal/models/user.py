@@ -42,7 +42,7 @@ class User(UserMixin, SQLModel, table=True):
         return check_password_hash(self.password_hash, password)
 
     @property
-    def is_active(self) -> bool:  # type: ignore[override]
+    def is_active(self) -> bool:
         """Flask-Login refuses deactivated accounts."""
         return self.active
 

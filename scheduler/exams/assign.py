@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-import numpy as np
-
+from scheduler.exams import constraints as rules
 from scheduler.exams.greedy import Assignment
 from scheduler.exams.model import Prepared
 
@@ -89,9 +88,8 @@ def objective(prep: Prepared, state: Assignment) -> int:
     for trips in state.trips.values():
         for option, slots in trips.values():
             total += int(prep.opt_val[option, list(slots)].sum()) - int(prep.opt_travel[option])
-    used = prep.cap - state.remaining
-    over = np.maximum(0, used - prep.comfort)
-    return int(total - prep.problem.weights.crowding * int(over.sum()))
+    crowding = rules.crowding_cost(prep.problem.weights, prep.cap - state.remaining, prep.comfort)
+    return int(total - int(crowding.sum()))
 
 
 def booked_count(state: Assignment) -> int:

@@ -39,7 +39,7 @@ def _session_blockers(problem: Problem, x: Learner, sessions: list[Session], use
             out[why.blocked(why.CLOSED)] += 1
         elif not rules.learner_can_come(x, s.day):
             out[why.blocked(why.LEARNER_UNAVAILABLE)] += 1
-        elif used[s.id] >= s.seats:
+        elif not rules.has_seat(s.seats - used[s.id]):
             out[why.blocked(why.SEATS_TAKEN)] += 1
         elif s.day in own_days:
             out[why.blocked(why.OTHER_TRIP)] += 1

@@ -46,7 +46,7 @@ def _pick(prep: Prepared, state: Assignment, options: np.ndarray, days: set[int]
     if len(options) == 0:
         return -1
     sess = prep.opt_sess[options]
-    room = (sess >= 0) & (state.remaining[np.maximum(sess, 0)] > 0)
+    room = (sess >= 0) & rules.has_seat(state.remaining[np.maximum(sess, 0)])
     free = room.sum(axis=1)
     ok = ~np.isin(rules.trip_day_keys(prep, options), list(days)) & (free > 0)
     full = ok & (free == (sess >= 0).sum(axis=1))
@@ -76,7 +76,7 @@ def fill(prep: Prepared, state: Assignment, values: np.ndarray | None = None) ->
             if option < 0:
                 continue
             slots = tuple(j for j, s in enumerate(prep.opt_sess[option])
-                          if s >= 0 and state.remaining[s] > 0)
+                          if s >= 0 and rules.has_seat(int(state.remaining[s])))
             state.book(prep, learner, g, option, slots)
     return state
 

@@ -54,13 +54,16 @@ def one_trip_per_day(im: IntModel) -> None:
     for o, key in zip(options.tolist(), rules.trip_day_keys(p, options).tolist(), strict=True):
         if key >= 0:
             rows[key].append(im.z[o])
-    for key, zs in rows.items():
-        if len(zs) > 1:
-            im.model.add(sum(zs) <= len(p.classes[key // rules.DAY_KEY].members))
+    keys = [key for key, zs in rows.items() if len(zs) > 1]
+    for key, most in zip(keys, rules.trips_a_day(p, np.array(keys, dtype=np.int64)).tolist(), strict=True):
+        im.model.add(sum(rows[key]) <= most)
 
 
 def seats_and_crowding(im: IntModel) -> None:
-    """Hard: seats per session. Soft: seats beyond the comfortable fill cost `crowding` each."""
+    """Hard: seats per session. Soft: seats beyond the comfortable fill cost `crowding` each.
+
+    Right-hand sides from `constraints.seats_left` (prep.cap, prep.comfort).
+    """
     p, rows = im.prep, defaultdict(list)
     for (o, j), u in im.u.items():
         rows[int(p.opt_sess[o, j])].append(u)
@@ -94,6 +97,7 @@ def add_hint(im: IntModel, z: dict[int, int], u: dict[tuple[int, int], int]) -> 
 
 def constant_crowding(prep: Prepared, options: np.ndarray) -> int:
     """Crowding the model cannot avoid: sessions whose pinned bookings alone exceed comfort."""
-    touched = set(prep.opt_sess[options][prep.opt_sess[options] >= 0].tolist())
-    fixed = [s for s in range(len(prep.cap)) if s not in touched and prep.comfort[s] < 0]
-    return prep.problem.weights.crowding * int(sum(-prep.comfort[s] for s in fixed))
+    touched = prep.opt_sess[options][prep.opt_sess[options] >= 0]
+    fixed = np.setdiff1d(np.arange(len(prep.cap)), touched)
+    none = np.zeros(len(fixed), dtype=np.int64)  # beyond the pinned bookings (in prep.comfort)
+    return int(rules.crowding_cost(prep.problem.weights, none, prep.comfort[fixed]).sum())

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 from scheduler.common.errors import ProblemInputError
 from scheduler.common.geo import Point
@@ -24,30 +23,15 @@ from scheduler.exams.domain import (
     Unbooked,
     Weights,
 )
-from scheduler.exams.schema import ExamProblemFile, LearnerIn, LocationIn, SessionIn, wording
-
-T = TypeVar("T")
-
-
-def _get(obj: Any, key: str, where: str, kind: type | tuple[type, ...], default: Any = ...) -> Any:
-    if not isinstance(obj, dict):
-        raise ProblemInputError(where, "must be an object")
-    if key not in obj:
-        if default is ...:
-            raise ProblemInputError(f"{where}.{key}".lstrip("."), "is required")
-        return default
-    value = obj[key]
-    if isinstance(value, bool) and bool not in (kind if isinstance(kind, tuple) else (kind,)):
-        raise ProblemInputError(f"{where}.{key}".lstrip("."), "must not be a boolean")
-    if not isinstance(value, kind):
-        raise ProblemInputError(f"{where}.{key}".lstrip("."), f"has the wrong type ({value!r})")
-    return value
-
-
-def _list(obj: Any, key: str, where: str, parse: Callable[[Any, str], T], opt: bool = False) -> list[T]:
-    items = _get(obj, key, where, list, [] if opt else ...)
-    path = f"{where}.{key}".lstrip(".")
-    return [parse(item, f"{path}[{i}]") for i, item in enumerate(items)]
+from scheduler.exams.schema import (
+    ExamProblemFile,
+    ExamSolutionFile,
+    LearnerIn,
+    LocationIn,
+    SessionIn,
+    solution_wording,
+    wording,
+)
 
 
 def _point(lat: float, lon: float, where: str) -> Point:
@@ -188,27 +172,20 @@ def _unbooked_json(u: Unbooked) -> dict[str, Any]:
     return explained_json({"learner": u.learner, "component": u.component}, u.reasons, u.reason_codes)
 
 
-def _unbooked(obj: Any, where: str) -> Unbooked:
-    reasons = tuple(_get(obj, "reasons", where, list))
-    if not all(isinstance(r, str) for r in reasons):
-        raise ProblemInputError(f"{where}.reasons", "must be a list of strings")
-    return Unbooked(_get(obj, "learner", where, str), _get(obj, "component", where, str), reasons,
-                    reasons_from_json(obj.get("reason_codes"), reasons, f"{where}.reason_codes"))
+def solution_file(data: Any) -> ExamSolutionFile:
+    """A solution file's JSON as its model (scheduler/exams/schema.py); errors name the JSON path."""
+    return validate(ExamSolutionFile, data, "the solution file", solution_wording)
 
 
 def unbooked_from_solution_json(data: Any) -> list[Unbooked]:
     """The unbooked components of a solution file, with codes when the file has them (newer runs)."""
-    if not isinstance(data, dict):
-        raise ProblemInputError("", "the solution file must hold a JSON object")
-    return _list(data, "unbooked", "", _unbooked, opt=True)
+    return [Unbooked(u.learner, u.component, tuple(u.reasons),
+                     reasons_from_json(u.reason_codes, tuple(u.reasons), f"unbooked[{i}].reason_codes"))
+            for i, u in enumerate(solution_file(data).unbooked)]
 
 
 def bookings_from_solution_json(data: Any) -> list[tuple[str, str, str]]:
     """(learner, component, session) triples of a solution file; only these matter to `check`."""
-    if not isinstance(data, dict):
-        raise ProblemInputError("", "the solution file must hold a JSON object")
-    _finite(data)
-    rows = _list(data, "bookings", "", lambda o, w: (_get(o, "learner", w, str),
-                                                     _get(o, "component", w, str),
-                                                     _get(o, "session", w, str)))
-    return rows
+    if isinstance(data, dict):
+        _finite(data)  # NaN/Infinity anywhere, named by path (the model reads only what it knows)
+    return [(b.learner, b.component, b.session) for b in solution_file(data).bookings]

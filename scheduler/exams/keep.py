@@ -13,7 +13,7 @@ from collections import Counter
 import numpy as np
 
 from scheduler.exams import reasons as why
-from scheduler.exams.constraints import trip_day_keys
+from scheduler.exams.constraints import has_seat, trip_day_keys
 from scheduler.exams.diagnosis import first_blocker
 from scheduler.exams.domain import BookedExam, Moved, Problem
 from scheduler.exams.greedy import Assignment, learner_order
@@ -43,7 +43,7 @@ def keep_plan(prep: Prepared) -> tuple[Assignment, np.ndarray]:
             trip = state.trips.get(learner, {}).get(g)
             got = {int(prep.opt_sess[trip[0], j]) for j in trip[1]} if trip else set()
             for s in want[want >= 0].tolist():
-                if s not in got and state.remaining[s] - reserved[s] > 0:
+                if s not in got and has_seat(int(state.remaining[s] - reserved[s])):
                     reserved[s] += 1
     return state, reserved
 
@@ -52,7 +52,7 @@ def _keep_group(prep: Prepared, state: Assignment, learner: str, g: int, options
                 want: np.ndarray) -> None:
     """Book the option that keeps most of the group's existing bookings (seats and days allowing)."""
     sess = prep.opt_sess[options]
-    match = (sess == want[None, :]) & (sess >= 0) & (state.remaining[np.maximum(sess, 0)] > 0)
+    match = (sess == want[None, :]) & (sess >= 0) & has_seat(state.remaining[np.maximum(sess, 0)])
     free_day = ~np.isin(trip_day_keys(prep, options), list(state.days_of(prep, learner)))
     count = np.where(free_day, match.sum(axis=1), 0)
     if len(options) == 0 or count.max() == 0:

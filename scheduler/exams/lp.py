@@ -41,7 +41,10 @@ def _rows(h: highspy.Highs, upper: np.ndarray) -> None:
 
 
 def seats_per_session(m: Master) -> None:
-    """Hard: seats per session. Soft: each seat beyond the comfortable fill costs `crowding`."""
+    """Hard: seats per session. Soft: each seat beyond the comfortable fill costs `crowding`.
+
+    Right-hand sides from `constraints.seats_left` (prep.cap, prep.comfort).
+    """
     n, crowd = m.sessions, float(m.prep.problem.weights.crowding)
     _rows(m.h, np.maximum(m.prep.cap, 0))
     _rows(m.h, m.prep.comfort)
@@ -62,7 +65,7 @@ def one_trip_per_day(m: Master, keys: np.ndarray) -> None:
     for i, key in enumerate(new):
         m.day[key] = base + i
     if new:
-        _rows(m.h, np.array([len(m.prep.classes[k // rules.DAY_KEY].members) for k in new]))
+        _rows(m.h, rules.trips_a_day(m.prep, np.array(new, dtype=np.int64)))
 
 
 def _column(m: Master, o: int, mask: int, day_key: int) -> tuple[float, float, list[int]]:

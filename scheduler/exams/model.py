@@ -100,16 +100,6 @@ def _pinned_points(problem: Problem, rows: list, learners: dict[str, Learner]) -
     return total
 
 
-def _seat_rows(problem: Problem, pinned: list) -> tuple[np.ndarray, np.ndarray]:
-    used = np.zeros(len(problem.sessions), dtype=np.int64)
-    for _, _, s in pinned:
-        used[s] += 1
-    seats = np.array([s.seats for s in problem.sessions], dtype=np.int64)
-    comfort = np.array([rules.comfort_seats(problem.weights, s.seats) for s in problem.sessions],
-                       dtype=np.int64)
-    return seats - used, comfort - used
-
-
 def prepare(problem: Problem) -> Prepared:
     """Group learners into classes and build every feasible trip option for each class."""
     from scheduler.exams.options import build_options, class_key, last_day
@@ -129,7 +119,7 @@ def prepare(problem: Problem) -> Prepared:
             continue
         key = class_key(problem, x, groups, frozenset(pinned_trips.get(x.id, {})), existing, last)
         keyed.setdefault(key, LearnerClass([], groups)).members.append(x.id)
-    cap, comfort = _seat_rows(problem, pinned)
+    cap, comfort = rules.seats_left(problem, pinned)
     const = _pinned_points(problem, pinned, learners) - rules.change_cost(problem.weights) * len(
         existing)
     classes = list(keyed.values())

@@ -54,8 +54,7 @@ def _timetables(problem: Problem, cap: np.ndarray) -> Timetables:
     locs = {loc.id: loc for loc in problem.locations}
     cells: dict[str, dict[int, dict[int, int]]] = {loc: {} for loc in locs}
     for i, s in enumerate(problem.sessions):
-        usable = rules.session_usable(s, s.component) and cap[i] > 0
-        if usable and rules.location_open(problem, locs[s.location], s.day):
+        if rules.has_seat(int(cap[i])) and rules.location_open(problem, locs[s.location], s.day):
             cells[s.location].setdefault(s.day.toordinal(), {})[comp[s.component]] = i
     out = {}
     for loc, days in cells.items():
@@ -71,8 +70,7 @@ def _timetables(problem: Problem, cap: np.ndarray) -> Timetables:
 def _values(problem: Problem, x: Learner, group: tuple[str, ...], key: tuple, sub: np.ndarray,
             days: np.ndarray, existing: dict[tuple[str, str], int]) -> np.ndarray:
     """Points per option slot: booking value after waiting, plus `change` for a kept booking."""
-    vals = np.where(sub >= 0, (key[3] - problem.weights.wait_per_day * (days - x.ready.toordinal()))
-                    [:, None], 0)
+    vals = np.where(sub >= 0, rules.booking_value(problem.weights, x, problem.start, days)[:, None], 0)
     if key[6] is not None:
         for j, c in enumerate(group):
             booked = existing.get((x.id, c), -2)
@@ -86,12 +84,11 @@ def _pinned_day_rows(problem: Problem, x: Learner, group: tuple[str, ...], key: 
     """Trips on days the learner already travels for pinned bookings: at that location, no travel."""
     rows: list[ClassOption] = []
     interview = {c.id for c in problem.components if c.interview}
-    lo, hi = x.ready.toordinal(), key[2].toordinal()
     where = {loc: li for li, (loc, _) in enumerate(key[4])}
     for day, booked in sorted(pinned.items()):
         room = rules.pinned_day_room(x, booked, group[0] in interview)
-        if room is None or room[0] not in where or not rules.learner_can_come(x, day) \
-                or not lo <= day.toordinal() <= hi:
+        if room is None or room[0] not in where or not rules.within_window(x, day) \
+                or not rules.learner_can_come(x, day):
             continue
         ords, grid = tables[room[0]]
         at = np.flatnonzero(ords == day.toordinal())
@@ -112,12 +109,13 @@ def _class_options(problem: Problem, x: Learner, group: tuple[str, ...], key: tu
                    pinned: PinnedTrips) -> list[ClassOption]:
     """Options of one (class, group): rows of (loc, day, travel, sessions, values)."""
     rows: list[ClassOption] = []
-    lo, hi = x.ready.toordinal(), key[2].toordinal()
-    blocked = np.array(sorted(d.toordinal() for d in key[5] | pinned.keys()), dtype=np.int64)
+    pinned_days = np.array(sorted(d.toordinal() for d in pinned), dtype=np.int64)
     cols = [comp[c] for c in group]
     for li, (loc, travel) in enumerate(key[4]):
         ords, grid = tables[loc]
-        mask = (ords >= lo) & (ords <= hi) & ~np.isin(ords, blocked)
+        # a day with pinned bookings takes only trips that join them (`_pinned_day_rows`)
+        mask = rules.within_window(x, ords) & rules.learner_can_come(x, ords) \
+            & ~np.isin(ords, pinned_days)
         sub, days = grid[mask][:, cols], ords[mask]
         keep = (sub >= 0).any(axis=1)
         sub, days = sub[keep], days[keep]

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from scheduler.exams import constraints as rules
 from scheduler.exams.model import Prepared
 
 
@@ -105,13 +106,13 @@ def _cells(prep: Prepared) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _trip_subsets(prep: Prepared, most: int) -> list[tuple[int, list[int]]]:
-    """Every set of components one trip may hold: up to `most` exams, or one interview."""
+    """Every set of components one trip may hold (`constraints.trip_room` with `most` a day)."""
     comps = prep.problem.components
     exams = [k for k, c in enumerate(comps) if not c.interview]
-    out = [(1 << k, [k]) for k, c in enumerate(comps) if c.interview]
+    out = [(1 << k, [k]) for k, c in enumerate(comps) if c.interview and rules.trip_room(most, (), True)]
     for mask in range(1, 1 << len(exams)):
         chosen = [exams[i] for i in range(len(exams)) if mask >> i & 1]
-        if len(chosen) <= most:
+        if len(chosen) <= rules.trip_room(most, (), False):
             out.append((sum(1 << k for k in chosen), chosen))
     return out
 

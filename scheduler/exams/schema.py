@@ -7,12 +7,13 @@ validate.py checks what spans records (ids, references, overlaps).
 from __future__ import annotations
 
 from datetime import date, time
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
     BaseModel,
     Field,
+    JsonValue,
     PlainValidator,
     StrictBool,
     StrictInt,
@@ -200,3 +201,104 @@ class ExamProblemFile(BaseModel):
     weights: WeightsIn = WeightsIn()
     settings: SettingsIn = SettingsIn()
 
+
+
+# -- the solution file (written by solve and greedy; read back by check, the portal and re-solves) --
+
+
+def solution_wording(err: Any) -> str | None:
+    """The solution reader's messages: the problem file's, and "must be an object" for any entry."""
+    if err["type"] in {"dict_type", "model_type", "model_attributes_type"}:
+        return "must be an object"
+    return wording(err)
+
+
+def _reasons(value: Any) -> list[str]:
+    if isinstance(value, bool):
+        raise ValueError("must not be a boolean")
+    if not isinstance(value, list):
+        raise ValueError(f"has the wrong type ({value!r})")
+    if not all(isinstance(r, str) for r in value):
+        raise ValueError("must be a list of strings")
+    return value
+
+
+def _at_least_zero(value: int) -> int:
+    if value < 0:
+        raise ValueError("must be at least 0")
+    return value
+
+
+REASON: dict[str, JsonValue] = {"type": "object", "required": ["code", "params"],
+          "properties": {"code": {"type": "string", "pattern": r"^exams\.[a-z_]+$"},
+                         "params": {"type": "object", "description": "JSON values: strings (ISO dates, "
+                                    "names), numbers, null, lists of these"}}}
+
+
+class BookedIn(BaseModel):
+    """One booked component; `check` trusts only learner, component and session."""
+
+    model_config = STRICT
+    learner: StrictStr
+    component: StrictStr
+    session: StrictStr
+    location: StrictStr | None = None
+    date: IsoDate | None = None
+    start: Clock | None = None
+    attempt: Annotated[StrictInt, AfterValidator(_at_least_one),
+                       WithJsonSchema({"type": "integer", "minimum": 1})] | None = None
+    fee_eur: Annotated[StrictInt, AfterValidator(_at_least_zero),
+                       WithJsonSchema({"type": "integer", "minimum": 0})] | None = Field(
+        None, description="> 0 flags an attempt beyond the free ones.")
+    pinned: StrictBool = False
+
+
+class UnbookedIn(BaseModel):
+    """A needed component left unbooked, with the reasons in English (and as codes)."""
+
+    model_config = STRICT
+    reasons: Annotated[list[str], PlainValidator(_reasons),
+                       WithJsonSchema({"type": "array", "items": {"type": "string"}})]
+    learner: StrictStr
+    component: StrictStr
+    reason_codes: Any = Field(None, json_schema_extra={
+        "type": "array",
+        "description": "Optional (absent in files from before codes existed): reasons[i] as a code "
+                       "with named parameters, for readers that word reasons in another language. "
+                       "Codes and parameters: docs/exams.md, *Reasons for unbooked components*.",
+        "items": REASON})
+
+
+class MovedIn(BaseModel):
+    """An existing unpinned booking the plan does not keep exactly: moved (`to`) or dropped."""
+
+    model_config = STRICT
+    learner: StrictStr
+    component: StrictStr
+    session: StrictStr = Field(description="The existing booking's session.")
+    to: StrictStr | None = Field(description="The new session of that component, null when dropped.")
+    reason: StrictStr = Field(description="English sentence.")
+    reason_code: Any = Field(json_schema_extra={
+        "type": "object", "required": ["code", "params"],
+        "properties": {"code": {"enum": ["exams.cannot_keep", "exams.moved_for_better_plan"]},
+                       "params": {"type": "object"}}})
+
+
+class ExamSolutionFile(BaseModel):
+    """Output of `python -m scheduler exams solve|greedy`; read back by `check`, the portal and re-solves."""
+
+    model_config = STRICT
+    bookings: list[BookedIn]
+    unbooked: list[UnbookedIn] = []
+    status: Literal["optimal", "feasible", "cancelled"] = "feasible"
+    objective: StrictInt = Field(0, description="Points, see docs/exams.md; `check` recomputes it.")
+    bound: StrictInt | None = Field(None, description="Proven upper bound on the objective; null for "
+                                                      "greedy.")
+    gap: Number | None = Field(None, description="(bound - objective) / max(1, |bound|)")
+    seconds: Number = 0.0
+    method: StrictStr = ""
+    fees_eur: StrictInt = Field(0, description="Sum of the fees of attempts beyond the free ones.")
+    moved: list[MovedIn] = Field([], description=(
+        "Re-solves (absent in older files): each existing unpinned booking of the problem that the "
+        "plan does not keep exactly, moved (`to`) or dropped (`to` null), and why. Codes: "
+        "docs/exams.md, *Re-solves*."))

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scheduler.common.geo import haversine_km
 from scheduler.exams import constraints as rules
 from scheduler.exams.domain import BookedExam, Learner, Problem, Session
 from scheduler.exams.greedy import learner_order
 from scheduler.exams.model import Prepared
+from scheduler.exams.options import reachable_locations
 
 
 @dataclass(slots=True)
@@ -36,7 +36,7 @@ def _by_component(problem: Problem) -> dict[str, _Sessions]:
     rows: dict[str, list[int]] = defaultdict(list)
     for i, s in enumerate(problem.sessions):
         loc = problem.locations[locs[s.location]]
-        if rules.session_usable(s, s.component) and rules.location_open(problem, loc, s.day):
+        if rules.has_seat(s.seats) and rules.location_open(problem, loc, s.day):
             rows[s.component].append(i)
     out = {}
     for comp, idx in rows.items():
@@ -49,29 +49,26 @@ def _by_component(problem: Problem) -> dict[str, _Sessions]:
 
 
 def _travel(problem: Problem, x: Learner) -> np.ndarray:
-    """Travel points per location, -1 where the learner may not go."""
-    return np.array([rules.travel_cost(problem.weights, haversine_km(x.home, loc.point))
-                     if rules.reachable(x, loc) and rules.needs_respected(x, loc) else -1
-                     for loc in problem.locations])
+    """Travel points per location, -1 where the learner may not go (`reachable_locations`)."""
+    usable = dict(reachable_locations(problem, x))
+    return np.array([usable.get(loc.id, -1) for loc in problem.locations], dtype=np.int64)
 
 
 def _best(problem: Problem, x: Learner, c: _Sessions, used: np.ndarray, mine: list[Session],
           travel: np.ndarray, existing: int) -> tuple[int, int] | None:
     """(gain, session index) of the best valid session of a component, None when none gains."""
     w = problem.weights
-    ok = (used[c.idx] < c.seats) & (c.day >= x.ready.toordinal()) \
-        & (c.day <= x.deadline.toordinal()) & (travel[c.loc] >= 0)
-    if x.unavailable:
-        ok &= ~np.isin(c.day, [d.toordinal() for d in x.unavailable])  # rules.learner_can_come
+    ok = rules.has_seat(c.seats - used[c.idx]) & rules.within_window(x, c.day) \
+        & rules.learner_can_come(x, c.day) & (travel[c.loc] >= 0)
     cand = np.flatnonzero(ok)
     if len(cand) == 0:
         return None
     days = np.array(sorted({s.day.toordinal() for s in mine}), dtype=np.int64)
-    day, idx = c.day[cand], c.idx[cand]
-    gain = rules.booking_value(w, x, problem.start, x.ready) - w.wait_per_day * (day - x.ready.toordinal())
-    gain = gain - np.where(np.isin(day, days), 0, travel[c.loc[cand]])
-    gain = gain - w.crowding * (used[idx] + 1 > c.comfort[cand]) \
-        + rules.change_cost(w) * (idx == existing)
+    day, idx, comfort = c.day[cand], c.idx[cand], c.comfort[cand]
+    gain = rules.booking_value(w, x, problem.start, day)
+    gain = gain - np.where(np.isin(day, days), 0, travel[c.loc[cand]])  # one trip a day: travel once
+    crowding = rules.crowding_cost(w, used[idx] + 1, comfort) - rules.crowding_cost(w, used[idx], comfort)
+    gain = gain - crowding + rules.change_cost(w) * (idx == existing)
     interviews = {k.id for k in problem.components if k.interview}
     for i in np.lexsort((idx, -gain)):
         if gain[i] <= 0:

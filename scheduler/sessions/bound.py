@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from scheduler.sessions import constraints as rules
 from scheduler.sessions.index import Index
 
 BIG = 1e12
@@ -55,7 +56,7 @@ def relaxation(idx: Index) -> Relaxation:
         np.maximum.at(lam, arc_lm, score)
     return Relaxation(
         arc_lm, arc_cohort, score, pinned, np.asarray(idx.cohort_cost, dtype=np.float64),
-        np.array([c.min_size for c in cohorts]), np.array([c.max_size for c in cohorts]), has_pin,
+        *rules.size_bounds(cohorts), has_pin,
         np.asarray(idx.clash_arcs, dtype=np.int64).reshape(-1, 2), len(idx.lms),
         float(idx.constant), lam, np.zeros(len(idx.clash_arcs)))
 

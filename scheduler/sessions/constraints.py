@@ -109,6 +109,13 @@ def enough_to_open(cohort: Cohort, joiners: int) -> bool:
     return joiners >= cohort.min_size
 
 
+def size_bounds(cohorts: Sequence[Cohort]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Hard (size min and max) for array code: per cohort, the fewest learners it runs with and the
+    most it holds (a cohort that does not run has none)."""
+    return (np.array([c.min_size for c in cohorts], dtype=np.int64),
+            np.array([c.max_size for c in cohorts], dtype=np.int64))
+
+
 # -- Hard rules tying variables together (MIP rows) ---------------------------------------------
 
 

@@ -138,6 +138,15 @@ def test_a_closed_cohort_opens_only_with_enough_joiners(make):
     assert rules.enough_to_open(cohort, 3)
 
 
+def test_the_size_bounds_for_array_code_agree_with_the_size_predicates(make):
+    cohorts = [make.cohort(min_size=3, max_size=5), make.cohort(min_size=1, max_size=2)]
+    low, high = rules.size_bounds(cohorts)
+    assert (low.tolist(), high.tolist()) == ([3, 1], [5, 2])
+    for c, lo, hi in zip(cohorts, low.tolist(), high.tolist(), strict=True):
+        assert not rules.enough_to_open(c, lo - 1) and rules.enough_to_open(c, lo)
+        assert rules.over_maximum(c, hi + 1) and not rules.over_maximum(c, hi)
+
+
 # -- MIP rows ------------------------------------------------------------------------------------
 
 
