@@ -4,6 +4,7 @@ send, a job retried after its jobs process died), failures recorded per recipien
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from email.message import EmailMessage
 
@@ -228,7 +229,8 @@ def test_without_smtp_the_button_says_email_is_not_set_up_and_nothing_is_queued(
     run = sessions["run"]
     login(client, sessions["planner"].email)
     html = text(client.get(f"/planning/runs/{run.id}"))
-    assert "E-mail is niet ingesteld voor deze portal" in html and 'id="mail-send" disabled' in html
+    assert "E-mail is niet ingesteld voor deze portal" in html
+    assert re.search(r'<button[^>]*id="mail-send"[^>]* disabled>', html)
     response = submit(client, f"/planning/runs/{run.id}", {"confirm": "1"},
                       action=f"/planning/runs/{run.id}/mail")
     assert response.status_code == 302
@@ -274,10 +276,10 @@ def exams(db: Session, engine, frozen_now) -> dict:  # type: ignore[no-untyped-d
     assert run_pending(engine) == 1
     db.refresh(run)
     publish(db, run)
-    return {"run": run, "learners": learners}
+    return {"run": run, "learners": learners, "planner": planner}
 
 
-def test_an_exam_run_mails_each_learner_their_exam_invitation(db, engine, exams, smtp) -> None:
+def test_an_exam_run_mails_each_learner_their_exam_invitation(client, db, engine, exams, smtp) -> None:
     job = _send(db, exams["run"], engine)
     assert job.result == {"sent": 1, "failed": 0, "no_address": 1, "already_sent": 0, "interrupted": 0}
     [(rcpt, message)] = smtp.messages
@@ -293,6 +295,12 @@ def test_an_exam_run_mails_each_learner_their_exam_invitation(db, engine, exams,
     rows = _rows(db, exams["run"])
     assert {k: r.status for k, r in rows.items()} == {("learner_letter", "Dawit Kandidaat"): "sent",
                                                      ("learner_letter", "Elif Kandidaat"): "no_address"}
+    login(client, exams["planner"].email)
+    html = text(client.get(f"/planning/runs/{exams['run'].id}"))
+    assert "E-mail aan inburgeraars" in html and html.count('class="mail-row"') == 2
+    assert "Dawit Kandidaat" in html and "Niet verstuurd: geen adres" in html
+    job_page = text(client.get(f"/jobs/{job.id}"))
+    assert "E-mail van run" in job_page and "Verstuurd" in job_page and "mail.run" not in job_page
 
 
 # --- the settings and the log-in at the server -------------------------------------------------------
