@@ -30,10 +30,14 @@ def _fits(page) -> bool:  # type: ignore[no-untyped-def]
     return page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
 
 
-def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+def _shot(page, name: str, part: str = "") -> None:  # type: ignore[no-untyped-def]
+    """The whole page, or only the element `part` (for docs/screens), when E2E_SHOTS names a folder."""
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SHOTS) / name), full_page=True)
+        if part:
+            page.locator(part).screenshot(path=str(Path(SHOTS) / name))
+        else:
+            page.screenshot(path=str(Path(SHOTS) / name), full_page=True)
 
 
 def test_the_planner_confirms_the_email_and_sees_what_was_sent(
@@ -80,12 +84,14 @@ def test_the_planner_confirms_the_email_and_sees_what_was_sent(
     assert sorted(rcpt[0] for rcpt, _ in smtp.messages) == ["amina@cursist.example", "fatima@trainer.example"]
     page.locator("#mail").scroll_into_view_if_needed()
     _shot(page, "mail-sent-1366.png")
+    _shot(page, "run-mail-1366.png", part="#mail")
     assert _fits(page)
 
     page.set_viewport_size({"width": 390, "height": 800})
     page.reload()
     assert _fits(page)
     _shot(page, "mail-sent-390.png")
+    _shot(page, "run-mail-390.png", part="#mail")
     page.locator("#mail-send").click()
     assert "2 berichten zijn eerder verstuurd" in page.locator("#confirm-step").inner_text()
     assert _fits(page)
