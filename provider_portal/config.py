@@ -15,6 +15,8 @@ from typing import Any
 
 from limits import parse_many
 
+from provider_portal.mail.smtp import SmtpConfigError, SmtpSettings, smtp_settings
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
 TIMEZONE = "Europe/Amsterdam"
@@ -89,6 +91,14 @@ def _upload_limit(env: Mapping[str, str]) -> int:
     return megabytes * 1024 * 1024
 
 
+def _smtp(env: Mapping[str, str]) -> SmtpSettings | None:
+    """SMTP_* (None without SMTP_HOST: e-mail is not set up), checked at start."""
+    try:
+        return smtp_settings(env)
+    except SmtpConfigError as exc:
+        raise ConfigError(str(exc)) from exc
+
+
 def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Build the Flask config mapping from the environment."""
     env = os.environ if env is None else env
@@ -111,6 +121,7 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "SECRET_KEY": secret or _instance_secret(instance),
         "DATABASE_URL": normalise_database_url(database_url),
         "DUO_OIN": duo_oin,
+        "SMTP": _smtp(env),  # the jobs process reads the same variables when it sends (mail.runs)
         "TIMEZONE": TIMEZONE,
         "BABEL_DEFAULT_LOCALE": "nl",
         "BABEL_DEFAULT_TIMEZONE": TIMEZONE,

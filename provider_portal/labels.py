@@ -126,6 +126,7 @@ JOB_KIND = {
     "housekeeping": _l("Housekeeping"),
     "planning.run": _l("Solver run"),
     "invoicing.quarter_drafts": _l("Quarterly invoice drafts"),
+    "mail.run": _l("E-mail of a run's letters and lists"),
 }
 SOLVER_STATUS = {
     "optimal": _l("optimal"),
@@ -158,6 +159,11 @@ RESULT_KEY = {
     "retention_days": _l("Retention (days)"),
     "sessions_deleted": _l("Ended log-ins deleted"),
     "session_retention_days": _l("Log-in retention (days)"),
+    "sent": _l("Sent"),
+    "failed": _l("Not sent: failed"),
+    "no_address": _l("Not sent: no address"),
+    "already_sent": _l("Sent before"),
+    "interrupted": _l("Interrupted"),
 }
 EXAM_COMPONENT = {
     "lezen": _l("Reading (lezen)"),
@@ -217,6 +223,25 @@ SECURITY_EVENT = {
     "provider_onboarded": _l("Provider and its first administrator created by a platform administrator"),
 }
 
+# run_mail (mail/runs.py): what a run e-mailed, to whom, and how it went
+MAIL_STATUS = {
+    "pending": _l("Waiting"),
+    "sending": _l("Being sent"),
+    "sent": _l("Sent"),
+    "failed": _l("Failed; sent again with the next send"),
+    "no_address": _l("Not sent: no address"),
+    "interrupted": _l("Interrupted while sending: it may have arrived; not sent again by itself"),
+}
+MAIL_KIND = {"learner_letter": _l("Invitation letter"), "trainer_list": _l("Participant list")}
+# the code before the colon of run_mail.error (mail/smtp.py); the server's own words follow it
+MAIL_ERROR = {
+    "unreachable": _l("The mail server could not be reached"),
+    "login": _l("The mail server refused the log-in"),
+    "refused": _l("The mail server refused the address"),
+    "rejected": _l("The mail server refused the message"),
+    "interrupted": _l("The jobs process stopped while this message was being sent"),
+}
+
 CONSENT_ACTION = {
     "given": _l("Consent given"),
     "changed": _l("Scope changed"),
@@ -246,6 +271,8 @@ VOCABULARIES: dict[str, dict[Any, Any]] = {
     "day_part": DAY_PART,
     "security_event": SECURITY_EVENT,
     "consent_action": CONSENT_ACTION,
+    "mail_status": MAIL_STATUS,
+    "mail_kind": MAIL_KIND,
     "exam_component": EXAM_COMPONENT,
     "obligation_ground": OBLIGATION_GROUND,
     "path_change": PATH_CHANGE,
@@ -261,11 +288,27 @@ def label(value: Any, vocabulary: str) -> Any:
 
 SOLVER_PROGRESS = re.compile(r"best (?P<best>-?\d+|–), gap (?P<gap>\d+\.\d+|–)%?")
 IMPORT_PROGRESS = re.compile(r"rows (?P<done>\d+) of (?P<total>\d+)")  # transfer/background.py
+MAIL_PROGRESS = re.compile(r"mail (?P<done>\d+) of (?P<total>\d+)")  # mail/runs.py
+
+
+def mail_error(error: str | None) -> str:
+    """A run_mail error in words: the reader's sentence for its code, then the server's own reply."""
+    if not error:
+        return ""
+    code, _sep, detail = error.partition(": ")
+    if code not in MAIL_ERROR:
+        return error
+    if code == "interrupted":
+        return str(MAIL_ERROR[code])
+    return f"{MAIL_ERROR[code]}: {detail}" if detail else str(MAIL_ERROR[code])
 
 
 def job_message(message: str | None) -> str:
     """A job's progress message in the reader's language; the solver's "best 123, gap 0.52%" is worded
     and formatted here, other messages (a provider and a quarter) are shown as they are."""
+    if sent := MAIL_PROGRESS.fullmatch(message or ""):
+        return gettext("%(done)s of %(total)s messages", done=number(int(sent["done"]), 0),
+                       total=number(int(sent["total"]), 0))
     if rows := IMPORT_PROGRESS.fullmatch(message or ""):
         return gettext("%(done)s of %(total)s rows", done=number(int(rows["done"]), 0),
                        total=number(int(rows["total"]), 0))
@@ -283,4 +326,4 @@ def register_labels(app: Flask) -> None:
     from provider_portal.solver_reasons import language_name
 
     app.jinja_env.filters.update(label=label, language=language_name, job_message=job_message,
-                                 core_reason=reason)
+                                 core_reason=reason, mail_error=mail_error)

@@ -61,6 +61,7 @@ from provider_portal.models import (
     PresenceFailure,
     Provider,
     RecoveryCode,
+    RunMail,
     SecurityEvent,
     Trainer,
     User,
@@ -89,6 +90,7 @@ CHILDREN: tuple[tuple[type[SQLModel], str, type[SQLModel]], ...] = (
     (ExamResult, "learner_id", Learner),
     (ExternalHours, "learner_id", Learner),
     (ExamPathChange, "learner_id", Learner),
+    (RunMail, "run_id", PlanRun),  # what a planner's run e-mailed: that planner's
 )
 # Organised by a municipality (column `municipality`): planners of that municipality see them.
 MUNICIPAL: tuple[type[SQLModel], ...] = (Cohort, Trainer)

@@ -94,3 +94,12 @@ def frozen_now(monkeypatch: pytest.MonkeyPatch):
         return aware
 
     return freeze
+
+
+@pytest.fixture()
+def smtp(app: Flask, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """A real SMTP server on a free local port (aiosmtpd), the portal and the jobs code pointed at it;
+    yields its inbox (tests/mail_server.py)."""
+    from tests.mail_server import serve
+
+    yield from serve(app, monkeypatch)

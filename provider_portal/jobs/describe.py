@@ -20,6 +20,7 @@ from provider_portal.db import get_session
 from provider_portal.i18n import KnownTexts
 from provider_portal.jobs import isolated, queue
 from provider_portal.labels import label
+from provider_portal.mail import runs as mail_runs
 from provider_portal.models import Job, PlanRun, User
 from provider_portal.transfer import background as transfer_background
 
@@ -30,6 +31,8 @@ _KNOWN = KnownTexts((KnownTexts.template(english), translated) for english, tran
                             "it is not retried again.")),
     (isolated.CPU_LIMIT, _l("The run used its whole CPU allowance of %(seconds)s seconds and was stopped.")),
     (isolated.CRASHED, _l("The run's process ended unexpectedly (exit code %(code)s).")),
+    (mail_runs.NOT_SET_UP, _l("E-mail is not set up (SMTP_HOST); nothing was sent.")),
+    (mail_runs.NOT_PUBLISHED, _l("The run is not published; nothing was sent.")),
     (transfer_background.REFUSED, _l("Nothing was imported; problems found in the file: %(count)s. "
                                      "The job's page lists them.")),
 ))
@@ -125,6 +128,12 @@ def _what(job: Job) -> tuple[str, tuple[str, str] | None]:
         if not may_open("runs.detail"):
             return title, None
         return title, (url_for("runs.detail", run_id=run.id), _("Run %(id)s", id=run.id))
+    if job.kind == mail_runs.KIND:
+        title = _("E-mail of run %(id)s: invitation letters and participant lists", id=params.get("run_id"))
+        if not may_open("runs.detail"):
+            return title, None
+        return title, (url_for("runs.detail", run_id=params.get("run_id"), _anchor="mail"),
+                       _("Run %(id)s", id=params.get("run_id")))
     if job.kind == transfer_background.KIND:
         return _import_title(params)
     if job.kind == "housekeeping":

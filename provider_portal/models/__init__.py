@@ -37,6 +37,7 @@ from provider_portal.models.invoicing import (
 )
 from provider_portal.models.job import ImportUpload, Job
 from provider_portal.models.learner import Learner, LearnerExam, LearnerLanguage, LearnerModule
+from provider_portal.models.mail import RunMail
 from provider_portal.models.planning import (
     Cohort,
     CohortMeeting,
@@ -93,6 +94,7 @@ __all__ = [
     "PlannerMunicipality",
     "PresenceFailure",
     "RecoveryCode",
+    "RunMail",
     "SecurityEvent",
     "UserSession",
     "PlanningProfile",

@@ -222,18 +222,23 @@ def export(cohort_id: int, fmt: str) -> Response:
     if fmt == "csv":
         return attachment(participants_csv(rows), f"{filename}.csv", "text/csv; charset=utf-8")
     if fmt == "pdf":
-        details = [
-            f"{cohort.venue} ({cohort.municipality}) · {cohort.language}",
-            f"{len(rows)} deelnemers (min {cohort.min_size}, max {cohort.max_size})",
-        ]
-        pdf = participants_pdf(
-            f"{cohort.module}: {cohort.name}",
-            details,
-            [m.meeting_date for m in _meetings(session, cohort)],
-            rows,
-        )
-        return attachment(pdf, f"{filename}.pdf", "application/pdf")
+        return attachment(cohort_participants_pdf(session, cohort), f"{filename}.pdf", "application/pdf")
     abort(404)
+
+
+def cohort_participants_pdf(session: sa.orm.Session, cohort: Cohort) -> bytes:
+    """The cohort's participant list to print for its trainer (also e-mailed to them, `mail.runs`)."""
+    rows = [cells for _p, cells in _participant_rows(session, cohort)]
+    details = [
+        f"{cohort.venue} ({cohort.municipality}) · {cohort.language}",
+        f"{len(rows)} deelnemers (min {cohort.min_size}, max {cohort.max_size})",
+    ]
+    return participants_pdf(
+        f"{cohort.module}: {cohort.name}",
+        details,
+        [m.meeting_date for m in _meetings(session, cohort)],
+        rows,
+    )
 
 
 @bp.route("/learners/<int:learner_id>/pin", methods=["POST"])

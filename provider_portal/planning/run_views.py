@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
+from sqlmodel import col
 from werkzeug.wrappers import Response
 
 from provider_portal import clock
 from provider_portal.access import roles_required
 from provider_portal.db import get_session
 from provider_portal.exams.review import build_exam_review
-from provider_portal.models import Job, PlanRun
+from provider_portal.mail import runs as mail_runs
+from provider_portal.models import Cohort, ExamBooking, Job, Placement, PlanRun, RunMail
 from provider_portal.models.enums import Role
 from provider_portal.pagination import get_or_404
 from provider_portal.planning.forms import RunForm
@@ -75,7 +79,95 @@ def detail(run_id: int) -> str:
     else:
         review = build_exam_review(session, run) if run.kind == "exams" else build_review(session, run)
     chart = travel_chart(review) if review is not None and run.kind != "exams" else ""
-    return render_template("planning/run.html", run=run, job=job, review=review, travel_chart=chart)
+    mails = session.execute(sa.select(RunMail).where(col(RunMail.run_id) == run.id).order_by(
+        col(RunMail.kind), col(RunMail.recipient_name), col(RunMail.id))).scalars().all()
+    return render_template("planning/run.html", run=run, job=job, review=review, travel_chart=chart,
+                           mails=mails, mail_counts=_mail_counts(mails), mail_job=_mail_job(run),
+                           mail_ready=current_app.config.get("SMTP") is not None)
+
+
+def _mail_job(run: PlanRun) -> Job | None:
+    """The run's latest e-mail job (its active key names the run)."""
+    stmt = (sa.select(Job).where(col(Job.kind) == mail_runs.KIND,
+                                 col(Job.active_key) == mail_runs.active_key(int(run.id or 0)))
+            .order_by(col(Job.id).desc()).limit(1))
+    return get_session().execute(stmt).scalar_one_or_none()
+
+
+def _mail_counts(mails: Sequence[RunMail]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for row in mails:
+        counts[row.status] = counts.get(row.status, 0) + 1
+    return counts
+
+
+@bp.route("/<int:run_id>/mail", methods=["POST"])
+@roles_required(Role.PLANNER)
+def send_mail(run_id: int) -> str | Response:
+    """E-mail the published run's letters (learners) and participant lists (trainers), after a
+    confirmation step; the jobs process sends, one message per recipient, never twice."""
+    session = get_session()
+    run = get_or_404(session, PlanRun, run_id)
+    back = url_for("runs.detail", run_id=run.id, _anchor="mail")
+    if run.published_at is None:
+        flash(_("Publish the run first: the letters and lists follow the published plan."), "error")
+        return redirect(back)
+    if current_app.config.get("SMTP") is None:
+        flash(_("E-mail is not set up for this portal, so nothing can be sent. Download the letters and "
+                "lists instead, or ask the administrator to set up the mail server."), "error")
+        return redirect(back)
+    if request.form.get("confirm") != "1":
+        return _mail_confirmation(run)
+    job, queued = mail_runs.enqueue_run_mail(session, run, current_user.id)
+    if queued:
+        flash(_("The e-mail is queued; the jobs process sends it. The list below shows what was sent."),
+              "success")
+    else:
+        flash(_("This run's e-mail is already being sent; nothing was queued twice."), "info")
+    return redirect(back)
+
+
+def _mail_confirmation(run: PlanRun) -> str:
+    """Who gets what, with the numbers, before anything is sent."""
+    session = get_session()
+    learner_ids = [int(x["id"]) for x in (run.problem or {}).get("learners", [])] or [-1]
+    if run.kind == "exams":
+        learners = session.execute(sa.select(sa.func.count(sa.distinct(col(ExamBooking.learner_id))))
+                                   .where(col(ExamBooking.learner_id).in_(learner_ids))).scalar_one()
+        trainers = 0
+    else:
+        placed = sa.select(col(Placement.cohort_id)).where(col(Placement.learner_id).in_(learner_ids))
+        learners = session.execute(sa.select(sa.func.count(sa.distinct(col(Placement.learner_id))))
+                                   .where(col(Placement.learner_id).in_(learner_ids))).scalar_one()
+        trainers = session.execute(sa.select(sa.func.count(sa.distinct(col(Cohort.trainer_id))))
+                                   .where(col(Cohort.id).in_(placed))).scalar_one()
+    counts = _mail_counts(session.execute(
+        sa.select(RunMail).where(col(RunMail.run_id) == run.id)).scalars().all())
+    what = ngettext("%(num)s learner gets their invitation letter by e-mail (PDF attached, in Dutch and "
+                    "English).", "%(num)s learners get their invitation letter by e-mail (PDF attached, in "
+                    "Dutch and English).", learners)
+    details = []
+    if run.kind != "exams":
+        details.append(ngettext("%(num)s trainer gets the participant lists of their cohorts.",
+                                "%(num)s trainers get the participant lists of their cohorts.", trainers))
+    if counts.get("sent"):
+        details.append(ngettext("%(num)s message was sent before; it is not sent again.",
+                                "%(num)s messages were sent before; they are not sent again.",
+                                counts["sent"]))
+    if counts.get("failed"):
+        details.append(ngettext("%(num)s message failed before; it is sent again.",
+                                "%(num)s messages failed before; they are sent again.", counts["failed"]))
+    details.append(_("Learners without an e-mail address (of their portal log-in) are listed as not sent."))
+    return render_template(
+        "confirm.html",
+        title=_("E-mail the letters and lists of run %(id)s?", id=run.id),
+        what=what,
+        details=details,
+        action=url_for("runs.send_mail", run_id=run.id),
+        hidden={},
+        button=_("Yes, send"),
+        back=url_for("runs.detail", run_id=run.id, _anchor="mail"),
+    )
 
 
 @bp.route("/<int:run_id>/publish", methods=["POST"])
