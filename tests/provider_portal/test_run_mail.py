@@ -220,6 +220,7 @@ def test_the_planner_confirms_a_double_submit_queues_one_job_and_sees_the_list_i
     assert html.count('class="mail-row"') == 4
     assert "Niet verstuurd: geen adres" in html and "Uitnodigingsbrief" in html and "Deelnemerslijst" in html
     assert "Verstuurd: 3" in html
+    assert "Invitation" not in html and "Participant" not in html  # the e-mails are bilingual, the page Dutch
 
 
 def test_without_smtp_the_button_says_email_is_not_set_up_and_nothing_is_queued(
