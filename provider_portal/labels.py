@@ -158,6 +158,10 @@ RESULT_KEY = {
     "retention_days": _l("Retention (days)"),
     "sessions_deleted": _l("Ended log-ins deleted"),
     "session_retention_days": _l("Log-in retention (days)"),
+    "phases": _l("Seconds per step"),
+    "load": _l("Reading the problem"),
+    "solve": _l("Solving"),
+    "store": _l("Storing the result"),
 }
 EXAM_COMPONENT = {
     "lezen": _l("Reading (lezen)"),
