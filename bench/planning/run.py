@@ -31,7 +31,9 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -55,6 +57,7 @@ if str(ROOT) not in sys.path:
 from bench.planning.build import PASSWORD, build  # noqa: E402
 from provider_portal import clock, create_app, migrate  # noqa: E402
 from provider_portal.jobs.process import JobSettings, work  # noqa: E402
+from provider_portal.jobs.queue import claim_next, run_job  # noqa: E402
 from provider_portal.models import ExamBooking, Job, Placement, PlanningProfile, PlanRun  # noqa: E402
 from provider_portal.planning import runs  # noqa: E402
 
@@ -70,7 +73,7 @@ class Timed:
 
     kind: str
     run_id: int
-    phases: list[tuple[str, float]] = field(default_factory=list)
+    phases: list[tuple[str, float, float | None]] = field(default_factory=list)  # (name, wall, CPU)
     solver: float = 0.0  # the solver's share (its `solve` phase), excluded from "all but the solver"
     total: float = 0.0  # click to reviewable
     statements: int = 0  # SQL statements of the review page
@@ -81,11 +84,22 @@ class Timed:
         return self.total - self.solver
 
 
+def _work_in_process(engine: sa.Engine, settings: JobSettings, stop: threading.Event) -> None:
+    """A worker that runs the solver in its own process (the smoke test: no interpreter to start)."""
+    while not stop.is_set():
+        job_id = claim_next(engine)
+        if job_id is None:
+            stop.wait(settings.poll_seconds)
+        else:
+            run_job(engine, job_id, solver_threads=settings.solver_threads)
+
+
 @contextmanager
-def jobs_worker(engine: sa.Engine, settings: JobSettings) -> Iterator[None]:
+def jobs_worker(engine: sa.Engine, settings: JobSettings, isolate: bool = True) -> Iterator[None]:
     """One worker of the jobs process, as `jobs run` starts it, until the block ends."""
     stop = threading.Event()
-    thread = threading.Thread(target=work, args=(engine, settings, stop), name="bench-worker", daemon=True)
+    thread = threading.Thread(target=work if isolate else _work_in_process, args=(engine, settings, stop),
+                              name="bench-worker", daemon=True)
     thread.start()
     try:
         yield
@@ -150,10 +164,11 @@ def start_and_review(client: FlaskClient, engine: sa.Engine, kind: str, municipa
     """Click "run", wait for the jobs process's result, open the review; every phase timed."""
     built: list[float] = []
     form = {"municipalities": list(municipalities), "time_limit": limit, **token(client, FORM[kind])}
-    began = time.perf_counter()  # the planner has the form open: the click is the POST
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    began, cpu0 = time.perf_counter(), time.process_time()  # the planner has the form open: the click
     with timed_build(kind, built):
         response = client.post(FORM[kind], data=form)
-    clicked = time.perf_counter()
+    clicked, click_cpu = time.perf_counter(), time.process_time() - cpu0
     location = response.headers.get("Location", "")
     match = RUN_PAGE.search(location)
     errors = re.findall(r'<p class="error"[^>]*>([^<]*)<', response.get_data(as_text=True))
@@ -170,15 +185,18 @@ def start_and_review(client: FlaskClient, engine: sa.Engine, kind: str, municipa
         assert now - clicked < wait, f"run {run_id} still {status} after {wait} s"
         time.sleep(poll)
     done = time.perf_counter()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    solver_cpu = (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)
     assert status == "succeeded", f"run {run_id} {status}: {error}"
     assert result is not None
-    page_times, statements = [], []
+    page_times, page_cpu, statements = [], [], []
     for n in range(reviews):
         sql: list[str] = []
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         with counting(engine, sql):
             page = client.get(f"/planning/runs/{run_id}")
         page_times.append(time.perf_counter() - t0)
+        page_cpu.append(time.process_time() - c0)
         assert page.status_code == 200, page.status_code
         if n == 0:
             statements = sql
@@ -186,17 +204,20 @@ def start_and_review(client: FlaskClient, engine: sa.Engine, kind: str, municipa
     inside = sum(phases.values())
     job_wall = done - (started or done)
     timed = Timed(kind, run_id, summary=result)
+    rest = slice(1, None) if len(page_times) > 1 else slice(0, 1)
     timed.phases = [
-        ("click: build the problem from the database", built[0]),
-        ("click: store the run, queue the job, answer the page", clicked - began - built[0]),
-        ("queued until a jobs worker takes it", (started or done) - clicked),
-        ("start the solver's process (spawn, imports), record the job's end", job_wall - inside),
-        ("solver process: read the stored problem", phases.get("load", 0.0)),
-        ("solver process: solve (JSON in and out included)", phases.get("solve", 0.0)),
-        ("solver process: store the solution", phases.get("store", 0.0)),
-        ("review page (first GET)", page_times[0]),
-        ("review page (median of the next GETs)",
-         statistics.median(page_times[1:]) if len(page_times) > 1 else page_times[0]),
+        ("click: build the problem from the database", built[0], None),
+        ("click: store the run, queue the job, answer the page", clicked - began - built[0], None),
+        ("click as a whole (CPU: the web process)", clicked - began, click_cpu),
+        ("queued until a jobs worker takes it", (started or done) - clicked, None),
+        ("start the solver's process (spawn, imports), record the job's end", job_wall - inside, None),
+        ("solver process: read the stored problem", phases.get("load", 0.0), None),
+        ("solver process: solve (JSON in and out included)", phases.get("solve", 0.0), None),
+        ("solver process: store the solution", phases.get("store", 0.0), None),
+        ("solver process as a whole (CPU: all its threads)", job_wall, solver_cpu),
+        ("review page (first GET)", page_times[0], page_cpu[0]),
+        ("review page (median of the next GETs)", statistics.median(page_times[rest]),
+         statistics.median(page_cpu[rest])),
     ]
     timed.solver = phases.get("solve", 0.0)
     timed.total = done - began + page_times[0]
@@ -217,13 +238,13 @@ def print_run(timed: Timed, publish_seconds: float | None = None) -> None:
     print(f"\n{timed.kind} run {timed.run_id}: status {summary.get('status')}, objective "
           f"{summary.get('objective')}, gap {summary.get('gap')}, "
           f"solver's own seconds {summary.get('seconds')}")
-    print("| phase | seconds |\n|---|---|")
-    for name, seconds in timed.phases:
-        print(f"| {name} | {seconds:.2f} |")
-    print(f"| **click to reviewable** | **{timed.total:.2f}** |")
-    print(f"| **all but the solver** | **{timed.all_but_solver:.2f}** |")
+    print("| phase | seconds | CPU seconds |\n|---|---|---|")
+    for name, seconds, cpu in timed.phases:
+        print(f"| {name} | {seconds:.2f} | {'' if cpu is None else f'{cpu:.2f}'} |")
+    print(f"| **click to reviewable** | **{timed.total:.2f}** | |")
+    print(f"| **all but the solver** | **{timed.all_but_solver:.2f}** | |")
     if publish_seconds is not None:
-        print(f"| publish (after the confirmation) | {publish_seconds:.2f} |")
+        print(f"| publish (after the confirmation) | {publish_seconds:.2f} | |")
     print(f"review page: {timed.statements} SQL statements")
 
 
@@ -437,8 +458,9 @@ def make_app(url: str) -> Flask:
 
 def bench(app: Flask, today: date, learners: int, limit: int, resolve_limit: int | None,
           kinds: tuple[str, ...] = ("sessions", "exams"), settings: JobSettings | None = None,
-          quiet: bool = False) -> dict[str, Any]:
-    """Seed into `app`'s (empty, migrated) database and measure; returns what it printed."""
+          quiet: bool = False, isolate: bool = True) -> dict[str, Any]:
+    """Seed into `app`'s (empty, migrated) database and measure; returns what it printed. With
+    `isolate` False the worker solves in this process (the smoke test's shortcut)."""
     engine: sa.Engine = app.extensions["db_engine"]
     began = time.perf_counter()
     world = build(engine, today, learners)
@@ -456,7 +478,10 @@ def bench(app: Flask, today: date, learners: int, limit: int, resolve_limit: int
     client = app.test_client()
     login(client, world["planner"])
     out: dict[str, Any] = {"seeded": seeded, "runs": [], "replans": []}
-    with jobs_worker(engine, settings):
+    if not quiet:
+        wall, cpu = solver_imports()
+        print(f"a fresh interpreter imports the solver process's modules in {wall:.2f} s ({cpu:.2f} s CPU)")
+    with jobs_worker(engine, settings, isolate):
         for kind in kinds:
             timed = start_and_review(client, engine, kind, world["municipalities"], limit)
             published = publish(client, timed.run_id)
@@ -471,6 +496,17 @@ def bench(app: Flask, today: date, learners: int, limit: int, resolve_limit: int
                 print_replans(out["replans"], resolve_limit)
                 print(f"load average {_load()}", flush=True)
     return out
+
+
+def solver_imports() -> tuple[float, float]:
+    """Wall and CPU seconds a fresh interpreter takes to import what a solver process imports."""
+    code = ("from provider_portal.jobs.queue import handler_for; handler_for('planning.run'); "
+            "from provider_portal.planning.runs import _solver; _solver('sessions'); _solver('exams')")
+    before, began = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, capture_output=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return time.perf_counter() - began, cpu
 
 
 def _load() -> str:

@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from provider_portal.exam_path.audit import record_change
 from provider_portal.models import ExamReadiness, Learner, LearnerExam
@@ -34,8 +34,8 @@ class Ready:
 def readiness_of(session: Session, learner_ids: list[int] | sa.Select[Any]) -> dict[int, dict[str, Ready]]:
     """Per learner (a list of ids, or a select of them), the components declared ready (one query)."""
     out: dict[int, dict[str, Ready]] = {}
-    stmt = sa.select(ExamReadiness.learner_id, ExamReadiness.component, ExamReadiness.ready_on,
-                     ExamReadiness.level).where(ExamReadiness.learner_id.in_(learner_ids))
+    stmt = sa.select(col(ExamReadiness.learner_id), col(ExamReadiness.component), col(ExamReadiness.ready_on),
+                     col(ExamReadiness.level)).where(col(ExamReadiness.learner_id).in_(learner_ids))
     for learner_id, component, ready_on, level in session.execute(stmt):
         out.setdefault(learner_id, {})[component] = Ready(component, ready_on, level)
     return out

@@ -25,7 +25,7 @@ from datetime import date, timedelta
 from typing import NamedTuple
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from provider_portal.exam_path.readiness import earliest_exam_day, readiness_of
 from provider_portal.models import (
@@ -93,8 +93,8 @@ def build_exam_problem(session: Session, municipalities: tuple[str, ...], plan_d
     ids = {int(x.id) for x in learners}
     known = {str(s.id) for s in sessions}
     held = held_elsewhere(session, [s.id for s in sessions if s.id is not None], sorted(ids))
-    stmt = sa.select(ExamBooking.learner_id, ExamBooking.component, ExamBooking.session_id,
-                     ExamBooking.pinned)
+    stmt = sa.select(col(ExamBooking.learner_id), col(ExamBooking.component), col(ExamBooking.session_id),
+                     col(ExamBooking.pinned))
     bookings = tuple(
         ed.Booking(str(learner), TO_CORE[component], str(sid), pinned)
         for learner, component, sid, pinned in session.execute(
@@ -153,14 +153,15 @@ def _learners(session: Session, municipalities: tuple[str, ...], plan_date: date
               figures: Figures) -> tuple[ed.Learner, ...]:
     # plain columns, and the learners' rows through a sub-select rather than a list of thousands of
     # ids: ORM objects and long IN lists cost seconds at 3,000 learners (bench/planning)
-    where = sa.and_(Learner.municipality.in_(municipalities), Learner.obligation_met_on.is_(None))
+    where = sa.and_(col(Learner.municipality).in_(municipalities), col(Learner.obligation_met_on).is_(None))
     rows = learner_rows(session, where)
     ours = sa.select(Learner.id).where(where)
     ready = readiness_of(session, ours)
     exams: dict[int, list[ExamRow]] = {}
-    stmt = sa.select(LearnerExam.learner_id, LearnerExam.component, LearnerExam.status, LearnerExam.attempts)
+    stmt = sa.select(col(LearnerExam.learner_id), col(LearnerExam.component), col(LearnerExam.status),
+                     col(LearnerExam.attempts))
     for e in map(ExamRow._make, session.execute(
-        stmt.where(LearnerExam.learner_id.in_(ours), LearnerExam.status.in_(STILL_NEEDED))
+        stmt.where(col(LearnerExam.learner_id).in_(ours), col(LearnerExam.status).in_(STILL_NEEDED))
     )):
         if e.status == ExamStatus.PLANNED or e.component in ready.get(e.learner_id, {}):
             exams.setdefault(e.learner_id, []).append(e)

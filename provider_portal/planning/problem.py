@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from provider_portal.models import (
     Cohort,
@@ -79,7 +79,8 @@ def build_problem(session: Session, municipalities: tuple[str, ...], plan_date: 
     learners = _learners(session, municipalities, plan_date, horizon)
     ids = {int(x.id) for x in learners}
     placements = session.execute(
-        sa.select(Placement.learner_id, Placement.module, Placement.cohort_id, Placement.pinned)
+        sa.select(col(Placement.learner_id), col(Placement.module), col(Placement.cohort_id),
+                  col(Placement.pinned))
         .where(Placement.learner_id.in_(_ids_of(municipalities)))
     )
     known = {c.id for c in cohorts}
@@ -155,8 +156,9 @@ class LearnerRow:
 
 def learner_rows(session: Session, where: Any) -> list[LearnerRow]:
     """The planning columns of the learners matching `where`, by id."""
-    stmt = sa.select(Learner.id, Learner.route, Learner.municipality, Learner.place, Learner.duo_term_start,
-                     Learner.duo_term_end, Learner.duo_term_extended_until).where(where).order_by(Learner.id)
+    stmt = sa.select(col(Learner.id), col(Learner.route), col(Learner.municipality), col(Learner.place),
+                     col(Learner.duo_term_start), col(Learner.duo_term_end),
+                     col(Learner.duo_term_extended_until)).where(where).order_by(col(Learner.id))
     return [LearnerRow(*row) for row in session.execute(stmt)]
 
 
@@ -174,23 +176,24 @@ class ProfileRow:
 
 def profile_rows(session: Session, learners: sa.Select[Any]) -> dict[int, ProfileRow]:
     """The planning profiles of the learners `learners` selects, by learner id."""
-    stmt = sa.select(PlanningProfile.learner_id, PlanningProfile.availability, PlanningProfile.preferred,
-                     PlanningProfile.max_travel_km, PlanningProfile.earliest_start,
-                     PlanningProfile.exam_needs).where(PlanningProfile.learner_id.in_(learners))
+    stmt = sa.select(col(PlanningProfile.learner_id), col(PlanningProfile.availability),
+                     col(PlanningProfile.preferred), col(PlanningProfile.max_travel_km),
+                     col(PlanningProfile.earliest_start),
+                     col(PlanningProfile.exam_needs)).where(col(PlanningProfile.learner_id).in_(learners))
     return {int(row[0]): ProfileRow(*row) for row in session.execute(stmt)}
 
 
 def _learners(
     session: Session, municipalities: tuple[str, ...], plan_date: date, horizon: date
 ) -> tuple[sd.Learner, ...]:
-    rows = learner_rows(session, Learner.municipality.in_(municipalities))
+    rows = learner_rows(session, col(Learner.municipality).in_(municipalities))
     ours = _ids_of(municipalities)
     statuses: dict[int, dict[str, sd.Status]] = {}
-    stmt = sa.select(LearnerModule.learner_id, LearnerModule.module, LearnerModule.status)
+    stmt = sa.select(col(LearnerModule.learner_id), col(LearnerModule.module), col(LearnerModule.status))
     for learner_id, module, status in session.execute(stmt.where(LearnerModule.learner_id.in_(ours))):
         statuses.setdefault(learner_id, {})[module] = STATUS[ModuleStatus(status)]
     languages: dict[int, list[str]] = {}
-    stmt = sa.select(LearnerLanguage.learner_id, LearnerLanguage.language)
+    stmt = sa.select(col(LearnerLanguage.learner_id), col(LearnerLanguage.language))
     for learner_id, language in session.execute(
         stmt.where(LearnerLanguage.learner_id.in_(ours)).order_by(LearnerLanguage.language)
     ):

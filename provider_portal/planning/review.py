@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from provider_portal.charts import Series, bar_chart
 from provider_portal.models import Learner, Placement, PlanRun
@@ -123,8 +123,8 @@ def _changes(
     published = {  # plain columns: thousands of ORM instances cost seconds
         (str(learner), module): str(cohort)
         for learner, module, cohort in session.execute(
-            sa.select(Placement.learner_id, Placement.module, Placement.cohort_id).where(
-                Placement.learner_id.in_([int(k) for k in name]))
+            sa.select(col(Placement.learner_id), col(Placement.module), col(Placement.cohort_id)).where(
+                col(Placement.learner_id).in_([int(k) for k in name]))
         )
     }
     planned = {(a.learner, a.module): a.cohort for a in solution.assignments}
