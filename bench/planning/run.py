@@ -210,7 +210,9 @@ def start_and_review(client: FlaskClient, engine: sa.Engine, kind: str, municipa
         ("click: store the run, queue the job, answer the page", clicked - began - built[0], None),
         ("click as a whole (CPU: the web process)", clicked - began, click_cpu),
         ("queued until a jobs worker takes it", (started or done) - clicked, None),
-        ("start the solver's process (spawn, imports), record the job's end", job_wall - inside, None),
+        # the job's wall time is seen by polling (every `poll` s): clamp the rounding below zero
+        ("start the solver's process (spawn, imports), record the job's end", max(0.0, job_wall - inside),
+         None),
         ("solver process: read the stored problem", phases.get("load", 0.0), None),
         ("solver process: solve (JSON in and out included)", phases.get("solve", 0.0), None),
         ("solver process: store the solution", phases.get("store", 0.0), None),
