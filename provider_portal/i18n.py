@@ -7,14 +7,16 @@ import re
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
+from babel.numbers import NumberPattern, parse_pattern
 from flask import Flask, current_app, has_request_context, session
 from flask_babel import get_locale
 
@@ -45,12 +47,22 @@ def money(amount: Decimal | int | None, cents: bool = False) -> str:
     return format_euro(int(amount) if cents else euros_to_cents(Decimal(amount)), str(babel_locale()))
 
 
+@lru_cache(maxsize=16)
+def _number_pattern(digits: int) -> NumberPattern:
+    return parse_pattern(f"#,##0.{'0' * digits}" if digits else "#,##0")
+
+
+@lru_cache(maxsize=8)
+def _locale(name: str) -> Locale:
+    return Locale.parse(name)
+
+
 def number(value: float | Decimal | int | None, digits: int = 1) -> str:
-    """A number with the reader's decimal separator (nl_NL: 12,5)."""
+    """A number with the reader's decimal separator (nl_NL: 12,5); what `format_decimal` writes,
+    with the pattern and locale parsed once (a run's review formats thousands of numbers)."""
     if value is None:
         return ""
-    pattern = f"#,##0.{'0' * digits}" if digits else "#,##0"
-    return format_decimal(value, format=pattern, locale=babel_locale())
+    return _number_pattern(digits).apply(value, _locale(babel_locale()))
 
 
 def day(value: date | str | None, fmt: str = "medium") -> str:
@@ -59,7 +71,13 @@ def day(value: date | str | None, fmt: str = "medium") -> str:
         return ""
     if isinstance(value, str):
         value = date.fromisoformat(value)
-    return format_date(value, fmt, locale=babel_locale())
+    return _format_day(value, fmt, babel_locale())
+
+
+@lru_cache(maxsize=4096)
+def _format_day(value: date, fmt: str, locale: str) -> str:
+    """Babel's date formatting, remembered: a run's review writes the same few dates thousands of times."""
+    return format_date(value, fmt, locale=_locale(locale))
 
 
 def month_name(value: str) -> str:

@@ -164,6 +164,10 @@ RESULT_KEY = {
     "no_address": _l("Not sent: no address"),
     "already_sent": _l("Sent before"),
     "interrupted": _l("Interrupted"),
+    "phases": _l("Seconds per step"),
+    "load": _l("Reading the problem"),
+    "solve": _l("Solving"),
+    "store": _l("Storing the result"),
 }
 EXAM_COMPONENT = {
     "lezen": _l("Reading (lezen)"),

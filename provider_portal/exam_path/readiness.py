@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from provider_portal.exam_path.audit import record_change
 from provider_portal.models import ExamReadiness, Learner, LearnerExam
@@ -30,12 +31,13 @@ class Ready:
     level: str
 
 
-def readiness_of(session: Session, learner_ids: list[int]) -> dict[int, dict[str, Ready]]:
-    """Per learner, the components declared ready (one query)."""
+def readiness_of(session: Session, learner_ids: list[int] | sa.Select[Any]) -> dict[int, dict[str, Ready]]:
+    """Per learner (a list of ids, or a select of them), the components declared ready (one query)."""
     out: dict[int, dict[str, Ready]] = {}
-    stmt = sa.select(ExamReadiness).where(ExamReadiness.learner_id.in_(learner_ids))
-    for row in session.execute(stmt).scalars():
-        out.setdefault(row.learner_id, {})[row.component] = Ready(row.component, row.ready_on, row.level)
+    stmt = sa.select(col(ExamReadiness.learner_id), col(ExamReadiness.component), col(ExamReadiness.ready_on),
+                     col(ExamReadiness.level)).where(col(ExamReadiness.learner_id).in_(learner_ids))
+    for learner_id, component, ready_on, level in session.execute(stmt):
+        out.setdefault(learner_id, {})[component] = Ready(component, ready_on, level)
     return out
 
 

@@ -9,14 +9,14 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from provider_portal.charts import Series, bar_chart
 from provider_portal.models import Learner, Placement, PlanRun
 from provider_portal.solver_reasons import reason_texts, spelled_out
 from scheduler.common.geo import haversine_km
 from scheduler.sessions import domain as sd
-from scheduler.sessions.io import problem_from_json, solution_from_json
+from scheduler.sessions.io import review_parts, solution_from_json
 
 
 @dataclass
@@ -89,20 +89,19 @@ def travel_chart(review: Review) -> str:
 
 def build_review(session: Session, run: PlanRun) -> Review:
     """The run's result in the planner's terms (learner names through the tenant filter)."""
-    problem, solution = problem_from_json(run.problem), solution_from_json(run.solution)
-    learners = {x.id: x for x in problem.learners}
+    (cohorts, homes), solution = review_parts(run.problem), solution_from_json(run.solution)
     names = dict(
         session.execute(
             sa.select(Learner.id, Learner.first_name + " " + Learner.last_name).where(
-                Learner.id.in_([int(i) for i in learners])
+                Learner.id.in_([int(i) for i in homes])
             )
         ).all()
     )
-    name = {key: names.get(int(key), f"#{key}") for key in learners}
-    groups = {c.id: CohortGroup(c) for c in problem.cohorts}
+    name = {key: names.get(int(key), f"#{key}") for key in homes}
+    groups = {c.id: CohortGroup(c) for c in cohorts}
     travel = 0.0
     for a in solution.assignments:
-        km = haversine_km(learners[a.learner].home, groups[a.cohort].cohort.point)
+        km = haversine_km(homes[a.learner], groups[a.cohort].cohort.point)
         groups[a.cohort].members.append((name[a.learner], km))
         travel += km
     for group in groups.values():
@@ -113,7 +112,7 @@ def build_review(session: Session, run: PlanRun) -> Review:
         for u in solution.unplaced
     )
     unplaced, kinds = [row for row, _codes in rows], [codes for _row, codes in rows]
-    changes, moves = _changes(session, solution, name, {c.id: c.location for c in problem.cohorts})
+    changes, moves = _changes(session, solution, name, {c.id: c.location for c in cohorts})
     ordered = sorted(groups.values(), key=lambda g: (g.cohort.module, g.cohort.first_day, g.cohort.id))
     return Review(solution, ordered, unplaced, changes, moves, travel, kinds)
 
@@ -121,11 +120,12 @@ def build_review(session: Session, run: PlanRun) -> Review:
 def _changes(
     session: Session, solution: sd.Solution, name: dict[str, str], venues: dict[str, str]
 ) -> tuple[dict[str, int], list[tuple[str, str, str, str]]]:
-    published = {
-        (str(p.learner_id), p.module): str(p.cohort_id)
-        for p in session.execute(
-            sa.select(Placement).where(Placement.learner_id.in_([int(k) for k in name]))
-        ).scalars()
+    published = {  # plain columns: thousands of ORM instances cost seconds
+        (str(learner), module): str(cohort)
+        for learner, module, cohort in session.execute(
+            sa.select(col(Placement.learner_id), col(Placement.module), col(Placement.cohort_id)).where(
+                col(Placement.learner_id).in_([int(k) for k in name]))
+        )
     }
     planned = {(a.learner, a.module): a.cohort for a in solution.assignments}
     counts = {"new": 0, "kept": 0, "moved": 0, "dropped": 0}

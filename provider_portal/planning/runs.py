@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -127,10 +128,13 @@ def start_run(
 @job_handler(KIND, isolate=True)
 def solve_run(ctx: JobContext) -> dict[str, Any]:
     """Solve a stored run with JOBS_SOLVER_THREADS threads, reporting best objective and gap, and
-    stopping when cancelled."""
+    stopping when cancelled. The result's `phases` say where the seconds went (reading the
+    problem, solving, storing the solution), for the planner's benchmark (bench/planning)."""
+    began = time.monotonic()
     with ctx.session() as session:
         run = session.execute(sa.select(PlanRun).where(PlanRun.id == ctx.params["run_id"])).scalar_one()
         problem, limit, kind = run.problem, run.time_limit, run.kind
+    loaded = time.monotonic()
     cancel, done = CancelToken(), threading.Event()
     watcher = threading.Thread(target=_watch_cancel, args=(ctx, cancel, done), daemon=True)
     watcher.start()
@@ -140,12 +144,14 @@ def solve_run(ctx: JobContext) -> dict[str, Any]:
     finally:
         done.set()
         watcher.join(timeout=5)
+    solved = time.monotonic()
     with ctx.session() as session:
         session.execute(
             sa.update(PlanRun).where(PlanRun.id == ctx.params["run_id"]).values(solution=solution)
         )
         session.commit()
-    return {**summary, "cancelled": cancel.cancelled}
+    phases = {"load": loaded - began, "solve": solved - loaded, "store": time.monotonic() - solved}
+    return {**summary, "cancelled": cancel.cancelled, "phases": {k: round(v, 3) for k, v in phases.items()}}
 
 
 def _watch_cancel(ctx: JobContext, cancel: CancelToken, done: threading.Event) -> None:

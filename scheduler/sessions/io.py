@@ -107,6 +107,26 @@ def problem_from_json(data: Any) -> Problem:
     return problem
 
 
+def review_parts(data: Any) -> tuple[tuple[Cohort, ...], dict[str, Point]]:
+    """What a reader of a stored run needs of its problem file: the cohorts (validated as
+    `problem_from_json` validates them) and each learner's home, by learner id.
+
+    The busy times and availability are not read: re-validating the whole file costs seconds at
+    3,000 learners, and the file was validated when the run was built and solved.
+    """
+    if not isinstance(data, dict):
+        raise ProblemInputError("", "a problem file must hold a JSON object")
+    cohorts = tuple(_cohort(validate(CohortIn, c, f"cohorts[{i}]"), f"cohorts[{i}]")
+                    for i, c in enumerate(data.get("cohorts") or []))
+    homes: dict[str, Point] = {}
+    for i, x in enumerate(data.get("learners") or []):
+        try:
+            homes[str(x["id"])] = Point(float(x["lat"]), float(x["lon"]))
+        except (KeyError, TypeError, ValueError):
+            raise ProblemInputError(f"learners[{i}]", "a learner needs an id, lat and lon") from None
+    return cohorts, homes
+
+
 def _slot_text(slot: Slot) -> str:
     return f"{slot[0]}:{slot[1].value}"
 
