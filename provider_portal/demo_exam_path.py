@@ -65,9 +65,10 @@ EVIDENCE = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj "
 
 
 def _exemption_candidates(session: Session, today: date) -> None:
-    """Per provider one learner who meets the exemption (3 failed attempts at spreken, 600 hours with
-    those at an earlier provider) and one who nearly does (2 attempts, 560 hours elsewhere), so the
-    exemption list, the dossier and the switch from 4 to 3 attempts show in the demo."""
+    """Per provider one learner who meets the exemption (every other component passed, 3 failed
+    attempts at spreken, 600 hours with those at an earlier provider) and one who nearly does (2
+    attempts, 560 hours elsewhere), so the exemption list, the dossier and the switch from 4 to 3
+    attempts show in the demo."""
     taken = set(session.execute(sa.select(ExamResult.learner_id)).scalars())
     chosen: dict[int, list[Learner]] = {}
     for learner in session.execute(sa.select(Learner).join(LearnerExam, LearnerExam.learner_id == Learner.id)
@@ -80,6 +81,11 @@ def _exemption_candidates(session: Session, today: date) -> None:
             picked.append(learner)
     for meets, nearly in (p for p in chosen.values() if len(p) == 2):
         for learner, attempts, hours in ((meets, 3, 600), (nearly, 2, 560)):
+            others = session.execute(sa.select(LearnerExam.component).where(
+                LearnerExam.learner_id == learner.id, LearnerExam.component != "spreken")).scalars().all()
+            for component in others:  # passed at the first go; spreken is the one left
+                data = ResultData(component, today - timedelta(days=400), "A2", True, 1)
+                stage_result(session, learner, data, "import", None)
             for attempt in range(1, attempts + 1):
                 day = today - timedelta(days=420 - 110 * attempt)
                 data = ResultData("spreken", day, "A2", False, attempt)
