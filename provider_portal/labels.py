@@ -246,7 +246,8 @@ VOCABULARIES: dict[str, dict[Any, Any]] = {
     "day_part": DAY_PART,
     "security_event": SECURITY_EVENT,
     "consent_action": CONSENT_ACTION,
-    "exam_component": EXAM_COMPONENT,
+    # the exam solver's ids are lower case ("knm", "ona"; exams/problem.py TO_CORE): the same words
+    "exam_component": {**EXAM_COMPONENT, "knm": EXAM_COMPONENT["KNM"], "ona": EXAM_COMPONENT["ONA"]},
     "obligation_ground": OBLIGATION_GROUND,
     "path_change": PATH_CHANGE,
 }

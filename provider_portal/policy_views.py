@@ -44,8 +44,20 @@ class PolicyForm(FlaskForm):
     effective_from = DateField(_l("Applies from"), validators=[InputRequired()])
 
 
+class FigureField(DecimalCommaField):
+    """A figure as the reader writes it: 3 weeks or times, 52,50 euros (not 3.00)."""
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return str(self.raw_data[0])
+        if self.data is None:
+            return ""
+        whole = self.data == self.data.to_integral_value()
+        return str(int(self.data)) if whole else f"{self.data:.2f}".replace(".", ",")
+
+
 class CorrectionForm(FlaskForm):
-    value = DecimalCommaField(_l("Value (weeks, times, hours or euros)"), validators=[InputRequired()])
+    value = FigureField(_l("Value (weeks, times, hours or euros)"), validators=[InputRequired()])
     effective_from = DateField(_l("Applies from"), validators=[InputRequired()])
 
 

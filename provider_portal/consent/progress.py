@@ -185,7 +185,7 @@ def _cells(row: ProgressRow) -> list[str]:
     elif not RESULTS_RECORDED:
         results = _("not recorded in the portal yet")
     else:
-        results = "; ".join(f"{r.component} {day(r.exam_date)}: {r.result}" for r in row.results)
+        results = "; ".join(f"{r.component} {day(r.exam_date)}: {r.result}" for r in row.results) or "–"
     return [row.name, row.municipality, row.provider, str(label(row.route, "route")), day(row.consent_since),
             f"{day(row.first)} – {day(row.last)}", hours, rate, modules, exams or "–", results]
 
