@@ -7,7 +7,7 @@ import random
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from provider_portal.exam_path.results import ResultData, stage_result
 from provider_portal.models import (
@@ -69,20 +69,22 @@ def _exemption_candidates(session: Session, today: date) -> None:
     attempts at spreken, 600 hours with those at an earlier provider) and one who nearly does (2
     attempts, 560 hours elsewhere), so the exemption list, the dossier and the switch from 4 to 3
     attempts show in the demo."""
-    taken = set(session.execute(sa.select(ExamResult.learner_id)).scalars())
+    taken = set(session.execute(sa.select(col(ExamResult.learner_id))).scalars())
     chosen: dict[int, list[Learner]] = {}
-    for learner in session.execute(sa.select(Learner).join(LearnerExam, LearnerExam.learner_id == Learner.id)
-                                   .where(LearnerExam.component == "spreken",
-                                          LearnerExam.status == ExamStatus.OPEN,
-                                          Learner.duo_term_start <= today - timedelta(days=700))
-                                   .order_by(Learner.id)).scalars():
+    for learner in session.execute(sa.select(Learner)
+                                   .join(LearnerExam, col(LearnerExam.learner_id) == col(Learner.id))
+                                   .where(col(LearnerExam.component) == "spreken",
+                                          col(LearnerExam.status) == ExamStatus.OPEN,
+                                          col(Learner.duo_term_start) <= today - timedelta(days=700))
+                                   .order_by(col(Learner.id))).scalars():
         picked = chosen.setdefault(learner.provider_id, [])
         if learner.id not in taken and len(picked) < 2:
             picked.append(learner)
     for meets, nearly in (p for p in chosen.values() if len(p) == 2):
         for learner, attempts, hours in ((meets, 3, 600), (nearly, 2, 560)):
-            others = session.execute(sa.select(LearnerExam.component).where(
-                LearnerExam.learner_id == learner.id, LearnerExam.component != "spreken")).scalars().all()
+            others = session.execute(sa.select(col(LearnerExam.component)).where(
+                col(LearnerExam.learner_id) == learner.id, col(LearnerExam.component) != "spreken")
+            ).scalars().all()
             for component in others:  # passed at the first go; spreken is the one left
                 data = ResultData(component, today - timedelta(days=400), "A2", True, 1)
                 stage_result(session, learner, data, "import", None)

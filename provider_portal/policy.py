@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, cast
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from provider_portal.models import PolicySetting
 from provider_portal.models.types import utcnow
@@ -81,7 +83,8 @@ def _value_on(items: list[tuple[date, int]], on: date) -> int:
 def stored(session: Session) -> dict[str, list[PolicySetting]]:
     """The stored settings per key, oldest first (the platform admin's page: demo marks, corrections)."""
     out: dict[str, list[PolicySetting]] = {key: [] for key in POLICIES}
-    for row in session.execute(sa.select(PolicySetting).order_by(PolicySetting.effective_from)).scalars():
+    rows = session.execute(sa.select(PolicySetting).order_by(col(PolicySetting.effective_from))).scalars()
+    for row in rows:
         out.setdefault(row.key, []).append(row)
     return out
 
@@ -131,17 +134,18 @@ def correct_setting(session: Session, setting: PolicySetting, value: int, effect
         raise FieldError("effective_from", _l(
             "Applies from: a correction of a coming setting must start after today; add a new setting for "
             "a change already in force."))
+    start = col(PolicySetting.effective_from)
     try:
-        changed = session.execute(
+        result = session.execute(
             sa.update(PolicySetting)
-            .where(PolicySetting.id == setting.id, PolicySetting.demo_value == setting.demo_value,
-                   PolicySetting.value == setting.value,
-                   PolicySetting.effective_from == setting.effective_from,
-                   sa.or_(PolicySetting.demo_value, PolicySetting.effective_from > today))
+            .where(col(PolicySetting.id) == setting.id, col(PolicySetting.demo_value) == setting.demo_value,
+                   col(PolicySetting.value) == setting.value, start == setting.effective_from,
+                   sa.or_(col(PolicySetting.demo_value), start > today))
             .values(value=value, effective_from=effective_from, demo_value=False, created_by_id=user_id,
                     created_at=utcnow())
             .execution_options(synchronize_session=False)
-        ).rowcount
+        )
+        changed = cast("CursorResult[Any]", result).rowcount
     except IntegrityError:
         session.rollback()
         raise FieldError("effective_from",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
+from typing import Any, cast
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -103,12 +105,12 @@ def correct(setting_id: int) -> str | Response | tuple[str, int]:
         return redirect(url_for("policy.index"))
     form = CorrectionForm()
     if request.method == "GET":
-        form.value.data = Decimal(setting.value) / 100 if policy.unit == "cents" else Decimal(setting.value)
-        form.effective_from.data = setting.effective_from
+        shown = Decimal(setting.value) / 100 if policy.unit == "cents" else Decimal(setting.value)
+        form.value.data, form.effective_from.data = cast(Any, shown), setting.effective_from
     if form.validate_on_submit():
         try:
-            correct_setting(session, setting, stored_value(setting.key, form.value.data),
-                            form.effective_from.data, current_user.id, clock.today())
+            correct_setting(session, setting, stored_value(setting.key, cast(Decimal, form.value.data)),
+                            cast(date, form.effective_from.data), current_user.id, clock.today())
         except FieldError as exc:
             form[exc.field].errors = [exc.message]
         else:

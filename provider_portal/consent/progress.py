@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from billing.fonts import para, stylesheet, table_font_commands
 from billing.spreadsheet import csv_row
@@ -91,9 +91,9 @@ def exam_results_for(session: Session, learner_ids: Sequence[int], first: date, 
     out: dict[int, list[ExamResultLine]] = {}
     if not learner_ids:
         return out
-    stmt = (sa.select(ExamResult).where(ExamResult.learner_id.in_(list(learner_ids)),
-                                        ExamResult.exam_date.between(first, last))
-            .order_by(ExamResult.exam_date, ExamResult.component, ExamResult.attempt))
+    stmt = (sa.select(ExamResult).where(col(ExamResult.learner_id).in_(list(learner_ids)),
+                                        col(ExamResult.exam_date).between(first, last))
+            .order_by(col(ExamResult.exam_date), col(ExamResult.component), col(ExamResult.attempt)))
     for r in session.execute(stmt).scalars():
         outcome = _("passed") if r.passed else _("not passed")
         out.setdefault(r.learner_id, []).append(ExamResultLine(

@@ -63,13 +63,14 @@ def validate_results(table: Table, learner_ids: dict[str, int], today: date) -> 
         level = r.get("niveau", _choice(LEVELS, _l("use A2 or B1")))
         passed = r.get("uitslag", _choice(OUTCOMES, _l("use geslaagd or gezakt")))
         attempt = r.get("poging", _attempt, optional=True)
-        sitting = (r.raw("bsn"), str(component), exam_date)
-        if component is not None and exam_date is not None and sitting in seen_sittings:
-            # one sitting of a component a day: a doubled row would count as a second attempt
-            r.fail("examendatum", _l("this learner's result of this component on this date appears more "
-                                     "than once in the file (also row %(row)s)", row=seen_sittings[sitting]))
-        elif component is not None and exam_date is not None:
-            seen_sittings[sitting] = r.number
+        if component is not None and exam_date is not None:
+            sitting = (r.raw("bsn"), str(component), exam_date)
+            if sitting in seen_sittings:  # one sitting a day: a doubled row would count as a second attempt
+                r.fail("examendatum", _l("this learner's result of this component on this date appears "
+                                         "more than once in the file (also row %(row)s)",
+                                         row=seen_sittings[sitting]))
+            else:
+                seen_sittings[sitting] = r.number
         if attempt is not None and component is not None:
             key = (r.raw("bsn"), str(component), attempt)
             if key in seen:
