@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from provider_portal import clock
 from provider_portal.demo_attendance import seed_attendance
-from provider_portal.demo_exam_path import seed_exam_path
+from provider_portal.demo_exam_path import seed_exam_path, seed_policy_figures
 from provider_portal.demo_planning import seed_exam_calendar, seed_planning
 from provider_portal.learners.service import default_term_end, sync_route_requirements
 from provider_portal.models import (
@@ -139,6 +139,7 @@ def seed(session: Session, today: date | None = None) -> tuple[bool, list[tuple[
     seed_exam_calendar(session, today)
     _consents(session, today)
     seed_exam_path(session, today)
+    seed_policy_figures(session)
     return True, logins
 
 

@@ -277,7 +277,8 @@ VOCABULARIES: dict[str, dict[Any, Any]] = {
     "consent_action": CONSENT_ACTION,
     "mail_status": MAIL_STATUS,
     "mail_kind": MAIL_KIND,
-    "exam_component": EXAM_COMPONENT,
+    # the exam solver's ids are lower case ("knm", "ona"; exams/problem.py TO_CORE): the same words
+    "exam_component": {**EXAM_COMPONENT, "knm": EXAM_COMPONENT["KNM"], "ona": EXAM_COMPONENT["ONA"]},
     "obligation_ground": OBLIGATION_GROUND,
     "path_change": PATH_CHANGE,
 }

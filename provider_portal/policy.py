@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, cast
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from provider_portal.models import PolicySetting
+from provider_portal.models.types import utcnow
 from provider_portal.service_errors import FieldError
 
 LAW_START = date(2022, 1, 1)  # Wet inburgering 2021: the current regime's first day
@@ -77,23 +80,80 @@ def _value_on(items: list[tuple[date, int]], on: date) -> int:
     return applicable[-1] if applicable else items[0][1]
 
 
-def add_setting(session: Session, key: str, value: int, effective_from: date,
-                created_by_id: int | None) -> None:
-    """Store a new dated figure; one setting per key and starting day, so the history stays readable."""
+def stored(session: Session) -> dict[str, list[PolicySetting]]:
+    """The stored settings per key, oldest first (the platform admin's page: demo marks, corrections)."""
+    out: dict[str, list[PolicySetting]] = {key: [] for key in POLICIES}
+    rows = session.execute(sa.select(PolicySetting).order_by(col(PolicySetting.effective_from))).scalars()
+    for row in rows:
+        out.setdefault(row.key, []).append(row)
+    return out
+
+
+def correctable(setting: PolicySetting, today: date) -> bool:
+    """A demo value, or a setting not yet in force, may be corrected; a setting in force never is."""
+    return setting.demo_value or setting.effective_from > today
+
+
+def _checked_value(key: str, value: int) -> None:
     policy = POLICIES.get(key)
     if policy is None:
         raise FieldError("key", _l("Unknown policy figure."))
     if not policy.low <= value <= policy.high:
         raise FieldError("value", _l("Value: must lie between %(low)s and %(high)s.",
                                      low=_shown(policy, policy.low), high=_shown(policy, policy.high)))
-    session.add(PolicySetting(key=key, value=value, effective_from=effective_from,
-                              created_by_id=created_by_id))
+
+
+def _commit_unique(session: Session) -> None:
     try:
         session.commit()
     except IntegrityError:
         session.rollback()
         raise FieldError("effective_from",
                          _l("A setting of this figure already starts on that day.")) from None
+
+
+def add_setting(session: Session, key: str, value: int, effective_from: date,
+                created_by_id: int | None) -> None:
+    """Store a new dated figure; one setting per key and starting day, so the history stays readable."""
+    _checked_value(key, value)
+    session.add(PolicySetting(key=key, value=value, effective_from=effective_from,
+                              created_by_id=created_by_id))
+    _commit_unique(session)
+
+
+def correct_setting(session: Session, setting: PolicySetting, value: int, effective_from: date,
+                    user_id: int | None, today: date) -> None:
+    """Correct a demo value (any day: its day was a guess) or a setting not yet in force (to a day
+    still to come: the past is never rewritten). The correction clears the demo mark; the update is
+    conditional, so of two corrections at once, or a correction racing the day the setting starts,
+    only one that still may is stored."""
+    _checked_value(setting.key, value)
+    if not correctable(setting, today):
+        raise FieldError("effective_from", _l("This setting is in force: add a new setting instead."))
+    if not setting.demo_value and effective_from <= today:
+        raise FieldError("effective_from", _l(
+            "Applies from: a correction of a coming setting must start after today; add a new setting for "
+            "a change already in force."))
+    start = col(PolicySetting.effective_from)
+    try:
+        result = session.execute(
+            sa.update(PolicySetting)
+            .where(col(PolicySetting.id) == setting.id, col(PolicySetting.demo_value) == setting.demo_value,
+                   col(PolicySetting.value) == setting.value, start == setting.effective_from,
+                   sa.or_(col(PolicySetting.demo_value), start > today))
+            .values(value=value, effective_from=effective_from, demo_value=False, created_by_id=user_id,
+                    created_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        changed = cast("CursorResult[Any]", result).rowcount
+    except IntegrityError:
+        session.rollback()
+        raise FieldError("effective_from",
+                         _l("A setting of this figure already starts on that day.")) from None
+    if changed != 1:
+        session.rollback()
+        raise FieldError("value", _l("Someone changed this setting meanwhile: check it and try again."))
+    session.commit()
 
 
 def _shown(policy: Policy, value: int) -> str:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
+from typing import Any, cast
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -18,9 +20,21 @@ from provider_portal.access import roles_required
 from provider_portal.db import get_session
 from provider_portal.exam_path.forms import DecimalCommaField
 from provider_portal.forms_common import DateField, choices
+from provider_portal.models import PolicySetting
 from provider_portal.models.enums import Role
 from provider_portal.models.types import to_cents
-from provider_portal.policy import POLICIES, UNITS, add_setting, figures_on, history
+from provider_portal.pagination import get_or_404
+from provider_portal.policy import (
+    LAW_START,
+    POLICIES,
+    UNITS,
+    add_setting,
+    correct_setting,
+    correctable,
+    figures_on,
+    history,
+    stored,
+)
 from provider_portal.service_errors import FieldError
 
 bp = Blueprint("policy", __name__, url_prefix="/admin/policy")
@@ -29,6 +43,23 @@ bp = Blueprint("policy", __name__, url_prefix="/admin/policy")
 class PolicyForm(FlaskForm):
     key = SelectField(_l("Figure"), choices=choices((k, p.label) for k, p in POLICIES.items()))
     value = DecimalCommaField(_l("New value (weeks, times, hours or euros)"), validators=[InputRequired()])
+    effective_from = DateField(_l("Applies from"), validators=[InputRequired()])
+
+
+class FigureField(DecimalCommaField):
+    """A figure as the reader writes it: 3 weeks or times, 52,50 euros (not 3.00)."""
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return str(self.raw_data[0])
+        if self.data is None:
+            return ""
+        whole = self.data == self.data.to_integral_value()
+        return str(int(self.data)) if whole else f"{self.data:.2f}".replace(".", ",")
+
+
+class CorrectionForm(FlaskForm):
+    value = FigureField(_l("Value (weeks, times, hours or euros)"), validators=[InputRequired()])
     effective_from = DateField(_l("Applies from"), validators=[InputRequired()])
 
 
@@ -55,5 +86,35 @@ def index() -> str | Response:
         else:
             flash(_("Setting added."), "success")
             return redirect(url_for("policy.index"))
+    today = clock.today()
+    rows = {key: {row.effective_from: row for row in items} for key, items in stored(session).items()}
     return render_template("policy/index.html", form=form, policies=POLICIES, units=UNITS,
-                           history=history(session), now=figures_on(session, clock.today()))
+                           history=history(session), now=figures_on(session, today), rows=rows,
+                           law_start=LAW_START, correctable=lambda row: correctable(row, today))
+
+
+@bp.route("/<int:setting_id>", methods=["GET", "POST"])
+@roles_required(Role.PLATFORM_ADMIN)
+def correct(setting_id: int) -> str | Response | tuple[str, int]:
+    """Correct a demo value or a setting not yet in force (a setting in force is never rewritten)."""
+    session = get_session()
+    setting = get_or_404(session, PolicySetting, setting_id)
+    policy = POLICIES.get(setting.key)
+    if policy is None or not correctable(setting, clock.today()):
+        flash(_("This setting is in force: add a new setting instead."), "error")
+        return redirect(url_for("policy.index"))
+    form = CorrectionForm()
+    if request.method == "GET":
+        shown = Decimal(setting.value) / 100 if policy.unit == "cents" else Decimal(setting.value)
+        form.value.data, form.effective_from.data = cast(Any, shown), setting.effective_from
+    if form.validate_on_submit():
+        try:
+            correct_setting(session, setting, stored_value(setting.key, cast(Decimal, form.value.data)),
+                            cast(date, form.effective_from.data), current_user.id, clock.today())
+        except FieldError as exc:
+            form[exc.field].errors = [exc.message]
+        else:
+            flash(_("Setting corrected."), "success")
+            return redirect(url_for("policy.index") + f"#policy-{setting.key}")
+    status = 422 if request.method == "POST" else 200
+    return render_template("policy/correct.html", form=form, setting=setting, policy=policy), status

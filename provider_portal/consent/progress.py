@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from billing.fonts import para, stylesheet, table_font_commands
 from billing.spreadsheet import csv_row
@@ -32,6 +32,7 @@ from provider_portal.labels import label
 from provider_portal.models import (
     ExamBooking,
     ExamLocation,
+    ExamResult,
     ExamSession,
     Learner,
     LearnerConsent,
@@ -42,7 +43,7 @@ from provider_portal.models import (
 
 @dataclass(frozen=True)
 class ExamResultLine:
-    """One DUO exam result, as the results register (issue 12 point 2) will deliver it."""
+    """One DUO exam result from the results register (issue 12 point 2), in the reader's words."""
 
     component: str
     exam_date: date
@@ -85,15 +86,22 @@ class ProgressReport:
 
 def exam_results_for(session: Session, learner_ids: Sequence[int], first: date, last: date
                      ) -> dict[int, list[ExamResultLine]]:
-    """DUO exam results per learner taken in [first, last]: the plug-in point for the results register.
+    """DUO exam results per learner taken in [first, last], from the results register (imported or
+    entered by the provider), oldest first; each as "component date: level passed/not passed"."""
+    out: dict[int, list[ExamResultLine]] = {}
+    if not learner_ids:
+        return out
+    stmt = (sa.select(ExamResult).where(col(ExamResult.learner_id).in_(list(learner_ids)),
+                                        col(ExamResult.exam_date).between(first, last))
+            .order_by(col(ExamResult.exam_date), col(ExamResult.component), col(ExamResult.attempt)))
+    for r in session.execute(stmt).scalars():
+        outcome = _("passed") if r.passed else _("not passed")
+        out.setdefault(r.learner_id, []).append(ExamResultLine(
+            str(label(r.component, "exam_component")), r.exam_date, f"{r.level} {outcome}"))
+    return out
 
-    The portal records no exam results yet (issue 12 point 2 adds them on another branch); until then
-    this returns nothing, and the report says so instead of showing an empty list as if none were taken.
-    """
-    return {}
 
-
-RESULTS_RECORDED = False  # set to True where `exam_results_for` reads a real results register
+RESULTS_RECORDED = True  # `exam_results_for` reads the results register
 
 
 def progress_report(scoped: Session, raw: Session, first: date, last: date, today: date,
@@ -152,7 +160,7 @@ def _fill(scoped: Session, raw: Session, report: ProgressReport) -> None:
     for learner_id, component, when, place in bookings:
         target = by_id[learner_id]
         if target.exams is not None:
-            target.exams.append((component, when, place))
+            target.exams.append((str(label(component, "exam_component")), when, place))
     exam_ids = [row.learner_id for row in report.rows if row.exams is not None]
     results = exam_results_for(raw, exam_ids, report.first, report.last)
     for learner_id in exam_ids:
@@ -177,7 +185,7 @@ def _cells(row: ProgressRow) -> list[str]:
     elif not RESULTS_RECORDED:
         results = _("not recorded in the portal yet")
     else:
-        results = "; ".join(f"{r.component} {day(r.exam_date)}: {r.result}" for r in row.results)
+        results = "; ".join(f"{r.component} {day(r.exam_date)}: {r.result}" for r in row.results) or "–"
     return [row.name, row.municipality, row.provider, str(label(row.route, "route")), day(row.consent_since),
             f"{day(row.first)} – {day(row.last)}", hours, rate, modules, exams or "–", results]
 

@@ -18,6 +18,9 @@ from provider_portal.models import ExamResult, ExternalHours, Provider
 
 ROUTE_NL = {"B1": "B1-route", "B1-Entree": "B1 Entree-route", "onderwijs": "Onderwijsroute",
             "Z": "Zelfredzaamheidsroute (Z-route)"}
+COMPONENT_NL = {"lezen": "Lezen", "luisteren": "Luisteren", "schrijven": "Schrijven", "spreken": "Spreken",
+                "KNM": "KNM (Kennis van de Nederlandse Maatschappij)",
+                "ONA": "ONA (Oriëntatie op de Nederlandse Arbeidsmarkt)"}
 KEURMERK_NL = {"keurmerk": "Keurmerk Inburgeren", "aspirant": "Aspirant-Keurmerk",
                "suspended": "Geschorst", "none": "Geen Keurmerk"}
 
@@ -89,12 +92,13 @@ def dossier_pdf(effort: Effort, provider: Provider, results: Sequence[ExamResult
     story += [
         Spacer(1, 8), para("Examenpogingen en uitslagen", styles["Heading2"]),
         _table(("Onderdeel", "Poging", "Datum", "Niveau", "Uitslag"),
-               [(r.component, str(r.attempt), _day(r.exam_date), r.level,
+               [(COMPONENT_NL.get(r.component, r.component), str(r.attempt), _day(r.exam_date), r.level,
                  "behaald" if r.passed else "niet behaald") for r in results] or [("–", "", "", "", "")]),
         Spacer(1, 8), para("Samenvatting", styles["Heading2"]),
         _table(("Onderdeel", "Status", "Pogingen", "Nog nodig"),
-               [(c.component, {"passed": "behaald", "exempt": "vrijgesteld"}.get(c.status, "open"),
-                 str(c.attempts), str(c.missing)) for c in effort.components]),
+               [(COMPONENT_NL.get(c.component, c.component),
+                 {"passed": "behaald", "exempt": "vrijgesteld"}.get(c.status, "open"), str(c.attempts),
+                 str(c.missing)) for c in effort.components]),
         Spacer(1, 6),
         para(f"Uren totaal: {str(effort.hours).replace('.', ',')} van {effort.required_hours}. "
              + ("Voldoet aan de voorwaarden." if effort.meets else "Voldoet nog niet aan de voorwaarden."),

@@ -56,8 +56,12 @@ def stage_result(session: Session, learner: Learner, data: ResultData, source: s
     ).scalar_one_or_none()
     if exam is None:
         raise FieldError("component", _l("this learner's route has no such exam component"))
-    taken = set(session.execute(sa.select(ExamResult.attempt).where(
-        ExamResult.learner_id == learner.id, ExamResult.component == data.component)).scalars())
+    recorded = session.execute(sa.select(ExamResult.attempt, ExamResult.exam_date).where(
+        ExamResult.learner_id == learner.id, ExamResult.component == data.component)).all()
+    taken = {attempt for attempt, _day in recorded}
+    if any(day == data.exam_date for _attempt, day in recorded):
+        # one sitting a day: DUO's file imported again without attempt numbers must not add attempts
+        raise FieldError("exam_date", _l("a result of this component on this date is already recorded"))
     attempt = data.attempt or max(taken | {exam.attempts}) + 1
     if attempt in taken:
         raise FieldError("attempt", _l("attempt %(n)s of this component is already recorded", n=attempt))

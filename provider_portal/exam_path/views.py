@@ -25,7 +25,7 @@ from provider_portal.models import ExternalHours, Learner, LearnerExam, Provider
 from provider_portal.models.enums import ExamStatus, Role
 from provider_portal.models.types import to_cents
 from provider_portal.pagination import get_or_404
-from provider_portal.policy import figures_on
+from provider_portal.policy import figures_on, history
 from provider_portal.service_errors import FieldError
 
 bp = Blueprint("exam_path", __name__, url_prefix="/exam-path")
@@ -161,8 +161,13 @@ def evidence(external_hours_id: int) -> Response:
 @roles_required(Role.PROVIDER_ADMIN)
 def exemption() -> str:
     session = get_session()
-    figures = figures_on(session, clock.today())
-    return render_template("exam_path/exemption.html", rows=candidates(session, figures), figures=figures)
+    today = clock.today()
+    figures = figures_on(session, today)
+    # the figures of the day the list and a dossier are made, the day a request goes to DUO; a
+    # change still to come is named, so nobody sends a request a day too early
+    coming = [(start, value) for start, value in history(session)["exemption_attempts"] if start > today]
+    return render_template("exam_path/exemption.html", rows=candidates(session, figures), figures=figures,
+                           coming=coming)
 
 
 @bp.route("/learners/<int:learner_id>/dossier.pdf")

@@ -25,6 +25,9 @@ class PolicySetting(SQLModel, table=True):
     effective_from: date
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     created_by_id: int | None = Field(default=None, foreign_key="user.id")
+    # seeded by the demo from a day no source gives (the lowered exemption attempts): the admin's
+    # page labels it and lets the admin correct it, which clears the mark
+    demo_value: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
 
 
 class ExamReadiness(SQLModel, table=True):

@@ -182,7 +182,11 @@ def publish_run(run_id: int) -> str | Response:
     except RunError as exc:
         flash(str(exc.message), "error")
     else:
-        flash(_("Plan published: %(n)s placements.", n=placed), "success")
+        if run.kind == "exams":
+            flash(ngettext("Exam plan published: %(num)s booking.", "Exam plan published: %(num)s bookings.",
+                           placed), "success")
+        else:
+            flash(_("Plan published: %(n)s placements.", n=placed), "success")
     return redirect(url_for("runs.detail", run_id=run_id))
 
 

@@ -90,6 +90,8 @@ def learner(learner_id: int) -> str:
         .order_by(ExamSession.day, ExamSession.start_time)
     ).all()
     figures = figures_on(session, clock.today())
+    # consent is to share with the municipality: its planner sees progress, a platform admin never
+    progress = learner_progress(int(row.id)) if current_user.role == Role.PLANNER else None
     return render_template(
         "planning/learner.html",
         figures=figures,
@@ -100,7 +102,8 @@ def learner(learner_id: int) -> str:
         provider_name=provider_name,
         language_names=LANGUAGES,
         placements=placements,
-        # consent is to share with the municipality: its planner sees progress, a platform admin never
-        progress=learner_progress(int(row.id)) if current_user.role == Role.PLANNER else None,
+        progress=progress,
+        # the exam results themselves (dates, levels, outcomes) leave only with consent to share exams
+        results_shared=progress is not None and progress.results is not None,
         **learner_details(session, row),
     )

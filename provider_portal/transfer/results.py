@@ -35,7 +35,7 @@ OUTCOMES = {"geslaagd": True, "behaald": True, "voldoende": True, "passed": True
             "o": False}
 LEVELS = {"a2": "A2", "b1": "B1"}
 # Service refusals by field, mapped to the file's column.
-FIELD_COLUMNS = {"component": "onderdeel", "attempt": "poging"}
+FIELD_COLUMNS = {"component": "onderdeel", "attempt": "poging", "exam_date": "examendatum"}
 
 
 def _choice(mapping: dict[str, object], reason: object) -> Callable[[object], object]:
@@ -51,6 +51,7 @@ def validate_results(table: Table, learner_ids: dict[str, int], today: date) -> 
     """Every row checked: a known learner, a component, a date not in the future, A2/B1, a result."""
     lookups = Lookups(learner_ids=learner_ids)
     seen: dict[tuple[str, str, int], int] = {}
+    seen_sittings: dict[tuple[str, str, date], int] = {}
 
     def row(r: RowReader) -> tuple[int, ResultData] | None:
         learner_id = _learner(r, lookups)
@@ -62,6 +63,14 @@ def validate_results(table: Table, learner_ids: dict[str, int], today: date) -> 
         level = r.get("niveau", _choice(LEVELS, _l("use A2 or B1")))
         passed = r.get("uitslag", _choice(OUTCOMES, _l("use geslaagd or gezakt")))
         attempt = r.get("poging", _attempt, optional=True)
+        if component is not None and exam_date is not None:
+            sitting = (r.raw("bsn"), str(component), exam_date)
+            if sitting in seen_sittings:  # one sitting a day: a doubled row would count as a second attempt
+                r.fail("examendatum", _l("this learner's result of this component on this date appears "
+                                         "more than once in the file (also row %(row)s)",
+                                         row=seen_sittings[sitting]))
+            else:
+                seen_sittings[sitting] = r.number
         if attempt is not None and component is not None:
             key = (r.raw("bsn"), str(component), attempt)
             if key in seen:

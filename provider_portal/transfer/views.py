@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -60,7 +61,7 @@ def upload() -> str | Response | tuple[str, int]:
         result = import_table(get_session(), current_user.provider_id, kind, table, clock.today(),
                               user_id=current_user.id)
     if result.ok:
-        flash(_("%(n)s rows imported.", n=result.imported), "success")
+        flash(ngettext("%(num)s row imported.", "%(num)s rows imported.", result.imported), "success")
         return redirect(url_for(AFTER_IMPORT[kind]))
     return render_template("transfer/import.html", form=form, columns=COLUMNS, result=result,
                            background_rows=current_app.config["JOBS_IMPORT_ROWS"]), 422

@@ -1,17 +1,26 @@
-"""In the browser (issue 12): a teacher declares a learner exam-ready, the planner sees it, the
-provider imports DUO's results with the last component passed, finance's next draft releases the
-whole open amount above the cap and the dashboard shows the final invoice's deadline."""
+"""In the browser (issue 12): a teacher declares a learner exam-ready, the planner sees it, starts an
+exam run for the learner's municipality, reviews and publishes it (the booking lies on or after the
+ready date plus the registration lead time) and downloads the letters; the provider imports DUO's
+result of that last component, finance's next draft releases the whole open amount above the cap
+and the dashboard shows the final invoice's deadline, red once it has passed."""
 
 from __future__ import annotations
 
-from datetime import datetime
+import io
+import zipfile
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
+from babel.dates import format_date
+from pypdf import PdfReader
 from sqlmodel import Session
 
+from billing.quarters import add_months
+from provider_portal.exam_path.results import ResultData, stage_result
+from provider_portal.exams.calendar import plan_calendar
 from provider_portal.jobs.queue import run_pending
-from provider_portal.models import CapSetting, Invoice
+from provider_portal.models import CapSetting, ExamBooking, ExamLocation, ExamSession, Invoice, PlanRun
 from provider_portal.models.enums import Role
 from tests.factories import (
     PASSWORD,
@@ -24,79 +33,148 @@ from tests.factories import (
 )
 from tests.invoicing_factories import attend_all
 
-SHOTS = Path("/tmp/h12a_shots")
-RESULTS = "\n".join([
-    "bsn;onderdeel;examendatum;niveau;uitslag;poging",
-    "111222333;lezen;2026-02-16;B1;geslaagd;1",
-    "111222333;luisteren;2026-02-16;B1;geslaagd;1",
-    "111222333;schrijven;2026-02-16;B1;geslaagd;1",
-    "111222333;KNM;2026-02-16;B1;geslaagd;1",
-    "111222333;spreken;2026-03-16;B1;geslaagd;1",
-]) + "\n"
+SHOTS = Path("/tmp/shots/h12")
+READY = date(2026, 1, 5)  # a Monday: the teacher declares "spreken" ready that day
+EARLIEST = READY + timedelta(weeks=6)  # the registration lead time, a dated policy figure (6 weeks)
+HEADER = "bsn;onderdeel;examendatum;niveau;uitslag;poging"
 
 
-def _login(page, email: str) -> None:
+def _login(page, email: str) -> None:  # type: ignore[no-untyped-def]
     page.goto("/login")
     page.get_by_label("E-mailadres").fill(email)
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
 
 
-def _logout(page) -> None:
+def _logout(page) -> None:  # type: ignore[no-untyped-def]
     page.context.clear_cookies()
 
 
-def test_one_learner_from_exam_ready_to_the_released_final_draft_and_its_deadline(
+def _day(value: date) -> str:
+    return format_date(value, "medium", locale="nl")
+
+
+def _shoot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Screenshots at 1366 and 390 px; at 390 px the page never scrolls sideways."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for width in (1366, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, (name, width)
+    page.set_viewport_size({"width": 1366, "height": 900})
+
+
+def _pdf_text(data: bytes) -> str:
+    return "\n".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_one_learner_from_exam_ready_through_an_exam_run_to_the_released_final_draft_and_its_deadline(
     page, db: Session, engine, frozen_now, tmp_path
 ) -> None:
-    frozen_now(datetime(2026, 3, 2, 10))
-    provider = make_provider(db)
+    frozen_now(datetime.combine(READY, time(9)))
+    provider = make_provider(db, phone="030 123 45 67")
     teacher = make_user(db, provider, role=Role.TEACHER)
     admin = make_user(db, provider, role=Role.PROVIDER_ADMIN)
     finance = make_user(db, provider, role=Role.FINANCE)
     planner = make_user(db, None, role=Role.PLANNER, municipalities=("Utrecht",))
-    course = make_class(db, provider, teachers=(teacher,))
+    course = make_class(db, provider, teachers=(teacher,))  # Mon + Wed, 5 Jan - 27 Mar 2026
     amina = make_learner(db, provider, first_name="Amina", last_name="Haddad", bsn="111222333",
                          municipality="Utrecht")
     make_contract(db, amina, hourly_rate_cents=1450, total_price_cents=870_000)
     make_enrolment(db, course, amina)
     attend_all(db, course, amina)
     db.add(CapSetting(amount_cents=50_000, effective_from="2026-Q1"))
+    for component in ("lezen", "luisteren", "schrijven", "KNM"):  # passed last autumn, imported then
+        stage_result(db, amina, ResultData(component, date(2025, 11, 17), "B1", True, 1), "import", None)
+    place = ExamLocation(code="amsterdam", name="DUO Amsterdam", lat=52.3889, lon=4.8380,
+                         facilities=["accessible"], address="Wibautstraat 3, 1091 GH Amsterdam")
+    db.add(place)
     db.commit()
+    # exam days from two weeks on: days before the ready date plus the lead time are open too
+    plan_calendar(db, place, READY + timedelta(days=14), date(2026, 3, 26), {0, 3}, seats=4, examiners=0)
 
+    # the teacher: "spreken" is ready
     _login(page, teacher.email)
     page.goto(f"/learners/{amina.id}")
     page.locator("#mark-ready").click()
     page.get_by_label("Onderdeel").select_option("spreken")
-    page.get_by_label("Examenklaar sinds").fill("2026-03-02")
+    page.get_by_label("Examenklaar sinds").fill(READY.isoformat())
     page.get_by_label("Niveau").select_option("B1")
     page.get_by_role("button", name="Examenklaar melden").click()
     ready = page.locator('#exam-components tr[data-component="spreken"] td.ready')
-    assert ready.inner_text() == "sinds 2 mrt 2026, niveau B1"
+    assert ready.inner_text() == f"sinds {_day(READY)}, niveau B1"
     _logout(page)
 
+    # the planner: sees the readiness, starts an exam run for Utrecht, reviews and publishes it
     _login(page, planner.email)
     page.goto("/planning/learners")
-    assert "spreken sinds 2 mrt 2026" in page.locator("td.exam-ready").first.inner_text()
-    page.get_by_role("link", name="Haddad, Amina").click()
-    assert page.locator('#exam-components tr[data-component="spreken"] td.ready').inner_text() \
-        == "sinds 2 mrt 2026, niveau B1"
+    assert f"spreken sinds {_day(READY)}" in page.locator("td.exam-ready").first.inner_text()
+    page.get_by_role("link", name="Examens").click()
+    page.get_by_label("Gemeenten").select_option(["Utrecht"])
+    page.get_by_label("Tijdslimiet (seconden)").fill("5")
+    page.get_by_role("button", name="Examenrun starten").click()
+    assert page.locator("#run-progress").count() == 1
+    assert run_pending(engine) == 1  # the jobs process
+    page.reload()
+    assert page.locator("#booked-count").inner_text() == "1"  # only the ready component
+    invitations = page.locator("#invitations tbody tr")
+    assert invitations.count() == 1
+    booked_text = invitations.first.inner_text()
+    assert "Haddad" in booked_text and "Spreken: DUO Amsterdam" in booked_text
+    assert "Publiceer eerst de boekingen" in page.locator("#letters").inner_text()
+    _shoot(page, "exam-run-review")
+    page.get_by_role("button", name="Deze boekingen publiceren").click()
+    assert "1 examenboeking wordt het gepubliceerde plan" in page.locator("#confirm-what").inner_text()
+    page.get_by_role("button", name="Ja, publiceren").click()
+    assert "Examenplan is gepubliceerd: 1 boeking." in page.content()
+
+    db.expire_all()
+    booking, booked_on = db.execute(
+        sa.select(ExamBooking, ExamSession.day).join(ExamSession, ExamSession.id == ExamBooking.session_id)
+    ).one()
+    assert (booking.learner_id, booking.component, booking.attempt) == (amina.id, "spreken", 1)
+    assert booked_on >= EARLIEST  # readiness + the lead time, though earlier days had seats
+    assert _day(booked_on) in invitations.first.inner_text()
+    run = db.execute(sa.select(PlanRun)).scalar_one()
+    assert run.published_at is not None
+    _shoot(page, "exam-run-published")
+
+    with page.expect_download() as letters:
+        page.locator("#letters-pdf").click()
+    assert letters.value.suggested_filename == f"brieven-run-{run.id}.pdf"
+    letter = _pdf_text(Path(letters.value.path()).read_bytes())
+    assert "Amina Haddad" in letter and "Wibautstraat 3" in letter and "030 123 45 67" in letter
+    with page.expect_download() as bundle:
+        page.locator("#letters-zip").click()
+    names = zipfile.ZipFile(bundle.value.path()).namelist()
+    assert any(n.endswith(f"brieven-amsterdam-{booked_on.isoformat()}.pdf") for n in names), names
+
+    page.goto(f"/planning/learners/{amina.id}")
+    assert _day(booked_on) in page.locator("#exam-bookings").inner_text()
+    with page.expect_download() as invitation:
+        page.get_by_role("link", name="Uitnodigingsbrief (PDF)").click()
+    assert invitation.value.suggested_filename == f"uitnodiging-examen-{amina.id}.pdf"
+    _shoot(page, "planner-learner")
     _logout(page)
 
-    frozen_now(datetime(2026, 3, 25, 10))
+    # the day after the exam: DUO's result file says "spreken" is passed, the last component
+    frozen_now(datetime.combine(booked_on + timedelta(days=1), time(10)))
     upload = tmp_path / "duo-uitslagen.csv"
-    upload.write_text(RESULTS, encoding="utf-8")
+    upload.write_text(f"{HEADER}\n111222333;spreken;{booked_on.isoformat()};B1;geslaagd;1\n",
+                      encoding="utf-8")
     _login(page, admin.email)
     page.goto("/transfer/import")
     page.get_by_label("Inhoud van het bestand").select_option("results")
     page.get_by_label("Bestand (.csv of .xlsx)").set_input_files(str(upload))
     page.get_by_role("button", name="Controleren en importeren").click()
-    assert "5 rijen zijn geïmporteerd" in page.content()
+    assert "1 rij is geïmporteerd" in page.content()
     page.goto(f"/learners/{amina.id}")
     state = page.locator("#obligation-state").inner_text()
-    assert state.startswith("Inburgeringsplicht voldaan op 16 mrt 2026")
+    assert state.startswith(f"Inburgeringsplicht voldaan op {_day(booked_on)}")
+    _shoot(page, "learner-obligation-met")
     _logout(page)
 
+    # finance, after the quarter: the draft releases the open amount, the dashboard names the deadline
     frozen_now(datetime(2026, 4, 2, 10))
     _login(page, finance.email)
     page.goto("/invoicing/?quarter=2026-Q1")
@@ -108,11 +186,11 @@ def test_one_learner_from_exam_ready_to_the_released_final_draft_and_its_deadlin
     page.goto(f"/invoicing/invoices/{draft.id}")
     assert "Vrijgegeven na het examen" in page.content()
     page.goto("/dashboard")
+    due_by = add_months(booked_on, 4)
     due = page.locator("#final-invoices-due li")
-    assert "eindfactuur uiterlijk 16 jul 2026" in due.inner_text()
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / "e2e-dashboard-deadline.png"), full_page=True)
-    frozen_now(datetime(2026, 7, 20, 10))
+    assert f"eindfactuur uiterlijk {_day(due_by)}" in due.inner_text()
+    _shoot(page, "finance-dashboard-deadline")
+    frozen_now(datetime.combine(due_by + timedelta(days=1), time(10)))
     page.reload()
     assert "overdue" in (due.get_attribute("class") or "")
     assert due.evaluate("element => getComputedStyle(element).color") == "rgb(180, 35, 24)"  # red

@@ -253,7 +253,7 @@ def test_exam_bookings_leave_only_within_the_exam_scope(client, db, world) -> No
     login(client, world["planner"].email)
     header, *rows = _csv(client)
     by_name = {r[0]: dict(zip(header, r, strict=True)) for r in rows}
-    assert by_name["Amina Test"]["Examenboekingen"] == "14 apr 2026, DUO Amsterdam: lezen"
+    assert by_name["Amina Test"]["Examenboekingen"] == "14 apr 2026, DUO Amsterdam: Lezen"
     assert by_name["Bilal Test"]["Examenboekingen"] == "niet gedeeld"
     assert "DUO Amsterdam" not in by_name["Bilal Test"].values()
 
@@ -292,3 +292,37 @@ def test_a_platform_admin_sees_no_consented_progress(client, db, world) -> None:
     page = text(client.get(f"/planning/learners/{world['amina'].id}"))
     assert "Amina" in page and 'id="progress-card"' not in page and 'id="progress-hours"' not in page
     assert client.get("/planning/progress").status_code == 403
+
+
+def test_exam_results_leave_only_with_the_exam_scope_and_never_after_withdrawal(client, db, world) -> None:
+    """Issue 12: DUO's results, recorded in the portal, reach the municipality's report and the
+    planner's card for a learner whose consent names exams, and for nobody else."""
+    from provider_portal.exam_path.results import ResultData, stage_result
+
+    for key in ("amina", "bilal", "chen"):
+        stage_result(db, world[key], ResultData("spreken", date(2026, 3, 2), "B1", True, 1), "import", None)
+        stage_result(db, world[key], ResultData("lezen", date(2026, 3, 2), "A2", False, 1), "import", None)
+    db.commit()
+    _give(db, world["amina"], date(2026, 1, 1))
+    _give(db, world["bilal"], date(2026, 1, 1), exams=False)
+    login(client, world["planner"].email)
+    with client.session_transaction() as browser:
+        browser["lang"] = "nl"
+    header, *rows = _csv(client, "?first=2026-01-01&last=2026-03-31")
+    by_name = {r[0]: dict(zip(header, r, strict=True)) for r in rows}
+    assert set(by_name) == {"Amina Test", "Bilal Test"}  # Chen gave no consent: no row at all
+    assert by_name["Amina Test"]["Examenresultaten"] == (
+        "Lezen 2 mrt 2026: A2 niet behaald; Spreken 2 mrt 2026: B1 behaald")
+    assert by_name["Bilal Test"]["Examenresultaten"] == "niet gedeeld"
+    pdf = pdf_text(client.get("/planning/progress.pdf?first=2026-01-01&last=2026-03-31").data)
+    assert "B1 behaald" in " ".join(pdf.split())
+    card = text(client.get(f"/planning/learners/{world['amina'].id}"))
+    assert "Spreken 2 mrt 2026: B1 behaald" in card.split('id="progress-results">')[1].split("</dd>")[0]
+    assert "2 mrt 2026 B1 behaald" in card  # the exam components' results column too
+    for key in ("bilal", "chen"):  # no consent to share exams: planning facts only, no results
+        page = text(client.get(f"/planning/learners/{world[key].id}"))
+        assert 'id="exam-components"' in page and "2 mrt 2026" not in page and "behaald" not in page
+    withdraw_consent(db, world["amina"], date(2026, 3, 10), None)
+    header, *rows = _csv(client, "?first=2026-01-01&last=2026-03-31")
+    assert [r[0] for r in rows] == ["Bilal Test"]
+    assert 'id="progress-results"' not in text(client.get(f"/planning/learners/{world['amina'].id}"))

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 
 import sqlalchemy as sa
 from sqlmodel import Session
 from stdnum.nl import bsn, btw, postcode
 
 from provider_portal.demo import LEARNERS_PER_PROVIDER, seed
-from provider_portal.models import Contract, CourseClass, Learner, Provider, User
+from provider_portal.exam_path.exemption import candidates
+from provider_portal.models import Contract, CourseClass, Learner, PolicySetting, Provider, User
 from provider_portal.models.enums import Role
+from provider_portal.policy import figures_on
 
 
 def test_the_demo_has_two_providers_every_role_and_about_300_learners(db: Session) -> None:
@@ -29,6 +32,21 @@ def test_the_demo_has_two_providers_every_role_and_about_300_learners(db: Sessio
     assert sorted(ona.values()) == [1, 1]  # one ONA class per provider
     vat_ids = db.execute(sa.select(Provider.vat_id)).scalars().all()
     assert len(set(vat_ids)) == 2 and all(v.startswith("NL") and btw.is_valid(v) for v in vat_ids)
+
+
+def test_the_demo_shows_exemption_attempts_4_then_3_and_learners_on_the_exemption_list(
+    db: Session,
+) -> None:
+    seed(db, date(2026, 12, 3))
+    db.commit()
+    assert db.execute(sa.select(PolicySetting.key, PolicySetting.effective_from, PolicySetting.value,
+                                PolicySetting.demo_value)).all() == [
+        ("exemption_attempts", date(2026, 7, 1), 3, True)]
+    before, after = figures_on(db, date(2026, 6, 30)), figures_on(db, date(2026, 12, 3))
+    assert (before.exemption_attempts, after.exemption_attempts) == (4, 3)
+    standing = {(e.learner.provider_id, e.meets) for e in candidates(db, after)}
+    assert standing == {(p, m) for p in db.execute(sa.select(Provider.id)).scalars() for m in (True, False)}
+    assert not any(e.meets for e in candidates(db, before))  # 3 attempts were not enough under 4
 
 
 def test_seeding_twice_changes_nothing(db: Session) -> None:

@@ -141,7 +141,7 @@ def test_the_dossier_pdf_has_hours_per_month_attempts_results_and_the_keurmerk(
     content = " ".join(pdf_text(response.data).split())
     for expected in ("Dossier ontheffing wegens aantoonbare inspanning", "Amina Haddad", school["meets"].bsn,
                      "Taalhuis Oost", "Keurmerk Inburgeren", "januari 2026 24,0", "Totaal 24,0",
-                     "Taalschool Elders", "576,0", "uren.pdf", "spreken 4 10 april 2025 A2 niet behaald",
+                     "Taalschool Elders", "576,0", "uren.pdf", "Spreken 4 10 april 2025 A2 niet behaald",
                      "600 uur", "minimaal 4 pogingen", "Voldoet aan de voorwaarden."):
         assert expected in content, expected
     assert "februari 2026" not in content  # February's registers are not signed
@@ -159,3 +159,21 @@ def test_only_the_provider_admin_opens_the_exemption_pages(client, db, school) -
     login(client, finance.email)
     assert client.get("/exam-path/exemption").status_code == 403
     assert client.get(f"/exam-path/learners/{school['meets'].id}/dossier.pdf").status_code == 403
+
+
+def test_the_dossier_states_the_attempts_in_force_on_its_day_four_then_three(
+    client, db, school, frozen_now
+) -> None:
+    """The figures of the day the dossier is made (the day the request goes to DUO) apply: 4 attempts
+    until the demo's change day, 3 from it; a learner with 3 attempts meets only from that day."""
+    db.add(PolicySetting(key="exemption_attempts", value=3, effective_from=date(2026, 7, 1), demo_value=True))
+    db.commit()
+    login(client, school["admin"].email)
+    url = f"/exam-path/learners/{school['nearly'].id}/dossier.pdf"
+    frozen_now(datetime(2026, 6, 30, 10))
+    before = " ".join(pdf_text(client.get(url).data).split())
+    assert "Norm op 30 juni 2026: 600 uur" in before and "minimaal 4 pogingen" in before
+    frozen_now(datetime(2026, 7, 1, 10))
+    after = " ".join(pdf_text(client.get(url).data).split())
+    assert "Norm op 1 juli 2026: 600 uur" in after and "minimaal 3 pogingen" in after
+    assert "minimaal 4 pogingen" not in after

@@ -56,6 +56,7 @@ from provider_portal.models import (
     Job,
     Lesson,
     Placement,
+    PolicySetting,
     User,
 )
 from provider_portal.models.enums import JobStatus, Role
@@ -202,6 +203,8 @@ def world(app: Flask, db: Session, engine: Engine, frozen_now) -> World:
     place = ExamLocation(code="amsterdam", name="DUO Amsterdam", lat=52.39, lon=4.84,
                          facilities=["accessible", "extra_time"])
     db.add(place)
+    # a demo value the platform admin may correct: its correction form
+    db.add(PolicySetting(key="exemption_attempts", value=3, effective_from=date(2026, 7, 1), demo_value=True))
     db.commit()
     plan_calendar(db, place, date(2026, 6, 1), date(2026, 6, 30), {1, 3}, seats=10, examiners=1)
     trainer = add_trainer(db, "Utrecht", "Fatima Trainer", "fatima@utrecht.nl")

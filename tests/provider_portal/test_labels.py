@@ -132,3 +132,14 @@ def test_every_kind_of_flag_the_core_writes_has_a_dutch_text(app: Flask) -> None
     )
     with app.test_request_context():
         assert all(reason(flag) != flag for flag in flags)
+
+
+def test_the_exam_solvers_component_ids_read_as_the_portals_words(app: Flask) -> None:
+    """An exam run's review and rosters show the solver's ids ("knm"): in words, like "KNM"."""
+    from provider_portal.exams.problem import TO_CORE
+
+    with app.test_request_context():
+        for portal, core in TO_CORE.items():
+            rendered = render_template_string("{{ c|label('exam_component') }}", c=core)
+            assert rendered == render_template_string("{{ c|label('exam_component') }}", c=portal)
+            assert rendered != core or core == portal
