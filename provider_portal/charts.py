@@ -16,7 +16,7 @@ from html import escape
 from flask_babel import gettext as _
 
 WIDTH, HEIGHT = 640, 220
-LEFT, RIGHT, TOP, BOTTOM = 64, 12, 16, 34
+LEFT, RIGHT, TOP, BOTTOM = 64, 12, 24, 34
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def bar_chart(
     def y(v: float) -> float:
         return TOP + plot_h * (1 - v / top)
 
-    parts = [f'<text x="2" y="{TOP - 5}" class="unit">{escape(unit)}</text>']
+    parts = [f'<text x="2" y="{TOP - 12}" class="unit">{escape(unit)}</text>']
     for t in ticks:
         parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(t):.1f}" y2="{y(t):.1f}" class="grid"/>'
                      f'<text x="{LEFT - 6}" y="{y(t) + 3:.1f}" class="tick">{escape(tick(t))}</text>')

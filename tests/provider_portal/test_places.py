@@ -131,3 +131,18 @@ def test_the_learner_page_says_when_a_place_is_not_known_in_the_municipality(cli
     page = " ".join(read_page(text(client.get(f"/learners/{unknown.id}"))).visible_text.split())
     assert ("Vleuten (geen bekende woonplaats in Nieuwegein: de planning meet de reisafstand vanaf het "
             "centrum van de gemeente)") in page
+
+
+def test_a_run_whose_homes_are_all_places_says_so_plainly(client, db: Session) -> None:
+    provider = make_provider(db)
+    planner = make_user(db, None, role=Role.PLANNER, municipalities=("Nieuwegein",))
+    for place in ("Vreeswijk", "Nieuwegein"):
+        make_learner(db, provider, municipality="Nieuwegein", postcode="3431AA", place=place, route="B1",
+                     duo_term_start=date(2026, 6, 1))
+    _cohort(db, add_trainer(db, "Nieuwegein", "Fatima Trainer", "").id, "Nieuwegein")
+    run = start_run(db, planner, ("Nieuwegein",), 5, PLAN_DATE)
+    assert run.homes == {"place": 2, "municipality": 0}
+    login(client, planner.email)
+    page = " ".join(read_page(text(client.get(f"/planning/runs/{run.id}"))).visible_text.split())
+    assert "De reisafstand is gemeten vanaf de woonplaats van alle 2 inburgeraars." in page
+    assert "centrum van de gemeente" not in page
