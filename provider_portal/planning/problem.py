@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from provider_portal.models import (
     Cohort,
@@ -72,7 +72,7 @@ def home(learner: Learner) -> tuple[Point, HomeLevel]:
 def home_levels(session: Session, learner_ids: list[int]) -> dict[str, int]:
     """How many of these learners live at a known place and how many at their municipality's centre."""
     counts = {str(level): 0 for level in HomeLevel}
-    stmt = sa.select(Learner.municipality, Learner.place).where(Learner.id.in_(learner_ids))
+    stmt = sa.select(col(Learner.municipality), col(Learner.place)).where(col(Learner.id).in_(learner_ids))
     for municipality, place in session.execute(stmt):
         where = home_of(municipality, place)
         if where is not None:
