@@ -79,8 +79,9 @@ def bar_chart(
                      f"{escape(category)}</text>")
     parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(0):.1f}" y2="{y(0):.1f}" class="baseline"/>')
     ident = f' id="{escape(chart_id)}"' if chart_id else ""
+    few = " data-few" if len(categories) <= 8 else ""  # few bars: room for larger labels on a phone
     svg = (f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(title)}" '
-           f'class="chart"{ident}><title>{escape(title)}</title>' + "".join(parts) + "</svg>")
+           f'class="chart"{ident}{few}><title>{escape(title)}</title>' + "".join(parts) + "</svg>")
     legend = ""
     if len(series) > 1:
         legend = '<p class="legend">' + " ".join(

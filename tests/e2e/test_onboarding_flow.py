@@ -93,6 +93,7 @@ def test_a_platform_admin_onboards_a_provider_whose_admin_registers_a_learner(pa
     assert page.locator("#place").inner_text() == "vreeswijk"  # as typed; known in Nieuwegein, no warning
     assert page.locator("#place-unknown").count() == 0
     if SHOTS:
+        page.set_viewport_size({"width": 1366, "height": 900})
         page.screenshot(path=f"{SHOTS}/onboarding-nieuwegein-1366.png")
     db.expire_all()
     assert db.execute(sa.select(Learner.municipality).where(Learner.first_name == "Yonas")
