@@ -16,7 +16,7 @@ from html import escape
 from flask_babel import gettext as _
 
 WIDTH, HEIGHT = 640, 220
-LEFT, RIGHT, TOP, BOTTOM = 64, 12, 16, 34
+LEFT, RIGHT, TOP, BOTTOM = 64, 12, 24, 34
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def bar_chart(
     def y(v: float) -> float:
         return TOP + plot_h * (1 - v / top)
 
-    parts = [f'<text x="{LEFT - 8}" y="{TOP - 4}" class="unit" text-anchor="end">{escape(unit)}</text>']
+    parts = [f'<text x="2" y="{TOP - 12}" class="unit">{escape(unit)}</text>']
     for t in ticks:
         parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(t):.1f}" y2="{y(t):.1f}" class="grid"/>'
                      f'<text x="{LEFT - 6}" y="{y(t) + 3:.1f}" class="tick">{escape(tick(t))}</text>')
@@ -79,8 +79,9 @@ def bar_chart(
                      f"{escape(category)}</text>")
     parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(0):.1f}" y2="{y(0):.1f}" class="baseline"/>')
     ident = f' id="{escape(chart_id)}"' if chart_id else ""
+    few = " data-few" if len(categories) <= 8 else ""  # few bars: room for larger labels on a phone
     svg = (f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(title)}" '
-           f'class="chart"{ident}><title>{escape(title)}</title>' + "".join(parts) + "</svg>")
+           f'class="chart"{ident}{few}><title>{escape(title)}</title>' + "".join(parts) + "</svg>")
     legend = ""
     if len(series) > 1:
         legend = '<p class="legend">' + " ".join(

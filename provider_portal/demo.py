@@ -31,7 +31,8 @@ from provider_portal.models import (
 )
 from provider_portal.models.enums import ContractStatus, ModuleStatus, Role
 from provider_portal.models.types import to_cents
-from provider_portal.reference.places import BY_NAME
+from provider_portal.reference.municipalities import resolve
+from provider_portal.reference.places import BY_NAME, places_in
 from provider_portal.users.service import build_user
 
 DEMO_PASSWORD = "rondleiding-demo"
@@ -109,6 +110,18 @@ def demo_street(provider_id: int | None, number: int) -> str:
     """A street and house number for the letters; its own generator, so the demo's other draws stay."""
     rng = random.Random(f"street-{provider_id}-{number}")
     return f"{rng.choice(STREETS)} {rng.randint(1, 180)}"
+
+
+def demo_place(municipality: str, provider_id: int | None, number: int) -> str:
+    """A real place of residence in the municipality (`places.csv`): the main place for about half the
+    learners, one of the others for the rest, so travel differs within a municipality. Its own
+    generator, so the demo's other draws stay."""
+    towns = [p.name for p in places_in(municipality)]
+    if not towns:
+        return ""
+    rng = random.Random(f"place-{provider_id}-{number}")
+    main = [t for t in towns if resolve(t) == municipality]
+    return main[0] if main and rng.random() < 0.5 else rng.choice(towns)
 
 
 def _weighted(rng: random.Random, weights: dict[str, int]) -> str:
@@ -204,7 +217,7 @@ def _learner(session: Session, rng: random.Random, spec: DemoProvider, provider_
         migrant_type=rng.choices(["asiel", "gezin", "overig"], weights=[65, 30, 5])[0],
         route=_weighted(rng, ROUTE_WEIGHTS), municipality=municipality,
         postcode=postcode_in(municipality, rng), duo_term_start=start,
-        street_address=demo_street(provider_id, number),
+        street_address=demo_street(provider_id, number), place=demo_place(municipality, provider_id, number),
         duo_term_end=default_term_end(start), loan_amount_cents=to_cents(Decimal(10000)),
     )
     session.add(learner)

@@ -10,8 +10,8 @@
 - components already planned bring their published booking along as the existing plan; passed and
   exempt ones are left out;
 - free attempts, the fee and the lead time are the policy figures in force on the plan date;
-- home is the learner's place of residence when the portal knows its coordinates, else the
-  municipality's centre (there is no postcode geocoding: learners of one municipality share a point);
+- home is the learner's place of residence when `places.csv` lists it under their municipality, else
+  the municipality's centre (`planning.problem.home`; postcodes are not geocoded);
 - the planning profile brings needs such as extra time, the earliest date, and availability: an exam
   day runs from 09:00 into the afternoon, so a learner whose profile names their times is not booked
   on a weekday without both its morning and its afternoon;
@@ -41,12 +41,11 @@ from provider_portal.planning.problem import (
     LearnerRow,
     ProfileRow,
     _ids_of,
-    centre,
+    home,
     learner_rows,
     profile_rows,
 )
 from provider_portal.policy import Figures, figures_on
-from provider_portal.reference.places import BY_NAME
 from scheduler.common.geo import Point
 from scheduler.exams import domain as ed
 
@@ -205,9 +204,8 @@ class ExamRow(NamedTuple):
 
 
 def home_of(learner: Learner | LearnerRow) -> Point:
-    """The learner's place of residence where its coordinates are known, else the municipality's centre."""
-    town = BY_NAME.get(learner.place or "")
-    return Point(town.lat, town.lon) if town is not None else centre(learner.municipality)
+    """The learner's place of residence where it is known, else the municipality's centre."""
+    return home(learner)[0]
 
 
 def unavailable_days(

@@ -42,7 +42,7 @@ from provider_portal.models import Contract, CourseClass, Enrolment, Learner, Us
 from provider_portal.models.enums import Role
 from provider_portal.pagination import get_or_404, paginate
 from provider_portal.policy import figures_on
-from provider_portal.reference.places import LANGUAGES
+from provider_portal.reference.places import LANGUAGES, place_in
 from provider_portal.register.service import changes_for
 from provider_portal.register.statuses import STATUS_LABELS
 from provider_portal.transfer.tables import MAX_ROWS, write_csv
@@ -135,7 +135,9 @@ def detail(learner_id: int) -> str:
                            changes=changes_for(session, learner_id=learner.id), statuses=STATUS_LABELS,
                            classes=_classes_of(session, learner), login=_login_of(session, learner),
                            routes=ROUTE_LABELS, migrant_types=MIGRANT_LABELS, language_names=LANGUAGES,
-                           can_edit=_can_edit(), **learner_details(session, learner))
+                           can_edit=_can_edit(),
+                           place_known=place_in(learner.municipality, learner.place) is not None,
+                           **learner_details(session, learner))
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -83,6 +83,9 @@ class PlanRun(SQLModel, table=True):
     solution: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     published_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # How many of the run's learners were placed at their place of residence and how many at their
+    # municipality's centre ({"place": n, "municipality": m}); None for runs from before it was counted.
+    homes: dict[str, int] | None = Field(default=None, sa_type=sa.JSON)
 
 
 class Placement(SQLModel, table=True):

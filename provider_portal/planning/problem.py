@@ -1,7 +1,9 @@
 """Build the group-session solver's Problem from the portal's data.
 
 Choices the solver's input needs and the portal fills in (docs/sessions.md has the model):
-- home and venue coordinates are the municipality's centre (no postcode geocoding yet);
+- a venue is at its municipality's centre; a learner's home is their place of residence where
+  `places.csv` lists it under their municipality, else the municipality's centre (`home`);
+  postcodes are not geocoded (no postcode table is shipped);
 - availability and travel come from the learner's planning profile, else weekdays 08-17 and 25 km;
 - busy times are the learner's own lessons (their classes) in the planning horizon;
 - PVT is due 12 months after settling (the DUO term start stands in for the settling date); once
@@ -31,7 +33,7 @@ from provider_portal.models import (
     Trainer,
 )
 from provider_portal.models.enums import REQUIRED_MODULES, LessonStatus, ModuleStatus
-from provider_portal.reference.places import centre_of
+from provider_portal.reference.places import HomeLevel, centre_of, home_of
 from scheduler.common.calendar import DayPart, Interval
 from scheduler.common.geo import Point
 from scheduler.sessions import domain as sd
@@ -58,6 +60,26 @@ def centre(municipality: str) -> Point:
     if where is None:
         raise KeyError(municipality)
     return Point(*where)
+
+
+def home(learner: Learner | LearnerRow) -> tuple[Point, HomeLevel]:
+    """Where the learner lives: their place of residence, else their municipality's centre; and which
+    of the two it is. A municipality without a centre raises KeyError, as `centre` does."""
+    where = home_of(learner.municipality, learner.place)
+    if where is None:
+        raise KeyError(learner.municipality)
+    return Point(*where[0]), where[1]
+
+
+def home_levels(session: Session, learner_ids: list[int]) -> dict[str, int]:
+    """How many of these learners live at a known place and how many at their municipality's centre."""
+    counts = {str(level): 0 for level in HomeLevel}
+    stmt = sa.select(col(Learner.municipality), col(Learner.place)).where(col(Learner.id).in_(learner_ids))
+    for municipality, place in session.execute(stmt):
+        where = home_of(municipality, place)
+        if where is not None:
+            counts[str(where[1])] += 1
+    return counts
 
 
 def modules() -> tuple[sd.Module, ...]:
@@ -228,7 +250,7 @@ def _learner(
         route=x.route,
         statuses=statuses,
         languages=tuple(languages) or ("nl",),
-        home=centre(x.municipality),
+        home=home(x)[0],
         max_travel_km=float(profile.max_travel_km if profile else DEFAULT_TRAVEL_KM),
         availability=slots,
         preferred=_slots(profile.preferred) if profile else frozenset(),

@@ -24,6 +24,7 @@ from provider_portal.jobs.queue import AlreadyActive, enqueue
 from provider_portal.jobs.registry import job_handler
 from provider_portal.models import ExamBooking, Placement, PlanRun, User
 from provider_portal.models.types import utcnow
+from provider_portal.planning.problem import home_levels
 from provider_portal.reference.places import centre_of
 from provider_portal.service_errors import FieldError
 from scheduler.common.progress import CancelToken, Progress, ProgressCallback
@@ -110,6 +111,7 @@ def start_run(
         municipalities=list(municipalities),
         time_limit=time_limit,
         problem=problem,
+        homes=home_levels(session, [int(x["id"]) for x in problem.get("learners", [])]),
     )
     session.add(run)
     session.flush()

@@ -1,14 +1,19 @@
-"""Where municipalities are: a centre coordinate for planning's travel, and postcode ranges.
+"""Where learners live: places of residence and municipality centres, for planning's travel.
 
-`MUNICIPALITIES` holds hand-checked centres and the postcode ranges the demo data draws homes from;
-`centre_of` falls back to `municipality_centres.csv` (GeoNames places, see README.md) for the other
-municipalities of the CBS list. A municipality with neither has no centre: planning says so.
+`home_of` gives a learner's home: their place of residence (`places.csv`, GeoNames places with their
+CBS municipality, see README.md) when its name is listed under their municipality, else the
+municipality's centre. `MUNICIPALITIES` holds hand-checked centres and the postcode ranges the demo
+data draws from; `centre_of` falls back to `municipality_centres.csv` for the other municipalities
+of the CBS list. A municipality with neither has no centre: planning says so.
 """
 
 from __future__ import annotations
 
 import csv
+import unicodedata
 from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
 from importlib import resources
 
 
@@ -69,6 +74,62 @@ CENTRES: dict[str, tuple[float, float]] = _centres() | {m.name: (m.lat, m.lon) f
 def centre_of(municipality: str) -> tuple[float, float] | None:
     """(lat, lon) of the municipality's centre, or None when the portal has none for it."""
     return CENTRES.get(municipality)
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A place of residence (woonplaats) in a CBS municipality."""
+
+    name: str
+    municipality: str
+    lat: float
+    lon: float
+
+
+def fold(text: str) -> str:
+    """How place names are compared: case, diacritics, hyphens and spacing aside."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(plain.replace("-", " ").casefold().split())
+
+
+@cache
+def places() -> dict[str, dict[str, Place]]:
+    """Every place of `places.csv`, by municipality (CBS name) and folded place name."""
+    text = resources.files(__package__).joinpath("places.csv").read_text(encoding="utf-8")
+    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
+    found: dict[str, dict[str, Place]] = {}
+    for r in rows:
+        found.setdefault(r["municipality"], {})[fold(r["place"])] = Place(
+            r["place"], r["municipality"], float(r["lat"]), float(r["lon"]))
+    return found
+
+
+def place_in(municipality: str, place: str) -> Place | None:
+    """The place of this name in this municipality (any case or diacritics), else None."""
+    return places().get(municipality, {}).get(fold(place)) if place.strip() else None
+
+
+def places_in(municipality: str) -> list[Place]:
+    """The municipality's places, alphabetical."""
+    return sorted(places().get(municipality, {}).values(), key=lambda p: fold(p.name))
+
+
+class HomeLevel(StrEnum):
+    """How precisely a learner's home is known to planning."""
+
+    PLACE = "place"  # their place of residence
+    MUNICIPALITY = "municipality"  # their municipality's centre (no place, or one not listed)
+
+
+def home_of(municipality: str, place: str) -> tuple[tuple[float, float], HomeLevel] | None:
+    """Where a learner of this municipality and place lives, and how precisely; None when neither
+    the place nor the municipality's centre is known."""
+    found = place_in(municipality, place)
+    if found is not None:
+        return (found.lat, found.lon), HomeLevel.PLACE
+    centre = centre_of(municipality)
+    return (centre, HomeLevel.MUNICIPALITY) if centre is not None else None
 
 # Languages learners speak and cohorts teach in (ISO 639 codes; Dari is ISO 639-3 `prs`).
 LANGUAGES: dict[str, str] = {

@@ -48,6 +48,7 @@ LEARNER_COLUMNS = (
     Column("route", ("leerroute",)),
     Column("gemeente", ("municipality",)),
     Column("postcode", ("postal_code", "zip")),
+    Column("woonplaats", ("place", "place_of_residence", "plaats"), required=False),
     Column("talen", ("languages", "taal", "language")),
     Column("begin_termijn", ("duo_term_start", "start_termijn", "termijn_start")),
     Column("eind_termijn", ("duo_term_end", "termijn_eind"), required=False),

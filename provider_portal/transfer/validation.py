@@ -171,6 +171,7 @@ def validate_learners(table: Table, lookups: Lookups, today: date) -> Checked[Le
             municipality=r.get("gemeente", _choice(MUNICIPALITIES, _l("not a Dutch municipality"),
                                                               key=lambda v: cells.text(v).lower())),
             postcode=r.get("postcode", cells.parse_postcode), languages=r.get("talen", _languages),
+            place=r.get("woonplaats", _name(100), optional=True),
             loan_amount=r.get("lening", _amount("0", "100000")),
         )
         return None if r.errors else LearnerData(**values)  # type: ignore[arg-type]

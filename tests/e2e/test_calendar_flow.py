@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, time
 
+import sqlalchemy as sa
 from sqlmodel import Session
 
 from provider_portal.models import Cohort, CohortMeeting, Trainer
@@ -69,3 +70,23 @@ def test_the_calendar_fits_a_phone(browser, live_server, db: Session) -> None:
     for url in ("/planning/calendar?date=2027-01-05", "/planning/calendar?view=month&date=2027-01-05"):
         page.goto(url)
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, url
+
+
+def test_a_planner_edits_a_trainers_languages_and_availability_and_the_calendar_shows_the_clash(
+    browser, live_server, db: Session
+) -> None:
+    email = _world(db)
+    page = _open(browser, live_server, email, 1366)
+    page.goto("/planning/cohorts/")
+    page.get_by_role("link", name="Bewerken Fatima Yilmaz").click()
+    page.get_by_label("Geeft les in").select_option(label="Tigrinya")
+    page.get_by_label("Beschikbaar").select_option(label="woensdagochtend")
+    page.get_by_role("button", name="Opslaan").click()
+    assert "Trainer Fatima Yilmaz opgeslagen." in page.locator(".flash").first.inner_text()
+    db.expire_all()
+    fatima = db.execute(sa.select(Trainer).where(Trainer.name == "Fatima Yilmaz")).scalar_one()
+    assert fatima.languages == ["ti"] and fatima.availability == ["wed:morning"]
+    page.goto("/planning/calendar?date=2027-01-05")  # a Tuesday: Fatima teaches KNM in Arabic then
+    clash = page.locator(".cal-clash", has_text="10:00–12:00 KNM Arabisch").inner_text()
+    assert "Fatima Yilmaz geeft geen les in het Arabisch" in clash
+    assert "Fatima Yilmaz is dan niet beschikbaar" in clash

@@ -3,12 +3,16 @@ and registers a learner from a municipality outside the old hand-picked list."""
 
 from __future__ import annotations
 
+import os
+
 import sqlalchemy as sa
 from sqlmodel import Session
 
 from provider_portal.models import Learner, Provider
 from provider_portal.models.enums import Role
 from tests.factories import PASSWORD, make_user
+
+SHOTS = os.environ.get("E2E_SHOTS")  # a folder to keep the screenshots in, when set
 
 
 def _log_in(page, email: str, password: str) -> None:  # type: ignore[no-untyped-def]
@@ -65,3 +69,32 @@ def test_a_platform_admin_onboards_a_provider_whose_admin_registers_a_learner(pa
     page.get_by_role("heading", name="Helen Berhane").wait_for()
     db.expire_all()
     assert db.execute(sa.select(Learner.municipality)).scalar_one() == "Zeist"
+
+    # the municipality picker offers all 342 municipalities with their province, Nieuwegein included;
+    # the place of residence puts the learner's home in Vreeswijk, not at Nieuwegein's centre
+    page.goto("/learners/new")
+    options = page.locator("#municipality-options option")
+    assert options.count() == 342
+    assert page.locator("#municipality-options option[value='Nieuwegein']").text_content() == (
+        "Nieuwegein (Utrecht)")
+    page.get_by_label("BSN").fill("123456782")
+    page.get_by_label("Voornaam").fill("Yonas")
+    page.get_by_label("Achternaam").fill("Haile")
+    page.get_by_label("Geboortedatum").fill("1991-02-03")
+    page.get_by_label("Route", exact=True).select_option("B1")
+    page.get_by_label("Gemeente").fill("Nieuwegein")
+    page.get_by_label("Postcode").fill("3433 AB")
+    page.get_by_label("Woonplaats").fill("vreeswijk")
+    page.get_by_label("Gesproken talen").select_option(["ti"])
+    page.get_by_label("Begin inburgeringstermijn (DUO)").fill("2025-06-01")
+    page.get_by_label("DUO-lening (EUR)").fill("10000")
+    page.get_by_role("button", name="Opslaan").click()
+    page.get_by_role("heading", name="Yonas Haile").wait_for()
+    assert page.locator("#place").inner_text() == "vreeswijk"  # as typed; known in Nieuwegein, no warning
+    assert page.locator("#place-unknown").count() == 0
+    if SHOTS:
+        page.set_viewport_size({"width": 1366, "height": 900})
+        page.screenshot(path=f"{SHOTS}/onboarding-nieuwegein-1366.png")
+    db.expire_all()
+    assert db.execute(sa.select(Learner.municipality).where(Learner.first_name == "Yonas")
+                      ).scalar_one() == "Nieuwegein"

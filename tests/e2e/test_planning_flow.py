@@ -21,7 +21,8 @@ def test_a_planner_runs_reviews_publishes_and_pins(page, db: Session, engine, fr
     frozen_now(datetime.combine(TODAY, time(9)))
     provider = make_provider(db)
     planner = make_user(db, None, role=Role.PLANNER, municipalities=("Utrecht",))
-    amina = make_learner(db, provider, first_name="Amina", last_name="Haddad", languages=("ar",))
+    amina = make_learner(db, provider, first_name="Amina", last_name="Haddad", languages=("ar",),
+                         place="Vleuten")  # her home is in Vleuten, 7 km west of Utrecht's centre
     make_learner(db, provider, first_name="Semere", last_name="Tesfay", languages=("ti",))
     trainer = add_trainer(db, "Utrecht", "Fatima", "")
     start = TODAY + timedelta(weeks=4)
@@ -57,6 +58,10 @@ def test_a_planner_runs_reviews_publishes_and_pins(page, db: Session, engine, fr
     assert run_pending(engine) == 1  # the jobs process picks it up
     page.reload()
     assert page.locator("#placed-count").inner_text() == "3"
+    assert ("vanaf de woonplaats voor 1 inburgeraars en vanaf het centrum van de gemeente voor 1"
+            in page.locator("#home-levels").inner_text())
+    page.locator("details", has_text="Wijkcentrum Overvecht").first.locator("summary").click()
+    assert "Amina Haddad · 7,4 km" in page.locator("main").inner_text()  # real travel, not 0,0 km
     page.goto("/planning/runs/")  # the list of runs shows the finished run's counts
     assert "3 geplaatst, 3 niet geplaatst" in page.locator("table.list").inner_text()
     page.go_back()

@@ -206,3 +206,14 @@ def test_a_learner_import_stores_its_rows_in_a_few_batched_statements_not_per_ro
     # SQLite inserts a learner per statement (no ordered RETURNING batch); the rest goes in batches.
     # Before: a flush, a delete and two selects for every row, about six statements a row.
     assert len(inserts) <= 120 + 5 and len(statements) <= 120 + 20, len(statements)
+
+
+def test_an_optional_place_of_residence_column_is_stored_for_planning(client, db, admin) -> None:
+    header = LEARNER_HEADER.replace("postcode;", "postcode;woonplaats;")
+    rows = ["111222333;Helen;Berhane;12-09-1994;asiel;Z;Nieuwegein;3433 AB;Vreeswijk;ti;2025-06-01;10000",
+            "222222220;Sami;Berhane;12-09-1994;asiel;Z;Utrecht;3512 JK;;ti;2025-06-01;10000"]
+    response = _upload(client, "learners", header, *rows)
+    assert response.status_code == 302
+    db.expire_all()
+    places = dict(db.execute(sa.select(Learner.first_name, Learner.place)).all())
+    assert places == {"Helen": "Vreeswijk", "Sami": ""}
