@@ -35,7 +35,7 @@ OUTCOMES = {"geslaagd": True, "behaald": True, "voldoende": True, "passed": True
             "o": False}
 LEVELS = {"a2": "A2", "b1": "B1"}
 # Service refusals by field, mapped to the file's column.
-FIELD_COLUMNS = {"component": "onderdeel", "attempt": "poging"}
+FIELD_COLUMNS = {"component": "onderdeel", "attempt": "poging", "exam_date": "examendatum"}
 
 
 def _choice(mapping: dict[str, object], reason: object) -> Callable[[object], object]:
