@@ -14,6 +14,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.nl import bsn as stdnum_bsn
 from stdnum.nl import btw as stdnum_btw
 from stdnum.nl import postcode as stdnum_postcode
+from werkzeug.datastructures import FileStorage
 from wtforms import Field, SelectChoice
 from wtforms.validators import StopValidation, ValidationError
 
@@ -21,6 +22,16 @@ from provider_portal.input_guards import MAX_DB_INT, MAX_SPAN_DAYS, span_too_lon
 
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2100, 12, 31)  # dates outside this are typing errors
 MAX_EUROS = Decimal("21474836.47")  # the most cents a PostgreSQL integer column holds
+
+
+def read_upload(upload: FileStorage) -> bytes:
+    """An uploaded file's bytes, the file closed at once: Werkzeug spools an upload over 500 KB to a
+    temporary file, which would otherwise stay open while the import runs (Flask closes it only when
+    the request ends). Every view that takes a file reads it through here."""
+    try:
+        return upload.read()
+    finally:
+        upload.close()
 
 
 def valid_bsn(_form: Any, field: Field) -> None:

@@ -10,3 +10,8 @@ class FieldError(ValueError):
         super().__init__(str(message))
         self.field = field
         self.message = message
+
+
+class AlreadyRecorded(FieldError):
+    """The same change is already stored (a form sent twice, or the same entry made meanwhile): the
+    page answers 409 and stores nothing a second time."""

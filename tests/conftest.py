@@ -20,6 +20,7 @@ from sqlmodel import Session
 from provider_portal import create_app, migrate
 from provider_portal.config import normalise_database_url
 from tests.db_reset import wipe
+from tests.web import Client
 
 
 @pytest.fixture(scope="session")
@@ -42,6 +43,7 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
             "PAGE_SIZE": 10,
         }
     )
+    app.test_client_class = Client  # closes the request bodies it spools to temporary files
     engine: Engine = app.extensions["db_engine"]
     wipe(engine)
     yield app

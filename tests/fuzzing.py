@@ -11,6 +11,7 @@ import codecs
 import csv
 import hashlib
 import io
+import json
 import os
 import re
 from dataclasses import dataclass, field
@@ -324,6 +325,72 @@ def describe(data: dict[str, list[Any]]) -> str:
         text = repr(value)
         return text if len(text) <= 80 else f"{text[:60]}... ({len(value)} chars)"
     return "{" + ", ".join(f"{k!r}: [{', '.join(short(v) for v in vs)}]" for k, vs in data.items()) + "}"
+
+
+# --- hostile bodies for an endpoint a page's script calls ---------------------------------------------
+# The type-ahead's script posts one field (`q`) and reads JSON; anything else may arrive: JSON of any
+# shape, bytes that are not UTF-8, a charset the form parser does not know, the field as a file or in
+# the address, several times or not at all, an empty body. Returned as the test client's keyword
+# arguments in plain data (a file as (bytes, name)), made into streams when sent (`as_script_request`).
+JSON_VALUES = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-(2**70), 2**70), st.floats(), VALUE),
+    lambda inner: st.one_of(st.lists(inner, max_size=3),
+                            st.dictionaries(st.sampled_from(("q", "Q", "q ", "query", "", "\x00")), inner,
+                                            max_size=3)),
+    max_leaves=6)
+FORM = "application/x-www-form-urlencoded"
+
+
+@st.composite
+def script_bodies(draw: st.DrawFn, name: str = "q") -> dict[str, Any]:
+    kind = draw(st.sampled_from(("form", "json", "bytes", "charset", "multipart", "address", "empty")))
+    if kind == "form":  # none, one or several values, and unknown fields beside it
+        data: dict[str, Any] = {name: draw(st.lists(VALUE, max_size=3))}
+        for _ in range(draw(st.integers(0, 2))):
+            data.setdefault(draw(st.sampled_from(EXTRA_NAMES)), []).append(draw(VALUE))
+        return {"data": data}
+    if kind == "json":
+        body = draw(st.one_of(st.fixed_dictionaries({name: JSON_VALUES}), JSON_VALUES))
+        return {"data": json.dumps(body), "content_type": draw(st.sampled_from(("application/json", FORM)))}
+    if kind == "bytes":
+        return {"data": f"{name}=".encode() + draw(st.binary(max_size=200)), "content_type": FORM}
+    if kind == "charset":
+        encoding = draw(st.sampled_from(("utf-16", "utf-32", "latin-1", "cp1252", "x-unknown")))
+        codec = "utf-16" if encoding == "x-unknown" else encoding
+        text = f"{name}={draw(VALUE)}".encode(codec, errors="replace")
+        return {"data": text, "content_type": f"{FORM}; charset={encoding}"}
+    if kind == "multipart":
+        return {"data": {name: (draw(st.binary(max_size=200)), draw(st.sampled_from(("q.txt", ""))))},
+                "content_type": "multipart/form-data"}
+    if kind == "address":
+        return {"data": {}, "query_string": {name: draw(VALUE)}}
+    return {"data": b"", "content_type": draw(st.sampled_from(("application/json", FORM, "text/plain", "")))}
+
+
+# Sent first to the script's endpoint: the EVERYWHERE values, a missing field, wrong JSON types.
+SCRIPT_EXAMPLES: tuple[dict[str, Any], ...] = (
+    *({"data": {"q": [value]}} for value in EVERYWHERE),
+    {"data": {}},
+    {"data": json.dumps({"q": HUGE}), "content_type": "application/json"},
+    {"data": json.dumps({"q": ["a", {"b": None}]}), "content_type": "application/json"},
+    {"data": json.dumps([1, 2.5, None]), "content_type": "application/json"},
+    {"data": b"q=\xff\xfe\x00%00%ff", "content_type": FORM},
+)
+
+
+def as_script_request(body: dict[str, Any]) -> dict[str, Any]:
+    """The test client's keyword arguments for a drawn body (files as fresh streams)."""
+    out = dict(body)
+    data = body.get("data")
+    if isinstance(data, dict):
+        out["data"] = as_request_data({k: v if isinstance(v, list) else [v] for k, v in data.items()
+                                       if v != []})  # an empty list: the field left out
+    return out
+
+
+def describe_body(body: dict[str, Any]) -> str:
+    text = repr(body)
+    return text if len(text) <= 300 else f"{text[:240]}... ({len(text)} chars)"
 
 
 # --- hostile import files --------------------------------------------------------------------------

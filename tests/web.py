@@ -10,6 +10,26 @@ from werkzeug.test import TestResponse
 
 from tests.factories import PASSWORD
 
+
+class Client(FlaskClient):
+    """Flask's test client, closing the request body it made once the app has answered.
+
+    Werkzeug's test client encodes a multipart body over 500 KB into a temporary file and closes
+    it only when it follows redirects (werkzeug/test.py, `Client.open`); otherwise the garbage
+    collector closes it later, in whichever test it runs, with a ResourceWarning. The portal itself
+    closes every upload (Flask closes `request.files` when the request ends, the views as soon as
+    they have read it: tests/provider_portal/test_upload_files.py)."""
+
+    def open(self, *args: Any, **kwargs: Any) -> TestResponse:
+        made_here = (not (args and not isinstance(args[0], str)) and "input_stream" not in kwargs
+                     and not hasattr(kwargs.get("data"), "read"))
+        response = super().open(*args, **kwargs)
+        body = response.request.environ.get("wsgi.input") if response.request is not None else None
+        if made_here and body is not None and not body.closed:
+            body.close()
+        return response
+
+
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
 
 

@@ -7,11 +7,11 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from provider_portal.i18n import day, number
 from provider_portal.labels import label
-from provider_portal.models import ExamPathChange, User
+from provider_portal.models import ExamPathChange, Learner, User
 
 
 def record_change(session: Session, learner_id: int, kind: str, *, component: str | None = None,
@@ -20,6 +20,18 @@ def record_change(session: Session, learner_id: int, kind: str, *, component: st
     """Stage an audit row (committed with the change it describes)."""
     session.add(ExamPathChange(learner_id=learner_id, kind=kind, component=component, old=old, new=new,
                                reason=reason, changed_by_id=user_id))
+
+
+def lock_learner(session: Session, learner_id: int) -> None:
+    """Serialise exam-path changes of one learner until the commit, so a form sent twice at once is
+    checked against the first copy's rows (PostgreSQL `FOR UPDATE`; SQLite takes its database write
+    lock with a no-op update)."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(sa.update(Learner).where(col(Learner.id) == learner_id)
+                        .values(updated_at=Learner.updated_at).execution_options(synchronize_session=False))
+    else:
+        session.execute(sa.select(col(Learner.id)).where(col(Learner.id) == learner_id)
+                        .with_for_update()).all()
 
 
 def changes_of(session: Session, learner_id: int) -> list[tuple[ExamPathChange, str]]:

@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from flask_babel import lazy_gettext as _l
+from sqlmodel import Session, col
 
 from billing.quarters import add_months
-from provider_portal.exam_path.audit import record_change
+from provider_portal.exam_path.audit import lock_learner, record_change
 from provider_portal.models import (
     Attendance,
     CourseClass,
@@ -28,6 +29,7 @@ from provider_portal.models import (
 )
 from provider_portal.models.enums import ATTENDED, ExamStatus, LessonStatus
 from provider_portal.policy import Figures
+from provider_portal.service_errors import AlreadyRecorded
 
 NEARLY_SHARE = 10  # "nearly": at most a tenth of the hours and one attempt per component short
 
@@ -141,8 +143,22 @@ def candidates(session: Session, figures: Figures) -> list[Effort]:
 def add_external_hours(session: Session, learner: Learner, *, provider_name: str, keurmerk: bool,
                        period_from: date, period_to: date, minutes: int, evidence_name: str,
                        evidence_type: str, evidence: bytes, user_id: int | None) -> ExternalHours:
-    """Store hours at another provider with the evidence as uploaded, audited; commits."""
+    """Store hours at another provider with the evidence as uploaded, audited; commits. The same
+    entry with the same evidence again (a form sent twice) is refused: the learner row is locked, so
+    two at once store one."""
     name = evidence_name.replace("\\", "/").rsplit("/", 1)[-1][-200:] or "bewijs"
+    lock_learner(session, learner.id or 0)
+    same = session.execute(sa.select(col(ExternalHours.id)).where(
+        col(ExternalHours.learner_id) == learner.id,
+        col(ExternalHours.provider_name) == provider_name.strip(),
+        col(ExternalHours.keurmerk) == keurmerk,
+        col(ExternalHours.period_from) == period_from,
+        col(ExternalHours.period_to) == period_to,
+        col(ExternalHours.minutes) == minutes,
+        col(ExternalHours.evidence) == evidence).limit(1)).scalar_one_or_none()
+    if same is not None:
+        session.rollback()
+        raise AlreadyRecorded("period_from", _l("These hours are already recorded, with the same evidence."))
     row = ExternalHours(learner_id=learner.id or 0, provider_name=provider_name.strip(), keurmerk=keurmerk,
                         period_from=period_from, period_to=period_to, minutes=minutes,
                         evidence_name=name, evidence_type=evidence_type[:100],

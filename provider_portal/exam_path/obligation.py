@@ -10,11 +10,11 @@ from enum import StrEnum
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from billing.deadlines import DEADLINE_MONTHS
 from billing.quarters import Quarter, add_months
-from provider_portal.exam_path.audit import record_change
+from provider_portal.exam_path.audit import lock_learner, record_change
 from provider_portal.exam_path.results import all_passed_on
 from provider_portal.models import Invoice, Learner
 from provider_portal.models.enums import Route
@@ -40,12 +40,16 @@ def set_obligation(session: Session, learner_id: int, met_on: date | None, groun
                    user_id: int | None, today: date) -> Learner:
     """Record (or, with `met_on` None, withdraw) the obligation met; a change of an existing record
     needs a reason. The learner row is locked, so two corrections never overwrite each other."""
-    learner = session.execute(sa.select(Learner).where(Learner.id == learner_id)
-                              .with_for_update()).scalar_one()
+    lock_learner(session, learner_id)
+    learner = session.execute(sa.select(Learner).where(col(Learner.id) == learner_id)
+                              .execution_options(populate_existing=True)).scalar_one()
     reason = reason.strip()
     if met_on is not None:
         _check(session, learner, met_on, ground, reason, today)
     old = _state(learner)
+    if met_on is not None and old == {"met_on": met_on.isoformat(), "ground": ground, "reason": reason}:
+        session.rollback()  # the same form sent again (a double submit): nothing changes, nothing audited
+        return learner
     if old is not None and not reason:
         raise FieldError("reason", _l("Reason: a correction of a recorded obligation needs a reason."))
     if met_on is None and old is None:

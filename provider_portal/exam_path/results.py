@@ -11,13 +11,13 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from provider_portal.exam_path.audit import record_change
 from provider_portal.models import ExamResult, Learner, LearnerExam
 from provider_portal.models.enums import ExamStatus
 from provider_portal.policy import Figures
-from provider_portal.service_errors import FieldError
+from provider_portal.service_errors import AlreadyRecorded, FieldError
 from scheduler.exams.constraints import attempt_fee
 
 
@@ -56,12 +56,13 @@ def stage_result(session: Session, learner: Learner, data: ResultData, source: s
     ).scalar_one_or_none()
     if exam is None:
         raise FieldError("component", _l("this learner's route has no such exam component"))
-    recorded = session.execute(sa.select(ExamResult.attempt, ExamResult.exam_date).where(
-        ExamResult.learner_id == learner.id, ExamResult.component == data.component)).all()
-    taken = {attempt for attempt, _day in recorded}
-    if any(day == data.exam_date for _attempt, day in recorded):
-        # one sitting a day: DUO's file imported again without attempt numbers must not add attempts
-        raise FieldError("exam_date", _l("a result of this component on this date is already recorded"))
+    recorded = {row.attempt: row.exam_date for row in session.execute(sa.select(ExamResult).where(
+        col(ExamResult.learner_id) == learner.id, col(ExamResult.component) == data.component)).scalars()}
+    taken = set(recorded)
+    same_day = sorted(n for n, day in recorded.items() if day == data.exam_date)
+    if same_day:  # one sitting per component and day: the same result sent again (a double submit)
+        raise AlreadyRecorded("exam_date", _l("a result of this component on this date is already recorded "
+                                              "(attempt %(n)s)", n=same_day[0]))
     attempt = data.attempt or max(taken | {exam.attempts}) + 1
     if attempt in taken:
         raise FieldError("attempt", _l("attempt %(n)s of this component is already recorded", n=attempt))

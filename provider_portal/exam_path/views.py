@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from provider_portal import clock, labels
@@ -20,13 +21,13 @@ from provider_portal.exam_path.forms import ExternalHoursForm, ObligationForm, R
 from provider_portal.exam_path.obligation import derive_from_results, set_obligation
 from provider_portal.exam_path.readiness import readiness_of, set_readiness
 from provider_portal.exam_path.results import ResultData, results_of, stage_result
-from provider_portal.forms_common import choices
+from provider_portal.forms_common import choices, read_upload
 from provider_portal.models import ExternalHours, Learner, LearnerExam, Provider
 from provider_portal.models.enums import ExamStatus, Role
 from provider_portal.models.types import to_cents
 from provider_portal.pagination import get_or_404
 from provider_portal.policy import figures_on, history
-from provider_portal.service_errors import FieldError
+from provider_portal.service_errors import AlreadyRecorded, FieldError
 
 bp = Blueprint("exam_path", __name__, url_prefix="/exam-path")
 READY_EDITORS = (Role.PROVIDER_ADMIN, Role.TEACHER)
@@ -81,6 +82,7 @@ def new_result(learner_id: int) -> str | Response | tuple[str, int]:
     learner = get_or_404(session, Learner, learner_id)
     form = ResultForm()
     form.component.choices = choices(_components(learner, open_only=True))
+    conflict = False
     if form.validate_on_submit():
         data = ResultData(form.component.data or "", form.exam_date.data, form.level.data or "",
                           form.result.data == "passed", form.attempt.data)
@@ -94,10 +96,16 @@ def new_result(learner_id: int) -> str | Response | tuple[str, int]:
         except FieldError as exc:
             session.rollback()
             form[exc.field].errors = [exc.message]
+            conflict = isinstance(exc, AlreadyRecorded)
+        except IntegrityError:  # the same attempt stored meanwhile by a parallel request
+            session.rollback()
+            form.exam_date.errors = [_("This result was saved meanwhile (the form was sent twice?): "
+                                       "check the learner's results.")]
+            conflict = True
         else:
             flash(_("Result saved."), "success")
             return _back(learner)
-    status = 422 if request.method == "POST" else 200
+    status = (409 if conflict else 422) if request.method == "POST" else 200
     return render_template("exam_path/result.html", form=form, learner=learner), status
 
 
@@ -130,19 +138,24 @@ def external_hours(learner_id: int) -> str | Response | tuple[str, int]:
     session = get_session()
     learner = get_or_404(session, Learner, learner_id)
     form = ExternalHoursForm()
+    status = 422 if request.method == "POST" else 200
     if form.validate_on_submit():
         upload = form.evidence.data
-        add_external_hours(session, learner, provider_name=form.provider_name.data or "",
-                           keurmerk=bool(form.keurmerk.data), period_from=form.period_from.data,
-                           period_to=form.period_to.data, minutes=to_cents(form.hours.data) * 60 // 100,
-                           evidence_name=upload.filename or "",
-                           evidence_type=_mimetype(upload.filename or ""),
-                           evidence=upload.read(), user_id=current_user.id)
-        flash(_("Hours at another provider saved."), "success")
-        return _back(learner)
+        try:
+            add_external_hours(session, learner, provider_name=form.provider_name.data or "",
+                               keurmerk=bool(form.keurmerk.data), period_from=form.period_from.data,
+                               period_to=form.period_to.data, minutes=to_cents(form.hours.data) * 60 // 100,
+                               evidence_name=upload.filename or "",
+                               evidence_type=_mimetype(upload.filename or ""),
+                               evidence=read_upload(upload), user_id=current_user.id)
+        except AlreadyRecorded as exc:
+            form[exc.field].errors = [exc.message]
+            status = 409
+        else:
+            flash(_("Hours at another provider saved."), "success")
+            return _back(learner)
     rows = session.execute(sa.select(ExternalHours).where(ExternalHours.learner_id == learner_id)
                            .order_by(ExternalHours.period_from)).scalars().all()
-    status = 422 if request.method == "POST" else 200
     return render_template("exam_path/external_hours.html", form=form, learner=learner, rows=rows), status
 
 

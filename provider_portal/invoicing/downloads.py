@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from provider_portal.access import roles_required
 from provider_portal.db import get_session
 from provider_portal.downloads import attachment
+from provider_portal.forms_common import read_upload
 from provider_portal.invoicing import exports
 from provider_portal.invoicing.errors import InvoicingError
 from provider_portal.invoicing.forms import ImportForm
@@ -82,7 +83,7 @@ def duo_import() -> str | BaseResponse:
     form, report = ImportForm(), None
     if form.validate_on_submit():
         report = import_duo_file(
-            get_session(), current_user.provider_id or 0, form.kind.data, form.file.data.read()
+            get_session(), current_user.provider_id or 0, form.kind.data, read_upload(form.file.data)
         )
         if report.ok:
             flash(_("%(count)s statuses updated.", count=len(report.updated)), "success")

@@ -16,6 +16,7 @@ from provider_portal import clock
 from provider_portal.access import PROVIDER_STAFF, roles_required
 from provider_portal.db import get_session
 from provider_portal.downloads import attachment
+from provider_portal.forms_common import read_upload
 from provider_portal.models import CourseClass, Learner, Provider
 from provider_portal.models.enums import Role
 from provider_portal.pagination import get_or_404
@@ -46,7 +47,7 @@ def upload() -> str | Response | tuple[str, int]:
         return render_template("transfer/import.html", form=form, columns=COLUMNS, result=None,
                                background_rows=current_app.config["JOBS_IMPORT_ROWS"])
     kind, upload_file = ImportKind(form.kind.data), form.file.data
-    filename, data = upload_file.filename or "", upload_file.read()
+    filename, data = upload_file.filename or "", read_upload(upload_file)  # a large one goes to a job
     try:
         table = read_table(filename, data)
     except TableError as exc:
