@@ -4,10 +4,10 @@ gunicorn reads this file from the directory it starts in, or from `-c gunicorn.c
 
     .venv/bin/gunicorn -c gunicorn.conf.py 'provider_portal:create_app()'
 
-A request spends most of its time in Python (about 10 ms of CPU) and a little waiting on
-PostgreSQL, so synchronous workers, about two per core, keep the cores busy without queueing
-requests behind one another; more workers than that only add memory and context switches on a
-small machine where PostgreSQL shares the cores. Every setting can be overridden from the
+A request spends most of its time in Python (20-30 ms of CPU, measured on a loaded machine) and
+a little waiting on PostgreSQL, so synchronous workers, about two per core, keep the cores busy
+without queueing requests behind one another; more workers than that only add memory and context
+switches on a small machine where PostgreSQL shares the cores. Every setting can be overridden from the
 environment (WEB_WORKERS, WEB_THREADS, WEB_BIND, WEB_TIMEOUT) or on the command line.
 """
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from provider_portal.models import Attendance, Contract, CourseClass, Enrolment, Learner, Lesson
 from provider_portal.models.enums import ATTENDED, ContractStatus, LessonStatus, Route
@@ -99,8 +99,9 @@ def hours_summary(session: Session, learner: Learner, today: date, since: date |
     """The learner's hours up to today (optionally from `since`): two statements, the lessons held
     with the learner's mark on each (an outer join), and the contracts' purchased hours."""
     summary = HoursSummary()
-    mark = sa.and_(Attendance.lesson_id == Lesson.id, Attendance.learner_id == learner.id)
-    stmt = _held_lessons(learner.id, since, today).add_columns(Attendance.status, Attendance.minutes)
+    mark = sa.and_(col(Attendance.lesson_id) == col(Lesson.id), col(Attendance.learner_id) == learner.id)
+    stmt = (_held_lessons(learner.id or 0, since, today)
+            .add_columns(col(Attendance.status), col(Attendance.minutes)))
     # one row per lesson, though two enrolments in the class may both cover its date
     rows = {row.id: row for row in session.execute(stmt.outerjoin(Attendance, mark))}.values()
     summary.lessons_held = len(rows)

@@ -399,7 +399,7 @@ def changes_for(
     return [ChangeRow(change, who or "", name, day) for change, who, name, day in rows]
 
 
-def shown_changes(session: Session, everything: bool, **which: int) -> tuple[list[ChangeRow], bool]:
+def shown_changes(session: Session, everything: bool, **which: int | None) -> tuple[list[ChangeRow], bool]:
     """(the changes a page shows, whether there are more): the newest CHANGES_SHOWN, or all of them
     when the reader asked for everything. One statement: it reads one row more to know."""
     if everything:

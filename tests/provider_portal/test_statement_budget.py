@@ -179,3 +179,25 @@ def test_a_short_change_trail_is_shown_whole_without_a_link(app, db, school) -> 
     login(client, world["teacher"].email)
     html = text(client.get(f"/learners/{learner.id}"))
     assert "Aanwezig, 7 min" in html and "Alle wijzigingen tonen" not in html
+
+
+@pytest.mark.parametrize("args", [{}, {"municipality": "Utrecht", "language": "ar", "route": "Z"},
+                                  {"municipality": "'s-Gravenhage", "route": "<b>"}])
+def test_the_cached_filter_selects_render_exactly_as_wtforms_does(app, args) -> None:
+    """The learner list's filters render their options from a cache (CachedSelect); the HTML is
+    WTForms' own, selection and escaping included, in Dutch and in English."""
+    from werkzeug.datastructures import MultiDict
+    from wtforms.widgets import Select
+
+    from provider_portal.learners.forms import LearnerFilterForm
+
+    for lang in ("nl", "en"):
+        with app.test_request_context("/learners/"):
+            from flask import session
+
+            session["lang"] = lang
+            form = LearnerFilterForm(MultiDict(args))
+            for name in ("route", "municipality", "language"):
+                field = form[name]
+                assert str(field()) == str(Select()(field)), (lang, name)
+                assert str(field()) == str(field()), (lang, name)  # the cached one again
