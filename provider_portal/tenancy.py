@@ -225,14 +225,58 @@ def _learner_criteria(scope: TenantScope) -> dict[type, Any]:
 
 
 @lru_cache(maxsize=1024)
-def _options(scope: TenantScope) -> tuple[Any, ...]:
-    """The loader criteria of a scope, built once per scope rather than for every statement.
+def _options(scope: TenantScope) -> dict[type, Any]:
+    """The loader criteria of a scope, one option per filtered model, built once per scope rather
+    than for every statement.
 
     Building them walks every table's rule (about 3 ms, measured in bench/web); they hold only
     values derived from the frozen scope, so one user's requests can share them. Bounded: a scope
     per active user, the least recently used dropped first.
     """
-    return tuple(_rows(criteria_for(scope)))
+    criteria = criteria_for(scope)
+    return dict(zip(criteria, _rows(criteria), strict=True))
+
+
+@lru_cache(maxsize=1024)
+def _needed(scope: TenantScope) -> dict[type, tuple[type, ...]]:
+    """Per filtered model, the models whose criteria a statement reading it needs: itself, and every
+    model its own criterion reads, and theirs in turn (SQLAlchemy applies the criteria inside
+    the criteria too: a teacher's learners are those of classes the teacher teaches *of this provider*)."""
+    criteria = criteria_for(scope)
+    reads = {model: [m for m in entities_of(clause) if m in criteria] for model, clause in criteria.items()}
+    needed: dict[type, tuple[type, ...]] = {}
+    for model in criteria:
+        found: dict[type, None] = {model: None}
+        todo = [model]
+        while todo:
+            for other in reads[todo.pop()]:
+                if other not in found:
+                    found[other] = None
+                    todo.append(other)
+        needed[model] = tuple(found)
+    return needed
+
+
+def entities_of(statement: Any) -> list[type]:
+    """The mapped classes an ORM statement reads, wherever they appear: selected, joined, in a
+    subquery, a correlated EXISTS, a UNION or a CTE, under an alias or not; in the order found.
+
+    Every ORM-built element carries its entity in its annotations (`parententity`: a mapper, or
+    the inspection of an `aliased()` class); a plain Core table carries none, and no loader
+    criterion would apply to it anyway. A table's own columns are not walked (they say nothing
+    more), which keeps the walk to the statement's own clauses.
+    """
+    found: dict[type, None] = {}
+    stack = [statement]
+    while stack:
+        element = stack.pop()
+        entity = element._annotations.get("parententity") if element._annotations else None
+        if entity is not None:
+            found[entity.mapper.class_] = None
+            if isinstance(element, sa.TableClause):
+                continue
+        stack.extend(element.get_children())
+    return list(found)
 
 
 def criteria_for(scope: TenantScope) -> dict[type, Any]:
@@ -251,7 +295,26 @@ def _filter_selects(state: ORMExecuteState) -> None:
         return
     if state.is_column_load or state.is_relationship_load:
         return
-    state.statement = state.statement.options(*_options(scope))
+    state.statement = scoped_statement(state.statement, scope)
+
+
+def scoped_statement(statement: Any, scope: TenantScope) -> Any:
+    """`statement` with the loader criteria of the entities it reads, and only those.
+
+    Every option attached is part of the statement's cache key, which SQLAlchemy computes on every
+    execution, and a scope has about 50 of them; a statement reads two or three tables. The SQL is
+    the same as with all of them: a criterion is emitted only where its entity appears
+    (tests/provider_portal/tenancy_check.py compares the two for every statement of the tenancy,
+    access and walk tests).
+    """
+    needed = _needed(scope)
+    touched: dict[type, None] = {}
+    for model in entities_of(statement):
+        touched |= dict.fromkeys(needed.get(model, ()))
+    if not touched:
+        return statement
+    options = _options(scope)
+    return statement.options(*(options[model] for model in touched))
 
 
 @event.listens_for(Session, "before_flush")

@@ -257,7 +257,8 @@ def main() -> None:
            "LOGIN_ACCOUNT_RATE_LIMIT": "100000 per minute", "PRESENCE_RATE_LIMIT": "100000 per minute"}
     base = f"http://127.0.0.1:{args.port}"
     server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "--workers", str(args.workers), "--bind", f"127.0.0.1:{args.port}",
+        [str(Path(sys.executable).parent / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"),
+         "--workers", str(args.workers), "--bind", f"127.0.0.1:{args.port}",
          "--log-level", "warning", "provider_portal:create_app()"], env=env, cwd=ROOT)
     try:
         for _ in range(120):

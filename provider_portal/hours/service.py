@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from provider_portal.models import Attendance, Contract, CourseClass, Enrolment, Learner, Lesson
 from provider_portal.models.enums import ATTENDED, ContractStatus, LessonStatus, Route
@@ -96,25 +96,23 @@ def _held_lessons(learner_id: int, since: date | None, until: date) -> sa.Select
 
 
 def hours_summary(session: Session, learner: Learner, today: date, since: date | None = None) -> HoursSummary:
-    """The learner's hours up to today (optionally from `since`)."""
+    """The learner's hours up to today (optionally from `since`): two statements, the lessons held
+    with the learner's mark on each (an outer join), and the contracts' purchased hours."""
     summary = HoursSummary()
-    rows = session.execute(_held_lessons(learner.id, since, today)).all()
-    held = {row.id: row.lesson_date for row in rows}
-    ona_lessons = {row.id for row in rows if row.ona}
-    summary.lessons_held = len(held)
-    marks = session.execute(
-        sa.select(Attendance.lesson_id, Attendance.status, Attendance.minutes).where(
-            Attendance.learner_id == learner.id, Attendance.lesson_id.in_(list(held) or [-1])
-        )
-    )
+    mark = sa.and_(col(Attendance.lesson_id) == col(Lesson.id), col(Attendance.learner_id) == learner.id)
+    stmt = (_held_lessons(learner.id or 0, since, today)
+            .add_columns(col(Attendance.status), col(Attendance.minutes)))
+    # one row per lesson, though two enrolments in the class may both cover its date
+    rows = {row.id: row for row in session.execute(stmt.outerjoin(Attendance, mark))}.values()
+    summary.lessons_held = len(rows)
     by_month: dict[str, int] = defaultdict(int)
-    for lesson_id, status, minutes in marks:
-        if status in ATTENDED:
+    for row in rows:
+        if row.status in ATTENDED:
             summary.lessons_attended += 1
-            summary.minutes += minutes
-            if lesson_id in ona_lessons:
-                summary.ona_minutes += minutes
-            by_month[held[lesson_id].strftime("%Y-%m")] += minutes
+            summary.minutes += row.minutes
+            if row.ona:
+                summary.ona_minutes += row.minutes
+            by_month[row.lesson_date.strftime("%Y-%m")] += row.minutes
     summary.by_month = dict(sorted(by_month.items()))
     summary.by_quarter = _quarters(summary.by_month)
     summary.purchased_hours = session.execute(

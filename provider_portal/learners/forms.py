@@ -17,7 +17,14 @@ from wtforms.validators import (
 )
 
 from provider_portal import clock, labels
-from provider_portal.forms_common import DateField, MoneyField, choices, valid_bsn, valid_postcode
+from provider_portal.forms_common import (
+    CachedSelect,
+    DateField,
+    MoneyField,
+    choices,
+    valid_bsn,
+    valid_postcode,
+)
 from provider_portal.privacy import too_many_digits
 from provider_portal.reference import municipalities as gemeenten
 from provider_portal.reference.places import LANGUAGES
@@ -87,13 +94,13 @@ class LearnerFilterForm(FlaskForm):
 
     q = StringField(_l("Search"), validators=[Optional(), Length(max=100)])
     route = SelectField(_l("Route"), choices=choices([("", _l("All routes")), *ROUTE_LABELS.items()]),
-                        validators=[Optional()])
+                        validators=[Optional()], widget=CachedSelect())
     municipality = SelectField(
-        _l("Municipality"), validators=[Optional()],
+        _l("Municipality"), validators=[Optional()], widget=CachedSelect(),
         choices=choices([("", _l("All municipalities")), *gemeenten.choices()]),
     )
     language = SelectField(_l("Language"), choices=choices([("", _l("All languages")), *LANGUAGES.items()]),
-                           validators=[Optional()])
+                           validators=[Optional()], widget=CachedSelect())
 
     def validate_q(self, field: StringField) -> None:
         """More than 4 digits of a BSN is refused, and dropped so no link or form echoes it."""

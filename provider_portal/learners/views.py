@@ -43,7 +43,7 @@ from provider_portal.models.enums import Role
 from provider_portal.pagination import get_or_404, paginate
 from provider_portal.policy import figures_on
 from provider_portal.reference.places import LANGUAGES, place_in
-from provider_portal.register.service import changes_for
+from provider_portal.register.service import shown_changes
 from provider_portal.register.statuses import STATUS_LABELS
 from provider_portal.transfer.tables import MAX_ROWS, write_csv
 from provider_portal.users.forms import LearnerLoginForm
@@ -127,12 +127,15 @@ def detail(learner_id: int) -> str:
                                 .order_by(Contract.start_date.desc())).scalars().all()
     summary = hours_summary(session, learner, clock.today())
     figures = figures_on(session, clock.today())
+    changes, more = shown_changes(session, request.args.get("changes") == "all", learner_id=learner.id)
+    more_changes = (url_for("learners.detail", learner_id=learner.id, changes="all", _anchor="changes")
+                    if more else None)
     return render_template("learners/detail.html", learner=learner, contracts=contracts,
                            figures=figures, path_changes=changes_of(session, learner.id),
                            exam_rows=exam_overview(session, [learner], figures)[learner.id],
                            summary=summary, milestones=milestones(learner, summary, figures.exemption_hours),
                            chart=month_bars_svg(summary.by_month, _("Hours per month")),
-                           changes=changes_for(session, learner_id=learner.id), statuses=STATUS_LABELS,
+                           changes=changes, more_changes=more_changes, statuses=STATUS_LABELS,
                            classes=_classes_of(session, learner), login=_login_of(session, learner),
                            routes=ROUTE_LABELS, migrant_types=MIGRANT_LABELS, language_names=LANGUAGES,
                            can_edit=_can_edit(),

@@ -157,9 +157,11 @@ def save_register(
         a.learner_id: a
         for a in session.execute(sa.select(Attendance).where(Attendance.lesson_id == lesson.id)).scalars()
     }
-    changed = sum(
-        _store(session, lesson, mark, current.get(mark.learner_id), user, reason) for mark in cleaned
-    )
+    changes = [change for mark in cleaned
+               if (change := _store(session, lesson, mark, current.get(mark.learner_id), user, reason))]
+    if changes:  # the audit rows in one statement (the ORM inserted them one by one on SQLite)
+        session.execute(sa.insert(AttendanceChange), changes)
+    changed = len(changes)
     lesson.register_taken_at = lesson.register_taken_at or utcnow()
     session.commit()
     return changed
@@ -215,27 +217,19 @@ def _snapshot(a: Attendance | None) -> dict[str, object] | None:
 
 def _store(
     session: Session, lesson: Lesson, mark: Mark, row: Attendance | None, user: User, reason: str
-) -> bool:
+) -> dict[str, object] | None:
+    """Stage the mark; its audit row (for the caller to insert), or None when nothing changed."""
     new = {"status": mark.status, "minutes": mark.minutes, "remark": mark.remark}
     old = _snapshot(row)
     if old == new:
-        return False
+        return None
     if row is None:
         row = Attendance(learner_id=mark.learner_id, lesson_id=lesson.id, status=mark.status)
         session.add(row)
     row.status, row.minutes, row.remark = mark.status, mark.minutes or 0, mark.remark
     row.updated_at, row.updated_by_id = utcnow(), user.id
-    session.add(
-        AttendanceChange(
-            lesson_id=lesson.id,
-            learner_id=mark.learner_id,
-            changed_by_id=user.id,
-            old=old,
-            new=new,
-            reason=reason.strip()[:300],
-        )
-    )
-    return True
+    return dict(lesson_id=lesson.id, learner_id=mark.learner_id, changed_by_id=user.id, changed_at=utcnow(),
+                old=old, new=new, reason=reason.strip()[:300])
 
 
 def sign_register(session: Session, lesson: Lesson, user: User, now: datetime) -> None:
@@ -378,10 +372,16 @@ class ChangeRow:
     lesson_date: date
 
 
+# The changes a register or learner page shows before "Show all changes": a learner's trail grows
+# with every save of every register they are on, and rendering it was most of the page's CPU.
+CHANGES_SHOWN = 25
+
+
 def changes_for(
-    session: Session, *, lesson_id: int | None = None, learner_id: int | None = None
+    session: Session, *, lesson_id: int | None = None, learner_id: int | None = None, limit: int | None = None
 ) -> list[ChangeRow]:
-    """The audit trail of a lesson or a learner, newest first, with who changed whom on which day."""
+    """The audit trail of a lesson or a learner, newest first, with who changed whom on which day;
+    the newest `limit` only, when given."""
     stmt = (
         sa.select(
             AttendanceChange, User.name, Learner.first_name + " " + Learner.last_name, Lesson.lesson_date
@@ -394,5 +394,15 @@ def changes_for(
         stmt = stmt.where(AttendanceChange.lesson_id == lesson_id)
     if learner_id is not None:
         stmt = stmt.where(AttendanceChange.learner_id == learner_id)
-    rows = session.execute(stmt.order_by(AttendanceChange.changed_at.desc(), AttendanceChange.id.desc()))
+    stmt = stmt.order_by(AttendanceChange.changed_at.desc(), AttendanceChange.id.desc())
+    rows = session.execute(stmt if limit is None else stmt.limit(limit))
     return [ChangeRow(change, who or "", name, day) for change, who, name, day in rows]
+
+
+def shown_changes(session: Session, everything: bool, **which: int | None) -> tuple[list[ChangeRow], bool]:
+    """(the changes a page shows, whether there are more): the newest CHANGES_SHOWN, or all of them
+    when the reader asked for everything. One statement: it reads one row more to know."""
+    if everything:
+        return changes_for(session, **which), False
+    rows = changes_for(session, limit=CHANGES_SHOWN + 1, **which)
+    return rows[:CHANGES_SHOWN], len(rows) > CHANGES_SHOWN

@@ -23,13 +23,13 @@ from provider_portal.register.service import (
     RegisterError,
     Row,
     StaleRegisterError,
-    changes_for,
     fill_everyone_present,
     may_sign,
     not_on_signed_register,
     presence_failures,
     register_rows,
     save_register,
+    shown_changes,
     sign_register,
 )
 from provider_portal.register.statuses import STATUS_LABELS
@@ -80,6 +80,7 @@ def _page(
     session = get_session()
     course = get_or_404(session, CourseClass, lesson.class_id)
     now = clock.now()
+    changes, more_changes = shown_changes(session, request.args.get("changes") == "all", lesson_id=lesson.id)
     return render_template(
         "register/lesson.html",
         lesson=lesson,
@@ -92,7 +93,9 @@ def _page(
         errors=errors or {},
         entered=entered or {},
         can_take=may_sign(session, current_user, lesson),
-        changes=changes_for(session, lesson_id=lesson.id),
+        changes=changes,
+        more_changes=url_for("register.lesson", lesson_id=lesson.id, changes="all", _anchor="changes")
+        if more_changes else None,
         failures=presence_failures(session, lesson),
         max_failures=MAX_FAILURES,
         started=now >= clock.lesson_start(lesson.lesson_date, lesson.start_time),

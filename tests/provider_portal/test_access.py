@@ -15,7 +15,11 @@ from provider_portal.classes.service import add_closure
 from provider_portal.models import Learner, Lesson
 from provider_portal.models.enums import Role
 from tests.factories import make_class, make_contract, make_enrolment, make_learner, make_provider, make_user
+from tests.provider_portal.tenancy_check import full_filter_check  # noqa: F401
 from tests.web import csrf_token, login, text
+
+# Every statement these pages run is also checked: the narrowed tenant filter is the whole one.
+pytestmark = pytest.mark.usefixtures("full_filter_check")
 
 
 def _endpoints(app: Flask) -> list[tuple[str, object]]:

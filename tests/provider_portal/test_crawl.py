@@ -51,7 +51,11 @@ from provider_portal.models.invoicing import InvoiceStatus
 from provider_portal.planning.runs import publish, start_run
 from provider_portal.reference.places import LANGUAGES
 from tests.pages import Page, read_page
+from tests.provider_portal.tenancy_check import full_filter_check  # noqa: F401
 from tests.web import login
+
+# Every statement these pages run is also checked: the narrowed tenant filter is the whole one.
+pytestmark = pytest.mark.usefixtures("full_filter_check")
 
 CATALOGUE = Path(__file__).parents[2] / "provider_portal/translations/nl/LC_MESSAGES/messages.po"
 ROLES = {

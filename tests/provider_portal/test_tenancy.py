@@ -17,7 +17,11 @@ from provider_portal.planning.cohorts import CohortData, add_trainer, save_cohor
 from provider_portal.tenancy import TenantScope, TenantViolation, bind_scope
 from tests.factories import make_class, make_contract, make_enrolment, make_learner, make_provider, make_user
 from tests.invoicing_factories import make_draft, make_other_invoice
+from tests.provider_portal.tenancy_check import full_filter_check  # noqa: F401
 from tests.web import csrf_token, login, text
+
+# Every statement these pages run is also checked: the narrowed tenant filter is the whole one.
+pytestmark = pytest.mark.usefixtures("full_filter_check")
 
 # URL arguments that identify a record of some tenant; a new route with another argument name
 # must be added here, or the walk below fails.
