@@ -11,6 +11,8 @@ from werkzeug.wrappers import Response
 
 from provider_portal import clock
 from provider_portal.access import LEARNER_EDITORS, PROVIDER_STAFF, roles_required
+from provider_portal.attendance.service import changes_for
+from provider_portal.attendance.statuses import STATUS_LABELS
 from provider_portal.db import get_session
 from provider_portal.downloads import attachment
 from provider_portal.exam_path.audit import changes_of
@@ -43,8 +45,6 @@ from provider_portal.models.enums import Role
 from provider_portal.pagination import get_or_404, paginate
 from provider_portal.policy import figures_on
 from provider_portal.reference.places import LANGUAGES
-from provider_portal.register.service import changes_for
-from provider_portal.register.statuses import STATUS_LABELS
 from provider_portal.transfer.tables import MAX_ROWS, write_csv
 from provider_portal.users.forms import LearnerLoginForm
 from provider_portal.users.service import UserError, create_user

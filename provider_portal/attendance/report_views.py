@@ -13,16 +13,7 @@ from werkzeug.wrappers import Response
 
 from provider_portal import clock
 from provider_portal.access import PROVIDER_STAFF, roles_required
-from provider_portal.db import get_session
-from provider_portal.downloads import attachment
-from provider_portal.hours.chart import month_bars_svg
-from provider_portal.i18n import number
-from provider_portal.input_guards import MAX_SPAN_DAYS
-from provider_portal.labels import label
-from provider_portal.models import ClassTeacher, CourseClass, Enrolment, Learner
-from provider_portal.models.enums import Role
-from provider_portal.pagination import get_or_404
-from provider_portal.register.report import (
+from provider_portal.attendance.report import (
     NOT_HELD,
     PRESETS,
     STATUSES,
@@ -34,6 +25,15 @@ from provider_portal.register.report import (
     learner_report,
     resolve_period,
 )
+from provider_portal.db import get_session
+from provider_portal.downloads import attachment
+from provider_portal.hours.chart import month_bars_svg
+from provider_portal.i18n import number
+from provider_portal.input_guards import MAX_SPAN_DAYS
+from provider_portal.labels import label
+from provider_portal.models import ClassTeacher, CourseClass, Enrolment, Learner
+from provider_portal.models.enums import Role
+from provider_portal.pagination import get_or_404
 from provider_portal.transfer.tables import write_csv, write_xlsx
 
 bp = Blueprint("attendance", __name__)

@@ -23,6 +23,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from provider_portal.attendance.codes import MAX_FAILURES, code_is_valid
 from provider_portal.clock import lesson_start
 from provider_portal.models import (
     Attendance,
@@ -36,7 +37,6 @@ from provider_portal.models import (
 )
 from provider_portal.models.enums import ATTENDED, AttendanceStatus, LessonStatus, Role
 from provider_portal.models.types import utcnow
-from provider_portal.register.codes import MAX_FAILURES, code_is_valid
 
 log = logging.getLogger(__name__)
 
