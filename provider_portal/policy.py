@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from provider_portal.models import PolicySetting
-from provider_portal.service_errors import FieldError
+from provider_portal.service_errors import DomainError
 
 LAW_START = date(2022, 1, 1)  # Wet inburgering 2021: the current regime's first day
 
@@ -82,9 +82,9 @@ def add_setting(session: Session, key: str, value: int, effective_from: date,
     """Store a new dated figure; one setting per key and starting day, so the history stays readable."""
     policy = POLICIES.get(key)
     if policy is None:
-        raise FieldError("key", _l("Unknown policy figure."))
+        raise DomainError("key", _l("Unknown policy figure."))
     if not policy.low <= value <= policy.high:
-        raise FieldError("value", _l("Value: must lie between %(low)s and %(high)s.",
+        raise DomainError("value", _l("Value: must lie between %(low)s and %(high)s.",
                                      low=_shown(policy, policy.low), high=_shown(policy, policy.high)))
     session.add(PolicySetting(key=key, value=value, effective_from=effective_from,
                               created_by_id=created_by_id))
@@ -92,7 +92,7 @@ def add_setting(session: Session, key: str, value: int, effective_from: date,
         session.commit()
     except IntegrityError:
         session.rollback()
-        raise FieldError("effective_from",
+        raise DomainError("effective_from",
                          _l("A setting of this figure already starts on that day.")) from None
 
 

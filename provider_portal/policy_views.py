@@ -16,12 +16,13 @@ from wtforms.validators import InputRequired
 from provider_portal import clock
 from provider_portal.access import roles_required
 from provider_portal.db import get_session
+from provider_portal.errors import show_refusals_on
 from provider_portal.exam_path.forms import DecimalCommaField
 from provider_portal.forms_common import DateField, choices
 from provider_portal.models.enums import Role
 from provider_portal.models.types import to_cents
 from provider_portal.policy import POLICIES, UNITS, add_setting, figures_on, history
-from provider_portal.service_errors import FieldError
+from provider_portal.service_errors import DomainError
 
 bp = Blueprint("policy", __name__, url_prefix="/admin/policy")
 
@@ -37,7 +38,7 @@ def stored_value(key: str, value: Decimal) -> int:
     if POLICIES[key].unit == "cents":
         return to_cents(value)
     if value != value.to_integral_value():
-        raise FieldError("value", _l("Value: enter a whole number."))
+        raise DomainError("value", _l("Value: enter a whole number."))
     return int(value)
 
 
@@ -45,15 +46,16 @@ def stored_value(key: str, value: Decimal) -> int:
 @roles_required(Role.PLATFORM_ADMIN)
 def index() -> str | Response:
     session, form = get_session(), PolicyForm()
+
+    def page() -> str:
+        return render_template("policy/index.html", form=form, policies=POLICIES, units=UNITS,
+                               history=history(session), now=figures_on(session, clock.today()))
+
     if form.validate_on_submit():
         key = form.key.data or ""
-        try:
-            add_setting(session, key, stored_value(key, form.value.data), form.effective_from.data,
-                        current_user.id)
-        except FieldError as exc:
-            form[exc.field].errors = [exc.message]
-        else:
-            flash(_("Setting added."), "success")
-            return redirect(url_for("policy.index"))
-    return render_template("policy/index.html", form=form, policies=POLICIES, units=UNITS,
-                           history=history(session), now=figures_on(session, clock.today()))
+        show_refusals_on(form, page)
+        add_setting(session, key, stored_value(key, form.value.data), form.effective_from.data,
+                    current_user.id)
+        flash(_("Setting added."), "success")
+        return redirect(url_for("policy.index"))
+    return page()

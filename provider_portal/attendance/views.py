@@ -129,7 +129,7 @@ def save(lesson_id: int) -> str | Response:
         session.expire_all()
         return _page(get_or_404(session, Lesson, lesson_id), {"lesson": str(exc.message)}, None, 409)
     except RegisterError as exc:
-        return _page(lesson, {exc.where: str(exc.message)}, marks, 400)
+        return _page(lesson, {exc.field: str(exc.message)}, marks, 400)
     flash(_("Register saved (%(n)s changed).", n=changed), "success")
     return redirect(url_for("register.lesson", lesson_id=lesson_id))
 

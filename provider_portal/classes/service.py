@@ -22,10 +22,10 @@ from provider_portal.models import (
     Lesson,
 )
 from provider_portal.models.enums import LessonStatus
-from provider_portal.service_errors import FieldError
+from provider_portal.service_errors import DomainError
 
 
-class ClassError(FieldError):
+class ClassError(DomainError):
     """A class, lesson or enrolment change is refused; `field` names the form field."""
 
 

@@ -17,7 +17,7 @@ from provider_portal.exam_path.audit import record_change
 from provider_portal.models import ExamResult, Learner, LearnerExam
 from provider_portal.models.enums import ExamStatus
 from provider_portal.policy import Figures
-from provider_portal.service_errors import FieldError
+from provider_portal.service_errors import DomainError
 
 
 @dataclass(frozen=True)
@@ -53,14 +53,14 @@ def stage_result(session: Session, learner: Learner, data: ResultData, source: s
         LearnerExam.learner_id == learner.id, LearnerExam.component == data.component).with_for_update()
     ).scalar_one_or_none()
     if exam is None:
-        raise FieldError("component", _l("this learner's route has no such exam component"))
+        raise DomainError("component", _l("this learner's route has no such exam component"))
     taken = set(session.execute(sa.select(ExamResult.attempt).where(
         ExamResult.learner_id == learner.id, ExamResult.component == data.component)).scalars())
     attempt = data.attempt or max(taken | {exam.attempts}) + 1
     if attempt in taken:
-        raise FieldError("attempt", _l("attempt %(n)s of this component is already recorded", n=attempt))
+        raise DomainError("attempt", _l("attempt %(n)s of this component is already recorded", n=attempt))
     if exam.status == ExamStatus.PASSED and data.passed:
-        raise FieldError("component", _l("this component is already passed"))
+        raise DomainError("component", _l("this component is already passed"))
     result = ExamResult(learner_id=learner.id or 0, component=data.component, exam_date=data.exam_date,
                         level=data.level, passed=data.passed, attempt=attempt, source=source,
                         recorded_by_id=user_id)

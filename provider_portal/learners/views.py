@@ -15,6 +15,7 @@ from provider_portal.attendance.service import changes_for
 from provider_portal.attendance.statuses import STATUS_LABELS
 from provider_portal.db import get_session
 from provider_portal.downloads import attachment
+from provider_portal.errors import show_refusals_on
 from provider_portal.exam_path.audit import changes_of
 from provider_portal.exam_path.overview import exam_overview
 from provider_portal.hours.chart import month_bars_svg
@@ -29,7 +30,6 @@ from provider_portal.learners.forms import (
 )
 from provider_portal.learners.service import (
     SORTS,
-    DuplicateBsnError,
     LearnerData,
     LearnerFilter,
     find_by_bsn,
@@ -47,7 +47,7 @@ from provider_portal.policy import figures_on
 from provider_portal.reference.places import LANGUAGES
 from provider_portal.transfer.tables import MAX_ROWS, write_csv
 from provider_portal.users.forms import LearnerLoginForm
-from provider_portal.users.service import UserError, create_user
+from provider_portal.users.service import create_user
 
 bp = Blueprint("learners", __name__, url_prefix="/learners")
 
@@ -159,13 +159,10 @@ def _edit(learner: Learner | None) -> str | Response:
     if form.validate_on_submit():
         data = LearnerData(**{name: form[name].data for name in LearnerData.__dataclass_fields__
                               if name != "languages"}, languages=tuple(form.languages.data or ()))
-        try:
-            saved = save_learner(session, data, learner)
-        except DuplicateBsnError:
-            form.bsn.errors = [_("This provider already has a learner with this BSN.")]
-        else:
-            flash(_("Learner %(name)s saved.", name=saved.full_name), "success")
-            return redirect(url_for("learners.detail", learner_id=saved.id))
+        show_refusals_on(form, lambda: render_template("learners/form.html", form=form, learner=learner))
+        saved = save_learner(session, data, learner)  # a duplicate BSN: DuplicateBsnError at `bsn`
+        flash(_("Learner %(name)s saved.", name=saved.full_name), "success")
+        return redirect(url_for("learners.detail", learner_id=saved.id))
     return render_template("learners/form.html", form=form, learner=learner)
 
 
@@ -188,17 +185,18 @@ def login(learner_id: int) -> str | Response:
     learner = get_or_404(session, Learner, learner_id)
     existing = _login_of(session, learner)
     form = LearnerLoginForm()
+
+    def page() -> str:
+        return render_template("learners/login.html", form=form, learner=learner, existing=existing)
+
     if existing is None and form.validate_on_submit():
-        try:
-            create_user(session, email=form.email.data or "", name=learner.full_name, role=Role.LEARNER,
-                        password=form.password.data or "", provider_id=learner.provider_id,
-                        learner_id=learner.id)
-        except UserError as exc:
-            form[exc.field].errors = [exc.message]
-        else:
-            flash(_("%(name)s can now log in and confirm their presence.", name=learner.full_name), "success")
-            return redirect(url_for("learners.detail", learner_id=learner.id))
-    return render_template("learners/login.html", form=form, learner=learner, existing=existing)
+        show_refusals_on(form, page)
+        create_user(session, email=form.email.data or "", name=learner.full_name, role=Role.LEARNER,
+                    password=form.password.data or "", provider_id=learner.provider_id,
+                    learner_id=learner.id)
+        flash(_("%(name)s can now log in and confirm their presence.", name=learner.full_name), "success")
+        return redirect(url_for("learners.detail", learner_id=learner.id))
+    return page()
 
 
 def _can_edit() -> bool:

@@ -194,6 +194,7 @@ def world(app: Flask, db: Session, engine: Engine, frozen_now) -> World:
     draft = make_draft(db, learner, contract)
     issued = make_draft(db, other, other_contract)
     issue_all(db, [issued], date(2026, 4, 2))
+    db.commit()
     make_other_invoice(db, learner)
     planner = make_user(db, None, role=Role.PLANNER, municipalities=("Utrecht",))
     platform = make_user(db, None, role=Role.PLATFORM_ADMIN)
@@ -218,6 +219,7 @@ def world(app: Flask, db: Session, engine: Engine, frozen_now) -> World:
     db.commit()
     invoicing_jobs.enqueue_quarter_drafts(db, Quarter.of(clock.today()).prev(), provider_id=provider.id,
                                           created_by_id=finance.id)  # stays queued: its cancel form
+    db.commit()
     db.expire_all()
     number = db.get(Invoice, issued.id).number
     emails = {"provider admin": admin.email, "teacher": teacher.email, "finance": finance.email,
