@@ -69,6 +69,7 @@ def test_refusals_in_dutch_with_a_way_back(browser, live_server, world, db, widt
     page.get_by_label("Route", exact=True).select_option("B1")
     page.get_by_label("Gemeente").fill("Utrecht")
     page.get_by_label("Postcode").fill("3511 AB")
+    page.get_by_label("Gesproken talen").select_option(["ar"])
     page.get_by_label("Begin inburgeringstermijn (DUO)").fill("2026-01-05")
     page.get_by_label("DUO-lening (EUR)").fill("10000")
     with page.expect_response(lambda r: r.request.method == "POST") as answer:
