@@ -62,6 +62,9 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """One blueprint per area."""
+    from provider_portal.attendance.me import bp as me_bp
+    from provider_portal.attendance.report_views import bp as attendance_bp
+    from provider_portal.attendance.views import bp as register_bp
     from provider_portal.auth.views import bp as auth_bp
     from provider_portal.classes.views import bp as classes_bp
     from provider_portal.consent.views import bp as consent_bp
@@ -79,9 +82,6 @@ def register_blueprints(app: Flask) -> None:
     from provider_portal.policy_views import bp as policy_bp
     from provider_portal.providers.admin_views import bp as provider_admin_bp
     from provider_portal.providers.views import bp as providers_bp
-    from provider_portal.register.me import bp as me_bp
-    from provider_portal.register.report_views import bp as attendance_bp
-    from provider_portal.register.views import bp as register_bp
     from provider_portal.transfer.views import bp as transfer_bp
     from provider_portal.users.account_views import bp as accounts_bp
     from provider_portal.users.views import bp as users_bp

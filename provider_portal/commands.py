@@ -34,7 +34,7 @@ def demo_seed() -> None:
     """Create the demo providers, staff and learners once; print the demo logins."""
     from provider_portal.demo import DEMO_PASSWORD, seed
 
-    with portal_db.session_scope(portal_db.engine()) as session:
+    with portal_db.unit_of_work(portal_db.engine()) as session:
         created, logins = seed(session)
     click.echo("demo data created" if created else "demo data already present (nothing changed)")
     click.echo(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
@@ -79,7 +79,7 @@ def users_create(email: str, name: str, role: str, provider_bow: str | None,
     from provider_portal.users.service import UserError, create_account
 
     # The service's messages are translatable; without a request there is no language to pick.
-    with force_locale("en"), portal_db.session_scope(portal_db.engine()) as session:
+    with force_locale("en"), portal_db.unit_of_work(portal_db.engine()) as session:
         try:
             user = create_account(session, email=email, name=name, role=role, password=password,
                                   provider_bow=provider_bow, municipalities=municipalities)
@@ -102,7 +102,7 @@ def users_purge_sessions(days: int | None) -> None:
     days = config["SESSION_RETENTION_DAYS"] if days is None else days
     lifetime = config["PERMANENT_SESSION_LIFETIME"]
     lifetime = lifetime if isinstance(lifetime, timedelta) else timedelta(seconds=int(lifetime))
-    with portal_db.session_scope(portal_db.engine()) as session:
+    with portal_db.unit_of_work(portal_db.engine()) as session:
         deleted = purge_ended(session, now=clock.now(), lifetime=lifetime, retention=timedelta(days=days))
     click.echo(f"deleted {deleted} ended log-in(s) older than {days} day(s)")
 

@@ -1,4 +1,8 @@
-"""Engine and per-request sessions. Services commit; views and models never do."""
+"""Engine, per-request sessions and the unit of work.
+
+Services and models never commit or roll back: they add, change and flush in the session they are
+given. A transaction ends in one place, `unit_of_work` (docs/architecture.md, "Transactions").
+"""
 
 from __future__ import annotations
 
@@ -72,12 +76,42 @@ def _close_session(_exc: BaseException | None) -> None:
 
 
 @contextmanager
-def session_scope(bind: Engine) -> Iterator[Session]:
-    """A session outside a request (CLI, jobs): commit on success, roll back on error."""
+def unit_of_work(bind: Engine | None = None) -> Iterator[Session]:
+    """The one boundary at which a portal transaction ends: commit when the block ends, roll back
+    (and re-raise) when it raises.
+
+    Without `bind`, in a request: the request's session (`get_session`), left open for the page
+    to render. With `bind` (the command line, the jobs process): a session of its own, closed after.
+    A DomainError raised in the block reaches the error handler after the rollback.
+    """
+    if bind is None:
+        yield from _commit_or_roll_back(get_session())
+        return
     with Session(bind, expire_on_commit=False) as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+        yield from _commit_or_roll_back(session)
+
+
+def _commit_or_roll_back(session: Session) -> Iterator[Session]:
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+
+
+@contextmanager
+def savepoint(session: Session) -> Iterator[None]:
+    """A SAVEPOINT in the caller's transaction: an error in the block undoes the block, not the rest.
+
+    pysqlite opens SQLite's transaction only before a data change, so a SAVEPOINT as a transaction's
+    first write would open a transaction of its own, and its RELEASE would commit it; an explicit
+    BEGIN first makes the savepoint nest in the caller's transaction as it does on PostgreSQL.
+    """
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        raw = connection.connection.dbapi_connection
+        if raw is not None and not raw.in_transaction:
+            connection.exec_driver_sql("BEGIN")
+    with session.begin_nested():
+        yield

@@ -1,13 +1,25 @@
-"""Error pages in the portal's own style: never a stack trace, always a message a user can act on."""
+"""Error pages in the portal's own style: never a stack trace, always a message a user can act on.
+
+Also the one handler of refusals: a `DomainError` (service_errors.py) that a view does not show
+itself rolls the request's transaction back and answers 400 (409 for a `Conflict`): JSON for a
+JSON request, the form again with the message at its field when the view named its form with
+`show_refusals_on`, otherwise the error page with the message and a way back.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
 
-from flask import Flask, g, render_template
+from flask import Flask, flash, g, jsonify, make_response, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from provider_portal.service_errors import DomainError
 
 log = logging.getLogger(__name__)
 
@@ -24,9 +36,9 @@ MESSAGES = {
 }
 
 
-def _render(code: int, message: object) -> tuple[str, int]:
+def _render(code: int, message: object, back: str | None = None) -> tuple[str, int]:
     _roll_back()
-    return render_template("errors/error.html", code=code, message=message), code
+    return render_template("errors/error.html", code=code, message=message, back=back), code
 
 
 def _roll_back() -> None:
@@ -48,6 +60,47 @@ def _csrf_error(_exc: CSRFError) -> tuple[str, int]:
     return _render(400, _l("The form has expired. Please reload the page and submit it again."))
 
 
+def show_refusals_on(form: Any, page: Callable[[], ResponseReturnValue]) -> None:
+    """Name the form of this request: a DomainError raised while handling it is shown at the form's
+    field `exc.field` (or in a message above it when it has no such field), and `page()` answers again."""
+    g.refusal_form = (form, page)
+
+
+def _refused(exc: DomainError) -> ResponseReturnValue:
+    """The one answer to a refusal no view handled: roll back, then JSON, the form, or the error page."""
+    _roll_back()
+    if _wants_json():
+        return jsonify(error={"field": exc.field, "message": str(exc.message)}), exc.status
+    declared = g.pop("refusal_form", None)
+    if declared is not None:
+        form, page = declared
+        field = form._fields.get(exc.field)
+        if field is not None:
+            field.errors = [*field.errors, exc.message]
+        else:
+            flash(str(exc.message), "error")
+        response = make_response(page())
+        response.status_code = exc.status
+        return response
+    return _render(exc.status, exc.message, _back_link())
+
+
+def _wants_json() -> bool:
+    """A JSON body, a `.json` address, or an Accept header preferring JSON to HTML."""
+    if request.is_json or request.path.endswith(".json"):
+        return True
+    return request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
+
+
+def _back_link() -> str | None:
+    """The page the user came from, when it is a page of this portal (never another site)."""
+    referrer = request.referrer or ""
+    parts = urlsplit(referrer)
+    if not referrer or parts.netloc != request.host or parts.scheme not in ("http", "https"):
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
 def _unexpected(exc: Exception) -> tuple[str, int]:
     if isinstance(exc, HTTPException):
         return _http_error(exc)
@@ -57,6 +110,7 @@ def _unexpected(exc: Exception) -> tuple[str, int]:
 
 def register_error_handlers(app: Flask) -> None:
     """Map HTTP errors, CSRF failures and unexpected exceptions to the styled error page."""
+    app.register_error_handler(DomainError, _refused)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(InternalServerError, _http_error)

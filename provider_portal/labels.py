@@ -72,7 +72,7 @@ ATTENDANCE_LETTER = {
     "not_enrolled": "–",
     "not_held": "",
 }
-# Grid cells that hold no status (register.report).
+# Grid cells that hold no status (attendance.report).
 GRID_STATE = {
     "unmarked": _l("Held, not marked"),
     "not_enrolled": _l("Not in the class on this day"),

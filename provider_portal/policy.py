@@ -19,7 +19,7 @@ from sqlmodel import Session, col
 
 from provider_portal.models import PolicySetting
 from provider_portal.models.types import utcnow
-from provider_portal.service_errors import FieldError
+from provider_portal.service_errors import DomainError
 
 LAW_START = date(2022, 1, 1)  # Wet inburgering 2021: the current regime's first day
 
@@ -97,9 +97,9 @@ def correctable(setting: PolicySetting, today: date) -> bool:
 def _checked_value(key: str, value: int) -> None:
     policy = POLICIES.get(key)
     if policy is None:
-        raise FieldError("key", _l("Unknown policy figure."))
+        raise DomainError("key", _l("Unknown policy figure."))
     if not policy.low <= value <= policy.high:
-        raise FieldError("value", _l("Value: must lie between %(low)s and %(high)s.",
+        raise DomainError("value", _l("Value: must lie between %(low)s and %(high)s.",
                                      low=_shown(policy, policy.low), high=_shown(policy, policy.high)))
 
 
@@ -108,7 +108,7 @@ def _commit_unique(session: Session) -> None:
         session.commit()
     except IntegrityError:
         session.rollback()
-        raise FieldError("effective_from",
+        raise DomainError("effective_from",
                          _l("A setting of this figure already starts on that day.")) from None
 
 
@@ -129,9 +129,9 @@ def correct_setting(session: Session, setting: PolicySetting, value: int, effect
     only one that still may is stored."""
     _checked_value(setting.key, value)
     if not correctable(setting, today):
-        raise FieldError("effective_from", _l("This setting is in force: add a new setting instead."))
+        raise DomainError("effective_from", _l("This setting is in force: add a new setting instead."))
     if not setting.demo_value and effective_from <= today:
-        raise FieldError("effective_from", _l(
+        raise DomainError("effective_from", _l(
             "Applies from: a correction of a coming setting must start after today; add a new setting for "
             "a change already in force."))
     start = col(PolicySetting.effective_from)
@@ -148,11 +148,11 @@ def correct_setting(session: Session, setting: PolicySetting, value: int, effect
         changed = cast("CursorResult[Any]", result).rowcount
     except IntegrityError:
         session.rollback()
-        raise FieldError("effective_from",
+        raise DomainError("effective_from",
                          _l("A setting of this figure already starts on that day.")) from None
     if changed != 1:
         session.rollback()
-        raise FieldError("value", _l("Someone changed this setting meanwhile: check it and try again."))
+        raise DomainError("value", _l("Someone changed this setting meanwhile: check it and try again."))
     session.commit()
 
 

@@ -35,7 +35,7 @@ from provider_portal.policy import (
     history,
     stored,
 )
-from provider_portal.service_errors import FieldError
+from provider_portal.service_errors import DomainError
 
 bp = Blueprint("policy", __name__, url_prefix="/admin/policy")
 
@@ -68,7 +68,7 @@ def stored_value(key: str, value: Decimal) -> int:
     if POLICIES[key].unit == "cents":
         return to_cents(value)
     if value != value.to_integral_value():
-        raise FieldError("value", _l("Value: enter a whole number."))
+        raise DomainError("value", _l("Value: enter a whole number."))
     return int(value)
 
 
@@ -76,12 +76,17 @@ def stored_value(key: str, value: Decimal) -> int:
 @roles_required(Role.PLATFORM_ADMIN)
 def index() -> str | Response:
     session, form = get_session(), PolicyForm()
+
+    def page() -> str:
+        return render_template("policy/index.html", form=form, policies=POLICIES, units=UNITS,
+                               history=history(session), now=figures_on(session, clock.today()))
+
     if form.validate_on_submit():
         key = form.key.data or ""
         try:
             add_setting(session, key, stored_value(key, form.value.data), form.effective_from.data,
                         current_user.id)
-        except FieldError as exc:
+        except DomainError as exc:
             form[exc.field].errors = [exc.message]
         else:
             flash(_("Setting added."), "success")
@@ -111,7 +116,7 @@ def correct(setting_id: int) -> str | Response | tuple[str, int]:
         try:
             correct_setting(session, setting, stored_value(setting.key, cast(Decimal, form.value.data)),
                             cast(date, form.effective_from.data), current_user.id, clock.today())
-        except FieldError as exc:
+        except DomainError as exc:
             form[exc.field].errors = [exc.message]
         else:
             flash(_("Setting corrected."), "success")

@@ -20,7 +20,7 @@ at DUO's locations. Where the portal has no finer data the figures are plain cho
   learners, trainers never in two cohorts at the same weekday and day part;
 - exams: 35 % of the learners with exam components are declared ready for each component with
   probability 0.7; the exam calendar is the demo's (Tuesdays and Thursdays for 13 weeks at the
-  five DUO locations, `demo_planning.seed_exam_calendar`).
+  five DUO locations, `demo.planning.seed_exam_calendar`).
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from werkzeug.security import generate_password_hash
 
 from provider_portal.classes.schedule import WeeklySlot, lesson_plan
 from provider_portal.demo import elfproef_bsn
-from provider_portal.demo_planning import seed_exam_calendar
+from provider_portal.demo.planning import seed_exam_calendar
 from provider_portal.models import (
     Cohort,
     CohortMeeting,

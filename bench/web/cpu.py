@@ -170,8 +170,8 @@ def _worker(code: Path, url: str, world_file: Path, requests: int, profile: str 
     import sqlalchemy as sa
 
     from provider_portal import clock, create_app
+    from provider_portal.attendance.codes import presence_code
     from provider_portal.models import Lesson
-    from provider_portal.register.codes import presence_code
 
     world = json.loads(world_file.read_text())
     frozen = datetime.fromisoformat(world["now"])

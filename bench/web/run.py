@@ -45,9 +45,9 @@ sys.path.insert(0, str(ROOT))
 
 from bench.attendance.build import build  # noqa: E402
 from provider_portal import clock  # noqa: E402
+from provider_portal.attendance.codes import presence_code  # noqa: E402
 from provider_portal.migrate import upgrade  # noqa: E402
 from provider_portal.models import ClassTeacher, Enrolment, Lesson, User  # noqa: E402
-from provider_portal.register.codes import presence_code  # noqa: E402
 
 PASSWORD = "bench-web-password"
 TEACHERS, LIVE_CLASSES = 12, 20

@@ -15,13 +15,13 @@ from provider_portal.auth.common_passwords import COMMON_PASSWORDS, PORTAL_NAMES
 from provider_portal.models import User
 from provider_portal.models.types import utcnow
 from provider_portal.models.user import normalise_email
-from provider_portal.service_errors import FieldError
+from provider_portal.service_errors import DomainError
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 200
 
 
-class PasswordPolicyError(FieldError):
+class PasswordPolicyError(DomainError):
     """The password change is refused; `field` names the form field, the message says why."""
 
 

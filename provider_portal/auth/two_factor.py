@@ -41,7 +41,7 @@ from provider_portal.auth import sessions
 from provider_portal.models import Provider, RecoveryCode, SecurityEvent, User
 from provider_portal.models.enums import PROVIDER_ROLES, Role
 from provider_portal.models.types import utcnow
-from provider_portal.service_errors import FieldError
+from provider_portal.service_errors import DomainError
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ events = SecurityEvent.__table__  # type: ignore[attr-defined]
 users = User.__table__  # type: ignore[attr-defined]
 
 
-class TwoFactorError(FieldError):
+class TwoFactorError(DomainError):
     """A two-factor step is refused; `field` names the form field, the message says why."""
 
 

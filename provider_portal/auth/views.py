@@ -25,8 +25,9 @@ from werkzeug.wrappers import Response
 from provider_portal.access import public, roles_required
 from provider_portal.auth import sessions, two_factor
 from provider_portal.auth.forms import CodeForm, LoginForm, PasswordChangeForm, TwoFactorDisableForm
-from provider_portal.auth.service import PasswordPolicyError, authenticate, change_password
+from provider_portal.auth.service import authenticate, change_password
 from provider_portal.db import get_session
+from provider_portal.errors import show_refusals_on
 from provider_portal.extensions import limiter
 from provider_portal.models import User
 from provider_portal.models.enums import Role
@@ -221,17 +222,18 @@ def two_factor_cancel() -> Response:
 def two_factor_disable() -> str | Response:
     db = get_session()
     form = TwoFactorDisableForm()
+
+    def page() -> str:
+        return render_template("auth/two_factor.html", required=two_factor.required_for(db, current_user),
+                               left=two_factor.recovery_codes_left(db, current_user), disable_form=form,
+                               form=FlaskForm())
+
     if form.validate_on_submit():
-        try:
-            two_factor.disable(db, current_user, form.password.data or "", form.code.data or "")
-        except two_factor.TwoFactorError as exc:
-            form[exc.field].errors = [exc.message]
-        else:
-            flash(_("Two-factor log-in is off."), "success")
-            return redirect(url_for("auth.two_factor_status"))
-    return render_template("auth/two_factor.html", required=two_factor.required_for(db, current_user),
-                           left=two_factor.recovery_codes_left(db, current_user), disable_form=form,
-                           form=FlaskForm())
+        show_refusals_on(form, page)
+        two_factor.disable(db, current_user, form.password.data or "", form.code.data or "")
+        flash(_("Two-factor log-in is off."), "success")
+        return redirect(url_for("auth.two_factor_status"))
+    return page()
 
 
 @bp.route("/logout", methods=["POST"])
@@ -249,15 +251,12 @@ def logout() -> Response:
 def password() -> str | Response:
     form = PasswordChangeForm()
     if form.validate_on_submit():
-        try:
-            change_password(get_session(), current_user, form.current.data or "", form.new.data or "")
-        except PasswordPolicyError as exc:
-            form[exc.field].errors = [exc.message]
-        else:
-            sessions.end_all(get_session(), current_user.id, keep_current=True)
-            flash(_("Your password has been changed."), "success")
-            flash(_("Your other sessions (other browsers and devices) have been ended."), "info")
-            return redirect(url_for("dashboard.index"))
+        show_refusals_on(form, lambda: render_template("auth/password.html", form=form))
+        change_password(get_session(), current_user, form.current.data or "", form.new.data or "")
+        sessions.end_all(get_session(), current_user.id, keep_current=True)
+        flash(_("Your password has been changed."), "success")
+        flash(_("Your other sessions (other browsers and devices) have been ended."), "info")
+        return redirect(url_for("dashboard.index"))
     return render_template("auth/password.html", form=form)
 
 

@@ -22,10 +22,10 @@ from provider_portal.models import (
     Lesson,
 )
 from provider_portal.models.enums import LessonStatus
-from provider_portal.service_errors import FieldError
+from provider_portal.service_errors import DomainError
 
 
-class ClassError(FieldError):
+class ClassError(DomainError):
     """A class, lesson or enrolment change is refused; `field` names the form field."""
 
 
@@ -224,7 +224,7 @@ def enrol(
 
     A period that covers signed registers is refused with `SignedRegistersTouched` until the admin
     has seen them (`signed_confirmed`): those registers stay as signed and never list the learner
-    (see `register.roster`); adding the learner to one is an audited correction with a reason.
+    (see `attendance.roster`); adding the learner to one is an audited correction with a reason.
     """
     enrolment = stage_enrolment(session, course, learner, from_date, to_date)
     signed = signed_lessons_in(session, course, from_date, to_date)

@@ -21,7 +21,6 @@ from provider_portal.classes.forms import (
 )
 from provider_portal.classes.service import (
     ClassData,
-    ClassError,
     SignedRegistersTouched,
     add_closure,
     add_lesson,
@@ -34,6 +33,7 @@ from provider_portal.classes.service import (
 )
 from provider_portal.db import get_session
 from provider_portal.downloads import attachment
+from provider_portal.errors import show_refusals_on
 from provider_portal.forms_common import choices
 from provider_portal.i18n import day
 from provider_portal.learners.service import LearnerFilter, pick_label, search_statement
@@ -233,6 +233,10 @@ def _edit(course: CourseClass | None) -> str | Response:
     session = get_session()
     form = ClassForm(obj=course)
     _teacher_choices(form)
+
+    def page() -> str:
+        return render_template("classes/form.html", form=form, course=course, weekdays=WEEKDAYS)
+
     if course is not None and request.method == "GET":
         form.teachers.data = list(
             session.execute(
@@ -257,14 +261,11 @@ def _edit(course: CourseClass | None) -> str | Response:
             slots=form.slots(),
             ona=form.ona.data,
         )
-        try:
-            saved = save_class(session, data, course)
-        except ClassError as exc:
-            form[exc.field].errors = [exc.message]
-        else:
-            flash(_("Class %(name)s saved; its lessons follow the schedule.", name=saved.name), "success")
-            return redirect(url_for("classes.detail", class_id=saved.id))
-    return render_template("classes/form.html", form=form, course=course, weekdays=WEEKDAYS)
+        show_refusals_on(form, page)
+        saved = save_class(session, data, course)
+        flash(_("Class %(name)s saved; its lessons follow the schedule.", name=saved.name), "success")
+        return redirect(url_for("classes.detail", class_id=saved.id))
+    return page()
 
 
 @bp.route("/classes/<int:class_id>/enrol", methods=["POST"])
@@ -284,10 +285,7 @@ def enrol_learner(class_id: int) -> str | Response:
             return render_template(
                 "classes/enrol_confirm.html", course=course, learner=learner, form=form, lessons=exc.lessons
             )
-        except ClassError as exc:
-            flash(str(exc.message), "error")
-        else:
-            flash(_("%(name)s enrolled.", name=learner.full_name), "success")
+        flash(_("%(name)s enrolled.", name=learner.full_name), "success")
     else:
         flash(
             _(
@@ -309,12 +307,8 @@ def end(enrolment_id: int) -> Response:
     enrolment = get_or_404(session, Enrolment, enrolment_id)
     form = EndEnrolmentForm()
     if form.validate_on_submit():
-        try:
-            end_enrolment(session, enrolment, form.to_date.data)
-        except ClassError as exc:
-            flash(str(exc.message), "error")
-        else:
-            flash(_("Enrolment ended."), "success")
+        end_enrolment(session, enrolment, form.to_date.data)
+        flash(_("Enrolment ended."), "success")
     else:
         flash(_("Give the last day of the enrolment."), "error")
     return redirect(url_for("classes.detail", class_id=enrolment.class_id))
@@ -326,22 +320,17 @@ def new_lesson(class_id: int) -> str | Response:
     session = get_session()
     course = get_or_404(session, CourseClass, class_id)
     form = LessonForm()
+
+    def page() -> str:
+        return render_template("classes/lesson_form.html", form=form, course=course, lesson=None)
+
     if form.validate_on_submit():
-        try:
-            add_lesson(
-                session,
-                course,
-                form.lesson_date.data,
-                form.start_time.data,
-                form.end_time.data,
-                form.note.data or "",
-            )
-        except ClassError as exc:
-            form[exc.field].errors = [exc.message]
-        else:
-            flash(_("Lesson added."), "success")
-            return redirect(url_for("classes.detail", class_id=class_id))
-    return render_template("classes/lesson_form.html", form=form, course=course, lesson=None)
+        show_refusals_on(form, page)
+        add_lesson(session, course, form.lesson_date.data, form.start_time.data, form.end_time.data,
+                   form.note.data or "")
+        flash(_("Lesson added."), "success")
+        return redirect(url_for("classes.detail", class_id=class_id))
+    return page()
 
 
 @bp.route("/lessons/<int:lesson_id>/move", methods=["GET", "POST"])
@@ -351,17 +340,17 @@ def move(lesson_id: int) -> str | Response:
     lesson = get_or_404(session, Lesson, lesson_id)
     course = get_or_404(session, CourseClass, lesson.class_id)
     form = LessonForm(obj=lesson)
+
+    def page() -> str:
+        return render_template("classes/lesson_form.html", form=form, course=course, lesson=lesson,
+                               cancel_form=CancelLessonForm())
+
     if form.validate_on_submit():
-        try:
-            move_lesson(session, lesson, form.lesson_date.data, form.start_time.data, form.end_time.data)
-        except ClassError as exc:
-            form[exc.field].errors = [exc.message]
-        else:
-            flash(_("Lesson moved."), "success")
-            return redirect(url_for("classes.detail", class_id=course.id))
-    return render_template(
-        "classes/lesson_form.html", form=form, course=course, lesson=lesson, cancel_form=CancelLessonForm()
-    )
+        show_refusals_on(form, page)
+        move_lesson(session, lesson, form.lesson_date.data, form.start_time.data, form.end_time.data)
+        flash(_("Lesson moved."), "success")
+        return redirect(url_for("classes.detail", class_id=course.id))
+    return page()
 
 
 @bp.route("/lessons/<int:lesson_id>/cancel", methods=["POST"])
@@ -373,12 +362,8 @@ def cancel(lesson_id: int) -> Response:
     if not form.validate_on_submit():
         flash(_("Give a reason for cancelling the lesson."), "error")
         return redirect(url_for("classes.move", lesson_id=lesson_id))
-    try:
-        cancel_lesson(session, lesson, form.reason.data or "")
-    except ClassError as exc:
-        flash(str(exc.message), "error")
-    else:
-        flash(_("Lesson cancelled."), "success")
+    cancel_lesson(session, lesson, form.reason.data or "")
+    flash(_("Lesson cancelled."), "success")
     return redirect(url_for("classes.detail", class_id=lesson.class_id))
 
 
@@ -393,14 +378,11 @@ def closures() -> str:
 def new_closure() -> str | Response:
     form = ClosureForm()
     if form.validate_on_submit():
-        try:
-            add_closure(get_session(), current_user.provider_id, form.first_day.data, form.last_day.data,
-                        form.reason.data or "")
-        except ClassError as exc:
-            form[exc.field].errors = [exc.message]
-        else:
-            flash(_("Closure saved; lessons in it were removed where no attendance was taken."), "success")
-            return redirect(url_for("classes.closures"))
+        show_refusals_on(form, lambda: _closures_page(form))
+        add_closure(get_session(), current_user.provider_id, form.first_day.data, form.last_day.data,
+                    form.reason.data or "")
+        flash(_("Closure saved; lessons in it were removed where no attendance was taken."), "success")
+        return redirect(url_for("classes.closures"))
     return _closures_page(form)
 
 

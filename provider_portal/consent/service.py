@@ -21,13 +21,13 @@ from sqlmodel import Session
 
 from provider_portal import clock
 from provider_portal.models import ConsentEvent, Learner, LearnerConsent
-from provider_portal.service_errors import FieldError
+from provider_portal.service_errors import DomainError
 
 HOURS, MODULES, EXAMS = "hours", "modules", "exams"
 SCOPES = (HOURS, MODULES, EXAMS)
 
 
-class ConsentError(FieldError):
+class ConsentError(DomainError):
     """A consent change is refused; `field` names the form field."""
 
 

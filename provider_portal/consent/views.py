@@ -16,7 +16,6 @@ from provider_portal.consent.forms import ConsentForm, PeriodForm, WithdrawForm
 from provider_portal.consent.progress import RESULTS_RECORDED, progress_report, report_csv, report_pdf
 from provider_portal.consent.service import (
     ConsentData,
-    ConsentError,
     consent_history,
     consent_of,
     in_force,
@@ -26,6 +25,7 @@ from provider_portal.consent.service import (
 )
 from provider_portal.db import engine, get_session
 from provider_portal.downloads import attachment
+from provider_portal.errors import show_refusals_on
 from provider_portal.i18n import message_day
 from provider_portal.models import Learner
 from provider_portal.models.enums import Role
@@ -67,13 +67,10 @@ def learner(learner_id: int) -> str | Response | tuple[str, int]:
     if form.validate_on_submit():
         data = ConsentData(form.given_on.data, bool(form.share_hours.data), bool(form.share_modules.data),
                            bool(form.share_exams.data))
-        try:
-            record_consent(session, row, data, current_user.id)
-        except ConsentError as exc:
-            form[exc.field].errors = [exc.message]
-        else:
-            flash(_("Consent recorded for %(name)s.", name=row.full_name), "success")
-            return redirect(url_for("consent.learner", learner_id=row.id))
+        show_refusals_on(form, lambda: _page(session, row, form=form, status=400))
+        record_consent(session, row, data, current_user.id)
+        flash(_("Consent recorded for %(name)s.", name=row.full_name), "success")
+        return redirect(url_for("consent.learner", learner_id=row.id))
     return _page(session, row, form=form, status=400)
 
 
@@ -84,14 +81,11 @@ def withdraw(learner_id: int) -> Response | tuple[str, int]:
     row = get_or_404(session, Learner, learner_id)
     form = WithdrawForm()
     if form.validate_on_submit():
-        try:
-            withdraw_consent(session, row, form.withdrawn_on.data, current_user.id)
-        except ConsentError as exc:
-            form[exc.field].errors = [exc.message]
-        else:
-            flash(_("Consent withdrawn: from %(day)s nothing of %(name)s is shared with the municipality.",
-                    day=message_day(form.withdrawn_on.data), name=row.full_name), "success")
-            return redirect(url_for("consent.learner", learner_id=row.id))
+        show_refusals_on(form, lambda: _page(session, row, withdraw=form, status=400))
+        withdraw_consent(session, row, form.withdrawn_on.data, current_user.id)
+        flash(_("Consent withdrawn: from %(day)s nothing of %(name)s is shared with the municipality.",
+                day=message_day(form.withdrawn_on.data), name=row.full_name), "success")
+        return redirect(url_for("consent.learner", learner_id=row.id))
     return _page(session, row, withdraw=form, status=400)
 
 

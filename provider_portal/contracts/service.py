@@ -14,10 +14,10 @@ from sqlmodel import Session
 from provider_portal.models import Contract, Learner
 from provider_portal.models.enums import ContractStatus
 from provider_portal.models.types import to_cents
-from provider_portal.service_errors import FieldError
+from provider_portal.service_errors import DomainError
 
 
-class ContractError(FieldError):
+class ContractError(DomainError):
     """A contract change is refused; `field` names the form field it concerns."""
 
 

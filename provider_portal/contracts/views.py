@@ -12,13 +12,13 @@ from provider_portal.access import LEARNER_FIELDS, roles_required
 from provider_portal.contracts.forms import ContractForm, TerminationForm
 from provider_portal.contracts.service import (
     ContractData,
-    ContractError,
     complete_contract,
     next_contract_number,
     save_contract,
     terminate_contract,
 )
 from provider_portal.db import get_session
+from provider_portal.errors import show_refusals_on
 from provider_portal.models import Contract, Learner
 from provider_portal.models.enums import Role
 from provider_portal.pagination import get_or_404, paginate
@@ -67,16 +67,16 @@ def edit(contract_id: int) -> str | Response:
 
 
 def _save(form: ContractForm, learner: Learner, contract: Contract | None) -> str | Response:
+    def page() -> str:
+        return render_template("contracts/form.html", form=form, learner=learner, contract=contract)
+
     if form.validate_on_submit():
         data = ContractData(**{name: form[name].data for name in ContractData.__dataclass_fields__})
-        try:
-            save_contract(get_session(), learner, data, contract)
-        except ContractError as exc:
-            form[exc.field].errors = [exc.message]
-        else:
-            flash(_("Contract %(number)s saved.", number=data.number), "success")
-            return redirect(url_for("learners.detail", learner_id=learner.id))
-    return render_template("contracts/form.html", form=form, learner=learner, contract=contract)
+        show_refusals_on(form, page)
+        save_contract(get_session(), learner, data, contract)
+        flash(_("Contract %(number)s saved.", number=data.number), "success")
+        return redirect(url_for("learners.detail", learner_id=learner.id))
+    return page()
 
 
 @bp.route("/contracts/<int:contract_id>/terminate", methods=["GET", "POST"])
@@ -86,15 +86,16 @@ def terminate(contract_id: int) -> str | Response:
     contract = get_or_404(session, Contract, contract_id)
     learner = get_or_404(session, Learner, contract.learner_id)
     form = TerminationForm()
+
+    def page() -> str:
+        return render_template("contracts/terminate.html", form=form, contract=contract, learner=learner)
+
     if form.validate_on_submit():
-        try:
-            terminate_contract(session, contract, form.terminated_on.data, form.reason.data or "")
-        except ContractError as exc:
-            form[exc.field].errors = [exc.message]
-        else:
-            flash(_("Contract %(number)s terminated.", number=contract.number), "success")
-            return redirect(url_for("learners.detail", learner_id=learner.id))
-    return render_template("contracts/terminate.html", form=form, contract=contract, learner=learner)
+        show_refusals_on(form, page)
+        terminate_contract(session, contract, form.terminated_on.data, form.reason.data or "")
+        flash(_("Contract %(number)s terminated.", number=contract.number), "success")
+        return redirect(url_for("learners.detail", learner_id=learner.id))
+    return page()
 
 
 @bp.route("/contracts/<int:contract_id>/complete", methods=["POST"])
@@ -102,10 +103,6 @@ def terminate(contract_id: int) -> str | Response:
 def complete(contract_id: int) -> Response:
     session = get_session()
     contract = get_or_404(session, Contract, contract_id)
-    try:
-        complete_contract(session, contract)
-    except ContractError as exc:
-        flash(str(exc.message), "error")
-    else:
-        flash(_("Contract %(number)s completed.", number=contract.number), "success")
+    complete_contract(session, contract)  # a refusal: the error page (errors.py)
+    flash(_("Contract %(number)s completed.", number=contract.number), "success")
     return redirect(url_for("learners.detail", learner_id=contract.learner_id))

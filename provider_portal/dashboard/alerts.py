@@ -10,9 +10,9 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from provider_portal.attendance.roster import counts_at_lesson
 from provider_portal.models import Attendance, Contract, CourseClass, Enrolment, Learner, Lesson
 from provider_portal.models.enums import ATTENDED, ContractStatus, LessonStatus
-from provider_portal.register.roster import counts_at_lesson
 
 HOURS_WARNING_SHARE = 0.9
 TERM_DEADLINE = sa.func.coalesce(Learner.duo_term_extended_until, Learner.duo_term_end)  # extension included

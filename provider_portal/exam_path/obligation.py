@@ -19,7 +19,7 @@ from provider_portal.exam_path.results import all_passed_on
 from provider_portal.models import Invoice, Learner
 from provider_portal.models.enums import Route
 from provider_portal.models.invoicing import DocumentKind, InvoiceStatus
-from provider_portal.service_errors import FieldError
+from provider_portal.service_errors import DomainError
 
 
 class Ground(StrEnum):
@@ -51,9 +51,9 @@ def set_obligation(session: Session, learner_id: int, met_on: date | None, groun
         session.rollback()  # the same form sent again (a double submit): nothing changes, nothing audited
         return learner
     if old is not None and not reason:
-        raise FieldError("reason", _l("Reason: a correction of a recorded obligation needs a reason."))
+        raise DomainError("reason", _l("Reason: a correction of a recorded obligation needs a reason."))
     if met_on is None and old is None:
-        raise FieldError("met_on", _l("Date: no obligation is recorded to withdraw."))
+        raise DomainError("met_on", _l("Date: no obligation is recorded to withdraw."))
     learner.obligation_met_on = met_on
     learner.obligation_ground = ground if met_on is not None else None
     learner.obligation_reason = reason if met_on is not None else ""
@@ -65,16 +65,16 @@ def set_obligation(session: Session, learner_id: int, met_on: date | None, groun
 
 def _check(session: Session, learner: Learner, met_on: date, ground: str, reason: str, today: date) -> None:
     if met_on > today:
-        raise FieldError("met_on", _l("Date: the obligation can only be recorded once it is met."))
+        raise DomainError("met_on", _l("Date: the obligation can only be recorded once it is met."))
     if ground not in Ground.__members__.values():
-        raise FieldError("ground", _l("Ground: choose one of the listed grounds."))
+        raise DomainError("ground", _l("Ground: choose one of the listed grounds."))
     if ground == Ground.EXAM and all_passed_on(session, learner) is None:
-        raise FieldError("ground", _l("Ground: not every exam component of the route is passed yet."))
+        raise DomainError("ground", _l("Ground: not every exam component of the route is passed yet."))
     if ground == Ground.Z_ROUTE and learner.route != Route.Z:
-        raise FieldError("ground", _l("Ground: only the Z-route ends with a final interview and "
+        raise DomainError("ground", _l("Ground: only the Z-route ends with a final interview and "
                                       "certificate."))
     if ground in (Ground.DECISION, Ground.EXEMPTION) and not reason:
-        raise FieldError("reason", _l("Reason: say who decided and why (e.g. DUO's letter and its date)."))
+        raise DomainError("reason", _l("Reason: say who decided and why (e.g. DUO's letter and its date)."))
 
 
 def derive_from_results(session: Session, learner: Learner, user_id: int | None) -> bool:

@@ -19,7 +19,7 @@ from provider_portal.exam_path.audit import record_change
 from provider_portal.models import ExamReadiness, Learner, LearnerExam
 from provider_portal.models.enums import ExamStatus
 from provider_portal.policy import Figures
-from provider_portal.service_errors import FieldError
+from provider_portal.service_errors import DomainError
 
 LEVELS = ("A2", "B1")
 
@@ -51,7 +51,7 @@ def _exam_row(session: Session, learner: Learner, component: str) -> LearnerExam
     row = session.execute(sa.select(LearnerExam).where(
         LearnerExam.learner_id == learner.id, LearnerExam.component == component)).scalar_one_or_none()
     if row is None:
-        raise FieldError("component", _l("Component: this learner's route has no such exam component."))
+        raise DomainError("component", _l("Component: this learner's route has no such exam component."))
     return row
 
 
@@ -61,11 +61,11 @@ def set_readiness(session: Session, learner: Learner, component: str, ready_on: 
     exam = _exam_row(session, learner, component)
     if ready_on is not None:
         if exam.status in (ExamStatus.PASSED, ExamStatus.EXEMPT):
-            raise FieldError("component", _l("Component: already passed or exempt."))
+            raise DomainError("component", _l("Component: already passed or exempt."))
         if level not in LEVELS:
-            raise FieldError("level", _l("Level: choose A2 or B1."))
+            raise DomainError("level", _l("Level: choose A2 or B1."))
         if ready_on > today:
-            raise FieldError("ready_on", _l("Date: a learner is declared ready on or before today."))
+            raise DomainError("ready_on", _l("Date: a learner is declared ready on or before today."))
     current = session.execute(sa.select(ExamReadiness).where(
         ExamReadiness.learner_id == learner.id, ExamReadiness.component == component).with_for_update()
     ).scalar_one_or_none()
@@ -86,5 +86,5 @@ def set_readiness(session: Session, learner: Learner, component: str, ready_on: 
         session.commit()
     except IntegrityError:
         session.rollback()
-        raise FieldError("component",
+        raise DomainError("component",
                          _l("Someone changed this component at the same moment; try again.")) from None

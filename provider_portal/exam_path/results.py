@@ -17,7 +17,7 @@ from provider_portal.exam_path.audit import record_change
 from provider_portal.models import ExamResult, Learner, LearnerExam
 from provider_portal.models.enums import ExamStatus
 from provider_portal.policy import Figures
-from provider_portal.service_errors import AlreadyRecorded, FieldError
+from provider_portal.service_errors import AlreadyRecorded, DomainError
 from scheduler.exams.constraints import attempt_fee
 
 
@@ -55,7 +55,7 @@ def stage_result(session: Session, learner: Learner, data: ResultData, source: s
         LearnerExam.learner_id == learner.id, LearnerExam.component == data.component).with_for_update()
     ).scalar_one_or_none()
     if exam is None:
-        raise FieldError("component", _l("this learner's route has no such exam component"))
+        raise DomainError("component", _l("this learner's route has no such exam component"))
     recorded = {row.attempt: row.exam_date for row in session.execute(sa.select(ExamResult).where(
         col(ExamResult.learner_id) == learner.id, col(ExamResult.component) == data.component)).scalars()}
     taken = set(recorded)
@@ -65,9 +65,9 @@ def stage_result(session: Session, learner: Learner, data: ResultData, source: s
                                               "(attempt %(n)s)", n=same_day[0]))
     attempt = data.attempt or max(taken | {exam.attempts}) + 1
     if attempt in taken:
-        raise FieldError("attempt", _l("attempt %(n)s of this component is already recorded", n=attempt))
+        raise DomainError("attempt", _l("attempt %(n)s of this component is already recorded", n=attempt))
     if exam.status == ExamStatus.PASSED and data.passed:
-        raise FieldError("component", _l("this component is already passed"))
+        raise DomainError("component", _l("this component is already passed"))
     result = ExamResult(learner_id=learner.id or 0, component=data.component, exam_date=data.exam_date,
                         level=data.level, passed=data.passed, attempt=attempt, source=source,
                         recorded_by_id=user_id)

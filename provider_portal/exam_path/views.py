@@ -27,7 +27,7 @@ from provider_portal.models.enums import ExamStatus, Role
 from provider_portal.models.types import to_cents
 from provider_portal.pagination import get_or_404
 from provider_portal.policy import figures_on, history
-from provider_portal.service_errors import AlreadyRecorded, FieldError
+from provider_portal.service_errors import AlreadyRecorded, DomainError
 
 bp = Blueprint("exam_path", __name__, url_prefix="/exam-path")
 READY_EDITORS = (Role.PROVIDER_ADMIN, Role.TEACHER)
@@ -63,7 +63,7 @@ def readiness(learner_id: int) -> str | Response | tuple[str, int]:
             set_readiness(session, learner, form.component.data or "",
                           None if form.withdraw.data else form.ready_on.data, form.level.data or "",
                           current_user.id, clock.today())
-        except FieldError as exc:
+        except DomainError as exc:
             form[exc.field].errors = [exc.message]
         else:
             flash(_("Exam readiness saved."), "success")
@@ -88,12 +88,12 @@ def new_result(learner_id: int) -> str | Response | tuple[str, int]:
                           form.result.data == "passed", form.attempt.data)
         try:
             if data.exam_date > clock.today():
-                raise FieldError("exam_date", _("Exam date: a result can only be entered after the exam."))
+                raise DomainError("exam_date", _("Exam date: a result can only be entered after the exam."))
             stage_result(session, learner, data, "manual", current_user.id)
             session.flush()
             derive_from_results(session, learner, current_user.id)
             session.commit()
-        except FieldError as exc:
+        except DomainError as exc:
             session.rollback()
             form[exc.field].errors = [exc.message]
             conflict = isinstance(exc, AlreadyRecorded)
@@ -122,7 +122,7 @@ def obligation(learner_id: int) -> str | Response | tuple[str, int]:
         try:
             set_obligation(session, learner_id, None if form.withdraw.data else form.met_on.data,
                            form.ground.data or "", form.reason.data or "", current_user.id, clock.today())
-        except FieldError as exc:
+        except DomainError as exc:
             session.rollback()
             form[exc.field].errors = [exc.message]
         else:

@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from provider_portal.input_guards import MAX_SPAN_DAYS, span_too_long
 from provider_portal.models import ExamBooking, ExamLocation, ExamSession
-from provider_portal.service_errors import FieldError
+from provider_portal.service_errors import DomainError
 from scheduler.common.calendar import is_public_holiday
 
 DAY_PLAN = (
@@ -29,7 +29,7 @@ DAY_PLAN = (
 ONA_START, ONA_MINUTES, INTERVIEWS_PER_EXAMINER = time(9, 0), 30, 5
 
 
-class CalendarError(FieldError):
+class CalendarError(DomainError):
     """The calendar change is refused; `field` names the form field."""
 
 

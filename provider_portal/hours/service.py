@@ -2,7 +2,7 @@
 
 Only lessons that took place count (cancelled ones do not), and only on days the learner was
 enrolled: somebody who joins mid-course is never counted absent for lessons before joining. A signed
-register counts only the learners on it (see `register.roster`), so a backdated enrolment never makes
+register counts only the learners on it (see `attendance.roster`), so a backdated enrolment never makes
 a learner absent on lessons whose registers were already signed.
 Hours in lessons of ONA classes are counted as attended hours and, separately, as ONA hours
 (DUO asks for both in the monthly contract data).
@@ -17,9 +17,9 @@ from datetime import date
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
+from provider_portal.attendance.roster import counts_at_lesson
 from provider_portal.models import Attendance, Contract, CourseClass, Enrolment, Learner, Lesson
 from provider_portal.models.enums import ATTENDED, ContractStatus, LessonStatus, Route
-from provider_portal.register.roster import counts_at_lesson
 
 
 @dataclass(frozen=True)

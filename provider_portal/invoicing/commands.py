@@ -15,7 +15,7 @@ def verify() -> None:
     """Report every issued document whose contents or chain link were altered; exit 1 if any."""
     from provider_portal.invoicing.chain import verify as verify_chain
 
-    with portal_db.session_scope(portal_db.engine()) as session:
+    with portal_db.unit_of_work(portal_db.engine()) as session:
         breaks = verify_chain(session)
     if not breaks:
         click.echo("hash chains intact: no issued invoice or credit note was altered")

@@ -1,7 +1,8 @@
 """Finance downloads and uploads: UBL, PDF, DUO CSV batch, XLSX overview, DUO status imports.
 
 Routes of the `invoicing` blueprint (registered by importing this module from `views`). A refused
-export flashes its message, naming the record, and sends the user back; nothing changes.
+export raises its InvoicingError, naming the record, to the portal's one error handler: the error
+page with the message (400) and a way back; nothing changes.
 """
 
 from __future__ import annotations
@@ -12,14 +13,13 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from provider_portal.access import roles_required
-from provider_portal.db import get_session
+from provider_portal.db import get_session, unit_of_work
 from provider_portal.downloads import attachment
 from provider_portal.forms_common import read_upload
 from provider_portal.invoicing import exports
-from provider_portal.invoicing.errors import InvoicingError
 from provider_portal.invoicing.forms import ImportForm
 from provider_portal.invoicing.imports import import_duo_file
-from provider_portal.invoicing.views import FINANCE, _back, _provider, _quarter_arg, _today, bp
+from provider_portal.invoicing.views import FINANCE, _provider, _quarter_arg, _today, bp
 from provider_portal.models import Invoice
 from provider_portal.pagination import get_or_404
 
@@ -29,11 +29,7 @@ from provider_portal.pagination import get_or_404
 def ubl(invoice_id: int) -> Response | BaseResponse:
     session = get_session()
     invoice = get_or_404(session, Invoice, invoice_id)
-    try:
-        name, content = exports.ubl(session, invoice, exports.duo_party(current_app.config))
-    except InvoicingError as exc:
-        flash(exc.message, "error")
-        return _back(invoice)
+    name, content = exports.ubl(session, invoice, exports.duo_party(current_app.config))
     return attachment(content, name, "application/xml")
 
 
@@ -42,11 +38,7 @@ def ubl(invoice_id: int) -> Response | BaseResponse:
 def pdf(invoice_id: int) -> Response | BaseResponse:
     session = get_session()
     invoice = get_or_404(session, Invoice, invoice_id)
-    try:
-        name, content = exports.pdf(session, invoice, exports.duo_party(current_app.config))
-    except InvoicingError as exc:
-        flash(exc.message, "error")
-        return _back(invoice)
+    name, content = exports.pdf(session, invoice, exports.duo_party(current_app.config))
     return attachment(content, name, "application/pdf")
 
 
@@ -54,14 +46,7 @@ def pdf(invoice_id: int) -> Response | BaseResponse:
 @roles_required(*FINANCE)
 def duo_export() -> Response | BaseResponse:
     session, quarter = get_session(), _quarter_arg()
-    try:
-        batch = exports.duo_batch(
-            session, _provider(), quarter, exports.duo_party(current_app.config), _today()
-        )
-    except InvoicingError as exc:
-        session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for("invoicing.invoices", quarter=str(quarter)))
+    batch = exports.duo_batch(session, _provider(), quarter, exports.duo_party(current_app.config), _today())
     return attachment(batch.content.encode(), batch.file_name, "text/csv")
 
 
@@ -69,11 +54,7 @@ def duo_export() -> Response | BaseResponse:
 @roles_required(*FINANCE)
 def overview_xlsx() -> Response | BaseResponse:
     quarter = _quarter_arg()
-    try:
-        name, content = exports.overview_xlsx(get_session(), _provider(), quarter, _today())
-    except InvoicingError as exc:
-        flash(exc.message, "error")
-        return redirect(url_for("invoicing.index", quarter=str(quarter)))
+    name, content = exports.overview_xlsx(get_session(), _provider(), quarter, _today())
     return attachment(content, name, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
@@ -82,9 +63,10 @@ def overview_xlsx() -> Response | BaseResponse:
 def duo_import() -> str | BaseResponse:
     form, report = ImportForm(), None
     if form.validate_on_submit():
-        report = import_duo_file(
-            get_session(), current_user.provider_id or 0, form.kind.data, read_upload(form.file.data)
-        )
+        with unit_of_work():
+            report = import_duo_file(
+                get_session(), current_user.provider_id or 0, form.kind.data, read_upload(form.file.data)
+            )
         if report.ok:
             flash(_("%(count)s statuses updated.", count=len(report.updated)), "success")
             return redirect(url_for("invoicing.duo_import"))

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from billing.duo_import import DuoImport, RowError, StatusUpdate, parse_result_file, parse_status_file
+from provider_portal.db import savepoint
 from provider_portal.invoicing.errors import InvoicingError
 from provider_portal.invoicing.lifecycle import TRANSITIONS, change_status
 from provider_portal.invoicing.row_errors import row_error_text
@@ -54,7 +55,8 @@ def path_to(current: str, target: str) -> list[str] | None:
 
 
 def import_duo_file(session: Session, provider_id: int, kind: str, content: bytes) -> ImportReport:
-    """Check every row (format, number, BSN, transition), then apply all updates or none."""
+    """Check every row (format, number, BSN, transition), then apply all updates or none, in the
+    caller's transaction (its unit of work commits)."""
     parsed: DuoImport = PARSERS[kind](content)
     errors = list(parsed.errors)
     if not parsed.updates and not parsed.errors:
@@ -64,21 +66,22 @@ def import_duo_file(session: Session, provider_id: int, kind: str, content: byte
     report = ImportReport(errors=[row_error_text(e) for e in sorted(errors, key=lambda e: e.row)])
     if report.errors:
         return report
-    for invoice, update, steps in plan:
-        if not steps:
-            report.unchanged.append(update.invoice_number)
-            continue
-        try:
-            for status in steps:
-                change_status(session, invoice, status, reason=update.reason, paid_cents=update.paid_cents,
-                              on=update.status_date, commit=False)
-        except InvoicingError as exc:  # a rule the checks above missed: still nothing is stored
-            session.rollback()
-            error = RowError.of(update.row, "status", "%(number)s could not be updated: %(detail)s",
-                                number=update.invoice_number, detail=exc.message)
-            return ImportReport(errors=[row_error_text(error)])
-        report.updated.append(update.invoice_number)
-    session.commit()
+    current: StatusUpdate | None = None
+    try:
+        with savepoint(session):  # a rule the checks above missed undoes every update of the file
+            for invoice, current, steps in plan:
+                if not steps:
+                    report.unchanged.append(current.invoice_number)
+                    continue
+                for status in steps:
+                    change_status(session, invoice, status, reason=current.reason,
+                                  paid_cents=current.paid_cents, on=current.status_date)
+                report.updated.append(current.invoice_number)
+    except InvoicingError as exc:
+        assert current is not None  # raised while applying a row
+        error = RowError.of(current.row, "status", "%(number)s could not be updated: %(detail)s",
+                            number=current.invoice_number, detail=exc.message)
+        return ImportReport(errors=[row_error_text(error)])
     return report
 
 

@@ -1,13 +1,13 @@
 """The invoice lifecycle: issue (numbered, sealed in the hash chain), DUO statuses, credit notes.
 
 draft -> issued -> submitted -> accepted / rejected (with reason) -> paid. Each function checks the
-transition, changes only status fields of issued documents, seals each change as an event of the
-hash chain (`chain.record`), and commits once, so a refused action changes nothing. Credit notes
+transition, changes only status fields of issued documents and seals each change as an event of
+the hash chain (`chain.record`). None commits: the caller's unit of work (`db.unit_of_work`)
+commits once, or rolls back on a refusal, so a refused action changes nothing. Credit notes
 follow the same statuses; a credit note's `paid_on` decides the quarter in which it frees cap room
 (DUO's rule), so it can never lie before the note was issued. Issue locks its drafts and credit
 claims its invoice's slot before taking a number, so two requests at once never both act
-(docs/invoicing.md, "Concurrency").
-"""
+(docs/invoicing.md, "Concurrency")."""
 
 from __future__ import annotations
 
@@ -46,15 +46,11 @@ def issue(session: Session, invoice: Invoice, today: date) -> Invoice:
 
 
 def issue_all(session: Session, drafts: list[Invoice], today: date) -> list[Invoice]:
-    """Issue several drafts in one transaction: all of them, or (on any refusal) none."""
-    try:
-        _lock(session, drafts)
-        for invoice in drafts:
-            _issue(session, invoice, today)
-    except Exception:
-        session.rollback()
-        raise
-    session.commit()
+    """Issue several drafts in the caller's transaction: all of them, or (on any refusal, which the
+    caller's unit of work rolls back) none."""
+    _lock(session, drafts)
+    for invoice in drafts:
+        _issue(session, invoice, today)
     return drafts
 
 
@@ -134,7 +130,6 @@ def change_status(
     reason: str = "",
     paid_cents: int | None = None,
     on: date | None = None,
-    commit: bool = True,
 ) -> Invoice:
     """submitted / accepted / rejected (a reason is required) / paid (amount and date recorded)."""
     if target == S.ISSUED:
@@ -151,8 +146,6 @@ def change_status(
         invoice.paid_cents = invoice.total_cents if paid_cents is None else paid_cents
         invoice.paid_on = paid_on
     chain.record(session, invoice)  # the change, sealed in the hash chain
-    if commit:
-        session.commit()
     return invoice
 
 
@@ -178,15 +171,9 @@ def credit(session: Session, invoice: Invoice, reason: str, today: date) -> Invo
         raise AlreadyCredited(_("%(number)s has already been credited", number=invoice.number))
     if not reason.strip():
         raise InvoicingError(_("%(number)s: a credit note needs a reason", number=invoice.number))
-    try:
-        chain.lock_head(session, invoice.provider_id)  # before the invoice's row, as status changes do
-        _claim_slot(session, invoice)
-        note = _credit_note(session, invoice, reason, today)
-    except Exception:
-        session.rollback()
-        raise
-    session.commit()
-    return note
+    chain.lock_head(session, invoice.provider_id)  # before the invoice's row, as status changes do
+    _claim_slot(session, invoice)
+    return _credit_note(session, invoice, reason, today)
 
 
 def _credit_note(session: Session, invoice: Invoice, reason: str, today: date) -> Invoice:

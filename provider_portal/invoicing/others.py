@@ -31,8 +31,8 @@ class EntryError(InvoicingError):
     """
 
     def __init__(self, field: str, code: str, message: str, quarter: Quarter | None = None) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field, self.code, self.quarter = field, code, quarter
+        super().__init__(f"{field}: {message}", field)
+        self.code, self.quarter = code, quarter
 
 
 def parse_amount_cents(raw: str | None) -> int:

@@ -1,7 +1,9 @@
 """Finance pages: quarter overview, drafts, issue, lifecycle, credit notes, exports and DUO imports.
 
-Thin views: parse, call the invoicing services, map InvoicingError to a flash (or 400) with its
-message. Every query runs through the tenant filter, so another provider's invoice is a 404.
+Thin views: parse, call the invoicing services inside the request's unit of work, render. An
+InvoicingError the view does not answer itself reaches the portal's one error handler (400, or 409
+for a change made meanwhile) after the rollback. Every query runs through the tenant filter, so
+another provider's invoice is a 404.
 """
 
 from __future__ import annotations
@@ -20,13 +22,13 @@ from billing.errors import BillingInputError
 from billing.quarters import Quarter
 from provider_portal import clock
 from provider_portal.access import roles_required
-from provider_portal.db import get_session
+from provider_portal.db import get_session, unit_of_work
 from provider_portal.downloads import attachment
 from provider_portal.i18n import day, money
 from provider_portal.input_guards import db_int
 from provider_portal.invoicing import exports, lifecycle, others
 from provider_portal.invoicing.drafts import make_drafts
-from provider_portal.invoicing.errors import AlreadyCredited, AlreadyIssued, InvoicingError
+from provider_portal.invoicing.errors import AlreadyCredited, AlreadyIssued
 from provider_portal.invoicing.forms import (
     ENTRY_MESSAGES,
     CreditForm,
@@ -117,13 +119,14 @@ def run_drafts() -> BaseResponse:
         flash(refusal, "error")
         return redirect(url_for("invoicing.index", quarter=str(quarter)))
     try:
-        job = enqueue_quarter_drafts(
-            get_session(),
-            quarter,
-            provider_id=current_user.provider_id,
-            created_by_id=current_user.id,
-            dedupe=False,
-        )
+        with unit_of_work() as session:
+            job = enqueue_quarter_drafts(
+                session,
+                quarter,
+                provider_id=current_user.provider_id,
+                created_by_id=current_user.id,
+                dedupe=False,
+            )
     except AlreadyActive as exc:  # e.g. a double click: show the run the first click queued
         flash(_("The draft run for %(quarter)s is already queued or running.", quarter=str(quarter)), "info")
         return redirect(url_for("jobs.detail", job_id=exc.job.id))
@@ -240,11 +243,7 @@ def refresh(invoice_id: int) -> BaseResponse:
         flash(_("Only a draft can be recomputed."), "error")
         return _back(invoice)
     quarter, learner_id = Quarter.parse(invoice.quarter), invoice.learner_id
-    try:
-        run = make_drafts(session, _provider(), quarter, _today(), [learner_id])
-    except InvoicingError as exc:
-        flash(exc.message, "error")
-        return _back(invoice)
+    run = make_drafts(session, _provider(), quarter, _today(), [learner_id])
     if run.already_issued:  # issued by another request while this one computed: left alone
         flash(_("Only a draft can be recomputed."), "error")
         return _back(invoice)
@@ -299,9 +298,9 @@ def issue(invoice_id: int) -> str | BaseResponse:
             back=url_for("invoicing.detail", invoice_id=invoice.id),
         )
     try:
-        lifecycle.issue(session, invoice, _today())
+        with unit_of_work():
+            lifecycle.issue(session, invoice, _today())
     except AlreadyIssued:
-        session.rollback()
         number = session.execute(sa.select(Invoice.number).where(Invoice.id == invoice_id)).scalar()
         flash(
             _(
@@ -311,9 +310,6 @@ def issue(invoice_id: int) -> str | BaseResponse:
             ),
             "error",
         )
-    except InvoicingError as exc:
-        session.rollback()
-        flash(exc.message, "error")
     else:
         flash(_("Invoice %(number)s issued.", number=invoice.number), "success")
     return redirect(url_for("invoicing.detail", invoice_id=invoice_id))
@@ -369,7 +365,8 @@ def issue_all() -> str | BaseResponse:
             back=url_for("invoicing.invoices", quarter=str(quarter)),
         )
     try:
-        lifecycle.issue_all(session, list(drafts), _today())
+        with unit_of_work():
+            lifecycle.issue_all(session, list(drafts), _today())
     except AlreadyIssued:
         flash(
             _(
@@ -379,8 +376,6 @@ def issue_all() -> str | BaseResponse:
             ),
             "error",
         )
-    except InvoicingError as exc:
-        flash(exc.message, "error")
     else:
         flash(_("%(count)s invoices issued.", count=len(drafts)), "success")
     return back
@@ -396,7 +391,7 @@ def status(invoice_id: int) -> BaseResponse:
         flash(_("Check the status form."), "error")
         return _back(invoice)
     paid = to_cents(form.paid_amount.data) if form.paid_amount.data is not None else None
-    try:
+    with unit_of_work():
         lifecycle.change_status(
             session,
             invoice,
@@ -405,11 +400,7 @@ def status(invoice_id: int) -> BaseResponse:
             paid_cents=paid,
             on=form.paid_on.data or _today(),
         )
-    except InvoicingError as exc:
-        session.rollback()
-        flash(exc.message, "error")
-    else:
-        flash(_("Status changed."), "success")
+    flash(_("Status changed."), "success")
     return _back(invoice)
 
 
@@ -443,7 +434,8 @@ def credit(invoice_id: int) -> str | BaseResponse:
             back=url_for("invoicing.detail", invoice_id=invoice.id),
         )
     try:
-        note = lifecycle.credit(session, invoice, form.reason.data, _today())
+        with unit_of_work():
+            note = lifecycle.credit(session, invoice, form.reason.data, _today())
     except AlreadyCredited:
         flash(
             _(
@@ -453,10 +445,6 @@ def credit(invoice_id: int) -> str | BaseResponse:
             ),
             "error",
         )
-        return _back(invoice)
-    except InvoicingError as exc:
-        session.rollback()
-        flash(exc.message, "error")
         return _back(invoice)
     if invoice.status == InvoiceStatus.REJECTED:
         message = _(

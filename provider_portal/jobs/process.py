@@ -37,7 +37,7 @@ from sqlalchemy import Engine
 
 from billing.quarters import Quarter
 from provider_portal import clock
-from provider_portal.db import make_engine, session_scope
+from provider_portal.db import make_engine, unit_of_work
 from provider_portal.jobs import housekeeping
 from provider_portal.jobs.isolated import stop_children
 from provider_portal.jobs.queue import (
@@ -122,7 +122,7 @@ def quarter_to_draft(now: datetime) -> Quarter:
 
 def enqueue_housekeeping(database_url: str, params: dict[str, Any] | None = None) -> None:
     """Queue the latest night's housekeeping once, whoever asks first."""
-    with session_scope(_engine(database_url)) as session:
+    with unit_of_work(_engine(database_url)) as session:
         enqueue(session, housekeeping.KIND, params=params, dedupe_key=housekeeping_key(clock.now()))
 
 
@@ -130,7 +130,7 @@ def enqueue_quarter_drafts(database_url: str) -> None:
     """Queue the draft run of the quarter that ended last, for every provider, once per quarter."""
     from provider_portal.invoicing import jobs as invoicing_jobs
 
-    with session_scope(_engine(database_url)) as session:
+    with unit_of_work(_engine(database_url)) as session:
         invoicing_jobs.enqueue_quarter_drafts(session, quarter_to_draft(clock.now()))
 
 

@@ -20,15 +20,18 @@ from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from provider_portal.db import savepoint
 from provider_portal.jobs.context import JobCancelled, JobContext, JobRefused, beat
 from provider_portal.jobs.registry import HANDLERS, Handler, KindOptions, options_for
 from provider_portal.models import Job
 from provider_portal.models.enums import JobStatus
 from provider_portal.models.types import utcnow
+from provider_portal.service_errors import Conflict
 
 log = logging.getLogger(__name__)
 
@@ -41,11 +44,11 @@ class UnknownJobKind(ValueError):
     """No handler is registered for this kind."""
 
 
-class AlreadyActive(Exception):
-    """A job with the same `active_key` is queued or running; nothing was queued (or kept)."""
+class AlreadyActive(Conflict):
+    """A job with the same `active_key` is queued or running (`job`); nothing was queued."""
 
     def __init__(self, job: Job) -> None:
-        super().__init__(f"job {job.id} with this key is {job.status}")
+        super().__init__("", _l("The same job is already queued or running; nothing new was queued."))
         self.job = job
 
 
@@ -65,10 +68,13 @@ def handler_for(kind: str) -> Handler | None:
 def enqueue(session: Session, kind: str, *, params: dict[str, Any] | None = None,
             provider_id: int | None = None, created_by_id: int | None = None,
             dedupe_key: str | None = None, active_key: str | None = None) -> Job:
-    """Queue a job and commit the session; with a `dedupe_key` that already exists, return the
-    existing job instead. With an `active_key` held by a queued or running job, roll the whole
-    transaction back (the caller's own rows too) and raise AlreadyActive: the partial unique index
-    decides, so two requests at once queue one job."""
+    """Add a job to the caller's transaction, which commits it (never commits or rolls back itself).
+
+    With a `dedupe_key` that already exists, return the existing job instead. With an `active_key`
+    held by a queued or running job, raise AlreadyActive: the partial unique index decides, so two
+    requests at once queue one job. The INSERT runs in a SAVEPOINT, so a refused one undoes only
+    itself: the caller's own rows stay in its transaction for it to commit or roll back.
+    """
     if handler_for(kind) is None:
         raise UnknownJobKind(kind)
     if dedupe_key is not None:  # the usual case on every tick: already there, no failed INSERT
@@ -77,11 +83,10 @@ def enqueue(session: Session, kind: str, *, params: dict[str, Any] | None = None
             return found
     job = Job(kind=kind, params=params or {}, provider_id=provider_id, created_by_id=created_by_id,
               dedupe_key=dedupe_key, active_key=active_key)
-    session.add(job)
     try:
-        session.commit()
+        with savepoint(session):  # a duplicate key rolls back to here, not further
+            session.add(job)
     except IntegrityError:
-        session.rollback()
         if dedupe_key is not None:
             found = session.execute(sa.select(Job).where(Job.dedupe_key == dedupe_key)).scalar_one_or_none()
             if found is not None:
@@ -100,13 +105,13 @@ def active_job(session: Session, active_key: str) -> Job | None:
 
 
 def request_cancel(session: Session, job: Job) -> None:
-    """Ask a queued or running job to stop; a queued one is cancelled at once."""
+    """Ask a queued or running job to stop; a queued one is cancelled at once (when the caller's
+    unit of work commits)."""
     if job.finished:
         return
     job.cancel_requested = True
     if job.status == JobStatus.QUEUED:
         job.status, job.finished_at = JobStatus.CANCELLED, utcnow()
-    session.commit()
 
 
 def _running_now() -> dict[str, Any]:

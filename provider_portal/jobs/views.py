@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from provider_portal.access import roles_required
-from provider_portal.db import get_session
+from provider_portal.db import get_session, unit_of_work
 from provider_portal.downloads import attachment
 from provider_portal.i18n import moment
 from provider_portal.jobs.describe import describe_job, error_sentence
@@ -90,6 +90,7 @@ def status(job_id: int) -> Response:
 def cancel(job_id: int) -> Response:
     session = get_session()
     job = get_or_404(session, Job, job_id)
-    request_cancel(session, job)
+    with unit_of_work():
+        request_cancel(session, job)
     flash(_("Cancellation requested."), "info")
     return redirect(url_for("jobs.detail", job_id=job.id))

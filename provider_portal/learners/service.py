@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel
 
@@ -23,12 +24,16 @@ from provider_portal.models.enums import (
 )
 from provider_portal.models.types import to_cents, utcnow
 from provider_portal.privacy import too_many_digits
+from provider_portal.service_errors import DomainError
 
 TERM_YEARS = 3
 
 
-class DuplicateBsnError(ValueError):
+class DuplicateBsnError(DomainError):
     """The provider already has a learner with this BSN."""
+
+    def __init__(self) -> None:
+        super().__init__("bsn", _l("This provider already has a learner with this BSN."))
 
 
 @dataclass(frozen=True)
@@ -117,7 +122,7 @@ def save_learner(session: Session, data: LearnerData, learner: Learner | None = 
         session.commit()
     except IntegrityError as exc:
         session.rollback()
-        raise DuplicateBsnError(data.bsn) from exc
+        raise DuplicateBsnError() from exc
     return learner
 
 

@@ -11,8 +11,11 @@ from werkzeug.wrappers import Response
 
 from provider_portal import clock
 from provider_portal.access import LEARNER_EDITORS, PROVIDER_STAFF, roles_required
+from provider_portal.attendance.service import shown_changes
+from provider_portal.attendance.statuses import STATUS_LABELS
 from provider_portal.db import get_session
 from provider_portal.downloads import attachment
+from provider_portal.errors import show_refusals_on
 from provider_portal.exam_path.audit import changes_of
 from provider_portal.exam_path.overview import exam_overview
 from provider_portal.hours.chart import month_bars_svg
@@ -27,7 +30,6 @@ from provider_portal.learners.forms import (
 )
 from provider_portal.learners.service import (
     SORTS,
-    DuplicateBsnError,
     LearnerData,
     LearnerFilter,
     find_by_bsn,
@@ -43,11 +45,9 @@ from provider_portal.models.enums import Role
 from provider_portal.pagination import get_or_404, paginate
 from provider_portal.policy import figures_on
 from provider_portal.reference.places import LANGUAGES, place_in
-from provider_portal.register.service import shown_changes
-from provider_portal.register.statuses import STATUS_LABELS
 from provider_portal.transfer.tables import MAX_ROWS, write_csv
 from provider_portal.users.forms import LearnerLoginForm
-from provider_portal.users.service import UserError, create_user
+from provider_portal.users.service import create_user
 
 bp = Blueprint("learners", __name__, url_prefix="/learners")
 
@@ -164,13 +164,10 @@ def _edit(learner: Learner | None) -> str | Response:
     if form.validate_on_submit():
         data = LearnerData(**{name: form[name].data for name in LearnerData.__dataclass_fields__
                               if name != "languages"}, languages=tuple(form.languages.data or ()))
-        try:
-            saved = save_learner(session, data, learner)
-        except DuplicateBsnError:
-            form.bsn.errors = [_("This provider already has a learner with this BSN.")]
-        else:
-            flash(_("Learner %(name)s saved.", name=saved.full_name), "success")
-            return redirect(url_for("learners.detail", learner_id=saved.id))
+        show_refusals_on(form, lambda: render_template("learners/form.html", form=form, learner=learner))
+        saved = save_learner(session, data, learner)  # a duplicate BSN: DuplicateBsnError at `bsn`
+        flash(_("Learner %(name)s saved.", name=saved.full_name), "success")
+        return redirect(url_for("learners.detail", learner_id=saved.id))
     return render_template("learners/form.html", form=form, learner=learner)
 
 
@@ -193,17 +190,18 @@ def login(learner_id: int) -> str | Response:
     learner = get_or_404(session, Learner, learner_id)
     existing = _login_of(session, learner)
     form = LearnerLoginForm()
+
+    def page() -> str:
+        return render_template("learners/login.html", form=form, learner=learner, existing=existing)
+
     if existing is None and form.validate_on_submit():
-        try:
-            create_user(session, email=form.email.data or "", name=learner.full_name, role=Role.LEARNER,
-                        password=form.password.data or "", provider_id=learner.provider_id,
-                        learner_id=learner.id)
-        except UserError as exc:
-            form[exc.field].errors = [exc.message]
-        else:
-            flash(_("%(name)s can now log in and confirm their presence.", name=learner.full_name), "success")
-            return redirect(url_for("learners.detail", learner_id=learner.id))
-    return render_template("learners/login.html", form=form, learner=learner, existing=existing)
+        show_refusals_on(form, page)
+        create_user(session, email=form.email.data or "", name=learner.full_name, role=Role.LEARNER,
+                    password=form.password.data or "", provider_id=learner.provider_id,
+                    learner_id=learner.id)
+        flash(_("%(name)s can now log in and confirm their presence.", name=learner.full_name), "success")
+        return redirect(url_for("learners.detail", learner_id=learner.id))
+    return page()
 
 
 def _can_edit() -> bool:

@@ -43,7 +43,7 @@ class PresenceFailure(SQLModel, table=True):
     """A wrong presence code a learner typed for a lesson, kept for the teacher. Rows are never updated.
 
     `attempt` numbers a learner's wrong codes for one lesson 1, 2, ...; the unique key makes the limit
-    (`register.codes.MAX_FAILURES`) hold across web workers: two requests cannot both take attempt 5.
+    (`attendance.codes.MAX_FAILURES`) hold across web workers: two requests cannot both take attempt 5.
     """
 
     __tablename__ = "presence_failure"

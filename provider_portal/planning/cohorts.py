@@ -10,11 +10,11 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
 from provider_portal.models import Cohort, CohortMeeting, Placement, Trainer
-from provider_portal.service_errors import FieldError
+from provider_portal.service_errors import DomainError
 from scheduler.common.calendar import is_public_holiday
 
 
-class CohortError(FieldError):
+class CohortError(DomainError):
     """A cohort change is refused; `field` names the form field."""
 
 

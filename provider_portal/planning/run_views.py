@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 
 from provider_portal import clock
 from provider_portal.access import roles_required
-from provider_portal.db import get_session
+from provider_portal.db import get_session, unit_of_work
 from provider_portal.exams.review import build_exam_review
 from provider_portal.mail import runs as mail_runs
 from provider_portal.models import Cohort, ExamBooking, Job, Placement, PlanRun, RunMail
@@ -118,7 +118,8 @@ def send_mail(run_id: int) -> str | Response:
         return redirect(back)
     if request.form.get("confirm") != "1":
         return _mail_confirmation(run)
-    job, queued = mail_runs.enqueue_run_mail(session, run, current_user.id)
+    with unit_of_work():
+        job, queued = mail_runs.enqueue_run_mail(session, run, current_user.id)
     if queued:
         flash(_("The e-mail is queued; the jobs process sends it. The list below shows what was sent."),
               "success")

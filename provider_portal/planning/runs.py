@@ -26,14 +26,14 @@ from provider_portal.models import ExamBooking, Placement, PlanRun, User
 from provider_portal.models.types import utcnow
 from provider_portal.planning.problem import home_levels
 from provider_portal.reference.places import centre_of
-from provider_portal.service_errors import FieldError
+from provider_portal.service_errors import DomainError
 from scheduler.common.progress import CancelToken, Progress, ProgressCallback
 
 KIND = "planning.run"
 MIN_SECONDS, MAX_SECONDS = 5, 600
 
 
-class RunError(FieldError):
+class RunError(DomainError):
     """A run cannot be started or published as asked; `field` names the form field."""
 
 
@@ -118,7 +118,7 @@ def start_run(
     try:
         job = enqueue(session, KIND, params={"run_id": run.id}, created_by_id=planner.id,
                       active_key=active_key(planner.id or 0, kind, municipalities))
-    except AlreadyActive as exc:  # the transaction, this run's row included, was rolled back
+    except AlreadyActive as exc:  # the caller's unit of work rolls this run's row back
         holder = session.execute(sa.select(PlanRun).where(PlanRun.id == exc.job.params.get("run_id"))
                                  ).scalar_one()  # committed with its job
         raise RunAlreadyActive(holder) from exc

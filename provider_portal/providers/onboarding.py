@@ -20,11 +20,11 @@ from sqlmodel import Session
 from provider_portal.models import Provider, SecurityEvent, User
 from provider_portal.models.enums import Role
 from provider_portal.models.user import normalise_email
-from provider_portal.service_errors import FieldError
+from provider_portal.service_errors import DomainError
 from provider_portal.users.service import UserError, build_user
 
 
-class OnboardingError(FieldError):
+class OnboardingError(DomainError):
     """The onboarding is refused; `field` names the form field."""
 
 

@@ -11,9 +11,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from provider_portal.attendance.roster import counts_at_lesson
 from provider_portal.models import Attendance, CourseClass, Enrolment, Learner, Lesson
 from provider_portal.models.enums import ATTENDED, LessonStatus
-from provider_portal.register.roster import counts_at_lesson
 
 HEADERS = ("datum", "begin", "eind", "duur_minuten", "klas", "cursist", "status", "minuten")
 CANCELLED = "cancelled"

@@ -35,7 +35,7 @@ PROGRESS = "rows %(done)s of %(total)s"
 
 def queue_import(session: Session, provider_id: int, user_id: int | None, kind: ImportKind, filename: str,
                  data: bytes, rows: int) -> Job:
-    """Store the file and queue its import; commits."""
+    """Store the file and queue its import, in the caller's transaction (its unit of work commits)."""
     upload = ImportUpload(provider_id=provider_id, created_by_id=user_id, kind=str(kind),
                           filename=filename[:255], rows=rows, content=data)
     session.add(upload)

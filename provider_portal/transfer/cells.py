@@ -14,15 +14,17 @@ from stdnum.nl import postcode as stdnum_postcode
 
 from billing.errors import BillingInputError
 from billing.money import parse_euros
+from provider_portal.service_errors import DomainError
 
 DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y")
 
 
-class CellError(ValueError):
-    """A cell's value is unusable; `reason` is the user-facing (lazy) message."""
+class CellError(DomainError):
+    """A cell's value is unusable; `reason` is the user-facing (lazy) message (the caller names the
+    cell's row and column)."""
 
     def __init__(self, reason: object) -> None:
-        super().__init__(str(reason))
+        super().__init__("", reason)
         self.reason = reason
 
 

@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from flask_babel import lazy_gettext as _l
 
 from provider_portal.models.enums import ClassLevel, Route
+from provider_portal.service_errors import DomainError
 from provider_portal.transfer.tables import write_csv
 
 # New columns go at the end, so files read by column number keep working.
@@ -33,11 +34,11 @@ class ContractRecord:
     ona_minutes: int = 0  # the part of attended_minutes spent in lessons of ONA classes
 
 
-class DuoFileError(ValueError):
+class DuoFileError(DomainError):
     """Records that cannot be reported; each message names the learner or contract."""
 
     def __init__(self, problems: list[object]) -> None:
-        super().__init__("; ".join(str(p) for p in problems))
+        super().__init__("", "; ".join(str(p) for p in problems))
         self.problems = problems
 
 

@@ -13,7 +13,7 @@ from sqlmodel import Session
 from provider_portal.exam_path.obligation import derive_from_results
 from provider_portal.exam_path.results import ResultData, stage_result
 from provider_portal.models import Learner
-from provider_portal.service_errors import FieldError
+from provider_portal.service_errors import DomainError
 from provider_portal.transfer import cells
 from provider_portal.transfer.columns import Column, RowError, RowReader
 from provider_portal.transfer.tables import Table, normalise_header
@@ -107,7 +107,7 @@ def stage_results(session: Session, user_id: int | None) -> Callable[[Rows], lis
             try:
                 stage_result(session, learners[learner_id], data, "import", user_id)
                 session.flush()
-            except FieldError as exc:
+            except DomainError as exc:
                 errors.append(RowError(number, FIELD_COLUMNS.get(exc.field, exc.field), exc.message))
         if not errors:
             for learner in learners.values():

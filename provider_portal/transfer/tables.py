@@ -23,17 +23,18 @@ from billing.spreadsheet import (
     csv_text,
     iter_csv_records,
 )
+from provider_portal.service_errors import DomainError
 
 MAX_ROWS = 5000  # a provider's whole learner file fits; anything larger is a mistake or an attack
 MAX_LINES = 10 * MAX_ROWS  # rows read at all, blank ones included
 CSV_DELIMITERS = ";,\t"
 
 
-class TableError(ValueError):
+class TableError(DomainError):
     """The file as a whole cannot be read; `reason` is the user-facing (lazy) message."""
 
     def __init__(self, reason: object) -> None:
-        super().__init__(str(reason))
+        super().__init__("file", reason)
         self.reason = reason
 
 

@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 
 from provider_portal import clock
 from provider_portal.access import PROVIDER_STAFF, roles_required
-from provider_portal.db import get_session
+from provider_portal.db import get_session, unit_of_work
 from provider_portal.downloads import attachment
 from provider_portal.forms_common import read_upload
 from provider_portal.models import CourseClass, Learner, Provider
@@ -54,8 +54,9 @@ def upload() -> str | Response | tuple[str, int]:
         result = ImportResult(problem=exc.reason)
     else:
         if len(table.rows) > current_app.config["JOBS_IMPORT_ROWS"]:  # too long for a web request
-            job = queue_import(get_session(), current_user.provider_id, current_user.id, kind, filename, data,
-                               len(table.rows))
+            with unit_of_work() as session:
+                job = queue_import(session, current_user.provider_id, current_user.id, kind, filename, data,
+                                   len(table.rows))
             flash(_("The file has %(n)s rows: it is imported in the background, all rows or none. "
                     "This page shows the progress and the outcome.", n=len(table.rows)), "info")
             return redirect(url_for("jobs.detail", job_id=job.id))

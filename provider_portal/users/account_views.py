@@ -13,6 +13,7 @@ from provider_portal.access import roles_required
 from provider_portal.auth import two_factor
 from provider_portal.auth.forms import AccountLookupForm, TwoFactorResetForm
 from provider_portal.db import get_session
+from provider_portal.errors import show_refusals_on
 from provider_portal.models import Provider, User
 from provider_portal.models.enums import Role
 from provider_portal.models.user import normalise_email
@@ -23,7 +24,7 @@ from provider_portal.users.accounts import (
     set_active,
 )
 from provider_portal.users.forms import ROLE_LABELS, PasswordResetForm, PlatformAccountForm
-from provider_portal.users.service import UserError, reset_password
+from provider_portal.users.service import reset_password
 
 bp = Blueprint("accounts", __name__, url_prefix="/admin/accounts")
 
@@ -47,15 +48,12 @@ def index() -> str:
 def create() -> str | Response:
     form = PlatformAccountForm()
     if form.validate_on_submit():
-        try:
-            user = create_platform_account(
-                get_session(), email=form.email.data or "", name=form.name.data or "", role=form.role.data,
-                password=form.password.data or "", municipalities=tuple(form.municipalities.data or ()))
-        except UserError as exc:
-            form[exc.field].errors = [exc.message]
-        else:
-            flash(_("Account for %(email)s created.", email=user.email), "success")
-            return redirect(url_for("accounts.index"))
+        show_refusals_on(form, lambda: render_template("users/account_form.html", form=form))
+        user = create_platform_account(
+            get_session(), email=form.email.data or "", name=form.name.data or "", role=form.role.data,
+            password=form.password.data or "", municipalities=tuple(form.municipalities.data or ()))
+        flash(_("Account for %(email)s created.", email=user.email), "success")
+        return redirect(url_for("accounts.index"))
     return render_template("users/account_form.html", form=form)
 
 
@@ -74,14 +72,10 @@ def reactivate(user_id: int) -> Response:
 def _set_active(user_id: int, *, active: bool) -> Response:
     """POST only, so CSRFProtect checks the token before this runs."""
     user = _account_or_404(user_id)
-    try:
-        set_active(get_session(), current_user, user, active)
-    except UserError as exc:
-        flash(str(exc.message), "error")
-    else:
-        message = _("%(email)s can log in again.", email=user.email) if active else _(
-            "%(email)s is deactivated and can no longer log in.", email=user.email)
-        flash(message, "success")
+    set_active(get_session(), current_user, user, active)  # a refusal: the error page (errors.py)
+    message = _("%(email)s can log in again.", email=user.email) if active else _(
+        "%(email)s is deactivated and can no longer log in.", email=user.email)
+    flash(message, "success")
     return redirect(url_for("accounts.index"))
 
 
@@ -91,13 +85,10 @@ def password(user_id: int) -> str | Response:
     user = _account_or_404(user_id)
     form = PasswordResetForm()
     if form.validate_on_submit():
-        try:
-            reset_password(get_session(), user, form.password.data or "")
-        except UserError as exc:
-            form[exc.field].errors = [exc.message]
-        else:
-            flash(_("New password for %(email)s set.", email=user.email), "success")
-            return redirect(url_for("accounts.index"))
+        show_refusals_on(form, lambda: render_template("users/account_password.html", form=form, user=user))
+        reset_password(get_session(), user, form.password.data or "")
+        flash(_("New password for %(email)s set.", email=user.email), "success")
+        return redirect(url_for("accounts.index"))
     return render_template("users/account_password.html", form=form, user=user)
 
 

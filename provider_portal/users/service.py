@@ -13,10 +13,10 @@ from provider_portal.models import PlannerMunicipality, Provider, User
 from provider_portal.models.enums import PROVIDER_ROLES, Role
 from provider_portal.models.user import normalise_email
 from provider_portal.reference.municipalities import BY_NAME
-from provider_portal.service_errors import FieldError
+from provider_portal.service_errors import DomainError
 
 
-class UserError(FieldError):
+class UserError(DomainError):
     """A change to an account is refused; `field` names the form field."""
 
 

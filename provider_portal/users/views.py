@@ -10,11 +10,12 @@ from werkzeug.wrappers import Response
 
 from provider_portal.access import roles_required
 from provider_portal.db import get_session
+from provider_portal.errors import show_refusals_on
 from provider_portal.models import User
 from provider_portal.models.enums import Role
 from provider_portal.pagination import get_or_404
 from provider_portal.users.forms import ROLE_LABELS, UserCreateForm, UserEditForm
-from provider_portal.users.service import UserError, create_user, update_user
+from provider_portal.users.service import create_user, update_user
 
 bp = Blueprint("users", __name__, url_prefix="/users")
 
@@ -32,15 +33,12 @@ def index() -> str:
 def create() -> str | Response:
     form = UserCreateForm(active=True)
     if form.validate_on_submit():
-        try:
-            user = create_user(get_session(), email=form.email.data or "", name=form.name.data or "",
-                               role=form.role.data, password=form.password.data or "",
-                               active=form.active.data, provider_id=current_user.provider_id)
-        except UserError as exc:
-            form[exc.field].errors = [exc.message]
-        else:
-            flash(_("Account for %(email)s created.", email=user.email), "success")
-            return redirect(url_for("users.index"))
+        show_refusals_on(form, lambda: render_template("users/form.html", form=form, user=None))
+        user = create_user(get_session(), email=form.email.data or "", name=form.name.data or "",
+                           role=form.role.data, password=form.password.data or "",
+                           active=form.active.data, provider_id=current_user.provider_id)
+        flash(_("Account for %(email)s created.", email=user.email), "success")
+        return redirect(url_for("users.index"))
     return render_template("users/form.html", form=form, user=None)
 
 
@@ -51,12 +49,9 @@ def edit(user_id: int) -> str | Response:
     user = get_or_404(session, User, user_id)
     form = UserEditForm(obj=user)
     if form.validate_on_submit():
-        try:
-            update_user(session, current_user, user, name=form.name.data or "", role=form.role.data,
-                        active=form.active.data)
-        except UserError as exc:
-            form[exc.field].errors = [exc.message]
-        else:
-            flash(_("Account of %(email)s saved.", email=user.email), "success")
-            return redirect(url_for("users.index"))
+        show_refusals_on(form, lambda: render_template("users/form.html", form=form, user=user))
+        update_user(session, current_user, user, name=form.name.data or "", role=form.role.data,
+                    active=form.active.data)
+        flash(_("Account of %(email)s saved.", email=user.email), "success")
+        return redirect(url_for("users.index"))
     return render_template("users/form.html", form=form, user=user)

@@ -17,6 +17,7 @@ from tests.web import csrf_token, login, text
 def test_a_platform_admin_cannot_cancel_a_providers_job(client, db: Session) -> None:
     provider = make_provider(db)
     job = enqueue(db, "housekeeping", provider_id=provider.id, params={"retention_days": 30})
+    db.commit()
     admin = make_user(db, None, role=Role.PLATFORM_ADMIN)
     login(client, admin.email)
     token = csrf_token(client, "/dashboard")
@@ -27,6 +28,7 @@ def test_a_platform_admin_cannot_cancel_a_providers_job(client, db: Session) -> 
 
 def test_a_platform_admin_sees_no_cancel_button(client, db: Session) -> None:
     job = enqueue(db, "housekeeping", params={"retention_days": 30})
+    db.commit()
     login(client, make_user(db, None, role=Role.PLATFORM_ADMIN).email)
     page = client.get(f"/jobs/{job.id}")
     assert page.status_code == 200 and f"/jobs/{job.id}/cancel" not in text(page)
@@ -36,6 +38,7 @@ def test_a_teacher_sees_neither_a_draft_run_nor_its_result(client, db: Session) 
     provider = make_provider(db)
     finance = make_user(db, provider, role=Role.FINANCE)
     job = enqueue_quarter_drafts(db, Quarter(2026, 1), provider_id=provider.id, created_by_id=finance.id)
+    db.commit()
     db.execute(sa.update(Job).where(Job.id == job.id).values(status="succeeded", result={"drafts": 3}))
     db.commit()
     login(client, make_user(db, provider, role=Role.TEACHER).email)

@@ -11,10 +11,10 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 from sqlmodel import Session
 
+from provider_portal.attendance.report import PeriodError, resolve_period
 from provider_portal.clock import AMSTERDAM
 from provider_portal.models import Attendance, Lesson
 from provider_portal.models.enums import Role
-from provider_portal.register.report import PeriodError, resolve_period
 from tests.factories import make_class, make_enrolment, make_learner, make_provider, make_user
 from tests.web import login, text
 

@@ -149,6 +149,7 @@ def demo(app: Flask, db: Session, engine: Engine, frozen_now) -> Demo:
                              .where(PlannerMunicipality.user_id == planner.id)).scalars())
     runs = [start_run(db, planner, towns, 5, clock.today(), kind=kind) for kind in ("sessions", "exams")]
     invoicing_jobs.enqueue_quarter_drafts(db, Quarter.of(clock.today()).prev())
+    db.commit()
     run_pending(engine)
     jobs = db.execute(sa.select(Job.kind, Job.status, Job.error)).all()
     assert all(status == JobStatus.SUCCEEDED for _, status, _ in jobs), jobs
@@ -183,10 +184,15 @@ def _invoice_lifecycle(db: Session) -> None:
     assert len(drafts) == 4, "the quarter's job made no drafts to issue"
     today = clock.today()
     issue_all(db, drafts, today)
+    db.commit()
     change_status(db, drafts[0], InvoiceStatus.SUBMITTED)
+    db.commit()
     change_status(db, drafts[0], InvoiceStatus.PAID, on=today)
+    db.commit()
     change_status(db, drafts[1], InvoiceStatus.REJECTED, reason="BSN onbekend bij DUO")
+    db.commit()
     credit(db, drafts[2], "Uren dubbel gefactureerd", today)
+    db.commit()
 
 
 def shape(url: str) -> str:

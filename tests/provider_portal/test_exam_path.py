@@ -282,6 +282,7 @@ def test_importing_the_last_passed_component_releases_the_rest_and_shows_the_dea
     board = text(client.get("/dashboard"))
     assert 'class="overdue"' in board and "eindfactuur te laat sinds 16 jul 2026" in board
     lifecycle.issue(db, draft, date(2026, 4, 3))
+    db.commit()
     assert "eindfactuur" not in text(client.get("/dashboard"))
 
 

@@ -33,6 +33,7 @@ def office(db: Session) -> dict:
 def test_an_invoice_for_a_name_written_as_markup_prints_the_name_and_no_link(client, db, office) -> None:
     learner = office["markup"]
     invoice = lifecycle.issue(db, make_draft(db, learner, make_contract(db, learner)), AFTER_Q1)
+    db.commit()
     login(client, office["finance"].email)
     response = client.get(f"/invoicing/invoices/{invoice.id}/invoice.pdf")
     assert response.status_code == 200

@@ -232,6 +232,7 @@ def world(app: Flask, db: Session, engine: Engine, frozen_now) -> World:
     draft = make_draft(db, learner, contract)
     issued = make_draft(db, other, other_contract)
     issue_all(db, [issued], date(2026, 4, 2))
+    db.commit()
     make_other_invoice(db, learner)
     planner = make_user(db, None, role=Role.PLANNER, municipalities=("Utrecht",))
     platform = make_user(db, None, role=Role.PLATFORM_ADMIN)
@@ -270,6 +271,7 @@ def world(app: Flask, db: Session, engine: Engine, frozen_now) -> World:
     code_user, totp_user, reset_user, setup_user = (make_user(db, strict, role=role) for role in (
         Role.FINANCE, Role.PROVIDER_ADMIN, Role.TEACHER, Role.FINANCE))
     secrets = {user.id: _two_factor_on(app, db, user) for user in (code_user, totp_user, reset_user)}
+    db.commit()  # services leave the commit to their caller (the queued draft run above)
     db.expire_all()
     number = db.get(Invoice, issued.id).number
     emails = {"provider admin": admin.email, "teacher": teacher.email, "finance": finance.email,

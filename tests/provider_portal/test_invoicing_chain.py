@@ -24,7 +24,9 @@ def issued(db: Session) -> list[Invoice]:
     for _ in range(3):
         learner = make_learner(db, provider)
         docs.append(lifecycle.issue(db, make_draft(db, learner, make_contract(db, learner)), TODAY))
+        db.commit()
     docs.append(lifecycle.credit(db, docs[0], "wrong hours", date(2026, 4, 9)))
+    db.commit()
     return docs
 
 
@@ -42,6 +44,7 @@ def test_an_untouched_chain_verifies(db, issued) -> None:
 
 def test_a_status_change_does_not_break_the_chain(db, issued) -> None:
     lifecycle.change_status(db, issued[1], "submitted")
+    db.commit()
     assert chain.verify(db) == []
 
 
@@ -87,9 +90,12 @@ def lived(db: Session, issued: list[Invoice]) -> list[Invoice]:
     note submitted and paid (its paid_on decides which quarter gets cap room), the second submitted."""
     first, second, _third, note = issued
     lifecycle.change_status(db, second, "submitted")
+    db.commit()
     note_paid = date(2026, 5, 4)
     lifecycle.change_status(db, note, "submitted")
+    db.commit()
     lifecycle.change_status(db, note, "paid", paid_cents=note.total_cents, on=note_paid)
+    db.commit()
     return issued
 
 
@@ -106,10 +112,15 @@ def test_a_whole_life_cycle_verifies_clean(db, issued) -> None:
     first = issued[1]
     for status in ("submitted", "accepted"):
         lifecycle.change_status(db, first, status)
+        db.commit()
     lifecycle.change_status(db, first, "paid", paid_cents=first.total_cents, on=date(2026, 4, 20))
+    db.commit()
     note = lifecycle.credit(db, first, "wrong hours", date(2026, 4, 21))
+    db.commit()
     lifecycle.change_status(db, note, "submitted")
+    db.commit()
     lifecycle.change_status(db, note, "paid", on=date(2026, 5, 1))
+    db.commit()
     assert chain.verify(db) == []
     counter = db.execute(sa.select(DocumentCounter.last_number).where(DocumentCounter.series == "H"))
     events = db.execute(sa.select(sa.func.count()).select_from(InvoiceEvent)).scalar_one()
@@ -190,11 +201,13 @@ def test_a_document_issued_before_version_2_hashes_still_verifies(db) -> None:
     provider = make_provider(db)
     learner = make_learner(db, provider)
     doc = lifecycle.issue(db, make_draft(db, learner, make_contract(db, learner)), TODAY)
+    db.commit()
     lines = db.execute(sa.select(InvoiceLine).where(InvoiceLine.invoice_id == doc.id)).scalars().all()
     _sql(db, sa.update(Invoice).where(Invoice.id == doc.id).values(hash=chain.digest(doc, lines, version=1)))
     db.refresh(doc)
     assert chain.verify(db) == []
     lifecycle.change_status(db, doc, "submitted")  # its status is sealed from its first event on
+    db.commit()
     assert chain.verify(db) == []
     _sql(db, sa.update(Invoice).where(Invoice.id == doc.id).values(status="accepted"))
     assert _named(db) == {doc.number}
@@ -213,6 +226,7 @@ def test_status_changes_of_one_provider_at_once_keep_one_gapless_chain(
             barrier.wait()
             try:
                 lifecycle.change_status(mine, invoice, "submitted")
+                mine.commit()
             except Exception as exc:  # noqa: BLE001  (reported below)
                 errors.append(exc)
 

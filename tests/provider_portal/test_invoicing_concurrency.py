@@ -117,6 +117,7 @@ def _at_once(engine: Engine, actions: list[tuple[Load, Act]]) -> list[Any]:
                 loaded = load(session)
                 barrier.wait(timeout=20)
                 results[i] = act(session, loaded)
+                session.commit()  # the request's unit of work
         except Exception as exc:  # kept as the thread's result, asserted by the test
             results[i] = exc
 
@@ -140,12 +141,14 @@ def test_issuing_a_draft_that_another_session_issued_meanwhile_is_refused_withou
         stale = late.get(Invoice, first.id)  # loaded at the start of the second request: a draft
         with Session(engine, expire_on_commit=False) as early:
             lifecycle.issue(early, early.get(Invoice, first.id), AFTER_Q1)
+            early.commit()
         with pytest.raises(AlreadyIssued, match="2026-00001"):
             lifecycle.issue(late, stale, AFTER_Q1)
     db.expire_all()
     assert db.get(Invoice, first.id).number == "2026-00001"
     assert _counter(db, "F", 2026) == 1 and _counter(db, "H", 0) == 1
     assert lifecycle.issue(db, db.get(Invoice, second.id), AFTER_Q1).number == "2026-00002"
+    db.commit()
     assert _chain_breaks(db) == []
 
 
@@ -155,6 +158,7 @@ def test_issue_all_refuses_every_draft_when_one_was_issued_meanwhile(db, engine,
         stale = [late.get(Invoice, d.id) for d in drafts]
         with Session(engine, expire_on_commit=False) as early:
             lifecycle.issue(early, early.get(Invoice, drafts[2].id), AFTER_Q1)
+            early.commit()
         with pytest.raises(AlreadyIssued):
             lifecycle.issue_all(late, stale, AFTER_Q1)
     db.expire_all()
@@ -176,6 +180,7 @@ def test_issuing_one_draft_from_eight_sessions_at_once_issues_it_once(
     assert all(isinstance(r, AlreadyIssued) for r in results if r != "2026-00001"), results
     assert _counter(db, "F", 2026) == 1 and _counter(db, "H", 0) == 1
     assert lifecycle.issue(db, db.get(Invoice, second.id), AFTER_Q1).number == "2026-00002"
+    db.commit()
     assert _chain_breaks(db) == []
 
 
@@ -205,10 +210,12 @@ def _credit_notes(db: Session) -> list[Invoice]:
 
 def test_crediting_an_invoice_that_another_session_credited_meanwhile_is_refused(db, engine, school) -> None:
     invoice = lifecycle.issue(db, _drafts(db, school)[0], AFTER_Q1)
+    db.commit()
     with Session(engine, expire_on_commit=False) as late:
         stale = late.get(Invoice, invoice.id)  # still holds its slot in this session
         with Session(engine, expire_on_commit=False) as early:
             lifecycle.credit(early, early.get(Invoice, invoice.id), "wrong hours", AFTER_Q1)
+            early.commit()
         with pytest.raises(AlreadyCredited, match="2026-00001"):
             lifecycle.credit(late, stale, "wrong hours", AFTER_Q1)
     assert [n.number for n in _credit_notes(db)] == ["C2026-00001"]
@@ -217,7 +224,9 @@ def test_crediting_an_invoice_that_another_session_credited_meanwhile_is_refused
 
 def test_the_database_refuses_a_second_credit_note_for_one_invoice(db, school) -> None:
     invoice = lifecycle.issue(db, _drafts(db, school)[0], AFTER_Q1)
+    db.commit()
     note = lifecycle.credit(db, invoice, "wrong hours", AFTER_Q1)
+    db.commit()
     db.add(
         Invoice(
             provider_id=note.provider_id,
@@ -237,6 +246,7 @@ def test_crediting_one_invoice_from_six_sessions_at_once_makes_one_credit_note(
     postgres_only, db, engine, school
 ) -> None:
     invoice = lifecycle.issue(db, _drafts(db, school)[0], AFTER_Q1)
+    db.commit()
     credit_it: tuple[Load, Act] = (
         lambda s: s.get(Invoice, invoice.id),
         lambda s, loaded: lifecycle.credit(s, loaded, "wrong hours", AFTER_Q1).number,
@@ -264,6 +274,7 @@ def test_a_recompute_that_read_the_draft_before_it_was_issued_leaves_the_issued_
         """The recompute has read the draft; another request issues it before the writes."""
         with Session(engine, expire_on_commit=False) as other:
             lifecycle.issue(other, other.get(Invoice, draft.id), AFTER_Q1)
+            other.commit()
         return compute(*args)
 
     monkeypatch.setattr(drafts_module, "_compute", issue_while_computing)
@@ -292,6 +303,7 @@ def test_an_issue_waits_for_a_recompute_that_locked_the_draft_and_seals_the_reco
             try:
                 with Session(engine, expire_on_commit=False) as other:
                     outcome["number"] = lifecycle.issue(other, other.get(Invoice, draft.id), AFTER_Q1).number
+                    other.commit()
             except Exception as exc:  # asserted below
                 outcome["error"] = exc
 
@@ -366,6 +378,7 @@ def test_a_double_click_on_credit_makes_one_credit_note_and_answers_the_second_i
     client, db, school
 ) -> None:
     invoice = lifecycle.issue(db, _drafts(db, school)[0], AFTER_Q1)
+    db.commit()
     login(client, school["finance"].email)
     page = f"/invoicing/invoices/{invoice.id}"
     first, second = _double_post(client, page, f"{page}/credit", {"reason": "verkeerde uren", "confirm": "1"})
@@ -418,6 +431,7 @@ def test_recompute_on_the_page_of_a_draft_issued_meanwhile_says_so_and_changes_n
     def issue_while_computing(*args: Any) -> Any:
         with Session(engine, expire_on_commit=False) as other:
             lifecycle.issue(other, other.get(Invoice, draft.id), AFTER_Q1)
+            other.commit()
         return compute(*args)
 
     login(client, school["finance"].email)
@@ -498,6 +512,7 @@ def test_issue_and_credit_without_confirmation_say_what_will_happen_and_do_nothi
     assert asked.status_code == 200 and "krijgt het volgende factuurnummer" in text(asked)
     assert _counter(db, "F", 2026) is None
     invoice = lifecycle.issue(db, db.get(Invoice, draft.id), AFTER_Q1)
+    db.commit()
     asked = submit(client, page, {"reason": "verkeerde uren"}, f"{page}/credit")
     assert asked.status_code == 200 and "wordt volledig gecrediteerd" in text(asked)
     assert 'name="reason" value="verkeerde uren"' in text(asked)  # the reason is carried to the next step

@@ -68,6 +68,7 @@ def test_running_twice_refreshes_the_draft_instead_of_duplicating_it(db, school)
 def test_an_issued_invoice_is_left_alone_by_a_later_run(db, school) -> None:
     make_drafts(db, school["provider"], Q1, AFTER_Q1)
     issued = lifecycle.issue(db, _drafts(db)[0], AFTER_Q1)
+    db.commit()
     run = make_drafts(db, school["provider"], Q1, AFTER_Q1)
     assert run.already_issued == 1 and [d.id for d in _drafts(db)] == [issued.id]
 
@@ -109,12 +110,17 @@ def _credited(db: Session, school: dict) -> tuple[Invoice, Invoice]:
     db.commit()
     make_drafts(db, school["provider"], Q1, AFTER_Q1)
     invoice = lifecycle.issue(db, _drafts(db)[0], AFTER_Q1)
-    return invoice, lifecycle.credit(db, invoice, "rate was wrong", date(2026, 4, 9))
+    db.commit()
+    note = lifecycle.credit(db, invoice, "rate was wrong", date(2026, 4, 9))
+    db.commit()
+    return invoice, note
 
 
 def _pay(db: Session, note: Invoice, on: date) -> None:
     lifecycle.change_status(db, note, InvoiceStatus.SUBMITTED)
+    db.commit()
     lifecycle.change_status(db, note, InvoiceStatus.PAID, on=on)
+    db.commit()
 
 
 def _current_total(db: Session, quarter: str) -> int | None:
@@ -156,6 +162,7 @@ def test_a_credit_note_paid_in_q3_frees_room_in_q3_and_not_in_q2(db, school) -> 
     run = make_drafts(db, school["provider"], Quarter(2026, 2), date(2026, 7, 11))
     assert run.problems == [] and _current_total(db, "2026-Q2") == 50_000  # paid after Q2
     lifecycle.issue(db, _drafts(db)[-1], date(2026, 7, 11))
+    db.commit()
     make_drafts(db, school["provider"], Quarter(2026, 3), date(2026, 10, 1))
     # open: 1044 delivered - (500 + 500 - 500) net = 544, within Q3's room of 500 + 500 freed
     assert _current_total(db, "2026-Q3") == 54_400

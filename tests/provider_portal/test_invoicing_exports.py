@@ -38,7 +38,9 @@ def issued(db: Session) -> dict:
     for _ in range(2):
         learner = make_learner(db, provider)
         docs.append(lifecycle.issue(db, make_draft(db, learner, make_contract(db, learner)), AFTER_Q1))
+        db.commit()
     note = lifecycle.credit(db, docs[1], "les van 8 januari niet gegeven", date(2026, 4, 9))
+    db.commit()
     return {"provider": provider, "invoice": docs[0], "credited": docs[1], "note": note}
 
 
@@ -76,7 +78,9 @@ def from_a_draft_run(db: Session) -> dict:
     make_drafts(db, provider, Q1, AFTER_Q1)
     draft = db.execute(sa.select(Invoice).where(Invoice.learner_id == learner.id)).scalar_one()
     invoice = lifecycle.issue(db, draft, AFTER_Q1)
+    db.commit()
     note = lifecycle.credit(db, invoice, "les van 7 januari niet gegeven", date(2026, 4, 9))
+    db.commit()
     return {"provider": provider, "invoice": invoice, "note": note, "hours": lessons * 3}
 
 
@@ -117,6 +121,7 @@ def test_an_exported_invoice_cut_by_the_cap_is_one_unit_at_its_amount(db) -> Non
     make_drafts(db, provider, Q1, AFTER_Q1)
     draft = db.execute(sa.select(Invoice).where(Invoice.learner_id == learner.id)).scalar_one()
     _, xml = exports.ubl(db, lifecycle.issue(db, draft, AFTER_Q1), BUYER)
+    db.commit()
     assert _quantity(xml) == ("1", "C62", "500.00") and fatal(xml) == []
 
 
@@ -184,6 +189,7 @@ def test_a_status_file_moves_invoices_along_and_records_payment(db, issued) -> N
     inv = issued["invoice"]
     content = _status_file(f"{inv.number};{inv.bsn};BETAALD;2026-05-01;1044.00;")
     report = import_duo_file(db, issued["provider"].id, "status", content)
+    db.commit()
     assert report.ok and report.updated == [inv.number]
     stored = db.get(Invoice, inv.id)
     assert stored.status == InvoiceStatus.PAID and stored.paid_cents == 104_400
@@ -196,6 +202,7 @@ def test_a_file_with_one_bad_row_changes_nothing_and_names_the_row(db, issued) -
         f"{inv.number};{inv.bsn};GOEDGEKEURD;2026-05-01;;", f"{note.number};{note.bsn};BETAALD;2026-05-01;;"
     )
     report = import_duo_file(db, issued["provider"].id, "status", content)
+    db.commit()
     assert len(report.errors) == 1 and report.errors[0].startswith("row 3, column betaald_bedrag")
     assert _statuses(db) == before
 
@@ -210,6 +217,7 @@ def test_a_result_file_with_an_unknown_invoice_or_wrong_bsn_changes_nothing(db, 
         f"{issued['note'].number};111222333;FOUT;F12;onbekend\r\n"
     ).encode()
     report = import_duo_file(db, issued["provider"].id, "result", content)
+    db.commit()
     assert [e.split(",")[0] for e in report.errors] == ["row 3", "row 4"]
     assert _statuses(db) == before
 
@@ -220,6 +228,7 @@ def test_a_result_file_with_a_fout_row_rejects_with_dues_reason(db, issued) -> N
         f"factuurnummer;bsn;resultaat;foutcode;foutomschrijving\r\n{inv.number};{inv.bsn};FOUT;F12;x\r\n"
     )
     assert import_duo_file(db, issued["provider"].id, "result", content.encode()).ok
+    db.commit()
     stored = db.get(Invoice, inv.id)
     db.refresh(stored)
     assert stored.status == InvoiceStatus.REJECTED and stored.status_reason == "F12 x"
@@ -231,6 +240,7 @@ def test_two_rows_for_one_document_apply_in_file_order_when_they_chain(db, issue
         f"{inv.number};{inv.bsn};INGEDIEND;2026-04-20;;", f"{inv.number};{inv.bsn};GOEDGEKEURD;2026-04-27;;"
     )
     report = import_duo_file(db, issued["provider"].id, "status", content)
+    db.commit()
     assert report.ok and report.updated == [inv.number, inv.number]
     assert _statuses(db)[inv.number] == InvoiceStatus.ACCEPTED
 
@@ -245,6 +255,7 @@ def test_a_later_row_that_cannot_follow_an_earlier_one_is_a_row_error_and_nothin
         f"{inv.number};{inv.bsn};GOEDGEKEURD;2026-05-02;;",
     )
     report = import_duo_file(db, issued["provider"].id, "status", content)
+    db.commit()
     assert report.errors == [
         f"row 3, column status: {inv.number} is paid after row 2 and cannot become accepted by the learner"
     ]
@@ -257,6 +268,7 @@ def test_rows_for_one_document_out_of_date_order_are_a_row_error(db, issued) -> 
         f"{inv.number};{inv.bsn};GOEDGEKEURD;2026-05-01;;", f"{inv.number};{inv.bsn};BETAALD;2026-04-20;1.00;"
     )
     report = import_duo_file(db, issued["provider"].id, "status", content)
+    db.commit()
     assert [e.split(":")[0] for e in report.errors] == ["row 3, column statusdatum"]
     assert _statuses(db)[inv.number] == InvoiceStatus.ISSUED
 
@@ -265,6 +277,7 @@ def test_a_negative_paid_amount_is_a_row_error_never_a_negative_payment(db, issu
     inv = issued["invoice"]
     content = _status_file(f"{inv.number};{inv.bsn};BETAALD;2026-05-01;-1044.00;")
     report = import_duo_file(db, issued["provider"].id, "status", content)
+    db.commit()
     assert [e.split(":")[0] for e in report.errors] == ["row 2, column betaald_bedrag"]
     stored = db.get(Invoice, inv.id)
     db.refresh(stored)
@@ -280,6 +293,7 @@ def test_format_errors_and_unknown_numbers_are_reported_in_one_pass(db, issued) 
         f"{note.number};{inv.bsn if inv.bsn != note.bsn else '111222333'};GOEDGEKEURD;2026-05-01;;",
     )
     report = import_duo_file(db, issued["provider"].id, "status", content)
+    db.commit()
     assert [e.split(":")[0] for e in report.errors] == [
         "row 2, column factuurnummer", "row 3, column statusdatum", "row 4, column bsn"]
     assert _statuses(db) == before
@@ -309,6 +323,7 @@ def test_after_a_credit_note_the_next_duo_batch_lists_only_what_was_not_sent_bef
     first = exports.duo_batch(db, issued["provider"], Q1, BUYER, date(2026, 4, 10))
     assert set(first.numbers) == {issued["invoice"].number, issued["credited"].number, issued["note"].number}
     note = lifecycle.credit(db, issued["invoice"], "dubbel gefactureerd", date(2026, 4, 14))
+    db.commit()
     second = exports.duo_batch(db, issued["provider"], Q1, BUYER, date(2026, 4, 14))
     assert second.numbers == (note.number,) and second.file_name.endswith("-002.csv")
     rows = second.content.strip().split("\r\n")

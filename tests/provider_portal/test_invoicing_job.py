@@ -54,6 +54,7 @@ def test_the_scheduled_run_is_queued_once_per_quarter_for_the_previous_quarter(a
 def test_the_job_makes_drafts_for_every_provider_and_running_it_twice_adds_none(db, engine, schools) -> None:
     for _ in range(2):
         invoicing_jobs.enqueue_quarter_drafts(db, Q1, dedupe=False)
+        db.commit()
         run_pending(engine)
     assert [j.status for j in db.execute(sa.select(Job)).scalars()] == ["succeeded", "succeeded"]
     assert _count(db, Invoice) == 4
@@ -86,6 +87,7 @@ def test_a_failing_provider_is_named_in_the_jobs_error_and_the_others_keep_their
 
     monkeypatch.setattr(invoicing_jobs, "make_drafts", flaky)
     job = invoicing_jobs.enqueue_quarter_drafts(db, Q1)
+    db.commit()
     run_pending(engine)
     db.refresh(job)
     assert job.status == "failed" and f"provider {schools[0].id}" in job.error

@@ -192,18 +192,25 @@ def winter(db: Session) -> dict:
     db.commit()
     make_drafts(db, provider, Q1, AFTER_Q1)
     invoice = lifecycle.issue(db, _current(db, "2026-Q1"), AFTER_Q1)  # type: ignore[arg-type]
+    db.commit()
     return {"provider": provider, "learner": learner, "invoice": invoice}
 
 
 def _reject_and_credit(db: Session, invoice: Invoice) -> Invoice:
     lifecycle.change_status(db, invoice, InvoiceStatus.SUBMITTED)
+    db.commit()
     lifecycle.change_status(db, invoice, InvoiceStatus.REJECTED, reason="learner: wrong hours")
-    return lifecycle.credit(db, invoice, "rejected by the learner", date(2026, 4, 9))
+    db.commit()
+    note = lifecycle.credit(db, invoice, "rejected by the learner", date(2026, 4, 9))
+    db.commit()
+    return note
 
 
 def test_a_rejected_invoice_still_counts_until_a_credit_note_corrects_it(db, winter) -> None:
     lifecycle.change_status(db, winter["invoice"], InvoiceStatus.SUBMITTED)
+    db.commit()
     lifecycle.change_status(db, winter["invoice"], InvoiceStatus.REJECTED, reason="wrong hours")
+    db.commit()
     (learner,) = build_inputs(db, winter["provider"], Q1).learners
     assert [a.amount_cents for a in learner.invoiced] == [50_000]
 
@@ -220,7 +227,9 @@ def test_a_credit_note_of_a_rejected_invoice_frees_its_quarter_at_once(db, winte
 def test_paying_the_credit_note_of_a_rejected_invoice_frees_nothing_twice(db, winter) -> None:
     note = _reject_and_credit(db, winter["invoice"])
     lifecycle.change_status(db, note, InvoiceStatus.SUBMITTED)
+    db.commit()
     lifecycle.change_status(db, note, InvoiceStatus.PAID, on=date(2026, 5, 20))
+    db.commit()
     (learner,) = build_inputs(db, winter["provider"], Quarter(2026, 2)).learners
     assert learner.invoiced == ()
     make_drafts(db, winter["provider"], Quarter(2026, 2), date(2026, 7, 1))
@@ -231,8 +240,11 @@ def test_the_chart_nets_paid_credit_notes_in_their_quarter_and_drops_rejected_co
     provider_id = winter["provider"].id
     assert [(f.quarter, f.issued) for f in figures_by_quarter(db, provider_id)] == [("2026-Q1", 50_000)]
     note = lifecycle.credit(db, winter["invoice"], "rate was wrong", date(2026, 4, 9))
+    db.commit()
     lifecycle.change_status(db, note, InvoiceStatus.SUBMITTED)
+    db.commit()
     lifecycle.change_status(db, note, InvoiceStatus.PAID, on=date(2026, 5, 20))
+    db.commit()
     figures = [(f.quarter, f.issued) for f in figures_by_quarter(db, provider_id)]
     assert figures == [("2026-Q1", 50_000), ("2026-Q2", -50_000)]
 

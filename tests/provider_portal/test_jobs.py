@@ -51,6 +51,7 @@ def test_kinds():
 
 def test_a_queued_job_runs_to_success_with_its_result(db: Session, engine, test_kinds) -> None:
     job = enqueue(db, "test.count", params={"upto": 7})
+    db.commit()
     assert run_pending(engine) == 1
     db.refresh(job)
     assert (job.status, job.progress, job.result, job.message) == ("succeeded", 100, {"counted": 7}, "step 3")
@@ -59,7 +60,9 @@ def test_a_queued_job_runs_to_success_with_its_result(db: Session, engine, test_
 
 def test_a_failing_job_records_the_error_and_the_process_carries_on(db, engine, test_kinds) -> None:
     bad = enqueue(db, "test.fail")
+    db.commit()
     good = enqueue(db, "test.count", params={"upto": 1})
+    db.commit()
     assert run_pending(engine) == 2
     db.refresh(bad)
     db.refresh(good)
@@ -69,22 +72,27 @@ def test_a_failing_job_records_the_error_and_the_process_carries_on(db, engine, 
 
 def test_a_job_is_claimed_only_once(db, engine, test_kinds) -> None:
     job = enqueue(db, "test.count", params={"upto": 1})
+    db.commit()
     assert claim_next(engine) == job.id
     assert claim_next(engine) is None
 
 
 def test_cancelling_a_queued_job_stops_it_before_it_starts(db, engine, test_kinds) -> None:
     job = enqueue(db, "test.count", params={"upto": 1})
+    db.commit()
     request_cancel(db, job)
+    db.commit()
     assert run_pending(engine) == 0
     assert job.status == "cancelled"
 
 
 def test_a_running_job_stops_at_its_next_check_after_cancel(db, engine, test_kinds) -> None:
     job = enqueue(db, "test.count", params={"upto": 1})
+    db.commit()
     assert claim_next(engine) == job.id
     db.refresh(job)
     request_cancel(db, job)
+    db.commit()
     assert run_job(engine, job.id) == "cancelled"
 
 
@@ -135,7 +143,9 @@ def test_the_jobs_page_shows_progress_and_errors_of_the_own_provider_only(
     provider = make_provider(db)
     admin = make_user(db, provider, role=Role.PROVIDER_ADMIN)
     mine = enqueue(db, "test.fail", provider_id=provider.id)
+    db.commit()
     theirs = enqueue(db, "test.count", provider_id=make_provider(db).id, params={"upto": 1})
+    db.commit()
     run_pending(engine)
     login(client, admin.email)
     assert f"/jobs/{mine.id}" in text(client.get("/jobs/")) and f'/jobs/{theirs.id}"' not in text(
@@ -150,6 +160,7 @@ def test_the_cancel_button_cancels_a_queued_job(client, db, test_kinds) -> None:
     provider = make_provider(db)
     login(client, make_user(db, provider, role=Role.PROVIDER_ADMIN).email)
     job = enqueue(db, "test.count", provider_id=provider.id, params={"upto": 1})
+    db.commit()
     response = submit(client, f"/jobs/{job.id}", {}, action=f"/jobs/{job.id}/cancel")
     assert response.status_code == 302
     db.refresh(job)
@@ -160,6 +171,7 @@ def test_the_jobs_pages_show_kind_status_and_result_in_dutch(client, db, engine)
     provider = make_provider(db)
     admin = make_user(db, provider, role=Role.PROVIDER_ADMIN)
     job = enqueue(db, "housekeeping", provider_id=provider.id, params={"retention_days": 30})
+    db.commit()
     run_pending(engine)
     login(client, admin.email)
     listed = read_page(text(client.get("/jobs/"))).visible_text

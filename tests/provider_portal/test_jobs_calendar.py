@@ -97,6 +97,7 @@ def test_heartbeats_and_the_reaper_ignore_the_portal_clock(db: Session, engine, 
                                                            moment: datetime) -> None:
     frozen_now(moment)
     beating, stopped = enqueue(db, "housekeeping"), enqueue(db, "housekeeping")
+    db.commit()
     assert {claim_next(engine), claim_next(engine)} == {beating.id, stopped.id}
     long_ago = utcnow() - timedelta(seconds=61)
     db.execute(sa.update(Job).where(Job.id == stopped.id).values(heartbeat_at=long_ago))

@@ -44,6 +44,7 @@ def _age(db: Session, job_id: int, seconds: int) -> None:
 
 def test_a_draft_run_whose_process_died_is_queued_again_until_its_attempts_are_used(db, engine) -> None:
     job = invoicing_jobs.enqueue_quarter_drafts(db, Quarter(2026, 1))
+    db.commit()
     for attempt in (1, 2):
         assert claim_next(engine) == job.id
         _age(db, job.id, 61)
@@ -127,6 +128,7 @@ def test_sigkill_in_the_middle_of_a_solver_run_and_a_draft_run_loses_nothing(
     url = app.config["DATABASE_URL"]
     run = start_run(db, world["planner"], ("Utrecht", "Amersfoort"), 60, PLAN_DATE)
     drafts = invoicing_jobs.enqueue_quarter_drafts(db, Quarter(2026, 1))
+    db.commit()
     solver, draft = db.get(Job, run.job_id), db.get(Job, drafts.id)
     first = _process(url, FAULT_DRAFTS_AFTER_SOLVER="1")  # drafts wait for the solver to report
     try:

@@ -49,6 +49,7 @@ def test_an_error_is_a_sentence_without_a_class_name(client, db, engine, office)
 
     try:
         job = enqueue(db, "test.fail.words", provider_id=office["provider"].id)
+        db.commit()
         run_pending(engine)
     finally:
         HANDLERS.pop("test.fail.words")
@@ -74,6 +75,7 @@ def test_a_quarter_that_has_not_ended_cannot_be_drafted_and_the_form_says_why(
 
 def test_the_jobs_process_logs_one_line_when_a_job_starts_and_one_when_it_ends(db, engine, caplog) -> None:
     enqueue(db, "housekeeping")
+    db.commit()
     with caplog.at_level(logging.INFO, logger="provider_portal.jobs"):
         run_pending(engine)
         run_pending(engine)  # an idle poll says nothing

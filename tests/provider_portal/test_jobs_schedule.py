@@ -110,6 +110,7 @@ def test_a_job_spanning_the_six_oclock_tick_still_yields_the_quarters_drafts(
         from provider_portal.jobs.queue import enqueue
 
         enqueue(session, "test.slow")
+        session.commit()
     worker.start()
     scheduler = build_scheduler(url, "Europe/Amsterdam", settings)
     try:

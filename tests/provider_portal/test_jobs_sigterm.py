@@ -41,7 +41,9 @@ def _stop(process: subprocess.Popen, seconds: float) -> tuple[int, float]:
 def test_sigterm_lets_the_running_draft_run_finish_and_claims_nothing_more(app, db, schools) -> None:  # noqa: F811
     url = app.config["DATABASE_URL"]
     drafts = invoicing_jobs.enqueue_quarter_drafts(db, Quarter(2026, 1))
+    db.commit()
     behind = enqueue(db, "housekeeping")  # the one worker would take it next
+    db.commit()
     process = _process(url, JOBS_WORKERS="1", JOBS_GRACE_SECONDS="60", FAULT_DRAFT_SECONDS="4")
     try:
         _until(db, lambda: (db.refresh(drafts), drafts.status == "running")[-1], 60, "the draft run to start")
@@ -63,6 +65,7 @@ def test_after_the_grace_period_a_solver_run_fails_and_a_draft_run_is_queued_aga
     url = app.config["DATABASE_URL"]
     run = start_run(db, world["planner"], ("Utrecht", "Amersfoort"), 60, PLAN_DATE)
     drafts = invoicing_jobs.enqueue_quarter_drafts(db, Quarter(2026, 1))
+    db.commit()
     solver, draft = db.get(Job, run.job_id), db.get(Job, drafts.id)
     process = _process(url, JOBS_GRACE_SECONDS="2", FAULT_DRAFT_SECONDS="20", FAULT_DRAFTS_AFTER_SOLVER="1")
     try:

@@ -39,6 +39,7 @@ def test_a_worker_without_a_free_solver_place_takes_the_drafts_behind_a_solver_r
 ) -> None:
     run = start_run(db, world["planner"], ("Utrecht", "Amersfoort"), 5, PLAN_DATE)
     drafts = invoicing_jobs.enqueue_quarter_drafts(db, Quarter(2026, 1))
+    db.commit()
     assert _work_once(engine, JobSettings(), threading.Semaphore(0))  # the only solver place is taken
     db.expire_all()
     assert db.get(Job, drafts.id).status == "succeeded" and db.get(Job, run.job_id).status == "queued"
@@ -58,7 +59,9 @@ def test_a_solver_process_over_its_cpu_limit_is_stopped_and_the_job_says_so(db, 
 def test_on_postgresql_a_row_locked_by_one_worker_is_skipped_by_the_next(db, engine) -> None:
     _on_postgresql(engine)
     first = enqueue(db, "housekeeping")
+    db.commit()
     second = enqueue(db, "housekeeping")
+    db.commit()
     with Session(engine) as other:  # another worker is in the middle of claiming the first row
         other.execute(sa.select(Job).where(Job.id == first.id).with_for_update())
         assert claim_next(engine) == second.id  # not blocked, not the same row
@@ -78,7 +81,9 @@ def test_two_worker_processes_run_twenty_mixed_jobs_each_exactly_once(
     for year in (2024, 2025):
         for number in (1, 2, 3, 4):
             ids.append(invoicing_jobs.enqueue_quarter_drafts(db, Quarter(year, number), dedupe=False).id)
+            db.commit()
     ids += [enqueue(db, "housekeeping").id for _ in range(8)]
+    db.commit()
     log = tmp_path / "runs.log"
     env = {"FAULT_RUN_LOG": str(log), "FAULT_DRAFT_SECONDS": "0.1", "FAULT_SOLVER_SECONDS": "0",
            "JOBS_WORKERS": "3"}

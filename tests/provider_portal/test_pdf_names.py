@@ -30,7 +30,9 @@ def test_the_invoice_and_its_credit_note_print_the_learners_name_as_written(db: 
         first, last = name.split()
         learner = make_learner(db, provider, first_name=first, last_name=last)
         invoice = lifecycle.issue(db, make_draft(db, learner, make_contract(db, learner)), AFTER_Q1)
+        db.commit()
         note = lifecycle.credit(db, invoice, f"les van {name} niet gegeven", date(2026, 4, 9))
+        db.commit()
         for doc in (invoice, note):
             text = pdf_text(exports.pdf(db, doc, exports.duo_party({}))[1])
             assert name in text, (doc.number, name)

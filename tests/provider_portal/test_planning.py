@@ -205,6 +205,7 @@ def test_a_cancelled_run_stops_and_says_so(db, engine, world) -> None:
     assert job_id == run.job_id
     job = db.get(Job, job_id)
     request_cancel(db, job)
+    db.commit()
     assert run_job(engine, job_id) == "succeeded"
     db.refresh(job)
     assert job.result["cancelled"] is True and job.result["seconds"] < 10  # of a 60 s limit

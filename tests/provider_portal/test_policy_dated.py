@@ -10,7 +10,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from provider_portal.demo_exam_path import DEMO_EXEMPTION_ATTEMPTS, seed_policy_figures
+from provider_portal.demo.exam_path import DEMO_EXEMPTION_ATTEMPTS, seed_policy_figures
 from provider_portal.models import PolicySetting
 from provider_portal.models.enums import Role
 from provider_portal.policy import figures_on

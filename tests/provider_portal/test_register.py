@@ -9,10 +9,10 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from provider_portal.attendance.codes import GUESS_CHANCE, MAX_FAILURES, code_is_valid, presence_code
 from provider_portal.clock import AMSTERDAM
 from provider_portal.models import Attendance, AttendanceChange, Lesson, PresenceFailure
 from provider_portal.models.enums import Role
-from provider_portal.register.codes import GUESS_CHANCE, MAX_FAILURES, code_is_valid, presence_code
 from tests.factories import make_class, make_enrolment, make_learner, make_provider, make_user
 from tests.web import csrf_token, login, submit, text
 
@@ -438,8 +438,8 @@ def test_parallel_wrong_codes_never_get_more_than_the_limit_compared(
         pytest.skip("needs PostgreSQL (set TEST_DATABASE_URL): SQLite lets one writer in at a time")
     import threading
 
-    from provider_portal.register import service
-    from provider_portal.register.service import RegisterError, confirm_with_code
+    from provider_portal.attendance import service
+    from provider_portal.attendance.service import RegisterError, confirm_with_code
 
     compared, lock, start = [], threading.Lock(), threading.Barrier(12)
     real = service.code_is_valid

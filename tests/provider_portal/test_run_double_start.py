@@ -55,14 +55,17 @@ def test_the_same_run_may_start_again_once_the_first_has_ended(db, engine, world
     first = start_run(db, world["planner"], TOWNS, 5, PLAN_DATE)
     with pytest.raises(RunAlreadyActive) as refused:
         start_run(db, world["planner"], TOWNS[::-1], 30, PLAN_DATE)  # same towns, other order and limit
+    db.rollback()  # as the request's unit of work does on a refusal: the refused run is not kept
     assert refused.value.run.id == first.id
     assert claim_next(engine) == first.job_id
     with pytest.raises(RunAlreadyActive):  # running holds the key as queued did
         start_run(db, world["planner"], TOWNS, 5, PLAN_DATE)
+    db.rollback()
     assert run_job(engine, first.job_id) == "succeeded"
     again = start_run(db, world["planner"], TOWNS, 5, PLAN_DATE)
     assert again.id != first.id
     request_cancel(db, db.get(Job, again.job_id))  # a cancelled queued run frees it at once
+    db.commit()
     assert start_run(db, world["planner"], TOWNS, 5, PLAN_DATE).id not in (first.id, again.id)
     assert _counts(db) == (3, 3)
 

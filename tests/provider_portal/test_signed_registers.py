@@ -12,12 +12,12 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from provider_portal.attendance.service import Mark, register_rows, save_register, sign_register
 from provider_portal.classes.service import SignedRegistersTouched, enrol
 from provider_portal.dashboard.alerts import low_attendance
 from provider_portal.hours.service import hours_summary
 from provider_portal.models import Attendance, AttendanceChange, Enrolment, Lesson
 from provider_portal.models.enums import Role
-from provider_portal.register.service import Mark, register_rows, save_register, sign_register
 from provider_portal.transfer.attendance import class_lines
 from tests.factories import make_class, make_enrolment, make_learner, make_provider, make_user
 from tests.web import login, submit, text

@@ -18,11 +18,11 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 from werkzeug.test import TestResponse
 
+from provider_portal.attendance.codes import presence_code
+from provider_portal.attendance.service import CHANGES_SHOWN
 from provider_portal.clock import AMSTERDAM
 from provider_portal.models import Attendance, AttendanceChange, CourseClass, Learner, Lesson
 from provider_portal.models.enums import Role
-from provider_portal.register.codes import presence_code
-from provider_portal.register.service import CHANGES_SHOWN
 from tests.factories import make_class, make_contract, make_enrolment, make_learner, make_provider, make_user
 from tests.web import csrf_token, login, text
 

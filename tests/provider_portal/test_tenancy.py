@@ -52,6 +52,7 @@ def two_providers(db: Session) -> dict[str, object]:
     contract_b = make_contract(db, learner_b)
     user_b = make_user(db, b)
     job_b = enqueue(db, "housekeeping", provider_id=b.id, created_by_id=user_b.id)
+    db.commit()
     course_b = make_class(db, b, teachers=(user_b,))
     enrolment_b = make_enrolment(db, course_b, learner_b)
     closure_b = add_closure(db, b.id, date(2026, 2, 16), date(2026, 2, 20), "Voorjaarsvakantie")
@@ -233,6 +234,7 @@ def test_a_new_row_gets_the_users_provider_when_none_is_given(db, two_providers)
     a = two_providers["a"]
     bind_scope(db, TenantScope(user_id=1, provider_id=a.id))
     job = enqueue(db, "housekeeping")
+    db.commit()
     assert job.provider_id == a.id
 
 

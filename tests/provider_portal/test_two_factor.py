@@ -271,10 +271,10 @@ def test_turning_it_off_needs_the_password_and_a_code(client, db, admin, clock) 
     clock.move(30)
     bad_password = submit(client, "/account/two-factor", {"password": "wrong", "code": clock.code(secret)},
                           action="/account/two-factor/disable")
-    assert bad_password.status_code == 200 and "Het wachtwoord klopt niet" in text(bad_password)
+    assert bad_password.status_code == 400 and "Het wachtwoord klopt niet" in text(bad_password)
     bad_code = submit(client, "/account/two-factor", {"password": PASSWORD, "code": "123456"},
                       action="/account/two-factor/disable")
-    assert bad_code.status_code == 200
+    assert bad_code.status_code == 400
     db.expire_all()
     assert db.get(User, admin.id).has_two_factor
     off = submit(client, "/account/two-factor", {"password": PASSWORD, "code": clock.code(secret)},

@@ -12,13 +12,8 @@ from werkzeug.wrappers import Response
 
 from provider_portal import clock
 from provider_portal.access import PROVIDER_STAFF, roles_required
-from provider_portal.db import get_session
-from provider_portal.input_guards import db_int
-from provider_portal.models import ClassTeacher, CourseClass, Lesson
-from provider_portal.models.enums import ATTENDED, Role
-from provider_portal.pagination import get_or_404
-from provider_portal.register.codes import MAX_FAILURES, grouped, presence_code, qr_svg, seconds_left
-from provider_portal.register.service import (
+from provider_portal.attendance.codes import MAX_FAILURES, grouped, presence_code, qr_svg, seconds_left
+from provider_portal.attendance.service import (
     Mark,
     RegisterError,
     Row,
@@ -32,7 +27,12 @@ from provider_portal.register.service import (
     shown_changes,
     sign_register,
 )
-from provider_portal.register.statuses import STATUS_LABELS
+from provider_portal.attendance.statuses import STATUS_LABELS
+from provider_portal.db import get_session
+from provider_portal.input_guards import db_int
+from provider_portal.models import ClassTeacher, CourseClass, Lesson
+from provider_portal.models.enums import ATTENDED, Role
+from provider_portal.pagination import get_or_404
 
 bp = Blueprint("register", __name__)
 TAKERS = (Role.PROVIDER_ADMIN, Role.TEACHER)
@@ -132,7 +132,7 @@ def save(lesson_id: int) -> str | Response:
         session.expire_all()
         return _page(get_or_404(session, Lesson, lesson_id), {"lesson": str(exc.message)}, None, 409)
     except RegisterError as exc:
-        return _page(lesson, {exc.where: str(exc.message)}, marks, 400)
+        return _page(lesson, {exc.field: str(exc.message)}, marks, 400)
     flash(_("Register saved (%(n)s changed).", n=changed), "success")
     return redirect(url_for("register.lesson", lesson_id=lesson_id))
 

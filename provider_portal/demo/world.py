@@ -15,9 +15,9 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from provider_portal import clock
-from provider_portal.demo_attendance import seed_attendance
-from provider_portal.demo_exam_path import seed_exam_path, seed_policy_figures
-from provider_portal.demo_planning import seed_exam_calendar, seed_planning
+from provider_portal.demo.attendance import seed_attendance
+from provider_portal.demo.exam_path import seed_exam_path, seed_policy_figures
+from provider_portal.demo.planning import seed_exam_calendar, seed_planning
 from provider_portal.learners.service import default_term_end, sync_route_requirements
 from provider_portal.models import (
     Contract,

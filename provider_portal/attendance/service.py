@@ -17,12 +17,14 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import ClassVar
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from provider_portal.attendance.codes import MAX_FAILURES, code_is_valid
 from provider_portal.clock import lesson_start
 from provider_portal.models import (
     Attendance,
@@ -36,22 +38,19 @@ from provider_portal.models import (
 )
 from provider_portal.models.enums import ATTENDED, AttendanceStatus, LessonStatus, Role
 from provider_portal.models.types import utcnow
-from provider_portal.register.codes import MAX_FAILURES, code_is_valid
+from provider_portal.service_errors import DomainError
 
 log = logging.getLogger(__name__)
 
 
-class RegisterError(ValueError):
-    """The register cannot be saved as given; `where` names the row or field."""
-
-    def __init__(self, where: str, message: object) -> None:
-        super().__init__(str(message))
-        self.where = where
-        self.message = message
+class RegisterError(DomainError):
+    """The register cannot be saved as given; `field` names the row or field."""
 
 
 class StaleRegisterError(RegisterError):
     """Somebody else saved this register after it was opened."""
+
+    status: ClassVar[int] = 409
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ from werkzeug.wrappers import Response
 
 from provider_portal import clock
 from provider_portal.access import roles_required
+from provider_portal.attendance.service import RegisterError, confirm_with_code
+from provider_portal.attendance.statuses import STATUS_LABELS
 from provider_portal.db import get_session
 from provider_portal.extensions import limiter
 from provider_portal.hours.chart import month_bars_svg
@@ -17,8 +19,6 @@ from provider_portal.hours.service import hours_summary
 from provider_portal.models import Attendance, CourseClass, Learner, Lesson
 from provider_portal.models.enums import Role
 from provider_portal.pagination import get_or_404
-from provider_portal.register.service import RegisterError, confirm_with_code
-from provider_portal.register.statuses import STATUS_LABELS
 
 bp = Blueprint("me", __name__, url_prefix="/me")
 

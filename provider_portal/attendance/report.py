@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
 from provider_portal.hours.service import ROUTE_HOURS
@@ -20,6 +22,7 @@ from provider_portal.input_guards import MAX_SPAN_DAYS, span_too_long
 from provider_portal.models import Attendance, CourseClass, Enrolment, Learner, Lesson
 from provider_portal.models.enums import ATTENDED, AttendanceStatus, LessonStatus, Route
 from provider_portal.policy import figures_on
+from provider_portal.service_errors import DomainError
 
 PRESETS = ("8w", "month", "quarter", "all")
 STATUSES = tuple(AttendanceStatus)
@@ -27,13 +30,23 @@ STATUSES = tuple(AttendanceStatus)
 NOT_ENROLLED, NOT_HELD, UNMARKED = "not_enrolled", "not_held", "unmarked"
 
 
-class PeriodError(ValueError):
-    """A period that cannot be shown; `field` names the query parameter at fault."""
+class PeriodError(DomainError):
+    """A period that cannot be shown; `field` names the query parameter at fault, `code` the reason."""
 
-    def __init__(self, field_name: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field_name
-        self.message = message
+    def __init__(self, field_name: str, code: str) -> None:
+        super().__init__(field_name, _period_message(field_name, code))
+        self.code = code
+
+
+def _period_message(field_name: str, code: str) -> LazyString:
+    names = {"since": _l("From"), "until": _l("To"), "period": _l("Period")}
+    reasons = {
+        "not-a-date": _l("is not a date (yyyy-mm-dd)"),
+        "until-before-since": _l("must be on or after the first day"),
+        "too-long": _l("makes the period longer than %(n)s days", n=MAX_SPAN_DAYS),
+        "unknown-preset": _l("is not one of the periods offered"),
+    }
+    return _l("%(field)s %(reason)s.", field=names[field_name], reason=reasons[code])
 
 
 @dataclass(frozen=True)
