@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
-from provider_portal.demo import demo_place
+from provider_portal.demo.world import demo_place
 from provider_portal.models.enums import Role
 from provider_portal.planning.cohorts import CohortData, add_trainer, save_cohort
 from provider_portal.planning.problem import build_problem
