@@ -84,6 +84,7 @@ def world(db: Session) -> dict[str, int]:
         "other_invoice_id": 1,
         "external_hours_id": 1,
         "trainer_id": 1,
+        "setting_id": 1,
         "fmt": "csv",
         "location_id": 1,
         "day": "2027-01-12",

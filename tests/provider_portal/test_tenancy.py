@@ -41,8 +41,9 @@ SCOPED_ARGUMENTS = {
     "external_hours_id",
     "trainer_id",
 }
-# Not a tenant's record: an export format, and DUO's shared exam calendar (a location, a day).
-FORMAT_ARGUMENTS = {"fmt": "csv", "location_id": 1, "day": "2027-01-12"}
+# Not a tenant's record: an export format, DUO's shared exam calendar (a location, a day) and the
+# platform's dated policy settings (one set for every provider).
+FORMAT_ARGUMENTS = {"fmt": "csv", "location_id": 1, "day": "2027-01-12", "setting_id": 1}
 
 
 @pytest.fixture()
