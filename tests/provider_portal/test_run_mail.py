@@ -65,6 +65,7 @@ def sessions(db: Session, engine, frozen_now) -> dict:  # type: ignore[no-untype
 
 def _send(db: Session, run: PlanRun, engine) -> Job:  # type: ignore[no-untyped-def]
     job, queued = mail_runs.enqueue_run_mail(db, run, run.planner_id)
+    db.commit()  # the caller's unit of work commits the queued job
     assert queued
     assert run_pending(engine) == 1
     db.expire_all()
@@ -175,6 +176,7 @@ def test_a_job_retried_after_its_process_died_never_sends_a_message_twice(
 
     monkeypatch.setattr(Mailer, "send", dies_after_the_second)
     job, _ = mail_runs.enqueue_run_mail(db, sessions["run"], sessions["planner"].id)
+    db.commit()
     with pytest.raises(Crash):
         run_pending(engine)
     assert len(smtp.messages) == 2
@@ -238,6 +240,7 @@ def test_without_smtp_the_button_says_email_is_not_set_up_and_nothing_is_queued(
     assert db.execute(sa.select(sa.func.count()).select_from(Job)
                       .where(Job.kind == "mail.run")).scalar() == 0
     job, _ = mail_runs.enqueue_run_mail(db, run, run.planner_id)  # queued before the setting went away
+    db.commit()
     run_pending(engine)
     db.expire_all()
     assert db.get(Job, job.id).status == "failed"
