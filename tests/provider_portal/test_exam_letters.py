@@ -31,7 +31,7 @@ from provider_portal.models import (
 from provider_portal.models.enums import Role
 from provider_portal.planning.runs import publish, start_run
 from provider_portal.reference.places import BY_NAME
-from scheduler.common.geo import haversine_km
+from scheduler.common.geo import Point, haversine_km
 from scheduler.exams.check import check
 from scheduler.exams.domain import DEFAULT_LOCATIONS
 from scheduler.exams.solver import solve
@@ -121,10 +121,12 @@ def test_the_learners_availability_and_earliest_date_are_respected(db, engine, w
 
 def test_home_is_the_place_of_residence_when_its_coordinates_are_known(db, world) -> None:
     learner = world["learners"][0]
-    assert home_of(learner) == home_of(learner.model_copy(update={"place": ""}))  # De Meern: not known
-    learner.place = "Amersfoort"
-    town = BY_NAME["Amersfoort"]
-    assert (home_of(learner).lat, home_of(learner).lon) == (town.lat, town.lon)
+    assert (learner.municipality, learner.place) == ("Utrecht", "De Meern")
+    centre = BY_NAME["Utrecht"]
+    assert (home_of(learner).lat, home_of(learner).lon) != (centre.lat, centre.lon)  # a place of Utrecht
+    assert home_of(learner.model_copy(update={"place": ""})) == Point(centre.lat, centre.lon)
+    # a place of another municipality is not where this learner lives: their municipality's centre
+    assert home_of(learner.model_copy(update={"place": "Amersfoort"})) == Point(centre.lat, centre.lon)
 
 
 def test_the_runs_letters_hold_every_learner_address_location_and_contact_in_dutch_and_english(
