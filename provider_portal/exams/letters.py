@@ -12,9 +12,10 @@ from __future__ import annotations
 import io
 import zipfile
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from babel.dates import format_date
@@ -180,11 +181,18 @@ def _page(letter: Letter, made_on: date, lang: str) -> list:
 
 def letters_pdf(letters: Sequence[Letter], made_on: date, title: str) -> bytes:
     """The letters one after the other: per learner a Dutch page, then the English one."""
+    return bilingual_letters_pdf(letters, _page, made_on, title)
+
+
+def bilingual_letters_pdf(letters: Sequence[Any], page: Callable[[Any, date, str], list], made_on: date,
+                          title: str) -> bytes:
+    """Letters one after the other, each as `page` writes it in Dutch and then in English (exam
+    invitations here, group-session invitations in planning/letters.py)."""
     story: list = []
     for n, letter in enumerate(letters):
         if n:
             story.append(PageBreak())
-        story += _page(letter, made_on, "nl") + [PageBreak()] + _page(letter, made_on, "en")
+        story += page(letter, made_on, "nl") + [PageBreak()] + page(letter, made_on, "en")
     buffer = io.BytesIO()
     SimpleDocTemplate(buffer, pagesize=A4, title=title, topMargin=40, bottomMargin=40).build(story)
     return buffer.getvalue()

@@ -7,7 +7,6 @@ Names and places reach reportlab only through `billing.fonts.para` (escaped).
 
 from __future__ import annotations
 
-import io
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -18,12 +17,11 @@ import sqlalchemy as sa
 from babel import Locale
 from babel.dates import format_date
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.platypus import KeepTogether, PageBreak, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 from sqlmodel import Session, col
 
 from billing.fonts import para, stylesheet, table_font_commands
-from provider_portal.exams.letters import Sender, _address
+from provider_portal.exams.letters import Sender, _address, bilingual_letters_pdf
 from provider_portal.models import Cohort, CohortMeeting, Learner, Placement
 from provider_portal.reference.places import LANGUAGES
 
@@ -150,14 +148,7 @@ def _page(letter: SessionLetter, made_on: date, lang: str) -> list:
 
 def session_letters_pdf(letters: Sequence[SessionLetter], made_on: date, title: str) -> bytes:
     """The letters one after the other: per learner a Dutch page, then the English one."""
-    story: list = []
-    for n, letter in enumerate(letters):
-        if n:
-            story.append(PageBreak())
-        story += _page(letter, made_on, "nl") + [PageBreak()] + _page(letter, made_on, "en")
-    buffer = io.BytesIO()
-    SimpleDocTemplate(buffer, pagesize=A4, title=title, topMargin=40, bottomMargin=40).build(story)
-    return buffer.getvalue()
+    return bilingual_letters_pdf(letters, _page, made_on, title)
 
 
 def session_letters_for(session: Session, learner_ids: Iterable[int],

