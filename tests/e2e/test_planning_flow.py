@@ -52,7 +52,7 @@ def test_a_planner_runs_reviews_publishes_and_pins(page, db: Session, engine, fr
     page.get_by_role("button", name="Inloggen").click()
     page.get_by_role("link", name="Groepsbijeenkomsten").click()
     page.get_by_label("Tijdslimiet (seconden)").fill("5")
-    page.get_by_role("button", name="Run starten").click()
+    page.get_by_role("button", name="Planningsronde starten").click()
     assert page.locator("#run-progress").count() == 1  # queued: the progress bar and cancel button show
 
     assert run_pending(engine) == 1  # the jobs process picks it up

@@ -290,4 +290,5 @@ def test_a_double_click_on_starting_an_exam_run_queues_one_run(client, db, world
     (run,) = db.execute(sa.select(PlanRun)).scalars()
     assert db.execute(sa.select(sa.func.count()).select_from(Job)).scalar_one() == 1
     page = text(client.get(second.headers["Location"]))
-    assert f"Run {run.id} voor deze gemeenten staat al in de wachtrij of loopt; hij staat hier." in page
+    said = "staat al in de wachtrij of loopt; u ziet haar hier."
+    assert f"Planningsronde {run.id} voor deze gemeenten {said}" in page

@@ -72,7 +72,7 @@ def test_a_solver_run_whose_process_died_fails_with_a_sentence_and_its_page_says
     assert (job.status, job.error) == ("failed", LOST)
     login(client, world["planner"].email)
     page = text(client.get(f"/planning/runs/{run.id}"))
-    assert "Het takenproces stopte tijdens deze run; start de run opnieuw." in page
+    assert "Het takenproces stopte tijdens deze planningsronde; start de planningsronde opnieuw." in page
     assert run_job(engine, run.job_id) == "succeeded"  # a late result from the dead process...
     db.refresh(job)
     assert job.status == "failed"  # ...does not overwrite the verdict

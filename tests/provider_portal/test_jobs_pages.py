@@ -38,7 +38,7 @@ def test_a_solver_runs_job_names_the_run_and_links_to_it(client, db, engine, wor
     run_pending(engine)
     login(client, world["planner"].email)
     page = text(client.get(f"/jobs/{run.job_id}"))
-    assert f"Planning groepssessies, run {run.id} voor Utrecht, Amersfoort" in page
+    assert f"Planning groepssessies, planningsronde {run.id} voor Utrecht, Amersfoort" in page
     assert f'href="/planning/runs/{run.id}"' in page
 
 

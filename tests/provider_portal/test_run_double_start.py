@@ -1,4 +1,4 @@
-"""A double click on "Run starten" queues one solver run: the second start shows the first run.
+"""A double click on "Planningsronde starten" queues one solver run: the second start shows the first run.
 
 The partial unique index on `job.active_key` (queued or running jobs only) decides, so two posts
 in quick succession and, on PostgreSQL, starts at the same moment from parallel threads queue
@@ -22,7 +22,7 @@ from tests.provider_portal.test_planning import PLAN_DATE, world  # noqa: F401  
 from tests.web import csrf_token, login, text
 
 TOWNS = ("Utrecht", "Amersfoort")
-SAID = "staat al in de wachtrij of loopt; hij staat hier."
+SAID = "staat al in de wachtrij of loopt; u ziet haar hier."
 
 
 def _counts(db: Session) -> tuple[int, int]:
@@ -48,7 +48,7 @@ def test_two_posts_of_the_same_run_queue_one_and_the_second_shows_it(
     assert _counts(db) == (1, 1)
     run = db.execute(sa.select(PlanRun)).scalar_one()
     page = text(client.get(second.headers["Location"]))
-    assert f"Run {run.id} voor deze gemeenten {SAID}" in page
+    assert f"Planningsronde {run.id} voor deze gemeenten {SAID}" in page
 
 
 def test_the_same_run_may_start_again_once_the_first_has_ended(db, engine, world) -> None:  # noqa: F811
