@@ -190,7 +190,7 @@ def _bound_gettext(translations: Any) -> dict[str, Any]:
         text = lookup(string)
         if context.eval_ctx.autoescape:
             text = Markup(text)
-        return text % variables  # type: ignore[no-any-return]
+        return text % variables
 
     @pass_context
     def ngettext(context: Context, singular: str, plural_form: str, num: int, /, **variables: Any) -> str:
@@ -198,7 +198,7 @@ def _bound_gettext(translations: Any) -> dict[str, Any]:
         text = plural(singular, plural_form, num)
         if context.eval_ctx.autoescape:
             text = Markup(text)
-        return text % variables  # type: ignore[no-any-return]
+        return text % variables
 
     return {"gettext": gettext, "ngettext": ngettext}
 
