@@ -22,7 +22,11 @@ LOOPBACK = "127.0.0.1"
 
 
 class HttpError(Exception):
-    """The server's answer could not be read as HTTP/1.1."""
+    """The server's answer could not be read as HTTP/1.1 (`before_headers`: not one byte came)."""
+
+    def __init__(self, message: str, before_headers: bool = False) -> None:
+        super().__init__(message)
+        self.before_headers = before_headers
 
 
 @dataclass
@@ -64,20 +68,33 @@ class Browser:
         if body is not None:
             head += ["Content-Type: application/x-www-form-urlencoded", f"Content-Length: {len(body)}"]
         payload = ("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + (body or b"")
-        reader, writer = self._conn or await asyncio.open_connection(LOOPBACK, self.port)
-        self._conn = None
+        reused, self._conn = self._conn, None
         try:
-            writer.write(payload)
-            response, keep = await read_response(reader)
-        except BaseException:
-            writer.close()
-            raise
+            response, keep, conn = await self._exchange(reused, payload)
+        except (HttpError, ConnectionError) as exc:
+            # A kept connection the server closed meanwhile (its keep-alive timeout) is not an
+            # error: send again on a new one, as a browser does. A new connection is not retried.
+            if reused is None or not getattr(exc, "before_headers", isinstance(exc, ConnectionError)):
+                raise
+            response, keep, conn = await self._exchange(None, payload)
+        reader, writer = conn
         if keep:
             self._conn = (reader, writer)
         else:
             writer.close()
         self._take_cookies(response)
         return response
+
+    async def _exchange(self, conn: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None, payload: bytes
+                        ) -> tuple[Response, bool, tuple[asyncio.StreamReader, asyncio.StreamWriter]]:
+        reader, writer = conn or await asyncio.open_connection(LOOPBACK, self.port)
+        try:
+            writer.write(payload)
+            response, keep = await read_response(reader)
+        except BaseException:
+            writer.close()
+            raise
+        return response, keep, (reader, writer)
 
     def close(self) -> None:
         if self._conn is not None:
@@ -102,7 +119,8 @@ async def read_response(reader: asyncio.StreamReader) -> tuple[Response, bool]:
     try:
         raw = await reader.readuntil(b"\r\n\r\n")
     except asyncio.IncompleteReadError as exc:
-        raise HttpError(f"connection closed before the headers ({len(exc.partial)} bytes)") from exc
+        raise HttpError(f"connection closed before the headers ({len(exc.partial)} bytes)",
+                        before_headers=not exc.partial) from exc
     lines = raw.decode("latin-1").split("\r\n")
     parts = lines[0].split(" ", 2)
     if len(parts) < 2 or not parts[0].startswith("HTTP/1.") or not parts[1].isdigit():

@@ -54,7 +54,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from bench.attendance.build import build  # noqa: E402
-from bench.web.client import Browser, Response  # noqa: E402
+from bench.web.client import Browser, HttpError, Response  # noqa: E402
 from provider_portal import clock  # noqa: E402
 from provider_portal.attendance.codes import presence_code  # noqa: E402
 from provider_portal.migrate import upgrade  # noqa: E402
@@ -260,7 +260,7 @@ class Recorder:
                 problem = f"HTTP {status}: {response.text[:300]}"
             elif "/login" in (response.header("location") or ""):
                 problem = "sent to the log-in page: the session was lost"
-        except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
+        except (OSError, asyncio.IncompleteReadError, ValueError, HttpError) as exc:
             response, problem = None, f"{type(exc).__name__}: {exc}"
         ended = time.monotonic()
         if self.measure_from <= ended <= self.stop_at:

@@ -60,3 +60,32 @@ def test_lengths_chunks_cookies_and_forms() -> None:
     head, _, body = seen[2].partition(b"\r\n\r\n")
     assert head.startswith(b"POST /c HTTP/1.1") and b"Content-Type: application/x-www-form-urlencoded" in head
     assert parse_qs(body.decode()) == {"code": ["12 34"], "csrf_token": ["t&k"]}
+
+
+def test_a_kept_connection_the_server_closed_is_sent_again_on_a_new_one() -> None:
+    """gthread closes an idle kept connection after its keep-alive timeout; the next request then
+    reads nothing on it, and goes again on a new connection, as a browser's would."""
+    calls: list[int] = []
+
+    async def run() -> tuple[int, int]:
+        async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            calls.append(1)
+            await reader.readuntil(b"\r\n\r\n")
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+            await writer.drain()
+            writer.close()  # keeps nothing open, though it did not say "Connection: close"
+            await writer.wait_closed()
+
+        server = await asyncio.start_server(handle, "127.0.0.1", 0)
+        browser = Browser(server.sockets[0].getsockname()[1])
+        first = await browser.get("/")
+        await asyncio.sleep(0.05)
+        second = await browser.get("/")
+        browser.close()
+        await asyncio.sleep(0.01)
+        server.close()
+        await server.wait_closed()
+        return first.status, second.status
+
+    assert asyncio.run(run()) == (200, 200)
+    assert len(calls) == 2
