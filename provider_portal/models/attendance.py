@@ -15,7 +15,8 @@ class Attendance(SQLModel, table=True):
     """A learner's presence at a lesson; `confirmed_at` is the learner's own confirmation (norm 2.9.3)."""
 
     learner_id: int = Field(foreign_key="learner.id", primary_key=True)
-    lesson_id: int = Field(foreign_key="lesson.id", primary_key=True, ondelete="CASCADE")
+    # The key leads with the learner; a lesson's register reads by lesson (index: h17l, issue 17).
+    lesson_id: int = Field(foreign_key="lesson.id", primary_key=True, ondelete="CASCADE", index=True)
     status: str = Field(max_length=20)
     minutes: int = 0
     remark: str = Field(default="", max_length=300)
