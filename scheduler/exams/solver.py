@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Collection
 
 import numpy as np
 
+from scheduler.common.errors import ProblemInputError
 from scheduler.common.progress import CancelToken, Progress, ProgressCallback
 from scheduler.exams import cpsat, lp
 from scheduler.exams.assign import booked_count, counts, disaggregate, objective
@@ -34,6 +36,9 @@ EXACT_OPTION_LIMIT = 60_000  # CP-SAT proves only when reduced-cost fixing leave
 BUILD_SECONDS_PER_OPTION = 4.5e-4
 TOPUP_SECONDS_PER_COMPONENT = 5e-4  # top_up per needed component (0.3 ms measured, busy machine)
 MIN_SEARCH_OPTIONS = 2_000  # fewer options than this are not worth a CP-SAT search without proof
+# phases a caller may switch off (`solve(skip=...)`, for the ablation in bench/phases.py)
+PHASES = ("colgen", "subgradient", "priced_greedy", "rounding", "dive", "cpsat", "topup",
+          "component_greedy")
 
 
 class Run:
@@ -104,7 +109,8 @@ def _seed_master(prep: Prepared, state: Assignment) -> lp.Master:
     return master
 
 
-def _price_phase(prep: Prepared, run: Run, master: lp.Master) -> tuple[np.ndarray, float]:
+def _price_phase(prep: Prepared, run: Run, master: lp.Master, subgradient_on: bool = True,
+                 ) -> tuple[np.ndarray, float]:
     """Column generation until converged or half the time is gone, then subgradient polish."""
     def on_bound(lp_value: float, bound: float, lam: np.ndarray, rho: np.ndarray) -> None:
         run.prices(prep, lam, rho)
@@ -113,7 +119,7 @@ def _price_phase(prep: Prepared, run: Run, master: lp.Master) -> tuple[np.ndarra
     zero = np.zeros(len(prep.cap))
     result = lp.column_generation(master, lambda: run.left(0.5), per_group=10, on_bound=on_bound)
     lam, rho = (zero, zero) if result["lam"] is None else (result["lam"], result["rho"])
-    if not result["converged"] and run.left() > 2:
+    if subgradient_on and not result["converged"] and run.left() > 2:
         stop = run.elapsed() + SUBGRADIENT_SHARE * run.limit
         bound, lam2, rho2 = subgradient(prep, lam, rho, run.best_value,
                                         lambda: min(run.left(), stop - run.elapsed()),
@@ -126,8 +132,16 @@ def _price_phase(prep: Prepared, run: Run, master: lp.Master) -> tuple[np.ndarra
 
 
 def solve(problem: Problem, *, time_limit: float = 60.0, workers: int = 2, seed: int = 0,
-          progress: ProgressCallback | None = None, cancel: CancelToken | None = None) -> Solution:
-    """Book as many exam components as possible, best first; never fewer than the greedy plan."""
+          progress: ProgressCallback | None = None, cancel: CancelToken | None = None,
+          skip: Collection[str] = ()) -> Solution:
+    """Book as many exam components as possible, best first; never fewer than the greedy plan.
+
+    `skip` switches phases off (names in PHASES), to measure what each one gains.
+    """
+    off = frozenset(skip)
+    if off - set(PHASES):
+        raise ProblemInputError("skip", f"unknown phase(s) {sorted(off - set(PHASES))}; "
+                                        f"known: {', '.join(PHASES)}")
     run = Run(time_limit, progress, cancel)
     prep = prepare(problem)
     base = greedy(prep)
@@ -141,18 +155,20 @@ def solve(problem: Problem, *, time_limit: float = 60.0, workers: int = 2, seed:
         run.floor = min(run.floor, booked_count(run.best)) if run.best is not None else run.floor
     run.prices(prep, *(np.zeros(len(prep.cap)),) * 2)
     values, master, exact, priced_bound = None, None, False, float("inf")
-    if run.searching():
+    if "colgen" not in off and run.searching():
         assert run.best is not None
         master = _seed_master(prep, run.best)
-        values, priced_bound = _price_phase(prep, run, master)
-        run.offer(prep, fill(prep, Assignment(prep.cap.copy()), values), "priced greedy")
-        run.offer(prep, _rounded(prep, master), "rounding")
-        dived = dive(master, lambda: run.left(0.8))
+        values, priced_bound = _price_phase(prep, run, master, "subgradient" not in off)
+        if "priced_greedy" not in off:
+            run.offer(prep, fill(prep, Assignment(prep.cap.copy()), values), "priced greedy")
+        if "rounding" not in off:
+            run.offer(prep, _rounded(prep, master), "rounding")
+        dived = dive(master, lambda: run.left(0.8)) if "dive" not in off else None
         if dived is not None:
             run.offer(prep, fill(prep, disaggregate(prep, *dived)), "diving")
-    if values is not None and run.searching():
+    if "cpsat" not in off and values is not None and run.searching():
         exact = _integer_phase(prep, run, (values, priced_bound), workers, seed)
-    return _finish(prep, run, exact, kept)
+    return _finish(prep, run, exact, kept, off)
 
 
 def _cpsat(prep: Prepared, run: Run, options: np.ndarray, workers: int, seed: int,
@@ -216,9 +232,13 @@ def _component_greedy(prep: Prepared, run: Run, plan: tuple[list[BookedExam], in
     return plan
 
 
-def _finish(prep: Prepared, run: Run, exact: bool, kept: Assignment) -> Solution:
+def _finish(prep: Prepared, run: Run, exact: bool, kept: Assignment,
+            off: frozenset[str] = frozenset()) -> Solution:
     assert run.best is not None
-    bookings, gained = top_up(prep, to_solution(prep, run.best))
+    if "topup" in off:
+        bookings, gained = to_solution(prep, run.best), 0
+    else:
+        bookings, gained = top_up(prep, to_solution(prep, run.best))
     value = int(run.best_value) + gained
     # the published plan minus the impossible (split trips restored), topped up, may score best
     restored, back = top_up(prep, to_solution(prep, kept), only_existing=True)
@@ -227,7 +247,8 @@ def _finish(prep: Prepared, run: Run, exact: bool, kept: Assignment) -> Solution
         restored, more = top_up(prep, restored)
         if objective(prep, kept) + back + more > value:
             bookings, value, gained = restored, objective(prep, kept) + back + more, back + more
-    bookings, value, gained = _component_greedy(prep, run, (bookings, value, gained))
+    if "component_greedy" not in off:
+        bookings, value, gained = _component_greedy(prep, run, (bookings, value, gained))
     bound = None if run.bound == float("inf") else int(max(run.bound, value))
     status = "optimal" if bound is not None and bound <= value else "feasible"
     if run.cancel is not None and run.cancel.cancelled and status != "optimal":
