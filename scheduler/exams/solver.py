@@ -37,8 +37,7 @@ BUILD_SECONDS_PER_OPTION = 4.5e-4
 TOPUP_SECONDS_PER_COMPONENT = 5e-4  # top_up per needed component (0.3 ms measured, busy machine)
 MIN_SEARCH_OPTIONS = 2_000  # fewer options than this are not worth a CP-SAT search without proof
 # phases a caller may switch off (`solve(skip=...)`, for the ablation in bench/phases.py)
-PHASES = ("colgen", "subgradient", "priced_greedy", "rounding", "dive", "cpsat", "topup",
-          "component_greedy")
+PHASES = ("colgen", "subgradient", "rounding", "dive", "cpsat", "topup", "component_greedy")
 
 
 class Run:
@@ -159,8 +158,6 @@ def solve(problem: Problem, *, time_limit: float = 60.0, workers: int = 2, seed:
         assert run.best is not None
         master = _seed_master(prep, run.best)
         values, priced_bound = _price_phase(prep, run, master, "subgradient" not in off)
-        if "priced_greedy" not in off:
-            run.offer(prep, fill(prep, Assignment(prep.cap.copy()), values), "priced greedy")
         if "rounding" not in off:
             run.offer(prep, _rounded(prep, master), "rounding")
         dived = dive(master, lambda: run.left(0.8)) if "dive" not in off else None

@@ -19,7 +19,6 @@ from scheduler.common.progress import CancelToken, ProgressCallback, relative_ga
 from scheduler.sessions.bound import Relaxation, improve, relaxation
 from scheduler.sessions.bound_worker import BoundWorker
 from scheduler.sessions.check import check
-from scheduler.sessions.construct import demand_first_plan
 from scheduler.sessions.diagnosis import diagnose
 from scheduler.sessions.domain import Problem, Solution
 from scheduler.sessions.greedy import greedy_plan, repair_existing
@@ -43,19 +42,23 @@ FULL_MIP_SECONDS = 40.0  # the least time worth giving the full MIP (see _lns)
 MAX_SECONDS = 86_400.0  # a day: a longer limit is a typo (or `inf`), and would overflow HiGHS's clock
 PIN_SHARE = 0.25  # of the time limit, at most, to top pinned cohorts up to their minimum
 # phases a caller may switch off (`solve(skip=...)`, for the ablation in bench/phases.py)
-PHASES = ("construct", "windows", "full_mip", "worker_mip", "polish")
+PHASES = ("windows", "full_mip", "worker_mip", "polish")
 
 
-def _better_start(run: Run, pins: Plan, construct: bool = True) -> None:
-    """Replace greedy by demand-first construction or the kept existing plan if they score more."""
+def _better_start(run: Run, pins: Plan) -> None:
+    """Replace greedy by the kept existing plan (topped up greedily) if it scores more.
+
+    (A demand-first construction used to be a candidate too; the windows did better from greedy's
+    plan at every size and limit measured, see docs/benchmarks.md, *Which phase pays*.)
+    """
     idx, plan = run.idx, run.plan
-    base = repair_existing(idx, pins) if idx.existing_arc or idx.pinned else pins
-    candidates = [plan] + ([demand_first_plan(idx, base)] if construct else [])
-    if idx.existing_arc or idx.pinned:
-        candidates.append(base)
+    if not (idx.existing_arc or idx.pinned):
+        return
+    base = repair_existing(idx, pins)
     # never fewer placed than greedy; among those, the best objective
-    run.plan = max((p for p in candidates if p.placed() >= plan.placed()), key=Plan.objective)
-    run.improved()
+    if base.placed() >= plan.placed() and base.objective() > plan.objective():
+        run.plan = base
+        run.improved()
 
 
 def _apply(run: Run, lms: list[int], seconds: float, seed: int) -> None:
@@ -195,7 +198,7 @@ def solve(problem: Problem, *, time_limit: float = 60.0, workers: int = 2, seed:
                         stop=lambda: cancel is not None and cancel.cancelled)
     run = Run(idx, greedy_plan(idx, pins), started, time_limit, progress, cancel)
     run.report("greedy")
-    _better_start(run, pins, construct="construct" not in off)
+    _better_start(run, pins)
     run.report("start")
     rel = relaxation(idx)
     if workers > 1:  # the forked child proves the bound from the start; the windows start at once
