@@ -1,7 +1,7 @@
 """Which phase pays: solve the same generated instance with the full pipeline and with each phase off.
 
     python bench/phases.py sessions --learners 1000 --limit 30
-    python bench/phases.py exams --learners 2000 --limit 30 --phases colgen dive cpsat
+    python bench/phases.py exams --learners 2000 --limit 30 --phases colgen dive
 
 Every run is a fresh process (`--one`) on the same instance (the core's `generate`, seed 1, solver
 seed 0, 2 workers) with `solve(skip={phase})`: a solver option, not a code edit. The independent

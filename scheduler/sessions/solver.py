@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 
 WINDOW_ARCS = 15_000  # bisection stops at 7.5-15k arcs: HiGHS proves these in 1-7 s (see docs)
 MIN_WINDOW_ARCS = 5_000
-FULL_MODEL_ARCS = 25_000  # up to here (about 1,200 learners) finish with the full MIP
+FULL_MODEL_ARCS = 25_000  # up to here (about 1,200 learners) the full MIP runs (see _lns)
 WINDOW_SECONDS = 10.0
 WINDOW_GAP = 1e-4  # a partial window need not be closed to the last point: the next round revisits
 STALL = 1e-4  # a round gaining less than this hands a small problem over to the full MIP
@@ -42,7 +42,7 @@ FULL_MIP_SECONDS = 40.0  # the least time worth giving the full MIP (see _lns)
 MAX_SECONDS = 86_400.0  # a day: a longer limit is a typo (or `inf`), and would overflow HiGHS's clock
 PIN_SHARE = 0.25  # of the time limit, at most, to top pinned cohorts up to their minimum
 # phases a caller may switch off (`solve(skip=...)`, for the ablation in bench/phases.py)
-PHASES = ("windows", "full_mip", "worker_mip", "polish")
+PHASES = ("windows", "worker_mip", "polish")
 
 
 def _better_start(run: Run, pins: Plan) -> None:
@@ -99,15 +99,18 @@ def _lns_round(run: Run, rng: np.random.Generator, seed: int, arcs: int) -> floa
 
 
 def _lns(run: Run, seed: int, rel: Relaxation, skip: frozenset[str] = frozenset()) -> None:
-    """Window rounds; a small problem with time to spare finishes with the full MIP, hinted with
-    the LNS plan (a second worker runs the full MIP from the start plan anyway, for its bound).
+    """Window rounds; with one worker, a small problem with time to spare finishes with the full
+    MIP, hinted with the LNS plan.
 
-    HiGHS needs 30-50 s of root work on the full model at 1,000 learners before its heuristics
-    beat the windows (measured), so the full MIP only gets the second half of long runs.
+    With a second worker that worker runs the full MIP from the start (for its bound and its plan),
+    and a second full MIP here gained nothing measurable (1,000 learners at 100 s: 2 points of
+    2.2 million; docs/benchmarks.md, *Which phase pays*), so it runs only without one. HiGHS needs
+    30-50 s of root work on the full model at 1,000 learners before its heuristics beat the windows
+    (measured), so the full MIP only gets the second half of long runs.
     """
     rng = np.random.default_rng(seed)
     small = run.idx.n_arcs <= FULL_MODEL_ARCS
-    mip = small and run.limit * 0.5 >= FULL_MIP_SECONDS and "full_mip" not in skip
+    mip = small and run.helper is None and run.limit * 0.5 >= FULL_MIP_SECONDS
     arcs = max(MIN_WINDOW_ARCS, run.idx.n_arcs // 2) if small else WINDOW_ARCS
     rounds, phase_end = 0, run.limit * (0.5 if mip else 1.0)
     while "windows" not in skip and not run.stop() and run.elapsed() < phase_end:
