@@ -14,7 +14,7 @@ from scheduler.exams import lp
 from scheduler.exams.assign import booked_count, disaggregate, objective
 from scheduler.exams.diagnosis import diagnose
 from scheduler.exams.dive import dive
-from scheduler.exams.domain import BookedExam, Problem, Solution
+from scheduler.exams.domain import Problem, Solution
 from scheduler.exams.greedy import Assignment, fill, greedy
 from scheduler.exams.keep import keep_plan, moves
 from scheduler.exams.model import Prepared, prepare
@@ -24,9 +24,8 @@ from scheduler.exams.topup import top_up
 
 log = logging.getLogger(__name__)
 SUBGRADIENT_SHARE = 0.25  # of the limit, to polish prices when column generation is cut short
-TOPUP_SECONDS_PER_COMPONENT = 5e-4  # top_up per needed component (0.3 ms measured, busy machine)
 # phases a caller may switch off (`solve(skip=...)`, for the ablation in bench/phases.py)
-PHASES = ("colgen", "subgradient", "rounding", "dive", "topup", "component_greedy")
+PHASES = ("colgen", "subgradient", "rounding", "dive", "topup")
 
 
 class Run:
@@ -155,28 +154,6 @@ def solve(problem: Problem, *, time_limit: float = 60.0, workers: int = 2, seed:
     return _finish(prep, run, kept, off)
 
 
-def _component_greedy(prep: Prepared, run: Run, plan: tuple[list[BookedExam], int, int],
-                      ) -> tuple[list[BookedExam], int, int]:
-    """`plan`, or the top-up run on the pinned bookings alone when it scores better.
-
-    That is a greedy per component (deadline order, each component to its best session, trips
-    split when no day offers all): outside the day groups, so only a final candidate, tried when
-    the time left allows (about TOPUP_SECONDS_PER_COMPONENT each) and kept only when it books at
-    least as many components as greedy. On a busy machine, where column generation gets few
-    rounds, it often beats the searched plan.
-    """
-    needed = sum(len(x.needs) for x in prep.problem.learners)
-    cancelled = run.cancel is not None and run.cancel.cancelled
-    if cancelled or run.left() + 0.1 * run.limit < TOPUP_SECONDS_PER_COMPONENT * needed:
-        return plan
-    empty = Assignment(prep.cap.copy())
-    bookings, gained = top_up(prep, to_solution(prep, empty))
-    value = objective(prep, empty) + gained
-    if value > plan[1] and len(bookings) - len(prep.pinned) >= run.floor:
-        return bookings, value, gained
-    return plan
-
-
 def _finish(prep: Prepared, run: Run, kept: Assignment,
             off: frozenset[str] = frozenset()) -> Solution:
     assert run.best is not None
@@ -192,8 +169,6 @@ def _finish(prep: Prepared, run: Run, kept: Assignment,
         restored, more = top_up(prep, restored)
         if objective(prep, kept) + back + more > value:
             bookings, value, gained = restored, objective(prep, kept) + back + more, back + more
-    if "component_greedy" not in off:
-        bookings, value, gained = _component_greedy(prep, run, (bookings, value, gained))
     bound = None if run.bound == float("inf") else int(max(run.bound, value))
     status = "optimal" if bound is not None and bound <= value else "feasible"
     if run.cancel is not None and run.cancel.cancelled and status != "optimal":
