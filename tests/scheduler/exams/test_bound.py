@@ -56,6 +56,17 @@ def test_a_plan_over_two_days_beats_the_old_day_group_bound(make_problem, make_s
     assert true_bound(prepare(p), zero, zero) >= best
 
 
+def test_the_top_up_books_the_second_day_the_day_groups_cannot_hold(make_problem, make_session,
+                                                                    make_learner, solve_checked):
+    # the same learner: only the top-up of the searched plan (the last step outside the day
+    # groups since the per-component greedy went, issue 15) books luisteren on its own trip
+    p = make_problem([make_session("A", MON, "lezen"), make_session("A", TUE, "luisteren")],
+                     [make_learner(needs=("lezen", "luisteren"))])
+    solution = solve_checked(p)
+    assert len(solution.bookings) == 2 and solution.objective == best_valid(p)
+    assert len(solve_checked(p, skip=["topup"]).bookings) == 1
+
+
 def _random_problem(seed: int, make_problem, make_session, make_learner) -> Problem:
     rng = random.Random(seed)
     comps = ("lezen", "luisteren", "ona")
