@@ -67,7 +67,7 @@ def _lp(idx: Index, best: Any, stop: Any, deadline: float) -> bool:
 def _loop(idx: Index, rel: Relaxation, start: list[int], target: Any, best: Any, failed: Any,
           stop: Any, deadline: float, conn: Any, mip: bool = True) -> None:
     try:
-        _work(idx, rel, start, target, best, stop, deadline, conn, mip)
+        _work(idx, rel, start, target, best, stop, deadline, conn, mip=mip)
     except Exception as exc:  # noqa: BLE001 - any failure: the parent must not trust this worker
         failed.value = 1
         log.warning("the bound worker failed (%s: %s); the bound is unknown", type(exc).__name__, exc)
