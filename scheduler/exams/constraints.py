@@ -1,8 +1,8 @@
 """The exam rules, one function each; "Hard:" rules filter options or add rows, "Soft:" rules score.
 
 Every algorithm asks these functions and none re-codes them: the option builder (options.py,
-model.py), the LP and CP-SAT row builders (lp.py, intmodel.py; dive.py and cpsat.py solve those
-models), the greedy and keep passes, the bounds (pricing.py), the top-up pass and the diagnosis.
+model.py), the LP row builders (lp.py; dive.py solves that model), the greedy and keep passes, the
+bounds (pricing.py), the top-up pass and the diagnosis.
 Rules the numpy code applies to many days or sessions at once take one value or an array (day
 ordinals, seat counts) and answer in kind. check.py re-checks the hard rules on its own, on purpose.
 """
@@ -157,7 +157,7 @@ def trip_day_keys(prep: Prepared, options: np.ndarray) -> np.ndarray:
 
     The (class, day) key of each option's trip, `class * DAY_KEY + day`, or -1 where the rule
     cannot bind (a class with one group makes one trip). Every algorithm takes its one-trip-a-day
-    rows (LP, CP-SAT) and its excluded days (greedy, keep) from these keys.
+    rows (LP) and its excluded days (greedy, keep) from these keys.
     """
     ci = prep.cg_class[prep.opt_cg[options]]
     return np.where(prep.class_groups[ci] > 1, ci * DAY_KEY + prep.opt_day[options], -1)

@@ -57,16 +57,13 @@ def _pick(prep: Prepared, state: Assignment, options: np.ndarray, days: set[int]
     return -1
 
 
-def fill(prep: Prepared, state: Assignment, values: np.ndarray | None = None) -> Assignment:
+def fill(prep: Prepared, state: Assignment) -> Assignment:
     """Give every learner-group without a trip the greedy choice among the seats still free.
 
-    Without `values` a planner's choice: nearest location, then earliest day. With trip values
-    under seat prices (from the bound), the best priced trip that still has room.
+    A planner's choice: nearest location, then earliest day. (A priced variant, each learner's best
+    trip under the bound's seat prices, never beat the rounded LP and was removed: docs/benchmarks.md.)
     """
-    if values is None:
-        nearest = _ranked(prep, prep.opt_travel, prep.opt_day)
-    else:
-        nearest = _ranked(prep, -values, prep.opt_day)
+    nearest = _ranked(prep, prep.opt_travel, prep.opt_day)
     for learner, ci in learner_order(prep):
         cl = prep.classes[ci]
         for g in range(len(cl.groups)):

@@ -65,7 +65,7 @@ class Prepared:
 
     @property
     def class_sizes(self) -> np.ndarray:
-        """Members per class (computed once: the LP, CP-SAT and the bounds ask often)."""
+        """Members per class (computed once: the LP and the bounds ask often)."""
         if len(self.sizes) != len(self.classes):
             self.sizes = np.array([len(cl.members) for cl in self.classes], dtype=np.int64)
         return self.sizes

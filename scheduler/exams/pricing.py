@@ -39,12 +39,6 @@ def lagrangian_bound(prep: Prepared, lam: np.ndarray, rho: np.ndarray) -> tuple[
     return bound, values
 
 
-def useful_options(prep: Prepared, values: np.ndarray, slack: float) -> np.ndarray:
-    """Options that can appear in a plan better than `bound - slack` (reduced-cost fixing)."""
-    best = best_per_group(prep, values)
-    return np.flatnonzero(best[prep.opt_cg] - values < slack + 1e-6)
-
-
 def _usage(prep: Prepared, values: np.ndarray, price: np.ndarray) -> np.ndarray:
     """Seats every learner would take if each took their best priced trip per group."""
     best = best_per_group(prep, values)

@@ -1,39 +1,31 @@
-"""solve(): greedy start, column generation for prices and a bound, CP-SAT on the options left."""
+"""solve(): greedy start, column generation for prices and a bound, rounding and a dive on the LP."""
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Collection
 
 import numpy as np
 
+from scheduler.common.errors import ProblemInputError
 from scheduler.common.progress import CancelToken, Progress, ProgressCallback
-from scheduler.exams import cpsat, lp
-from scheduler.exams.assign import booked_count, counts, disaggregate, objective
+from scheduler.exams import lp
+from scheduler.exams.assign import booked_count, disaggregate, objective
 from scheduler.exams.diagnosis import diagnose
 from scheduler.exams.dive import dive
-from scheduler.exams.domain import BookedExam, Problem, Solution
+from scheduler.exams.domain import Problem, Solution
 from scheduler.exams.greedy import Assignment, fill, greedy
 from scheduler.exams.keep import keep_plan, moves
 from scheduler.exams.model import Prepared, prepare
-from scheduler.exams.pricing import (
-    best_per_group,
-    lagrangian_bound,
-    subgradient,
-    true_bound,
-    useful_options,
-)
+from scheduler.exams.pricing import lagrangian_bound, subgradient, true_bound
 from scheduler.exams.result import to_solution
 from scheduler.exams.topup import top_up
 
 log = logging.getLogger(__name__)
 SUBGRADIENT_SHARE = 0.25  # of the limit, to polish prices when column generation is cut short
-EXACT_OPTION_LIMIT = 60_000  # CP-SAT proves only when reduced-cost fixing leaves this few options
-# building CP-SAT's model and loading it into the solver, per option: 440 us measured on the busy
-# 2-core machine (61,550 options: 27 s to build); CP-SAT gets at most half the time left for it
-BUILD_SECONDS_PER_OPTION = 4.5e-4
-TOPUP_SECONDS_PER_COMPONENT = 5e-4  # top_up per needed component (0.3 ms measured, busy machine)
-MIN_SEARCH_OPTIONS = 2_000  # fewer options than this are not worth a CP-SAT search without proof
+# phases a caller may switch off (`solve(skip=...)`, for the ablation in bench/phases.py)
+PHASES = ("colgen", "subgradient", "rounding", "dive", "topup")
 
 
 class Run:
@@ -104,8 +96,12 @@ def _seed_master(prep: Prepared, state: Assignment) -> lp.Master:
     return master
 
 
-def _price_phase(prep: Prepared, run: Run, master: lp.Master) -> tuple[np.ndarray, float]:
-    """Column generation until converged or half the time is gone, then subgradient polish."""
+def _price_phase(prep: Prepared, run: Run, master: lp.Master, subgradient_on: bool = True) -> None:
+    """Column generation until converged or half the time is gone, then subgradient polish.
+
+    Every set of prices tightens the reported bound (`Run.prices`); the master is left solved for
+    rounding and the dive.
+    """
     def on_bound(lp_value: float, bound: float, lam: np.ndarray, rho: np.ndarray) -> None:
         run.prices(prep, lam, rho)
         run.report("pricing")
@@ -113,21 +109,27 @@ def _price_phase(prep: Prepared, run: Run, master: lp.Master) -> tuple[np.ndarra
     zero = np.zeros(len(prep.cap))
     result = lp.column_generation(master, lambda: run.left(0.5), per_group=10, on_bound=on_bound)
     lam, rho = (zero, zero) if result["lam"] is None else (result["lam"], result["rho"])
-    if not result["converged"] and run.left() > 2:
+    if subgradient_on and not result["converged"] and run.left() > 2:
         stop = run.elapsed() + SUBGRADIENT_SHARE * run.limit
         bound, lam2, rho2 = subgradient(prep, lam, rho, run.best_value,
                                         lambda: min(run.left(), stop - run.elapsed()),
                                         on_better=lambda a, b: run.prices(prep, a, b))
         on_bound(result["lp"], bound, lam2, rho2)
-        if bound < lagrangian_bound(prep, lam, rho)[0]:
-            lam, rho = lam2, rho2
-    bound, values = lagrangian_bound(prep, lam, rho)
-    return values, bound
 
 
 def solve(problem: Problem, *, time_limit: float = 60.0, workers: int = 2, seed: int = 0,
-          progress: ProgressCallback | None = None, cancel: CancelToken | None = None) -> Solution:
-    """Book as many exam components as possible, best first; never fewer than the greedy plan."""
+          progress: ProgressCallback | None = None, cancel: CancelToken | None = None,
+          skip: Collection[str] = ()) -> Solution:
+    """Book as many exam components as possible, best first; never fewer than the greedy plan.
+
+    `skip` switches phases off (names in PHASES), to measure what each one gains. `workers` and
+    `seed` are taken for the interface both cores share (the sessions solver uses them); every
+    phase here is single-threaded and deterministic since CP-SAT was removed (docs/benchmarks.md).
+    """
+    off = frozenset(skip)
+    if off - set(PHASES):
+        raise ProblemInputError("skip", f"unknown phase(s) {sorted(off - set(PHASES))}; "
+                                        f"known: {', '.join(PHASES)}")
     run = Run(time_limit, progress, cancel)
     prep = prepare(problem)
     base = greedy(prep)
@@ -140,85 +142,25 @@ def solve(problem: Problem, *, time_limit: float = 60.0, workers: int = 2, seed:
         run.offer(prep, kept, "kept plan", floor=False)
         run.floor = min(run.floor, booked_count(run.best)) if run.best is not None else run.floor
     run.prices(prep, *(np.zeros(len(prep.cap)),) * 2)
-    values, master, exact, priced_bound = None, None, False, float("inf")
-    if run.searching():
+    if "colgen" not in off and run.searching():
         assert run.best is not None
         master = _seed_master(prep, run.best)
-        values, priced_bound = _price_phase(prep, run, master)
-        run.offer(prep, fill(prep, Assignment(prep.cap.copy()), values), "priced greedy")
-        run.offer(prep, _rounded(prep, master), "rounding")
-        dived = dive(master, lambda: run.left(0.8))
+        _price_phase(prep, run, master, "subgradient" not in off)
+        if "rounding" not in off:
+            run.offer(prep, _rounded(prep, master), "rounding")
+        dived = dive(master, lambda: run.left(0.8)) if "dive" not in off else None
         if dived is not None:
             run.offer(prep, fill(prep, disaggregate(prep, *dived)), "diving")
-    if values is not None and run.searching():
-        exact = _integer_phase(prep, run, (values, priced_bound), workers, seed)
-    return _finish(prep, run, exact, kept)
+    return _finish(prep, run, kept, off)
 
 
-def _cpsat(prep: Prepared, run: Run, options: np.ndarray, workers: int, seed: int,
-           share: float) -> float | None:
-    """One CP-SAT run on `options`, hinted with the incumbent; returns its bound."""
+def _finish(prep: Prepared, run: Run, kept: Assignment,
+            off: frozenset[str] = frozenset()) -> Solution:
     assert run.best is not None
-    found, bound = cpsat.improve(prep, options, counts(prep, run.best), run, workers, seed, share)
-    if found is not None:
-        run.offer(prep, fill(prep, disaggregate(prep, *found)), "cp-sat")
-    return bound
-
-
-def _integer_phase(prep: Prepared, run: Run, priced: tuple[np.ndarray, float], workers: int,
-                   seed: int) -> bool:
-    """CP-SAT on the options that could still improve the incumbent (and the incumbent's own).
-
-    Reduced-cost fixing is only valid with the bound of the very prices behind `values`. When more
-    options stay useful than EXACT_OPTION_LIMIT, or than building and loading CP-SAT's model fits in
-    the time left, CP-SAT still runs, on the ones with the smallest price-loss, as a search that
-    proves nothing (before, the run ended here, its time limit far from used up and the gap open).
-    Returns whether the run was exact.
-    """
-    values, bound_of_values = priced
-    useful = useful_options(prep, values, bound_of_values - run.best_value)
-    assert run.best is not None
-    mine = np.array(sorted(counts(prep, run.best)[0]), dtype=np.int64)
-    fits = int(run.left(0.9) / (2 * BUILD_SECONDS_PER_OPTION)) - len(mine)
-    log.info("useful options: %d of %d, time for %d", len(useful), len(prep.opt_cg), fits)
-    exact = len(useful) <= min(EXACT_OPTION_LIMIT, fits)
-    if not exact:
-        if fits < MIN_SEARCH_OPTIONS:
-            return False
-        loss = best_per_group(prep, values)[prep.opt_cg[useful]] - values[useful]
-        useful = useful[np.argsort(loss, kind="stable")[:min(EXACT_OPTION_LIMIT, fits)]]
-    bound = _cpsat(prep, run, np.union1d(useful, mine), workers, seed, 0.9)
-    if exact and bound is not None:
-        run.model_bound = min(run.model_bound, max(run.best_value, bound))
-    run.report("cp-sat")
-    return exact
-
-
-def _component_greedy(prep: Prepared, run: Run, plan: tuple[list[BookedExam], int, int],
-                      ) -> tuple[list[BookedExam], int, int]:
-    """`plan`, or the top-up run on the pinned bookings alone when it scores better.
-
-    That is a greedy per component (deadline order, each component to its best session, trips
-    split when no day offers all): outside the day groups, so only a final candidate, tried when
-    the time left allows (about TOPUP_SECONDS_PER_COMPONENT each) and kept only when it books at
-    least as many components as greedy. On a busy machine, where column generation gets few
-    rounds, it often beats the searched plan.
-    """
-    needed = sum(len(x.needs) for x in prep.problem.learners)
-    cancelled = run.cancel is not None and run.cancel.cancelled
-    if cancelled or run.left() + 0.1 * run.limit < TOPUP_SECONDS_PER_COMPONENT * needed:
-        return plan
-    empty = Assignment(prep.cap.copy())
-    bookings, gained = top_up(prep, to_solution(prep, empty))
-    value = objective(prep, empty) + gained
-    if value > plan[1] and len(bookings) - len(prep.pinned) >= run.floor:
-        return bookings, value, gained
-    return plan
-
-
-def _finish(prep: Prepared, run: Run, exact: bool, kept: Assignment) -> Solution:
-    assert run.best is not None
-    bookings, gained = top_up(prep, to_solution(prep, run.best))
+    if "topup" in off:
+        bookings, gained = to_solution(prep, run.best), 0
+    else:
+        bookings, gained = top_up(prep, to_solution(prep, run.best))
     value = int(run.best_value) + gained
     # the published plan minus the impossible (split trips restored), topped up, may score best
     restored, back = top_up(prep, to_solution(prep, kept), only_existing=True)
@@ -227,16 +169,14 @@ def _finish(prep: Prepared, run: Run, exact: bool, kept: Assignment) -> Solution
         restored, more = top_up(prep, restored)
         if objective(prep, kept) + back + more > value:
             bookings, value, gained = restored, objective(prep, kept) + back + more, back + more
-    bookings, value, gained = _component_greedy(prep, run, (bookings, value, gained))
     bound = None if run.bound == float("inf") else int(max(run.bound, value))
     status = "optimal" if bound is not None and bound <= value else "feasible"
     if run.cancel is not None and run.cancel.cancelled and status != "optimal":
         status = "cancelled"
     return Solution(bookings=bookings, unbooked=diagnose(prep.problem, bookings), status=status,
                     objective=value, bound=bound, seconds=run.elapsed(),
-                    first_solution_seconds=run.first, method="greedy+colgen+dive+cpsat",
+                    first_solution_seconds=run.first, method="greedy+colgen+dive",
                     stats={"classes": len(prep.classes), "options": len(prep.opt_cg),
                            "greedy_booked": run.floor + len(prep.pinned),
-                           "exact_restriction": float(exact),
                            "model_bound": float(run.model_bound), "topped_up": float(gained)},
                     moved=moves(prep.problem, bookings, keepable))

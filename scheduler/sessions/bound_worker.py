@@ -65,9 +65,9 @@ def _lp(idx: Index, best: Any, stop: Any, deadline: float) -> bool:
 
 
 def _loop(idx: Index, rel: Relaxation, start: list[int], target: Any, best: Any, failed: Any,
-          stop: Any, deadline: float, conn: Any) -> None:
+          stop: Any, deadline: float, conn: Any, mip: bool = True) -> None:
     try:
-        _work(idx, rel, start, target, best, stop, deadline, conn)
+        _work(idx, rel, start, target, best, stop, deadline, conn, mip=mip)
     except Exception as exc:  # noqa: BLE001 - any failure: the parent must not trust this worker
         failed.value = 1
         log.warning("the bound worker failed (%s: %s); the bound is unknown", type(exc).__name__, exc)
@@ -76,9 +76,10 @@ def _loop(idx: Index, rel: Relaxation, start: list[int], target: Any, best: Any,
 
 
 def _work(idx: Index, rel: Relaxation, start: list[int], target: Any, best: Any, stop: Any,
-          deadline: float, conn: Any) -> None:
+          deadline: float, conn: Any, mip: bool = True) -> None:
     if idx.n_arcs <= MIP_ARCS:  # always one message: close() waits for it
-        conn.send(_full_mip(idx, start, best, stop, deadline) if _lp(idx, best, stop, deadline) else None)
+        conn.send(_full_mip(idx, start, best, stop, deadline)
+                  if _lp(idx, best, stop, deadline) and mip else None)
         return
     if idx.n_arcs <= LP_ARCS:
         if idx.n_arcs > WARM_UP_ARCS:
@@ -91,7 +92,8 @@ def _work(idx: Index, rel: Relaxation, start: list[int], target: Any, best: Any,
 class BoundWorker:
     """Runs the LP and the full MIP (when small) or Lagrangian steps until stopped or the deadline."""
 
-    def __init__(self, idx: Index, rel: Relaxation, start: Plan, target: float, deadline: float) -> None:
+    def __init__(self, idx: Index, rel: Relaxation, start: Plan, target: float, deadline: float,
+                 mip: bool = True) -> None:
         ctx = mp.get_context("fork")
         self._target = ctx.Value("d", target, lock=False)
         self._best = ctx.Value("d", math.inf, lock=False)
@@ -104,7 +106,7 @@ class BoundWorker:
         self._deadline = deadline
         self._process = ctx.Process(
             target=_loop, args=(idx, rel, list(start.assign), self._target, self._best, self._failed,
-                                self._stop, deadline, child), daemon=True)
+                                self._stop, deadline, child, mip), daemon=True)
         self._process.start()
 
     def aim(self, objective: float) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import math
 import time
+from collections.abc import Collection
 
 import numpy as np
 
@@ -18,7 +19,6 @@ from scheduler.common.progress import CancelToken, ProgressCallback, relative_ga
 from scheduler.sessions.bound import Relaxation, improve, relaxation
 from scheduler.sessions.bound_worker import BoundWorker
 from scheduler.sessions.check import check
-from scheduler.sessions.construct import demand_first_plan
 from scheduler.sessions.diagnosis import diagnose
 from scheduler.sessions.domain import Problem, Solution
 from scheduler.sessions.greedy import greedy_plan, repair_existing
@@ -34,25 +34,31 @@ log = logging.getLogger(__name__)
 
 WINDOW_ARCS = 15_000  # bisection stops at 7.5-15k arcs: HiGHS proves these in 1-7 s (see docs)
 MIN_WINDOW_ARCS = 5_000
-FULL_MODEL_ARCS = 25_000  # up to here (about 1,200 learners) finish with the full MIP
+FULL_MODEL_ARCS = 25_000  # up to here (about 1,200 learners) the full MIP runs (see _lns)
 WINDOW_SECONDS = 10.0
 WINDOW_GAP = 1e-4  # a partial window need not be closed to the last point: the next round revisits
 STALL = 1e-4  # a round gaining less than this hands a small problem over to the full MIP
 FULL_MIP_SECONDS = 40.0  # the least time worth giving the full MIP (see _lns)
 MAX_SECONDS = 86_400.0  # a day: a longer limit is a typo (or `inf`), and would overflow HiGHS's clock
 PIN_SHARE = 0.25  # of the time limit, at most, to top pinned cohorts up to their minimum
+# phases a caller may switch off (`solve(skip=...)`, for the ablation in bench/phases.py)
+PHASES = ("windows", "worker_mip", "polish")
 
 
 def _better_start(run: Run, pins: Plan) -> None:
-    """Replace greedy by demand-first construction or the kept existing plan if they score more."""
+    """Replace greedy by the kept existing plan (topped up greedily) if it scores more.
+
+    (A demand-first construction used to be a candidate too; the windows did better from greedy's
+    plan at every size and limit measured, see docs/benchmarks.md, *Which phase pays*.)
+    """
     idx, plan = run.idx, run.plan
-    base = repair_existing(idx, pins) if idx.existing_arc or idx.pinned else pins
-    candidates = [plan, demand_first_plan(idx, base)]
-    if idx.existing_arc or idx.pinned:
-        candidates.append(base)
+    if not (idx.existing_arc or idx.pinned):
+        return
+    base = repair_existing(idx, pins)
     # never fewer placed than greedy; among those, the best objective
-    run.plan = max((p for p in candidates if p.placed() >= plan.placed()), key=Plan.objective)
-    run.improved()
+    if base.placed() >= plan.placed() and base.objective() > plan.objective():
+        run.plan = base
+        run.improved()
 
 
 def _apply(run: Run, lms: list[int], seconds: float, seed: int) -> None:
@@ -92,19 +98,22 @@ def _lns_round(run: Run, rng: np.random.Generator, seed: int, arcs: int) -> floa
     return (run.objective - before) / max(1.0, abs(before))
 
 
-def _lns(run: Run, seed: int, rel: Relaxation) -> None:
-    """Window rounds; a small problem with time to spare finishes with the full MIP, hinted with
-    the LNS plan (a second worker runs the full MIP from the start plan anyway, for its bound).
+def _lns(run: Run, seed: int, rel: Relaxation, skip: frozenset[str] = frozenset()) -> None:
+    """Window rounds; with one worker, a small problem with time to spare finishes with the full
+    MIP, hinted with the LNS plan.
 
-    HiGHS needs 30-50 s of root work on the full model at 1,000 learners before its heuristics
-    beat the windows (measured), so the full MIP only gets the second half of long runs.
+    With a second worker that worker runs the full MIP from the start (for its bound and its plan),
+    and a second full MIP here gained nothing measurable (1,000 learners at 100 s: 2 points of
+    2.2 million; docs/benchmarks.md, *Which phase pays*), so it runs only without one. HiGHS needs
+    30-50 s of root work on the full model at 1,000 learners before its heuristics beat the windows
+    (measured), so the full MIP only gets the second half of long runs.
     """
     rng = np.random.default_rng(seed)
     small = run.idx.n_arcs <= FULL_MODEL_ARCS
-    mip = small and run.limit * 0.5 >= FULL_MIP_SECONDS
+    mip = small and run.helper is None and run.limit * 0.5 >= FULL_MIP_SECONDS
     arcs = max(MIN_WINDOW_ARCS, run.idx.n_arcs // 2) if small else WINDOW_ARCS
     rounds, phase_end = 0, run.limit * (0.5 if mip else 1.0)
-    while not run.stop() and run.elapsed() < phase_end:
+    while "windows" not in skip and not run.stop() and run.elapsed() < phase_end:
         gain = _lns_round(run, rng, seed, arcs)
         rounds += 1
         run.report(f"lns round {rounds}")
@@ -113,6 +122,10 @@ def _lns(run: Run, seed: int, rel: Relaxation) -> None:
             run.report(f"bound after round {rounds}")
         if mip and gain < STALL:
             break
+    while "windows" in skip and not run.stop() and run.elapsed() < phase_end:  # the bound's time
+        if run.helper is None:
+            run.tighten(improve(rel, run.objective, max(0.1, phase_end - run.elapsed())))
+        run.poll(min(1.0, max(0.0, phase_end - run.elapsed())))
     if mip and not run.stop():
         _apply(run, [lm for lm, arcs in enumerate(run.idx.lm_arcs) if arcs], run.left(), seed)
         run.report("full MIP")
@@ -164,8 +177,11 @@ def _final_bound(run: Run) -> float | None:
 
 
 def solve(problem: Problem, *, time_limit: float = 60.0, workers: int = 2, seed: int = 0,
-          progress: ProgressCallback | None = None, cancel: CancelToken | None = None) -> Solution:
+          progress: ProgressCallback | None = None, cancel: CancelToken | None = None,
+          skip: Collection[str] = ()) -> Solution:
     """Best plan found within the time limit, with a proven bound; never worse than greedy.
+
+    `skip` switches phases off (names in PHASES), to measure what each one gains.
 
     With workers > 1 the bound is proven in a second process beside the MIPs (HiGHS itself
     uses one thread). With workers=1 and a fixed seed, runs repeat exactly when no MIP hits its limit.
@@ -175,6 +191,10 @@ def solve(problem: Problem, *, time_limit: float = 60.0, workers: int = 2, seed:
     check_time_limit(time_limit)
     if workers < 1:
         raise ProblemInputError("workers", f"must be at least 1, got {workers}")
+    off = frozenset(skip)
+    if off - set(PHASES):
+        raise ProblemInputError("skip", f"unknown phase(s) {sorted(off - set(PHASES))}; "
+                                        f"known: {', '.join(PHASES)}")
     started = time.monotonic()
     idx = build_index(problem)
     pins = pinned_start(idx, PIN_SHARE * time_limit,
@@ -185,17 +205,19 @@ def solve(problem: Problem, *, time_limit: float = 60.0, workers: int = 2, seed:
     run.report("start")
     rel = relaxation(idx)
     if workers > 1:  # the forked child proves the bound from the start; the windows start at once
-        run.helper = BoundWorker(idx, rel, run.plan, run.objective, started + time_limit)
+        run.helper = BoundWorker(idx, rel, run.plan, run.objective, started + time_limit,
+                                 mip="worker_mip" not in off)
     else:
         run.tighten(improve(rel, run.objective, min(2.0, 0.1 * time_limit)))
         run.report("first bound")
     try:
-        _lns(run, seed, rel)
+        _lns(run, seed, rel, off)
     finally:
         if run.helper is not None:
             run.helper.close()
             run.poll()
-    _polish(run)
+    if "polish" not in off:
+        _polish(run)
     run.report("done")
     bound = _final_bound(run)
     gap = relative_gap(run.objective, bound)

@@ -1,6 +1,6 @@
 """Each exam planning rule alone: a violating (penalised) and an allowed (unpenalised) case.
 
-The predicates and row builders of scheduler.exams.constraints (and the CP-SAT and LP rows built
+The predicates and row builders of scheduler.exams.constraints (and the LP rows built
 from them) are called directly on tiny instances; no solver runs. The rules that numpy code applies
 to many days or sessions at once are also checked to answer an array exactly as one value at a time.
 """
@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from scheduler.exams import constraints as rules
-from scheduler.exams import intmodel, lp
+from scheduler.exams import lp
 from scheduler.exams.domain import Booking, Location, Session, Weights
 from scheduler.exams.model import prepare
 
@@ -170,19 +170,6 @@ def test_a_class_of_n_learners_makes_at_most_n_trips_a_day(two_trips):
     keys = rules.trip_day_keys(prep, np.arange(len(prep.opt_cg)))
     bound = keys[keys >= 0]
     assert set(rules.trips_a_day(prep, bound).tolist()) == {2}
-
-
-def test_the_cp_sat_model_gets_the_one_trip_a_day_row(two_trips):
-    prep = two_trips
-    im = intmodel.IntModel(prep)
-    intmodel.trips_and_bookings(im, np.arange(len(prep.opt_cg)))
-    intmodel.one_trip_per_day(im)
-    monday = [o for o in im.z if prep.cg_class[prep.opt_cg[o]] == prep.class_of["L1"]
-              and prep.opt_day[o] == MON.toordinal()]
-    wanted = sorted(im.z[o].index for o in monday)
-    rows = [c.linear for c in im.model.Proto().constraints if c.has_linear()]
-    day_rows = [r for r in rows if sorted(r.vars) == wanted]
-    assert len(day_rows) == 1 and list(day_rows[0].domain)[-1] == 2  # sum of trips <= 2 learners
 
 
 def test_the_lp_master_gets_the_one_trip_a_day_row(two_trips):

@@ -73,3 +73,19 @@ def test_a_cancelled_run_stops_with_the_greedy_plan(instance):
     solution = solve(instance, time_limit=60, workers=1, seed=1, cancel=token)
     assert solution.seconds < 10 and solution.status in ("cancelled", "optimal")
     assert check(instance, rows(solution))[0] == []
+
+
+def test_an_unknown_phase_to_skip_is_refused_naming_the_known_ones(instance):
+    from scheduler.common.errors import ProblemInputError
+
+    with pytest.raises(ProblemInputError) as err:
+        solve(instance, time_limit=5, workers=1, skip=["cpsat"])  # removed by issue 15
+    assert err.value.where == "skip" and "dive" in str(err.value) and "cpsat" in str(err.value)
+
+
+def test_without_column_generation_only_greedy_and_the_top_up_remain(instance, solved):
+    off = solve(instance, time_limit=5, workers=1, seed=3, skip=["colgen"])
+    assert check(instance, rows(off))[0] == []
+    prep = prepare(instance)
+    assert len(off.bookings) >= booked_count(greedy(prep)) + len(prep.pinned)
+    assert off.objective <= solved.objective

@@ -130,7 +130,7 @@ def test_check_rejects_a_cohort_meeting_on_kings_day_moved_to_the_26th(make):
 def test_the_bound_worker_runs_at_the_callers_priority_so_it_does_not_starve(monkeypatch, tmp_path):
     seen = tmp_path / "nice"
 
-    def record(idx, *args):
+    def record(idx, *args, **kw):
         seen.write_text(str(os.getpriority(os.PRIO_PROCESS, 0)))
         args[-1].send(None)  # conn: a small problem's worker always sends one message
 

@@ -81,3 +81,20 @@ def test_two_workers_give_a_valid_plan_and_a_bound_above_it(problem):
     solution = solve(problem, time_limit=20, workers=2, seed=3)
     assert check(problem, solution.assignments).violations == ()
     assert solution.bound is not None and solution.bound >= solution.objective - 1e-6
+
+
+def test_an_unknown_phase_to_skip_is_refused_naming_the_known_ones(problem):
+    from scheduler.common.errors import ProblemInputError
+
+    with pytest.raises(ProblemInputError) as err:
+        solve(problem, time_limit=5, workers=1, skip=["construct"])  # removed by issue 15
+    assert err.value.where == "skip" and "windows" in str(err.value) and "construct" in str(err.value)
+
+
+def test_the_windows_switched_off_leave_the_start_plan_to_the_fill_pass(problem):
+    # the ablation's switch (bench/phases.py): without windows only greedy and the passes remain
+    off = solve(problem, time_limit=3, workers=1, seed=3, skip=["windows"])
+    base = greedy(problem)
+    assert check(problem, off.assignments).violations == ()
+    assert off.objective >= base.objective and len(off.assignments) >= len(base.assignments)
+    assert off.objective < solve(problem, time_limit=20, workers=1, seed=3).objective
