@@ -30,8 +30,9 @@ def main() -> None:
     ap.add_argument("--learners", type=int, default=2000)
     ap.add_argument("--limit", type=float, default=30.0)
     ap.add_argument("--resolve-limit", type=float, default=10.0)
+    ap.add_argument("--kind", choices=("field", "synthetic"), default="field")
     a = ap.parse_args()
-    fresh = replace(generate(a.learners, seed=1), bookings=())
+    fresh = replace(generate(a.learners, seed=1, kind=a.kind), bookings=())
     plan = [(b.learner, b.component, b.session)
             for b in solve(fresh, time_limit=a.limit, workers=2, seed=1).bookings]
     rng = random.Random(7)
