@@ -15,13 +15,17 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import sys
 import time
 from dataclasses import replace
+from pathlib import Path
 
-from scheduler.exams.check import check
-from scheduler.exams.domain import Booking
-from scheduler.exams.generate import generate
-from scheduler.exams.solver import solve
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # this checkout's cores, not the venv's
+
+from scheduler.exams.check import check  # noqa: E402
+from scheduler.exams.domain import Booking  # noqa: E402
+from scheduler.exams.generate import generate  # noqa: E402
+from scheduler.exams.solver import solve  # noqa: E402
 
 
 def main() -> None:
