@@ -15,13 +15,17 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import sys
 import time
 from dataclasses import replace
+from pathlib import Path
 
-from scheduler.exams.check import check
-from scheduler.exams.domain import Booking
-from scheduler.exams.generate import generate
-from scheduler.exams.solver import solve
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # this checkout's cores, not the venv's
+
+from scheduler.exams.check import check  # noqa: E402
+from scheduler.exams.domain import Booking  # noqa: E402
+from scheduler.exams.generate import generate  # noqa: E402
+from scheduler.exams.solver import solve  # noqa: E402
 
 
 def main() -> None:
@@ -30,8 +34,9 @@ def main() -> None:
     ap.add_argument("--learners", type=int, default=2000)
     ap.add_argument("--limit", type=float, default=30.0)
     ap.add_argument("--resolve-limit", type=float, default=10.0)
+    ap.add_argument("--kind", choices=("field", "synthetic"), default="field")
     a = ap.parse_args()
-    fresh = replace(generate(a.learners, seed=1), bookings=())
+    fresh = replace(generate(a.learners, seed=1, kind=a.kind), bookings=())
     plan = [(b.learner, b.component, b.session)
             for b in solve(fresh, time_limit=a.limit, workers=2, seed=1).bookings]
     rng = random.Random(7)

@@ -56,6 +56,9 @@ def contract_parser(solver: str, description: str) -> argparse.ArgumentParser:
     gen = sub.add_parser("generate", help="write a realistic random problem")
     gen.add_argument("--learners", type=int, required=True)
     gen.add_argument("--seed", type=int, default=0)
+    gen.add_argument("--kind", choices=("field", "synthetic"), default="field",
+                     help="field: homes at real places, the portal's timetables (default); "
+                          "synthetic: the first generator, for the older benchmark tables")
     gen.add_argument("--out", required=True)
     solve = sub.add_parser("solve", help="optimise a problem file")
     solve.add_argument("problem")

@@ -41,7 +41,7 @@ def summary(problem: Any, solution: Solution) -> dict[str, Any]:
 def _generate(args: argparse.Namespace) -> int:
     if args.learners < 0:
         return fail("--learners must be >= 0")
-    write_json(args.out, problem_to_json(generate(args.learners, args.seed)))
+    write_json(args.out, problem_to_json(generate(args.learners, args.seed, kind=args.kind)))
     return 0
 
 

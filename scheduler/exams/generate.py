@@ -1,4 +1,15 @@
-"""Realistic random instances: a quarter of DUO exam days at 5 locations, learners from Dutch towns."""
+"""Random instances of a quarter of DUO exam days at DUO's five exam locations, in two kinds.
+
+- `field` (the default): what a planner sees. Learners live at their place of residence, a real
+  place of their municipality (`reference/places.csv`, through `scheduler.common.places`); every
+  exam day at a location follows the portal's day plan (`provider_portal/exams/calendar.py`: the
+  four language components and KNM in sequence in one exam room, so each sitting has the room's
+  computer seats; ONA interviews at 09:00 with 5 interview slots per examiner on duty that day).
+  A location's room is sized to its busiest component's demand, and its examiners each work three
+  fixed weekdays, so ONA seats differ by weekday and a day without examiners has no ONA sitting.
+- `synthetic`: the first generator, kept unchanged so the older benchmark tables stay reproducible:
+  homes at municipality centres, seats per component sized to 90 % of that component's demand.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +20,7 @@ from datetime import date, time, timedelta
 
 from scheduler.common.calendar import is_public_holiday
 from scheduler.common.geo import Point, haversine_km
+from scheduler.common.places import residence
 from scheduler.exams.domain import (
     DEFAULT_COMPONENTS,
     DEFAULT_LOCATIONS,
@@ -45,6 +57,13 @@ MUNICIPALITIES = (
 )
 TIMETABLE = {"lezen": time(9, 0), "luisteren": time(10, 30), "schrijven": time(11, 30),
              "spreken": time(13, 15), "knm": time(14, 15), "ona": time(15, 30)}
+# The field kind: the portal's day plan (provider_portal/exams/calendar.py DAY_PLAN, ONA_START).
+FIELD_TIMETABLE = {"lezen": time(9, 0), "luisteren": time(10, 30), "schrijven": time(11, 30),
+                   "spreken": time(13, 30), "knm": time(14, 30), "ona": time(9, 0)}
+INTERVIEWS_PER_EXAMINER = 5
+EXAMINER_DAYS = 3  # weekdays each examiner works, in a fixed weekly roster
+KINDS = ("field", "synthetic")
+CBS_NAMES = {"Den Haag": "'s-Gravenhage"}  # the municipalities' CBS names, as places.csv has them
 NEED_PATTERNS = ((LANGUAGE_AND_KNM, 45), (("spreken",), 9), (("schrijven",), 7), (("lezen",), 4),
                  (("knm",), 5), (("luisteren",), 3), (("schrijven", "spreken"), 8),
                  (("lezen", "luisteren", "schrijven", "spreken"), 8), (("ona",), 5),
@@ -64,8 +83,9 @@ def exam_days(start: date, end: date) -> list[date]:
     return [d for d in days if d.weekday() < 5 and not is_public_holiday(d)]
 
 
-def _learner(rng: random.Random, i: int, start: date, end: date) -> Learner:
+def _learner(rng: random.Random, i: int, start: date, end: date, field: bool = False) -> Learner:
     town = rng.choices(MUNICIPALITIES, weights=[m[3] for m in MUNICIPALITIES])[0]
+    home = residence(rng, CBS_NAMES.get(town[0], town[0])).point if field else Point(town[1], town[2])
     needs = rng.choices([p[0] for p in NEED_PATTERNS], weights=[p[1] for p in NEED_PATTERNS])[0]
     retake = len(needs) < 5
     monday = start - timedelta(days=start.weekday())
@@ -75,7 +95,7 @@ def _learner(rng: random.Random, i: int, start: date, end: date) -> Learner:
     days = exam_days(start, end)
     return Learner(
         id=f"L{i:06d}", needs=tuple(needs), ready=ready, deadline=deadline,
-        home=Point(town[1], town[2]),
+        home=home,
         attempts=tuple((c, rng.choice((1, 1, 2, 3))) for c in needs) if retake else (),
         max_travel_km=100.0 if rng.random() < 0.8 else 60.0,
         unavailable=frozenset(rng.sample(days, rng.randint(1, 3))) if rng.random() < 0.08
@@ -88,11 +108,7 @@ def _learner(rng: random.Random, i: int, start: date, end: date) -> Learner:
 
 def _seats(learners: list[Learner], locations: tuple[Location, ...], n_days: int) -> dict:
     """Seats per (location, component): ~90 % of the demand from learners nearest to each location."""
-    demand: Counter[tuple[str, str]] = Counter()
-    for x in learners:
-        nearest = min(locations, key=lambda loc: haversine_km(x.home, loc.point)).id
-        for c in x.needs:
-            demand[(nearest, c)] += 1
+    demand = _demand(learners, locations)
     return {key: max(2, math.ceil(0.9 * n / n_days)) for key, n in demand.items()}
 
 
@@ -124,16 +140,59 @@ def _near(x: Learner) -> set[str]:
     return {loc.id for loc in DEFAULT_LOCATIONS if haversine_km(x.home, loc.point) <= x.max_travel_km}
 
 
-def generate(learners: int, seed: int, start: date = date(2027, 1, 1)) -> Problem:
+def _demand(learners: list[Learner], locations: tuple[Location, ...]) -> Counter[tuple[str, str]]:
+    """Components needed per (nearest location, component)."""
+    demand: Counter[tuple[str, str]] = Counter()
+    for x in learners:
+        nearest = min(locations, key=lambda loc: haversine_km(x.home, loc.point)).id
+        for c in x.needs:
+            demand[(nearest, c)] += 1
+    return demand
+
+
+def _field_sessions(learners: list[Learner], locations: tuple[Location, ...],
+                    days: list[date]) -> list[Session]:
+    """The portal's day plan at every location: one room for the sittings, examiners for ONA.
+
+    The room holds ~90 % of the daily demand of the location's busiest component (at least 4
+    seats); examiners are enough for ~90 % of its ONA demand, each on `EXAMINER_DAYS` weekdays of
+    a roster that starts at a different weekday per examiner.
+    """
+    demand = _demand(learners, locations)
+    minutes = {c.id: c.minutes for c in DEFAULT_COMPONENTS}
+    exams = [c for c in FIELD_TIMETABLE if c != "ona"]
+    out = []
+    for n, loc in enumerate(locations):
+        room = max(4, math.ceil(0.9 * max(demand[(loc.id, c)] for c in exams) / len(days)))
+        interviews = 0.9 * demand[(loc.id, "ona")]
+        per_examiner = INTERVIEWS_PER_EXAMINER * len(days) * EXAMINER_DAYS / 5
+        examiners = max(1, math.ceil(interviews / per_examiner))
+        on_duty = Counter((n + e + k) % 5 for e in range(examiners) for k in range(EXAMINER_DAYS))
+        for d in days:
+            for c in exams:
+                out.append(Session(f"{loc.id}-{d.isoformat()}-{c}", loc.id, d, c,
+                                   FIELD_TIMETABLE[c], minutes[c], room))
+            if on_duty[d.weekday()]:
+                out.append(Session(f"{loc.id}-{d.isoformat()}-ona", loc.id, d, "ona",
+                                   FIELD_TIMETABLE["ona"], minutes["ona"],
+                                   on_duty[d.weekday()] * INTERVIEWS_PER_EXAMINER))
+    return out
+
+
+def generate(learners: int, seed: int, start: date = date(2027, 1, 1), kind: str = "field") -> Problem:
     """A reproducible instance over the quarter starting at `start` (same seed, same file)."""
+    if kind not in KINDS:
+        raise ValueError(f"kind: {kind!r} is not one of {', '.join(KINDS)}")
+    field = kind == "field"
     rng = random.Random(seed)
     first, last = quarter_of(start)
     locations = tuple(Location(x.id, x.name, x.point, frozenset({"accessible"}) | (
         {"extra_time"} if x.id in ("amsterdam", "rotterdam", "eindhoven") else set()))
         for x in DEFAULT_LOCATIONS)
-    people = [_learner(rng, i + 1, first, last) for i in range(learners)]
+    people = [_learner(rng, i + 1, first, last, field) for i in range(learners)]
     days = exam_days(first, last)
-    sessions = _sessions(locations, days, _seats(people, locations, len(days)))
+    sessions = (_field_sessions(people, locations, days) if field
+                else _sessions(locations, days, _seats(people, locations, len(days))))
     return Problem(start=first, end=last, components=DEFAULT_COMPONENTS, locations=locations,
                    sessions=tuple(sessions), learners=tuple(people),
                    bookings=tuple(_bookings(rng, people, sessions)))

@@ -55,7 +55,7 @@ def _generate(args: argparse.Namespace) -> int:
     if args.learners < 1:
         return fail("--learners must be at least 1")
     _writable(args.out)
-    return _write_result(args.out, problem_to_json(generate(args.learners, args.seed)))
+    return _write_result(args.out, problem_to_json(generate(args.learners, args.seed, args.kind)))
 
 
 def _solve(args: argparse.Namespace) -> int:

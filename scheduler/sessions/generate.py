@@ -1,4 +1,13 @@
-"""Realistic random instances: Dutch towns, newcomer languages, route mix, weekly cohorts."""
+"""Random instances of the group-session problem, in two kinds.
+
+- `field` (the default): what a planner sees. Learners live at their place of residence, a real
+  place of their municipality (`reference/places.csv`, through `scheduler.common.places`), drawn by
+  the municipality's weight; cohorts meet in the real towns where the learners needing the module
+  live; every module meets weekly as the portal plans it (KNM 8 x 3 h, the 24-hour training; PVT 2
+  dagdelen of 3 h; MAP 8 weekly 2-hour meetings of up to 25 people).
+- `synthetic`: the first generator, kept unchanged so the older benchmark tables stay reproducible:
+  homes and venues scattered around town centres (Gaussian, 3 km and 1 km), KNM 8 x 2.5 h, PVT 3 x 3 h.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +18,7 @@ from datetime import date, datetime, time, timedelta
 
 from scheduler.common.calendar import WEEKDAYS, DayPart, Interval, is_public_holiday
 from scheduler.common.geo import Point
+from scheduler.common.places import Residence, residence
 from scheduler.sessions.domain import (
     MODULES,
     Cohort,
@@ -30,6 +40,12 @@ LEARNERS_PER_COHORT = 15
 # module: (meetings, hours per meeting, min size, max size, cost in euros)
 FORMATS = {"KNM": (8, 2.5, 8, 20, 1800.0), "PVT": (3, 3.0, 8, 20, 600.0),
            "MAP": (8, 2.0, 8, 20, 2000.0)}
+# The field kind: the modules as docs/domain describe them and the portal plans them (weekly).
+FIELD_FORMATS = {"KNM": (8, 3.0, 8, 20, 1800.0), "PVT": (2, 3.0, 8, 20, 600.0),
+                 "MAP": (8, 2.0, 8, 25, 2000.0)}
+KINDS = ("field", "synthetic")
+# The regions' municipalities under their CBS names (`places.csv` knows them by these).
+CBS_NAMES = {"Den Haag": "'s-Gravenhage", "Rijswijk": "Rijswijk (ZH.)", "Hengelo": "Hengelo (O.)"}
 STARTS = {DayPart.MORNING: time(9, 0), DayPart.AFTERNOON: time(13, 0), DayPart.EVENING: time(19, 0)}
 SLOTS = [(d, p) for d in WEEKDAYS[:5] for p in DayPart]
 
@@ -59,7 +75,7 @@ def _statuses(rng: random.Random, route: str) -> dict[str, Status]:
 
 
 def _learner(rng: random.Random, number: int, place: Place,
-             spoken: tuple[tuple[str, float], ...]) -> Learner:
+             spoken: tuple[tuple[str, float], ...], home: Point | None = None) -> Learner:
     route = _pick(rng, ROUTES)
     native = _pick(rng, spoken)
     languages = (native, *SECOND.get(native, ()))
@@ -82,14 +98,16 @@ def _learner(rng: random.Random, number: int, place: Place,
         busy.append(Interval(start, start + timedelta(hours=rng.choice([1, 2, 3]))))
     return Learner(
         id=f"L{number:06d}", route=route, statuses=_statuses(rng, route), languages=languages,
-        home=_near(rng, place, 3.0), max_travel_km=float(rng.choice([15, 20, 25, 25, 30, 40])),
+        home=_near(rng, place, 3.0) if home is None else home,
+        max_travel_km=float(rng.choice([15, 20, 25, 25, 30, 40])),
         availability=availability, preferred=preferred, busy=tuple(busy),
         earliest_start=PLAN_DATE + timedelta(days=7 * rng.randint(0, 8)),
         deadlines={m: d for m, d in deadlines.items() if m in ROUTE_MODULES and d})
 
 
-def _meetings(rng: random.Random, module: str) -> tuple[Interval, ...]:
-    count, hours, *_ = FORMATS[module]
+def _meetings(rng: random.Random, module: str, formats: dict | None = None) -> tuple[Interval, ...]:
+    """Weekly meetings at one weekday and day part, public holidays skipped (a week later instead)."""
+    count, hours, *_ = (formats or FORMATS)[module]
     weekday, part = rng.choice(SLOTS)
     week = rng.randint(0, 52 - count - 3)
     day = PLAN_DATE + timedelta(weeks=week, days=WEEKDAYS.index(weekday))
@@ -144,8 +162,12 @@ def _places(places: tuple[Place, ...], count: int) -> tuple[Place, ...]:
     return tuple(chosen)
 
 
-def generate(learners: int, seed: int) -> Problem:
-    """A reproducible instance with about one cohort per 15 learners of its module."""
+def generate(learners: int, seed: int, kind: str = "field") -> Problem:
+    """A reproducible instance with about one cohort per 15 learners of its module (see KINDS)."""
+    if kind == "field":
+        return _field(learners, seed)
+    if kind != "synthetic":
+        raise ValueError(f"kind: {kind!r} is not one of {', '.join(KINDS)}")
     rng = random.Random(seed)
     n_regions = max(1, min(len(REGIONS), round(learners / LEARNERS_PER_REGION)))
     per_region = [learners // n_regions + (1 if r < learners % n_regions else 0)
@@ -163,6 +185,64 @@ def generate(learners: int, seed: int) -> Problem:
             for k in range(count)]
         new_cohorts, new_trainers = _region_cohorts(rng, r, places, region_learners, len(cohorts))
         all_learners.extend(region_learners)
+        cohorts.extend(new_cohorts)
+        trainers.extend(new_trainers)
+    modules = tuple(Module(m, frozenset(ROUTE_MODULES[m])) for m in MODULES)
+    return Problem(plan_date=PLAN_DATE, modules=modules, cohorts=tuple(cohorts),
+                   learners=tuple(all_learners), trainers=tuple(trainers))
+
+
+def _field_cohorts(rng: random.Random, region: int, homes: list[tuple[Learner, Residence]],
+                   start: int) -> tuple[list[Cohort], list[Trainer]]:
+    """Cohorts in the towns where the learners needing the module live, weighted by that demand."""
+    cohorts: list[Cohort] = []
+    trainers: list[Trainer] = []
+    learners = [x for x, _ in homes]
+    for module in MODULES:
+        demand = _cohort_languages(learners, module)
+        n = max(1, round(sum(demand.values()) / LEARNERS_PER_COHORT))
+        staff = [Trainer(f"T{region:02d}{module}{k:02d}", f"Trainer {module} {region}-{k}")
+                 for k in range(max(1, n // 5))]
+        trainers.extend(staff)
+        where: dict[Residence, int] = defaultdict(int)
+        for x, home in homes:
+            if x.statuses.get(module) is Status.REQUIRED:
+                where[home] += 1
+        towns = sorted(where, key=lambda p: (p.municipality, p.name)) or sorted(
+            {h for _, h in homes}, key=lambda p: (p.municipality, p.name))
+        weights = [where.get(t, 1) for t in towns]
+        _, _, low, high, cost = FIELD_FORMATS[module]
+        for _ in range(n):
+            town = rng.choices(towns, weights=weights)[0]
+            language = _pick(rng, sorted(demand.items())) if demand else "Dutch"
+            cohorts.append(Cohort(
+                id=f"{module}-{start + len(cohorts):05d}", module=module, location=town.name,
+                point=town.point, language=language, trainer=rng.choice(staff).id,
+                meetings=_meetings(rng, module, FIELD_FORMATS), min_size=low, max_size=high,
+                cost=cost))
+    return cohorts, trainers
+
+
+def _field(learners: int, seed: int) -> Problem:
+    """The field kind: homes at real places of residence, cohorts in the towns of the demand."""
+    rng = random.Random(seed)
+    n_regions = max(1, min(len(REGIONS), round(learners / LEARNERS_PER_REGION)))
+    per_region = [learners // n_regions + (1 if r < learners % n_regions else 0)
+                  for r in range(n_regions)]
+    all_learners: list[Learner] = []
+    cohorts: list[Cohort] = []
+    trainers: list[Trainer] = []
+    for r, count in enumerate(per_region):
+        towns = _places(REGIONS[r][1], count)
+        spoken = LANGUAGES[:max(3, min(len(LANGUAGES), round(14 * count / LEARNERS_PER_REGION) - 4))]
+        homes: list[tuple[Learner, Residence]] = []
+        for k in range(count):
+            municipality = rng.choices(towns, weights=[p[3] for p in towns])[0]
+            home = residence(rng, CBS_NAMES.get(municipality[0], municipality[0]))
+            learner = _learner(rng, len(all_learners) + k + 1, municipality, spoken, home.point)
+            homes.append((learner, home))
+        new_cohorts, new_trainers = _field_cohorts(rng, r, homes, len(cohorts))
+        all_learners.extend(x for x, _ in homes)
         cohorts.extend(new_cohorts)
         trainers.extend(new_trainers)
     modules = tuple(Module(m, frozenset(ROUTE_MODULES[m])) for m in MODULES)

@@ -11,9 +11,19 @@ from stdnum.nl import bsn, btw, postcode
 
 from provider_portal.demo import LEARNERS_PER_PROVIDER, seed
 from provider_portal.exam_path.exemption import candidates
-from provider_portal.models import Contract, CourseClass, Learner, PolicySetting, Provider, User
+from provider_portal.models import (
+    Cohort,
+    CohortMeeting,
+    Contract,
+    CourseClass,
+    Learner,
+    PolicySetting,
+    Provider,
+    User,
+)
 from provider_portal.models.enums import Role
 from provider_portal.policy import figures_on
+from provider_portal.reference.places import place_in, places_in
 
 
 def test_the_demo_has_two_providers_every_role_and_about_300_learners(db: Session) -> None:
@@ -62,3 +72,24 @@ def test_the_seed_command_prints_the_demo_logins(app) -> None:
     result = app.test_cli_runner().invoke(args=["demo", "seed"])
     assert result.exit_code == 0, result.output
     assert "admin@taalhuis-utrecht.nl" in result.output and "planner" in result.output
+
+
+def test_demo_learners_live_at_real_places_and_map_meets_8_times_weekly(db: Session) -> None:
+    # What issue 17 item 3 asks of the generators' field instances holds for the demo too.
+    seed(db, date(2026, 12, 3))
+    db.commit()
+    homes = db.execute(sa.select(Learner.municipality, Learner.place)).all()
+    listed = [(town, place) for town, place in homes if places_in(town)]  # 336 of 342 have places
+    assert listed and all(place_in(town, place) for town, place in listed)
+    meetings: dict[int, list[date]] = {}
+    for cohort_id, day in db.execute(
+        sa.select(CohortMeeting.cohort_id, CohortMeeting.meeting_date)
+        .join(Cohort, Cohort.id == CohortMeeting.cohort_id).where(Cohort.module == "MAP")
+        .order_by(CohortMeeting.cohort_id, CohortMeeting.meeting_date)
+    ):
+        meetings.setdefault(cohort_id, []).append(day)
+    assert meetings
+    for days in meetings.values():
+        assert len(days) == 8
+        assert all((b - a).days in (7, 14) and a.weekday() == b.weekday()
+                   for a, b in zip(days, days[1:], strict=False))
