@@ -360,3 +360,18 @@ def bind_scope(session: Session, scope: TenantScope | None) -> None:
         session.info.pop("tenant", None)
     else:
         session.info["tenant"] = scope
+
+
+def check_bulk_write(session: Session, model: type[SQLModel]) -> None:
+    """The write guard for a bulk INSERT, UPDATE or DELETE of `model`'s rows, which no flush sees:
+    raise TenantViolation unless this session's scope may write the model whatever the row (the
+    per-row rules of municipal and provider rows need the flush's objects, so those are refused)."""
+    scope: TenantScope | None = session.info.get("tenant")
+    if scope is None or scope.unrestricted:
+        return
+    if issubclass(model, SHARED_SETTINGS):
+        raise TenantViolation(f"only a platform admin may change {model.__name__}")
+    planner = scope.municipalities is not None
+    if planner and issubclass(model, PLANNER_WRITES) and not issubclass(model, MUNICIPAL):
+        return  # a planner's rows carry no per-row rule
+    raise TenantViolation(f"this role may not bulk-write {model.__name__}")

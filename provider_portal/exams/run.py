@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
@@ -13,6 +12,8 @@ from provider_portal.exams import capacity
 from provider_portal.exams.problem import FROM_CORE, build_exam_problem
 from provider_portal.models import ExamBooking, LearnerExam, PlanRun
 from provider_portal.models.enums import ExamStatus
+from provider_portal.models.types import utcnow
+from provider_portal.planning import bulk
 from provider_portal.planning.runs import RunError, SolverKind, register
 from scheduler.common.errors import ProblemInputError
 from scheduler.common.progress import CancelToken, ProgressCallback
@@ -42,53 +43,27 @@ def _solve(
 
 
 def _publish(session: Session, run: PlanRun) -> int:
-    """Replace the run's learners' unpinned bookings with the run's; pinned ones stay.
+    """Replace the run's learners' unpinned bookings with the run's; pinned ones stay (in bulk:
+    planning/bulk.py).
 
     The exam sessions the run books are locked first and their bookings re-counted after the
     change: should another planner have published into them since this run was built, nothing is
     published (`capacity.check_seats` raises; the caller rolls back), see docs/exams.md.
     """
     learner_ids = [int(x["id"]) for x in run.problem["learners"]]
-    capacity.lock_sessions(session, {int(row["session"]) for row in run.solution["bookings"]})
-    current = {
-        (b.learner_id, b.component): b
-        for b in session.execute(
-            sa.select(ExamBooking).where(ExamBooking.learner_id.in_(learner_ids))
-        ).scalars()
-    }
-    for booking in current.values():
-        if not booking.pinned:
-            session.delete(booking)
-    session.flush()
-    booked = set()
-    for row in run.solution["bookings"]:
-        key = (int(row["learner"]), FROM_CORE[row["component"]])
-        booked.add(key)
-        if key in current and current[key].pinned:
-            continue
-        session.add(
-            ExamBooking(
-                learner_id=key[0],
-                component=key[1],
-                session_id=int(row["session"]),
-                attempt=row["attempt"],
-                fee_cents=100 * row["fee_eur"],
-                run_id=run.id,
-            )
-        )
-    session.flush()
-    capacity.check_seats(session, {int(row["session"]) for row in run.solution["bookings"]})
-    _mark_planned(session, learner_ids, booked)
+    bookings = (run.solution or {}).get("bookings", [])
+    sessions = {int(row["session"]) for row in bookings}
+    capacity.lock_sessions(session, sessions)
+    now = utcnow()
+    rows = [{"learner_id": int(row["learner"]), "component": FROM_CORE[row["component"]],
+             "session_id": int(row["session"]), "attempt": row["attempt"], "fee_cents": 100 * row["fee_eur"],
+             "pinned": False, "run_id": run.id, "published_at": now} for row in bookings]
+    bulk.replace_unpinned(session, ExamBooking, ExamBooking.component, learner_ids, rows)
+    capacity.check_seats(session, sessions)
+    booked = {(row["learner_id"], row["component"]) for row in rows}
+    bulk.mark_statuses(session, LearnerExam, LearnerExam.component, learner_ids, booked,
+                       ExamStatus.OPEN, ExamStatus.PLANNED)
     return len(booked)
-
-
-def _mark_planned(session: Session, learner_ids: list[int], booked: set[tuple[int, str]]) -> None:
-    rows = session.execute(sa.select(LearnerExam).where(LearnerExam.learner_id.in_(learner_ids))).scalars()
-    for row in rows:
-        if row.status == ExamStatus.OPEN and (row.learner_id, row.component) in booked:
-            row.status = ExamStatus.PLANNED
-        elif row.status == ExamStatus.PLANNED and (row.learner_id, row.component) not in booked:
-            row.status = ExamStatus.OPEN
 
 
 EXAMS = register(SolverKind("exams", _build, _solve, _publish))

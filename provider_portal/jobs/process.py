@@ -8,9 +8,10 @@ tick also reaps jobs whose heartbeat stopped. APScheduler keeps the ticks in mem
 share or lose), with a misfire grace of hours and coalescing: a tick missed while the machine
 was busy or asleep runs once when it can.
 
-The workers are threads that claim queued jobs; solver jobs run in a spawned subprocess under a
-CPU limit, so a long exam run never holds up a quarter's drafts. Run more `jobs run` processes,
-on this machine or others, against the same PostgreSQL database to add workers.
+The workers are threads that claim queued jobs; solver jobs run in a child of a fork server
+(started with the process, the solvers already imported) under a CPU limit, so a long exam run
+never holds up a quarter's drafts. Run more `jobs run` processes, on this machine or others,
+against the same PostgreSQL database to add workers.
 
 SIGTERM (a deploy, `systemctl stop`) stops the process gracefully: no worker claims another job,
 running jobs may finish within `JOBS_GRACE_SECONDS`, and what still runs then is handed back as
@@ -39,7 +40,7 @@ from billing.quarters import Quarter
 from provider_portal import clock
 from provider_portal.db import make_engine, unit_of_work
 from provider_portal.jobs import housekeeping
-from provider_portal.jobs.isolated import stop_children
+from provider_portal.jobs.isolated import start_server, stop_children
 from provider_portal.jobs.queue import (
     claim_next,
     enqueue,
@@ -217,6 +218,7 @@ def run_process(database_url: str, timezone: str, settings: JobSettings) -> None
     scheduler = build_scheduler(database_url, timezone, settings)
     scheduler.start()
     engine = _engine(database_url)
+    start_server()  # the solver processes' fork server imports the solvers now, not at the first run
     slots = threading.Semaphore(settings.solver_workers)
     running: set[int] = set()
     workers = [threading.Thread(target=work, args=(engine, settings, stop, slots, running),

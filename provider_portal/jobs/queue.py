@@ -121,7 +121,7 @@ def _running_now() -> dict[str, Any]:
 
 
 def isolated_kinds() -> tuple[str, ...]:
-    """The kinds that run in a spawned subprocess (the solvers)."""
+    """The kinds that run in a subprocess (the solvers, forked by the fork server)."""
     handler_for("")
     return tuple(kind for kind in HANDLERS if options_for(kind).isolate)
 
@@ -171,7 +171,7 @@ def run_job(engine: Engine, job_id: int, *, isolate: bool = False, heartbeat_sec
             cpu_seconds: int | None = None, solver_threads: int = 2) -> str:
     """Run one claimed job to its end and record the outcome; returns the final status.
 
-    With `isolate`, kinds registered as isolated (the solvers) run in a spawned subprocess limited
+    With `isolate`, kinds registered as isolated (the solvers) run in a subprocess (jobs/isolated.py) limited
     to `cpu_seconds` of CPU; with `heartbeat_seconds`, a thread beats while the job runs. A solver
     uses `solver_threads` threads (JOBS_SOLVER_THREADS).
     """

@@ -2,7 +2,7 @@
 
 Each kind also says how the jobs process treats it: `retry` kinds are idempotent, so a run lost
 with a dead jobs process is queued again (up to JOBS_MAX_ATTEMPTS); `isolate` kinds (the CPU-bound
-solvers) run in a spawned subprocess under a CPU limit, so they never hold up the other workers.
+solvers) run in a subprocess under a CPU limit, so they never hold up the other workers.
 """
 
 from __future__ import annotations

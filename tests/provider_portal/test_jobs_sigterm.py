@@ -19,7 +19,7 @@ from provider_portal.jobs.queue import LOST, enqueue
 from provider_portal.models import Invoice, Job
 from provider_portal.planning.runs import start_run
 from tests.provider_portal.test_invoicing_job import schools  # noqa: F401  (fixture)
-from tests.provider_portal.test_jobs_crash import _alive, _children, _process, _until
+from tests.provider_portal.test_jobs_crash import _alive, _children, _descendants, _process, _until
 from tests.provider_portal.test_planning import PLAN_DATE, world  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
@@ -71,13 +71,14 @@ def test_after_the_grace_period_a_solver_run_fails_and_a_draft_run_is_queued_aga
     try:
         _until(db, lambda: (db.refresh(solver), db.refresh(draft), solver.progress > 0
                             and draft.status == "running")[-1], 90, "a solver run and a draft run under way")
-        children = _children(process.pid)
+        children = _descendants(process.pid)  # the fork server, the solver it forked, the resource tracker
+        solvers = children - _children(process.pid)
         code, took = _stop(process, 30)
     finally:
         process.kill()
     db.expire_all()
     assert code == 0 and took < 30
-    assert children, "the solver runs in a subprocess of the jobs process"
+    assert solvers, "the solver runs in a child of the jobs process's fork server"
     _until(db, lambda: not any(_alive(pid) for pid in children), 10, "the solver process to stop with it")
     assert (solver.status, solver.error) == ("failed", LOST)
     assert (draft.status, draft.attempts, draft.started_at) == ("queued", 1, None)  # for the next process
