@@ -311,6 +311,7 @@ def _two_factor_on(app: Flask, db: Session, user: User) -> str:
     with app.test_request_context():
         setup = two_factor.begin_setup(db, user)
         two_factor.confirm_setup(db, user, pyotp.TOTP(setup.secret).at(clock.now().timestamp()))
+        db.commit()  # the caller's commit, as the set-up page's unit of work
     return setup.secret
 
 
