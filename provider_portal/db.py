@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any, cast
 
 from flask import Flask, current_app, g
-from sqlalchemy import Engine, event
+from sqlalchemy import CursorResult, Engine, Result, event
 from sqlalchemy.engine import ExceptionContext
 from sqlmodel import Session, create_engine
 
@@ -115,3 +116,9 @@ def savepoint(session: Session) -> Iterator[None]:
             connection.exec_driver_sql("BEGIN")
     with session.begin_nested():
         yield
+
+
+def changed_rows(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE run through `Session.execute` matched: a conditional
+    update's answer to "was it still as I saw it?" (its result is a CursorResult)."""
+    return cast(CursorResult[Any], result).rowcount

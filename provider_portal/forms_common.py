@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 import wtforms
 from flask_babel import lazy_gettext as _l
@@ -22,6 +22,7 @@ from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import Select, html_params
 
 from provider_portal.input_guards import MAX_DB_INT, MAX_SPAN_DAYS, span_too_long
+from provider_portal.service_errors import DomainError
 
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2100, 12, 31)  # dates outside this are typing errors
 MAX_EUROS = Decimal("21474836.47")  # the most cents a PostgreSQL integer column holds
@@ -82,7 +83,7 @@ def valid_vat_id(_form: Any, field: Field) -> None:
                                  "(e.g. NL002455799B11), with a correct check digit.")) from exc
 
 
-def choices(pairs: Iterable[tuple[str, Any]]) -> list[SelectChoice]:
+def choices(pairs: Iterable[tuple[object, Any]]) -> list[SelectChoice]:
     """Select options from (value, label) pairs, in WTForms' SelectChoice form."""
     return [SelectChoice(value, label) for value, label in pairs]
 
@@ -152,6 +153,8 @@ class _Refusing:
 class IntegerField(_Refusing, wtforms.IntegerField):
     """A whole number in ASCII digits that fits a PostgreSQL integer column; else a field error."""
 
+    data: int | None
+
     def process_formdata(self, valuelist: list[Any]) -> None:
         self.refused = False
         super().process_formdata(valuelist)
@@ -167,6 +170,8 @@ class MoneyField(_Refusing, wtforms.DecimalField):
     `sNaN` crashed NumberRange and `1e309` overflowed the cohort's cost column: both were 500s.
     """
 
+    data: Decimal | None
+
     def __init__(self, label: Any = None, validators: Any = None, **kwargs: Any) -> None:
         kwargs.setdefault("places", 2)
         super().__init__(label, validators, **kwargs)
@@ -177,3 +182,14 @@ class MoneyField(_Refusing, wtforms.DecimalField):
         if self.data is not None and (not self.data.is_finite() or abs(self.data) > MAX_EUROS):
             self.data, self.refused = None, True
             raise ValueError(_l("Enter an amount in euros, at most %(max)s.", max=str(MAX_EUROS)))
+
+
+T = TypeVar("T")
+
+
+def given(field: Field, value: T | None) -> T:
+    """The value of a required field (InputRequired) after `validate()`; a field left empty anyway is
+    refused at that field instead of passing None on."""
+    if value is None:
+        raise DomainError(field.name, _l("This field is required."))
+    return value

@@ -150,10 +150,14 @@ def make_class(
         slots=(WeeklySlot(0, time(9), time(12)), WeeklySlot(2, time(9), time(12))),
     )
     course = CourseClass(provider_id=provider.id)  # type: ignore[call-arg]
-    return save_class(session, ClassData(**(fields | over)), course)
+    save_class(session, ClassData(**(fields | over)), course)
+    session.commit()  # the service leaves the commit to its caller
+    return course
 
 
 def make_enrolment(session: Session, course: CourseClass, learner: Learner, **over: Any) -> Enrolment:
-    return enrol(
+    enrolment = enrol(
         session, course, learner, over.pop("from_date", course.start_date), over.pop("to_date", None)
     )
+    session.commit()
+    return enrolment

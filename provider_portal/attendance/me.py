@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -10,14 +9,16 @@ from werkzeug.wrappers import Response
 
 from provider_portal import clock
 from provider_portal.access import roles_required
+from provider_portal.attendance.queries import day_lessons_of
 from provider_portal.attendance.service import RegisterError, confirm_with_code
 from provider_portal.attendance.statuses import STATUS_LABELS
-from provider_portal.db import get_session
+from provider_portal.db import get_session, unit_of_work
 from provider_portal.extensions import limiter
 from provider_portal.hours.chart import month_bars_svg
 from provider_portal.hours.service import hours_summary
-from provider_portal.models import Attendance, CourseClass, Learner, Lesson
+from provider_portal.models import CourseClass, Learner, Lesson
 from provider_portal.models.enums import Role
+from provider_portal.models.types import saved_id
 from provider_portal.pagination import get_or_404
 
 bp = Blueprint("me", __name__, url_prefix="/me")
@@ -29,15 +30,7 @@ def home() -> str:
     session = get_session()
     learner = get_or_404(session, Learner, current_user.learner_id)
     now = clock.now()
-    lessons = session.execute(
-        sa.select(Lesson, CourseClass, Attendance)
-        .join(CourseClass, CourseClass.id == Lesson.class_id)
-        .outerjoin(
-            Attendance, sa.and_(Attendance.lesson_id == Lesson.id, Attendance.learner_id == learner.id)
-        )
-        .where(Lesson.lesson_date == now.date())
-        .order_by(Lesson.start_time)
-    ).all()
+    lessons = day_lessons_of(session, saved_id(learner), now.date())
     summary = hours_summary(session, learner, now.date())
     return render_template(
         "me/home.html",
@@ -62,7 +55,7 @@ def _learner_key() -> str:
 @bp.route("/confirm", methods=["GET", "POST"])
 @limiter.limit(_presence_limit, methods=["POST"], key_func=_learner_key)
 @roles_required(Role.LEARNER)
-def confirm() -> str | Response:
+def confirm() -> tuple[str, int] | Response:
     session = get_session()
     lesson_id = request.values.get("lesson", type=int)
     lesson = get_or_404(session, Lesson, lesson_id or 0)
@@ -71,13 +64,15 @@ def confirm() -> str | Response:
     if request.method == "POST":
         learner = get_or_404(session, Learner, current_user.learner_id)
         secret = current_app.config["SECRET_KEY"]
-        try:
-            confirm_with_code(session, lesson, learner, current_user, code, secret, clock.now())
+        try:  # the page shows a refusal at the code field
+            with unit_of_work() as session:  # a wrong code is recorded even though it is refused
+                refusal = confirm_with_code(session, lesson, learner, current_user, code, secret, clock.now())
         except RegisterError as exc:
-            error = str(exc.message)
-        else:
+            refusal = exc
+        if refusal is None:
             flash(_("Your presence is confirmed."), "success")
             return redirect(url_for("me.home"))
+        error = str(refusal.message)
     course = get_or_404(session, CourseClass, lesson.class_id)
     return render_template("me/confirm.html", lesson=lesson, course=course, code=code, error=error), (
         400 if error else 200

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from provider_portal.hours.service import ROUTE_HOURS
 from provider_portal.input_guards import MAX_SPAN_DAYS, span_too_long
@@ -150,9 +150,9 @@ class Grid:
 
 def _enrolments(session: Session, class_ids: list[int],
                 learner_id: int | None = None) -> dict[tuple[int, int], list[Enrolment]]:
-    stmt = sa.select(Enrolment).where(Enrolment.class_id.in_(class_ids or [-1]))
+    stmt = sa.select(Enrolment).where(col(Enrolment.class_id).in_(class_ids or [-1]))
     if learner_id is not None:
-        stmt = stmt.where(Enrolment.learner_id == learner_id)
+        stmt = stmt.where(col(Enrolment.learner_id) == learner_id)
     spans: dict[tuple[int, int], list[Enrolment]] = defaultdict(list)
     for enrolment in session.execute(stmt).scalars():
         spans[(enrolment.class_id, enrolment.learner_id)].append(enrolment)
@@ -172,20 +172,23 @@ def _cell(lesson: Lesson, enrolled: bool, mark: Attendance | None, today: date, 
 def _marks(session: Session, lesson_ids: list[int],
            learner_ids: list[int]) -> dict[tuple[int, int], Attendance]:
     rows = session.execute(sa.select(Attendance).where(
-        Attendance.lesson_id.in_(lesson_ids or [-1]), Attendance.learner_id.in_(learner_ids or [-1])))
+        col(Attendance.lesson_id).in_(lesson_ids or [-1]),
+        col(Attendance.learner_id).in_(learner_ids or [-1])))
     return {(a.learner_id, a.lesson_id): a for a in rows.scalars()}
 
 
 def class_grid(session: Session, course: CourseClass, period: Period, today: date) -> Grid:
     """The class's learners (enrolled at some day of the period) by its lessons held in the period."""
     lessons = list(session.execute(
-        sa.select(Lesson).where(Lesson.class_id == course.id, Lesson.status == LessonStatus.SCHEDULED,
-                                Lesson.lesson_date.between(period.first, period.last))
-        .order_by(Lesson.lesson_date, Lesson.start_time)).scalars())
+        sa.select(Lesson).where(col(Lesson.class_id) == course.id,
+                                col(Lesson.status) == LessonStatus.SCHEDULED,
+                                col(Lesson.lesson_date).between(period.first, period.last))
+        .order_by(col(Lesson.lesson_date), col(Lesson.start_time))).scalars())
     spans = _enrolments(session, [course.id or 0])
     learners = list(session.execute(
-        sa.select(Learner).where(Learner.id.in_([lid for _, lid in spans] or [-1]))
-        .order_by(Learner.last_name, Learner.first_name, Learner.id)).scalars())  # tenancy: teacher's own
+        sa.select(Learner).where(col(Learner.id).in_([lid for _, lid in spans] or [-1]))
+        # tenancy: teacher's own
+        .order_by(col(Learner.last_name), col(Learner.first_name), col(Learner.id))).scalars())
     learners = [x for x in learners if any(
         e.from_date <= period.last and (e.to_date is None or e.to_date >= period.first)
         for e in spans[(course.id or 0, x.id or 0)])]
@@ -239,14 +242,14 @@ class LearnerReport:
 def learner_report(session: Session, learner: Learner, period: Period, today: date,
                    class_ids: list[int] | None = None) -> LearnerReport:
     """The learner's lessons in the period (in `class_ids` only, when given: a teacher's classes)."""
-    visible = sa.select(Enrolment.class_id).where(Enrolment.learner_id == learner.id)
+    visible = sa.select(col(Enrolment.class_id)).where(col(Enrolment.learner_id) == learner.id)
     if class_ids is not None:
-        visible = visible.where(Enrolment.class_id.in_(class_ids or [-1]))
+        visible = visible.where(col(Enrolment.class_id).in_(class_ids or [-1]))
     rows = session.execute(
-        sa.select(Lesson, CourseClass).join(CourseClass, CourseClass.id == Lesson.class_id)
-        .where(Lesson.class_id.in_(visible), Lesson.status == LessonStatus.SCHEDULED,
-               Lesson.lesson_date <= period.last)
-        .order_by(Lesson.lesson_date, Lesson.start_time)).all()
+        sa.select(Lesson, CourseClass).join(CourseClass, col(CourseClass.id) == col(Lesson.class_id))
+        .where(col(Lesson.class_id).in_(visible), col(Lesson.status) == LessonStatus.SCHEDULED,
+               col(Lesson.lesson_date) <= period.last)
+        .order_by(col(Lesson.lesson_date), col(Lesson.start_time))).all()
     spans = _enrolments(session, list({c.id or 0 for _, c in rows}), learner.id)
     marks = _marks(session, [x.id or 0 for x, _ in rows], [learner.id or 0])
     totals, before = Totals(), Totals()

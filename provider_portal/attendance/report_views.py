@@ -3,16 +3,18 @@ as a page (printable), CSV or XLSX (`?format=csv|xlsx`)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlmodel import Session
 from werkzeug.wrappers import Response
 
 from provider_portal import clock
 from provider_portal.access import PROVIDER_STAFF, roles_required
+from provider_portal.attendance.queries import first_enrolment_day, taught_class_ids
 from provider_portal.attendance.report import (
     NOT_HELD,
     PRESETS,
@@ -29,8 +31,9 @@ from provider_portal.downloads import attachment
 from provider_portal.hours.chart import month_bars_svg
 from provider_portal.i18n import number
 from provider_portal.labels import label
-from provider_portal.models import ClassTeacher, CourseClass, Enrolment, Learner
+from provider_portal.models import CourseClass, Learner
 from provider_portal.models.enums import Role
+from provider_portal.models.types import saved_id
 from provider_portal.pagination import get_or_404
 from provider_portal.transfer.tables import write_csv, write_xlsx
 
@@ -54,8 +57,7 @@ def _taught_ids() -> list[int] | None:
     """The classes a teacher teaches; None for the other roles (tenancy limits those)."""
     if current_user.role != Role.TEACHER:
         return None
-    return list(get_session().execute(
-        sa.select(ClassTeacher.class_id).where(ClassTeacher.user_id == current_user.id)).scalars())
+    return taught_class_ids(get_session(), current_user.id)
 
 
 def _rate(value: float | None) -> str:
@@ -120,10 +122,8 @@ def _learner_page(report: LearnerReport, fmt: str, stem: str, back: str | None) 
                            chart=chart, statuses=STATUSES, back=back, not_held=NOT_HELD)
 
 
-def _learner_start(session: Any, learner: Learner) -> Any:
-    first = session.execute(sa.select(sa.func.min(Enrolment.from_date))
-                            .where(Enrolment.learner_id == learner.id)).scalar()
-    return first or clock.today()
+def _learner_start(session: Session, learner: Learner) -> date:
+    return first_enrolment_day(session, saved_id(learner)) or clock.today()
 
 
 @bp.route("/learners/<int:learner_id>/attendance-report")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 import sqlalchemy.orm
+from sqlmodel import col
 
 from provider_portal.models import Attendance, Lesson
 
@@ -25,5 +26,5 @@ def counts_at_lesson(learner_id: object) -> sa.ColumnElement[bool]:
     condition alongside it.
     """
     mark = sa.orm.aliased(Attendance)  # its own alias: never correlated with an Attendance in the query
-    on_register = sa.exists().where(mark.lesson_id == Lesson.id, mark.learner_id == learner_id)
-    return sa.or_(Lesson.signed_at.is_(None), on_register)
+    on_register = sa.exists().where(col(mark.lesson_id) == col(Lesson.id), col(mark.learner_id) == learner_id)
+    return sa.or_(col(Lesson.signed_at).is_(None), on_register)

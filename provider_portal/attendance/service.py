@@ -22,10 +22,11 @@ from typing import ClassVar
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from provider_portal.attendance.codes import MAX_FAILURES, code_is_valid
 from provider_portal.clock import lesson_start
+from provider_portal.db import changed_rows
 from provider_portal.models import (
     Attendance,
     AttendanceChange,
@@ -37,7 +38,7 @@ from provider_portal.models import (
     User,
 )
 from provider_portal.models.enums import ATTENDED, AttendanceStatus, LessonStatus, Role
-from provider_portal.models.types import utcnow
+from provider_portal.models.types import saved_id, utcnow
 from provider_portal.service_errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -71,17 +72,18 @@ class Row:
 
 def expected_learners(session: Session, lesson: Lesson) -> list[Learner]:
     """The learners enrolled in the lesson's class on its date, by name."""
-    enrolled = sa.select(Enrolment.learner_id).where(
-        Enrolment.class_id == lesson.class_id,
-        Enrolment.from_date <= lesson.lesson_date,
-        sa.or_(Enrolment.to_date.is_(None), Enrolment.to_date >= lesson.lesson_date),
+    enrolled = sa.select(col(Enrolment.learner_id)).where(
+        col(Enrolment.class_id) == lesson.class_id,
+        col(Enrolment.from_date) <= lesson.lesson_date,
+        sa.or_(col(Enrolment.to_date).is_(None), col(Enrolment.to_date) >= lesson.lesson_date),
     )
-    stmt = sa.select(Learner).where(Learner.id.in_(enrolled)).order_by(Learner.last_name, Learner.first_name)
+    stmt = (sa.select(Learner).where(col(Learner.id).in_(enrolled))
+            .order_by(col(Learner.last_name), col(Learner.first_name)))
     return list(session.execute(stmt).scalars())
 
 
 def _marks(session: Session, lesson: Lesson) -> dict[int, Attendance]:
-    rows = session.execute(sa.select(Attendance).where(Attendance.lesson_id == lesson.id)).scalars()
+    rows = session.execute(sa.select(Attendance).where(col(Attendance.lesson_id) == lesson.id)).scalars()
     return {a.learner_id: a for a in rows}
 
 
@@ -93,10 +95,10 @@ def register_rows(session: Session, lesson: Lesson) -> list[Row]:
     """
     marks = _marks(session, lesson)
     if lesson.signed:
-        stmt = sa.select(Learner).where(Learner.id.in_(list(marks) or [-1]))
-        learners = session.execute(stmt.order_by(Learner.last_name, Learner.first_name)).scalars()
+        stmt = sa.select(Learner).where(col(Learner.id).in_(list(marks) or [-1]))
+        learners = session.execute(stmt.order_by(col(Learner.last_name), col(Learner.first_name))).scalars()
         return [Row(learner, marks[learner.id]) for learner in learners]
-    return [Row(learner, marks.get(learner.id)) for learner in expected_learners(session, lesson)]
+    return [Row(learner, marks.get(saved_id(learner))) for learner in expected_learners(session, lesson)]
 
 
 def not_on_signed_register(session: Session, lesson: Lesson) -> list[Learner]:
@@ -120,7 +122,7 @@ def fill_everyone_present(
     """
     filled = dict(entered)
     for row in rows:
-        lid = row.learner.id
+        lid = saved_id(row.learner)
         if lid not in filled and row.attendance is None:
             filled[lid] = Mark(lid, AttendanceStatus.PRESENT, lesson.minutes, remarks.get(lid, ""))
     return filled
@@ -131,7 +133,7 @@ def may_sign(session: Session, user: User, lesson: Lesson) -> bool:
     if user.role == Role.PROVIDER_ADMIN:
         return True
     stmt = sa.select(ClassTeacher).where(
-        ClassTeacher.class_id == lesson.class_id, ClassTeacher.user_id == user.id
+        col(ClassTeacher.class_id) == lesson.class_id, col(ClassTeacher.user_id) == user.id
     )
     return user.role == Role.TEACHER and session.execute(stmt).first() is not None
 
@@ -148,13 +150,14 @@ def save_register(
 ) -> int:
     """Validate and store the whole grid; returns the number of rows changed."""
     _check_lesson(lesson, user, now, reason)
-    expected = {learner.id for learner in expected_learners(session, lesson)}
-    expected |= {row.learner.id for row in register_rows(session, lesson)} if lesson.signed else set()
+    expected = {saved_id(learner) for learner in expected_learners(session, lesson)}
+    expected |= {saved_id(row.learner) for row in register_rows(session, lesson)} if lesson.signed else set()
     cleaned = [_clean(lesson, mark, expected, now, index) for index, mark in enumerate(marks)]
     _claim_version(session, lesson, version)
     current = {
         a.learner_id: a
-        for a in session.execute(sa.select(Attendance).where(Attendance.lesson_id == lesson.id)).scalars()
+        for a in session.execute(
+            sa.select(Attendance).where(col(Attendance.lesson_id) == lesson.id)).scalars()
     }
     changes = [change for mark in cleaned
                if (change := _store(session, lesson, mark, current.get(mark.learner_id), user, reason))]
@@ -162,7 +165,7 @@ def save_register(
         session.execute(sa.insert(AttendanceChange), changes)
     changed = len(changes)
     lesson.register_taken_at = lesson.register_taken_at or utcnow()
-    session.commit()
+    session.flush()
     return changed
 
 
@@ -196,10 +199,10 @@ def _clean(lesson: Lesson, mark: Mark, expected: set[int], now: datetime, index:
 
 def _claim_version(session: Session, lesson: Lesson, version: int) -> None:
     claimed = session.execute(
-        sa.update(Lesson).where(Lesson.id == lesson.id, Lesson.version == version).values(version=version + 1)
+        sa.update(Lesson).where(col(Lesson.id) == lesson.id, col(Lesson.version) == version)
+        .values(version=version + 1)
     )
-    if claimed.rowcount != 1:
-        session.rollback()
+    if changed_rows(claimed) != 1:  # the caller's unit of work rolls back
         raise StaleRegisterError(
             "lesson",
             _l(
@@ -223,7 +226,7 @@ def _store(
     if old == new:
         return None
     if row is None:
-        row = Attendance(learner_id=mark.learner_id, lesson_id=lesson.id, status=mark.status)
+        row = Attendance(learner_id=mark.learner_id, lesson_id=saved_id(lesson), status=mark.status)
         session.add(row)
     row.status, row.minutes, row.remark = mark.status, mark.minutes or 0, mark.remark
     row.updated_at, row.updated_by_id = utcnow(), user.id
@@ -245,7 +248,7 @@ def sign_register(session: Session, lesson: Lesson, user: User, now: datetime) -
             "lesson", _l("Not everyone has a status yet: %(names)s.", names=", ".join(missing))
         )
     lesson.signed_at, lesson.signed_by_id = utcnow(), user.id
-    session.commit()
+    session.flush()
 
 
 def confirm_presence(session: Session, lesson: Lesson, learner: Learner, user: User, now: datetime) -> None:
@@ -259,12 +262,13 @@ def confirm_presence(session: Session, lesson: Lesson, learner: Learner, user: U
     if learner.id not in {x.id for x in expected_learners(session, lesson)}:
         raise RegisterError("code", _l("You are not enrolled in this lesson."))
     row = session.execute(
-        sa.select(Attendance).where(Attendance.lesson_id == lesson.id, Attendance.learner_id == learner.id)
+        sa.select(Attendance)
+        .where(col(Attendance.lesson_id) == lesson.id, col(Attendance.learner_id) == learner.id)
     ).scalar_one_or_none()
     if row is None:
         row = Attendance(
-            learner_id=learner.id,
-            lesson_id=lesson.id,
+            learner_id=saved_id(learner),
+            lesson_id=saved_id(lesson),
             status=AttendanceStatus.PRESENT,
             minutes=lesson.minutes,
             updated_by_id=user.id,
@@ -272,8 +276,8 @@ def confirm_presence(session: Session, lesson: Lesson, learner: Learner, user: U
         session.add(row)
         session.add(
             AttendanceChange(
-                lesson_id=lesson.id,
-                learner_id=learner.id,
+                lesson_id=saved_id(lesson),
+                learner_id=saved_id(learner),
                 changed_by_id=user.id,
                 old=None,
                 new={"status": row.status, "minutes": row.minutes, "remark": ""},
@@ -283,60 +287,58 @@ def confirm_presence(session: Session, lesson: Lesson, learner: Learner, user: U
     row.confirmed_at = now  # the moment the portal's clock says the learner confirmed
     # The register changed under any teacher who has it open: their save must meet the version check
     # (a 409) instead of overwriting this confirmation with the grid they loaded before it.
-    session.execute(sa.update(Lesson).where(Lesson.id == lesson.id).values(version=Lesson.version + 1))
-    session.commit()
+    session.execute(
+        sa.update(Lesson).where(col(Lesson.id) == lesson.id).values(version=col(Lesson.version) + 1))
 
 
 def confirm_with_code(
     session: Session, lesson: Lesson, learner: Learner, user: User, code: str, secret: str, now: datetime
-) -> None:
-    """Check the learner's code and confirm; a wrong code is recorded, and after MAX_FAILURES wrong
-    codes for this lesson even the right one is refused (the teacher registers the learner instead).
+) -> RegisterError | None:
+    """Check the learner's code and confirm; None when confirmed. A wrong code is recorded and its
+    refusal returned, not raised: the caller commits the record, then shows the refusal. After
+    MAX_FAILURES wrong codes for this lesson even the right one is refused (the teacher registers the
+    learner instead); that refusal, and any other, is raised.
 
-    The attempt's slot (`PresenceFailure.attempt`) is taken before the code is compared: the unique key
-    makes a parallel request for the same slot wait and then fail, so parallel requests never get more
-    than MAX_FAILURES codes compared. A right code gives its slot back.
+    The attempt's slot (`col(PresenceFailure.attempt)`) is taken before the code is compared: the unique key
+    makes a parallel request for the same slot wait (until its transaction ends) and then fail, so
+    parallel requests never get more than MAX_FAILURES codes compared. A right code gives its slot back.
     """
     failed = session.execute(
         sa.select(sa.func.count()).select_from(PresenceFailure).where(
-            PresenceFailure.lesson_id == lesson.id, PresenceFailure.learner_id == learner.id
+            col(PresenceFailure.lesson_id) == lesson.id, col(PresenceFailure.learner_id) == learner.id
         )
     ).scalar_one()
     if failed >= MAX_FAILURES:
         raise RegisterError("code", _l(
             "Too many wrong codes for this lesson. Ask your teacher to register your presence."
         ))
-    slot = PresenceFailure(lesson_id=lesson.id, learner_id=learner.id, attempt=failed + 1, at=now)
+    slot = PresenceFailure(lesson_id=saved_id(lesson), learner_id=saved_id(learner), attempt=failed + 1,
+                           at=now)
     session.add(slot)
     try:
         session.flush()
     except IntegrityError as exc:  # another attempt of this learner took the slot at the same moment
-        session.rollback()
         raise RegisterError("code", _l("Another attempt is being checked. Try again.")) from exc
-    if code_is_valid(secret, lesson.id, code, now):
+    if code_is_valid(secret, saved_id(lesson), code, now):
         session.delete(slot)
-        try:
-            confirm_presence(session, lesson, learner, user, now)
-        except RegisterError:
-            session.rollback()
-            raise
-        return
+        confirm_presence(session, lesson, learner, user, now)
+        return None
     row = session.get(Attendance, (learner.id, lesson.id))
     snapshot = _snapshot(row) or {"status": None, "minutes": 0, "remark": ""}
     session.add(AttendanceChange(
-        lesson_id=lesson.id, learner_id=learner.id, changed_by_id=user.id,
+        lesson_id=saved_id(lesson), learner_id=saved_id(learner), changed_by_id=user.id,
         old=_snapshot(row), new=snapshot, reason="wrong-presence-code",
     ))
-    session.commit()
+    session.flush()
     log.warning("wrong presence code: lesson %s, learner %s, attempt %s of %s",
                 lesson.id, learner.id, failed + 1, MAX_FAILURES)
     left = MAX_FAILURES - failed - 1
     if not left:
-        raise RegisterError("code", _l(
+        return RegisterError("code", _l(
             "This code is not valid, and that was your last try for this lesson. "
             "Ask your teacher to register your presence."
         ))
-    raise RegisterError("code", _l(
+    return RegisterError("code", _l(
         "This code is not (or no longer) valid. Type the code the teacher shows now. "
         "Tries left for this lesson: %(n)s.", n=left,
     ))
@@ -352,10 +354,11 @@ class FailureRow:
 def presence_failures(session: Session, lesson: Lesson) -> list[FailureRow]:
     """Wrong presence codes typed for this lesson, per learner (by name), with the times."""
     rows = session.execute(
-        sa.select(PresenceFailure.at, Learner.id, Learner.first_name + " " + Learner.last_name)
-        .join(Learner, Learner.id == PresenceFailure.learner_id)
-        .where(PresenceFailure.lesson_id == lesson.id)
-        .order_by(Learner.last_name, Learner.first_name, Learner.id, PresenceFailure.at)
+        sa.select(col(PresenceFailure.at), col(Learner.id),
+                  col(Learner.first_name) + " " + col(Learner.last_name))
+        .join(Learner, col(Learner.id) == col(PresenceFailure.learner_id))
+        .where(col(PresenceFailure.lesson_id) == lesson.id)
+        .order_by(col(Learner.last_name), col(Learner.first_name), col(Learner.id), col(PresenceFailure.at))
     ).all()
     by_learner: dict[int, FailureRow] = {}
     for at, learner_id, name in rows:
@@ -383,17 +386,18 @@ def changes_for(
     the newest `limit` only, when given."""
     stmt = (
         sa.select(
-            AttendanceChange, User.name, Learner.first_name + " " + Learner.last_name, Lesson.lesson_date
+            AttendanceChange, col(User.name), col(Learner.first_name) + " " + col(Learner.last_name),
+            col(Lesson.lesson_date),
         )
-        .outerjoin(User, User.id == AttendanceChange.changed_by_id)
-        .join(Learner, Learner.id == AttendanceChange.learner_id)
-        .join(Lesson, Lesson.id == AttendanceChange.lesson_id)
+        .outerjoin(User, col(User.id) == col(AttendanceChange.changed_by_id))
+        .join(Learner, col(Learner.id) == col(AttendanceChange.learner_id))
+        .join(Lesson, col(Lesson.id) == col(AttendanceChange.lesson_id))
     )
     if lesson_id is not None:
-        stmt = stmt.where(AttendanceChange.lesson_id == lesson_id)
+        stmt = stmt.where(col(AttendanceChange.lesson_id) == lesson_id)
     if learner_id is not None:
-        stmt = stmt.where(AttendanceChange.learner_id == learner_id)
-    stmt = stmt.order_by(AttendanceChange.changed_at.desc(), AttendanceChange.id.desc())
+        stmt = stmt.where(col(AttendanceChange.learner_id) == learner_id)
+    stmt = stmt.order_by(col(AttendanceChange.changed_at).desc(), col(AttendanceChange.id).desc())
     rows = session.execute(stmt if limit is None else stmt.limit(limit))
     return [ChangeRow(change, who or "", name, day) for change, who, name, day in rows]
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 from provider_portal import clock
 from provider_portal.access import PROVIDER_STAFF, roles_required
 from provider_portal.attendance.codes import MAX_FAILURES, grouped, presence_code, qr_svg, seconds_left
+from provider_portal.attendance.queries import week_lessons
 from provider_portal.attendance.service import (
     Mark,
     RegisterError,
@@ -28,10 +29,11 @@ from provider_portal.attendance.service import (
     sign_register,
 )
 from provider_portal.attendance.statuses import STATUS_LABELS
-from provider_portal.db import get_session
+from provider_portal.db import get_session, unit_of_work
 from provider_portal.input_guards import db_int
-from provider_portal.models import ClassTeacher, CourseClass, Lesson
+from provider_portal.models import CourseClass, Lesson
 from provider_portal.models.enums import ATTENDED, Role
+from provider_portal.models.types import saved_id
 from provider_portal.pagination import get_or_404
 
 bp = Blueprint("register", __name__)
@@ -46,16 +48,7 @@ def today() -> str:
     session = get_session()
     day = clock.today()
     monday = day - timedelta(days=day.weekday())
-    stmt = (
-        sa.select(Lesson, CourseClass)
-        .join(CourseClass, CourseClass.id == Lesson.class_id)
-        .where(Lesson.lesson_date.between(monday, monday + timedelta(days=6)))
-        .order_by(Lesson.lesson_date, Lesson.start_time, CourseClass.name)
-    )
-    if current_user.role == Role.TEACHER:
-        mine = sa.select(ClassTeacher.class_id).where(ClassTeacher.user_id == current_user.id)
-        stmt = stmt.where(Lesson.class_id.in_(mine))
-    rows = session.execute(stmt).all()
+    rows = week_lessons(session, monday, current_user.id if current_user.role == Role.TEACHER else None)
     return render_template(
         "register/today.html",
         today=day,
@@ -67,7 +60,7 @@ def today() -> str:
 
 @bp.route("/lessons/<int:lesson_id>", methods=["GET"])
 @roles_required(*PROVIDER_STAFF)
-def lesson(lesson_id: int) -> str:
+def lesson(lesson_id: int) -> tuple[str, int]:
     return _page(get_or_404(get_session(), Lesson, lesson_id))
 
 
@@ -76,7 +69,7 @@ def _page(
     errors: dict[str, str] | None = None,
     entered: dict[int, Mark] | None = None,
     status: int = 200,
-) -> str:
+) -> tuple[str, int]:
     session = get_session()
     course = get_or_404(session, CourseClass, lesson.class_id)
     now = clock.now()
@@ -104,7 +97,7 @@ def _page(
 
 @bp.route("/lessons/<int:lesson_id>", methods=["POST"])
 @roles_required(*TAKERS)
-def save(lesson_id: int) -> str | Response:
+def save(lesson_id: int) -> tuple[str, int] | Response:
     session = get_session()
     lesson = get_or_404(session, Lesson, lesson_id)
     if not may_sign(session, current_user, lesson):
@@ -118,16 +111,17 @@ def save(lesson_id: int) -> str | Response:
         return _everyone_present(lesson, marks, errors)
     if errors:
         return _page(lesson, errors, marks, 400)
-    try:
-        changed = save_register(
-            session,
-            lesson,
-            list(marks.values()),
-            user=current_user,
-            version=request.form.get("version", -1, type=db_int),  # out of range: a stale register
-            now=clock.now(),
-            reason=request.form.get("reason", ""),
-        )
+    try:  # the register shows a refusal in its grid, at the row or field it names
+        with unit_of_work() as session:
+            changed = save_register(
+                session,
+                lesson,
+                list(marks.values()),
+                user=current_user,
+                version=request.form.get("version", -1, type=db_int),  # out of range: a stale register
+                now=clock.now(),
+                reason=request.form.get("reason", ""),
+            )
     except StaleRegisterError as exc:
         session.expire_all()
         return _page(get_or_404(session, Lesson, lesson_id), {"lesson": str(exc.message)}, None, 409)
@@ -137,17 +131,17 @@ def save(lesson_id: int) -> str | Response:
     return redirect(url_for("register.lesson", lesson_id=lesson_id))
 
 
-def _everyone_present(lesson: Lesson, marks: dict[int, Mark], errors: dict[str, str]) -> str:
+def _everyone_present(lesson: Lesson, marks: dict[int, Mark], errors: dict[str, str]) -> tuple[str, int]:
     """Without JavaScript: show the grid with the empty rows set to present; nothing is saved yet."""
     rows = register_rows(get_session(), lesson)
-    remarks = {row.learner.id: request.form.get(f"remark-{row.learner.id}", "") for row in rows}
+    remarks = {saved_id(row.learner): request.form.get(f"remark-{row.learner.id}", "") for row in rows}
     filled = fill_everyone_present(lesson, rows, marks, remarks)
     if not errors:
         flash(_("Everyone without a status is now marked present. Check the register and save it."), "info")
     return _page(lesson, errors, filled, 400 if errors else 200)
 
 
-def _read_grid(form: dict) -> tuple[dict[int, Mark], dict[str, str]]:  # type: ignore[type-arg]
+def _read_grid(form: Mapping[str, str]) -> tuple[dict[int, Mark], dict[str, str]]:
     """Rows named status-<learner>, minutes-<learner>, remark-<learner>; blank status rows are skipped."""
     marks: dict[int, Mark] = {}
     errors: dict[str, str] = {}
@@ -176,13 +170,14 @@ def _read_grid(form: dict) -> tuple[dict[int, Mark], dict[str, str]]:  # type: i
 
 @bp.route("/lessons/<int:lesson_id>/sign", methods=["POST"])
 @roles_required(*TAKERS)
-def sign(lesson_id: int) -> str | Response:
+def sign(lesson_id: int) -> tuple[str, int] | str | Response:
     session = get_session()
     lesson = get_or_404(session, Lesson, lesson_id)
     if request.form.get("confirm") != "1":  # signing locks the register: ask first, saying what it means
         return _sign_confirmation(lesson)
-    try:
-        sign_register(session, lesson, current_user, clock.now())
+    try:  # the register shows a refusal above its grid
+        with unit_of_work() as session:
+            sign_register(session, lesson, current_user, clock.now())
     except RegisterError as exc:
         return _page(lesson, {"lesson": str(exc.message)}, None, 400)
     flash(_("Register signed and locked."), "success")
@@ -196,8 +191,9 @@ def _sign_confirmation(lesson: Lesson) -> str | Response:
         flash(_("This register is already signed."), "error")
         return redirect(url_for("register.lesson", lesson_id=lesson.id))
     rows = register_rows(session, lesson)
-    present = [row for row in rows if row.attendance is not None and row.attendance.status in ATTENDED]
-    unconfirmed = [row.learner.full_name for row in present if row.attendance.confirmed_at is None]
+    present = [(row.learner, row.attendance) for row in rows
+               if row.attendance is not None and row.attendance.status in ATTENDED]
+    unconfirmed = [learner.full_name for learner, mark in present if mark.confirmed_at is None]
     course = get_or_404(session, CourseClass, lesson.class_id)
     return render_template(
         "register/sign_confirm.html",
@@ -219,7 +215,7 @@ def code(lesson_id: int) -> str:
     if not may_sign(session, current_user, lesson):
         abort(404)
     now = clock.now()
-    current = presence_code(current_app.config["SECRET_KEY"], lesson.id, now)
+    current = presence_code(current_app.config["SECRET_KEY"], saved_id(lesson), now)
     url = url_for("me.confirm", lesson=lesson.id, code=current, _external=True)
     refresh = seconds_left(now)
     return render_template(

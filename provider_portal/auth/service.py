@@ -8,7 +8,7 @@ from functools import cache
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlmodel import Session
+from sqlmodel import Session, col
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from provider_portal.auth.common_passwords import COMMON_PASSWORDS, PORTAL_NAMES
@@ -37,13 +37,13 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     Exactly one hash is verified whether the account exists, is deactivated or not, so the answer's
     time does not tell which e-mail addresses have an account."""
     user = session.execute(
-        sa.select(User).where(User.email == normalise_email(email))
+        sa.select(User).where(col(User.email) == normalise_email(email))
     ).scalar_one_or_none()
     matches = check_password_hash(user.password_hash if user else _dummy_hash(), password)
     if user is None or not matches or not user.active:
         return None
     user.last_login_at = utcnow()
-    session.commit()
+    session.flush()
     return user
 
 
@@ -74,4 +74,4 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
         raise PasswordPolicyError("current", _l("The current password is wrong."))
     check_password_policy(new, user.email)
     user.set_password(new)
-    session.commit()
+    session.flush()

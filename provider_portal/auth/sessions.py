@@ -12,6 +12,8 @@ Rows of ended log-ins (revoked, or older than the lifetime) are deleted once the
 `SESSION_RETENTION_DAYS` (default 30): by the jobs process's nightly housekeeping and by
 `flask users purge-sessions` (`purge_ended`).
 
+Every change runs in the caller's session; the caller's `db.unit_of_work` commits it.
+
 The table is read and written with Core statements on `UserSession.__table__`, which no tenant filter
 touches (it is in `tenancy.PLATFORM_ONLY`: nobody reads it through the ORM).
 """
@@ -25,7 +27,9 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app, session
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
+from provider_portal.db import changed_rows
 from provider_portal.models import User, UserSession
 from provider_portal.models.types import utcnow
 
@@ -46,7 +50,6 @@ def start(db: Session, user: User) -> None:
     """Record a new log-in of `user` and put its token in the browser's (already cleared) session."""
     token = secrets.token_urlsafe(32)
     db.execute(sa.insert(table).values(user_id=user.id, token_hash=_hash(token), created_at=utcnow()))
-    db.commit()
     session[TOKEN_KEY] = token
 
 
@@ -63,10 +66,10 @@ def live_user(db: Session, user_id: int) -> User | None:
     since: datetime = utcnow() - _lifetime()
     stmt = (
         sa.select(User)
-        .join(table, table.c.user_id == User.id)
+        .join(table, table.c.user_id == col(User.id))
         .where(
-            User.id == user_id,
-            User.active.is_(True),
+            col(User.id) == user_id,
+            col(User.active).is_(True),
             table.c.token_hash == token_hash,
             table.c.revoked_at.is_(None),
             table.c.created_at > since,
@@ -84,18 +87,15 @@ def end_current(db: Session) -> None:
             .where(table.c.token_hash == token_hash, table.c.revoked_at.is_(None))
             .values(revoked_at=utcnow())
         )
-        db.commit()
 
 
-def end_all(db: Session, user_id: int | None, *, keep_current: bool = False, commit: bool = True) -> None:
+def end_all(db: Session, user_id: int | None, *, keep_current: bool = False) -> None:
     """Revoke every log-in of the user, or every other one with `keep_current` (a password change)."""
     stmt = sa.update(table).where(table.c.user_id == user_id, table.c.revoked_at.is_(None))
     token_hash = current_token_hash() if keep_current else None
     if token_hash is not None:
         stmt = stmt.where(table.c.token_hash != token_hash)
     db.execute(stmt.values(revoked_at=utcnow()))
-    if commit:
-        db.commit()
 
 
 def purge_ended(db: Session, *, now: datetime, lifetime: timedelta, retention: timedelta) -> int:
@@ -105,4 +105,4 @@ def purge_ended(db: Session, *, now: datetime, lifetime: timedelta, retention: t
     cutoff = now - retention
     ended = sa.or_(sa.and_(table.c.revoked_at.is_not(None), table.c.revoked_at < cutoff),
                    table.c.created_at < cutoff - lifetime)
-    return int(db.execute(sa.delete(table).where(ended)).rowcount or 0)
+    return changed_rows(db.execute(sa.delete(table).where(ended)))

@@ -14,6 +14,9 @@
   the log-in and creates the server-side session (`auth.sessions`).
 - Disabling needs the password and a code; a platform admin can reset a user's two-factor log-in.
   Every change is a `security_event` row (the audit trail).
+- Every change runs in the caller's session and is committed by the caller's `db.unit_of_work`; a
+  used code's conditional update holds its row until then, so a parallel use of the same code waits
+  and then finds it taken.
 """
 
 from __future__ import annotations
@@ -35,9 +38,11 @@ from flask import current_app, session
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlmodel import col
 
 from provider_portal import clock
 from provider_portal.auth import sessions
+from provider_portal.db import changed_rows
 from provider_portal.models import Provider, RecoveryCode, SecurityEvent, User
 from provider_portal.models.enums import PROVIDER_ROLES, Role
 from provider_portal.models.types import utcnow
@@ -57,7 +62,7 @@ PENDING_SECONDS = 300
 
 codes = RecoveryCode.__table__  # type: ignore[attr-defined]
 events = SecurityEvent.__table__  # type: ignore[attr-defined]
-users = User.__table__  # type: ignore[attr-defined]
+users = User.__table__
 
 
 class TwoFactorError(DomainError):
@@ -120,8 +125,8 @@ def required_for(db: Session, user: User) -> bool:
     if user.role in current_app.config.get("TWO_FACTOR_REQUIRED_ROLES", ()):
         return True
     if user.role in PROVIDER_ROLES and user.provider_id is not None:
-        required = db.execute(sa.select(Provider.require_two_factor)
-                              .where(Provider.id == user.provider_id)).scalar_one_or_none()
+        required = db.execute(sa.select(col(Provider.require_two_factor))
+                              .where(col(Provider.id) == user.provider_id)).scalar_one_or_none()
         return bool(required)
     return False
 
@@ -160,7 +165,6 @@ def begin_setup(db: Session, user: User) -> Setup:
         token = _encrypt(secret)
         db.execute(sa.update(users).where(users.c.id == user.id, users.c.totp_enabled_at.is_(None))
                    .values(totp_secret=token, totp_last_step=None))
-        db.commit()
         _set(user, totp_secret=token, totp_last_step=None)
     return _setup_of(user, secret)
 
@@ -187,12 +191,10 @@ def confirm_setup(db: Session, user: User, code: str) -> list[str]:
     done = db.execute(sa.update(users).where(users.c.id == user.id, users.c.totp_enabled_at.is_(None),
                                              users.c.totp_secret == user.totp_secret)
                       .values(totp_enabled_at=now, totp_last_step=step))
-    if done.rowcount != 1:
-        db.rollback()
+    if changed_rows(done) != 1:
         raise TwoFactorError("code", _l("Start the set-up again: there is no new secret to confirm."))
     plain = new_recovery_codes(db, user)
     _audit(db, user.id, user.id, "two_factor_enabled")
-    db.commit()
     _set(user, totp_enabled_at=now, totp_last_step=step)
     return plain
 
@@ -233,8 +235,7 @@ def verify_totp(db: Session, user: User, code: str) -> bool:
     taken = db.execute(sa.update(users).where(
         users.c.id == user.id, users.c.totp_enabled_at.is_not(None),
         sa.or_(users.c.totp_last_step.is_(None), users.c.totp_last_step < step)).values(totp_last_step=step))
-    db.commit()
-    if taken.rowcount == 1:
+    if changed_rows(taken) == 1:
         _set(user, totp_last_step=step)
         return True
     log.warning("a used two-factor code was sent again for user %s", user.id)
@@ -255,10 +256,10 @@ def use_recovery_code(db: Session, user: User, code: str) -> bool:
     used = db.execute(sa.update(codes).where(codes.c.user_id == user.id, codes.c.used_at.is_(None),
                                              codes.c.code_hash == _code_hash(letters))
                       .values(used_at=utcnow()))
-    if used.rowcount == 1:
-        _audit(db, user.id, user.id, "recovery_code_used")
-    db.commit()
-    return used.rowcount == 1
+    if changed_rows(used) != 1:
+        return False
+    _audit(db, user.id, user.id, "recovery_code_used")
+    return True
 
 
 def recovery_codes_left(db: Session, user: User) -> int:
@@ -290,14 +291,12 @@ def disable(db: Session, user: User, password: str, code: str) -> None:
         raise TwoFactorError("code", _l("This code is not right, or it was used already."))
     _clear(db, user)
     _audit(db, user.id, user.id, "two_factor_disabled")
-    db.commit()
 
 
 def cancel_setup(db: Session, user: User) -> None:
     """Drop a secret that was never confirmed."""
     if not user.has_two_factor and user.totp_secret is not None:
         _clear(db, user)
-        db.commit()
 
 
 def reset(db: Session, actor: User, user: User, reason: str) -> None:
@@ -310,9 +309,8 @@ def reset(db: Session, actor: User, user: User, reason: str) -> None:
     if not user.has_two_factor and user.totp_secret is None:
         raise TwoFactorError("reason", _l("This account has no two-factor log-in to reset."))
     _clear(db, user)
-    sessions.end_all(db, user.id, commit=False)
+    sessions.end_all(db, user.id)
     _audit(db, user.id, actor.id, "two_factor_reset", reason)
-    db.commit()
     log.warning("two-factor log-in of user %s reset by platform admin %s", user.id, actor.id)
 
 
@@ -324,13 +322,13 @@ def end_sessions_without_two_factor(db: Session, provider_id: int | None) -> int
                                         users.c.totp_enabled_at.is_(None))
     ids = list(db.execute(staff).scalars())
     for user_id in ids:
-        sessions.end_all(db, user_id, commit=False)
+        sessions.end_all(db, user_id)
     return len(ids)
 
 
 def recent_events(db: Session, limit: int = 20) -> list[Any]:
     """The latest security events, newest first, with the names of subject and actor."""
-    subject, actor = User.__table__.alias("subject"), User.__table__.alias("actor")  # type: ignore[attr-defined]
+    subject, actor = User.__table__.alias("subject"), User.__table__.alias("actor")
     stmt = (sa.select(events.c.at, events.c.kind, events.c.detail, subject.c.email.label("email"),
                       actor.c.name.label("actor"))
             .join(subject, subject.c.id == events.c.user_id)
@@ -363,5 +361,5 @@ def pending_user(db: Session) -> User | None:
     state = pending()
     if state is None:
         return None
-    stmt = sa.select(User).where(User.id == state["uid"], User.active.is_(True))
+    stmt = sa.select(User).where(col(User.id) == state["uid"], col(User.active).is_(True))
     return db.execute(stmt).scalar_one_or_none()

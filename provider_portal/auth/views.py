@@ -26,7 +26,7 @@ from provider_portal.access import public, roles_required
 from provider_portal.auth import sessions, two_factor
 from provider_portal.auth.forms import CodeForm, LoginForm, PasswordChangeForm, TwoFactorDisableForm
 from provider_portal.auth.service import authenticate, change_password
-from provider_portal.db import get_session
+from provider_portal.db import get_session, unit_of_work
 from provider_portal.errors import show_refusals_on
 from provider_portal.extensions import limiter
 from provider_portal.models import User
@@ -95,8 +95,8 @@ def login() -> str | Response:
         return redirect(url_for("dashboard.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        db = get_session()
-        user = authenticate(db, form.email.data or "", form.password.data or "")
+        with unit_of_work() as db:  # a right password stamps the last log-in
+            user = authenticate(db, form.email.data or "", form.password.data or "")
         if user is not None:
             target = safe_next(request.args.get("next"))
             if two_factor.available_for(user) and (user.has_two_factor or two_factor.required_for(db, user)):
@@ -112,7 +112,8 @@ def _complete_login(user: User, target: str | None) -> Response:
     """The full log-in: a fresh browser session and its server-side row."""
     session.clear()
     login_user(user)
-    sessions.start(get_session(), user)
+    with unit_of_work() as db:
+        sessions.start(db, user)
     return redirect(target or url_for("dashboard.index"))
 
 
@@ -130,7 +131,8 @@ def login_code() -> str | Response:
         return redirect(url_for("auth.login"))
     form = CodeForm()
     if form.validate_on_submit():
-        kind = two_factor.check_code(db, user, form.code.data or "")
+        with unit_of_work() as db:  # an accepted code is used up, even if the log-in fails after it
+            kind = two_factor.check_code(db, user, form.code.data or "")
         if kind is not None:
             state = two_factor.pending() or {}
             response = _complete_login(user, state.get("next"))
@@ -158,8 +160,9 @@ def login_setup() -> str | Response:
         return redirect(url_for("auth.login"))
     form = CodeForm()
     if form.validate_on_submit():
-        try:
-            recovery = two_factor.confirm_setup(db, user, form.code.data or "")
+        try:  # a wrong code is shown at the field on the set-up page as it was (200), not as a 400
+            with unit_of_work() as db:
+                recovery = two_factor.confirm_setup(db, user, form.code.data or "")
         except two_factor.TwoFactorError as exc:
             form.code.errors = [exc.message]
         else:
@@ -168,8 +171,14 @@ def login_setup() -> str | Response:
             _complete_login(user, target)
             flash(_("Two-factor log-in is on."), "success")
             return _recovery_page(recovery, target)
-    setup = two_factor.begin_setup(db, user)
-    return render_template("auth/two_factor_setup.html", form=form, setup=setup, during_login=True)
+    return _setup_page(form, user, during_login=True)
+
+
+def _setup_page(form: CodeForm, user: User, *, during_login: bool) -> str:
+    """The set-up page with the pending secret, stored now when the user has none yet."""
+    with unit_of_work() as db:
+        setup = two_factor.begin_setup(db, user)
+    return render_template("auth/two_factor_setup.html", form=form, setup=setup, during_login=during_login)
 
 
 def _recovery_page(recovery: list[str], target: str) -> Response:
@@ -197,21 +206,22 @@ def two_factor_setup() -> str | Response:
         return redirect(url_for("auth.two_factor_status"))
     form = CodeForm()
     if form.validate_on_submit():
-        try:
-            recovery = two_factor.confirm_setup(db, current_user, form.code.data or "")
+        try:  # a wrong code is shown at the field on the set-up page as it was (200), not as a 400
+            with unit_of_work() as db:
+                recovery = two_factor.confirm_setup(db, current_user, form.code.data or "")
         except two_factor.TwoFactorError as exc:
             form.code.errors = [exc.message]
         else:
             flash(_("Two-factor log-in is on."), "success")
             return _recovery_page(recovery, url_for("auth.two_factor_status"))
-    setup = two_factor.begin_setup(db, current_user)
-    return render_template("auth/two_factor_setup.html", form=form, setup=setup, during_login=False)
+    return _setup_page(form, current_user, during_login=False)
 
 
 @bp.route("/account/two-factor/cancel", methods=["POST"])
 @roles_required(*STAFF)
 def two_factor_cancel() -> Response:
-    two_factor.cancel_setup(get_session(), current_user)
+    with unit_of_work() as db:
+        two_factor.cancel_setup(db, current_user)
     return redirect(url_for("auth.two_factor_status"))
 
 
@@ -230,7 +240,8 @@ def two_factor_disable() -> str | Response:
 
     if form.validate_on_submit():
         show_refusals_on(form, page)
-        two_factor.disable(db, current_user, form.password.data or "", form.code.data or "")
+        with unit_of_work() as db:
+            two_factor.disable(db, current_user, form.password.data or "", form.code.data or "")
         flash(_("Two-factor log-in is off."), "success")
         return redirect(url_for("auth.two_factor_status"))
     return page()
@@ -239,7 +250,8 @@ def two_factor_disable() -> str | Response:
 @bp.route("/logout", methods=["POST"])
 @public
 def logout() -> Response:
-    sessions.end_current(get_session())
+    with unit_of_work() as db:
+        sessions.end_current(db)
     logout_user()
     session.clear()
     flash(_("You have been logged out."), "info")
@@ -252,8 +264,9 @@ def password() -> str | Response:
     form = PasswordChangeForm()
     if form.validate_on_submit():
         show_refusals_on(form, lambda: render_template("auth/password.html", form=form))
-        change_password(get_session(), current_user, form.current.data or "", form.new.data or "")
-        sessions.end_all(get_session(), current_user.id, keep_current=True)
+        with unit_of_work() as db:
+            change_password(db, current_user, form.current.data or "", form.new.data or "")
+            sessions.end_all(db, current_user.id, keep_current=True)
         flash(_("Your password has been changed."), "success")
         flash(_("Your other sessions (other browsers and devices) have been ended."), "info")
         return redirect(url_for("dashboard.index"))
@@ -264,7 +277,8 @@ def password() -> str | Response:
 @roles_required(*Role)
 def logout_everywhere() -> Response:
     """End every log-in of this account (a lost phone, a shared computer), this one included."""
-    sessions.end_all(get_session(), current_user.id)
+    with unit_of_work() as db:
+        sessions.end_all(db, current_user.id)
     logout_user()
     session.clear()
     flash(_("You have been logged out on every device."), "info")

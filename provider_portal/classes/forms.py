@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from datetime import time
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TimeField
@@ -53,16 +57,16 @@ class ClassForm(FlaskForm):
         """The weekly slots filled in (weekday rows with both times)."""
         return tuple(WeeklySlot(day, start, end) for day, start, end in self._times() if start and end)
 
-    def _times(self) -> list[tuple[int, object, object]]:
+    def _times(self) -> list[tuple[int, time | None, time | None]]:
         return [(day, self[f"start_{day}"].data, self[f"end_{day}"].data) for day in range(7)]
 
-    def validate(self, extra_validators: object = None) -> bool:  # type: ignore[override]
-        ok = super().validate(extra_validators)  # type: ignore[arg-type]
+    def validate(self, extra_validators: Mapping[str, Sequence[Any]] | None = None) -> bool:
+        ok = super().validate(extra_validators)
         for day, start, end in self._times():
             if bool(start) != bool(end):
                 self[f"end_{day}"].errors = [_l("Give both a start and an end time, or neither.")]
                 ok = False
-            elif start and end and end <= start:  # type: ignore[operator]
+            elif start and end and end <= start:
                 self[f"end_{day}"].errors = [_l("The lesson must end after it starts.")]
                 ok = False
         if ok and not self.slots():

@@ -1,4 +1,7 @@
-"""Class use cases: create and edit with a weekly schedule, keep lessons in step, enrol learners."""
+"""Class use cases: create and edit with a weekly schedule, keep lessons in step, enrol learners.
+
+Every use case changes and flushes in the session it is given; the caller's `db.unit_of_work`
+commits (docs/architecture.md, "Transactions")."""
 
 from __future__ import annotations
 
@@ -7,9 +10,10 @@ from datetime import date, time, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from provider_portal.classes.schedule import PlannedLesson, WeeklySlot, lesson_plan
+from provider_portal.db import savepoint
 from provider_portal.input_guards import MAX_SPAN_DAYS, span_too_long
 from provider_portal.models import (
     Attendance,
@@ -22,6 +26,7 @@ from provider_portal.models import (
     Lesson,
 )
 from provider_portal.models.enums import LessonStatus
+from provider_portal.models.types import saved_id
 from provider_portal.service_errors import DomainError
 
 
@@ -53,23 +58,24 @@ def save_class(session: Session, data: ClassData, course: CourseClass | None = N
         setattr(course, name, getattr(data, name))
     session.add(course)
     session.flush()
-    session.execute(sa.delete(ClassTeacher).where(ClassTeacher.class_id == course.id))
-    session.execute(sa.delete(ClassSlot).where(ClassSlot.class_id == course.id))
-    session.add_all(ClassTeacher(class_id=course.id, user_id=uid) for uid in sorted(set(data.teacher_ids)))
+    session.execute(sa.delete(ClassTeacher).where(col(ClassTeacher.class_id) == course.id))
+    session.execute(sa.delete(ClassSlot).where(col(ClassSlot.class_id) == course.id))
+    class_id = saved_id(course)
+    session.add_all(ClassTeacher(class_id=class_id, user_id=uid) for uid in sorted(set(data.teacher_ids)))
     session.add_all(
-        ClassSlot(class_id=course.id, weekday=s.weekday, start_time=s.start_time, end_time=s.end_time)
+        ClassSlot(class_id=class_id, weekday=s.weekday, start_time=s.start_time, end_time=s.end_time)
         for s in data.slots
     )
     session.flush()
     sync_lessons(session, course)
-    session.commit()
     return course
 
 
 def _closures(session: Session, provider_id: int) -> list[tuple[date, date]]:
     rows = session.execute(
-        sa.select(Closure.first_day, Closure.last_day).where(Closure.provider_id == provider_id)
-    ).all()
+        sa.select(col(Closure.first_day), col(Closure.last_day))
+        .where(col(Closure.provider_id) == provider_id)
+    )
     return [(a, b) for a, b in rows]
 
 
@@ -79,7 +85,7 @@ def sync_lessons(session: Session, course: CourseClass) -> tuple[int, int]:
     Lessons added or moved by hand, and lessons with any attendance, are never dropped.
     Returns (added, removed).
     """
-    slots = session.execute(sa.select(ClassSlot).where(ClassSlot.class_id == course.id)).scalars()
+    slots = session.execute(sa.select(ClassSlot).where(col(ClassSlot.class_id) == course.id)).scalars()
     wanted = set(
         lesson_plan(
             course.start_date,
@@ -88,13 +94,13 @@ def sync_lessons(session: Session, course: CourseClass) -> tuple[int, int]:
             _closures(session, course.provider_id),
         )
     )
-    existing = session.execute(sa.select(Lesson).where(Lesson.class_id == course.id)).scalars().all()
+    existing = session.execute(sa.select(Lesson).where(col(Lesson.class_id) == course.id)).scalars().all()
     have = {PlannedLesson(x.lesson_date, x.start_time, x.end_time): x for x in existing if not x.manual}
     with_attendance = set(
         session.execute(
-            sa.select(Attendance.lesson_id)
+            sa.select(col(Attendance.lesson_id))
             .distinct()
-            .where(Attendance.lesson_id.in_([x.id for x in existing]))
+            .where(col(Attendance.lesson_id).in_([x.id for x in existing]))
         ).scalars()
     )
     removed = 0
@@ -105,7 +111,7 @@ def sync_lessons(session: Session, course: CourseClass) -> tuple[int, int]:
     added = [
         Lesson(
             provider_id=course.provider_id,
-            class_id=course.id,
+            class_id=saved_id(course),
             lesson_date=p.lesson_date,
             start_time=p.start_time,
             end_time=p.end_time,
@@ -119,7 +125,7 @@ def sync_lessons(session: Session, course: CourseClass) -> tuple[int, int]:
 
 def resync_provider(session: Session, provider_id: int) -> None:
     """After a closure changes: bring every class of the provider in step."""
-    courses = session.execute(sa.select(CourseClass).where(CourseClass.provider_id == provider_id))
+    courses = session.execute(sa.select(CourseClass).where(col(CourseClass.provider_id) == provider_id))
     for course in courses.scalars().all():
         sync_lessons(session, course)
 
@@ -135,7 +141,6 @@ def add_closure(session: Session, provider_id: int, first_day: date, last_day: d
     session.add(closure)
     session.flush()
     resync_provider(session, provider_id)
-    session.commit()
     return closure
 
 
@@ -145,11 +150,10 @@ def remove_closure(session: Session, closure: Closure) -> None:
     session.delete(closure)
     session.flush()
     resync_provider(session, provider_id)
-    session.commit()
 
 
 def _has_attendance(session: Session, lesson: Lesson) -> bool:
-    stmt = sa.select(Attendance.lesson_id).where(Attendance.lesson_id == lesson.id).limit(1)
+    stmt = sa.select(col(Attendance.lesson_id)).where(col(Attendance.lesson_id) == lesson.id).limit(1)
     return session.execute(stmt).first() is not None
 
 
@@ -162,7 +166,7 @@ def move_lesson(session: Session, lesson: Lesson, day: date, start: time, end: t
     note = _l("moved from %(d)s", d=lesson.lesson_date.isoformat())
     lesson.lesson_date, lesson.start_time, lesson.end_time = day, start, end
     lesson.manual, lesson.note = True, str(note)
-    session.commit()
+    session.flush()
 
 
 def cancel_lesson(session: Session, lesson: Lesson, reason: str) -> None:
@@ -170,7 +174,7 @@ def cancel_lesson(session: Session, lesson: Lesson, reason: str) -> None:
     if _has_attendance(session, lesson):
         raise ClassError("reason", _l("This lesson already has attendance; it cannot be cancelled."))
     lesson.status, lesson.manual, lesson.note = LessonStatus.CANCELLED, True, reason.strip()[:200]
-    session.commit()
+    session.flush()
 
 
 def add_lesson(session: Session, course: CourseClass, day: date, start: time, end: time, note: str) -> Lesson:
@@ -179,7 +183,7 @@ def add_lesson(session: Session, course: CourseClass, day: date, start: time, en
         raise ClassError("end_time", _l("The lesson must end after it starts."))
     lesson = Lesson(
         provider_id=course.provider_id,
-        class_id=course.id,
+        class_id=saved_id(course),
         lesson_date=day,
         start_time=start,
         end_time=end,
@@ -187,7 +191,7 @@ def add_lesson(session: Session, course: CourseClass, day: date, start: time, en
         note=note.strip()[:200],
     )
     session.add(lesson)
-    session.commit()
+    session.flush()
     return lesson
 
 
@@ -204,11 +208,13 @@ def signed_lessons_in(
 ) -> list[Lesson]:
     """The class's lessons in the period whose registers are signed (and so will not list the learner)."""
     stmt = sa.select(Lesson).where(
-        Lesson.class_id == course.id, Lesson.signed_at.is_not(None), Lesson.lesson_date >= from_date
+        col(Lesson.class_id) == course.id,
+        col(Lesson.signed_at).is_not(None),
+        col(Lesson.lesson_date) >= from_date,
     )
     if to_date is not None:
-        stmt = stmt.where(Lesson.lesson_date <= to_date)
-    return list(session.execute(stmt.order_by(Lesson.lesson_date, Lesson.start_time)).scalars())
+        stmt = stmt.where(col(Lesson.lesson_date) <= to_date)
+    return list(session.execute(stmt.order_by(col(Lesson.lesson_date), col(Lesson.start_time))).scalars())
 
 
 def enrol(
@@ -226,30 +232,31 @@ def enrol(
     has seen them (`signed_confirmed`): those registers stay as signed and never list the learner
     (see `attendance.roster`); adding the learner to one is an audited correction with a reason.
     """
-    enrolment = stage_enrolment(session, course, learner, from_date, to_date)
-    signed = signed_lessons_in(session, course, from_date, to_date)
-    if signed and not signed_confirmed:
-        session.rollback()
-        raise SignedRegistersTouched(signed)
-    session.commit()
+    with savepoint(session):  # a refusal takes back the staged enrolment, nothing else of the caller's
+        enrolment = stage_enrolment(session, course, learner, from_date, to_date)
+        signed = signed_lessons_in(session, course, from_date, to_date)
+        if signed and not signed_confirmed:
+            raise SignedRegistersTouched(signed)
     return enrolment
 
 
 def stage_enrolment(
     session: Session, course: CourseClass, learner: Learner, from_date: date, to_date: date | None = None
 ) -> Enrolment:
-    """The enrolment rules without committing, so an import can enrol many learners in one transaction."""
+    """The enrolment rules, staged and flushed in the caller's transaction (an import enrols many
+    learners in one)."""
     if to_date is not None and to_date < from_date:
         raise ClassError("to_date", _l("The enrolment must end on or after it starts."))
-    current = session.execute(sa.select(Enrolment).where(Enrolment.class_id == course.id)).scalars().all()
+    stmt = sa.select(Enrolment).where(col(Enrolment.class_id) == course.id)
+    current = session.execute(stmt).scalars().all()
     if any(e.learner_id == learner.id and _overlap(e, from_date, to_date) for e in current):
         raise ClassError("learner_id", _l("This learner is already in this class in that period."))
     if sum(1 for e in current if _overlap(e, from_date, to_date)) >= course.max_size:
         raise ClassError("learner_id", _l("The class is full (%(n)s learners).", n=course.max_size))
     enrolment = Enrolment(
         provider_id=course.provider_id,
-        class_id=course.id,
-        learner_id=learner.id,
+        class_id=saved_id(course),
+        learner_id=saved_id(learner),
         from_date=from_date,
         to_date=to_date,
     )
@@ -267,4 +274,4 @@ def end_enrolment(session: Session, enrolment: Enrolment, last_day: date) -> Non
     if last_day < enrolment.from_date:
         raise ClassError("to_date", _l("The enrolment cannot end before it starts."))
     enrolment.to_date = last_day
-    session.commit()
+    session.flush()

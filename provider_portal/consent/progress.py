@@ -109,14 +109,14 @@ def progress_report(scoped: Session, raw: Session, first: date, last: date, toda
     """The report for the learners `scoped` (the planner's tenant-filtered session) may see."""
     report = ProgressReport(first, last, today)
     stmt = (
-        sa.select(Learner, LearnerConsent, Provider.name)
-        .join(LearnerConsent, LearnerConsent.learner_id == Learner.id)
-        .join(Provider, Provider.id == Learner.provider_id)
-        .where(LearnerConsent.given_on <= min(last, today))
-        .order_by(Learner.municipality, Learner.last_name, Learner.first_name, Learner.id)
+        sa.select(Learner, LearnerConsent, col(Provider.name))
+        .join(LearnerConsent, col(LearnerConsent.learner_id) == col(Learner.id))
+        .join(Provider, col(Provider.id) == col(Learner.provider_id))
+        .where(col(LearnerConsent.given_on) <= min(last, today))
+        .order_by(col(Learner.municipality), col(Learner.last_name), col(Learner.first_name), col(Learner.id))
     )
     if learner_id is not None:
-        stmt = stmt.where(Learner.id == learner_id)
+        stmt = stmt.where(col(Learner.id) == learner_id)
     rows = scoped.execute(stmt).all()
     for learner, consent, provider in rows:
         window = shared_window(consent, first, last, today)
@@ -145,17 +145,19 @@ def _fill(scoped: Session, raw: Session, report: ProgressReport) -> None:
             row.modules = {}
         if EXAMS in row.parts:
             row.exams = []
-    for module in scoped.execute(sa.select(LearnerModule).where(LearnerModule.learner_id.in_(list(by_id)))
-                                 .order_by(LearnerModule.module)).scalars():
+    modules = (sa.select(LearnerModule).where(col(LearnerModule.learner_id).in_(list(by_id)))
+               .order_by(col(LearnerModule.module)))
+    for module in scoped.execute(modules).scalars():
         target = by_id[module.learner_id]
         if target.modules is not None:
             target.modules[module.module] = module.status
     bookings = scoped.execute(
-        sa.select(ExamBooking.learner_id, ExamBooking.component, ExamSession.day, ExamLocation.name)
-        .join(ExamSession, ExamSession.id == ExamBooking.session_id)
-        .join(ExamLocation, ExamLocation.id == ExamSession.location_id)
-        .where(ExamBooking.learner_id.in_(list(by_id)))
-        .order_by(ExamSession.day, ExamSession.start_time)
+        sa.select(col(ExamBooking.learner_id), col(ExamBooking.component), col(ExamSession.day),
+                  col(ExamLocation.name))
+        .join(ExamSession, col(ExamSession.id) == col(ExamBooking.session_id))
+        .join(ExamLocation, col(ExamLocation.id) == col(ExamSession.location_id))
+        .where(col(ExamBooking.learner_id).in_(list(by_id)))
+        .order_by(col(ExamSession.day), col(ExamSession.start_time))
     ).all()
     for learner_id, component, when, place in bookings:
         target = by_id[learner_id]

@@ -6,7 +6,8 @@ force, only the parts its scope names, and only about the time since the consent
 - shared parts: hours and attendance rate (`hours`), group modules (`modules`), exam bookings and
   results (`exams`);
 - the figures of a report cover only the days from the consent date on (`shared_window`).
-Every change is serialised on the learner's row and adds a `ConsentEvent` (who, when, old, new).
+Every change is serialised on the learner's row and adds a `ConsentEvent` (who, when, old, new); the
+changes flush in the caller's session, whose `db.unit_of_work` commits (and so releases the lock).
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from provider_portal import clock
 from provider_portal.models import ConsentEvent, Learner, LearnerConsent
+from provider_portal.models.types import saved_id
 from provider_portal.service_errors import DomainError
 
 HOURS, MODULES, EXAMS = "hours", "modules", "exams"
@@ -81,15 +83,16 @@ def _snapshot(consent: LearnerConsent) -> dict[str, Any]:
 
 
 def _lock_learner(session: Session, learner: Learner) -> LearnerConsent | None:
-    """Serialise changes to one learner's consent: the learner row is held until the commit
-    (PostgreSQL `FOR UPDATE`; SQLite takes its database write lock with a no-op update)."""
+    """Serialise changes to one learner's consent: the learner row is held until the caller's unit of
+    work ends (PostgreSQL `FOR UPDATE`; SQLite takes its database write lock with a no-op update)."""
     if session.get_bind().dialect.name == "sqlite":
-        session.execute(sa.update(Learner).where(Learner.id == learner.id)
-                        .values(updated_at=Learner.updated_at).execution_options(synchronize_session=False))
+        session.execute(sa.update(Learner).where(col(Learner.id) == learner.id)
+                        .values(updated_at=col(Learner.updated_at)).execution_options(synchronize_session=False))
     else:
-        session.execute(sa.select(Learner.id).where(Learner.id == learner.id).with_for_update()).all()
+        session.execute(
+            sa.select(col(Learner.id)).where(col(Learner.id) == learner.id).with_for_update()).all()
     return session.execute(
-        sa.select(LearnerConsent).where(LearnerConsent.learner_id == learner.id)
+        sa.select(LearnerConsent).where(col(LearnerConsent.learner_id) == learner.id)
         .execution_options(populate_existing=True)
     ).scalar_one_or_none()
 
@@ -106,7 +109,7 @@ def record_consent(session: Session, learner: Learner, data: ConsentData,
     consent = _lock_learner(session, learner)
     old = _snapshot(consent) if consent is not None else None
     if consent is None:
-        consent = LearnerConsent(learner_id=learner.id, given_on=data.given_on)
+        consent = LearnerConsent(learner_id=saved_id(learner), given_on=data.given_on)
         session.add(consent)
         action = "given"
     else:
@@ -116,9 +119,9 @@ def record_consent(session: Session, learner: Learner, data: ConsentData,
     consent.share_hours, consent.share_modules, consent.share_exams = (
         data.share_hours, data.share_modules, data.share_exams)
     consent.updated_at = clock.now()
-    session.add(ConsentEvent(learner_id=learner.id, action=action, changed_by_id=user_id,
+    session.add(ConsentEvent(learner_id=saved_id(learner), action=action, changed_by_id=user_id,
                              changed_at=clock.now(), old=old, new=_snapshot(consent)))
-    session.commit()
+    session.flush()
     return consent
 
 
@@ -126,20 +129,17 @@ def withdraw_consent(session: Session, learner: Learner, on: date, user_id: int 
     """Withdraw the consent from day `on`: from then on nothing is shared."""
     consent = _lock_learner(session, learner)
     if consent is None or consent.withdrawn_on is not None:
-        session.rollback()
         raise ConsentError("withdrawn_on", _l("This learner has no consent in force to withdraw."))
     if on > clock.today():
-        session.rollback()
         raise ConsentError("withdrawn_on", _l("The withdrawal date cannot be in the future."))
     if on < consent.given_on:
-        session.rollback()
         raise ConsentError("withdrawn_on", _l("The withdrawal date cannot be before the consent date."))
     old = _snapshot(consent)
     consent.withdrawn_on = on
     consent.updated_at = clock.now()
-    session.add(ConsentEvent(learner_id=learner.id, action="withdrawn", changed_by_id=user_id,
+    session.add(ConsentEvent(learner_id=saved_id(learner), action="withdrawn", changed_by_id=user_id,
                              changed_at=clock.now(), old=old, new=_snapshot(consent)))
-    session.commit()
+    session.flush()
     return consent
 
 
@@ -148,9 +148,9 @@ def consent_history(session: Session, learner_id: int) -> list[tuple[ConsentEven
     from provider_portal.models import User
 
     rows = session.execute(
-        sa.select(ConsentEvent, User.name)
-        .outerjoin(User, User.id == ConsentEvent.changed_by_id)
-        .where(ConsentEvent.learner_id == learner_id)
-        .order_by(ConsentEvent.changed_at.desc(), ConsentEvent.id.desc())
+        sa.select(ConsentEvent, col(User.name))
+        .outerjoin(User, col(User.id) == col(ConsentEvent.changed_by_id))
+        .where(col(ConsentEvent.learner_id) == learner_id)
+        .order_by(col(ConsentEvent.changed_at).desc(), col(ConsentEvent.id).desc())
     ).all()
     return [(event, name) for event, name in rows]

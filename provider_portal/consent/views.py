@@ -13,7 +13,14 @@ from werkzeug.wrappers import Response
 from provider_portal import clock
 from provider_portal.access import PROVIDER_STAFF, roles_required
 from provider_portal.consent.forms import ConsentForm, PeriodForm, WithdrawForm
-from provider_portal.consent.progress import RESULTS_RECORDED, progress_report, report_csv, report_pdf
+from provider_portal.consent.progress import (
+    RESULTS_RECORDED,
+    ProgressReport,
+    ProgressRow,
+    progress_report,
+    report_csv,
+    report_pdf,
+)
 from provider_portal.consent.service import (
     ConsentData,
     consent_history,
@@ -23,12 +30,14 @@ from provider_portal.consent.service import (
     shared_parts,
     withdraw_consent,
 )
-from provider_portal.db import engine, get_session
+from provider_portal.db import engine, get_session, unit_of_work
 from provider_portal.downloads import attachment
 from provider_portal.errors import show_refusals_on
+from provider_portal.forms_common import given
 from provider_portal.i18n import message_day
 from provider_portal.models import Learner
 from provider_portal.models.enums import Role
+from provider_portal.models.types import saved_id
 from provider_portal.pagination import get_or_404
 from provider_portal.planning.scope import my_municipalities
 
@@ -37,7 +46,7 @@ bp = Blueprint("consent", __name__)
 
 def _page(session: Session, learner: Learner, form: ConsentForm | None = None,
           withdraw: WithdrawForm | None = None, status: int = 200) -> tuple[str, int]:
-    consent = consent_of(session, int(learner.id))
+    consent = consent_of(session, saved_id(learner))
     today = clock.today()
     if form is None:
         current = consent is not None and consent.withdrawn_on is None
@@ -49,7 +58,7 @@ def _page(session: Session, learner: Learner, form: ConsentForm | None = None,
     return render_template(
         "consent/learner.html", learner=learner, consent=consent, form=form, withdraw=withdraw,
         in_force=in_force(consent, today), parts=shared_parts(consent, today),
-        history=consent_history(session, int(learner.id)),
+        history=consent_history(session, saved_id(learner)),
     ), status
 
 
@@ -65,10 +74,11 @@ def learner(learner_id: int) -> str | Response | tuple[str, int]:
                                message=_("Only a provider administrator records consent.")), 403
     form = ConsentForm()
     if form.validate_on_submit():
-        data = ConsentData(form.given_on.data, bool(form.share_hours.data), bool(form.share_modules.data),
-                           bool(form.share_exams.data))
         show_refusals_on(form, lambda: _page(session, row, form=form, status=400))
-        record_consent(session, row, data, current_user.id)
+        data = ConsentData(given(form.given_on, form.given_on.data), bool(form.share_hours.data),
+                           bool(form.share_modules.data), bool(form.share_exams.data))
+        with unit_of_work() as session:
+            record_consent(session, row, data, current_user.id)
         flash(_("Consent recorded for %(name)s.", name=row.full_name), "success")
         return redirect(url_for("consent.learner", learner_id=row.id))
     return _page(session, row, form=form, status=400)
@@ -82,9 +92,11 @@ def withdraw(learner_id: int) -> Response | tuple[str, int]:
     form = WithdrawForm()
     if form.validate_on_submit():
         show_refusals_on(form, lambda: _page(session, row, withdraw=form, status=400))
-        withdraw_consent(session, row, form.withdrawn_on.data, current_user.id)
+        withdrawn_on = given(form.withdrawn_on, form.withdrawn_on.data)
+        with unit_of_work() as session:
+            withdraw_consent(session, row, withdrawn_on, current_user.id)
         flash(_("Consent withdrawn: from %(day)s nothing of %(name)s is shared with the municipality.",
-                day=message_day(form.withdrawn_on.data), name=row.full_name), "success")
+                day=message_day(withdrawn_on), name=row.full_name), "success")
         return redirect(url_for("consent.learner", learner_id=row.id))
     return _page(session, row, withdraw=form, status=400)
 
@@ -109,7 +121,7 @@ def _report_request() -> tuple[PeriodForm, date, date, bool]:
     return form, first, last, ok
 
 
-def _report(first: date, last: date):  # type: ignore[no-untyped-def]
+def _report(first: date, last: date) -> ProgressReport:
     with Session(engine(), expire_on_commit=False) as raw:
         return progress_report(get_session(), raw, first, last, clock.today())
 
@@ -143,7 +155,7 @@ def download(fmt: str) -> Response | tuple[str, int]:
     return attachment(report_pdf(data, my_municipalities()), f"{name}.pdf", "application/pdf")
 
 
-def learner_progress(learner_id: int):  # type: ignore[no-untyped-def]
+def learner_progress(learner_id: int) -> ProgressRow | None:
     """The planner's card on a learner's page: their progress since consent, or None without it."""
     today = clock.today()
     with Session(engine(), expire_on_commit=False) as raw:

@@ -1,4 +1,5 @@
-"""Contract use cases: create, update, terminate, complete."""
+"""Contract use cases: create, update, terminate, complete. They flush in the caller's session; the
+caller's `db.unit_of_work` commits."""
 
 from __future__ import annotations
 
@@ -7,13 +8,13 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from provider_portal.db import savepoint
 from provider_portal.models import Contract, Learner
 from provider_portal.models.enums import ContractStatus
-from provider_portal.models.types import to_cents
+from provider_portal.models.types import saved_id, to_cents
 from provider_portal.service_errors import DomainError
 
 
@@ -33,22 +34,23 @@ class ContractData:
 
 def save_contract(session: Session, learner: Learner, data: ContractData,
                   contract: Contract | None = None) -> Contract:
-    """Create or update an active contract; the number is unique per provider."""
-    contract = stage_contract(session, learner, data, contract)
+    """Create or update an active contract; the number is unique per provider (a number taken, even
+    at the same moment, is refused; only this change is undone)."""
     try:
-        session.commit()
+        with savepoint(session):
+            contract = stage_contract(session, learner, data, contract)
+            session.flush()
     except IntegrityError as exc:
-        session.rollback()
         raise ContractError("number", _l("This contract number is already in use.")) from exc
     return contract
 
 
 def stage_contract(session: Session, learner: Learner, data: ContractData,
                    contract: Contract | None = None) -> Contract:
-    """Apply the contract rules and add it to the session without committing (imports batch them)."""
+    """Apply the contract rules and add it to the session (imports batch many before one flush)."""
     if contract is not None and contract.status != ContractStatus.ACTIVE:
         raise ContractError("number", _l("Only an active contract can be changed."))
-    contract = contract or Contract(learner_id=learner.id, provider_id=learner.provider_id)  # type: ignore[call-arg]
+    contract = contract or Contract(learner_id=saved_id(learner), provider_id=learner.provider_id)  # type: ignore[call-arg]
     contract.number = data.number.strip()
     contract.start_date, contract.end_date = data.start_date, data.end_date
     contract.purchased_hours = data.purchased_hours
@@ -67,7 +69,7 @@ def terminate_contract(session: Session, contract: Contract, on: date, reason: s
         raise ContractError("terminated_on", _l("The termination date lies before the contract start."))
     contract.status = ContractStatus.TERMINATED
     contract.terminated_on, contract.termination_reason = on, reason.strip()
-    session.commit()
+    session.flush()
 
 
 def complete_contract(session: Session, contract: Contract) -> None:
@@ -75,11 +77,5 @@ def complete_contract(session: Session, contract: Contract) -> None:
     if contract.status != ContractStatus.ACTIVE:
         raise ContractError("number", _l("Only an active contract can be completed."))
     contract.status = ContractStatus.COMPLETED
-    session.commit()
+    session.flush()
 
-
-def next_contract_number(session: Session, year: int) -> str:
-    """A suggestion for the next number, such as 2026-0042 (the user may type another)."""
-    count = session.execute(select(func.count()).select_from(Contract)
-                            .where(Contract.number.like(f"{year}-%"))).scalar_one()
-    return f"{year}-{count + 1:04d}"

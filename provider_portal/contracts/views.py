@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
@@ -10,18 +9,19 @@ from werkzeug.wrappers import Response
 from provider_portal import clock
 from provider_portal.access import LEARNER_FIELDS, roles_required
 from provider_portal.contracts.forms import ContractForm, TerminationForm
+from provider_portal.contracts.queries import contract_page, learner_names, next_contract_number
 from provider_portal.contracts.service import (
     ContractData,
     complete_contract,
-    next_contract_number,
     save_contract,
     terminate_contract,
 )
-from provider_portal.db import get_session
+from provider_portal.db import get_session, unit_of_work
 from provider_portal.errors import show_refusals_on
+from provider_portal.forms_common import given
 from provider_portal.models import Contract, Learner
 from provider_portal.models.enums import Role
-from provider_portal.pagination import get_or_404, paginate
+from provider_portal.pagination import get_or_404
 
 bp = Blueprint("contracts", __name__)
 MANAGERS = (Role.PROVIDER_ADMIN, Role.FINANCE)
@@ -31,15 +31,10 @@ MANAGERS = (Role.PROVIDER_ADMIN, Role.FINANCE)
 @roles_required(*LEARNER_FIELDS["contracts"][0])
 def index() -> str:
     status = request.args.get("status", "")
-    stmt = sa.select(Contract).order_by(Contract.start_date.desc(), Contract.id.desc())
-    if status:
-        stmt = stmt.where(Contract.status == status)
     session = get_session()
-    page = paginate(session, stmt, request.args.get("page", 1, type=int),
-                    current_app.config["PAGE_SIZE"])
-    learners = {c.learner_id for c in page.items}
-    names = dict(session.execute(sa.select(Learner.id, Learner.first_name + " " + Learner.last_name)
-                                 .where(Learner.id.in_(learners))).all())
+    page = contract_page(session, status, request.args.get("page", 1, type=int),
+                         current_app.config["PAGE_SIZE"])
+    names = learner_names(session, {c.learner_id for c in page.items})
     return render_template("contracts/index.html", page=page, names=names, status=status)
 
 
@@ -73,7 +68,8 @@ def _save(form: ContractForm, learner: Learner, contract: Contract | None) -> st
     if form.validate_on_submit():
         data = ContractData(**{name: form[name].data for name in ContractData.__dataclass_fields__})
         show_refusals_on(form, page)
-        save_contract(get_session(), learner, data, contract)
+        with unit_of_work() as session:
+            save_contract(session, learner, data, contract)
         flash(_("Contract %(number)s saved.", number=data.number), "success")
         return redirect(url_for("learners.detail", learner_id=learner.id))
     return page()
@@ -92,7 +88,9 @@ def terminate(contract_id: int) -> str | Response:
 
     if form.validate_on_submit():
         show_refusals_on(form, page)
-        terminate_contract(session, contract, form.terminated_on.data, form.reason.data or "")
+        with unit_of_work() as session:
+            terminate_contract(session, contract, given(form.terminated_on, form.terminated_on.data),
+                               form.reason.data or "")
         flash(_("Contract %(number)s terminated.", number=contract.number), "success")
         return redirect(url_for("learners.detail", learner_id=learner.id))
     return page()
@@ -103,6 +101,7 @@ def terminate(contract_id: int) -> str | Response:
 def complete(contract_id: int) -> Response:
     session = get_session()
     contract = get_or_404(session, Contract, contract_id)
-    complete_contract(session, contract)  # a refusal: the error page (errors.py)
+    with unit_of_work() as session:
+        complete_contract(session, contract)  # a refusal: the error page (errors.py)
     flash(_("Contract %(number)s completed.", number=contract.number), "success")
     return redirect(url_for("learners.detail", learner_id=contract.learner_id))

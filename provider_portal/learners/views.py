@@ -13,7 +13,7 @@ from provider_portal import clock
 from provider_portal.access import LEARNER_EDITORS, PROVIDER_STAFF, roles_required
 from provider_portal.attendance.service import shown_changes
 from provider_portal.attendance.statuses import STATUS_LABELS
-from provider_portal.db import get_session
+from provider_portal.db import get_session, unit_of_work
 from provider_portal.downloads import attachment
 from provider_portal.errors import show_refusals_on
 from provider_portal.exam_path.audit import changes_of
@@ -196,9 +196,10 @@ def login(learner_id: int) -> str | Response:
 
     if existing is None and form.validate_on_submit():
         show_refusals_on(form, page)
-        create_user(session, email=form.email.data or "", name=learner.full_name, role=Role.LEARNER,
-                    password=form.password.data or "", provider_id=learner.provider_id,
-                    learner_id=learner.id)
+        with unit_of_work() as session:
+            create_user(session, email=form.email.data or "", name=learner.full_name, role=Role.LEARNER,
+                        password=form.password.data or "", provider_id=learner.provider_id,
+                        learner_id=learner.id)
         flash(_("%(name)s can now log in and confirm their presence.", name=learner.full_name), "success")
         return redirect(url_for("learners.detail", learner_id=learner.id))
     return page()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -12,11 +11,10 @@ from werkzeug.wrappers import Response
 from provider_portal.access import roles_required
 from provider_portal.auth import two_factor
 from provider_portal.auth.forms import AccountLookupForm, TwoFactorResetForm
-from provider_portal.db import get_session
+from provider_portal.db import get_session, unit_of_work
 from provider_portal.errors import show_refusals_on
-from provider_portal.models import Provider, User
+from provider_portal.models import User
 from provider_portal.models.enums import Role
-from provider_portal.models.user import normalise_email
 from provider_portal.users.accounts import (
     create_platform_account,
     get_platform_account,
@@ -24,6 +22,7 @@ from provider_portal.users.accounts import (
     set_active,
 )
 from provider_portal.users.forms import ROLE_LABELS, PasswordResetForm, PlatformAccountForm
+from provider_portal.users.queries import account_by_email
 from provider_portal.users.service import reset_password
 
 bp = Blueprint("accounts", __name__, url_prefix="/admin/accounts")
@@ -49,9 +48,10 @@ def create() -> str | Response:
     form = PlatformAccountForm()
     if form.validate_on_submit():
         show_refusals_on(form, lambda: render_template("users/account_form.html", form=form))
-        user = create_platform_account(
-            get_session(), email=form.email.data or "", name=form.name.data or "", role=form.role.data,
-            password=form.password.data or "", municipalities=tuple(form.municipalities.data or ()))
+        with unit_of_work() as session:
+            user = create_platform_account(
+                session, email=form.email.data or "", name=form.name.data or "", role=form.role.data,
+                password=form.password.data or "", municipalities=tuple(form.municipalities.data or ()))
         flash(_("Account for %(email)s created.", email=user.email), "success")
         return redirect(url_for("accounts.index"))
     return render_template("users/account_form.html", form=form)
@@ -72,7 +72,8 @@ def reactivate(user_id: int) -> Response:
 def _set_active(user_id: int, *, active: bool) -> Response:
     """POST only, so CSRFProtect checks the token before this runs."""
     user = _account_or_404(user_id)
-    set_active(get_session(), current_user, user, active)  # a refusal: the error page (errors.py)
+    with unit_of_work() as session:
+        set_active(session, current_user, user, active)  # a refusal: the error page (errors.py)
     message = _("%(email)s can log in again.", email=user.email) if active else _(
         "%(email)s is deactivated and can no longer log in.", email=user.email)
     flash(message, "success")
@@ -86,7 +87,8 @@ def password(user_id: int) -> str | Response:
     form = PasswordResetForm()
     if form.validate_on_submit():
         show_refusals_on(form, lambda: render_template("users/account_password.html", form=form, user=user))
-        reset_password(get_session(), user, form.password.data or "")
+        with unit_of_work() as session:
+            reset_password(session, user, form.password.data or "")
         flash(_("New password for %(email)s set.", email=user.email), "success")
         return redirect(url_for("accounts.index"))
     return render_template("users/account_password.html", form=form, user=user)
@@ -102,13 +104,11 @@ def two_factor_lookup() -> str:
     found: User | None = None
     provider_name = None
     if form.validate_on_submit():
-        found = db.execute(sa.select(User).where(User.email == normalise_email(form.email.data or "")))\
-            .scalar_one_or_none()
-        if found is None:
+        account = account_by_email(db, form.email.data or "")
+        if account is None:
             form.email.errors = [_("No account has this e-mail address.")]
-        elif found.provider_id is not None:
-            provider_name = db.execute(sa.select(Provider.name)
-                                       .where(Provider.id == found.provider_id)).scalar()
+        else:
+            found, provider_name = account.user, account.provider_name
     return render_template("users/two_factor_reset.html", form=form, found=found, provider_name=provider_name,
                            reset_form=TwoFactorResetForm(), events=two_factor.recent_events(db))
 
@@ -122,8 +122,9 @@ def two_factor_reset(user_id: int) -> str | Response:
         abort(404)
     form = TwoFactorResetForm()
     if form.validate_on_submit():
-        try:
-            two_factor.reset(db, current_user, user, form.reason.data or "")
+        try:  # the refusal is shown at its field on this page as it was (200), not as a 400
+            with unit_of_work() as db:
+                two_factor.reset(db, current_user, user, form.reason.data or "")
         except two_factor.TwoFactorError as exc:
             form[exc.field].errors = [exc.message]
         else:

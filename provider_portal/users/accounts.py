@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from provider_portal.auth.sessions import end_all
 from provider_portal.models import PlannerMunicipality, User
@@ -31,13 +31,13 @@ class PlatformAccount:
 def list_platform_accounts(session: Session) -> list[PlatformAccount]:
     """Every planner and platform admin, active ones first, then by name."""
     users = session.execute(
-        sa.select(User).where(User.role.in_(PLATFORM_ROLES))
-        .order_by(User.active.desc(), User.name, User.id)
+        sa.select(User).where(col(User.role).in_(PLATFORM_ROLES))
+        .order_by(col(User.active).desc(), col(User.name), col(User.id))
     ).scalars().all()
     towns: dict[int, list[str]] = defaultdict(list)
     rows = session.execute(
-        sa.select(PlannerMunicipality.user_id, PlannerMunicipality.municipality)
-        .order_by(PlannerMunicipality.municipality)
+        sa.select(col(PlannerMunicipality.user_id), col(PlannerMunicipality.municipality))
+        .order_by(col(PlannerMunicipality.municipality))
     )
     for user_id, municipality in rows:
         towns[user_id].append(municipality)
@@ -47,7 +47,7 @@ def list_platform_accounts(session: Session) -> list[PlatformAccount]:
 def get_platform_account(session: Session, user_id: int) -> User | None:
     """The planner or platform admin with this id; provider staff and learners are not found here."""
     return session.execute(
-        sa.select(User).where(User.id == user_id, User.role.in_(PLATFORM_ROLES))
+        sa.select(User).where(col(User.id) == user_id, col(User.role).in_(PLATFORM_ROLES))
     ).scalar_one_or_none()
 
 
@@ -70,5 +70,5 @@ def set_active(session: Session, acting: User, user: User, active: bool) -> None
         raise UserError("active", _l("You cannot deactivate your own account."))
     user.active = active
     if not active:  # its sessions end now, and do not come back if the account is reactivated
-        end_all(session, user.id, commit=False)
-    session.commit()
+        end_all(session, user.id)
+    session.flush()

@@ -1,16 +1,19 @@
-"""Staff account use cases for a provider admin."""
+"""Staff account use cases for a provider admin. They flush in the caller's session; the caller's
+`db.unit_of_work` commits."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from provider_portal.auth.service import PasswordPolicyError, check_password_policy
 from provider_portal.auth.sessions import end_all
+from provider_portal.db import savepoint
 from provider_portal.models import PlannerMunicipality, Provider, User
 from provider_portal.models.enums import PROVIDER_ROLES, Role
+from provider_portal.models.types import saved_id
 from provider_portal.models.user import normalise_email
 from provider_portal.reference.municipalities import BY_NAME
 from provider_portal.service_errors import DomainError
@@ -43,8 +46,8 @@ def reset_password(session: Session, user: User, password: str) -> None:
     as a new account's initial password; the old one stops working at once, and so does every session
     of the user (whoever holds one may have learned the old password)."""
     _set_checked_password(user, password, user.email)
-    end_all(session, user.id, commit=False)
-    session.commit()
+    end_all(session, user.id)
+    session.flush()
 
 
 def check_municipalities(role: str, municipalities: tuple[str, ...]) -> None:
@@ -66,15 +69,14 @@ def create_user(session: Session, *, email: str, name: str, role: str, password:
     """A new account (planners with their municipalities); the e-mail is unique regardless of case."""
     user = build_user(email=email, name=name, role=role, password=password, active=active,
                       provider_id=provider_id, learner_id=learner_id)
-    session.add(user)
     try:
-        if municipalities:
-            session.flush()  # a duplicate e-mail surfaces here, before the municipality rows
-            session.add_all(PlannerMunicipality(user_id=user.id, municipality=m) for m in municipalities)
-        session.commit()
+        with savepoint(session):  # a duplicate e-mail (even one added at the same moment) undoes only this
+            session.add(user)
+            session.flush()
     except IntegrityError as exc:
-        session.rollback()
         raise UserError("email", _l("An account with this e-mail address already exists.")) from exc
+    session.add_all(PlannerMunicipality(user_id=saved_id(user), municipality=m) for m in municipalities)
+    session.flush()
     return user
 
 
@@ -85,8 +87,8 @@ def update_user(session: Session, acting: User, user: User, *, name: str, role: 
         raise UserError("role", _l("You cannot remove your own administrator access."))
     user.name, user.role, user.active = name.strip(), role, active
     if not active:  # its sessions end now, and do not come back if the account is reactivated
-        end_all(session, user.id, commit=False)
-    session.commit()
+        end_all(session, user.id)
+    session.flush()
 
 
 def create_account(session: Session, *, email: str, name: str, role: str, password: str,
@@ -95,7 +97,7 @@ def create_account(session: Session, *, email: str, name: str, role: str, passwo
     provider_id = None
     if role in PROVIDER_ROLES:
         provider = session.execute(
-            sa.select(Provider).where(Provider.bow_number == (provider_bow or ""))
+            sa.select(Provider).where(col(Provider.bow_number) == (provider_bow or ""))
         ).scalar_one_or_none()
         if provider is None:
             raise UserError("provider_bow", f"no provider with BOW number {provider_bow!r}")

@@ -67,6 +67,7 @@ def world(db: Session) -> dict[str, int]:
     course = make_class(db, provider, teachers=(staff,))
     enrolment = make_enrolment(db, course, learner)
     closure = add_closure(db, provider.id, date(2026, 2, 16), date(2026, 2, 20), "Voorjaarsvakantie")
+    db.commit()  # the service leaves the commit to its caller
     lesson_id = db.execute(sa.select(Lesson.id).where(Lesson.class_id == course.id)).scalars().first()
     return {
         "learner_id": learner.id,

@@ -268,11 +268,14 @@ def test_deactivating_or_resetting_a_password_ends_the_users_sessions_for_good(c
     boss = make_user(db, db.get(Provider, admin.provider_id), role=Role.PROVIDER_ADMIN)
     login(client, admin.email)
     update_user(db, boss, admin, name=admin.name, role=admin.role, active=False)
+    db.commit()  # the caller's commit: services leave it to their caller
     assert not _logged_in(client)
     update_user(db, boss, admin, name=admin.name, role=admin.role, active=True)
+    db.commit()
     assert not _logged_in(client)  # reactivation does not revive the old session
     login(client, admin.email)
     reset_password(db, admin, "another fine secret 42")
+    db.commit()
     assert not _logged_in(client)
 
 

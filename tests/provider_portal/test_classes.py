@@ -70,8 +70,10 @@ def test_a_closure_removes_its_lessons_and_removing_it_brings_them_back(db, worl
     course = world["course"]
     before = _dates(db, course)
     closure = add_closure(db, course.provider_id, date(2026, 2, 16), date(2026, 2, 20), "Voorjaarsvakantie")
+    db.commit()  # the caller's commit: services leave it to their caller
     assert [d for d in before if d not in _dates(db, course)] == [date(2026, 2, 16), date(2026, 2, 18)]
     remove_closure(db, closure)
+    db.commit()
     assert _dates(db, course) == before
 
 
@@ -87,6 +89,7 @@ def test_lessons_with_attendance_or_set_by_hand_survive_a_schedule_change(db, wo
     db.add(Attendance(learner_id=learner.id, lesson_id=first.id, status="present", minutes=180))
     db.commit()
     move_lesson(db, second, date(2026, 1, 9), time(9), time(12))
+    db.commit()
     db.execute(sa.text("DELETE FROM class_slot"))  # the class no longer meets weekly
     added, removed = sync_lessons(db, course)
     db.commit()
@@ -111,15 +114,19 @@ def test_enrolments_refuse_overlap_a_full_class_and_ending_before_the_start(db, 
     db.commit()
     a, b, c = (make_learner(db, world["provider"]) for _ in range(3))
     enrolment = enrol(db, course, a, date(2026, 1, 5))
+    db.commit()
     with pytest.raises(ClassError, match="already"):
         enrol(db, course, a, date(2026, 2, 1))
     enrol(db, course, b, date(2026, 1, 5))
+    db.commit()
     with pytest.raises(ClassError, match="full"):
         enrol(db, course, c, date(2026, 1, 5))
     with pytest.raises(ClassError):
         end_enrolment(db, enrolment, date(2025, 12, 1))
     end_enrolment(db, enrolment, date(2026, 1, 31))
+    db.commit()
     enrol(db, course, c, date(2026, 2, 1))  # a's place is free again from February
+    db.commit()
 
 
 FORM = {

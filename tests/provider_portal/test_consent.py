@@ -63,6 +63,7 @@ def world(db: Session, frozen_now) -> dict:
 
 def _give(db: Session, learner, given_on: date, hours=True, modules=True, exams=True) -> None:
     record_consent(db, learner, ConsentData(given_on, hours, modules, exams), None)
+    db.commit()  # the caller's commit: the service leaves it to its caller
 
 
 def _csv(client, query: str = "") -> list[list[str]]:
@@ -79,6 +80,7 @@ def test_the_sharing_window_starts_at_the_consent_and_ends_at_withdrawal(db, wor
     assert shared_window(consent, date(2026, 1, 1), date(2026, 1, 31), date(2026, 3, 20)) is None
     assert shared_window(consent, date(2026, 1, 1), date(2026, 3, 31), date(2026, 1, 31)) is None
     withdraw_consent(db, world["amina"], date(2026, 3, 10), None)
+    db.commit()
     assert shared_window(consent, date(2026, 1, 1), date(2026, 3, 31), date(2026, 3, 9)) is not None
     assert shared_window(consent, date(2026, 1, 1), date(2026, 3, 31), date(2026, 3, 10)) is None
 
@@ -133,6 +135,7 @@ def test_nothing_leaves_before_the_consent_date(client, db, world, frozen_now) -
 def test_nothing_leaves_after_withdrawal(client, db, world) -> None:
     _give(db, world["amina"], date(2026, 1, 1))
     withdraw_consent(db, world["amina"], date(2026, 3, 20), world["admin"].id)
+    db.commit()
     login(client, world["planner"].email)
     assert _csv(client, "?first=2026-01-01&last=2026-03-31")[1:] == []  # not even the months before
     assert "Amina" not in pdf_text(client.get("/planning/progress.pdf?first=2026-01-01&last=2026-03-31").data)
@@ -269,6 +272,7 @@ def test_two_staff_recording_consent_at_once_leave_one_consent_and_both_events(e
                 learner = session.get(type(world["amina"]), world["amina"].id)
                 barrier.wait(timeout=20)
                 results[i] = record_consent(session, learner, data, None)
+                session.commit()  # the caller's unit of work ends: the learner's lock is released
         except Exception as exc:  # the thread's result, asserted below
             results[i] = exc
 
@@ -323,6 +327,7 @@ def test_exam_results_leave_only_with_the_exam_scope_and_never_after_withdrawal(
         page = text(client.get(f"/planning/learners/{world[key].id}"))
         assert 'id="exam-components"' in page and "2 mrt 2026" not in page and "behaald" not in page
     withdraw_consent(db, world["amina"], date(2026, 3, 10), None)
+    db.commit()
     header, *rows = _csv(client, "?first=2026-01-01&last=2026-03-31")
     assert [r[0] for r in rows] == ["Bilal Test"]
     assert 'id="progress-results"' not in text(client.get(f"/planning/learners/{world['amina'].id}"))

@@ -228,6 +228,7 @@ def world(app: Flask, db: Session, engine: Engine, frozen_now) -> World:
     make_enrolment(db, course, learner)
     make_enrolment(db, course, other)
     add_closure(db, provider.id, date(2026, 7, 20), date(2026, 7, 24), "Zomerweek")
+    db.commit()  # the service leaves the commit to its caller
     learner_user = make_user(db, None, role=Role.LEARNER, provider_id=provider.id, learner_id=learner.id)
     draft = make_draft(db, learner, contract)
     issued = make_draft(db, other, other_contract)
@@ -261,6 +262,7 @@ def world(app: Flask, db: Session, engine: Engine, frozen_now) -> World:
                                           created_by_id=finance.id)  # stays queued: its cancel form
     # a consent in force: its withdraw form (the learner's consent page is a starting point)
     record_consent(db, learner, ConsentData(date(2026, 2, 2), True, True, True), admin.id)
+    db.commit()
     # Two-factor states, at a provider that requires two-factor log-in for its staff (so the walked
     # provider's staff log in with a password alone): one user with it on stops after the password
     # (the code step), one is logged in with a code (turning it off), one is the account a platform
@@ -309,6 +311,7 @@ def _two_factor_on(app: Flask, db: Session, user: User) -> str:
     with app.test_request_context():
         setup = two_factor.begin_setup(db, user)
         two_factor.confirm_setup(db, user, pyotp.TOTP(setup.secret).at(clock.now().timestamp()))
+        db.commit()  # the caller's commit, as the set-up page's unit of work
     return setup.secret
 
 

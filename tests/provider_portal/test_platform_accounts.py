@@ -34,6 +34,7 @@ def admin(db: Session, client) -> User:
 def test_a_planner_is_created_with_their_municipalities(db: Session) -> None:
     user = create_platform_account(db, email="Plan@Gemeente.nl", name=" Planner ", role="planner",
                                    password=SECRET, municipalities=("Utrecht", "Amersfoort"))
+    db.commit()  # the caller's commit: the service leaves it to its caller
     assert (user.email, user.name, user.provider_id) == ("plan@gemeente.nl", "Planner", None)
     assert user.active
     [account] = list_platform_accounts(db)
@@ -70,6 +71,7 @@ def test_a_platform_admin_cannot_deactivate_themself_but_others(db: Session) -> 
         set_active(db, admin, admin, False)
     set_active(db, admin, planner, False)
     set_active(db, admin, admin, True)
+    db.commit()
     assert (admin.active, planner.active) == (True, False)
 
 
@@ -79,6 +81,7 @@ def test_a_reset_password_follows_the_policy(db: Session) -> None:
         reset_password(db, planner, "short")
     assert refused.value.field == "password"
     reset_password(db, planner, SECRET)
+    db.commit()
     assert planner.check_password(SECRET)
 
 

@@ -460,9 +460,13 @@ def test_parallel_wrong_codes_never_get_more_than_the_limit_compared(
             start.wait(timeout=10)
             for _ in range(3):  # and each retries at once
                 try:
-                    confirm_with_code(session, lesson, learner, user, _wrong(right), "secret", DURING)
-                except RegisterError:
-                    pass
+                    refusal = confirm_with_code(session, lesson, learner, user, _wrong(right), "secret",
+                                                DURING)
+                except RegisterError:  # the caller's rollback, as the page's unit of work does
+                    session.rollback()
+                else:
+                    assert refusal is not None  # a wrong code: recorded, then refused
+                    session.commit()
 
     threads = [threading.Thread(target=guess) for _ in range(12)]
     for thread in threads:

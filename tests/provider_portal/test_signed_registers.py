@@ -44,6 +44,7 @@ def world(db: Session, frozen_now) -> dict:
         marks = [Mark(amina.id, "present")]
         save_register(db, lesson, marks, user=teacher, version=lesson.version, now=moment)
         sign_register(db, lesson, teacher, moment)
+        db.commit()  # the services leave the commit to their caller
     return {"provider": provider, "teacher": teacher, "admin": admin, "course": course,
             "amina": amina, "chiara": chiara, "lessons": lessons}
 
@@ -86,6 +87,7 @@ def test_the_service_refuses_to_enrol_over_signed_registers_until_confirmed(db, 
     assert [x.lesson_date for x in refused.value.lessons] == SIGNED_DAYS[2:]
     assert db.execute(sa.select(Enrolment).where(Enrolment.learner_id == world["chiara"].id)).first() is None
     enrol(db, world["course"], world["chiara"], date(2026, 3, 3))  # after the last signed lesson: no question
+    db.commit()
 
 
 def test_a_confirmed_backdated_enrolment_leaves_the_signed_registers_as_they_were(client, db, world) -> None:
@@ -104,6 +106,7 @@ def test_the_teacher_sees_the_signed_register_unchanged_and_the_admin_sees_who_i
     app, client, db, world
 ) -> None:
     enrol(db, world["course"], world["chiara"], date(2026, 2, 16), signed_confirmed=True)
+    db.commit()
     lesson_url = f"/lessons/{world['lessons'][date(2026, 2, 16)].id}"
     login(client, world["teacher"].email)
     teacher_page = text(client.get(lesson_url))
@@ -118,6 +121,7 @@ def test_hours_rates_alerts_and_exports_do_not_count_the_new_learner_absent_on_s
     db, world, frozen_now
 ) -> None:
     enrol(db, world["course"], world["chiara"], date(2026, 2, 16), signed_confirmed=True)
+    db.commit()
     frozen_now(datetime(2026, 3, 4, 13, 0))
     today = date(2026, 3, 4)
     summary = hours_summary(db, world["chiara"], today)
@@ -133,6 +137,7 @@ def test_an_admin_adds_the_learner_to_a_signed_register_through_the_audited_corr
     client, db, world
 ) -> None:
     enrol(db, world["course"], world["chiara"], date(2026, 2, 16), signed_confirmed=True)
+    db.commit()
     lesson = world["lessons"][date(2026, 2, 18)]
     login(client, world["admin"].email)
     url = f"/lessons/{lesson.id}"

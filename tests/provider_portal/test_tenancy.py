@@ -57,6 +57,7 @@ def two_providers(db: Session) -> dict[str, object]:
     course_b = make_class(db, b, teachers=(user_b,))
     enrolment_b = make_enrolment(db, course_b, learner_b)
     closure_b = add_closure(db, b.id, date(2026, 2, 16), date(2026, 2, 20), "Voorjaarsvakantie")
+    db.commit()  # the service leaves the commit to its caller
     lesson_b = db.execute(sa.select(Lesson.id).where(Lesson.class_id == course_b.id)).scalars().first()
     make_learner(db, a, first_name="Aisha")
     rotterdam_planner = make_user(db, None, role=Role.PLANNER, municipalities=("Rotterdam",))

@@ -45,6 +45,7 @@ def world(db: Session) -> dict:
     _mark(db, wednesday, amina.id, "absent_notice", 0)
     _mark(db, wednesday, bilal.id, "late", 150)
     cancel_lesson(db, _lesson(db, course.id, date(2026, 1, 12)), "Docent ziek")
+    db.commit()  # the service leaves the commit to its caller
     return {"provider": provider, "staff": staff, "course": course, "amina": amina, "bilal": bilal}
 
 

@@ -400,6 +400,7 @@ def test_one_code_sent_twice_at_once_logs_in_once(app, engine, db, admin, clock)
         two_factor.begin_setup(db, admin)
         secret = two_factor._decrypt(admin.totp_secret)
         two_factor.confirm_setup(db, admin, clock.code(secret))
+        db.commit()  # the caller's commit, as the set-up page's unit of work
     clock.move(30)
     code = clock.code(secret)
     barrier = threading.Barrier(4)
@@ -410,6 +411,7 @@ def test_one_code_sent_twice_at_once_logs_in_once(app, engine, db, admin, clock)
             user = own.get(User, admin.id)
             barrier.wait()
             results.append(two_factor.verify_totp(own, user, code))
+            own.commit()  # the caller's unit of work ends: the row lock of the used step is released
 
     threads = [threading.Thread(target=attempt) for _ in range(4)]
     for thread in threads:
