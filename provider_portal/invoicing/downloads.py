@@ -45,8 +45,9 @@ def pdf(invoice_id: int) -> Response | BaseResponse:
 @bp.route("/duo-export", methods=["POST"])
 @roles_required(*FINANCE)
 def duo_export() -> Response | BaseResponse:
-    session, quarter = get_session(), _quarter_arg()
-    batch = exports.duo_batch(session, _provider(), quarter, exports.duo_party(current_app.config), _today())
+    quarter, buyer = _quarter_arg(), exports.duo_party(current_app.config)
+    with unit_of_work() as session:
+        batch = exports.duo_batch(session, _provider(), quarter, buyer, _today())
     return attachment(batch.content.encode(), batch.file_name, "text/csv")
 
 

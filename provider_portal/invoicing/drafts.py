@@ -4,7 +4,8 @@ A draft is recomputed on demand: running again rewrites the drafts in place, del
 nothing left to invoice, and never touches issued invoices: it locks the drafts it rewrites and
 drops any issued meanwhile (`locking.lock_drafts`). The unique constraint on a learner's
 current invoice per quarter means two runs at once cannot create duplicates: the loser's
-transaction fails as a whole and is retried once against the winner's rows.
+savepoint fails as a whole and is retried once against the winner's rows. Nothing here commits:
+the caller's unit of work does (`db.unit_of_work`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from billing.errors import AdvanceBillingError, BillingInputError
 from billing.quarters import Quarter
 from billing.result import LearnerQuarter
 from billing.rules import compute_learner_quarter
+from provider_portal.db import savepoint
 from provider_portal.i18n import message_day
 from provider_portal.invoicing import locking
 from provider_portal.invoicing.errors import InvoicingError
@@ -58,17 +60,19 @@ def make_drafts(
     invoice_date: date,
     learner_ids: list[int] | None = None,
 ) -> DraftRun:
-    """Drafts for every learner with something to invoice in `quarter`; commits once."""
+    """Drafts for every learner with something to invoice in `quarter`, in the caller's transaction.
+
+    The run works in a savepoint: when a concurrent run inserted the same learner's draft first,
+    only this run's work is undone and it is made once more against the winner's rows.
+    """
     if invoice_date <= quarter.last_day:
         raise InvoicingError(_("%(quarter)s ends on %(last)s: no invoices in advance",
                                quarter=str(quarter), last=message_day(quarter.last_day)))
     for attempt in (1, 2):
         try:
-            run = _make(session, provider, quarter, invoice_date, learner_ids)
-            session.commit()
-            return run
+            with savepoint(session):
+                return _make(session, provider, quarter, invoice_date, learner_ids)
         except IntegrityError:
-            session.rollback()
             if attempt == 2:
                 raise
             log.info("draft run for provider %s %s met a concurrent run; retrying", provider.id, quarter)

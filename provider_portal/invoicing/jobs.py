@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from billing.quarters import Quarter
 from provider_portal import clock
+from provider_portal.db import unit_of_work
 from provider_portal.invoicing.drafts import make_drafts
 from provider_portal.jobs.context import JobContext
 from provider_portal.jobs.queue import enqueue
@@ -81,7 +82,7 @@ def quarter_drafts(ctx: JobContext) -> dict[str, Any]:
         ctx.check_cancelled()
         ctx.progress(int(100 * done / max(1, len(providers))), f"{provider.name}: {quarter}")
         try:
-            with ctx.session() as session:
+            with unit_of_work(ctx.engine) as session:
                 runs[str(provider.id)] = make_drafts(session, provider, quarter, today).as_dict()
         except Exception as exc:  # one provider's failure must not stop the others
             log.exception("draft run %s failed for provider %s", quarter, provider.id)

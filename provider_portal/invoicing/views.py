@@ -24,6 +24,7 @@ from provider_portal import clock
 from provider_portal.access import roles_required
 from provider_portal.db import get_session, unit_of_work
 from provider_portal.downloads import attachment
+from provider_portal.errors import show_refusals_on
 from provider_portal.i18n import day, money
 from provider_portal.input_guards import db_int
 from provider_portal.invoicing import exports, lifecycle, others
@@ -243,7 +244,8 @@ def refresh(invoice_id: int) -> BaseResponse:
         flash(_("Only a draft can be recomputed."), "error")
         return _back(invoice)
     quarter, learner_id = Quarter.parse(invoice.quarter), invoice.learner_id
-    run = make_drafts(session, _provider(), quarter, _today(), [learner_id])
+    with unit_of_work():
+        run = make_drafts(session, _provider(), quarter, _today(), [learner_id])
     if run.already_issued:  # issued by another request while this one computed: left alone
         flash(_("Only a draft can be recomputed."), "error")
         return _back(invoice)
@@ -503,7 +505,8 @@ def add_other_invoice(learner_id: int) -> str | BaseResponse | tuple[str, int]:
     form = OtherInvoiceForm()
     if not form.validate_on_submit():
         return _history_page(learner, form), 400
-    try:
+    show_refusals_on(form, lambda: _history_page(learner, form))
+    with unit_of_work():
         others.add_entry(
             session,
             learner,
@@ -513,10 +516,6 @@ def add_other_invoice(learner_id: int) -> str | BaseResponse | tuple[str, int]:
             note=form.note.data or "",
             recorded_by_id=current_user.id,
         )
-    except others.EntryError as exc:
-        session.rollback()
-        getattr(form, exc.field, form.amount).errors = [entry_message(exc)]
-        return _history_page(learner, form), 400
     flash(_("Other provider's invoice recorded; it counts towards the cap in the next draft run."), "success")
     return redirect(url_for("invoicing.learner_history", learner_id=learner.id))
 
@@ -528,9 +527,9 @@ def delete_other_invoice(other_invoice_id: int) -> BaseResponse:
     entry = get_or_404(session, OtherProviderInvoice, other_invoice_id)
     learner_id = entry.learner_id
     try:
-        others.delete_entry(session, entry)
-    except others.EntryError as exc:
-        session.rollback()
+        with unit_of_work():
+            others.delete_entry(session, entry)
+    except others.EntryError as exc:  # the refusal is shown on the history page the user came from
         flash(entry_message(exc), "error")
     else:
         flash(_("Other provider's invoice deleted."), "success")

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel
 
+from provider_portal.db import savepoint
 from provider_portal.models import Learner, LearnerExam, LearnerLanguage, LearnerModule
 from provider_portal.models.enums import (
     EXAM_COMPONENTS,
@@ -116,14 +117,13 @@ def find_by_bsn(session: Session, bsn: str) -> Learner | None:
 
 
 def save_learner(session: Session, data: LearnerData, learner: Learner | None = None) -> Learner:
-    """Create or update a learner in one transaction; a duplicate BSN stores nothing."""
+    """Create or update a learner in a savepoint of the caller's transaction (its unit of work
+    commits); a duplicate BSN undoes the savepoint and raises DuplicateBsnError."""
     try:
-        learner = stage_learner(session, data, learner)
-        session.commit()
+        with savepoint(session):
+            return stage_learner(session, data, learner)
     except IntegrityError as exc:
-        session.rollback()
         raise DuplicateBsnError() from exc
-    return learner
 
 
 def stage_learner(session: Session, data: LearnerData, learner: Learner | None = None) -> Learner:

@@ -13,7 +13,7 @@ from provider_portal import clock
 from provider_portal.access import LEARNER_EDITORS, PROVIDER_STAFF, roles_required
 from provider_portal.attendance.service import shown_changes
 from provider_portal.attendance.statuses import STATUS_LABELS
-from provider_portal.db import get_session
+from provider_portal.db import get_session, unit_of_work
 from provider_portal.downloads import attachment
 from provider_portal.errors import show_refusals_on
 from provider_portal.exam_path.audit import changes_of
@@ -165,7 +165,8 @@ def _edit(learner: Learner | None) -> str | Response:
         data = LearnerData(**{name: form[name].data for name in LearnerData.__dataclass_fields__
                               if name != "languages"}, languages=tuple(form.languages.data or ()))
         show_refusals_on(form, lambda: render_template("learners/form.html", form=form, learner=learner))
-        saved = save_learner(session, data, learner)  # a duplicate BSN: DuplicateBsnError at `bsn`
+        with unit_of_work():
+            saved = save_learner(session, data, learner)  # a duplicate BSN: DuplicateBsnError at `bsn`
         flash(_("Learner %(name)s saved.", name=saved.full_name), "success")
         return redirect(url_for("learners.detail", learner_id=saved.id))
     return render_template("learners/form.html", form=form, learner=learner)
@@ -196,9 +197,10 @@ def login(learner_id: int) -> str | Response:
 
     if existing is None and form.validate_on_submit():
         show_refusals_on(form, page)
-        create_user(session, email=form.email.data or "", name=learner.full_name, role=Role.LEARNER,
-                    password=form.password.data or "", provider_id=learner.provider_id,
-                    learner_id=learner.id)
+        with unit_of_work():
+            create_user(session, email=form.email.data or "", name=learner.full_name, role=Role.LEARNER,
+                        password=form.password.data or "", provider_id=learner.provider_id,
+                        learner_id=learner.id)
         flash(_("%(name)s can now log in and confirm their presence.", name=learner.full_name), "success")
         return redirect(url_for("learners.detail", learner_id=learner.id))
     return page()

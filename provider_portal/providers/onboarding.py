@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from provider_portal.db import savepoint
 from provider_portal.models import Provider, SecurityEvent, User
 from provider_portal.models.enums import Role
 from provider_portal.models.user import normalise_email
@@ -65,7 +66,8 @@ def _email_taken(session: Session, email: str) -> bool:
 
 def onboard_provider(session: Session, actor: User, data: ProviderData, *, admin_name: str,
                      admin_email: str, admin_password: str) -> tuple[Provider, User]:
-    """Create the provider and its first provider administrator, or nothing."""
+    """Create the provider and its first provider administrator, or nothing (a savepoint undoes a
+    half-made onboarding); the caller's unit of work commits."""
     email = normalise_email(admin_email)
     if _bow_taken(session, data.bow_number):
         raise OnboardingError("bow_number", _l("Another provider already uses this BOW number."))
@@ -76,20 +78,30 @@ def onboard_provider(session: Session, actor: User, data: ProviderData, *, admin
     except UserError as exc:
         raise OnboardingError("admin_password", exc.message) from exc
     provider = Provider(**{f: getattr(data, f) for f in ProviderData.__dataclass_fields__})
-    session.add(provider)
     try:
-        session.flush()
-        admin.provider_id = provider.id
-        session.add(admin)
-        session.flush()
-        session.add(SecurityEvent(user_id=admin.id, actor_id=actor.id, kind="provider_onboarded",
-                                  detail=f"{provider.name} (BOW {provider.bow_number})"))
-        session.commit()
+        with savepoint(session):
+            session.add(provider)
+            session.flush()
+            admin.provider_id = provider.id
+            session.add(admin)
+            session.flush()
+            session.add(SecurityEvent(user_id=admin.id, actor_id=actor.id, kind="provider_onboarded",
+                                      detail=f"{provider.name} (BOW {provider.bow_number})"))
+            session.flush()
     except IntegrityError as exc:  # a concurrent onboarding took the BOW number or the e-mail address
-        session.rollback()
         if _bow_taken(session, data.bow_number):
             raise OnboardingError("bow_number",
                                   _l("Another provider already uses this BOW number.")) from exc
         raise OnboardingError("admin_email",
                               _l("An account with this e-mail address already exists.")) from exc
     return provider, admin
+
+
+def save_settings(session: Session, provider: Provider) -> None:
+    """Store the provider's changed settings; a BOW number another provider took meanwhile is
+    refused at `bow_number` (the unique constraint, checked in a savepoint)."""
+    try:
+        with savepoint(session):
+            session.flush()
+    except IntegrityError as exc:
+        raise OnboardingError("bow_number", _l("Another provider already uses this BOW number.")) from exc

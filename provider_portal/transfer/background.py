@@ -17,6 +17,7 @@ from flask_babel import LazyString, get_translations
 from sqlmodel import Session
 
 from provider_portal import clock
+from provider_portal.db import unit_of_work
 from provider_portal.jobs.context import JobContext, JobRefused
 from provider_portal.jobs.queue import enqueue
 from provider_portal.jobs.registry import job_handler
@@ -73,7 +74,7 @@ def run_import(ctx: JobContext) -> dict[str, Any]:
     upload_id = ctx.params["upload_id"]
     summary = {"kind": ctx.params["kind"], "filename": ctx.params.get("filename", "")}
     try:
-        with ctx.session() as session:
+        with unit_of_work(ctx.engine) as session:
             upload = session.execute(sa.select(ImportUpload).where(
                 ImportUpload.id == upload_id, ImportUpload.provider_id == ctx.provider_id)).scalar_one()
             table = read_table(upload.filename, upload.content)
@@ -92,6 +93,5 @@ def run_import(ctx: JobContext) -> dict[str, Any]:
                                                                    "errors": problems})
         return {**summary, "rows": total, "imported": result.imported}
     finally:
-        with ctx.session() as session:
+        with unit_of_work(ctx.engine) as session:
             session.execute(sa.delete(ImportUpload).where(ImportUpload.id == upload_id))
-            session.commit()

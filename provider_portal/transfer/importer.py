@@ -1,4 +1,5 @@
-"""Running an import: read, check every row, then store all rows in one transaction or none at all."""
+"""Running an import: read, check every row, then store all rows or none at all (a savepoint in the
+caller's transaction; the caller's unit of work commits)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from sqlmodel import Session
 
 from provider_portal.classes.service import ClassError, stage_enrolment
 from provider_portal.contracts.service import ContractError, stage_contract
+from provider_portal.db import savepoint
 from provider_portal.learners.service import stage_new_learners
 from provider_portal.models import Contract, CourseClass, Learner
 from provider_portal.transfer.columns import RowError
@@ -180,17 +182,26 @@ def _per_row(stage: Callable[[Any], object], staged: Callable[[int], None] = lam
     return stage_all
 
 
+class _RowsRefused(Exception):
+    """Leaves the savepoint of `_store` so that none of the file's rows stays staged."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__(f"{len(errors)} rows refused")
+        self.errors = errors
+
+
 def _store(session: Session, items: list[tuple[int, Any]],
            stage_all: Callable[[list[tuple[int, Any]]], list[RowError]]) -> ImportResult:
-    """Stage every row, collecting refusals; commit only when none was refused."""
+    """Stage every row in a savepoint, collecting refusals: when one was refused (or a concurrent
+    change got in the way) the savepoint undoes every row; else the caller's unit of work commits."""
     try:
-        errors = stage_all(items)
-        session.flush()
+        with savepoint(session):
+            errors = stage_all(items)
+            if errors:
+                raise _RowsRefused(errors)
+            session.flush()
+    except _RowsRefused as refused:
+        return ImportResult(errors=refused.errors)
     except IntegrityError:
-        session.rollback()
         return ImportResult(problem=_l("Another change got in the way; nothing was imported. Try again."))
-    if errors:
-        session.rollback()
-        return ImportResult(errors=errors)
-    session.commit()
     return ImportResult(imported=len(items))

@@ -60,8 +60,9 @@ def upload() -> str | Response | tuple[str, int]:
             flash(_("The file has %(n)s rows: it is imported in the background, all rows or none. "
                     "This page shows the progress and the outcome.", n=len(table.rows)), "info")
             return redirect(url_for("jobs.detail", job_id=job.id))
-        result = import_table(get_session(), current_user.provider_id, kind, table, clock.today(),
-                              user_id=current_user.id)
+        with unit_of_work() as session:
+            result = import_table(session, current_user.provider_id, kind, table, clock.today(),
+                                  user_id=current_user.id)
     if result.ok:
         flash(ngettext("%(num)s row imported.", "%(num)s rows imported.", result.imported), "success")
         return redirect(url_for(AFTER_IMPORT[kind]))

@@ -78,6 +78,7 @@ def make_drafts_for(db: Session, office: dict) -> None:
     from provider_portal.invoicing.drafts import make_drafts
 
     make_drafts(db, office["provider"], Quarter(2026, 1), AFTER_Q1)
+    db.commit()  # the caller's unit of work
 
 
 def test_status_changes_and_credit_notes_through_the_pages(client, db, office) -> None:
