@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_login import current_user
-from sqlmodel import Session
+from sqlmodel import Session, col
 from werkzeug.wrappers import Response
 
 from provider_portal import clock
@@ -49,16 +49,18 @@ def index() -> str | Response:
         return int(session.execute(sa.select(sa.func.count()).select_from(stmt.subquery())).scalar_one())
 
     by_route = session.execute(
-        sa.select(Learner.route, sa.func.count()).group_by(Learner.route).order_by(Learner.route)
+        sa.select(col(Learner.route),
+                  sa.func.count()).group_by(col(Learner.route)).order_by(col(Learner.route))
     ).all()
     expired, ending = terms_expired(today), terms_ending(today, TERM_WARNING)
     figures = {
-        "learners": count(sa.select(Learner.id)),
-        "active_contracts": count(sa.select(Contract.id).where(Contract.status == ContractStatus.ACTIVE)),
-        "terms_expired": count(sa.select(Learner.id).where(expired)),
-        "terms_ending": count(sa.select(Learner.id).where(ending)),
+        "learners": count(sa.select(col(Learner.id))),
+        "active_contracts": count(sa.select(col(Contract.id))
+                                  .where(col(Contract.status) == ContractStatus.ACTIVE)),
+        "terms_expired": count(sa.select(col(Learner.id)).where(expired)),
+        "terms_ending": count(sa.select(col(Learner.id)).where(ending)),
         "modules_open": count(
-            sa.select(LearnerModule.learner_id).where(LearnerModule.status == ModuleStatus.REQUIRED)
+            sa.select(col(LearnerModule.learner_id)).where(col(LearnerModule.status) == ModuleStatus.REQUIRED)
         ),
     }
 
@@ -66,7 +68,7 @@ def index() -> str | Response:
         stmt = sa.select(Learner).where(condition).order_by(TERM_DEADLINE, Learner.last_name).limit(10)
         return list(session.execute(stmt).scalars())
 
-    jobs = session.execute(sa.select(Job).order_by(Job.created_at.desc()).limit(5)).scalars().all()
+    jobs = session.execute(sa.select(Job).order_by(col(Job.created_at).desc()).limit(5)).scalars().all()
     staff = current_user.role in PROVIDER_STAFF
     return render_template(
         "dashboard/index.html",

@@ -10,7 +10,7 @@ import random
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from provider_portal.classes.schedule import WeeklySlot
 from provider_portal.classes.service import ClassData, save_class
@@ -39,12 +39,13 @@ def seed_attendance(
     """Classes, enrolments, lessons and register history for one provider; returns learner logins."""
     staff = session.execute(
         sa.select(User).where(
-            User.provider_id == provider_id, User.role.in_([Role.TEACHER, Role.PROVIDER_ADMIN])
+            col(User.provider_id) == provider_id, col(User.role).in_([Role.TEACHER, Role.PROVIDER_ADMIN])
         )
     ).scalars()
     teacher = next(u for u in staff if u.role == Role.TEACHER)
     learners = (
-        session.execute(sa.select(Learner).where(Learner.provider_id == provider_id).order_by(Learner.id))
+        session.execute(sa.select(Learner).where(col(Learner.provider_id) == provider_id)
+                        .order_by(col(Learner.id)))
         .scalars()
         .all()
     )
@@ -93,8 +94,8 @@ def _enrol_and_attend(
     lessons = (
         session.execute(
             sa.select(Lesson)
-            .where(Lesson.class_id == course.id, Lesson.lesson_date < today)
-            .order_by(Lesson.lesson_date)
+            .where(col(Lesson.class_id) == course.id, col(Lesson.lesson_date) < today)
+            .order_by(col(Lesson.lesson_date))
         )
         .scalars()
         .all()

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from provider_portal import clock
 from provider_portal.demo.attendance import seed_attendance
@@ -132,9 +132,10 @@ def seed(session: Session, today: date | None = None) -> tuple[bool, list[tuple[
     """Create the demo world unless it exists; return (created, [(email, role), ...])."""
     today = today or clock.today()
     logins = _logins()
-    exists = session.execute(sa.select(Provider.id).where(Provider.bow_number == PROVIDERS[0].bow))
+    exists = session.execute(sa.select(col(Provider.id)).where(col(Provider.bow_number) == PROVIDERS[0].bow))
     if exists.first() is not None:
-        learners = session.execute(sa.select(User.email, User.role).where(User.role == Role.LEARNER))
+        learners = session.execute(sa.select(col(User.email),
+                                             col(User.role)).where(col(User.role) == Role.LEARNER))
         return False, logins + [(email, role) for email, role in learners]
     rng = random.Random(2026)
     for spec in PROVIDERS:
@@ -159,7 +160,7 @@ def seed(session: Session, today: date | None = None) -> tuple[bool, list[tuple[
 def _consents(session: Session, today: date) -> None:
     """About half the learners agreed to share their progress with the municipality (its own generator)."""
     rng = random.Random(404)
-    for learner_id in session.execute(sa.select(Learner.id).order_by(Learner.id)).scalars().all():
+    for learner_id in session.execute(sa.select(col(Learner.id)).order_by(col(Learner.id))).scalars().all():
         if rng.random() < 0.5:
             given_on = today - timedelta(days=rng.randint(0, 200))
             session.add(LearnerConsent(learner_id=learner_id, given_on=given_on, share_hours=True,
@@ -233,7 +234,7 @@ def _learner(session: Session, rng: random.Random, spec: DemoProvider, provider_
 def _progress_modules(session: Session, rng: random.Random, learner: Learner, start: date,
                       today: date) -> None:
     months = (today - start).days / 30
-    rows = session.execute(sa.select(LearnerModule).where(LearnerModule.learner_id == learner.id))
+    rows = session.execute(sa.select(LearnerModule).where(col(LearnerModule.learner_id) == learner.id))
     for row in rows.scalars():
         roll = rng.random()
         if roll < min(0.8, months / 30):

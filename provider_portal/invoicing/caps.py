@@ -29,7 +29,7 @@ def add_cap_setting(
     if amount_cents <= 0:
         raise InvoicingError(_("The cap must be above zero."), "amount")
     exists = session.execute(
-        sa.select(CapSetting.id).where(col(CapSetting.effective_from) == str(effective_from))
+        sa.select(col(CapSetting.id)).where(col(CapSetting.effective_from) == str(effective_from))
     ).scalar_one_or_none()
     if exists is not None:
         raise InvoicingError(_("A cap setting already starts in %(quarter)s.", quarter=str(effective_from)),

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from provider_portal.invoicing import numbering
 from provider_portal.models import DocumentCounter, Invoice, InvoiceEvent, InvoiceLine
@@ -111,9 +111,10 @@ def lock_head(session: Session, provider_id: int) -> None:
     a DUO batch of several documents), so two of them at once wait instead of deadlocking.
     """
     session.execute(
-        sa.select(DocumentCounter.last_number)
-        .where(DocumentCounter.provider_id == provider_id, DocumentCounter.series == numbering.CHAIN_SERIES,
-               DocumentCounter.year == 0)
+        sa.select(col(DocumentCounter.last_number))
+        .where(col(DocumentCounter.provider_id) == provider_id,
+               col(DocumentCounter.series) == numbering.CHAIN_SERIES,
+               col(DocumentCounter.year) == 0)
         .with_for_update()
     ).all()
 

@@ -18,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from billing.documents import LINE_TEXT_NL
 from billing.errors import AdvanceBillingError, BillingInputError
@@ -93,7 +93,8 @@ def _make(
     _clear_lines(session, list(drafts.values()))
     gone = [inv_id for lid, inv_id in drafts.items() if lid not in keep]
     if gone:
-        session.execute(sa.delete(Invoice).where(Invoice.id.in_(gone), Invoice.status == InvoiceStatus.DRAFT))
+        session.execute(sa.delete(Invoice).where(col(Invoice.id).in_(gone),
+                                                 col(Invoice.status) == InvoiceStatus.DRAFT))
     run.removed = len(gone)
     updates = [(drafts[lid], results[lid]) for lid in keep if lid in drafts]
     _update(session, updates)
@@ -109,11 +110,12 @@ def _make(
 def _current(
     session: Session, provider_id: int, quarter: Quarter, learner_ids: list[int] | None
 ) -> dict[int, tuple[int, str]]:
-    stmt = sa.select(Invoice.learner_id, Invoice.id, Invoice.status).where(
-        Invoice.provider_id == provider_id, Invoice.quarter == str(quarter), Invoice.slot.is_(True)
+    stmt = sa.select(col(Invoice.learner_id), col(Invoice.id), col(Invoice.status)).where(
+        col(Invoice.provider_id) == provider_id, col(Invoice.quarter) == str(quarter),
+        col(Invoice.slot).is_(True),
     )
     if learner_ids is not None:
-        stmt = stmt.where(Invoice.learner_id.in_(learner_ids or [-1]))
+        stmt = stmt.where(col(Invoice.learner_id).in_(learner_ids or [-1]))
     return {lid: (inv_id, status) for lid, inv_id, status in session.execute(stmt)}
 
 
@@ -158,10 +160,10 @@ def _keep_locked_drafts(
 def _clear_lines(session: Session, draft_ids: list[int]) -> None:
     """Delete the lines of drafts only: the status condition keeps issued lines out of reach."""
     for chunk in _chunks(draft_ids):
-        still_drafts = sa.select(Invoice.id).where(
-            Invoice.id.in_(chunk), Invoice.status == InvoiceStatus.DRAFT
+        still_drafts = sa.select(col(Invoice.id)).where(
+            col(Invoice.id).in_(chunk), col(Invoice.status) == InvoiceStatus.DRAFT
         )
-        session.execute(sa.delete(InvoiceLine).where(InvoiceLine.invoice_id.in_(still_drafts)))
+        session.execute(sa.delete(InvoiceLine).where(col(InvoiceLine.invoice_id).in_(still_drafts)))
 
 
 def _fields(result: LearnerQuarter) -> dict[str, Any]:
@@ -217,11 +219,11 @@ def _insert(session: Session, provider_id: int, inputs: Inputs, results: list[Le
     # Read the ids back rather than INSERT ... RETURNING, which SQLite runs row by row.
     ids = dict(
         session.execute(
-            sa.select(Invoice.learner_id, Invoice.id).where(
-                Invoice.provider_id == provider_id,
-                Invoice.quarter == rows[0]["quarter"],
-                Invoice.slot.is_(True),
-                Invoice.status == InvoiceStatus.DRAFT,
+            sa.select(col(Invoice.learner_id), col(Invoice.id)).where(
+                col(Invoice.provider_id) == provider_id,
+                col(Invoice.quarter) == rows[0]["quarter"],
+                col(Invoice.slot).is_(True),
+                col(Invoice.status) == InvoiceStatus.DRAFT,
             )
         ).all()
     )

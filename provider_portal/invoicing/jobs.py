@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from billing.quarters import Quarter
 from provider_portal import clock
@@ -73,9 +73,9 @@ def quarter_drafts(ctx: JobContext) -> dict[str, Any]:
     quarter = Quarter.parse(ctx.params["quarter"])
     today = clock.today()
     with ctx.session() as session:
-        stmt = sa.select(Provider).order_by(Provider.id)
+        stmt = sa.select(Provider).order_by(col(Provider.id))
         if ctx.provider_id is not None:
-            stmt = stmt.where(Provider.id == ctx.provider_id)
+            stmt = stmt.where(col(Provider.id) == ctx.provider_id)
         providers = list(session.execute(stmt).scalars())
     runs, failures = {}, []
     for done, provider in enumerate(providers):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from provider_portal.models import DocumentCounter
 
@@ -30,7 +30,7 @@ def next_number(session: Session, provider_id: int, series: str, year: int) -> i
     )
     for _ in range(_ATTEMPTS):
         seen = session.execute(
-            sa.select(DocumentCounter.last_number)
+            sa.select(col(DocumentCounter.last_number))
             .where(*key)
             .with_for_update()
             .execution_options(populate_existing=True)
@@ -41,7 +41,7 @@ def next_number(session: Session, provider_id: int, series: str, year: int) -> i
             continue
         bumped = session.execute(
             sa.update(DocumentCounter)
-            .where(*key, DocumentCounter.last_number == seen)
+            .where(*key, col(DocumentCounter.last_number) == seen)
             .values(last_number=seen + 1)
             .execution_options(synchronize_session=False)
         )
@@ -63,7 +63,7 @@ def _insert_first(session: Session, provider_id: int, series: str, year: int) ->
         .values(provider_id=provider_id, series=series, year=year, last_number=1)
         .on_conflict_do_nothing()
     )
-    return session.execute(stmt.returning(DocumentCounter.last_number)).first() is not None
+    return session.execute(stmt.returning(col(DocumentCounter.last_number))).first() is not None
 
 
 def invoice_number(year: int, number: int) -> str:

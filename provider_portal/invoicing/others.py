@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from billing.errors import BillingInputError
 from billing.money import CENT, parse_euros
@@ -88,8 +88,8 @@ def entries_for(session: Session, learner_id: int) -> list[OtherProviderInvoice]
     """A learner's recorded entries, oldest quarter first."""
     stmt = (
         sa.select(OtherProviderInvoice)
-        .where(OtherProviderInvoice.learner_id == learner_id)
-        .order_by(OtherProviderInvoice.quarter, OtherProviderInvoice.id)
+        .where(col(OtherProviderInvoice.learner_id) == learner_id)
+        .order_by(col(OtherProviderInvoice.quarter), col(OtherProviderInvoice.id))
     )
     return list(session.execute(stmt).scalars())
 

@@ -15,6 +15,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
+from sqlmodel import col
 from werkzeug.wrappers import Response as BaseResponse
 
 from billing.credits import frees_room
@@ -87,9 +88,9 @@ def index() -> str:
     figures = figures_by_quarter(session, provider.id or 0)
     counts = dict(
         session.execute(
-            sa.select(Invoice.status, sa.func.count())
-            .where(Invoice.quarter == str(quarter), Invoice.slot.is_(True))
-            .group_by(Invoice.status)
+            sa.select(col(Invoice.status), sa.func.count())
+            .where(col(Invoice.quarter) == str(quarter), col(Invoice.slot).is_(True))
+            .group_by(col(Invoice.status))
         ).all()
     )
     rows, total = overview_rows(result, names)
@@ -152,13 +153,13 @@ def invoices() -> str | BaseResponse:
     sort = request.args.get("sort", "number")
     sort = sort if sort in INVOICE_SORTS else "number"
     descending = request.args.get("dir") == "desc"
-    stmt = sa.select(Invoice).where(Invoice.quarter == str(quarter))
+    stmt = sa.select(Invoice).where(col(Invoice.quarter) == str(quarter))
     if status:
-        stmt = stmt.where(Invoice.status == status)
+        stmt = stmt.where(col(Invoice.status) == status)
     if query:
-        stmt = stmt.where(sa.func.lower(Invoice.learner_name).like(f"%{query.lower()}%"))
+        stmt = stmt.where(sa.func.lower(col(Invoice.learner_name)).like(f"%{query.lower()}%"))
     columns = [c.desc() if descending else c.asc() for c in INVOICE_SORTS[sort]]
-    stmt = stmt.order_by(*columns, Invoice.id)
+    stmt = stmt.order_by(*columns, col(Invoice.id))
     if request.args.get("format") == "csv":
         return _invoices_csv(stmt, quarter)
     page = paginate(
@@ -194,7 +195,8 @@ def detail(invoice_id: int) -> str:
     invoice = get_or_404(session, Invoice, invoice_id)
     lines = (
         session.execute(
-            sa.select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id).order_by(InvoiceLine.position)
+            sa.select(InvoiceLine).where(col(InvoiceLine.invoice_id) == invoice.id)
+            .order_by(col(InvoiceLine.position))
         )
         .scalars()
         .all()
@@ -202,7 +204,7 @@ def detail(invoice_id: int) -> str:
     related = (
         session.execute(
             sa.select(Invoice).where(
-                sa.or_(Invoice.corrects_id == invoice.id, Invoice.id == (invoice.corrects_id or -1))
+                sa.or_(col(Invoice.corrects_id) == invoice.id, col(Invoice.id) == (invoice.corrects_id or -1))
             )
         )
         .scalars()
@@ -252,8 +254,9 @@ def refresh(invoice_id: int) -> BaseResponse:
     for problem in run.problems:
         flash(problem, "error")
     fresh = session.execute(
-        sa.select(Invoice.id).where(
-            Invoice.learner_id == learner_id, Invoice.quarter == str(quarter), Invoice.slot.is_(True)
+        sa.select(col(Invoice.id)).where(
+            col(Invoice.learner_id) == learner_id, col(Invoice.quarter) == str(quarter),
+            col(Invoice.slot).is_(True),
         )
     ).scalar()
     flash(_("Draft recomputed."), "success")
@@ -303,7 +306,7 @@ def issue(invoice_id: int) -> str | BaseResponse:
         with unit_of_work():
             lifecycle.issue(session, invoice, _today())
     except AlreadyIssued:
-        number = session.execute(sa.select(Invoice.number).where(Invoice.id == invoice_id)).scalar()
+        number = session.execute(sa.select(col(Invoice.number)).where(col(Invoice.id) == invoice_id)).scalar()
         flash(
             _(
                 "Invoice %(number)s has already been issued (for example by an earlier click); "
@@ -328,8 +331,8 @@ def issue_all() -> str | BaseResponse:
     drafts = (
         session.execute(
             sa.select(Invoice)
-            .where(Invoice.quarter == str(quarter), Invoice.status == InvoiceStatus.DRAFT)
-            .order_by(Invoice.id)
+            .where(col(Invoice.quarter) == str(quarter), col(Invoice.status) == InvoiceStatus.DRAFT)
+            .order_by(col(Invoice.id))
         )
         .scalars()
         .all()
@@ -477,14 +480,16 @@ def _history_page(learner: Learner, form: OtherInvoiceForm) -> str:
     session = get_session()
     docs = (
         session.execute(
-            sa.select(Invoice).where(Invoice.learner_id == learner.id).order_by(Invoice.quarter, Invoice.id)
+            sa.select(Invoice).where(col(Invoice.learner_id) == learner.id).order_by(col(Invoice.quarter),
+                                                                                     col(Invoice.id))
         )
         .scalars()
         .all()
     )
     entries = others.entries_for(session, learner.id or 0)
     ids = {e.recorded_by_id for e in entries if e.recorded_by_id is not None}
-    recorders = dict(session.execute(sa.select(User.id, User.name).where(User.id.in_(ids or [-1]))).all())
+    recorders = dict(session.execute(sa.select(col(User.id),
+                                               col(User.name)).where(col(User.id).in_(ids or [-1]))).all())
     return render_template(
         "invoicing/learner.html",
         learner=learner,

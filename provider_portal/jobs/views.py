@@ -14,6 +14,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from sqlmodel import col
 from werkzeug.wrappers import Response
 
 from provider_portal.access import roles_required
@@ -44,11 +45,11 @@ def index() -> str | Response:
     oldest_first = request.args.get("dir") == "asc"
     stmt = sa.select(Job)
     if status:
-        stmt = stmt.where(Job.status == status)
+        stmt = stmt.where(col(Job.status) == status)
     if kind:
-        stmt = stmt.where(Job.kind == kind)
-    stmt = stmt.order_by(*((Job.created_at.asc(), Job.id.asc()) if oldest_first
-                           else (Job.created_at.desc(), Job.id.desc())))
+        stmt = stmt.where(col(Job.kind) == kind)
+    stmt = stmt.order_by(*((col(Job.created_at).asc(), col(Job.id).asc()) if oldest_first
+                           else (col(Job.created_at).desc(), col(Job.id).desc())))
     if request.args.get("format") == "csv":
         return _jobs_csv(stmt)
     page = paginate(get_session(), stmt, request.args.get("page", 1, type=int),

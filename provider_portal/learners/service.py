@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, col
 
 from provider_portal.db import savepoint
 from provider_portal.models import Learner, LearnerExam, LearnerLanguage, LearnerModule
@@ -89,7 +89,8 @@ def sorted_statement(stmt: sa.Select[tuple[Learner]], sort: str,
     """`stmt` ordered by a column of SORTS (unknown keys sort by name), then name and id."""
     columns = SORTS.get(sort, SORTS["name"])
     ordered = [c.desc() if descending else c.asc() for c in columns]
-    return stmt.order_by(None).order_by(*ordered, Learner.last_name, Learner.first_name, Learner.id)
+    return stmt.order_by(None).order_by(*ordered, col(Learner.last_name), col(Learner.first_name),
+                                        col(Learner.id))
 
 
 def search_statement(filters: LearnerFilter) -> sa.Select[tuple[Learner]]:
@@ -99,21 +100,22 @@ def search_statement(filters: LearnerFilter) -> sa.Select[tuple[Learner]]:
         term = f"%{filters.q.strip().lower()}%"
         name = sa.func.lower(Learner.first_name + " " + Learner.last_name)
         digits = filters.q.strip()
-        by_bsn = Learner.bsn.endswith(digits) if digits.isdigit() and len(digits) >= 3 else sa.false()
+        by_bsn = col(Learner.bsn).endswith(digits) if digits.isdigit() and len(digits) >= 3 else sa.false()
         stmt = stmt.where(sa.or_(name.like(term), sa.func.lower(Learner.last_name).like(term), by_bsn))
     if filters.route:
-        stmt = stmt.where(Learner.route == filters.route)
+        stmt = stmt.where(col(Learner.route) == filters.route)
     if filters.municipality:
-        stmt = stmt.where(Learner.municipality == filters.municipality)
+        stmt = stmt.where(col(Learner.municipality) == filters.municipality)
     if filters.language:
-        spoken = sa.select(LearnerLanguage.learner_id).where(LearnerLanguage.language == filters.language)
-        stmt = stmt.where(Learner.id.in_(spoken))
-    return stmt.order_by(Learner.last_name, Learner.first_name, Learner.id)
+        spoken = (sa.select(col(LearnerLanguage.learner_id))
+                  .where(col(LearnerLanguage.language) == filters.language))
+        stmt = stmt.where(col(Learner.id).in_(spoken))
+    return stmt.order_by(col(Learner.last_name), col(Learner.first_name), col(Learner.id))
 
 
 def find_by_bsn(session: Session, bsn: str) -> Learner | None:
     """The learner with exactly this BSN among those the session may see (tenancy applies)."""
-    return session.execute(sa.select(Learner).where(Learner.bsn == bsn)).scalars().first()
+    return session.execute(sa.select(Learner).where(col(Learner.bsn) == bsn)).scalars().first()
 
 
 def save_learner(session: Session, data: LearnerData, learner: Learner | None = None) -> Learner:
@@ -174,7 +176,7 @@ def _apply(learner: Learner, data: LearnerData) -> None:
 
 
 def _replace_languages(session: Session, learner: Learner, languages: tuple[str, ...]) -> None:
-    session.execute(sa.delete(LearnerLanguage).where(LearnerLanguage.learner_id == learner.id))
+    session.execute(sa.delete(LearnerLanguage).where(col(LearnerLanguage.learner_id) == learner.id))
     session.add_all(LearnerLanguage(learner_id=learner.id, language=code) for code in sorted(set(languages)))
 
 
@@ -208,9 +210,9 @@ def learner_details(session: Session, learner: Learner) -> dict[str, list]:
         return list(session.execute(stmt).scalars())
 
     return {
-        "languages": [r.language for r in rows(LearnerLanguage, LearnerLanguage.language)],
-        "modules": rows(LearnerModule, LearnerModule.module),
-        "exams": rows(LearnerExam, LearnerExam.component),
+        "languages": [r.language for r in rows(LearnerLanguage, col(LearnerLanguage.language))],
+        "modules": rows(LearnerModule, col(LearnerModule.module)),
+        "exams": rows(LearnerExam, col(LearnerExam.component)),
     }
 
 

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlmodel import Session
+from sqlmodel import Session, col
 from werkzeug.wrappers import Response
 
 from provider_portal import clock
@@ -123,8 +123,8 @@ def search() -> tuple[Response, int] | Response:
 def detail(learner_id: int) -> str:
     session = get_session()
     learner = get_or_404(session, Learner, learner_id)
-    contracts = session.execute(sa.select(Contract).where(Contract.learner_id == learner.id)
-                                .order_by(Contract.start_date.desc())).scalars().all()
+    contracts = session.execute(sa.select(Contract).where(col(Contract.learner_id) == learner.id)
+                                .order_by(col(Contract.start_date).desc())).scalars().all()
     summary = hours_summary(session, learner, clock.today())
     figures = figures_on(session, clock.today())
     changes, more = shown_changes(session, request.args.get("changes") == "all", learner_id=learner.id)
@@ -173,13 +173,14 @@ def _edit(learner: Learner | None) -> str | Response:
 
 
 def _classes_of(session: Session, learner: Learner) -> list[tuple[Enrolment, CourseClass]]:
-    stmt = (sa.select(Enrolment, CourseClass).join(CourseClass, CourseClass.id == Enrolment.class_id)
-            .where(Enrolment.learner_id == learner.id).order_by(Enrolment.from_date.desc()))
+    stmt = (sa.select(Enrolment, CourseClass).join(CourseClass,
+                                                   col(CourseClass.id) == col(Enrolment.class_id))
+            .where(col(Enrolment.learner_id) == learner.id).order_by(col(Enrolment.from_date).desc()))
     return [(e, c) for e, c in session.execute(stmt)]
 
 
 def _login_of(session: Session, learner: Learner) -> User | None:
-    stmt = sa.select(User).where(User.learner_id == learner.id, User.role == Role.LEARNER)
+    stmt = sa.select(User).where(col(User.learner_id) == learner.id, col(User.role) == Role.LEARNER)
     return session.execute(stmt).scalar_one_or_none()
 
 

@@ -15,7 +15,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from provider_portal.db import savepoint
 from provider_portal.models import Provider, SecurityEvent, User
@@ -49,19 +49,20 @@ class ProviderData:
 
 def list_providers(session: Session) -> list[tuple[Provider, int]]:
     """Every provider with its number of active administrators, by name."""
-    admins = (sa.select(sa.func.count(User.id)).where(User.provider_id == Provider.id,
-                                                     User.role == Role.PROVIDER_ADMIN, User.active)
+    admins = (sa.select(sa.func.count(col(User.id))).where(col(User.provider_id) == col(Provider.id),
+                                                     col(User.role) == Role.PROVIDER_ADMIN, col(User.active))
               .correlate(Provider).scalar_subquery())
-    rows = session.execute(sa.select(Provider, admins).order_by(Provider.name, Provider.id))
+    rows = session.execute(sa.select(Provider, admins).order_by(col(Provider.name), col(Provider.id)))
     return [(p, n) for p, n in rows]
 
 
 def _bow_taken(session: Session, bow: str) -> bool:
-    return session.execute(sa.select(Provider.id).where(Provider.bow_number == bow)).first() is not None
+    stmt = sa.select(col(Provider.id)).where(col(Provider.bow_number) == bow)
+    return session.execute(stmt).first() is not None
 
 
 def _email_taken(session: Session, email: str) -> bool:
-    return session.execute(sa.select(User.id).where(User.email == email)).first() is not None
+    return session.execute(sa.select(col(User.id)).where(col(User.email) == email)).first() is not None
 
 
 def onboard_provider(session: Session, actor: User, data: ProviderData, *, admin_name: str,

@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import LazyString, get_translations
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from provider_portal import clock
 from provider_portal.db import unit_of_work
@@ -76,7 +76,8 @@ def run_import(ctx: JobContext) -> dict[str, Any]:
     try:
         with unit_of_work(ctx.engine) as session:
             upload = session.execute(sa.select(ImportUpload).where(
-                ImportUpload.id == upload_id, ImportUpload.provider_id == ctx.provider_id)).scalar_one()
+                col(ImportUpload.id) == upload_id,
+                col(ImportUpload.provider_id) == ctx.provider_id)).scalar_one()
             table = read_table(upload.filename, upload.content)
             total = len(table.rows)
 

@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from provider_portal.classes.service import ClassError, stage_enrolment
 from provider_portal.contracts.service import ContractError, stage_contract
@@ -67,12 +67,15 @@ class ImportResult:
 
 def load_lookups(session: Session, provider_id: int) -> Lookups:
     """The provider's BSNs, class names and contract numbers, in three queries."""
-    learners = session.execute(sa.select(Learner.bsn, Learner.id).where(Learner.provider_id == provider_id))
+    learners = session.execute(sa.select(col(Learner.bsn),
+                                         col(Learner.id)).where(col(Learner.provider_id) == provider_id))
     classes: dict[str, list[int]] = defaultdict(list)
     for name, class_id in session.execute(
-            sa.select(CourseClass.name, CourseClass.id).where(CourseClass.provider_id == provider_id)):
+            sa.select(col(CourseClass.name),
+                      col(CourseClass.id)).where(col(CourseClass.provider_id) == provider_id)):
         classes[name.strip().lower()].append(class_id)
-    numbers = session.execute(sa.select(Contract.number).where(Contract.provider_id == provider_id)).scalars()
+    numbers = session.execute(
+        sa.select(col(Contract.number)).where(col(Contract.provider_id) == provider_id)).scalars()
     return Lookups(learner_ids={bsn: lid for bsn, lid in learners},
                    class_ids={k: tuple(v) for k, v in classes.items()}, contract_numbers=frozenset(numbers))
 
