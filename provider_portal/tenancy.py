@@ -188,9 +188,9 @@ def _teacher_limits(teacher_id: int, learners: Any) -> dict[type, Any]:
     only the jobs they started themselves (a provider's draft run and its result are finance's)."""
     taught = sa.select(col(ClassTeacher.class_id)).where(col(ClassTeacher.user_id) == teacher_id)
     enrolled = sa.select(col(Enrolment.learner_id)).where(col(Enrolment.class_id).in_(taught))
-    return ({Learner: sa.and_(learners, col(Learner.id).in_(enrolled)),
-             Job: col(Job.created_by_id) == teacher_id}
-            | {m: sa.false() for m in TEACHER_HIDDEN})
+    limits: dict[type, Any] = {Learner: sa.and_(learners, col(Learner.id).in_(enrolled)),
+                               Job: col(Job.created_by_id) == teacher_id}
+    return limits | {m: sa.false() for m in TEACHER_HIDDEN}
 
 
 def _planner_criteria(scope: TenantScope) -> dict[type, Any]:
@@ -343,14 +343,14 @@ def _check_write(scope: TenantScope, obj: object) -> None:
         own = Attendance | AttendanceChange | PresenceFailure
         if isinstance(obj, own) and obj.learner_id != scope.learner_id:
             raise TenantViolation("a learner may confirm only their own presence")
-        if isinstance(obj, MUNICIPAL) and obj.municipality not in (scope.municipalities or ()):
+        if isinstance(obj, Cohort | Trainer) and obj.municipality not in (scope.municipalities or ()):
             raise TenantViolation(f"{type(obj).__name__} belongs to another municipality")
         return
     if isinstance(obj, GLOBAL):
         raise TenantViolation(f"provider staff may not change the shared {type(obj).__name__}")
     owner = obj.id if isinstance(obj, Provider) else getattr(obj, "provider_id", scope.provider_id)
     if owner is None and hasattr(obj, "provider_id"):
-        obj.provider_id = scope.provider_id  # type: ignore[attr-defined]
+        obj.provider_id = scope.provider_id
     elif owner != scope.provider_id:
         raise TenantViolation(f"{type(obj).__name__} belongs to another provider")
 

@@ -10,6 +10,7 @@ from sqlmodel import Session, col
 
 from provider_portal.exams.calendar import plan_calendar
 from provider_portal.models import ExamLocation
+from provider_portal.models.keys import pk
 from provider_portal.planning.cohorts import CohortData, add_trainer, save_cohort
 
 LANGUAGES = ("ar", "ti", "uk", "prs", "tr", "nl")
@@ -49,7 +50,7 @@ def seed_planning(session: Session, rng: random.Random, municipalities: tuple[st
                         name=f"{module} {language} {town} {number + 1}",
                         venue=f"Wijkcentrum {town}",
                         language=language,
-                        trainer_id=trainers[number % 2].id,
+                        trainer_id=pk(trainers[number % 2]),
                         min_size=6,
                         max_size=16,
                         cost_cents=rng.choice([90000, 120000, 150000]),

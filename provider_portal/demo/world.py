@@ -30,6 +30,7 @@ from provider_portal.models import (
     User,
 )
 from provider_portal.models.enums import ContractStatus, ModuleStatus, Role
+from provider_portal.models.keys import pk
 from provider_portal.models.types import to_cents
 from provider_portal.reference.municipalities import resolve
 from provider_portal.reference.places import BY_NAME, places_in
@@ -142,9 +143,9 @@ def seed(session: Session, today: date | None = None) -> tuple[bool, list[tuple[
         provider = _provider(session, spec, today)
         _staff(session, spec, provider.id)
         for number in range(1, LEARNERS_PER_PROVIDER + 1):
-            _learner(session, rng, spec, provider.id, number, today)
+            _learner(session, rng, spec, pk(provider), number, today)
         session.flush()
-        logins += seed_attendance(session, rng, provider.id, spec.domain, spec.city, today, DEMO_PASSWORD)
+        logins += seed_attendance(session, rng, pk(provider), spec.domain, spec.city, today, DEMO_PASSWORD)
     for email, role in logins:
         if role in (Role.PLANNER, Role.PLATFORM_ADMIN):
             _outside_staff(session, email, role)
@@ -168,8 +169,8 @@ def _consents(session: Session, today: date) -> None:
 
 
 def _logins() -> list[tuple[str, str]]:
-    staff = [(f"{role.split('_')[-1]}@{p.domain}", role) for p in PROVIDERS
-             for role in (Role.PROVIDER_ADMIN, Role.TEACHER, Role.FINANCE)]
+    staff: list[tuple[str, str]] = [(f"{role.split('_')[-1]}@{p.domain}", role) for p in PROVIDERS
+                                    for role in (Role.PROVIDER_ADMIN, Role.TEACHER, Role.FINANCE)]
     return staff + [("planner.utrecht@gemeente-demo.nl", Role.PLANNER),
                     ("planner.rijnmond@gemeente-demo.nl", Role.PLANNER),
                     ("beheer@inburgering-planner.nl", Role.PLATFORM_ADMIN)]
@@ -182,7 +183,7 @@ def _outside_staff(session: Session, email: str, role: str) -> None:
     if role == Role.PLANNER:
         session.flush()
         spec = PROVIDERS[0] if "utrecht" in email else PROVIDERS[1]
-        session.add_all(PlannerMunicipality(user_id=user.id, municipality=town)
+        session.add_all(PlannerMunicipality(user_id=pk(user), municipality=town)
                         for town in spec.municipalities[:4])
 
 
@@ -205,7 +206,7 @@ def _staff(session: Session, spec: DemoProvider, provider_id: int | None) -> Non
                                    password=DEMO_PASSWORD, provider_id=provider_id))
 
 
-def _learner(session: Session, rng: random.Random, spec: DemoProvider, provider_id: int | None,
+def _learner(session: Session, rng: random.Random, spec: DemoProvider, provider_id: int,
              number: int, today: date) -> None:
     language = _weighted(rng, LANGUAGE_WEIGHTS)
     given, family = NAMES[language]
@@ -224,7 +225,7 @@ def _learner(session: Session, rng: random.Random, spec: DemoProvider, provider_
     session.add(learner)
     session.flush()
     spoken = {language} | ({SECOND_LANGUAGE[language]} if rng.random() < 0.4 else set())
-    session.add_all(LearnerLanguage(learner_id=learner.id, language=code) for code in spoken)
+    session.add_all(LearnerLanguage(learner_id=pk(learner), language=code) for code in spoken)
     sync_route_requirements(session, learner)
     session.flush()
     _progress_modules(session, rng, learner, start, today)
@@ -249,7 +250,7 @@ def _contract(session: Session, rng: random.Random, learner: Learner, spec: Demo
               start: date, today: date) -> None:
     hours = rng.choice([400, 500, 600, 700]) if learner.route != "Z" else 800
     rate = Decimal(rng.choice(["12.50", "13.75", "14.50"]))
-    contract = Contract(provider_id=learner.provider_id, learner_id=learner.id,
+    contract = Contract(provider_id=learner.provider_id, learner_id=pk(learner),
                         number=f"{spec.bow[-5:]}-{start.year}-{number:04d}", start_date=start,
                         end_date=min(default_term_end(start), start + timedelta(days=rng.randint(500, 900))),
                         purchased_hours=hours, hourly_rate_cents=to_cents(rate),

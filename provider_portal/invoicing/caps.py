@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -50,7 +52,8 @@ def index() -> str | Response:
         show_refusals_on(form, lambda: _page(form))
         with unit_of_work() as session:
             add_cap_setting(
-                session, to_cents(form.amount.data), Quarter.parse(form.effective_from.data), current_user.id
+                session, to_cents(form.amount.data or Decimal(0)), Quarter.parse(form.effective_from.data),
+                current_user.id
             )
         flash(_("Cap setting added."), "success")
         return redirect(url_for("invoice_caps.index"))

@@ -138,10 +138,11 @@ def last_hash(session: Session, provider_id: int, chain_index: int) -> str:
     """The hash of the link (document or event) before `chain_index` (the genesis value for the first)."""
     if chain_index == 1:
         return GENESIS
-    for model in (Invoice, InvoiceEvent):
+    models: tuple[type[Invoice] | type[InvoiceEvent], ...] = (Invoice, InvoiceEvent)
+    for model in models:
         found = session.execute(
-            sa.select(model.hash).where(
-                model.provider_id == provider_id, model.chain_index == chain_index - 1
+            sa.select(col(model.hash)).where(
+                col(model.provider_id) == provider_id, col(model.chain_index) == chain_index - 1
             )
         ).scalar_one_or_none()
         if found:

@@ -61,7 +61,7 @@ def overview_xlsx() -> Response | BaseResponse:
 
 @bp.route("/duo-import", methods=["GET", "POST"])
 @roles_required(*FINANCE)
-def duo_import() -> str | BaseResponse:
+def duo_import() -> tuple[str, int] | BaseResponse:
     form, report = ImportForm(), None
     if form.validate_on_submit():
         with unit_of_work():

@@ -12,9 +12,11 @@ claims its invoice's slot before taking a number, so two requests at once never 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any, cast
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy import CursorResult
 from sqlmodel import Session, col
 from stdnum.nl import bsn as stdnum_bsn
 
@@ -25,6 +27,7 @@ from provider_portal.invoicing.errors import AlreadyCredited, AlreadyIssued, Inv
 from provider_portal.labels import label
 from provider_portal.models import Invoice, InvoiceLine, Learner
 from provider_portal.models.invoicing import DocumentKind, InvoiceStatus
+from provider_portal.models.keys import pk
 from provider_portal.models.types import utcnow
 
 S = InvoiceStatus
@@ -211,7 +214,7 @@ def _credit_note(session: Session, invoice: Invoice, reason: str, today: date) -
     session.flush()
     session.add_all(
         InvoiceLine(
-            invoice_id=note.id,
+            invoice_id=pk(note),
             position=line.position,
             kind=line.kind,
             amount_cents=line.amount_cents,
@@ -251,6 +254,6 @@ def _claim_slot(session: Session, invoice: Invoice) -> None:
         .execution_options(synchronize_session=False)
     )
     session.refresh(invoice)
-    if freed.rowcount != 1:
+    if cast("CursorResult[Any]", freed).rowcount != 1:
         raise AlreadyCredited(_("%(number)s has already been credited", number=invoice.number))
     chain.record(session, invoice)  # the freed slot, sealed before the credit note

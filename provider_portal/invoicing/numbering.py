@@ -11,7 +11,10 @@ returns it: no gaps.
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import sqlalchemy as sa
+from sqlalchemy import CursorResult
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
@@ -24,9 +27,9 @@ _ATTEMPTS = 50
 def next_number(session: Session, provider_id: int, series: str, year: int) -> int:
     """Take the next number of the series; the caller commits (or rolls back) with its document."""
     key = (
-        DocumentCounter.provider_id == provider_id,
-        DocumentCounter.series == series,
-        DocumentCounter.year == year,
+        col(DocumentCounter.provider_id) == provider_id,
+        col(DocumentCounter.series) == series,
+        col(DocumentCounter.year) == year,
     )
     for _ in range(_ATTEMPTS):
         seen = session.execute(
@@ -45,7 +48,7 @@ def next_number(session: Session, provider_id: int, series: str, year: int) -> i
             .values(last_number=seen + 1)
             .execution_options(synchronize_session=False)
         )
-        if bumped.rowcount == 1:
+        if cast("CursorResult[Any]", bumped).rowcount == 1:
             return seen + 1
     raise RuntimeError(f"could not take a number of series {series} for provider {provider_id}")
 

@@ -21,6 +21,7 @@ from billing.money import CENT, parse_euros
 from billing.quarters import Quarter
 from provider_portal.invoicing.errors import InvoicingError
 from provider_portal.models import Learner, OtherProviderInvoice
+from provider_portal.models.keys import pk
 
 MAX_CENTS = 10_000_000  # EUR 100,000: far above any loan; guards against a slip of the keyboard
 
@@ -111,17 +112,17 @@ def add_entry(
         raise EntryError("other_provider", "required", "enter the other provider's name or BOW number")
     if isinstance(amount_cents, bool) or not isinstance(amount_cents, int) or amount_cents == 0:
         raise EntryError("amount", "zero", "must be a non-zero amount in whole cents")
-    existing = [(Quarter.parse(e.quarter), e.amount_cents) for e in entries_for(session, learner.id or 0)]
+    existing = [(Quarter.parse(e.quarter), e.amount_cents) for e in entries_for(session, pk(learner))]
     _check_running_net([*existing, (quarter, amount_cents)], "amount")
     entry = OtherProviderInvoice(
         provider_id=learner.provider_id,
-        learner_id=learner.id,
+        learner_id=pk(learner),
         quarter=str(quarter),
         amount_cents=amount_cents,
         other_provider=name[:200],
         note=note.strip()[:500],
         recorded_by_id=recorded_by_id,
-    )  # type: ignore[arg-type]
+    )
     session.add(entry)
     session.flush()
     return entry

@@ -9,12 +9,14 @@ another provider's invoice is a 404.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
+from sqlalchemy.orm import Mapped
 from sqlmodel import col
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -136,11 +138,11 @@ def run_drafts() -> BaseResponse:
     return redirect(url_for("jobs.detail", job_id=job.id))
 
 
-INVOICE_SORTS = {
-    "number": (Invoice.kind, Invoice.number),
-    "learner": (Invoice.learner_name,),
-    "amount": (Invoice.total_cents,),
-    "status": (Invoice.status,),
+INVOICE_SORTS: dict[str, tuple[Mapped[Any], ...]] = {
+    "number": (col(Invoice.kind), col(Invoice.number)),
+    "learner": (col(Invoice.learner_name),),
+    "amount": (col(Invoice.total_cents),),
+    "status": (col(Invoice.status),),
 }
 
 

@@ -94,7 +94,7 @@ def _import_title(params: dict) -> tuple[str, tuple[str, str] | None]:
     from provider_portal.transfer.importer import ImportKind
 
     try:
-        kind = ImportKind(params.get("kind"))
+        kind = ImportKind(str(params.get("kind")))
     except ValueError:
         return _("Import"), None
     what = str(KIND_LABELS[kind]).lower()

@@ -17,11 +17,11 @@ import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Engine
+from sqlalchemy import CursorResult, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
@@ -133,7 +133,7 @@ def job_kind(engine: Engine, job_id: int) -> str:
         return session.execute(sa.select(col(Job.kind)).where(col(Job.id) == job_id)).scalar_one()
 
 
-def _queued(skip_kinds: tuple[str, ...]) -> sa.Select[tuple[int]]:
+def _queued(skip_kinds: tuple[str, ...]) -> sa.Select[int | None]:
     stmt = sa.select(col(Job.id)).where(col(Job.status) == JobStatus.QUEUED)
     if skip_kinds:
         stmt = stmt.where(col(Job.kind).not_in(skip_kinds))
@@ -152,7 +152,7 @@ def claim_next(engine: Engine, skip_kinds: tuple[str, ...] = ()) -> int | None:
                                      col(Job.status) == JobStatus.QUEUED).values(_running_now())
             )
             session.commit()
-            if claimed.rowcount == 1:
+            if cast("CursorResult[Any]", claimed).rowcount == 1:
                 return job_id
     return None
 
@@ -200,7 +200,8 @@ def run_job(engine: Engine, job_id: int, *, isolate: bool = False, heartbeat_sec
                                            progress=100 if status == JobStatus.SUCCEEDED
                                            else col(Job.progress)))
         session.commit()
-    if recorded.rowcount != 1:  # the reaper gave up on it meanwhile; its verdict stands
+    # the reaper gave up on it meanwhile; its verdict stands
+    if cast("CursorResult[Any]", recorded).rowcount != 1:
         log.warning("job %s (%s) ended as %s after it was reaped; outcome not recorded",
                     job_id, ctx.kind, status)
         return status
@@ -271,7 +272,7 @@ def reap_stale(engine: Engine, stale_after: timedelta, max_attempts: int) -> tup
             values = _reaped(kind_options(kind).retry, attempts, max_attempts)
             changed = session.execute(sa.update(Job).where(Job.id == job_id, is_stale).values(values))
             session.commit()
-            if changed.rowcount == 1:
+            if cast("CursorResult[Any]", changed).rowcount == 1:
                 requeued += values["status"] == JobStatus.QUEUED
                 failed += values["status"] == JobStatus.FAILED
                 log.warning("job %s (%s) lost its jobs process: now %s", job_id, kind, values["status"])
@@ -291,7 +292,7 @@ def release_running(engine: Engine, job_ids: list[int], max_attempts: int) -> tu
                                                            col(Job.status) == JobStatus.RUNNING,
                                                            col(Job.attempts) == attempts).values(values))
             session.commit()
-            if changed.rowcount == 1:
+            if cast("CursorResult[Any]", changed).rowcount == 1:
                 requeued += values["status"] == JobStatus.QUEUED
                 failed += values["status"] == JobStatus.FAILED
                 log.warning("job %s (%s) unfinished as the jobs process stops: now %s", job_id, kind,

@@ -42,6 +42,7 @@ from provider_portal.learners.service import (
 )
 from provider_portal.models import Contract, CourseClass, Enrolment, Learner, User
 from provider_portal.models.enums import Role
+from provider_portal.models.keys import pk
 from provider_portal.pagination import get_or_404, paginate
 from provider_portal.policy import figures_on
 from provider_portal.reference.places import LANGUAGES, place_in
@@ -131,8 +132,8 @@ def detail(learner_id: int) -> str:
     more_changes = (url_for("learners.detail", learner_id=learner.id, changes="all", _anchor="changes")
                     if more else None)
     return render_template("learners/detail.html", learner=learner, contracts=contracts,
-                           figures=figures, path_changes=changes_of(session, learner.id),
-                           exam_rows=exam_overview(session, [learner], figures)[learner.id],
+                           figures=figures, path_changes=changes_of(session, pk(learner)),
+                           exam_rows=exam_overview(session, [learner], figures)[pk(learner)],
                            summary=summary, milestones=milestones(learner, summary, figures.exemption_hours),
                            chart=month_bars_svg(summary.by_month, _("Hours per month")),
                            changes=changes, more_changes=more_changes, statuses=STATUS_LABELS,

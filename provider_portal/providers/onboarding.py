@@ -20,6 +20,7 @@ from sqlmodel import Session, col
 from provider_portal.db import savepoint
 from provider_portal.models import Provider, SecurityEvent, User
 from provider_portal.models.enums import Role
+from provider_portal.models.keys import pk
 from provider_portal.models.user import normalise_email
 from provider_portal.service_errors import DomainError
 from provider_portal.users.service import UserError, build_user
@@ -86,7 +87,7 @@ def onboard_provider(session: Session, actor: User, data: ProviderData, *, admin
             admin.provider_id = provider.id
             session.add(admin)
             session.flush()
-            session.add(SecurityEvent(user_id=admin.id, actor_id=actor.id, kind="provider_onboarded",
+            session.add(SecurityEvent(user_id=pk(admin), actor_id=actor.id, kind="provider_onboarded",
                                       detail=f"{provider.name} (BOW {provider.bow_number})"))
             session.flush()
     except IntegrityError as exc:  # a concurrent onboarding took the BOW number or the e-mail address

@@ -30,11 +30,11 @@ def contract_records(session: Session, provider_id: int, month: date, today: dat
     """Contracts running in the month; hours attended from contract start to the month's end (or today)."""
     first, last = month_bounds(month)
     until = min(last, today)
-    rows = session.execute(
+    found = session.execute(
         sa.select(Contract, Learner).join(Learner, col(Learner.id) == col(Contract.learner_id))
         .where(col(Contract.provider_id) == provider_id, col(Contract.start_date) <= last)
     ).all()
-    rows = [(c, learner) for c, learner in rows if contract_end(c) >= first]
+    rows = [(c, learner) for c, learner in found if contract_end(c) >= first]
     learner_ids = {learner.id for _c, learner in rows}
     visits = _attended(session, provider_id, learner_ids, until)
     levels = _levels(session, learner_ids)

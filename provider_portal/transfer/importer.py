@@ -100,7 +100,7 @@ def _counted(table: Table, progress: Progress) -> Table:
                 progress(done // 2, total)
             yield row
 
-    return Table(headers=table.headers, rows=rows())  # type: ignore[arg-type]
+    return Table(headers=table.headers, rows=rows())
 
 
 def import_table(session: Session, provider_id: int, kind: ImportKind, table: Table, today: date,
@@ -154,7 +154,7 @@ def _stager(session: Session, provider_id: int, kind: ImportKind,
         course = classes[row.class_id]
         return stage_enrolment(session, course, learners[row.learner_id], row.from_date or course.start_date,
                                row.to_date)
-    return enrol  # type: ignore[return-value]
+    return enrol
 
 
 def _by_id(session: Session, model: Any, ids: set[int]) -> dict[int, Any]:

@@ -3,7 +3,7 @@ stored all at once or not at all; a learner whose last component is passed has t
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 
 import sqlalchemy as sa
@@ -38,7 +38,7 @@ LEVELS = {"a2": "A2", "b1": "B1"}
 FIELD_COLUMNS = {"component": "onderdeel", "attempt": "poging", "exam_date": "examendatum"}
 
 
-def _choice(mapping: dict[str, object], reason: object) -> Callable[[object], object]:
+def _choice(mapping: Mapping[str, object], reason: object) -> Callable[[object], object]:
     def parse(value: object) -> object:
         found = mapping.get(normalise_header(value))
         if found is None:
