@@ -9,15 +9,12 @@ another provider's invoice is a 404.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 
 import sqlalchemy as sa
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy.orm import Mapped
-from sqlmodel import col
 from werkzeug.wrappers import Response as BaseResponse
 
 from billing.credits import frees_room
@@ -30,7 +27,7 @@ from provider_portal.downloads import attachment
 from provider_portal.errors import show_refusals_on
 from provider_portal.i18n import day, money
 from provider_portal.input_guards import db_int
-from provider_portal.invoicing import exports, lifecycle, others
+from provider_portal.invoicing import exports, lifecycle, others, queries
 from provider_portal.invoicing.drafts import make_drafts
 from provider_portal.invoicing.errors import AlreadyCredited, AlreadyIssued
 from provider_portal.invoicing.forms import (
@@ -46,7 +43,7 @@ from provider_portal.invoicing.jobs import enqueue_quarter_drafts
 from provider_portal.invoicing.overview import figures_by_quarter, overview_rows, quarters_svg
 from provider_portal.jobs.queue import AlreadyActive
 from provider_portal.labels import label
-from provider_portal.models import Invoice, InvoiceLine, Learner, OtherProviderInvoice, Provider, User
+from provider_portal.models import Invoice, Learner, OtherProviderInvoice, Provider
 from provider_portal.models.enums import Role
 from provider_portal.models.invoicing import InvoiceStatus
 from provider_portal.models.types import from_cents, to_cents
@@ -88,13 +85,7 @@ def index() -> str:
     provider = _provider()
     result, names, problems = exports.quarter_result(session, provider, quarter, _today())
     figures = figures_by_quarter(session, provider.id or 0)
-    counts = dict(
-        session.execute(
-            sa.select(col(Invoice.status), sa.func.count())
-            .where(col(Invoice.quarter) == str(quarter), col(Invoice.slot).is_(True))
-            .group_by(col(Invoice.status))
-        ).all()
-    )
+    counts = queries.status_counts(session, quarter)
     rows, total = overview_rows(result, names)
     return render_template(
         "invoicing/index.html",
@@ -138,14 +129,6 @@ def run_drafts() -> BaseResponse:
     return redirect(url_for("jobs.detail", job_id=job.id))
 
 
-INVOICE_SORTS: dict[str, tuple[Mapped[Any], ...]] = {
-    "number": (col(Invoice.kind), col(Invoice.number)),
-    "learner": (col(Invoice.learner_name),),
-    "amount": (col(Invoice.total_cents),),
-    "status": (col(Invoice.status),),
-}
-
-
 @bp.route("/invoices")
 @roles_required(*FINANCE)
 def invoices() -> str | BaseResponse:
@@ -153,15 +136,9 @@ def invoices() -> str | BaseResponse:
     status = status if status in set(InvoiceStatus) else ""
     query = request.args.get("q", "").strip()[:100]
     sort = request.args.get("sort", "number")
-    sort = sort if sort in INVOICE_SORTS else "number"
+    sort = sort if sort in queries.INVOICE_SORTS else "number"
     descending = request.args.get("dir") == "desc"
-    stmt = sa.select(Invoice).where(col(Invoice.quarter) == str(quarter))
-    if status:
-        stmt = stmt.where(col(Invoice.status) == status)
-    if query:
-        stmt = stmt.where(sa.func.lower(col(Invoice.learner_name)).like(f"%{query.lower()}%"))
-    columns = [c.desc() if descending else c.asc() for c in INVOICE_SORTS[sort]]
-    stmt = stmt.order_by(*columns, col(Invoice.id))
+    stmt = queries.invoice_list(quarter, status, query, sort, descending)
     if request.args.get("format") == "csv":
         return _invoices_csv(stmt, quarter)
     page = paginate(
@@ -181,12 +158,12 @@ def invoices() -> str | BaseResponse:
     )
 
 
-def _invoices_csv(stmt: sa.Select, quarter: Quarter) -> BaseResponse:
+def _invoices_csv(stmt: sa.Select[Invoice], quarter: Quarter) -> BaseResponse:
     """The filtered, sorted invoice list as CSV (amounts in euros; no BSN)."""
     heads = [_("Number"), _("Learner"), _("Kind"), _("Amount"), _("Status"), _("Issue date")]
     rows = ([inv.number or "", inv.learner_name, str(label(inv.kind, "document_kind")),
              from_cents(inv.total_cents), str(label(inv.status, "invoice_status")), inv.issue_date]
-            for inv in get_session().execute(stmt.limit(MAX_ROWS)).scalars())
+            for inv in queries.first_rows(get_session(), stmt, MAX_ROWS))
     return attachment(write_csv(heads, rows), f"facturen-{quarter}.csv", "text/csv")
 
 
@@ -195,23 +172,8 @@ def _invoices_csv(stmt: sa.Select, quarter: Quarter) -> BaseResponse:
 def detail(invoice_id: int) -> str:
     session = get_session()
     invoice = get_or_404(session, Invoice, invoice_id)
-    lines = (
-        session.execute(
-            sa.select(InvoiceLine).where(col(InvoiceLine.invoice_id) == invoice.id)
-            .order_by(col(InvoiceLine.position))
-        )
-        .scalars()
-        .all()
-    )
-    related = (
-        session.execute(
-            sa.select(Invoice).where(
-                sa.or_(col(Invoice.corrects_id) == invoice.id, col(Invoice.id) == (invoice.corrects_id or -1))
-            )
-        )
-        .scalars()
-        .all()
-    )
+    lines = queries.invoice_lines(session, invoice.id)
+    related = queries.related_documents(session, invoice)
     return render_template(
         "invoicing/detail.html",
         invoice=invoice,
@@ -255,12 +217,7 @@ def refresh(invoice_id: int) -> BaseResponse:
         return _back(invoice)
     for problem in run.problems:
         flash(problem, "error")
-    fresh = session.execute(
-        sa.select(col(Invoice.id)).where(
-            col(Invoice.learner_id) == learner_id, col(Invoice.quarter) == str(quarter),
-            col(Invoice.slot).is_(True),
-        )
-    ).scalar()
+    fresh = queries.current_document_id(session, learner_id, quarter)
     flash(_("Draft recomputed."), "success")
     return redirect(
         url_for("invoicing.detail", invoice_id=fresh)
@@ -308,7 +265,7 @@ def issue(invoice_id: int) -> str | BaseResponse:
         with unit_of_work():
             lifecycle.issue(session, invoice, _today())
     except AlreadyIssued:
-        number = session.execute(sa.select(col(Invoice.number)).where(col(Invoice.id) == invoice_id)).scalar()
+        number = queries.document_number(session, invoice_id)
         flash(
             _(
                 "Invoice %(number)s has already been issued (for example by an earlier click); "
@@ -330,15 +287,7 @@ def issue_all() -> str | BaseResponse:
         flash(str(ENTRY_MESSAGES["quarter", "format"]), "error")
         return redirect(url_for("invoicing.invoices"))
     session, quarter = get_session(), Quarter.parse(form.quarter.data)
-    drafts = (
-        session.execute(
-            sa.select(Invoice)
-            .where(col(Invoice.quarter) == str(quarter), col(Invoice.status) == InvoiceStatus.DRAFT)
-            .order_by(col(Invoice.id))
-        )
-        .scalars()
-        .all()
-    )
+    drafts = queries.quarter_drafts(session, quarter)
     back = redirect(url_for("invoicing.invoices", quarter=str(quarter)))
     if not drafts:  # e.g. the second of a double click: the first issued them all
         flash(_("%(quarter)s has no drafts to issue; nothing was issued.", quarter=str(quarter)), "error")
@@ -480,18 +429,10 @@ def learner_history(learner_id: int) -> str:
 def _history_page(learner: Learner, form: OtherInvoiceForm) -> str:
     """The learner's documents, and what other providers invoiced for them as far as known."""
     session = get_session()
-    docs = (
-        session.execute(
-            sa.select(Invoice).where(col(Invoice.learner_id) == learner.id).order_by(col(Invoice.quarter),
-                                                                                     col(Invoice.id))
-        )
-        .scalars()
-        .all()
-    )
+    docs = queries.learner_documents(session, learner.id)
     entries = others.entries_for(session, learner.id or 0)
-    ids = {e.recorded_by_id for e in entries if e.recorded_by_id is not None}
-    recorders = dict(session.execute(sa.select(col(User.id),
-                                               col(User.name)).where(col(User.id).in_(ids or [-1]))).all())
+    recorders = queries.user_names(session,
+                                   {e.recorded_by_id for e in entries if e.recorded_by_id is not None})
     return render_template(
         "invoicing/learner.html",
         learner=learner,
