@@ -62,16 +62,17 @@ def make_drafts(
 ) -> DraftRun:
     """Drafts for every learner with something to invoice in `quarter`, in the caller's transaction.
 
-    The run works in a savepoint: when a concurrent run inserted the same learner's draft first,
-    only this run's work is undone and it is made once more against the winner's rows.
+    The run reads, computes, then writes in a savepoint (opened at the first write, so that on SQLite
+    the reads are not held in one snapshot a concurrent issue would make stale): when a concurrent
+    run inserted the same learner's draft first, only this run's writes are undone and it is made
+    once more against the winner's rows.
     """
     if invoice_date <= quarter.last_day:
         raise InvoicingError(_("%(quarter)s ends on %(last)s: no invoices in advance",
                                quarter=str(quarter), last=message_day(quarter.last_day)))
     for attempt in (1, 2):
         try:
-            with savepoint(session):
-                return _make(session, provider, quarter, invoice_date, learner_ids)
+            return _make(session, provider, quarter, invoice_date, learner_ids)
         except IntegrityError:
             if attempt == 2:
                 raise
@@ -88,6 +89,13 @@ def _make(
     current = _current(session, provider.id or 0, quarter, learner_ids)
     results = _compute(inputs, quarter, invoice_date, current, run)
     drafts = {lid: inv_id for lid, (inv_id, status) in current.items() if status == InvoiceStatus.DRAFT}
+    with savepoint(session):
+        _write(session, provider, inputs, drafts, results, run)
+    return run
+
+
+def _write(session: Session, provider: Provider, inputs: Inputs, drafts: dict[int, int],
+           results: dict[int, LearnerQuarter], run: DraftRun) -> None:
     _keep_locked_drafts(session, drafts, results, run)
     keep = {lid for lid, res in results.items() if res.invoice_cents > 0}
     _clear_lines(session, list(drafts.values()))
@@ -104,7 +112,6 @@ def _make(
     run.created = len(new)
     _insert_lines(session, [*updates, *zip(ids, [results[lid] for lid in new], strict=True)])
     run.total_cents = sum(results[lid].invoice_cents for lid in keep)
-    return run
 
 
 def _current(

@@ -86,6 +86,8 @@ def run_import(ctx: JobContext) -> dict[str, Any]:
 
             result: ImportResult = import_table(session, upload.provider_id, ImportKind(upload.kind), table,
                                                 clock.today(), progress, user_id=ctx.params.get("user_id"))
+        if result.ok:  # reported once committed: on SQLite the progress write would wait for the commit
+            progress(total, total)
         if not result.ok:
             problems = _errors(result.errors)
             if result.problem is not None:

@@ -106,7 +106,8 @@ def _counted(table: Table, progress: Progress) -> Table:
 def import_table(session: Session, provider_id: int, kind: ImportKind, table: Table, today: date,
                  progress: Progress = _no_progress, user_id: int | None = None) -> ImportResult:
     """Import a read table (all rows or none), reporting `progress(rows done, rows)` on the way:
-    checking counts as the first half of the rows, storing as the second."""
+    checking counts as the first half of the rows, storing as the second (the caller reports the
+    end once its unit of work has committed the rows)."""
     total = len(table.rows)
     table = _counted(table, progress)
     lookups = load_lookups(session, provider_id)
@@ -135,8 +136,6 @@ def import_table(session: Session, provider_id: int, kind: ImportKind, table: Ta
         stage = _stager(session, provider_id, kind, checked.items)
         stored = _per_row(stage, lambda done: progress((total + done) // 2, total))
         result = _store(session, checked.items, stored)
-    if result.ok:
-        progress(total, total)
     return result
 
 
