@@ -41,7 +41,7 @@ def paginate(session: Session, stmt: sa.Select[Any], number: int, size: int) -> 
     """Count, then fetch one page; a page past the end is a 404, not an empty list."""
     total = session.execute(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
     count = int(total.scalar_one())
-    page = Page([], max(1, number), size, count)
+    page: Page[Any] = Page([], max(1, number), size, count)
     if page.number > page.pages:
         abort(404)
     rows = session.execute(stmt.limit(size).offset((page.number - 1) * size)).scalars().all()

@@ -17,7 +17,7 @@ from wtforms.validators import InputRequired
 
 from provider_portal import clock
 from provider_portal.access import roles_required
-from provider_portal.db import get_session
+from provider_portal.db import get_session, unit_of_work
 from provider_portal.exam_path.forms import DecimalCommaField
 from provider_portal.forms_common import DateField, choices
 from provider_portal.models import PolicySetting
@@ -84,9 +84,10 @@ def index() -> str | Response:
     if form.validate_on_submit():
         key = form.key.data or ""
         try:
-            add_setting(session, key, stored_value(key, form.value.data), form.effective_from.data,
-                        current_user.id)
-        except DomainError as exc:
+            with unit_of_work():
+                add_setting(session, key, stored_value(key, cast(Decimal, form.value.data)),
+                            cast(date, form.effective_from.data), current_user.id)
+        except DomainError as exc:  # shown at its field on this page, which answers 200
             form[exc.field].errors = [exc.message]
         else:
             flash(_("Setting added."), "success")
@@ -114,9 +115,10 @@ def correct(setting_id: int) -> str | Response | tuple[str, int]:
         form.value.data, form.effective_from.data = cast(Any, shown), setting.effective_from
     if form.validate_on_submit():
         try:
-            correct_setting(session, setting, stored_value(setting.key, cast(Decimal, form.value.data)),
-                            cast(date, form.effective_from.data), current_user.id, clock.today())
-        except DomainError as exc:
+            with unit_of_work():
+                correct_setting(session, setting, stored_value(setting.key, cast(Decimal, form.value.data)),
+                                cast(date, form.effective_from.data), current_user.id, clock.today())
+        except DomainError as exc:  # shown at its field; the correction page answers 422
             form[exc.field].errors = [exc.message]
         else:
             flash(_("Setting corrected."), "success")

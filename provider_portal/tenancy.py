@@ -22,7 +22,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, col
 
 from provider_portal.models import (
     Attendance,
@@ -131,8 +131,8 @@ def scope_for(user: User, session: Session) -> TenantScope:
     if user.role == Role.PLATFORM_ADMIN:
         return TenantScope(user_id=uid)
     if user.role == Role.PLANNER:
-        rows = session.execute(sa.select(PlannerMunicipality.municipality)
-                               .where(PlannerMunicipality.user_id == user.id)).scalars()
+        rows = session.execute(sa.select(col(PlannerMunicipality.municipality))
+                               .where(col(PlannerMunicipality.user_id) == user.id)).scalars()
         return TenantScope(user_id=uid, municipalities=tuple(sorted(rows)))
     if user.role == Role.LEARNER:
         return TenantScope(user_id=uid, provider_id=user.provider_id or -1, learner_id=user.learner_id or -1)
@@ -186,15 +186,16 @@ TEACHER_HIDDEN: tuple[type[SQLModel], ...] = (Contract, Invoice, OtherProviderIn
 def _teacher_limits(teacher_id: int, learners: Any) -> dict[type, Any]:
     """A teacher's learners: those enrolled (now or before) in a class they teach; no money rows, and
     only the jobs they started themselves (a provider's draft run and its result are finance's)."""
-    taught = sa.select(ClassTeacher.class_id).where(ClassTeacher.user_id == teacher_id)
-    enrolled = sa.select(Enrolment.learner_id).where(Enrolment.class_id.in_(taught))
-    return ({Learner: sa.and_(learners, Learner.id.in_(enrolled)), Job: Job.created_by_id == teacher_id}
-            | {m: sa.false() for m in TEACHER_HIDDEN})
+    taught = sa.select(col(ClassTeacher.class_id)).where(col(ClassTeacher.user_id) == teacher_id)
+    enrolled = sa.select(col(Enrolment.learner_id)).where(col(Enrolment.class_id).in_(taught))
+    limits: dict[type, Any] = {Learner: sa.and_(learners, col(Learner.id).in_(enrolled)),
+                               Job: col(Job.created_by_id) == teacher_id}
+    return limits | {m: sa.false() for m in TEACHER_HIDDEN}
 
 
 def _planner_criteria(scope: TenantScope) -> dict[type, Any]:
     visible: dict[type, Any] = {model: sa.false() for model in provider_owned()}
-    visible[Learner] = Learner.municipality.in_(scope.municipalities or ())
+    visible[Learner] = col(Learner.municipality).in_(scope.municipalities or ())
     visible[User] = User.id == scope.user_id
     visible[Job] = Job.created_by_id == scope.user_id
     towns = scope.municipalities or ()
@@ -206,14 +207,14 @@ def _planner_criteria(scope: TenantScope) -> dict[type, Any]:
 
 def _learner_criteria(scope: TenantScope) -> dict[type, Any]:
     lid = scope.learner_id
-    classes = sa.select(Enrolment.class_id).where(Enrolment.learner_id == lid)
+    classes = sa.select(col(Enrolment.class_id)).where(col(Enrolment.learner_id) == lid)
     visible: dict[type, Any] = {model: sa.false() for model in provider_owned()}
     visible |= {
-        Learner: Learner.id == lid,
-        User: User.id == scope.user_id,
-        Enrolment: Enrolment.learner_id == lid,
-        CourseClass: CourseClass.id.in_(classes),
-        Lesson: Lesson.class_id.in_(classes),
+        Learner: col(Learner.id) == lid,
+        User: col(User.id) == scope.user_id,
+        Enrolment: col(Enrolment.learner_id) == lid,
+        CourseClass: col(CourseClass.id).in_(classes),
+        Lesson: col(Lesson.class_id).in_(classes),
     }
     visible |= _nothing_municipal()
     rules = visible | _children(visible)
@@ -342,14 +343,14 @@ def _check_write(scope: TenantScope, obj: object) -> None:
         own = Attendance | AttendanceChange | PresenceFailure
         if isinstance(obj, own) and obj.learner_id != scope.learner_id:
             raise TenantViolation("a learner may confirm only their own presence")
-        if isinstance(obj, MUNICIPAL) and obj.municipality not in (scope.municipalities or ()):
+        if isinstance(obj, Cohort | Trainer) and obj.municipality not in (scope.municipalities or ()):
             raise TenantViolation(f"{type(obj).__name__} belongs to another municipality")
         return
     if isinstance(obj, GLOBAL):
         raise TenantViolation(f"provider staff may not change the shared {type(obj).__name__}")
     owner = obj.id if isinstance(obj, Provider) else getattr(obj, "provider_id", scope.provider_id)
     if owner is None and hasattr(obj, "provider_id"):
-        obj.provider_id = scope.provider_id  # type: ignore[attr-defined]
+        obj.provider_id = scope.provider_id
     elif owner != scope.provider_id:
         raise TenantViolation(f"{type(obj).__name__} belongs to another provider")
 

@@ -101,7 +101,9 @@ def learner_data(**over: Any) -> LearnerData:
 
 def make_learner(session: Session, provider: Provider, **over: Any) -> Learner:
     learner = Learner(provider_id=provider.id)  # type: ignore[call-arg]
-    return save_learner(session, learner_data(**over), learner)
+    learner = save_learner(session, learner_data(**over), learner)
+    session.commit()
+    return learner
 
 
 def make_ready(session: Session, learner: Learner, on: date, components: tuple[str, ...] | None = None,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from provider_portal.attendance.roster import counts_at_lesson
 from provider_portal.models import Attendance, Contract, CourseClass, Enrolment, Learner, Lesson
@@ -23,12 +23,12 @@ def terms_expired(today: date) -> sa.ColumnElement[bool]:
 
     The most urgent term alert, shown before the terms that end soon.
     """
-    return sa.and_(TERM_DEADLINE < today, Learner.obligation_met_on.is_(None))
+    return sa.and_(TERM_DEADLINE < today, col(Learner.obligation_met_on).is_(None))
 
 
 def terms_ending(today: date, within: timedelta) -> sa.ColumnElement[bool]:
     """SQL: the learner's DUO term ends between today and `within` from now, obligation not yet met."""
-    return sa.and_(TERM_DEADLINE.between(today, today + within), Learner.obligation_met_on.is_(None))
+    return sa.and_(TERM_DEADLINE.between(today, today + within), col(Learner.obligation_met_on).is_(None))
 
 
 @dataclass(frozen=True)
@@ -46,31 +46,31 @@ def low_attendance(session: Session, today: date, threshold: float, weeks: int) 
     """Learners whose attendance over the last `weeks` weeks lies under `threshold` (0..1)."""
     since = today - timedelta(weeks=weeks)
     held = (
-        sa.select(Enrolment.learner_id, Lesson.id.label("lesson_id"))
-        .join(Lesson, Lesson.class_id == Enrolment.class_id)
+        sa.select(col(Enrolment.learner_id), col(Lesson.id).label("lesson_id"))
+        .join(Lesson, col(Lesson.class_id) == col(Enrolment.class_id))
         .where(
-            Lesson.status == LessonStatus.SCHEDULED,
-            Lesson.lesson_date.between(since, today),
-            Lesson.lesson_date >= Enrolment.from_date,
-            sa.or_(Enrolment.to_date.is_(None), Lesson.lesson_date <= Enrolment.to_date),
-            counts_at_lesson(Enrolment.learner_id),
+            col(Lesson.status) == LessonStatus.SCHEDULED,
+            col(Lesson.lesson_date).between(since, today),
+            col(Lesson.lesson_date) >= col(Enrolment.from_date),
+            sa.or_(col(Enrolment.to_date).is_(None), col(Lesson.lesson_date) <= col(Enrolment.to_date)),
+            counts_at_lesson(col(Enrolment.learner_id)),
         )
     ).subquery()
-    attended = sa.func.count(Attendance.lesson_id)
+    attended = sa.func.count(col(Attendance.lesson_id))
     rows = session.execute(
         sa.select(held.c.learner_id, sa.func.count(held.c.lesson_id), attended)
         .outerjoin(
             Attendance,
             sa.and_(
-                Attendance.lesson_id == held.c.lesson_id,
-                Attendance.learner_id == held.c.learner_id,
-                Attendance.status.in_(ATTENDED),
+                col(Attendance.lesson_id) == held.c.lesson_id,
+                col(Attendance.learner_id) == held.c.learner_id,
+                col(Attendance.status).in_(ATTENDED),
             ),
         )
         .group_by(held.c.learner_id)
     ).all()
     low = {lid: (n, a) for lid, n, a in rows if n and a / n < threshold}
-    learners = session.execute(sa.select(Learner).where(Learner.id.in_(list(low)))).scalars()
+    learners = session.execute(sa.select(Learner).where(col(Learner.id).in_(list(low)))).scalars()
     found = [LowAttendance(x, *low[x.id]) for x in learners]
     return sorted(found, key=lambda x: (x.rate, x.learner.last_name))
 
@@ -80,14 +80,14 @@ def open_registers(
 ) -> tuple[list[tuple[Lesson, str]], list[tuple[Lesson, str]]]:
     """Past lessons whose register was never taken, and taken ones never signed (newest first)."""
     base = (
-        sa.select(Lesson, CourseClass.name)
-        .join(CourseClass, CourseClass.id == Lesson.class_id)
-        .where(Lesson.status == LessonStatus.SCHEDULED, Lesson.lesson_date < today)
-        .order_by(Lesson.lesson_date.desc(), Lesson.start_time.desc())
+        sa.select(Lesson, col(CourseClass.name))
+        .join(CourseClass, col(CourseClass.id) == col(Lesson.class_id))
+        .where(col(Lesson.status) == LessonStatus.SCHEDULED, col(Lesson.lesson_date) < today)
+        .order_by(col(Lesson.lesson_date).desc(), col(Lesson.start_time).desc())
     )
-    untaken = session.execute(base.where(Lesson.register_taken_at.is_(None)).limit(50)).all()
+    untaken = session.execute(base.where(col(Lesson.register_taken_at).is_(None)).limit(50)).all()
     unsigned = session.execute(
-        base.where(Lesson.register_taken_at.is_not(None), Lesson.signed_at.is_(None)).limit(50)
+        base.where(col(Lesson.register_taken_at).is_not(None), col(Lesson.signed_at).is_(None)).limit(50)
     ).all()
     return [(lesson, name) for lesson, name in untaken], [(lesson, name) for lesson, name in unsigned]
 
@@ -95,18 +95,18 @@ def open_registers(
 def contracts_running_out(session: Session) -> list[tuple[Contract, Learner, float]]:
     """Active contracts of which at least 90 % of the purchased hours have been attended."""
     minutes = (
-        sa.select(Attendance.learner_id, sa.func.sum(Attendance.minutes).label("minutes"))
-        .where(Attendance.status.in_(ATTENDED))
-        .group_by(Attendance.learner_id)
+        sa.select(col(Attendance.learner_id), sa.func.sum(col(Attendance.minutes)).label("minutes"))
+        .where(col(Attendance.status).in_(ATTENDED))
+        .group_by(col(Attendance.learner_id))
     ).subquery()
     rows = session.execute(
         sa.select(Contract, Learner, minutes.c.minutes)
-        .join(Learner, Learner.id == Contract.learner_id)
-        .join(minutes, minutes.c.learner_id == Contract.learner_id)
+        .join(Learner, col(Learner.id) == col(Contract.learner_id))
+        .join(minutes, minutes.c.learner_id == col(Contract.learner_id))
         .where(
-            Contract.status == ContractStatus.ACTIVE,
-            minutes.c.minutes >= Contract.purchased_hours * 60 * HOURS_WARNING_SHARE,
+            col(Contract.status) == ContractStatus.ACTIVE,
+            minutes.c.minutes >= col(Contract.purchased_hours) * 60 * HOURS_WARNING_SHARE,
         )
-        .order_by(Learner.last_name)
+        .order_by(col(Learner.last_name))
     ).all()
     return [(contract, learner, used / 60 / contract.purchased_hours) for contract, learner, used in rows]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import sqlalchemy as sa
 from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_login import current_user
 from sqlmodel import Session
@@ -12,18 +11,11 @@ from werkzeug.wrappers import Response
 
 from provider_portal import clock
 from provider_portal.access import PROVIDER_STAFF, public, roles_required
-from provider_portal.dashboard.alerts import (
-    TERM_DEADLINE,
-    contracts_running_out,
-    low_attendance,
-    open_registers,
-    terms_ending,
-    terms_expired,
-)
+from provider_portal.dashboard import queries
+from provider_portal.dashboard.alerts import contracts_running_out, low_attendance, open_registers
 from provider_portal.db import get_session
 from provider_portal.exam_path.obligation import final_invoices_due
-from provider_portal.models import Contract, Job, Learner, LearnerModule
-from provider_portal.models.enums import PLATFORM_ROLES, ContractStatus, ModuleStatus, Role
+from provider_portal.models.enums import PLATFORM_ROLES, Role
 
 bp = Blueprint("dashboard", __name__)
 TERM_WARNING = timedelta(days=183)
@@ -44,37 +36,15 @@ def index() -> str | Response:
         return redirect(url_for("register.today"))
     session = get_session()
     today = clock.today()
-
-    def count(stmt: sa.Select) -> int:
-        return int(session.execute(sa.select(sa.func.count()).select_from(stmt.subquery())).scalar_one())
-
-    by_route = session.execute(
-        sa.select(Learner.route, sa.func.count()).group_by(Learner.route).order_by(Learner.route)
-    ).all()
-    expired, ending = terms_expired(today), terms_ending(today, TERM_WARNING)
-    figures = {
-        "learners": count(sa.select(Learner.id)),
-        "active_contracts": count(sa.select(Contract.id).where(Contract.status == ContractStatus.ACTIVE)),
-        "terms_expired": count(sa.select(Learner.id).where(expired)),
-        "terms_ending": count(sa.select(Learner.id).where(ending)),
-        "modules_open": count(
-            sa.select(LearnerModule.learner_id).where(LearnerModule.status == ModuleStatus.REQUIRED)
-        ),
-    }
-
-    def first(condition: sa.ColumnElement[bool]) -> list[Learner]:
-        stmt = sa.select(Learner).where(condition).order_by(TERM_DEADLINE, Learner.last_name).limit(10)
-        return list(session.execute(stmt).scalars())
-
-    jobs = session.execute(sa.select(Job).order_by(Job.created_at.desc()).limit(5)).scalars().all()
+    shown = queries.overview(session, today, TERM_WARNING)
     staff = current_user.role in PROVIDER_STAFF
     return render_template(
         "dashboard/index.html",
-        figures=figures,
-        by_route=by_route,
-        expired=first(expired),
-        ending=first(ending),
-        jobs=jobs,
+        figures=shown.figures,
+        by_route=shown.by_route,
+        expired=shown.expired,
+        ending=shown.ending,
+        jobs=shown.jobs,
         is_planner=current_user.role == Role.PLANNER,
         # planners and platform admins read learners through the planning view (no BSN, loan or contracts)
         learner_page="planning.learner" if current_user.role in PLATFORM_ROLES else "learners.detail",

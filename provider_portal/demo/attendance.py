@@ -10,13 +10,14 @@ import random
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from provider_portal.classes.schedule import WeeklySlot
 from provider_portal.classes.service import ClassData, save_class
 from provider_portal.clock import AMSTERDAM
 from provider_portal.models import Attendance, AttendanceChange, CourseClass, Enrolment, Learner, Lesson, User
 from provider_portal.models.enums import AttendanceStatus, Role
+from provider_portal.models.keys import pk
 from provider_portal.users.service import build_user
 
 CLASSES_PER_PROVIDER = 8
@@ -39,14 +40,14 @@ def seed_attendance(
     """Classes, enrolments, lessons and register history for one provider; returns learner logins."""
     staff = session.execute(
         sa.select(User).where(
-            User.provider_id == provider_id, User.role.in_([Role.TEACHER, Role.PROVIDER_ADMIN])
+            col(User.provider_id) == provider_id, col(User.role).in_([Role.TEACHER, Role.PROVIDER_ADMIN])
         )
     ).scalars()
     teacher = next(u for u in staff if u.role == Role.TEACHER)
-    learners = (
-        session.execute(sa.select(Learner).where(Learner.provider_id == provider_id).order_by(Learner.id))
+    learners = list(
+        session.execute(sa.select(Learner).where(col(Learner.provider_id) == provider_id)
+                        .order_by(col(Learner.id)))
         .scalars()
-        .all()
     )
     start = today - timedelta(weeks=HISTORY_WEEKS, days=today.weekday())
     for number in range(CLASSES_PER_PROVIDER):
@@ -77,24 +78,24 @@ def _enrol_and_attend(
     teacher: User,
     today: date,
 ) -> None:
-    joined = {}
+    joined: dict[int, date] = {}
     for learner in group:
         late_start = rng.random() < 0.15
-        joined[learner.id] = course.start_date + timedelta(weeks=rng.randint(2, 6) if late_start else 0)
+        joined[pk(learner)] = course.start_date + timedelta(weeks=rng.randint(2, 6) if late_start else 0)
         session.add(
             Enrolment(
                 provider_id=course.provider_id,
-                class_id=course.id,
-                learner_id=learner.id,
-                from_date=joined[learner.id],
+                class_id=pk(course),
+                learner_id=pk(learner),
+                from_date=joined[pk(learner)],
             )
         )
-    reliability = {x.id: rng.choice([0.97, 0.93, 0.9, 0.85, 0.6]) for x in group}
+    reliability = {pk(x): rng.choice([0.97, 0.93, 0.9, 0.85, 0.6]) for x in group}
     lessons = (
         session.execute(
             sa.select(Lesson)
-            .where(Lesson.class_id == course.id, Lesson.lesson_date < today)
-            .order_by(Lesson.lesson_date)
+            .where(col(Lesson.class_id) == course.id, col(Lesson.lesson_date) < today)
+            .order_by(col(Lesson.lesson_date))
         )
         .scalars()
         .all()
@@ -102,7 +103,7 @@ def _enrol_and_attend(
     for index, lesson in enumerate(lessons):
         if index == len(lessons) - 1 and rng.random() < 0.5:
             continue  # the newest register not taken yet
-        present = [x for x in group if joined[x.id] <= lesson.lesson_date]
+        present = [x for x in group if joined[pk(x)] <= lesson.lesson_date]
         _take_register(session, rng, lesson, present, reliability, teacher)
         if index < len(lessons) - 2 or rng.random() < 0.3:
             lesson.signed_at, lesson.signed_by_id = lesson.register_taken_at, teacher.id
@@ -119,11 +120,11 @@ def _take_register(
     taken = datetime.combine(lesson.lesson_date, lesson.end_time, tzinfo=AMSTERDAM)
     lesson.register_taken_at, lesson.version = taken, 1
     for learner in group:
-        status, minutes = _draw(rng, reliability[learner.id], lesson.minutes)
+        status, minutes = _draw(rng, reliability[pk(learner)], lesson.minutes)
         session.add(
             Attendance(
-                learner_id=learner.id,
-                lesson_id=lesson.id,
+                learner_id=pk(learner),
+                lesson_id=pk(lesson),
                 status=status,
                 minutes=minutes,
                 updated_at=taken,
@@ -135,8 +136,8 @@ def _take_register(
         )
         session.add(
             AttendanceChange(
-                lesson_id=lesson.id,
-                learner_id=learner.id,
+                lesson_id=pk(lesson),
+                learner_id=pk(learner),
                 changed_by_id=teacher.id,
                 changed_at=taken,
                 old=None,

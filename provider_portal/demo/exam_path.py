@@ -36,11 +36,11 @@ def seed_exam_path(session: Session, today: date) -> None:
     """Readiness and results for the demo; its own random stream, so other demo data stays as it was."""
     rng = random.Random(1212)
     open_exams: dict[int, list[str]] = {}
-    for e in session.execute(sa.select(LearnerExam).where(LearnerExam.status == ExamStatus.OPEN)
-                             .order_by(LearnerExam.learner_id, LearnerExam.component)).scalars():
+    for e in session.execute(sa.select(LearnerExam).where(col(LearnerExam.status) == ExamStatus.OPEN)
+                             .order_by(col(LearnerExam.learner_id), col(LearnerExam.component))).scalars():
         open_exams.setdefault(e.learner_id, []).append(e.component)
-    learners = session.execute(sa.select(Learner).where(Learner.id.in_(list(open_exams)))
-                               .order_by(Learner.id)).scalars().all()
+    learners = session.execute(sa.select(Learner).where(col(Learner.id).in_(list(open_exams)))
+                               .order_by(col(Learner.id))).scalars().all()
     for learner in learners:
         if (today - learner.duo_term_start).days < 450 or rng.random() < 0.4:
             continue

@@ -6,10 +6,11 @@ import random
 from datetime import date, time, timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from provider_portal.exams.calendar import plan_calendar
 from provider_portal.models import ExamLocation
+from provider_portal.models.keys import pk
 from provider_portal.planning.cohorts import CohortData, add_trainer, save_cohort
 
 LANGUAGES = ("ar", "ti", "uk", "prs", "tr", "nl")
@@ -49,7 +50,7 @@ def seed_planning(session: Session, rng: random.Random, municipalities: tuple[st
                         name=f"{module} {language} {town} {number + 1}",
                         venue=f"Wijkcentrum {town}",
                         language=language,
-                        trainer_id=trainers[number % 2].id,
+                        trainer_id=pk(trainers[number % 2]),
                         min_size=6,
                         max_size=16,
                         cost_cents=rng.choice([90000, 120000, 150000]),
@@ -75,7 +76,7 @@ DEMO_ROOMS: dict[str, tuple[int, int, str]] = {
 def seed_exam_calendar(session: Session, today: date) -> None:
     """Exam days at every DUO location for the coming quarter: Tuesdays and Thursdays, in rooms of
     8 to 12 seats, so a quarter's candidates spread over the days at their nearest location."""
-    for place in session.execute(sa.select(ExamLocation).where(ExamLocation.active)).scalars().all():
+    for place in session.execute(sa.select(ExamLocation).where(col(ExamLocation.active))).scalars().all():
         seats, examiners, address = DEMO_ROOMS.get(place.code, (10, 1, ""))
         place.address = place.address or address
         plan_calendar(session, place, today, today + timedelta(weeks=13), {1, 3}, seats=seats,

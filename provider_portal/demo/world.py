@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from provider_portal import clock
 from provider_portal.demo.attendance import seed_attendance
@@ -30,6 +30,7 @@ from provider_portal.models import (
     User,
 )
 from provider_portal.models.enums import ContractStatus, ModuleStatus, Role
+from provider_portal.models.keys import pk
 from provider_portal.models.types import to_cents
 from provider_portal.reference.municipalities import resolve
 from provider_portal.reference.places import BY_NAME, places_in
@@ -132,18 +133,19 @@ def seed(session: Session, today: date | None = None) -> tuple[bool, list[tuple[
     """Create the demo world unless it exists; return (created, [(email, role), ...])."""
     today = today or clock.today()
     logins = _logins()
-    exists = session.execute(sa.select(Provider.id).where(Provider.bow_number == PROVIDERS[0].bow))
+    exists = session.execute(sa.select(col(Provider.id)).where(col(Provider.bow_number) == PROVIDERS[0].bow))
     if exists.first() is not None:
-        learners = session.execute(sa.select(User.email, User.role).where(User.role == Role.LEARNER))
+        learners = session.execute(sa.select(col(User.email),
+                                             col(User.role)).where(col(User.role) == Role.LEARNER))
         return False, logins + [(email, role) for email, role in learners]
     rng = random.Random(2026)
     for spec in PROVIDERS:
         provider = _provider(session, spec, today)
         _staff(session, spec, provider.id)
         for number in range(1, LEARNERS_PER_PROVIDER + 1):
-            _learner(session, rng, spec, provider.id, number, today)
+            _learner(session, rng, spec, pk(provider), number, today)
         session.flush()
-        logins += seed_attendance(session, rng, provider.id, spec.domain, spec.city, today, DEMO_PASSWORD)
+        logins += seed_attendance(session, rng, pk(provider), spec.domain, spec.city, today, DEMO_PASSWORD)
     for email, role in logins:
         if role in (Role.PLANNER, Role.PLATFORM_ADMIN):
             _outside_staff(session, email, role)
@@ -159,7 +161,7 @@ def seed(session: Session, today: date | None = None) -> tuple[bool, list[tuple[
 def _consents(session: Session, today: date) -> None:
     """About half the learners agreed to share their progress with the municipality (its own generator)."""
     rng = random.Random(404)
-    for learner_id in session.execute(sa.select(Learner.id).order_by(Learner.id)).scalars().all():
+    for learner_id in session.execute(sa.select(col(Learner.id)).order_by(col(Learner.id))).scalars().all():
         if rng.random() < 0.5:
             given_on = today - timedelta(days=rng.randint(0, 200))
             session.add(LearnerConsent(learner_id=learner_id, given_on=given_on, share_hours=True,
@@ -167,8 +169,8 @@ def _consents(session: Session, today: date) -> None:
 
 
 def _logins() -> list[tuple[str, str]]:
-    staff = [(f"{role.split('_')[-1]}@{p.domain}", role) for p in PROVIDERS
-             for role in (Role.PROVIDER_ADMIN, Role.TEACHER, Role.FINANCE)]
+    staff: list[tuple[str, str]] = [(f"{role.split('_')[-1]}@{p.domain}", role) for p in PROVIDERS
+                                    for role in (Role.PROVIDER_ADMIN, Role.TEACHER, Role.FINANCE)]
     return staff + [("planner.utrecht@gemeente-demo.nl", Role.PLANNER),
                     ("planner.rijnmond@gemeente-demo.nl", Role.PLANNER),
                     ("beheer@inburgering-planner.nl", Role.PLATFORM_ADMIN)]
@@ -181,7 +183,7 @@ def _outside_staff(session: Session, email: str, role: str) -> None:
     if role == Role.PLANNER:
         session.flush()
         spec = PROVIDERS[0] if "utrecht" in email else PROVIDERS[1]
-        session.add_all(PlannerMunicipality(user_id=user.id, municipality=town)
+        session.add_all(PlannerMunicipality(user_id=pk(user), municipality=town)
                         for town in spec.municipalities[:4])
 
 
@@ -204,7 +206,7 @@ def _staff(session: Session, spec: DemoProvider, provider_id: int | None) -> Non
                                    password=DEMO_PASSWORD, provider_id=provider_id))
 
 
-def _learner(session: Session, rng: random.Random, spec: DemoProvider, provider_id: int | None,
+def _learner(session: Session, rng: random.Random, spec: DemoProvider, provider_id: int,
              number: int, today: date) -> None:
     language = _weighted(rng, LANGUAGE_WEIGHTS)
     given, family = NAMES[language]
@@ -223,7 +225,7 @@ def _learner(session: Session, rng: random.Random, spec: DemoProvider, provider_
     session.add(learner)
     session.flush()
     spoken = {language} | ({SECOND_LANGUAGE[language]} if rng.random() < 0.4 else set())
-    session.add_all(LearnerLanguage(learner_id=learner.id, language=code) for code in spoken)
+    session.add_all(LearnerLanguage(learner_id=pk(learner), language=code) for code in spoken)
     sync_route_requirements(session, learner)
     session.flush()
     _progress_modules(session, rng, learner, start, today)
@@ -233,7 +235,7 @@ def _learner(session: Session, rng: random.Random, spec: DemoProvider, provider_
 def _progress_modules(session: Session, rng: random.Random, learner: Learner, start: date,
                       today: date) -> None:
     months = (today - start).days / 30
-    rows = session.execute(sa.select(LearnerModule).where(LearnerModule.learner_id == learner.id))
+    rows = session.execute(sa.select(LearnerModule).where(col(LearnerModule.learner_id) == learner.id))
     for row in rows.scalars():
         roll = rng.random()
         if roll < min(0.8, months / 30):
@@ -248,7 +250,7 @@ def _contract(session: Session, rng: random.Random, learner: Learner, spec: Demo
               start: date, today: date) -> None:
     hours = rng.choice([400, 500, 600, 700]) if learner.route != "Z" else 800
     rate = Decimal(rng.choice(["12.50", "13.75", "14.50"]))
-    contract = Contract(provider_id=learner.provider_id, learner_id=learner.id,
+    contract = Contract(provider_id=learner.provider_id, learner_id=pk(learner),
                         number=f"{spec.bow[-5:]}-{start.year}-{number:04d}", start_date=start,
                         end_date=min(default_term_end(start), start + timedelta(days=rng.randint(500, 900))),
                         purchased_hours=hours, hourly_rate_cents=to_cents(rate),

@@ -81,18 +81,19 @@ class HoursSummary:
 def _held_lessons(learner_id: int, since: date | None, until: date) -> sa.Select:
     """(lesson id, date, ONA class?) of lessons held in the learner's classes while they were enrolled."""
     stmt = (
-        sa.select(Lesson.id, Lesson.lesson_date, CourseClass.ona)
-        .join(CourseClass, CourseClass.id == Lesson.class_id)
-        .join(Enrolment, sa.and_(Enrolment.class_id == Lesson.class_id, Enrolment.learner_id == learner_id))
+        sa.select(col(Lesson.id), col(Lesson.lesson_date), col(CourseClass.ona))
+        .join(CourseClass, col(CourseClass.id) == col(Lesson.class_id))
+        .join(Enrolment, sa.and_(col(Enrolment.class_id) == col(Lesson.class_id),
+                                 col(Enrolment.learner_id) == learner_id))
         .where(
-            Lesson.status == LessonStatus.SCHEDULED,
-            Lesson.lesson_date <= until,
-            Lesson.lesson_date >= Enrolment.from_date,
-            sa.or_(Enrolment.to_date.is_(None), Lesson.lesson_date <= Enrolment.to_date),
+            col(Lesson.status) == LessonStatus.SCHEDULED,
+            col(Lesson.lesson_date) <= until,
+            col(Lesson.lesson_date) >= col(Enrolment.from_date),
+            sa.or_(col(Enrolment.to_date).is_(None), col(Lesson.lesson_date) <= col(Enrolment.to_date)),
             counts_at_lesson(learner_id),
         )
     )
-    return stmt.where(Lesson.lesson_date >= since) if since else stmt
+    return stmt.where(col(Lesson.lesson_date) >= since) if since else stmt
 
 
 def hours_summary(session: Session, learner: Learner, today: date, since: date | None = None) -> HoursSummary:
@@ -116,8 +117,8 @@ def hours_summary(session: Session, learner: Learner, today: date, since: date |
     summary.by_month = dict(sorted(by_month.items()))
     summary.by_quarter = _quarters(summary.by_month)
     summary.purchased_hours = session.execute(
-        sa.select(sa.func.sum(Contract.purchased_hours)).where(
-            Contract.learner_id == learner.id, Contract.status == ContractStatus.ACTIVE
+        sa.select(sa.func.sum(col(Contract.purchased_hours))).where(
+            col(Contract.learner_id) == learner.id, col(Contract.status) == ContractStatus.ACTIVE
         )
     ).scalar()
     return summary

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from provider_portal.invoicing import numbering
 from provider_portal.models import DocumentCounter, Invoice, InvoiceEvent, InvoiceLine
@@ -111,9 +111,10 @@ def lock_head(session: Session, provider_id: int) -> None:
     a DUO batch of several documents), so two of them at once wait instead of deadlocking.
     """
     session.execute(
-        sa.select(DocumentCounter.last_number)
-        .where(DocumentCounter.provider_id == provider_id, DocumentCounter.series == numbering.CHAIN_SERIES,
-               DocumentCounter.year == 0)
+        sa.select(col(DocumentCounter.last_number))
+        .where(col(DocumentCounter.provider_id) == provider_id,
+               col(DocumentCounter.series) == numbering.CHAIN_SERIES,
+               col(DocumentCounter.year) == 0)
         .with_for_update()
     ).all()
 
@@ -137,10 +138,11 @@ def last_hash(session: Session, provider_id: int, chain_index: int) -> str:
     """The hash of the link (document or event) before `chain_index` (the genesis value for the first)."""
     if chain_index == 1:
         return GENESIS
-    for model in (Invoice, InvoiceEvent):
+    models: tuple[type[Invoice] | type[InvoiceEvent], ...] = (Invoice, InvoiceEvent)
+    for model in models:
         found = session.execute(
-            sa.select(model.hash).where(
-                model.provider_id == provider_id, model.chain_index == chain_index - 1
+            sa.select(col(model.hash)).where(
+                col(model.provider_id) == provider_id, col(model.chain_index) == chain_index - 1
             )
         ).scalar_one_or_none()
         if found:

@@ -45,8 +45,9 @@ def pdf(invoice_id: int) -> Response | BaseResponse:
 @bp.route("/duo-export", methods=["POST"])
 @roles_required(*FINANCE)
 def duo_export() -> Response | BaseResponse:
-    session, quarter = get_session(), _quarter_arg()
-    batch = exports.duo_batch(session, _provider(), quarter, exports.duo_party(current_app.config), _today())
+    quarter, buyer = _quarter_arg(), exports.duo_party(current_app.config)
+    with unit_of_work() as session:
+        batch = exports.duo_batch(session, _provider(), quarter, buyer, _today())
     return attachment(batch.content.encode(), batch.file_name, "text/csv")
 
 
@@ -60,7 +61,7 @@ def overview_xlsx() -> Response | BaseResponse:
 
 @bp.route("/duo-import", methods=["GET", "POST"])
 @roles_required(*FINANCE)
-def duo_import() -> str | BaseResponse:
+def duo_import() -> tuple[str, int] | BaseResponse:
     form, report = ImportForm(), None
     if form.validate_on_submit():
         with unit_of_work():

@@ -4,7 +4,8 @@ A draft is recomputed on demand: running again rewrites the drafts in place, del
 nothing left to invoice, and never touches issued invoices: it locks the drafts it rewrites and
 drops any issued meanwhile (`locking.lock_drafts`). The unique constraint on a learner's
 current invoice per quarter means two runs at once cannot create duplicates: the loser's
-transaction fails as a whole and is retried once against the winner's rows.
+savepoint fails as a whole and is retried once against the winner's rows. Nothing here commits:
+the caller's unit of work does (`db.unit_of_work`).
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from billing.documents import LINE_TEXT_NL
 from billing.errors import AdvanceBillingError, BillingInputError
 from billing.quarters import Quarter
 from billing.result import LearnerQuarter
 from billing.rules import compute_learner_quarter
+from provider_portal.db import savepoint
 from provider_portal.i18n import message_day
 from provider_portal.invoicing import locking
 from provider_portal.invoicing.errors import InvoicingError
@@ -58,17 +60,20 @@ def make_drafts(
     invoice_date: date,
     learner_ids: list[int] | None = None,
 ) -> DraftRun:
-    """Drafts for every learner with something to invoice in `quarter`; commits once."""
+    """Drafts for every learner with something to invoice in `quarter`, in the caller's transaction.
+
+    The run reads, computes, then writes in a savepoint (opened at the first write, so that on SQLite
+    the reads are not held in one snapshot a concurrent issue would make stale): when a concurrent
+    run inserted the same learner's draft first, only this run's writes are undone and it is made
+    once more against the winner's rows.
+    """
     if invoice_date <= quarter.last_day:
         raise InvoicingError(_("%(quarter)s ends on %(last)s: no invoices in advance",
                                quarter=str(quarter), last=message_day(quarter.last_day)))
     for attempt in (1, 2):
         try:
-            run = _make(session, provider, quarter, invoice_date, learner_ids)
-            session.commit()
-            return run
+            return _make(session, provider, quarter, invoice_date, learner_ids)
         except IntegrityError:
-            session.rollback()
             if attempt == 2:
                 raise
             log.info("draft run for provider %s %s met a concurrent run; retrying", provider.id, quarter)
@@ -84,12 +89,20 @@ def _make(
     current = _current(session, provider.id or 0, quarter, learner_ids)
     results = _compute(inputs, quarter, invoice_date, current, run)
     drafts = {lid: inv_id for lid, (inv_id, status) in current.items() if status == InvoiceStatus.DRAFT}
+    with savepoint(session):
+        _write(session, provider, inputs, drafts, results, run)
+    return run
+
+
+def _write(session: Session, provider: Provider, inputs: Inputs, drafts: dict[int, int],
+           results: dict[int, LearnerQuarter], run: DraftRun) -> None:
     _keep_locked_drafts(session, drafts, results, run)
     keep = {lid for lid, res in results.items() if res.invoice_cents > 0}
     _clear_lines(session, list(drafts.values()))
     gone = [inv_id for lid, inv_id in drafts.items() if lid not in keep]
     if gone:
-        session.execute(sa.delete(Invoice).where(Invoice.id.in_(gone), Invoice.status == InvoiceStatus.DRAFT))
+        session.execute(sa.delete(Invoice).where(col(Invoice.id).in_(gone),
+                                                 col(Invoice.status) == InvoiceStatus.DRAFT))
     run.removed = len(gone)
     updates = [(drafts[lid], results[lid]) for lid in keep if lid in drafts]
     _update(session, updates)
@@ -99,17 +112,17 @@ def _make(
     run.created = len(new)
     _insert_lines(session, [*updates, *zip(ids, [results[lid] for lid in new], strict=True)])
     run.total_cents = sum(results[lid].invoice_cents for lid in keep)
-    return run
 
 
 def _current(
     session: Session, provider_id: int, quarter: Quarter, learner_ids: list[int] | None
 ) -> dict[int, tuple[int, str]]:
-    stmt = sa.select(Invoice.learner_id, Invoice.id, Invoice.status).where(
-        Invoice.provider_id == provider_id, Invoice.quarter == str(quarter), Invoice.slot.is_(True)
+    stmt = sa.select(col(Invoice.learner_id), col(Invoice.id), col(Invoice.status)).where(
+        col(Invoice.provider_id) == provider_id, col(Invoice.quarter) == str(quarter),
+        col(Invoice.slot).is_(True),
     )
     if learner_ids is not None:
-        stmt = stmt.where(Invoice.learner_id.in_(learner_ids or [-1]))
+        stmt = stmt.where(col(Invoice.learner_id).in_(learner_ids or [-1]))
     return {lid: (inv_id, status) for lid, inv_id, status in session.execute(stmt)}
 
 
@@ -154,10 +167,10 @@ def _keep_locked_drafts(
 def _clear_lines(session: Session, draft_ids: list[int]) -> None:
     """Delete the lines of drafts only: the status condition keeps issued lines out of reach."""
     for chunk in _chunks(draft_ids):
-        still_drafts = sa.select(Invoice.id).where(
-            Invoice.id.in_(chunk), Invoice.status == InvoiceStatus.DRAFT
+        still_drafts = sa.select(col(Invoice.id)).where(
+            col(Invoice.id).in_(chunk), col(Invoice.status) == InvoiceStatus.DRAFT
         )
-        session.execute(sa.delete(InvoiceLine).where(InvoiceLine.invoice_id.in_(still_drafts)))
+        session.execute(sa.delete(InvoiceLine).where(col(InvoiceLine.invoice_id).in_(still_drafts)))
 
 
 def _fields(result: LearnerQuarter) -> dict[str, Any]:
@@ -213,11 +226,11 @@ def _insert(session: Session, provider_id: int, inputs: Inputs, results: list[Le
     # Read the ids back rather than INSERT ... RETURNING, which SQLite runs row by row.
     ids = dict(
         session.execute(
-            sa.select(Invoice.learner_id, Invoice.id).where(
-                Invoice.provider_id == provider_id,
-                Invoice.quarter == rows[0]["quarter"],
-                Invoice.slot.is_(True),
-                Invoice.status == InvoiceStatus.DRAFT,
+            sa.select(col(Invoice.learner_id), col(Invoice.id)).where(
+                col(Invoice.provider_id) == provider_id,
+                col(Invoice.quarter) == rows[0]["quarter"],
+                col(Invoice.slot).is_(True),
+                col(Invoice.status) == InvoiceStatus.DRAFT,
             )
         ).all()
     )

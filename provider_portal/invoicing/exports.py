@@ -151,7 +151,8 @@ def duo_batch(
     """The quarter's issued documents not sent in an earlier batch, as DUO's CSV; takes a batch number.
 
     Each document in the file is marked with the file's name (`duo_batch`), so the next export,
-    e.g. of a credit note made afterwards, lists only what DUO has not received yet.
+    e.g. of a credit note made afterwards, lists only what DUO has not received yet. The caller's
+    unit of work commits the marks and the batch number with the download.
     """
     rows = (
         session.execute(
@@ -181,7 +182,7 @@ def duo_batch(
     for row in rows:
         row.duo_batch = file_name
         chain.record(session, row)  # the batch a document went to DUO in is sealed in the chain
-    session.commit()
+    session.flush()
     return Batch(file_name, content, tuple(d.number for d in docs))
 
 

@@ -14,7 +14,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from billing.errors import BillingInputError
 from billing.quarters import Quarter
 from provider_portal.forms_common import DateField, MoneyField, choices
-from provider_portal.invoicing.others import EntryError, parse_amount_cents, parse_quarter
+from provider_portal.invoicing.others import ENTRY_MESSAGES, EntryError, parse_amount_cents, parse_quarter
 from provider_portal.models.invoicing import InvoiceStatus
 
 
@@ -78,27 +78,9 @@ class CapForm(FlaskForm):
     effective_from = StringField(_l("Effective from quarter"), validators=[DataRequired(), valid_quarter])
 
 
-# The refusals of `others.EntryError` by field and code, translated; each names its field.
-ENTRY_MESSAGES = {
-    ("quarter", "format"): _l("Quarter: enter a quarter such as 2026-Q3."),
-    ("amount", "format"): _l("Amount: enter euros with at most two decimals, e.g. 1000,00 or -250.50."),
-    ("amount", "zero"): _l("Amount: must not be zero."),
-    ("amount", "too_large"): _l("Amount: must not exceed EUR 100000.00."),
-    ("other_provider", "required"): _l("Other provider: enter the other provider's name or BOW number."),
-}
-
-
 def entry_message(exc: EntryError) -> str:
     """The translated message of a refused entry (the running-net refusal names its quarter)."""
-    if exc.code == "running_net":
-        return str(
-            _l(
-                "Up to %(quarter)s the other providers' credit notes would credit more than their "
-                "invoices recorded here: record the invoice first, or delete the credit note first.",
-                quarter=str(exc.quarter),
-            )
-        )
-    return str(ENTRY_MESSAGES.get((exc.field, exc.code), exc.message))
+    return str(exc.message)
 
 
 def _entry_validator(parse: Any) -> Any:

@@ -12,6 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from provider_portal.invoicing.errors import ImmutableDocument
 from provider_portal.models import Invoice, InvoiceEvent, InvoiceLine
@@ -66,7 +67,7 @@ def _guard_issued(session: Session, _context: object, _instances: object) -> Non
         if isinstance(obj, InvoiceLine) and obj.invoice_id is not None:
             with session.no_autoflush:
                 status = session.execute(
-                    sa.select(Invoice.status).where(Invoice.id == obj.invoice_id)
+                    sa.select(col(Invoice.status)).where(col(Invoice.id) == obj.invoice_id)
                 ).scalar_one_or_none()
             if status not in (None, InvoiceStatus.DRAFT):
                 raise ImmutableDocument(f"the lines of invoice {obj.invoice_id} are issued and cannot change")

@@ -13,10 +13,11 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from billing.quarters import Quarter
 from provider_portal import clock
+from provider_portal.db import unit_of_work
 from provider_portal.invoicing.drafts import make_drafts
 from provider_portal.jobs.context import JobContext
 from provider_portal.jobs.queue import enqueue
@@ -72,16 +73,16 @@ def quarter_drafts(ctx: JobContext) -> dict[str, Any]:
     quarter = Quarter.parse(ctx.params["quarter"])
     today = clock.today()
     with ctx.session() as session:
-        stmt = sa.select(Provider).order_by(Provider.id)
+        stmt = sa.select(Provider).order_by(col(Provider.id))
         if ctx.provider_id is not None:
-            stmt = stmt.where(Provider.id == ctx.provider_id)
+            stmt = stmt.where(col(Provider.id) == ctx.provider_id)
         providers = list(session.execute(stmt).scalars())
     runs, failures = {}, []
     for done, provider in enumerate(providers):
         ctx.check_cancelled()
         ctx.progress(int(100 * done / max(1, len(providers))), f"{provider.name}: {quarter}")
         try:
-            with ctx.session() as session:
+            with unit_of_work(ctx.engine) as session:
                 runs[str(provider.id)] = make_drafts(session, provider, quarter, today).as_dict()
         except Exception as exc:  # one provider's failure must not stop the others
             log.exception("draft run %s failed for provider %s", quarter, provider.id)

@@ -12,10 +12,12 @@ claims its invoice's slot before taking a number, so two requests at once never 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any, cast
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlmodel import Session
+from sqlalchemy import CursorResult
+from sqlmodel import Session, col
 from stdnum.nl import bsn as stdnum_bsn
 
 from provider_portal import clock
@@ -25,6 +27,7 @@ from provider_portal.invoicing.errors import AlreadyCredited, AlreadyIssued, Inv
 from provider_portal.labels import label
 from provider_portal.models import Invoice, InvoiceLine, Learner
 from provider_portal.models.invoicing import DocumentKind, InvoiceStatus
+from provider_portal.models.keys import pk
 from provider_portal.models.types import utcnow
 
 S = InvoiceStatus
@@ -70,7 +73,7 @@ def _lock(session: Session, drafts: list[Invoice]) -> None:
 
 def _not_a_draft(session: Session, invoice: Invoice) -> InvoicingError:
     current = session.execute(
-        sa.select(Invoice.number, Invoice.status).where(Invoice.id == invoice.id)
+        sa.select(col(Invoice.number), col(Invoice.status)).where(col(Invoice.id) == invoice.id)
     ).one_or_none()
     if current is None:
         return InvalidTransition(_("draft %(id)s no longer exists (its draft was recomputed or removed)",
@@ -86,7 +89,7 @@ def _issue(session: Session, invoice: Invoice, today: date) -> None:
     if invoice.total_cents <= 0:
         raise InvoicingError(_("the draft for %(name)s (%(quarter)s) has nothing to invoice",
                                name=invoice.learner_name, quarter=invoice.quarter))
-    learner = session.execute(sa.select(Learner).where(Learner.id == invoice.learner_id)).scalar_one()
+    learner = session.execute(sa.select(Learner).where(col(Learner.id) == invoice.learner_id)).scalar_one()
     if not learner.bsn or not stdnum_bsn.is_valid(learner.bsn):
         raise InvoicingError(_("%(name)s (learner %(id)s) has no valid BSN; DUO requires it on every invoice",
                                name=learner.full_name, id=learner.id))
@@ -104,7 +107,8 @@ def _seal(session: Session, doc: Invoice) -> None:
     """Put the document at the end of its provider's hash chain (its lines are already stored)."""
     doc.chain_index = numbering.next_number(session, doc.provider_id, numbering.CHAIN_SERIES, 0)
     doc.prev_hash = chain.last_hash(session, doc.provider_id, doc.chain_index)
-    lines = session.execute(sa.select(InvoiceLine).where(InvoiceLine.invoice_id == doc.id)).scalars().all()
+    lines = session.execute(
+        sa.select(InvoiceLine).where(col(InvoiceLine.invoice_id) == doc.id)).scalars().all()
     doc.hash = chain.digest(doc, lines)
 
 
@@ -181,8 +185,8 @@ def _credit_note(session: Session, invoice: Invoice, reason: str, today: date) -
     lines = (
         session.execute(
             sa.select(InvoiceLine)
-            .where(InvoiceLine.invoice_id == invoice.id, InvoiceLine.invoiced.is_(True))
-            .order_by(InvoiceLine.position)
+            .where(col(InvoiceLine.invoice_id) == invoice.id, col(InvoiceLine.invoiced).is_(True))
+            .order_by(col(InvoiceLine.position))
         )
         .scalars()
         .all()
@@ -210,7 +214,7 @@ def _credit_note(session: Session, invoice: Invoice, reason: str, today: date) -
     session.flush()
     session.add_all(
         InvoiceLine(
-            invoice_id=note.id,
+            invoice_id=pk(note),
             position=line.position,
             kind=line.kind,
             amount_cents=line.amount_cents,
@@ -241,15 +245,15 @@ def _claim_slot(session: Session, invoice: Invoice) -> None:
     freed = session.execute(
         sa.update(Invoice)
         .where(
-            Invoice.id == invoice.id,
-            Invoice.kind == DocumentKind.INVOICE,
-            Invoice.status != S.DRAFT,
-            Invoice.slot.is_(True),
+            col(Invoice.id) == invoice.id,
+            col(Invoice.kind) == DocumentKind.INVOICE,
+            col(Invoice.status) != S.DRAFT,
+            col(Invoice.slot).is_(True),
         )
         .values(slot=None, updated_at=utcnow())
         .execution_options(synchronize_session=False)
     )
     session.refresh(invoice)
-    if freed.rowcount != 1:
+    if cast("CursorResult[Any]", freed).rowcount != 1:
         raise AlreadyCredited(_("%(number)s has already been credited", number=invoice.number))
     chain.record(session, invoice)  # the freed slot, sealed before the credit note

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from provider_portal.models import Invoice
 from provider_portal.models.invoicing import InvoiceStatus
@@ -33,8 +33,8 @@ def lock_drafts(session: Session, ids: Iterable[int]) -> set[int]:
     if session.get_bind().dialect.name == "sqlite":
         session.execute(
             sa.update(Invoice)
-            .where(Invoice.id == wanted[0])
-            .values(updated_at=Invoice.updated_at)
+            .where(col(Invoice.id) == wanted[0])
+            .values(updated_at=col(Invoice.updated_at))
             .execution_options(synchronize_session=False)
         )
     locked: set[int] = set()
@@ -42,9 +42,9 @@ def lock_drafts(session: Session, ids: Iterable[int]) -> set[int]:
         chunk = wanted[start : start + _CHUNK]
         locked.update(
             session.execute(
-                sa.select(Invoice.id)
-                .where(Invoice.id.in_(chunk), Invoice.status == InvoiceStatus.DRAFT)
-                .order_by(Invoice.id)
+                sa.select(col(Invoice.id))
+                .where(col(Invoice.id).in_(chunk), col(Invoice.status) == InvoiceStatus.DRAFT)
+                .order_by(col(Invoice.id))
                 .with_for_update()
             ).scalars()
         )

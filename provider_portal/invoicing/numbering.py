@@ -11,9 +11,12 @@ returns it: no gaps.
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import sqlalchemy as sa
+from sqlalchemy import CursorResult
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from provider_portal.models import DocumentCounter
 
@@ -24,13 +27,13 @@ _ATTEMPTS = 50
 def next_number(session: Session, provider_id: int, series: str, year: int) -> int:
     """Take the next number of the series; the caller commits (or rolls back) with its document."""
     key = (
-        DocumentCounter.provider_id == provider_id,
-        DocumentCounter.series == series,
-        DocumentCounter.year == year,
+        col(DocumentCounter.provider_id) == provider_id,
+        col(DocumentCounter.series) == series,
+        col(DocumentCounter.year) == year,
     )
     for _ in range(_ATTEMPTS):
         seen = session.execute(
-            sa.select(DocumentCounter.last_number)
+            sa.select(col(DocumentCounter.last_number))
             .where(*key)
             .with_for_update()
             .execution_options(populate_existing=True)
@@ -41,11 +44,11 @@ def next_number(session: Session, provider_id: int, series: str, year: int) -> i
             continue
         bumped = session.execute(
             sa.update(DocumentCounter)
-            .where(*key, DocumentCounter.last_number == seen)
+            .where(*key, col(DocumentCounter.last_number) == seen)
             .values(last_number=seen + 1)
             .execution_options(synchronize_session=False)
         )
-        if bumped.rowcount == 1:
+        if cast("CursorResult[Any]", bumped).rowcount == 1:
             return seen + 1
     raise RuntimeError(f"could not take a number of series {series} for provider {provider_id}")
 
@@ -63,7 +66,7 @@ def _insert_first(session: Session, provider_id: int, series: str, year: int) ->
         .values(provider_id=provider_id, series=series, year=year, last_number=1)
         .on_conflict_do_nothing()
     )
-    return session.execute(stmt.returning(DocumentCounter.last_number)).first() is not None
+    return session.execute(stmt.returning(col(DocumentCounter.last_number))).first() is not None
 
 
 def invoice_number(year: int, number: int) -> str:

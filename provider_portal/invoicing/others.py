@@ -10,29 +10,55 @@ quarter in which it was paid, as for our own credit notes.
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from flask_babel import lazy_gettext as _l
+from sqlmodel import Session, col
 
 from billing.errors import BillingInputError
 from billing.money import CENT, parse_euros
 from billing.quarters import Quarter
 from provider_portal.invoicing.errors import InvoicingError
 from provider_portal.models import Learner, OtherProviderInvoice
+from provider_portal.models.keys import pk
 
 MAX_CENTS = 10_000_000  # EUR 100,000: far above any loan; guards against a slip of the keyboard
+
+
+# The refusals of an entry by field and code, in the reader's language; each names its field.
+ENTRY_MESSAGES = {
+    ("quarter", "format"): _l("Quarter: enter a quarter such as 2026-Q3."),
+    ("amount", "format"): _l("Amount: enter euros with at most two decimals, e.g. 1000,00 or -250.50."),
+    ("amount", "zero"): _l("Amount: must not be zero."),
+    ("amount", "too_large"): _l("Amount: must not exceed EUR 100000.00."),
+    ("other_provider", "required"): _l("Other provider: enter the other provider's name or BOW number."),
+}
 
 
 class EntryError(InvoicingError):
     """Refused input for one field of an entry.
 
-    `field` names it so the form shows the error there, `code` lets the form translate it, and
-    `quarter` is the quarter in which recorded credit notes would exceed recorded invoices.
+    `field` names it so the form shows the error there; `str(exc)` is the English `field: reason`
+    (logs, the command line), `message` the reader's translation shown at the field; `code` says
+    which refusal it is, and `quarter` is the quarter in which recorded credit notes would exceed
+    recorded invoices.
     """
 
     def __init__(self, field: str, code: str, message: str, quarter: Quarter | None = None) -> None:
         super().__init__(f"{field}: {message}", field)
         self.code, self.quarter = code, quarter
+        self.message = _translated(field, code, quarter, f"{field}: {message}")
+
+
+def _translated(field: str, code: str, quarter: Quarter | None, english: str) -> Any:
+    if code == "running_net":
+        return _l(
+            "Up to %(quarter)s the other providers' credit notes would credit more than their "
+            "invoices recorded here: record the invoice first, or delete the credit note first.",
+            quarter=str(quarter),
+        )
+    return ENTRY_MESSAGES.get((field, code), english)
 
 
 def parse_amount_cents(raw: str | None) -> int:
@@ -63,8 +89,8 @@ def entries_for(session: Session, learner_id: int) -> list[OtherProviderInvoice]
     """A learner's recorded entries, oldest quarter first."""
     stmt = (
         sa.select(OtherProviderInvoice)
-        .where(OtherProviderInvoice.learner_id == learner_id)
-        .order_by(OtherProviderInvoice.quarter, OtherProviderInvoice.id)
+        .where(col(OtherProviderInvoice.learner_id) == learner_id)
+        .order_by(col(OtherProviderInvoice.quarter), col(OtherProviderInvoice.id))
     )
     return list(session.execute(stmt).scalars())
 
@@ -79,26 +105,26 @@ def add_entry(
     note: str = "",
     recorded_by_id: int | None = None,
 ) -> OtherProviderInvoice:
-    """Record another provider's invoice (or paid credit note, negative) and commit; refused input
-    raises EntryError naming the field and stores nothing."""
+    """Record another provider's invoice (or paid credit note, negative); refused input raises
+    EntryError naming the field and adds nothing. The caller's unit of work commits."""
     name = other_provider.strip()
     if not name:
         raise EntryError("other_provider", "required", "enter the other provider's name or BOW number")
     if isinstance(amount_cents, bool) or not isinstance(amount_cents, int) or amount_cents == 0:
         raise EntryError("amount", "zero", "must be a non-zero amount in whole cents")
-    existing = [(Quarter.parse(e.quarter), e.amount_cents) for e in entries_for(session, learner.id or 0)]
+    existing = [(Quarter.parse(e.quarter), e.amount_cents) for e in entries_for(session, pk(learner))]
     _check_running_net([*existing, (quarter, amount_cents)], "amount")
     entry = OtherProviderInvoice(
         provider_id=learner.provider_id,
-        learner_id=learner.id,
+        learner_id=pk(learner),
         quarter=str(quarter),
         amount_cents=amount_cents,
         other_provider=name[:200],
         note=note.strip()[:500],
         recorded_by_id=recorded_by_id,
-    )  # type: ignore[arg-type]
+    )
     session.add(entry)
-    session.commit()
+    session.flush()
     return entry
 
 
@@ -111,7 +137,7 @@ def delete_entry(session: Session, entry: OtherProviderInvoice) -> None:
     ]
     _check_running_net(rest, "entry")
     session.delete(entry)
-    session.commit()
+    session.flush()
 
 
 def _check_running_net(amounts: list[tuple[Quarter, int]], field: str) -> None:

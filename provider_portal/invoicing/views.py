@@ -24,9 +24,10 @@ from provider_portal import clock
 from provider_portal.access import roles_required
 from provider_portal.db import get_session, unit_of_work
 from provider_portal.downloads import attachment
+from provider_portal.errors import show_refusals_on
 from provider_portal.i18n import day, money
 from provider_portal.input_guards import db_int
-from provider_portal.invoicing import exports, lifecycle, others
+from provider_portal.invoicing import exports, lifecycle, others, queries
 from provider_portal.invoicing.drafts import make_drafts
 from provider_portal.invoicing.errors import AlreadyCredited, AlreadyIssued
 from provider_portal.invoicing.forms import (
@@ -42,7 +43,7 @@ from provider_portal.invoicing.jobs import enqueue_quarter_drafts
 from provider_portal.invoicing.overview import figures_by_quarter, overview_rows, quarters_svg
 from provider_portal.jobs.queue import AlreadyActive
 from provider_portal.labels import label
-from provider_portal.models import Invoice, InvoiceLine, Learner, OtherProviderInvoice, Provider, User
+from provider_portal.models import Invoice, Learner, OtherProviderInvoice, Provider
 from provider_portal.models.enums import Role
 from provider_portal.models.invoicing import InvoiceStatus
 from provider_portal.models.types import from_cents, to_cents
@@ -84,13 +85,7 @@ def index() -> str:
     provider = _provider()
     result, names, problems = exports.quarter_result(session, provider, quarter, _today())
     figures = figures_by_quarter(session, provider.id or 0)
-    counts = dict(
-        session.execute(
-            sa.select(Invoice.status, sa.func.count())
-            .where(Invoice.quarter == str(quarter), Invoice.slot.is_(True))
-            .group_by(Invoice.status)
-        ).all()
-    )
+    counts = queries.status_counts(session, quarter)
     rows, total = overview_rows(result, names)
     return render_template(
         "invoicing/index.html",
@@ -134,14 +129,6 @@ def run_drafts() -> BaseResponse:
     return redirect(url_for("jobs.detail", job_id=job.id))
 
 
-INVOICE_SORTS = {
-    "number": (Invoice.kind, Invoice.number),
-    "learner": (Invoice.learner_name,),
-    "amount": (Invoice.total_cents,),
-    "status": (Invoice.status,),
-}
-
-
 @bp.route("/invoices")
 @roles_required(*FINANCE)
 def invoices() -> str | BaseResponse:
@@ -149,15 +136,9 @@ def invoices() -> str | BaseResponse:
     status = status if status in set(InvoiceStatus) else ""
     query = request.args.get("q", "").strip()[:100]
     sort = request.args.get("sort", "number")
-    sort = sort if sort in INVOICE_SORTS else "number"
+    sort = sort if sort in queries.INVOICE_SORTS else "number"
     descending = request.args.get("dir") == "desc"
-    stmt = sa.select(Invoice).where(Invoice.quarter == str(quarter))
-    if status:
-        stmt = stmt.where(Invoice.status == status)
-    if query:
-        stmt = stmt.where(sa.func.lower(Invoice.learner_name).like(f"%{query.lower()}%"))
-    columns = [c.desc() if descending else c.asc() for c in INVOICE_SORTS[sort]]
-    stmt = stmt.order_by(*columns, Invoice.id)
+    stmt = queries.invoice_list(quarter, status, query, sort, descending)
     if request.args.get("format") == "csv":
         return _invoices_csv(stmt, quarter)
     page = paginate(
@@ -177,12 +158,12 @@ def invoices() -> str | BaseResponse:
     )
 
 
-def _invoices_csv(stmt: sa.Select, quarter: Quarter) -> BaseResponse:
+def _invoices_csv(stmt: sa.Select[Invoice], quarter: Quarter) -> BaseResponse:
     """The filtered, sorted invoice list as CSV (amounts in euros; no BSN)."""
     heads = [_("Number"), _("Learner"), _("Kind"), _("Amount"), _("Status"), _("Issue date")]
     rows = ([inv.number or "", inv.learner_name, str(label(inv.kind, "document_kind")),
              from_cents(inv.total_cents), str(label(inv.status, "invoice_status")), inv.issue_date]
-            for inv in get_session().execute(stmt.limit(MAX_ROWS)).scalars())
+            for inv in queries.first_rows(get_session(), stmt, MAX_ROWS))
     return attachment(write_csv(heads, rows), f"facturen-{quarter}.csv", "text/csv")
 
 
@@ -191,22 +172,8 @@ def _invoices_csv(stmt: sa.Select, quarter: Quarter) -> BaseResponse:
 def detail(invoice_id: int) -> str:
     session = get_session()
     invoice = get_or_404(session, Invoice, invoice_id)
-    lines = (
-        session.execute(
-            sa.select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id).order_by(InvoiceLine.position)
-        )
-        .scalars()
-        .all()
-    )
-    related = (
-        session.execute(
-            sa.select(Invoice).where(
-                sa.or_(Invoice.corrects_id == invoice.id, Invoice.id == (invoice.corrects_id or -1))
-            )
-        )
-        .scalars()
-        .all()
-    )
+    lines = queries.invoice_lines(session, invoice.id)
+    related = queries.related_documents(session, invoice)
     return render_template(
         "invoicing/detail.html",
         invoice=invoice,
@@ -243,17 +210,14 @@ def refresh(invoice_id: int) -> BaseResponse:
         flash(_("Only a draft can be recomputed."), "error")
         return _back(invoice)
     quarter, learner_id = Quarter.parse(invoice.quarter), invoice.learner_id
-    run = make_drafts(session, _provider(), quarter, _today(), [learner_id])
+    with unit_of_work():
+        run = make_drafts(session, _provider(), quarter, _today(), [learner_id])
     if run.already_issued:  # issued by another request while this one computed: left alone
         flash(_("Only a draft can be recomputed."), "error")
         return _back(invoice)
     for problem in run.problems:
         flash(problem, "error")
-    fresh = session.execute(
-        sa.select(Invoice.id).where(
-            Invoice.learner_id == learner_id, Invoice.quarter == str(quarter), Invoice.slot.is_(True)
-        )
-    ).scalar()
+    fresh = queries.current_document_id(session, learner_id, quarter)
     flash(_("Draft recomputed."), "success")
     return redirect(
         url_for("invoicing.detail", invoice_id=fresh)
@@ -301,7 +265,7 @@ def issue(invoice_id: int) -> str | BaseResponse:
         with unit_of_work():
             lifecycle.issue(session, invoice, _today())
     except AlreadyIssued:
-        number = session.execute(sa.select(Invoice.number).where(Invoice.id == invoice_id)).scalar()
+        number = queries.document_number(session, invoice_id)
         flash(
             _(
                 "Invoice %(number)s has already been issued (for example by an earlier click); "
@@ -323,15 +287,7 @@ def issue_all() -> str | BaseResponse:
         flash(str(ENTRY_MESSAGES["quarter", "format"]), "error")
         return redirect(url_for("invoicing.invoices"))
     session, quarter = get_session(), Quarter.parse(form.quarter.data)
-    drafts = (
-        session.execute(
-            sa.select(Invoice)
-            .where(Invoice.quarter == str(quarter), Invoice.status == InvoiceStatus.DRAFT)
-            .order_by(Invoice.id)
-        )
-        .scalars()
-        .all()
-    )
+    drafts = queries.quarter_drafts(session, quarter)
     back = redirect(url_for("invoicing.invoices", quarter=str(quarter)))
     if not drafts:  # e.g. the second of a double click: the first issued them all
         flash(_("%(quarter)s has no drafts to issue; nothing was issued.", quarter=str(quarter)), "error")
@@ -473,16 +429,10 @@ def learner_history(learner_id: int) -> str:
 def _history_page(learner: Learner, form: OtherInvoiceForm) -> str:
     """The learner's documents, and what other providers invoiced for them as far as known."""
     session = get_session()
-    docs = (
-        session.execute(
-            sa.select(Invoice).where(Invoice.learner_id == learner.id).order_by(Invoice.quarter, Invoice.id)
-        )
-        .scalars()
-        .all()
-    )
+    docs = queries.learner_documents(session, learner.id)
     entries = others.entries_for(session, learner.id or 0)
-    ids = {e.recorded_by_id for e in entries if e.recorded_by_id is not None}
-    recorders = dict(session.execute(sa.select(User.id, User.name).where(User.id.in_(ids or [-1]))).all())
+    recorders = queries.user_names(session,
+                                   {e.recorded_by_id for e in entries if e.recorded_by_id is not None})
     return render_template(
         "invoicing/learner.html",
         learner=learner,
@@ -503,7 +453,8 @@ def add_other_invoice(learner_id: int) -> str | BaseResponse | tuple[str, int]:
     form = OtherInvoiceForm()
     if not form.validate_on_submit():
         return _history_page(learner, form), 400
-    try:
+    show_refusals_on(form, lambda: _history_page(learner, form))
+    with unit_of_work():
         others.add_entry(
             session,
             learner,
@@ -513,10 +464,6 @@ def add_other_invoice(learner_id: int) -> str | BaseResponse | tuple[str, int]:
             note=form.note.data or "",
             recorded_by_id=current_user.id,
         )
-    except others.EntryError as exc:
-        session.rollback()
-        getattr(form, exc.field, form.amount).errors = [entry_message(exc)]
-        return _history_page(learner, form), 400
     flash(_("Other provider's invoice recorded; it counts towards the cap in the next draft run."), "success")
     return redirect(url_for("invoicing.learner_history", learner_id=learner.id))
 
@@ -528,9 +475,9 @@ def delete_other_invoice(other_invoice_id: int) -> BaseResponse:
     entry = get_or_404(session, OtherProviderInvoice, other_invoice_id)
     learner_id = entry.learner_id
     try:
-        others.delete_entry(session, entry)
-    except others.EntryError as exc:
-        session.rollback()
+        with unit_of_work():
+            others.delete_entry(session, entry)
+    except others.EntryError as exc:  # the refusal is shown on the history page the user came from
         flash(entry_message(exc), "error")
     else:
         flash(_("Other provider's invoice deleted."), "success")

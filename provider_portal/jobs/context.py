@@ -7,7 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from provider_portal.models import Job
 from provider_portal.models.types import utcnow
@@ -44,7 +44,7 @@ class JobContext:
     def progress(self, percent: int, message: str = "") -> None:
         """Record progress (0-100) and a short message; progress is also a heartbeat."""
         with Session(self.engine) as session:
-            session.execute(sa.update(Job).where(Job.id == self.job_id)
+            session.execute(sa.update(Job).where(col(Job.id) == self.job_id)
                             .values(progress=max(0, min(100, percent)), message=message[:500],
                                     heartbeat_at=utcnow()))
             session.commit()
@@ -56,7 +56,7 @@ class JobContext:
     def cancel_requested(self) -> bool:
         """True once somebody pressed cancel in the portal."""
         with Session(self.engine) as session:
-            stmt = sa.select(Job.cancel_requested).where(Job.id == self.job_id)
+            stmt = sa.select(col(Job.cancel_requested)).where(col(Job.id) == self.job_id)
             return bool(session.execute(stmt).scalar_one())
 
     def check_cancelled(self) -> None:
@@ -68,6 +68,6 @@ class JobContext:
 def beat(engine: Engine, job_id: int) -> None:
     """Write the job's heartbeat (only while it is running: a reaped job stays reaped)."""
     with Session(engine) as session:
-        session.execute(sa.update(Job).where(Job.id == job_id, Job.status == "running")
+        session.execute(sa.update(Job).where(col(Job.id) == job_id, col(Job.status) == "running")
                         .values(heartbeat_at=utcnow()))
         session.commit()

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from flask import g, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlmodel import col
 
 from provider_portal.access import may_open
 from provider_portal.db import get_session
@@ -83,7 +84,7 @@ def _who(user_id: int | None) -> str:
         return _("the schedule")
     names: dict[int, str | None] = g.setdefault("job_starter_names", {})  # one query per user and request
     if user_id not in names:
-        query = sa.select(User.name).where(User.id == user_id)
+        query = sa.select(col(User.name)).where(col(User.id) == user_id)
         names[user_id] = get_session().execute(query).scalar_one_or_none()
     return names[user_id] or _("another account")
 
@@ -93,7 +94,7 @@ def _import_title(params: dict) -> tuple[str, tuple[str, str] | None]:
     from provider_portal.transfer.importer import ImportKind
 
     try:
-        kind = ImportKind(params.get("kind"))
+        kind = ImportKind(str(params.get("kind")))
     except ValueError:
         return _("Import"), None
     what = str(KIND_LABELS[kind]).lower()
@@ -118,7 +119,7 @@ def _what(job: Job) -> tuple[str, tuple[str, str] | None]:
         label = _("Drafts of %(quarter)s", quarter=quarter)
         return title, (url_for("invoicing.invoices", quarter=quarter), label)
     if job.kind == "planning.run":
-        run = get_session().execute(sa.select(PlanRun).where(PlanRun.id == params.get("run_id"))
+        run = get_session().execute(sa.select(PlanRun).where(col(PlanRun.id) == params.get("run_id"))
                                     ).scalar_one_or_none()
         if run is None:
             return _("Planning run"), None

@@ -11,12 +11,15 @@ that the run was done, and the tick would otherwise queue the same quarter again
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
+from sqlalchemy import CursorResult
+from sqlmodel import col
 
 from provider_portal import clock
 from provider_portal.auth.sessions import purge_ended
+from provider_portal.db import unit_of_work
 from provider_portal.jobs.context import JobContext
 from provider_portal.jobs.registry import job_handler
 from provider_portal.models import ImportUpload, Job
@@ -39,13 +42,14 @@ def purge_old_jobs(ctx: JobContext) -> dict[str, Any]:
     lifetime = timedelta(seconds=int(ctx.params.get("session_lifetime_seconds", SESSION_LIFETIME_SECONDS)))
     cutoff = utcnow() - timedelta(days=days)
     finished = (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED)
-    with ctx.session() as session:
-        deleted = session.execute(sa.delete(Job).where(Job.status.in_(finished),
-                                                       Job.finished_at < cutoff, Job.id != ctx.job_id,
-                                                       sa.or_(Job.dedupe_key.is_(None), Job.kind == KIND)))
+    with unit_of_work(ctx.engine) as session:
+        deleted = session.execute(
+            sa.delete(Job).where(col(Job.status).in_(finished), col(Job.finished_at) < cutoff,
+                                 col(Job.id) != ctx.job_id,
+                                 sa.or_(col(Job.dedupe_key).is_(None), col(Job.kind) == KIND)))
         sessions_deleted = purge_ended(session, now=clock.now(), lifetime=lifetime,
                                        retention=timedelta(days=session_days))
-        session.execute(sa.delete(ImportUpload).where(ImportUpload.created_at < utcnow() - UPLOAD_RETENTION))
-        session.commit()
-    return {"deleted": deleted.rowcount, "retention_days": days, "sessions_deleted": sessions_deleted,
-            "session_retention_days": session_days}
+        session.execute(sa.delete(ImportUpload)
+                        .where(col(ImportUpload.created_at) < utcnow() - UPLOAD_RETENTION))
+    return {"deleted": cast("CursorResult[Any]", deleted).rowcount, "retention_days": days,
+            "sessions_deleted": sessions_deleted, "session_retention_days": session_days}

@@ -17,13 +17,13 @@ import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Engine
+from sqlalchemy import CursorResult, Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from provider_portal.db import savepoint
 from provider_portal.jobs.context import JobCancelled, JobContext, JobRefused, beat
@@ -78,7 +78,7 @@ def enqueue(session: Session, kind: str, *, params: dict[str, Any] | None = None
     if handler_for(kind) is None:
         raise UnknownJobKind(kind)
     if dedupe_key is not None:  # the usual case on every tick: already there, no failed INSERT
-        found = session.execute(sa.select(Job).where(Job.dedupe_key == dedupe_key)).scalar_one_or_none()
+        found = session.execute(sa.select(Job).where(col(Job.dedupe_key) == dedupe_key)).scalar_one_or_none()
         if found is not None:
             return found
     job = Job(kind=kind, params=params or {}, provider_id=provider_id, created_by_id=created_by_id,
@@ -88,7 +88,8 @@ def enqueue(session: Session, kind: str, *, params: dict[str, Any] | None = None
             session.add(job)
     except IntegrityError:
         if dedupe_key is not None:
-            found = session.execute(sa.select(Job).where(Job.dedupe_key == dedupe_key)).scalar_one_or_none()
+            found = session.execute(
+                sa.select(Job).where(col(Job.dedupe_key) == dedupe_key)).scalar_one_or_none()
             if found is not None:
                 return found
         if active_key is not None and (holder := active_job(session, active_key)) is not None:
@@ -99,8 +100,8 @@ def enqueue(session: Session, kind: str, *, params: dict[str, Any] | None = None
 
 def active_job(session: Session, active_key: str) -> Job | None:
     """The queued or running job holding `active_key`, if any."""
-    stmt = sa.select(Job).where(Job.active_key == active_key,
-                                Job.status.in_((JobStatus.QUEUED, JobStatus.RUNNING)))
+    stmt = sa.select(Job).where(col(Job.active_key) == active_key,
+                                col(Job.status).in_((JobStatus.QUEUED, JobStatus.RUNNING)))
     return session.execute(stmt).scalar_one_or_none()
 
 
@@ -129,14 +130,14 @@ def isolated_kinds() -> tuple[str, ...]:
 def job_kind(engine: Engine, job_id: int) -> str:
     """The kind of a job."""
     with Session(engine) as session:
-        return session.execute(sa.select(Job.kind).where(Job.id == job_id)).scalar_one()
+        return session.execute(sa.select(col(Job.kind)).where(col(Job.id) == job_id)).scalar_one()
 
 
-def _queued(skip_kinds: tuple[str, ...]) -> sa.Select[tuple[int]]:
-    stmt = sa.select(Job.id).where(Job.status == JobStatus.QUEUED)
+def _queued(skip_kinds: tuple[str, ...]) -> sa.Select[int | None]:
+    stmt = sa.select(col(Job.id)).where(col(Job.status) == JobStatus.QUEUED)
     if skip_kinds:
-        stmt = stmt.where(Job.kind.not_in(skip_kinds))
-    return stmt.order_by(Job.created_at, Job.id)
+        stmt = stmt.where(col(Job.kind).not_in(skip_kinds))
+    return stmt.order_by(col(Job.created_at), col(Job.id))
 
 
 def claim_next(engine: Engine, skip_kinds: tuple[str, ...] = ()) -> int | None:
@@ -147,10 +148,11 @@ def claim_next(engine: Engine, skip_kinds: tuple[str, ...] = ()) -> int | None:
         candidates = session.execute(_queued(skip_kinds).limit(5)).scalars().all()
         for job_id in candidates:
             claimed = session.execute(
-                sa.update(Job).where(Job.id == job_id, Job.status == JobStatus.QUEUED).values(_running_now())
+                sa.update(Job).where(col(Job.id) == job_id,
+                                     col(Job.status) == JobStatus.QUEUED).values(_running_now())
             )
             session.commit()
-            if claimed.rowcount == 1:
+            if cast("CursorResult[Any]", claimed).rowcount == 1:
                 return job_id
     return None
 
@@ -176,7 +178,7 @@ def run_job(engine: Engine, job_id: int, *, isolate: bool = False, heartbeat_sec
     uses `solver_threads` threads (JOBS_SOLVER_THREADS).
     """
     with Session(engine) as session:
-        job = session.execute(sa.select(Job).where(Job.id == job_id)).scalar_one()
+        job = session.execute(sa.select(Job).where(col(Job.id) == job_id)).scalar_one()
         ctx = JobContext(engine, job_id, job.kind, dict(job.params or {}), job.provider_id, solver_threads)
         attempt = job.attempts
     log.info("job %s (%s) started, attempt %s", job_id, ctx.kind, attempt)
@@ -191,12 +193,15 @@ def run_job(engine: Engine, job_id: int, *, isolate: bool = False, heartbeat_sec
     with Session(engine) as session:
         # only this attempt's outcome: a job reaped or handed back meanwhile (and perhaps running
         # again elsewhere) keeps its newer state
-        recorded = session.execute(sa.update(Job).where(Job.id == job_id, Job.status == JobStatus.RUNNING,
-                                                        Job.attempts == attempt)
+        recorded = session.execute(sa.update(Job).where(col(Job.id) == job_id,
+                                                        col(Job.status) == JobStatus.RUNNING,
+                                                        col(Job.attempts) == attempt)
                                    .values(status=status, result=result, error=error, finished_at=utcnow(),
-                                           progress=100 if status == JobStatus.SUCCEEDED else Job.progress))
+                                           progress=100 if status == JobStatus.SUCCEEDED
+                                           else col(Job.progress)))
         session.commit()
-    if recorded.rowcount != 1:  # the reaper gave up on it meanwhile; its verdict stands
+    # the reaper gave up on it meanwhile; its verdict stands
+    if cast("CursorResult[Any]", recorded).rowcount != 1:
         log.warning("job %s (%s) ended as %s after it was reaped; outcome not recorded",
                     job_id, ctx.kind, status)
         return status
@@ -256,16 +261,18 @@ def run_pending(engine: Engine, limit: int = 10, solver_threads: int = 2) -> int
 def reap_stale(engine: Engine, stale_after: timedelta, max_attempts: int) -> tuple[int, int]:
     """Requeue or fail running jobs whose heartbeat stopped; returns (requeued, failed)."""
     cutoff = utcnow() - stale_after
-    is_stale = sa.and_(Job.status == JobStatus.RUNNING,
-                       sa.func.coalesce(Job.heartbeat_at, Job.started_at, Job.created_at) < cutoff)
+    is_stale = sa.and_(col(Job.status) == JobStatus.RUNNING,
+                       sa.func.coalesce(col(Job.heartbeat_at), col(Job.started_at),
+                                        col(Job.created_at)) < cutoff)
     requeued = failed = 0
     with Session(engine) as session:
-        stale = session.execute(sa.select(Job.id, Job.kind, Job.attempts).where(is_stale)).all()
+        stale = session.execute(sa.select(col(Job.id), col(Job.kind),
+                                          col(Job.attempts)).where(is_stale)).all()
         for job_id, kind, attempts in stale:
             values = _reaped(kind_options(kind).retry, attempts, max_attempts)
             changed = session.execute(sa.update(Job).where(Job.id == job_id, is_stale).values(values))
             session.commit()
-            if changed.rowcount == 1:
+            if cast("CursorResult[Any]", changed).rowcount == 1:
                 requeued += values["status"] == JobStatus.QUEUED
                 failed += values["status"] == JobStatus.FAILED
                 log.warning("job %s (%s) lost its jobs process: now %s", job_id, kind, values["status"])
@@ -277,14 +284,15 @@ def release_running(engine: Engine, job_ids: list[int], max_attempts: int) -> tu
     as the reaper would: idempotent kinds queued again, others failed; returns (requeued, failed)."""
     requeued = failed = 0
     with Session(engine) as session:
-        rows = session.execute(sa.select(Job.id, Job.kind, Job.attempts)
-                               .where(Job.id.in_(job_ids), Job.status == JobStatus.RUNNING)).all()
+        rows = session.execute(sa.select(col(Job.id), col(Job.kind), col(Job.attempts))
+                               .where(col(Job.id).in_(job_ids), col(Job.status) == JobStatus.RUNNING)).all()
         for job_id, kind, attempts in rows:
             values = _reaped(kind_options(kind).retry, attempts, max_attempts)
-            changed = session.execute(sa.update(Job).where(Job.id == job_id, Job.status == JobStatus.RUNNING,
-                                                           Job.attempts == attempts).values(values))
+            changed = session.execute(sa.update(Job).where(col(Job.id) == job_id,
+                                                           col(Job.status) == JobStatus.RUNNING,
+                                                           col(Job.attempts) == attempts).values(values))
             session.commit()
-            if changed.rowcount == 1:
+            if cast("CursorResult[Any]", changed).rowcount == 1:
                 requeued += values["status"] == JobStatus.QUEUED
                 failed += values["status"] == JobStatus.FAILED
                 log.warning("job %s (%s) unfinished as the jobs process stops: now %s", job_id, kind,

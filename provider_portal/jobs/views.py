@@ -20,6 +20,7 @@ from provider_portal.access import roles_required
 from provider_portal.db import get_session, unit_of_work
 from provider_portal.downloads import attachment
 from provider_portal.i18n import moment
+from provider_portal.jobs import queries
 from provider_portal.jobs.describe import describe_job, error_sentence
 from provider_portal.jobs.queue import request_cancel
 from provider_portal.labels import JOB_KIND, job_message
@@ -42,13 +43,7 @@ def index() -> str | Response:
     status = status if status in set(JobStatus) else ""
     kind = kind if kind in JOB_KIND else ""
     oldest_first = request.args.get("dir") == "asc"
-    stmt = sa.select(Job)
-    if status:
-        stmt = stmt.where(Job.status == status)
-    if kind:
-        stmt = stmt.where(Job.kind == kind)
-    stmt = stmt.order_by(*((Job.created_at.asc(), Job.id.asc()) if oldest_first
-                           else (Job.created_at.desc(), Job.id.desc())))
+    stmt = queries.job_list(status, kind, oldest_first)
     if request.args.get("format") == "csv":
         return _jobs_csv(stmt)
     page = paginate(get_session(), stmt, request.args.get("page", 1, type=int),
@@ -59,11 +54,11 @@ def index() -> str | Response:
                            statuses=list(JobStatus), kinds=list(JOB_KIND), oldest_first=oldest_first)
 
 
-def _jobs_csv(stmt: sa.Select) -> Response:
+def _jobs_csv(stmt: sa.Select[Job]) -> Response:
     """The filtered jobs as CSV, in words (what, who, status, outcome), times in Europe/Amsterdam."""
     heads = ["#", _("What"), _("Started by"), _("Status"), _("Outcome"), _("Created")]
     rows = []
-    for job in get_session().execute(stmt.limit(MAX_ROWS)).scalars():
+    for job in queries.first_rows(get_session(), stmt, MAX_ROWS):
         view = describe_job(job)
         outcome = view.link[1] if view.link else (view.error or job_message(job.message))
         rows.append([job.id, view.title, view.started_by, view.status, outcome,

@@ -12,8 +12,10 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, SQLModel
+from sqlalchemy.orm import Mapped
+from sqlmodel import Session, SQLModel, col
 
+from provider_portal.db import savepoint
 from provider_portal.models import Learner, LearnerExam, LearnerLanguage, LearnerModule
 from provider_portal.models.enums import (
     EXAM_COMPONENTS,
@@ -22,6 +24,7 @@ from provider_portal.models.enums import (
     ModuleStatus,
     Route,
 )
+from provider_portal.models.keys import pk
 from provider_portal.models.types import to_cents, utcnow
 from provider_portal.privacy import too_many_digits
 from provider_portal.service_errors import DomainError
@@ -88,42 +91,43 @@ def sorted_statement(stmt: sa.Select[tuple[Learner]], sort: str,
     """`stmt` ordered by a column of SORTS (unknown keys sort by name), then name and id."""
     columns = SORTS.get(sort, SORTS["name"])
     ordered = [c.desc() if descending else c.asc() for c in columns]
-    return stmt.order_by(None).order_by(*ordered, Learner.last_name, Learner.first_name, Learner.id)
+    return stmt.order_by(None).order_by(*ordered, col(Learner.last_name), col(Learner.first_name),
+                                        col(Learner.id))
 
 
 def search_statement(filters: LearnerFilter) -> sa.Select[tuple[Learner]]:
     """Learners matching a name, the BSN's last 3 or 4 digits, and the chosen filters, sorted by name."""
-    stmt = sa.select(Learner)
+    stmt: sa.Select[tuple[Learner]] = sa.select(Learner)
     if filters.q and not too_many_digits(filters.q):
         term = f"%{filters.q.strip().lower()}%"
         name = sa.func.lower(Learner.first_name + " " + Learner.last_name)
         digits = filters.q.strip()
-        by_bsn = Learner.bsn.endswith(digits) if digits.isdigit() and len(digits) >= 3 else sa.false()
+        by_bsn = col(Learner.bsn).endswith(digits) if digits.isdigit() and len(digits) >= 3 else sa.false()
         stmt = stmt.where(sa.or_(name.like(term), sa.func.lower(Learner.last_name).like(term), by_bsn))
     if filters.route:
-        stmt = stmt.where(Learner.route == filters.route)
+        stmt = stmt.where(col(Learner.route) == filters.route)
     if filters.municipality:
-        stmt = stmt.where(Learner.municipality == filters.municipality)
+        stmt = stmt.where(col(Learner.municipality) == filters.municipality)
     if filters.language:
-        spoken = sa.select(LearnerLanguage.learner_id).where(LearnerLanguage.language == filters.language)
-        stmt = stmt.where(Learner.id.in_(spoken))
-    return stmt.order_by(Learner.last_name, Learner.first_name, Learner.id)
+        spoken = (sa.select(col(LearnerLanguage.learner_id))
+                  .where(col(LearnerLanguage.language) == filters.language))
+        stmt = stmt.where(col(Learner.id).in_(spoken))
+    return stmt.order_by(col(Learner.last_name), col(Learner.first_name), col(Learner.id))
 
 
 def find_by_bsn(session: Session, bsn: str) -> Learner | None:
     """The learner with exactly this BSN among those the session may see (tenancy applies)."""
-    return session.execute(sa.select(Learner).where(Learner.bsn == bsn)).scalars().first()
+    return session.execute(sa.select(Learner).where(col(Learner.bsn) == bsn)).scalars().first()
 
 
 def save_learner(session: Session, data: LearnerData, learner: Learner | None = None) -> Learner:
-    """Create or update a learner in one transaction; a duplicate BSN stores nothing."""
+    """Create or update a learner in a savepoint of the caller's transaction (its unit of work
+    commits); a duplicate BSN undoes the savepoint and raises DuplicateBsnError."""
     try:
-        learner = stage_learner(session, data, learner)
-        session.commit()
+        with savepoint(session):
+            return stage_learner(session, data, learner)
     except IntegrityError as exc:
-        session.rollback()
         raise DuplicateBsnError() from exc
-    return learner
 
 
 def stage_learner(session: Session, data: LearnerData, learner: Learner | None = None) -> Learner:
@@ -149,11 +153,12 @@ def stage_new_learners(session: Session, provider_id: int, rows: list[LearnerDat
     session.flush()  # one batched INSERT ... RETURNING gives every id
     for learner, data in zip(learners, rows, strict=True):
         route = Route(learner.route)
-        session.add_all(LearnerLanguage(learner_id=learner.id, language=code)
+        learner_id = pk(learner)
+        session.add_all(LearnerLanguage(learner_id=learner_id, language=code)
                         for code in sorted(set(data.languages)))
-        session.add_all(LearnerModule(learner_id=learner.id, module=name, status=ModuleStatus.REQUIRED)
+        session.add_all(LearnerModule(learner_id=learner_id, module=name, status=ModuleStatus.REQUIRED)
                         for name in REQUIRED_MODULES[route])
-        session.add_all(LearnerExam(learner_id=learner.id, component=name, status=ExamStatus.OPEN)
+        session.add_all(LearnerExam(learner_id=learner_id, component=name, status=ExamStatus.OPEN)
                         for name in EXAM_COMPONENTS[route])
     session.flush()
     return learners
@@ -174,24 +179,24 @@ def _apply(learner: Learner, data: LearnerData) -> None:
 
 
 def _replace_languages(session: Session, learner: Learner, languages: tuple[str, ...]) -> None:
-    session.execute(sa.delete(LearnerLanguage).where(LearnerLanguage.learner_id == learner.id))
-    session.add_all(LearnerLanguage(learner_id=learner.id, language=code) for code in sorted(set(languages)))
+    session.execute(sa.delete(LearnerLanguage).where(col(LearnerLanguage.learner_id) == learner.id))
+    session.add_all(LearnerLanguage(learner_id=pk(learner), language=code) for code in sorted(set(languages)))
 
 
 def sync_route_requirements(session: Session, learner: Learner) -> None:
     """Add the modules and exam components the route requires; drop untouched ones it no longer needs."""
-    route = Route(learner.route)
-    _sync(session, LearnerModule, "module", learner.id, REQUIRED_MODULES[route],
-          lambda name: LearnerModule(learner_id=learner.id, module=name, status=ModuleStatus.REQUIRED),
+    route, learner_id = Route(learner.route), pk(learner)
+    _sync(session, LearnerModule, "module", learner_id, REQUIRED_MODULES[route],
+          lambda name: LearnerModule(learner_id=learner_id, module=name, status=ModuleStatus.REQUIRED),
           untouched=ModuleStatus.REQUIRED)
-    _sync(session, LearnerExam, "component", learner.id, EXAM_COMPONENTS[route],
-          lambda name: LearnerExam(learner_id=learner.id, component=name, status=ExamStatus.OPEN),
+    _sync(session, LearnerExam, "component", learner_id, EXAM_COMPONENTS[route],
+          lambda name: LearnerExam(learner_id=learner_id, component=name, status=ExamStatus.OPEN),
           untouched=ExamStatus.OPEN)
 
 
-def _sync(session: Session, model: type, key: str, learner_id: int | None, wanted: tuple[str, ...],
-          make: Callable[[str], SQLModel], untouched: str) -> None:
-    rows = session.execute(sa.select(model).where(model.learner_id == learner_id)).scalars().all()
+def _sync(session: Session, model: type[LearnerModule] | type[LearnerExam], key: str, learner_id: int,
+          wanted: tuple[str, ...], make: Callable[[str], SQLModel], untouched: str) -> None:
+    rows = session.execute(sa.select(model).where(col(model.learner_id) == learner_id)).scalars().all()
     have = {getattr(row, key): row for row in rows}
     for name in wanted:
         if name not in have:
@@ -203,14 +208,15 @@ def _sync(session: Session, model: type, key: str, learner_id: int | None, wante
 
 def learner_details(session: Session, learner: Learner) -> dict[str, list]:
     """Languages, module statuses and exam statuses of one learner, in a fixed order."""
-    def rows(model: type, order: sa.ColumnElement) -> list:
-        stmt = sa.select(model).where(model.learner_id == learner.id).order_by(order)
+    def rows(model: type[LearnerLanguage] | type[LearnerModule] | type[LearnerExam],
+             order: Mapped[str]) -> list[Any]:
+        stmt = sa.select(model).where(col(model.learner_id) == learner.id).order_by(order)
         return list(session.execute(stmt).scalars())
 
     return {
-        "languages": [r.language for r in rows(LearnerLanguage, LearnerLanguage.language)],
-        "modules": rows(LearnerModule, LearnerModule.module),
-        "exams": rows(LearnerExam, LearnerExam.component),
+        "languages": [r.language for r in rows(LearnerLanguage, col(LearnerLanguage.language))],
+        "modules": rows(LearnerModule, col(LearnerModule.module)),
+        "exams": rows(LearnerExam, col(LearnerExam.component)),
     }
 
 

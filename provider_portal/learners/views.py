@@ -6,7 +6,6 @@ import sqlalchemy as sa
 from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlmodel import Session
 from werkzeug.wrappers import Response
 
 from provider_portal import clock
@@ -21,6 +20,8 @@ from provider_portal.exam_path.overview import exam_overview
 from provider_portal.hours.chart import month_bars_svg
 from provider_portal.hours.service import hours_summary, milestones
 from provider_portal.i18n import day
+from provider_portal.labels import label
+from provider_portal.learners import queries
 from provider_portal.learners.forms import (
     MIGRANT_LABELS,
     ROUTE_LABELS,
@@ -40,8 +41,9 @@ from provider_portal.learners.service import (
     search_statement,
     sorted_statement,
 )
-from provider_portal.models import Contract, CourseClass, Enrolment, Learner, User
+from provider_portal.models import Learner
 from provider_portal.models.enums import Role
+from provider_portal.models.keys import pk
 from provider_portal.pagination import get_or_404, paginate
 from provider_portal.policy import figures_on
 from provider_portal.reference.places import LANGUAGES, place_in
@@ -80,8 +82,8 @@ def _export(stmt: sa.Select[tuple[Learner]]) -> Response:
     heads = [_("Last name"), _("First name"), _("Date of birth"), _("BSN"), _("Route"), _("Municipality"),
              _("Term ends")]
     rows = ([x.last_name, x.first_name, x.date_of_birth, x.masked_bsn,
-             str(ROUTE_LABELS.get(x.route, x.route)), x.municipality, x.term_deadline]
-            for x in get_session().execute(stmt.limit(MAX_ROWS)).scalars())
+             str(label(x.route, "route")), x.municipality, x.term_deadline]
+            for x in queries.first_rows(get_session(), stmt, MAX_ROWS))
     return attachment(write_csv(heads, rows), f"inburgeraars-{clock.today():%Y%m%d}.csv", "text/csv")
 
 
@@ -123,20 +125,20 @@ def search() -> tuple[Response, int] | Response:
 def detail(learner_id: int) -> str:
     session = get_session()
     learner = get_or_404(session, Learner, learner_id)
-    contracts = session.execute(sa.select(Contract).where(Contract.learner_id == learner.id)
-                                .order_by(Contract.start_date.desc())).scalars().all()
+    contracts = queries.contracts_of(session, learner)
     summary = hours_summary(session, learner, clock.today())
     figures = figures_on(session, clock.today())
     changes, more = shown_changes(session, request.args.get("changes") == "all", learner_id=learner.id)
     more_changes = (url_for("learners.detail", learner_id=learner.id, changes="all", _anchor="changes")
                     if more else None)
     return render_template("learners/detail.html", learner=learner, contracts=contracts,
-                           figures=figures, path_changes=changes_of(session, learner.id),
-                           exam_rows=exam_overview(session, [learner], figures)[learner.id],
+                           figures=figures, path_changes=changes_of(session, pk(learner)),
+                           exam_rows=exam_overview(session, [learner], figures)[pk(learner)],
                            summary=summary, milestones=milestones(learner, summary, figures.exemption_hours),
                            chart=month_bars_svg(summary.by_month, _("Hours per month")),
                            changes=changes, more_changes=more_changes, statuses=STATUS_LABELS,
-                           classes=_classes_of(session, learner), login=_login_of(session, learner),
+                           classes=queries.classes_of(session, learner),
+                           login=queries.login_of(session, learner),
                            routes=ROUTE_LABELS, migrant_types=MIGRANT_LABELS, language_names=LANGUAGES,
                            can_edit=_can_edit(),
                            place_known=place_in(learner.municipality, learner.place) is not None,
@@ -165,21 +167,11 @@ def _edit(learner: Learner | None) -> str | Response:
         data = LearnerData(**{name: form[name].data for name in LearnerData.__dataclass_fields__
                               if name != "languages"}, languages=tuple(form.languages.data or ()))
         show_refusals_on(form, lambda: render_template("learners/form.html", form=form, learner=learner))
-        saved = save_learner(session, data, learner)  # a duplicate BSN: DuplicateBsnError at `bsn`
+        with unit_of_work():
+            saved = save_learner(session, data, learner)  # a duplicate BSN: DuplicateBsnError at `bsn`
         flash(_("Learner %(name)s saved.", name=saved.full_name), "success")
         return redirect(url_for("learners.detail", learner_id=saved.id))
     return render_template("learners/form.html", form=form, learner=learner)
-
-
-def _classes_of(session: Session, learner: Learner) -> list[tuple[Enrolment, CourseClass]]:
-    stmt = (sa.select(Enrolment, CourseClass).join(CourseClass, CourseClass.id == Enrolment.class_id)
-            .where(Enrolment.learner_id == learner.id).order_by(Enrolment.from_date.desc()))
-    return [(e, c) for e, c in session.execute(stmt)]
-
-
-def _login_of(session: Session, learner: Learner) -> User | None:
-    stmt = sa.select(User).where(User.learner_id == learner.id, User.role == Role.LEARNER)
-    return session.execute(stmt).scalar_one_or_none()
 
 
 @bp.route("/<int:learner_id>/login", methods=["GET", "POST"])
@@ -188,7 +180,7 @@ def login(learner_id: int) -> str | Response:
     """Give the learner their own login (norm 2.9.3: a digital register needs one per learner)."""
     session = get_session()
     learner = get_or_404(session, Learner, learner_id)
-    existing = _login_of(session, learner)
+    existing = queries.login_of(session, learner)
     form = LearnerLoginForm()
 
     def page() -> str:

@@ -8,7 +8,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from provider_portal.access import roles_required
-from provider_portal.db import get_session
+from provider_portal.db import get_session, unit_of_work
 from provider_portal.errors import show_refusals_on
 from provider_portal.models.enums import Role
 from provider_portal.providers.forms import KEURMERK_LABELS, OnboardingForm
@@ -35,9 +35,10 @@ def create() -> str | Response:
     if form.validate_on_submit():
         data = ProviderData(**{f: getattr(form, f).data for f in ProviderData.__dataclass_fields__})
         show_refusals_on(form, lambda: render_template("providers/admin_new.html", form=form))
-        provider, admin = onboard_provider(
-            get_session(), current_user, data, admin_name=form.admin_name.data or "",
-            admin_email=form.admin_email.data or "", admin_password=form.admin_password.data or "")
+        with unit_of_work() as session:
+            provider, admin = onboard_provider(
+                session, current_user, data, admin_name=form.admin_name.data or "",
+                admin_email=form.admin_email.data or "", admin_password=form.admin_password.data or "")
         flash(_("%(name)s is onboarded; %(email)s can log in as its administrator.",
                 name=provider.name, email=admin.email), "success")
         return redirect(url_for("provider_admin.index"))

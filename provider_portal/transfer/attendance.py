@@ -9,7 +9,7 @@ from datetime import date, time
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from provider_portal.attendance.roster import counts_at_lesson
 from provider_portal.models import Attendance, CourseClass, Enrolment, Learner, Lesson
@@ -43,17 +43,20 @@ def _lines(session: Session, where: Iterable[Any]) -> list[Line]:
     A signed lesson lists only the learners on its register: a later, backdated enrolment adds nobody.
     """
     stmt = (
-        sa.select(Lesson, CourseClass.name, Learner.id, Learner.first_name, Learner.last_name,
-                  Attendance.status, Attendance.minutes)
-        .join(CourseClass, CourseClass.id == Lesson.class_id)
+        sa.select(Lesson, col(CourseClass.name), col(Learner.id), col(Learner.first_name),
+                  col(Learner.last_name),
+                  col(Attendance.status), col(Attendance.minutes))
+        .join(CourseClass, col(CourseClass.id) == col(Lesson.class_id))
         .join(Enrolment, sa.and_(
-            Enrolment.class_id == Lesson.class_id, Enrolment.from_date <= Lesson.lesson_date,
-            sa.or_(Enrolment.to_date.is_(None), Lesson.lesson_date <= Enrolment.to_date)))
-        .join(Learner, Learner.id == Enrolment.learner_id)
-        .outerjoin(Attendance, sa.and_(Attendance.lesson_id == Lesson.id,
-                                       Attendance.learner_id == Learner.id))
-        .where(counts_at_lesson(Learner.id), *where)
-        .order_by(Lesson.lesson_date, Lesson.start_time, CourseClass.name, Learner.last_name, Learner.id)
+            col(Enrolment.class_id) == col(Lesson.class_id),
+            col(Enrolment.from_date) <= col(Lesson.lesson_date),
+            sa.or_(col(Enrolment.to_date).is_(None), col(Lesson.lesson_date) <= col(Enrolment.to_date))))
+        .join(Learner, col(Learner.id) == col(Enrolment.learner_id))
+        .outerjoin(Attendance, sa.and_(col(Attendance.lesson_id) == col(Lesson.id),
+                                       col(Attendance.learner_id) == col(Learner.id)))
+        .where(counts_at_lesson(col(Learner.id)), *where)
+        .order_by(col(Lesson.lesson_date), col(Lesson.start_time), col(CourseClass.name),
+                  col(Learner.last_name), col(Learner.id))
     )
     lines = []
     for lesson, class_name, _lid, first, last, status, minutes in session.execute(stmt):
@@ -66,12 +69,13 @@ def _lines(session: Session, where: Iterable[Any]) -> list[Line]:
 
 def class_lines(session: Session, course: CourseClass, since: date, until: date) -> list[Line]:
     """Every enrolled learner at every lesson of the class between the dates (inclusive)."""
-    return _lines(session, [Lesson.class_id == course.id, Lesson.lesson_date.between(since, until)])
+    return _lines(session, [col(Lesson.class_id) == course.id, col(Lesson.lesson_date).between(since, until)])
 
 
 def learner_lines(session: Session, learner: Learner, since: date, until: date) -> list[Line]:
     """Every lesson of the learner's classes, while enrolled, between the dates (inclusive)."""
-    return _lines(session, [Enrolment.learner_id == learner.id, Lesson.lesson_date.between(since, until)])
+    return _lines(session, [col(Enrolment.learner_id) == learner.id, col(Lesson.lesson_date).between(since,
+                                                                                                     until)])
 
 
 def attended_minutes(line: Line) -> int:

@@ -14,9 +14,10 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import LazyString, get_translations
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from provider_portal import clock
+from provider_portal.db import unit_of_work
 from provider_portal.jobs.context import JobContext, JobRefused
 from provider_portal.jobs.queue import enqueue
 from provider_portal.jobs.registry import job_handler
@@ -73,9 +74,10 @@ def run_import(ctx: JobContext) -> dict[str, Any]:
     upload_id = ctx.params["upload_id"]
     summary = {"kind": ctx.params["kind"], "filename": ctx.params.get("filename", "")}
     try:
-        with ctx.session() as session:
+        with unit_of_work(ctx.engine) as session:
             upload = session.execute(sa.select(ImportUpload).where(
-                ImportUpload.id == upload_id, ImportUpload.provider_id == ctx.provider_id)).scalar_one()
+                col(ImportUpload.id) == upload_id,
+                col(ImportUpload.provider_id) == ctx.provider_id)).scalar_one()
             table = read_table(upload.filename, upload.content)
             total = len(table.rows)
 
@@ -84,6 +86,8 @@ def run_import(ctx: JobContext) -> dict[str, Any]:
 
             result: ImportResult = import_table(session, upload.provider_id, ImportKind(upload.kind), table,
                                                 clock.today(), progress, user_id=ctx.params.get("user_id"))
+        if result.ok:  # reported once committed: on SQLite the progress write would wait for the commit
+            progress(total, total)
         if not result.ok:
             problems = _errors(result.errors)
             if result.problem is not None:
@@ -92,6 +96,5 @@ def run_import(ctx: JobContext) -> dict[str, Any]:
                                                                    "errors": problems})
         return {**summary, "rows": total, "imported": result.imported}
     finally:
-        with ctx.session() as session:
+        with unit_of_work(ctx.engine) as session:
             session.execute(sa.delete(ImportUpload).where(ImportUpload.id == upload_id))
-            session.commit()

@@ -7,7 +7,7 @@ from collections import defaultdict
 from datetime import date
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from provider_portal.models import Attendance, Contract, CourseClass, Enrolment, Learner, Lesson
 from provider_portal.models.enums import ATTENDED, ContractStatus, LessonStatus
@@ -30,11 +30,11 @@ def contract_records(session: Session, provider_id: int, month: date, today: dat
     """Contracts running in the month; hours attended from contract start to the month's end (or today)."""
     first, last = month_bounds(month)
     until = min(last, today)
-    rows = session.execute(
-        sa.select(Contract, Learner).join(Learner, Learner.id == Contract.learner_id)
-        .where(Contract.provider_id == provider_id, Contract.start_date <= last)
+    found = session.execute(
+        sa.select(Contract, Learner).join(Learner, col(Learner.id) == col(Contract.learner_id))
+        .where(col(Contract.provider_id) == provider_id, col(Contract.start_date) <= last)
     ).all()
-    rows = [(c, learner) for c, learner in rows if contract_end(c) >= first]
+    rows = [(c, learner) for c, learner in found if contract_end(c) >= first]
     learner_ids = {learner.id for _c, learner in rows}
     visits = _attended(session, provider_id, learner_ids, until)
     levels = _levels(session, learner_ids)
@@ -55,12 +55,13 @@ def _attended(session: Session, provider_id: int, learner_ids: set[int | None],
               until: date) -> dict[int, list[tuple[date, int, bool]]]:
     """(date, minutes, ONA class?) of attended lessons that took place: only hours at school count
     for DUO, and those in ONA classes are also its ONA hours."""
-    stmt = (sa.select(Attendance.learner_id, Lesson.lesson_date, Attendance.minutes, CourseClass.ona)
-            .join(Lesson, Lesson.id == Attendance.lesson_id)
-            .join(CourseClass, CourseClass.id == Lesson.class_id)
-            .where(Lesson.provider_id == provider_id, Lesson.status == LessonStatus.SCHEDULED,
-                   Lesson.lesson_date <= until, Attendance.status.in_(ATTENDED),
-                   Attendance.learner_id.in_(learner_ids)))
+    stmt = (sa.select(col(Attendance.learner_id), col(Lesson.lesson_date), col(Attendance.minutes),
+                      col(CourseClass.ona))
+            .join(Lesson, col(Lesson.id) == col(Attendance.lesson_id))
+            .join(CourseClass, col(CourseClass.id) == col(Lesson.class_id))
+            .where(col(Lesson.provider_id) == provider_id, col(Lesson.status) == LessonStatus.SCHEDULED,
+                   col(Lesson.lesson_date) <= until, col(Attendance.status).in_(ATTENDED),
+                   col(Attendance.learner_id).in_(learner_ids)))
     out: dict[int, list[tuple[date, int, bool]]] = defaultdict(list)
     for learner_id, day, minutes, ona in session.execute(stmt):
         out[learner_id].append((day, minutes, bool(ona)))
@@ -68,9 +69,10 @@ def _attended(session: Session, provider_id: int, learner_ids: set[int | None],
 
 
 def _levels(session: Session, learner_ids: set[int | None]) -> dict[int, list[tuple[str, date, date | None]]]:
-    stmt = (sa.select(Enrolment.learner_id, CourseClass.level, Enrolment.from_date, Enrolment.to_date)
-            .join(CourseClass, CourseClass.id == Enrolment.class_id)
-            .where(Enrolment.learner_id.in_(learner_ids)))
+    stmt = (sa.select(col(Enrolment.learner_id), col(CourseClass.level), col(Enrolment.from_date),
+                      col(Enrolment.to_date))
+            .join(CourseClass, col(CourseClass.id) == col(Enrolment.class_id))
+            .where(col(Enrolment.learner_id).in_(learner_ids)))
     out: dict[int, list[tuple[str, date, date | None]]] = defaultdict(list)
     for learner_id, level, start, end in session.execute(stmt):
         out[learner_id].append((level, start, end))

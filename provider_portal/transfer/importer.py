@@ -1,4 +1,5 @@
-"""Running an import: read, check every row, then store all rows in one transaction or none at all."""
+"""Running an import: read, check every row, then store all rows or none at all (a savepoint in the
+caller's transaction; the caller's unit of work commits)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,11 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from provider_portal.classes.service import ClassError, stage_enrolment
 from provider_portal.contracts.service import ContractError, stage_contract
+from provider_portal.db import savepoint
 from provider_portal.learners.service import stage_new_learners
 from provider_portal.models import Contract, CourseClass, Learner
 from provider_portal.transfer.columns import RowError
@@ -65,12 +67,15 @@ class ImportResult:
 
 def load_lookups(session: Session, provider_id: int) -> Lookups:
     """The provider's BSNs, class names and contract numbers, in three queries."""
-    learners = session.execute(sa.select(Learner.bsn, Learner.id).where(Learner.provider_id == provider_id))
+    learners = session.execute(sa.select(col(Learner.bsn),
+                                         col(Learner.id)).where(col(Learner.provider_id) == provider_id))
     classes: dict[str, list[int]] = defaultdict(list)
     for name, class_id in session.execute(
-            sa.select(CourseClass.name, CourseClass.id).where(CourseClass.provider_id == provider_id)):
+            sa.select(col(CourseClass.name),
+                      col(CourseClass.id)).where(col(CourseClass.provider_id) == provider_id)):
         classes[name.strip().lower()].append(class_id)
-    numbers = session.execute(sa.select(Contract.number).where(Contract.provider_id == provider_id)).scalars()
+    numbers = session.execute(
+        sa.select(col(Contract.number)).where(col(Contract.provider_id) == provider_id)).scalars()
     return Lookups(learner_ids={bsn: lid for bsn, lid in learners},
                    class_ids={k: tuple(v) for k, v in classes.items()}, contract_numbers=frozenset(numbers))
 
@@ -95,13 +100,14 @@ def _counted(table: Table, progress: Progress) -> Table:
                 progress(done // 2, total)
             yield row
 
-    return Table(headers=table.headers, rows=rows())  # type: ignore[arg-type]
+    return Table(headers=table.headers, rows=rows())
 
 
 def import_table(session: Session, provider_id: int, kind: ImportKind, table: Table, today: date,
                  progress: Progress = _no_progress, user_id: int | None = None) -> ImportResult:
     """Import a read table (all rows or none), reporting `progress(rows done, rows)` on the way:
-    checking counts as the first half of the rows, storing as the second."""
+    checking counts as the first half of the rows, storing as the second (the caller reports the
+    end once its unit of work has committed the rows)."""
     total = len(table.rows)
     table = _counted(table, progress)
     lookups = load_lookups(session, provider_id)
@@ -130,8 +136,6 @@ def import_table(session: Session, provider_id: int, kind: ImportKind, table: Ta
         stage = _stager(session, provider_id, kind, checked.items)
         stored = _per_row(stage, lambda done: progress((total + done) // 2, total))
         result = _store(session, checked.items, stored)
-    if result.ok:
-        progress(total, total)
     return result
 
 
@@ -149,7 +153,7 @@ def _stager(session: Session, provider_id: int, kind: ImportKind,
         course = classes[row.class_id]
         return stage_enrolment(session, course, learners[row.learner_id], row.from_date or course.start_date,
                                row.to_date)
-    return enrol  # type: ignore[return-value]
+    return enrol
 
 
 def _by_id(session: Session, model: Any, ids: set[int]) -> dict[int, Any]:
@@ -180,17 +184,26 @@ def _per_row(stage: Callable[[Any], object], staged: Callable[[int], None] = lam
     return stage_all
 
 
+class _RowsRefused(Exception):
+    """Leaves the savepoint of `_store` so that none of the file's rows stays staged."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__(f"{len(errors)} rows refused")
+        self.errors = errors
+
+
 def _store(session: Session, items: list[tuple[int, Any]],
            stage_all: Callable[[list[tuple[int, Any]]], list[RowError]]) -> ImportResult:
-    """Stage every row, collecting refusals; commit only when none was refused."""
+    """Stage every row in a savepoint, collecting refusals: when one was refused (or a concurrent
+    change got in the way) the savepoint undoes every row; else the caller's unit of work commits."""
     try:
-        errors = stage_all(items)
-        session.flush()
+        with savepoint(session):
+            errors = stage_all(items)
+            if errors:
+                raise _RowsRefused(errors)
+            session.flush()
+    except _RowsRefused as refused:
+        return ImportResult(errors=refused.errors)
     except IntegrityError:
-        session.rollback()
         return ImportResult(problem=_l("Another change got in the way; nothing was imported. Try again."))
-    if errors:
-        session.rollback()
-        return ImportResult(errors=errors)
-    session.commit()
     return ImportResult(imported=len(items))

@@ -3,12 +3,12 @@ stored all at once or not at all; a learner whose last component is passed has t
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from provider_portal.exam_path.obligation import derive_from_results
 from provider_portal.exam_path.results import ResultData, stage_result
@@ -38,7 +38,7 @@ LEVELS = {"a2": "A2", "b1": "B1"}
 FIELD_COLUMNS = {"component": "onderdeel", "attempt": "poging", "exam_date": "examendatum"}
 
 
-def _choice(mapping: dict[str, object], reason: object) -> Callable[[object], object]:
+def _choice(mapping: Mapping[str, object], reason: object) -> Callable[[object], object]:
     def parse(value: object) -> object:
         found = mapping.get(normalise_header(value))
         if found is None:
@@ -99,7 +99,7 @@ def stage_results(session: Session, user_id: int | None) -> Callable[[Rows], lis
     def stage_all(items: Rows) -> list[RowError]:
         ids = {learner_id for _n, (learner_id, _d) in items}
         # locked, so two imports at once never both record the same learner's obligation
-        stmt = sa.select(Learner).where(Learner.id.in_(ids)).with_for_update()
+        stmt = sa.select(Learner).where(col(Learner.id).in_(ids)).with_for_update()
         learners = {x.id: x for x in session.execute(stmt).scalars()}
         errors: list[RowError] = []
         ordered = sorted(items, key=lambda item: (item[1][1].exam_date, item[1][1].attempt or 0, item[0]))

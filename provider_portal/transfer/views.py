@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -60,8 +60,9 @@ def upload() -> str | Response | tuple[str, int]:
             flash(_("The file has %(n)s rows: it is imported in the background, all rows or none. "
                     "This page shows the progress and the outcome.", n=len(table.rows)), "info")
             return redirect(url_for("jobs.detail", job_id=job.id))
-        result = import_table(get_session(), current_user.provider_id, kind, table, clock.today(),
-                              user_id=current_user.id)
+        with unit_of_work() as session:
+            result = import_table(session, current_user.provider_id, kind, table, clock.today(),
+                                  user_id=current_user.id)
     if result.ok:
         flash(ngettext("%(num)s row imported.", "%(num)s rows imported.", result.imported), "success")
         return redirect(url_for(AFTER_IMPORT[kind]))
@@ -95,7 +96,8 @@ def _export(subject: str, stem: str,
         return render_template("transfer/export.html", form=form, subject=subject)
     if not form.validate():
         return render_template("transfer/export.html", form=form, subject=subject), 422
-    since, until, fmt = form.since.data, form.until.data, form.format.data
+    since, until = cast(date, form.since.data), cast(date, form.until.data)  # validated: both given
+    fmt = form.format.data
     rows = build(since, until)
     data = write_csv(HEADERS, rows) if fmt == "csv" else write_xlsx(HEADERS, rows, "aanwezigheid")
     return attachment(data, f"{stem}-{since:%Y%m%d}-{until:%Y%m%d}.{fmt}", MIMETYPES[fmt])
@@ -109,7 +111,7 @@ def duo() -> str | Response | tuple[str, int]:
         return render_template("transfer/duo.html", form=form, problems=[])
     session, today = get_session(), clock.today()
     provider = get_or_404(session, Provider, current_user.provider_id)
-    records = contract_records(session, provider.id or 0, form.month.data, today)
+    records = contract_records(session, provider.id or 0, cast(date, form.month.data), today)
     try:
         data = duo_csv(records)
     except DuoFileError as exc:

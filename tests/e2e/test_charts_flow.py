@@ -39,6 +39,7 @@ def world(db: Session, frozen_now) -> dict:
     make_enrolment(db, course, learner)
     lessons = attend_all(db, course, learner)
     make_drafts(db, provider, Quarter(2026, 1), AFTER_Q1)
+    db.commit()  # the caller's unit of work
     return {"finance": make_user(db, provider, role=Role.FINANCE),
             "admin": make_user(db, provider, role=Role.PROVIDER_ADMIN), "learner": learner,
             "hours": lessons * 3}

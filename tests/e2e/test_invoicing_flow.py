@@ -48,6 +48,7 @@ def _drafts_of_q1(db: Session, frozen_now) -> tuple[Provider, User]:
     make_enrolment(db, course, learner)
     attend_all(db, course, learner)
     make_drafts(db, provider, Quarter(2026, 1), AFTER_Q1)
+    db.commit()  # the caller's unit of work
     finance = make_user(db, provider, role=Role.FINANCE)
     return provider, finance
 

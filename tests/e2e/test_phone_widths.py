@@ -188,6 +188,7 @@ def test_the_invoicing_pages_fit_a_phone(browser, live_server, db, frozen_now) -
     make_enrolment(db, course, learner)
     attend_all(db, course, learner)
     make_drafts(db, provider, Quarter(2026, 1), AFTER_Q1)
+    db.commit()  # the caller's unit of work
     draft = db.execute(sa.select(Invoice)).scalars().first()
     finance = make_user(db, provider, role=Role.FINANCE)
     page = _phone(browser, live_server, finance.email)
@@ -228,6 +229,7 @@ def _everything_world(db: Session, engine) -> dict:
     make_enrolment(db, course, long_name)
     attend_all(db, course, people[0], until=date(2026, 3, 31))
     make_drafts(db, provider, Quarter(2026, 1), AFTER_Q1)
+    db.commit()  # the caller's unit of work
     trainer = add_trainer(db, "Utrecht", "Fatima Trainer", "fatima@utrecht.nl")
     for offset, module in enumerate(("KNM", "PVT", "MAP")):
         save_cohort(db, CohortData("Utrecht", module, f"{module} Arabisch", "Wijkcentrum Overvecht", "ar",

@@ -93,6 +93,7 @@ def test_the_pages_that_showed_codes_read_in_dutch_words_in_the_browser(
     make_enrolment(db, course, amina)
     attend_all(db, course, amina, until=date(2026, 3, 31))
     make_drafts(db, provider, Quarter(2026, 1), AFTER_Q1)
+    db.commit()  # the caller's unit of work
     lesson = db.execute(sa.select(Lesson).where(Lesson.class_id == course.id).order_by(Lesson.lesson_date)
                         ).scalars().first()
     admin = make_user(db, provider, role=Role.PROVIDER_ADMIN, name="Beheerder Taalhuis")

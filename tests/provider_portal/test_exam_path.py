@@ -269,6 +269,7 @@ def test_importing_the_last_passed_component_releases_the_rest_and_shows_the_dea
     assert (amina.obligation_met_on, amina.obligation_ground) == (date(2026, 3, 16), "exam")
 
     make_drafts(db, school["provider"], Q1, AFTER_Q1)
+    db.commit()  # the caller's unit of work
     draft = db.execute(sa.select(Invoice)).scalar_one()
     assert draft.total_cents == school["lessons"] * 3 * 1450 > 50_000  # whole open amount, above the cap
 

@@ -65,6 +65,7 @@ def school(db: Session, frozen_now) -> dict:
 def _drafts(db: Session, school: dict) -> list[Invoice]:
     """The quarter's drafts, one per learner, made by the real draft run."""
     make_drafts(db, school["provider"], Q1, AFTER_Q1)
+    db.commit()  # the caller's unit of work
     db.expire_all()
     return list(db.execute(sa.select(Invoice).order_by(Invoice.learner_id)).scalars())
 
@@ -281,6 +282,7 @@ def test_a_recompute_that_read_the_draft_before_it_was_issued_leaves_the_issued_
     with Session(engine, expire_on_commit=False) as session:
         provider = session.get(Provider, school["provider"].id)
         run = make_drafts(session, provider, Q1, AFTER_Q1, [learner_id])
+        session.commit()  # the caller's unit of work
     assert (run.updated, run.created, run.already_issued) == (0, 0, 1)
     db.expire_all()
     issued = db.get(Invoice, draft.id)
@@ -317,6 +319,7 @@ def test_an_issue_waits_for_a_recompute_that_locked_the_draft_and_seals_the_reco
     with Session(engine, expire_on_commit=False) as session:
         provider = session.get(Provider, school["provider"].id)
         assert make_drafts(session, provider, Q1, AFTER_Q1, [draft.learner_id]).updated == 1
+        session.commit()  # the caller's unit of work
     issuer[0].join(timeout=40)
     assert outcome.get("waited") and outcome.get("number") == "2026-00001", outcome
     db.expire_all()

@@ -38,6 +38,7 @@ def _drafts(db: Session) -> list[Invoice]:
 
 def test_a_draft_bills_attended_hours_times_the_rate(db, school) -> None:
     run = make_drafts(db, school["provider"], Q1, AFTER_Q1)
+    db.commit()  # the caller's unit of work
     (draft,) = _drafts(db)
     assert run.created == 1 and draft.status == InvoiceStatus.DRAFT
     assert draft.total_cents == school["lessons"] * 3 * 1450 == draft.delivered_cents
@@ -47,6 +48,7 @@ def test_the_cap_holds_back_the_excess_and_explains_it(db, school) -> None:
     db.add(CapSetting(amount_cents=50_000, effective_from="2026-Q1"))
     db.commit()
     make_drafts(db, school["provider"], Q1, AFTER_Q1)
+    db.commit()  # the caller's unit of work
     (draft,) = _drafts(db)
     lines = {line.kind: line for line in db.execute(sa.select(InvoiceLine)).scalars()}
     assert draft.total_cents == 50_000
@@ -56,10 +58,12 @@ def test_the_cap_holds_back_the_excess_and_explains_it(db, school) -> None:
 
 def test_running_twice_refreshes_the_draft_instead_of_duplicating_it(db, school) -> None:
     make_drafts(db, school["provider"], Q1, AFTER_Q1)
+    db.commit()  # the caller's unit of work
     first = _drafts(db)[0]
     db.execute(sa.update(Attendance).where(Attendance.learner_id == school["amina"].id).values(minutes=60))
     db.commit()
     second = make_drafts(db, school["provider"], Q1, AFTER_Q1)
+    db.commit()  # the caller's unit of work
     (draft,) = _drafts(db)
     assert second.updated == 1 and draft.id == first.id
     assert draft.total_cents == school["lessons"] * 1450
@@ -67,17 +71,21 @@ def test_running_twice_refreshes_the_draft_instead_of_duplicating_it(db, school)
 
 def test_an_issued_invoice_is_left_alone_by_a_later_run(db, school) -> None:
     make_drafts(db, school["provider"], Q1, AFTER_Q1)
+    db.commit()  # the caller's unit of work
     issued = lifecycle.issue(db, _drafts(db)[0], AFTER_Q1)
     db.commit()
     run = make_drafts(db, school["provider"], Q1, AFTER_Q1)
+    db.commit()  # the caller's unit of work
     assert run.already_issued == 1 and [d.id for d in _drafts(db)] == [issued.id]
 
 
 def test_a_draft_with_nothing_left_to_invoice_is_removed(db, school) -> None:
     make_drafts(db, school["provider"], Q1, AFTER_Q1)
+    db.commit()  # the caller's unit of work
     db.execute(sa.delete(Attendance))
     db.commit()
     assert make_drafts(db, school["provider"], Q1, AFTER_Q1).removed == 1 and _drafts(db) == []
+    db.commit()  # the caller's unit of work
 
 
 def test_the_exam_date_releases_the_held_back_amount_above_the_cap(db, school) -> None:
@@ -85,6 +93,7 @@ def test_the_exam_date_releases_the_held_back_amount_above_the_cap(db, school) -
     db.execute(sa.update(Learner).values(obligation_met_on=date(2026, 3, 20)))
     db.commit()
     make_drafts(db, school["provider"], Q1, AFTER_Q1)
+    db.commit()  # the caller's unit of work
     assert _drafts(db)[0].total_cents == school["lessons"] * 3 * 1450
 
 
@@ -94,6 +103,7 @@ def test_a_contract_without_rate_is_named_and_gets_no_draft(db, school) -> None:
     make_enrolment(db, school["course"], other)
     attend_all(db, school["course"], other)
     run = make_drafts(db, school["provider"], Q1, AFTER_Q1)
+    db.commit()  # the caller's unit of work
     assert run.created == 1 and len(run.problems) == 1
     assert contract.number in run.problems[0] and f"learner {other.id}" in run.problems[0]
 
@@ -109,6 +119,7 @@ def _credited(db: Session, school: dict) -> tuple[Invoice, Invoice]:
     db.add(CapSetting(amount_cents=50_000, effective_from="2026-Q1"))
     db.commit()
     make_drafts(db, school["provider"], Q1, AFTER_Q1)
+    db.commit()  # the caller's unit of work
     invoice = lifecycle.issue(db, _drafts(db)[0], AFTER_Q1)
     db.commit()
     note = lifecycle.credit(db, invoice, "rate was wrong", date(2026, 4, 9))
@@ -134,8 +145,10 @@ def test_an_unpaid_credit_note_leaves_the_corrected_quarter_full(db, school) -> 
     invoice, _note = _credited(db, school)
     assert invoice.total_cents == 50_000 and school["lessons"] * 3 * 1450 == 104_400
     run = make_drafts(db, school["provider"], Q1, date(2026, 4, 10))
+    db.commit()  # the caller's unit of work
     assert (run.created, run.problems) == (0, [])  # nothing freed in Q1: no correction draft
     make_drafts(db, school["provider"], Quarter(2026, 2), date(2026, 7, 1))
+    db.commit()  # the caller's unit of work
     assert _current_total(db, "2026-Q2") == 50_000  # only the cap; the credit note is not paid
 
 
@@ -143,7 +156,9 @@ def test_a_credit_note_frees_room_in_the_quarter_it_is_paid_in(db, school) -> No
     _invoice, note = _credited(db, school)
     _pay(db, note, date(2026, 5, 20))
     assert make_drafts(db, school["provider"], Q1, date(2026, 5, 21)).created == 0  # Q1 stays full
+    db.commit()  # the caller's unit of work
     make_drafts(db, school["provider"], Quarter(2026, 2), date(2026, 7, 1))
+    db.commit()  # the caller's unit of work
     assert _current_total(db, "2026-Q2") == 100_000  # the cap + the 500 freed in Q2
     draft = db.execute(sa.select(Invoice).where(Invoice.quarter == "2026-Q2")).scalar_one()
     assert [flag["kind"] for flag in draft.flags] == ["cap_room_freed_by_credit_note"]
@@ -158,12 +173,15 @@ def test_a_credit_note_frees_room_in_the_quarter_it_is_paid_in(db, school) -> No
 def test_a_credit_note_paid_in_q3_frees_room_in_q3_and_not_in_q2(db, school) -> None:
     _invoice, note = _credited(db, school)
     make_drafts(db, school["provider"], Quarter(2026, 2), date(2026, 7, 1))
+    db.commit()  # the caller's unit of work
     _pay(db, note, date(2026, 7, 10))
     run = make_drafts(db, school["provider"], Quarter(2026, 2), date(2026, 7, 11))
+    db.commit()  # the caller's unit of work
     assert run.problems == [] and _current_total(db, "2026-Q2") == 50_000  # paid after Q2
     lifecycle.issue(db, _drafts(db)[-1], date(2026, 7, 11))
     db.commit()
     make_drafts(db, school["provider"], Quarter(2026, 3), date(2026, 10, 1))
+    db.commit()  # the caller's unit of work
     # open: 1044 delivered - (500 + 500 - 500) net = 544, within Q3's room of 500 + 500 freed
     assert _current_total(db, "2026-Q3") == 54_400
 

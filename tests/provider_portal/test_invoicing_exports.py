@@ -76,6 +76,7 @@ def from_a_draft_run(db: Session) -> dict:
     make_enrolment(db, course, learner)
     lessons = attend_all(db, course, learner)
     make_drafts(db, provider, Q1, AFTER_Q1)
+    db.commit()  # the caller's unit of work
     draft = db.execute(sa.select(Invoice).where(Invoice.learner_id == learner.id)).scalar_one()
     invoice = lifecycle.issue(db, draft, AFTER_Q1)
     db.commit()
@@ -119,6 +120,7 @@ def test_an_exported_invoice_cut_by_the_cap_is_one_unit_at_its_amount(db) -> Non
     make_enrolment(db, course, learner)
     attend_all(db, course, learner)
     make_drafts(db, provider, Q1, AFTER_Q1)
+    db.commit()  # the caller's unit of work
     draft = db.execute(sa.select(Invoice).where(Invoice.learner_id == learner.id)).scalar_one()
     _, xml = exports.ubl(db, lifecycle.issue(db, draft, AFTER_Q1), BUYER)
     db.commit()

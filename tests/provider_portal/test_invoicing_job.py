@@ -64,6 +64,7 @@ def test_the_job_makes_drafts_for_every_provider_and_running_it_twice_adds_none(
 
 def test_a_run_that_loses_a_race_retries_against_the_winners_drafts(db, schools, monkeypatch) -> None:
     make_drafts(db, schools[0], Q1, AFTER_Q1)
+    db.commit()  # the caller's unit of work
     real = drafts_module._current
     calls = []
 
@@ -73,6 +74,7 @@ def test_a_run_that_loses_a_race_retries_against_the_winners_drafts(db, schools,
 
     monkeypatch.setattr(drafts_module, "_current", stale)
     run = make_drafts(db, schools[0], Q1, AFTER_Q1)
+    db.commit()  # the caller's unit of work
     assert len(calls) == 2 and run.updated == 2 and run.created == 0
     assert _count(db, Invoice) == 2
 

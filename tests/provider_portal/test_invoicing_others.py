@@ -56,6 +56,7 @@ def _record(db: Session, learner, quarter: str, cents: int) -> OtherProviderInvo
 def test_eur_1000_invoiced_elsewhere_in_q3_leaves_at_most_eur_250_under_the_cap(db, summer) -> None:
     _record(db, summer["learner"], "2026-Q3", 100_000)
     make_drafts(db, summer["provider"], Q3, AFTER_Q3)
+    db.commit()  # the caller's unit of work
     draft = _current(db, "2026-Q3")
     assert draft is not None and draft.total_cents == 25_000
     assert [flag["kind"] for flag in draft.flags] == ["cap_room_used_by_other_providers"]
@@ -79,6 +80,7 @@ def test_other_quarters_and_paid_credit_notes_of_the_other_provider_count_where_
         ("2026-Q2", 125_000), ("2026-Q3", 100_000), ("2026-Q3", -40_000)
     ]
     make_drafts(db, summer["provider"], Q3, AFTER_Q3)
+    db.commit()  # the caller's unit of work
     assert _current(db, "2026-Q3").total_cents == 125_000 - 100_000 + 40_000  # type: ignore[union-attr]
 
 
@@ -87,7 +89,7 @@ def test_a_credit_note_of_the_other_provider_before_any_invoice_is_refused_and_s
 ) -> None:
     with pytest.raises(others.EntryError) as refused:
         _record(db, summer["learner"], "2026-Q3", -40_000)
-    assert refused.value.field == "amount" and "2026-Q3" in refused.value.message
+    assert refused.value.field == "amount" and "2026-Q3" in str(refused.value.message)
     assert db.execute(sa.select(sa.func.count()).select_from(OtherProviderInvoice)).scalar() == 0
 
 
@@ -105,7 +107,8 @@ def test_euro_amounts_become_exact_cents(raw: str, cents: int) -> None:
 def test_bad_euro_amounts_are_refused_naming_the_amount(raw: str) -> None:
     with pytest.raises(others.EntryError) as refused:
         others.parse_amount_cents(raw)
-    assert refused.value.field == "amount" and refused.value.message.startswith("amount: ")
+    assert refused.value.field == "amount" and str(refused.value).startswith("amount: ")
+    assert str(refused.value.message).startswith("Amount: ")  # the reader's message names its field
 
 
 # --- the pages ---------------------------------------------------------------------------------
@@ -191,6 +194,7 @@ def winter(db: Session) -> dict:
     db.add(CapSetting(amount_cents=50_000, effective_from="2026-Q1"))
     db.commit()
     make_drafts(db, provider, Q1, AFTER_Q1)
+    db.commit()  # the caller's unit of work
     invoice = lifecycle.issue(db, _current(db, "2026-Q1"), AFTER_Q1)  # type: ignore[arg-type]
     db.commit()
     return {"provider": provider, "learner": learner, "invoice": invoice}
@@ -221,6 +225,7 @@ def test_a_credit_note_of_a_rejected_invoice_frees_its_quarter_at_once(db, winte
     (learner,) = build_inputs(db, winter["provider"], Q1).learners
     assert learner.invoiced == () and learner.loan_remaining_cents == winter["learner"].loan_amount_cents
     run = make_drafts(db, winter["provider"], Q1, date(2026, 4, 10))
+    db.commit()  # the caller's unit of work
     assert run.created == 1 and _current(db, "2026-Q1").total_cents == 50_000  # type: ignore[union-attr]
 
 
@@ -233,6 +238,7 @@ def test_paying_the_credit_note_of_a_rejected_invoice_frees_nothing_twice(db, wi
     (learner,) = build_inputs(db, winter["provider"], Quarter(2026, 2)).learners
     assert learner.invoiced == ()
     make_drafts(db, winter["provider"], Quarter(2026, 2), date(2026, 7, 1))
+    db.commit()  # the caller's unit of work
     assert _current(db, "2026-Q2").total_cents == 50_000  # type: ignore[union-attr]  # the cap only
 
 

@@ -78,6 +78,7 @@ def make_drafts_for(db: Session, office: dict) -> None:
     from provider_portal.invoicing.drafts import make_drafts
 
     make_drafts(db, office["provider"], Quarter(2026, 1), AFTER_Q1)
+    db.commit()  # the caller's unit of work
 
 
 def test_status_changes_and_credit_notes_through_the_pages(client, db, office) -> None:
@@ -275,7 +276,7 @@ def test_a_platform_admin_adds_a_later_cap_and_provider_staff_cannot(client, db,
         (200_000, "2027-Q1")
     ]
     again = submit(client, "/admin/invoice-caps/", {"amount": "1500.00", "effective_from": "2027-Q1"})
-    assert again.status_code == 200 and 'id="effective_from-error"' in text(again)
+    assert again.status_code == 400 and 'id="effective_from-error"' in text(again)  # the one refusal handler
     assert "Er begint al een maximum in 2027-Q1." in text(again)
     other = client.application.test_client()
     login(other, office["finance"].email)
