@@ -152,6 +152,8 @@ class _Refusing:
 class IntegerField(_Refusing, wtforms.IntegerField):
     """A whole number in ASCII digits that fits a PostgreSQL integer column; else a field error."""
 
+    data: int | None
+
     def process_formdata(self, valuelist: list[Any]) -> None:
         self.refused = False
         super().process_formdata(valuelist)
@@ -166,6 +168,8 @@ class MoneyField(_Refusing, wtforms.DecimalField):
 
     `sNaN` crashed NumberRange and `1e309` overflowed the cohort's cost column: both were 500s.
     """
+
+    data: Decimal | None
 
     def __init__(self, label: Any = None, validators: Any = None, **kwargs: Any) -> None:
         kwargs.setdefault("places", 2)

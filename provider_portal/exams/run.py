@@ -7,7 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from provider_portal.exams import capacity
 from provider_portal.exams.problem import FROM_CORE, build_exam_problem
@@ -48,12 +48,13 @@ def _publish(session: Session, run: PlanRun) -> int:
     change: should another planner have published into them since this run was built, nothing is
     published (`capacity.check_seats` raises; the caller rolls back), see docs/exams.md.
     """
+    assert run.problem is not None and run.solution is not None  # `runs.publish` checked the solution
     learner_ids = [int(x["id"]) for x in run.problem["learners"]]
     capacity.lock_sessions(session, {int(row["session"]) for row in run.solution["bookings"]})
     current = {
         (b.learner_id, b.component): b
         for b in session.execute(
-            sa.select(ExamBooking).where(ExamBooking.learner_id.in_(learner_ids))
+            sa.select(ExamBooking).where(col(ExamBooking.learner_id).in_(learner_ids))
         ).scalars()
     }
     for booking in current.values():
@@ -83,7 +84,8 @@ def _publish(session: Session, run: PlanRun) -> int:
 
 
 def _mark_planned(session: Session, learner_ids: list[int], booked: set[tuple[int, str]]) -> None:
-    rows = session.execute(sa.select(LearnerExam).where(LearnerExam.learner_id.in_(learner_ids))).scalars()
+    rows = session.execute(sa.select(LearnerExam).where(col(LearnerExam.learner_id)
+        .in_(learner_ids))).scalars()
     for row in rows:
         if row.status == ExamStatus.OPEN and (row.learner_id, row.component) in booked:
             row.status = ExamStatus.PLANNED

@@ -7,7 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from provider_portal.models import LearnerModule, Placement, PlanRun
 from provider_portal.models.enums import ModuleStatus
@@ -39,7 +39,8 @@ def _publish(session: Session, run: PlanRun) -> int:
     learner_ids = [int(x.id) for x in problem.learners]
     current = {
         (p.learner_id, p.module): p
-        for p in session.execute(sa.select(Placement).where(Placement.learner_id.in_(learner_ids))).scalars()
+        for p in session.execute(sa.select(Placement).where(col(Placement.learner_id)
+            .in_(learner_ids))).scalars()
     }
     for placement in current.values():
         if not placement.pinned:
@@ -59,7 +60,7 @@ def _publish(session: Session, run: PlanRun) -> int:
 def _mark_planned(session: Session, learner_ids: list[int], placed: set[tuple[int, str]]) -> None:
     """Required modules that got a cohort become planned; planned ones that lost it are required again."""
     rows = session.execute(
-        sa.select(LearnerModule).where(LearnerModule.learner_id.in_(learner_ids))
+        sa.select(LearnerModule).where(col(LearnerModule.learner_id).in_(learner_ids))
     ).scalars()
     for row in rows:
         if row.status == ModuleStatus.REQUIRED and (row.learner_id, row.module) in placed:
