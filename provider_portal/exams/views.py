@@ -129,7 +129,7 @@ def roster(location_id: int, day: str, fmt: str) -> BaseResponse:
 def invitation(learner_id: int) -> BaseResponse:
     session = get_session()
     learner = get_or_404(session, Learner, learner_id)
-    letters = letters_for(session, [int(learner.id)])
+    letters = letters_for(session, [int(learner.id or 0)])
     if not letters:
         return Response(_("This learner has no published exam bookings."), status=404)
     pdf = letters_pdf(letters, clock.today(), "Uitnodiging inburgeringsexamen")
