@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from provider_portal.service_errors import DomainError
+from provider_portal.service_errors import Conflict, DomainError
 
 log = logging.getLogger(__name__)
 
@@ -60,10 +60,12 @@ def _csrf_error(_exc: CSRFError) -> tuple[str, int]:
     return _render(400, _l("The form has expired. Please reload the page and submit it again."))
 
 
-def show_refusals_on(form: Any, page: Callable[[], ResponseReturnValue]) -> None:
+def show_refusals_on(form: Any, page: Callable[[], ResponseReturnValue], status: int | None = None) -> None:
     """Name the form of this request: a DomainError raised while handling it is shown at the form's
-    field `exc.field` (or in a message above it when it has no such field), and `page()` answers again."""
-    g.refusal_form = (form, page)
+    field `exc.field` (or in a message above it when it has no such field), and `page()` answers again.
+    `status`: what a refusal answers on a page whose invalid input answers with its own status (422),
+    so both answer alike; a Conflict keeps its 409."""
+    g.refusal_form = (form, page, status)
 
 
 def _refused(exc: DomainError) -> ResponseReturnValue:
@@ -73,14 +75,14 @@ def _refused(exc: DomainError) -> ResponseReturnValue:
         return jsonify(error={"field": exc.field, "message": str(exc.message)}), exc.status
     declared = g.pop("refusal_form", None)
     if declared is not None:
-        form, page = declared
+        form, page, status = declared
         field = form._fields.get(exc.field)
         if field is not None:
             field.errors = [*field.errors, exc.message]
         else:
             flash(str(exc.message), "error")
         response = make_response(page())
-        response.status_code = exc.status
+        response.status_code = exc.status if status is None or isinstance(exc, Conflict) else status
         return response
     return _render(exc.status, exc.message, _back_link())
 

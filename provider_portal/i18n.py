@@ -35,7 +35,7 @@ def select_locale() -> str:
     if not has_request_context():
         return "en"
     lang = session.get("lang")
-    return lang if lang in current_app.config["LANGUAGES"] else "nl"
+    return lang if isinstance(lang, str) and lang in current_app.config["LANGUAGES"] else "nl"
 
 
 def babel_locale() -> str:

@@ -17,6 +17,7 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
+from provider_portal.db import savepoint
 from provider_portal.models import PolicySetting
 from provider_portal.models.types import utcnow
 from provider_portal.service_errors import DomainError
@@ -60,8 +61,9 @@ class Figures:
 def history(session: Session) -> dict[str, list[tuple[date, int]]]:
     """Every key's settings, oldest first, the default included as its first entry."""
     out: dict[str, list[tuple[date, int]]] = {key: [(LAW_START, p.default)] for key, p in POLICIES.items()}
-    rows = session.execute(sa.select(PolicySetting.key, PolicySetting.effective_from, PolicySetting.value)
-                           .order_by(PolicySetting.effective_from)).all()
+    rows = session.execute(sa.select(col(PolicySetting.key), col(PolicySetting.effective_from),
+                                     col(PolicySetting.value))
+                           .order_by(col(PolicySetting.effective_from))).all()
     for key, start, value in rows:
         if key in out:
             out[key] = [item for item in out[key] if item[0] != start] + [(start, value)]
@@ -103,22 +105,21 @@ def _checked_value(key: str, value: int) -> None:
                                      low=_shown(policy, policy.low), high=_shown(policy, policy.high)))
 
 
-def _commit_unique(session: Session) -> None:
-    try:
-        session.commit()
-    except IntegrityError:
-        session.rollback()
-        raise DomainError("effective_from",
-                         _l("A setting of this figure already starts on that day.")) from None
+def _taken_day() -> DomainError:
+    return DomainError("effective_from", _l("A setting of this figure already starts on that day."))
 
 
 def add_setting(session: Session, key: str, value: int, effective_from: date,
                 created_by_id: int | None) -> None:
     """Store a new dated figure; one setting per key and starting day, so the history stays readable."""
     _checked_value(key, value)
-    session.add(PolicySetting(key=key, value=value, effective_from=effective_from,
-                              created_by_id=created_by_id))
-    _commit_unique(session)
+    try:
+        with savepoint(session):
+            session.add(PolicySetting(key=key, value=value, effective_from=effective_from,
+                                      created_by_id=created_by_id))
+            session.flush()
+    except IntegrityError:
+        raise _taken_day() from None
 
 
 def correct_setting(session: Session, setting: PolicySetting, value: int, effective_from: date,
@@ -136,24 +137,22 @@ def correct_setting(session: Session, setting: PolicySetting, value: int, effect
             "a change already in force."))
     start = col(PolicySetting.effective_from)
     try:
-        result = session.execute(
-            sa.update(PolicySetting)
-            .where(col(PolicySetting.id) == setting.id, col(PolicySetting.demo_value) == setting.demo_value,
-                   col(PolicySetting.value) == setting.value, start == setting.effective_from,
-                   sa.or_(col(PolicySetting.demo_value), start > today))
-            .values(value=value, effective_from=effective_from, demo_value=False, created_by_id=user_id,
-                    created_at=utcnow())
-            .execution_options(synchronize_session=False)
-        )
+        with savepoint(session):
+            result = session.execute(
+                sa.update(PolicySetting)
+                .where(col(PolicySetting.id) == setting.id,
+                       col(PolicySetting.demo_value) == setting.demo_value,
+                       col(PolicySetting.value) == setting.value, start == setting.effective_from,
+                       sa.or_(col(PolicySetting.demo_value), start > today))
+                .values(value=value, effective_from=effective_from, demo_value=False, created_by_id=user_id,
+                        created_at=utcnow())
+                .execution_options(synchronize_session=False)
+            )
         changed = cast("CursorResult[Any]", result).rowcount
     except IntegrityError:
-        session.rollback()
-        raise DomainError("effective_from",
-                         _l("A setting of this figure already starts on that day.")) from None
+        raise _taken_day() from None
     if changed != 1:
-        session.rollback()
         raise DomainError("value", _l("Someone changed this setting meanwhile: check it and try again."))
-    session.commit()
 
 
 def _shown(policy: Policy, value: int) -> str:

@@ -18,6 +18,7 @@ from wtforms.validators import InputRequired
 from provider_portal import clock
 from provider_portal.access import roles_required
 from provider_portal.db import get_session, unit_of_work
+from provider_portal.errors import show_refusals_on
 from provider_portal.exam_path.forms import DecimalCommaField
 from provider_portal.forms_common import DateField, choices
 from provider_portal.models import PolicySetting
@@ -78,25 +79,21 @@ def index() -> str | Response:
     session, form = get_session(), PolicyForm()
 
     def page() -> str:
+        today = clock.today()
+        rows = {key: {row.effective_from: row for row in items} for key, items in stored(session).items()}
         return render_template("policy/index.html", form=form, policies=POLICIES, units=UNITS,
-                               history=history(session), now=figures_on(session, clock.today()))
+                               history=history(session), now=figures_on(session, today), rows=rows,
+                               law_start=LAW_START, correctable=lambda row: correctable(row, today))
 
     if form.validate_on_submit():
         key = form.key.data or ""
-        try:
-            with unit_of_work():
-                add_setting(session, key, stored_value(key, cast(Decimal, form.value.data)),
-                            cast(date, form.effective_from.data), current_user.id)
-        except DomainError as exc:  # shown at its field on this page, which answers 200
-            form[exc.field].errors = [exc.message]
-        else:
-            flash(_("Setting added."), "success")
-            return redirect(url_for("policy.index"))
-    today = clock.today()
-    rows = {key: {row.effective_from: row for row in items} for key, items in stored(session).items()}
-    return render_template("policy/index.html", form=form, policies=POLICIES, units=UNITS,
-                           history=history(session), now=figures_on(session, today), rows=rows,
-                           law_start=LAW_START, correctable=lambda row: correctable(row, today))
+        show_refusals_on(form, page)
+        with unit_of_work():
+            add_setting(session, key, stored_value(key, cast(Decimal, form.value.data)),
+                        cast(date, form.effective_from.data), current_user.id)
+        flash(_("Setting added."), "success")
+        return redirect(url_for("policy.index"))
+    return page()
 
 
 @bp.route("/<int:setting_id>", methods=["GET", "POST"])
@@ -113,15 +110,15 @@ def correct(setting_id: int) -> str | Response | tuple[str, int]:
     if request.method == "GET":
         shown = Decimal(setting.value) / 100 if policy.unit == "cents" else Decimal(setting.value)
         form.value.data, form.effective_from.data = cast(Any, shown), setting.effective_from
+
+    def page() -> str:
+        return render_template("policy/correct.html", form=form, setting=setting, policy=policy)
+
     if form.validate_on_submit():
-        try:
-            with unit_of_work():
-                correct_setting(session, setting, stored_value(setting.key, cast(Decimal, form.value.data)),
-                                cast(date, form.effective_from.data), current_user.id, clock.today())
-        except DomainError as exc:  # shown at its field; the correction page answers 422
-            form[exc.field].errors = [exc.message]
-        else:
-            flash(_("Setting corrected."), "success")
-            return redirect(url_for("policy.index") + f"#policy-{setting.key}")
-    status = 422 if request.method == "POST" else 200
-    return render_template("policy/correct.html", form=form, setting=setting, policy=policy), status
+        show_refusals_on(form, page, 422)
+        with unit_of_work():
+            correct_setting(session, setting, stored_value(setting.key, cast(Decimal, form.value.data)),
+                            cast(date, form.effective_from.data), current_user.id, clock.today())
+        flash(_("Setting corrected."), "success")
+        return redirect(url_for("policy.index") + f"#policy-{setting.key}")
+    return page(), 422 if request.method == "POST" else 200

@@ -97,22 +97,10 @@ TRANSACTION_BOUNDARIES: dict[str, set[str]] = {
     # (`jobs/process.py`'s ticks and handlers use `unit_of_work(engine)` and need no entry.)
 }
 
-# Issue 15 point 6 in progress: services of other branches that still commit at their end. The
-# merger empties this set as those branches land; the test fails when a file listed here no longer
+# Files allowed to commit while a conversion to the unit of work is under way. Empty since issue 15
+# point 6 landed: every service only flushes. The test fails when a file listed here no longer
 # commits (take it out) and when a file in neither list does.
-STILL_CONVERTING: set[str] = {
-    "provider_portal/exam_path/exemption.py",
-    "provider_portal/exam_path/obligation.py",
-    "provider_portal/exam_path/readiness.py",
-    "provider_portal/exam_path/views.py",
-    "provider_portal/exams/calendar.py",
-    "provider_portal/exams/views.py",
-    "provider_portal/mail/runs.py",
-    "provider_portal/planning/cohort_views.py",
-    "provider_portal/planning/cohorts.py",
-    "provider_portal/planning/runs.py",
-    "provider_portal/policy.py",
-}
+STILL_CONVERTING: set[str] = set()
 
 
 def transaction_ends(package: str) -> list[tuple[str, str, int]]:

@@ -28,7 +28,7 @@ def lock_learner(session: Session, learner_id: int) -> None:
     lock with a no-op update)."""
     if session.get_bind().dialect.name == "sqlite":
         session.execute(sa.update(Learner).where(col(Learner.id) == learner_id)
-                        .values(updated_at=Learner.updated_at).execution_options(synchronize_session=False))
+                        .values(updated_at=col(Learner.updated_at)).execution_options(synchronize_session=False))
     else:
         session.execute(sa.select(col(Learner.id)).where(col(Learner.id) == learner_id)
                         .with_for_update()).all()
@@ -37,9 +37,10 @@ def lock_learner(session: Session, learner_id: int) -> None:
 def changes_of(session: Session, learner_id: int) -> list[tuple[ExamPathChange, str]]:
     """The learner's exam-path changes, newest first, with who made them."""
     rows = session.execute(
-        sa.select(ExamPathChange, User.name).outerjoin(User, User.id == ExamPathChange.changed_by_id)
-        .where(ExamPathChange.learner_id == learner_id)
-        .order_by(ExamPathChange.changed_at.desc(), ExamPathChange.id.desc())).all()
+        sa.select(ExamPathChange, col(User.name)).outerjoin(User,
+            col(User.id) == col(ExamPathChange.changed_by_id))
+        .where(col(ExamPathChange.learner_id) == learner_id)
+        .order_by(col(ExamPathChange.changed_at).desc(), col(ExamPathChange.id).desc())).all()
     return [(change, name or "") for change, name in rows]
 
 

@@ -87,18 +87,19 @@ def _month_has_keurmerk(provider: Provider, month: str) -> bool:
 
 def efforts(session: Session, learners: list[Learner], figures: Figures) -> list[Effort]:
     """Each learner's effort (a handful of queries for any number of learners)."""
-    ids = [x.id for x in learners]
-    out = {x.id: Effort(x, required_hours=figures.exemption_hours,
+    ids = [x.id or 0 for x in learners]
+    out = {x.id or 0: Effort(x, required_hours=figures.exemption_hours,
                         required_attempts=figures.exemption_attempts) for x in learners}
     providers = {p.id: p for p in session.execute(sa.select(Provider).where(
-        Provider.id.in_({x.provider_id for x in learners}))).scalars()}
+        col(Provider.id).in_({x.provider_id for x in learners}))).scalars()}
     minutes: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for lid, day, spent in session.execute(
-        sa.select(Attendance.learner_id, Lesson.lesson_date, Attendance.minutes)
-        .join(Lesson, Lesson.id == Attendance.lesson_id).join(CourseClass, CourseClass.id == Lesson.class_id)
-        .where(Attendance.learner_id.in_(ids), Attendance.status.in_(ATTENDED),
-               Lesson.status == LessonStatus.SCHEDULED, Lesson.signed_at.is_not(None),
-               Lesson.lesson_date <= figures.on)
+        sa.select(col(Attendance.learner_id), col(Lesson.lesson_date), col(Attendance.minutes))
+        .join(Lesson, col(Lesson.id) == col(Attendance.lesson_id)).join(CourseClass,
+            col(CourseClass.id) == col(Lesson.class_id))
+        .where(col(Attendance.learner_id).in_(ids), col(Attendance.status).in_(ATTENDED),
+               col(Lesson.status) == LessonStatus.SCHEDULED, col(Lesson.signed_at).is_not(None),
+               col(Lesson.lesson_date) <= figures.on)
     ):
         minutes[lid][day.strftime("%Y-%m")] += spent
     for lid, by_month in minutes.items():
@@ -109,33 +110,34 @@ def efforts(session: Session, learners: list[Learner], figures: Figures) -> list
             else:
                 effort.own_minutes_without_keurmerk += spent
     for lid, spent in session.execute(
-        sa.select(ExternalHours.learner_id, sa.func.sum(ExternalHours.minutes))
-        .where(ExternalHours.learner_id.in_(ids), ExternalHours.keurmerk).group_by(ExternalHours.learner_id)
+        sa.select(col(ExternalHours.learner_id), sa.func.sum(col(ExternalHours.minutes)))
+        .where(col(ExternalHours.learner_id).in_(ids),
+            col(ExternalHours.keurmerk)).group_by(col(ExternalHours.learner_id))
     ):
         out[lid].external_minutes = int(spent or 0)
     counted = _attempts(session, ids)
-    for e in session.execute(sa.select(LearnerExam).where(LearnerExam.learner_id.in_(ids))
-                             .order_by(LearnerExam.component)).scalars():
+    for e in session.execute(sa.select(LearnerExam).where(col(LearnerExam.learner_id).in_(ids))
+                             .order_by(col(LearnerExam.component))).scalars():
         attempts = max(e.attempts, counted.get((e.learner_id, e.component), 0))
         done = e.status in (ExamStatus.PASSED, ExamStatus.EXEMPT)
         out[e.learner_id].components.append(ComponentEffort(
             e.component, e.status, attempts, 0 if done else max(0, figures.exemption_attempts - attempts)))
-    return [out[x.id] for x in learners]
+    return [out[x.id or 0] for x in learners]
 
 
 def _attempts(session: Session, ids: list[int]) -> dict[tuple[int, str], int]:
     """Attempts per learner and component at A2 or higher, as DUO reported them."""
     rows = session.execute(
-        sa.select(ExamResult.learner_id, ExamResult.component, sa.func.count())
-        .where(ExamResult.learner_id.in_(ids), ExamResult.level.in_(("A2", "B1")))
-        .group_by(ExamResult.learner_id, ExamResult.component)).all()
+        sa.select(col(ExamResult.learner_id), col(ExamResult.component), sa.func.count())
+        .where(col(ExamResult.learner_id).in_(ids), col(ExamResult.level).in_(("A2", "B1")))
+        .group_by(col(ExamResult.learner_id), col(ExamResult.component))).all()
     return {(lid, comp): int(n) for lid, comp, n in rows}
 
 
 def candidates(session: Session, figures: Figures) -> list[Effort]:
     """Learners (of the caller's tenant) who meet or nearly meet the exemption, those who meet first."""
-    learners = session.execute(sa.select(Learner).where(Learner.obligation_met_on.is_(None))
-                               .order_by(Learner.last_name, Learner.first_name)).scalars().all()
+    learners = session.execute(sa.select(Learner).where(col(Learner.obligation_met_on).is_(None))
+                               .order_by(col(Learner.last_name), col(Learner.first_name))).scalars().all()
     found = [e for e in efforts(session, list(learners), figures) if e.meets or e.nearly]
     return sorted(found, key=lambda e: (not e.meets, e.missing_hours, e.learner.last_name))
 
@@ -143,7 +145,7 @@ def candidates(session: Session, figures: Figures) -> list[Effort]:
 def add_external_hours(session: Session, learner: Learner, *, provider_name: str, keurmerk: bool,
                        period_from: date, period_to: date, minutes: int, evidence_name: str,
                        evidence_type: str, evidence: bytes, user_id: int | None) -> ExternalHours:
-    """Store hours at another provider with the evidence as uploaded, audited; commits. The same
+    """Store hours at another provider with the evidence as uploaded, audited (the caller commits). The same
     entry with the same evidence again (a form sent twice) is refused: the learner row is locked, so
     two at once store one."""
     name = evidence_name.replace("\\", "/").rsplit("/", 1)[-1][-200:] or "bewijs"
@@ -157,7 +159,6 @@ def add_external_hours(session: Session, learner: Learner, *, provider_name: str
         col(ExternalHours.minutes) == minutes,
         col(ExternalHours.evidence) == evidence).limit(1)).scalar_one_or_none()
     if same is not None:
-        session.rollback()
         raise AlreadyRecorded("period_from", _l("These hours are already recorded, with the same evidence."))
     row = ExternalHours(learner_id=learner.id or 0, provider_name=provider_name.strip(), keurmerk=keurmerk,
                         period_from=period_from, period_to=period_to, minutes=minutes,
@@ -167,5 +168,5 @@ def add_external_hours(session: Session, learner: Learner, *, provider_name: str
     record_change(session, learner.id or 0, "external_hours", old=None, new={
         "provider": row.provider_name, "keurmerk": keurmerk, "from": period_from.isoformat(),
         "to": period_to.isoformat(), "minutes": minutes, "evidence": row.evidence_name}, user_id=user_id)
-    session.commit()
+    session.flush()
     return row

@@ -10,16 +10,18 @@ from enum import StrEnum
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
 from billing.deadlines import DEADLINE_MONTHS
 from billing.quarters import Quarter, add_months
+from provider_portal.db import savepoint
 from provider_portal.exam_path.audit import lock_learner, record_change
-from provider_portal.exam_path.results import all_passed_on
-from provider_portal.models import Invoice, Learner
+from provider_portal.exam_path.results import ResultData, all_passed_on, stage_result
+from provider_portal.models import ExamResult, Invoice, Learner
 from provider_portal.models.enums import Route
 from provider_portal.models.invoicing import DocumentKind, InvoiceStatus
-from provider_portal.service_errors import DomainError
+from provider_portal.service_errors import AlreadyRecorded, DomainError
 
 
 class Ground(StrEnum):
@@ -48,8 +50,7 @@ def set_obligation(session: Session, learner_id: int, met_on: date | None, groun
         _check(session, learner, met_on, ground, reason, today)
     old = _state(learner)
     if met_on is not None and old == {"met_on": met_on.isoformat(), "ground": ground, "reason": reason}:
-        session.rollback()  # the same form sent again (a double submit): nothing changes, nothing audited
-        return learner
+        return learner  # the same form sent again (a double submit): nothing changes, nothing audited
     if old is not None and not reason:
         raise DomainError("reason", _l("Reason: a correction of a recorded obligation needs a reason."))
     if met_on is None and old is None:
@@ -59,7 +60,7 @@ def set_obligation(session: Session, learner_id: int, met_on: date | None, groun
     learner.obligation_reason = reason if met_on is not None else ""
     record_change(session, learner_id, "obligation", old=old, new=_state(learner), reason=reason,
                   user_id=user_id)
-    session.commit()
+    session.flush()
     return learner
 
 
@@ -75,6 +76,24 @@ def _check(session: Session, learner: Learner, met_on: date, ground: str, reason
                                       "certificate."))
     if ground in (Ground.DECISION, Ground.EXEMPTION) and not reason:
         raise DomainError("reason", _l("Reason: say who decided and why (e.g. DUO's letter and its date)."))
+
+
+def enter_result(session: Session, learner: Learner, data: ResultData, user_id: int | None,
+                 today: date) -> ExamResult:
+    """A result entered by hand, audited, and the obligation met when it passes the last component.
+    The same attempt stored meanwhile by a parallel request is refused as already recorded."""
+    if data.exam_date > today:
+        raise DomainError("exam_date", _l("Exam date: a result can only be entered after the exam."))
+    try:
+        with savepoint(session):
+            result = stage_result(session, learner, data, "manual", user_id)
+            session.flush()
+    except IntegrityError:
+        raise AlreadyRecorded("exam_date", _l("This result was saved meanwhile (the form was sent twice?): "
+                                              "check the learner's results.")) from None
+    derive_from_results(session, learner, user_id)
+    session.flush()
+    return result
 
 
 def derive_from_results(session: Session, learner: Learner, user_id: int | None) -> bool:
@@ -103,12 +122,13 @@ def final_invoices_due(session: Session, today: date) -> list[FinalInvoiceDue]:
     """Learners whose obligation is met and whose final invoice (an issued invoice for the quarter in
     which it was met or later) is not issued yet, with DUO's 4-month deadline; soonest first."""
     learners = session.execute(sa.select(Learner)
-                               .where(Learner.obligation_met_on.is_not(None))).scalars().all()
+                               .where(col(Learner.obligation_met_on).is_not(None))).scalars().all()
     if not learners:
         return []
-    issued = session.execute(sa.select(Invoice.learner_id, sa.func.max(Invoice.quarter)).where(
-        Invoice.learner_id.in_([x.id for x in learners]), Invoice.kind == DocumentKind.INVOICE,
-        Invoice.status != InvoiceStatus.DRAFT, Invoice.slot.is_(True)).group_by(Invoice.learner_id)).all()
+    issued = session.execute(sa.select(col(Invoice.learner_id), sa.func.max(col(Invoice.quarter))).where(
+        col(Invoice.learner_id).in_([x.id for x in learners]), col(Invoice.kind) == DocumentKind.INVOICE,
+        col(Invoice.status) != InvoiceStatus.DRAFT, col(Invoice.slot).is_(True))
+        .group_by(col(Invoice.learner_id))).all()
     last_issued = {lid: Quarter.parse(q) for lid, q in issued}
     out = []
     for x in learners:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from provider_portal.exam_path.readiness import Ready, earliest_exam_day, readiness_of
 from provider_portal.exam_path.results import next_attempt_fee, results_of
@@ -38,8 +38,8 @@ def exam_overview(session: Session, learners: list[Learner],
     finished = {x.id for x in learners if x.obligation_met_on is not None}  # no exam is booked any more
     ready, results = readiness_of(session, ids), results_of(session, ids)
     out: dict[int, list[ComponentView]] = {i: [] for i in ids}
-    for e in session.execute(sa.select(LearnerExam).where(LearnerExam.learner_id.in_(ids))
-                             .order_by(LearnerExam.learner_id, LearnerExam.component)).scalars():
+    for e in session.execute(sa.select(LearnerExam).where(col(LearnerExam.learner_id).in_(ids))
+                             .order_by(col(LearnerExam.learner_id), col(LearnerExam.component))).scalars():
         mine = tuple(r for r in results.get(e.learner_id, []) if r.component == e.component)
         attempts = max([e.attempts, *(r.attempt for r in mine)])
         done = e.status in (ExamStatus.PASSED, ExamStatus.EXEMPT)

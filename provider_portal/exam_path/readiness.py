@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
+from provider_portal.db import savepoint
 from provider_portal.exam_path.audit import record_change
 from provider_portal.models import ExamReadiness, Learner, LearnerExam
 from provider_portal.models.enums import ExamStatus
@@ -49,7 +50,8 @@ def earliest_exam_day(ready_on: date, plan_date: date, figures: Figures) -> date
 
 def _exam_row(session: Session, learner: Learner, component: str) -> LearnerExam:
     row = session.execute(sa.select(LearnerExam).where(
-        LearnerExam.learner_id == learner.id, LearnerExam.component == component)).scalar_one_or_none()
+        col(LearnerExam.learner_id) == learner.id, col(LearnerExam.component) == component)
+    ).scalar_one_or_none()
     if row is None:
         raise DomainError("component", _l("Component: this learner's route has no such exam component."))
     return row
@@ -57,7 +59,8 @@ def _exam_row(session: Session, learner: Learner, component: str) -> LearnerExam
 
 def set_readiness(session: Session, learner: Learner, component: str, ready_on: date | None, level: str,
                   user_id: int | None, today: date) -> None:
-    """Declare (or, with `ready_on` None, withdraw) readiness for one component, audited; commits."""
+    """Declare (or, with `ready_on` None, withdraw) readiness for one component, audited (the
+    caller's unit of work commits)."""
     exam = _exam_row(session, learner, component)
     if ready_on is not None:
         if exam.status in (ExamStatus.PASSED, ExamStatus.EXEMPT):
@@ -67,24 +70,25 @@ def set_readiness(session: Session, learner: Learner, component: str, ready_on: 
         if ready_on > today:
             raise DomainError("ready_on", _l("Date: a learner is declared ready on or before today."))
     current = session.execute(sa.select(ExamReadiness).where(
-        ExamReadiness.learner_id == learner.id, ExamReadiness.component == component).with_for_update()
+        col(ExamReadiness.learner_id) == learner.id, col(ExamReadiness.component) == component)
+        .with_for_update()
     ).scalar_one_or_none()
     old = None if current is None else {"ready_on": current.ready_on.isoformat(), "level": current.level}
     new = None if ready_on is None else {"ready_on": ready_on.isoformat(), "level": level}
     if old == new:
         return
-    if current is not None and ready_on is None:
-        session.delete(current)
-    elif current is not None and ready_on is not None:
-        current.ready_on, current.level, current.updated_by_id = ready_on, level, user_id
-    elif ready_on is not None:
-        session.add(ExamReadiness(learner_id=learner.id or 0, component=component, ready_on=ready_on,
-                                  level=level, updated_by_id=user_id))
-    record_change(session, learner.id or 0, "readiness", component=component, old=old, new=new,
-                  user_id=user_id)
     try:
-        session.commit()
+        with savepoint(session):  # a declaration stored at the same moment undoes only this one
+            if current is not None and ready_on is None:
+                session.delete(current)
+            elif current is not None and ready_on is not None:
+                current.ready_on, current.level, current.updated_by_id = ready_on, level, user_id
+            elif ready_on is not None:
+                session.add(ExamReadiness(learner_id=learner.id or 0, component=component, ready_on=ready_on,
+                                          level=level, updated_by_id=user_id))
+            record_change(session, learner.id or 0, "readiness", component=component, old=old, new=new,
+                          user_id=user_id)
+            session.flush()
     except IntegrityError:
-        session.rollback()
         raise DomainError("component",
-                         _l("Someone changed this component at the same moment; try again.")) from None
+                          _l("Someone changed this component at the same moment; try again.")) from None

@@ -35,8 +35,8 @@ class ResultData:
 def results_of(session: Session, learner_ids: list[int]) -> dict[int, list[ExamResult]]:
     """Per learner, the results by component and attempt (one query)."""
     out: dict[int, list[ExamResult]] = {}
-    stmt = (sa.select(ExamResult).where(ExamResult.learner_id.in_(learner_ids))
-            .order_by(ExamResult.component, ExamResult.attempt))
+    stmt = (sa.select(ExamResult).where(col(ExamResult.learner_id).in_(learner_ids))
+            .order_by(col(ExamResult.component), col(ExamResult.attempt)))
     for row in session.execute(stmt).scalars():
         out.setdefault(row.learner_id, []).append(row)
     return out
@@ -52,7 +52,8 @@ def stage_result(session: Session, learner: Learner, data: ResultData, source: s
                  user_id: int | None) -> ExamResult:
     """Stage one result (no commit): the component must be the learner's and the attempt new."""
     exam = session.execute(sa.select(LearnerExam).where(
-        LearnerExam.learner_id == learner.id, LearnerExam.component == data.component).with_for_update()
+        col(LearnerExam.learner_id) == learner.id, col(LearnerExam.component) == data.component)
+        .with_for_update()
     ).scalar_one_or_none()
     if exam is None:
         raise DomainError("component", _l("this learner's route has no such exam component"))
@@ -84,9 +85,9 @@ def stage_result(session: Session, learner: Learner, data: ResultData, source: s
 def all_passed_on(session: Session, learner: Learner) -> date | None:
     """The exam date of the last component passed, when every component of the route is passed."""
     exams = session.execute(sa.select(LearnerExam)
-                            .where(LearnerExam.learner_id == learner.id)).scalars().all()
+                            .where(col(LearnerExam.learner_id) == learner.id)).scalars().all()
     needed = [e for e in exams if e.status != ExamStatus.EXEMPT]
     if not needed or any(e.status != ExamStatus.PASSED for e in needed):
         return None
-    return session.execute(sa.select(sa.func.max(ExamResult.exam_date)).where(
-        ExamResult.learner_id == learner.id, ExamResult.passed)).scalar_one_or_none()
+    return session.execute(sa.select(sa.func.max(col(ExamResult.exam_date))).where(
+        col(ExamResult.learner_id) == learner.id, col(ExamResult.passed))).scalar_one_or_none()

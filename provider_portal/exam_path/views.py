@@ -3,52 +3,54 @@ another provider with evidence, and the exemption list with each learner's dossi
 
 from __future__ import annotations
 
-import sqlalchemy as sa
+from datetime import date
+from decimal import Decimal
+from typing import Any, cast
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
-from provider_portal import clock, labels
+from provider_portal import clock
 from provider_portal.access import roles_required
-from provider_portal.db import get_session
+from provider_portal.db import get_session, unit_of_work
 from provider_portal.downloads import attachment
+from provider_portal.errors import show_refusals_on
+from provider_portal.exam_path import queries
 from provider_portal.exam_path.audit import describe_state
 from provider_portal.exam_path.dossier import dossier_pdf
 from provider_portal.exam_path.exemption import add_external_hours, candidates, efforts
 from provider_portal.exam_path.forms import ExternalHoursForm, ObligationForm, ReadinessForm, ResultForm
-from provider_portal.exam_path.obligation import derive_from_results, set_obligation
+from provider_portal.exam_path.obligation import enter_result, set_obligation
 from provider_portal.exam_path.readiness import readiness_of, set_readiness
-from provider_portal.exam_path.results import ResultData, results_of, stage_result
+from provider_portal.exam_path.results import ResultData, results_of
 from provider_portal.forms_common import choices, read_upload
-from provider_portal.models import ExternalHours, Learner, LearnerExam, Provider
-from provider_portal.models.enums import ExamStatus, Role
+from provider_portal.models import ExternalHours, Learner, Provider
+from provider_portal.models.enums import Role
 from provider_portal.models.types import to_cents
 from provider_portal.pagination import get_or_404
 from provider_portal.policy import figures_on, history
-from provider_portal.service_errors import AlreadyRecorded, DomainError
 
 bp = Blueprint("exam_path", __name__, url_prefix="/exam-path")
 READY_EDITORS = (Role.PROVIDER_ADMIN, Role.TEACHER)
+REFUSED = 422  # the status of a form sent with invalid input or refused
 EVIDENCE_MIMETYPES = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg"}
 
 
 @bp.app_template_filter("path_state")
-def path_state(state: dict | None) -> str:
+def path_state(state: dict[str, Any] | None) -> str:
     """`{{ change.old|path_state }}`: an audit row's state in words."""
     return describe_state(state)
 
 
-def _components(learner: Learner, open_only: bool) -> list[tuple[str, object]]:
-    rows = get_session().execute(sa.select(LearnerExam).where(LearnerExam.learner_id == learner.id)
-                                 .order_by(LearnerExam.component)).scalars()
-    return [(e.component, labels.EXAM_COMPONENT.get(e.component, e.component)) for e in rows
-            if not open_only or e.status not in (ExamStatus.PASSED, ExamStatus.EXEMPT)]
-
-
 def _back(learner: Learner) -> Response:
     return redirect(url_for("learners.detail", learner_id=learner.id) + "#exam-path")
+
+
+def _status() -> int:
+    """A form sent with invalid input answers 422 (the one handler answers a refusal alike)."""
+    return REFUSED if request.method == "POST" else 200
 
 
 @bp.route("/learners/<int:learner_id>/readiness", methods=["GET", "POST"])
@@ -57,22 +59,23 @@ def readiness(learner_id: int) -> str | Response | tuple[str, int]:
     session = get_session()
     learner = get_or_404(session, Learner, learner_id)
     form = ReadinessForm(component=request.args.get("component"))
-    form.component.choices = choices(_components(learner, open_only=True))
+    form.component.choices = choices(queries.components(session, learner_id, open_only=True))
+
+    def page() -> str:
+        current = readiness_of(session, [learner_id]).get(learner_id, {})
+        return render_template("exam_path/readiness.html", form=form, learner=learner, current=current)
+
     if form.validate_on_submit():
-        try:
+        show_refusals_on(form, page, REFUSED)
+        with unit_of_work():
             set_readiness(session, learner, form.component.data or "",
                           None if form.withdraw.data else form.ready_on.data, form.level.data or "",
                           current_user.id, clock.today())
-        except DomainError as exc:
-            form[exc.field].errors = [exc.message]
-        else:
-            flash(_("Exam readiness saved."), "success")
-            return _back(learner)
-    elif request.method == "GET" and form.ready_on.data is None:
+        flash(_("Exam readiness saved."), "success")
+        return _back(learner)
+    if request.method == "GET" and form.ready_on.data is None:
         form.ready_on.data = clock.today()
-    current = readiness_of(session, [learner_id]).get(learner_id, {})
-    status = 422 if request.method == "POST" else 200
-    return render_template("exam_path/readiness.html", form=form, learner=learner, current=current), status
+    return page(), _status()
 
 
 @bp.route("/learners/<int:learner_id>/results/new", methods=["GET", "POST"])
@@ -81,32 +84,20 @@ def new_result(learner_id: int) -> str | Response | tuple[str, int]:
     session = get_session()
     learner = get_or_404(session, Learner, learner_id)
     form = ResultForm()
-    form.component.choices = choices(_components(learner, open_only=True))
-    conflict = False
+    form.component.choices = choices(queries.components(session, learner_id, open_only=True))
+
+    def page() -> str:
+        return render_template("exam_path/result.html", form=form, learner=learner)
+
     if form.validate_on_submit():
-        data = ResultData(form.component.data or "", form.exam_date.data, form.level.data or "",
+        data = ResultData(form.component.data or "", cast(date, form.exam_date.data), form.level.data or "",
                           form.result.data == "passed", form.attempt.data)
-        try:
-            if data.exam_date > clock.today():
-                raise DomainError("exam_date", _("Exam date: a result can only be entered after the exam."))
-            stage_result(session, learner, data, "manual", current_user.id)
-            session.flush()
-            derive_from_results(session, learner, current_user.id)
-            session.commit()
-        except DomainError as exc:
-            session.rollback()
-            form[exc.field].errors = [exc.message]
-            conflict = isinstance(exc, AlreadyRecorded)
-        except IntegrityError:  # the same attempt stored meanwhile by a parallel request
-            session.rollback()
-            form.exam_date.errors = [_("This result was saved meanwhile (the form was sent twice?): "
-                                       "check the learner's results.")]
-            conflict = True
-        else:
-            flash(_("Result saved."), "success")
-            return _back(learner)
-    status = (409 if conflict else 422) if request.method == "POST" else 200
-    return render_template("exam_path/result.html", form=form, learner=learner), status
+        show_refusals_on(form, page, REFUSED)
+        with unit_of_work():
+            enter_result(session, learner, data, current_user.id, clock.today())
+        flash(_("Result saved."), "success")
+        return _back(learner)
+    return page(), _status()
 
 
 @bp.route("/learners/<int:learner_id>/obligation", methods=["GET", "POST"])
@@ -118,18 +109,18 @@ def obligation(learner_id: int) -> str | Response | tuple[str, int]:
     if request.method == "GET":
         form.met_on.data = learner.obligation_met_on or clock.today()
         form.ground.data = learner.obligation_ground or "exam"
+
+    def page() -> str:
+        return render_template("exam_path/obligation.html", form=form, learner=learner)
+
     if form.validate_on_submit():
-        try:
+        show_refusals_on(form, page, REFUSED)
+        with unit_of_work():
             set_obligation(session, learner_id, None if form.withdraw.data else form.met_on.data,
                            form.ground.data or "", form.reason.data or "", current_user.id, clock.today())
-        except DomainError as exc:
-            session.rollback()
-            form[exc.field].errors = [exc.message]
-        else:
-            flash(_("Obligation saved."), "success")
-            return _back(learner)
-    status = 422 if request.method == "POST" else 200
-    return render_template("exam_path/obligation.html", form=form, learner=learner), status
+        flash(_("Obligation saved."), "success")
+        return _back(learner)
+    return page(), _status()
 
 
 @bp.route("/learners/<int:learner_id>/external-hours", methods=["GET", "POST"])
@@ -138,25 +129,26 @@ def external_hours(learner_id: int) -> str | Response | tuple[str, int]:
     session = get_session()
     learner = get_or_404(session, Learner, learner_id)
     form = ExternalHoursForm()
-    status = 422 if request.method == "POST" else 200
+
+    def page() -> str:
+        return render_template("exam_path/external_hours.html", form=form, learner=learner,
+                               rows=queries.external_hours(session, learner_id))
+
     if form.validate_on_submit():
         upload = form.evidence.data
-        try:
+        show_refusals_on(form, page, REFUSED)
+        with unit_of_work():
             add_external_hours(session, learner, provider_name=form.provider_name.data or "",
-                               keurmerk=bool(form.keurmerk.data), period_from=form.period_from.data,
-                               period_to=form.period_to.data, minutes=to_cents(form.hours.data) * 60 // 100,
+                               keurmerk=bool(form.keurmerk.data),
+                               period_from=cast(date, form.period_from.data),
+                               period_to=cast(date, form.period_to.data),
+                               minutes=to_cents(form.hours.data or Decimal(0)) * 60 // 100,
                                evidence_name=upload.filename or "",
                                evidence_type=_mimetype(upload.filename or ""),
                                evidence=read_upload(upload), user_id=current_user.id)
-        except AlreadyRecorded as exc:
-            form[exc.field].errors = [exc.message]
-            status = 409
-        else:
-            flash(_("Hours at another provider saved."), "success")
-            return _back(learner)
-    rows = session.execute(sa.select(ExternalHours).where(ExternalHours.learner_id == learner_id)
-                           .order_by(ExternalHours.period_from)).scalars().all()
-    return render_template("exam_path/external_hours.html", form=form, learner=learner, rows=rows), status
+        flash(_("Hours at another provider saved."), "success")
+        return _back(learner)
+    return page(), _status()
 
 
 def _mimetype(filename: str) -> str:
@@ -191,8 +183,7 @@ def dossier(learner_id: int) -> Response:
     today = clock.today()
     effort = efforts(session, [learner], figures_on(session, today))[0]
     provider = get_or_404(session, Provider, learner.provider_id)
-    external = session.execute(sa.select(ExternalHours).where(ExternalHours.learner_id == learner_id)
-                               .order_by(ExternalHours.period_from)).scalars().all()
+    external = queries.external_hours(session, learner_id)
     results = results_of(session, [learner_id]).get(learner_id, [])
     pdf = dossier_pdf(effort, provider, results, external, today)
     return attachment(pdf, f"dossier-ontheffing-{learner.id}-{today:%Y%m%d}.pdf", "application/pdf")

@@ -9,10 +9,12 @@ Public holidays and the location's closed dates get no sessions; generating twic
 from __future__ import annotations
 
 from datetime import date, time, timedelta
+from typing import Any, cast
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlmodel import Session
+from sqlalchemy.engine import CursorResult
+from sqlmodel import Session, col
 
 from provider_portal.input_guards import MAX_SPAN_DAYS, span_too_long
 from provider_portal.models import ExamBooking, ExamLocation, ExamSession
@@ -63,8 +65,8 @@ def plan_calendar(
         raise CalendarError("weekdays", _l("Choose at least one weekday."))
     existing = set(
         session.execute(
-            sa.select(ExamSession.day, ExamSession.component, ExamSession.start_time).where(
-                ExamSession.location_id == location.id, ExamSession.day.between(first, last)
+            sa.select(col(ExamSession.day), col(ExamSession.component), col(ExamSession.start_time)).where(
+                col(ExamSession.location_id) == location.id, col(ExamSession.day).between(first, last)
             )
         ).all()
     )
@@ -77,7 +79,7 @@ def plan_calendar(
             if (day, component, start) not in existing:
                 session.add(
                     ExamSession(
-                        location_id=location.id,
+                        location_id=location.id or 0,
                         day=day,
                         component=component,
                         start_time=start,
@@ -86,18 +88,19 @@ def plan_calendar(
                     )
                 )
                 added += 1
-    session.commit()
+    session.flush()
     return added
 
 
 def close_day(session: Session, location: ExamLocation, day: date) -> int:
     """Close a location for a day: its sessions without bookings go; returns how many went."""
     location.closed_dates = sorted({*location.closed_dates, day.isoformat()})
-    booked = sa.select(ExamBooking.session_id)
+    booked = sa.select(col(ExamBooking.session_id))
     removed = session.execute(
         sa.delete(ExamSession).where(
-            ExamSession.location_id == location.id, ExamSession.day == day, ExamSession.id.not_in(booked)
+            col(ExamSession.location_id) == location.id, col(ExamSession.day) == day,
+            col(ExamSession.id).not_in(booked),
         )
     )
-    session.commit()
-    return removed.rowcount
+    session.flush()
+    return cast("CursorResult[Any]", removed).rowcount

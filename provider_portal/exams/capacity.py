@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from provider_portal.i18n import message_day
 from provider_portal.models import ExamBooking, ExamLocation, ExamSession
@@ -29,12 +29,12 @@ def lock_sessions(session: Session, ids: Iterable[int]) -> None:
     if session.get_bind().dialect.name == "sqlite":
         session.execute(
             sa.update(ExamSession)
-            .where(ExamSession.id == wanted[0])
-            .values(seats=ExamSession.seats)
+            .where(col(ExamSession.id) == wanted[0])
+            .values(seats=col(ExamSession.seats))
             .execution_options(synchronize_session=False)
         )
     session.execute(
-        sa.select(ExamSession.id).where(ExamSession.id.in_(wanted)).order_by(ExamSession.id).with_for_update()
+        sa.select(col(ExamSession.id)).where(col(ExamSession.id).in_(wanted)).order_by(col(ExamSession.id)).with_for_update()
     ).all()
 
 
@@ -44,13 +44,13 @@ def check_seats(session: Session, ids: Iterable[int]) -> None:
     if not wanted:
         return
     rows = session.execute(
-        sa.select(ExamSession, ExamLocation.name, sa.func.count(ExamBooking.learner_id))
-        .join(ExamLocation, ExamLocation.id == ExamSession.location_id)
-        .join(ExamBooking, ExamBooking.session_id == ExamSession.id)
-        .where(ExamSession.id.in_(wanted))
-        .group_by(ExamSession.id, ExamLocation.name)
-        .having(sa.func.count(ExamBooking.learner_id) > ExamSession.seats)
-        .order_by(ExamSession.day, ExamSession.start_time, ExamSession.id)
+        sa.select(ExamSession, col(ExamLocation.name), sa.func.count(col(ExamBooking.learner_id)))
+        .join(ExamLocation, col(ExamLocation.id) == col(ExamSession.location_id))
+        .join(ExamBooking, col(ExamBooking.session_id) == col(ExamSession.id))
+        .where(col(ExamSession.id).in_(wanted))
+        .group_by(col(ExamSession.id), col(ExamLocation.name))
+        .having(sa.func.count(col(ExamBooking.learner_id)) > col(ExamSession.seats))
+        .order_by(col(ExamSession.day), col(ExamSession.start_time), col(ExamSession.id))
     ).all()
     if rows:
         over = "; ".join(

@@ -15,14 +15,14 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict
 
 import sqlalchemy as sa
 from babel.dates import format_date
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.platypus import KeepTogether, PageBreak, SimpleDocTemplate, Spacer, Table, TableStyle
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from billing.fonts import para, stylesheet, table_font_commands
 from provider_portal.exams.documents import roster_csv, roster_pdf
@@ -64,7 +64,31 @@ class Letter:
 
 # The letter's words in both languages (the letter always carries both, whatever the reader's
 # language in the portal).
-TEXT = {
+LetterText = TypedDict("LetterText", {
+    "locale": str,
+    "title": str,
+    "dear": str,
+    "intro": str,
+    "free": str,
+    "where": str,
+    "no_address": str,
+    "bring_title": str,
+    "arrive": str,
+    "fee": str,
+    "contact": str,
+    "via": str,
+    "or": str,
+    "regards": str,
+    "planner": str,
+    "english": str,
+    "date": str,
+    "phone": str,
+    "head": tuple[str, ...],
+    "bring": tuple[str, ...],
+})
+"""The fixed wording of an exam letter in one language (`or` is a Python keyword, hence this form)."""
+
+TEXT: dict[str, LetterText] = {
     "nl": {
         "locale": "nl_NL",
         "title": "Uitnodiging inburgeringsexamen",
@@ -144,7 +168,7 @@ def _page(letter: Letter, made_on: date, lang: str) -> list:
                   repeatRows=1)
     table.setStyle(TableStyle([*table_font_commands(), ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
                                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8edf3"))]))
-    places = {}
+    places: dict[str, str] = {}
     for s in letter.sittings:
         places.setdefault(s.location, s.address or t["no_address"])
     how = t["or"].join(x for x in (sender.phone, sender.email) if x)
@@ -216,14 +240,14 @@ def letters_for(session: Session, learner_ids: Iterable[int]) -> list[Letter]:
     ids = sorted(set(learner_ids))
     rows = session.execute(
         sa.select(ExamBooking, ExamSession, ExamLocation, Learner)
-        .join(ExamSession, ExamSession.id == ExamBooking.session_id)
-        .join(ExamLocation, ExamLocation.id == ExamSession.location_id)
-        .join(Learner, Learner.id == ExamBooking.learner_id)
-        .where(ExamBooking.learner_id.in_(ids or [-1]))
-        .order_by(ExamSession.day, ExamSession.start_time)
+        .join(ExamSession, col(ExamSession.id) == col(ExamBooking.session_id))
+        .join(ExamLocation, col(ExamLocation.id) == col(ExamSession.location_id))
+        .join(Learner, col(Learner.id) == col(ExamBooking.learner_id))
+        .where(col(ExamBooking.learner_id).in_(ids or [-1]))
+        .order_by(col(ExamSession.day), col(ExamSession.start_time))
     ).all()
     providers = {p.id: p for p in session.execute(
-        sa.select(Provider).where(Provider.id.in_({learner.provider_id for *_, learner in rows} or {-1}))
+        sa.select(Provider).where(col(Provider.id).in_({learner.provider_id for *_, learner in rows} or {-1}))
     ).scalars()}
     sittings: dict[int, list[Sitting]] = defaultdict(list)
     learners: dict[int, Learner] = {}

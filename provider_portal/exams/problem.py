@@ -73,7 +73,8 @@ def build_exam_problem(session: Session, municipalities: tuple[str, ...], plan_d
     """Everything an exam run for these municipalities needs, as of `plan_date`."""
     end = plan_date + HORIZON
     locations = (
-        session.execute(sa.select(ExamLocation).where(ExamLocation.active).order_by(ExamLocation.code))
+        session.execute(sa.select(ExamLocation).where(col(ExamLocation.active))
+            .order_by(col(ExamLocation.code)))
         .scalars()
         .all()
     )
@@ -81,8 +82,8 @@ def build_exam_problem(session: Session, municipalities: tuple[str, ...], plan_d
     sessions = (
         session.execute(
             sa.select(ExamSession)
-            .where(ExamSession.location_id.in_(list(code)), ExamSession.day.between(plan_date, end))
-            .order_by(ExamSession.day, ExamSession.start_time, ExamSession.id)
+            .where(col(ExamSession.location_id).in_(list(code)), col(ExamSession.day).between(plan_date, end))
+            .order_by(col(ExamSession.day), col(ExamSession.start_time), col(ExamSession.id))
         )
         .scalars()
         .all()
@@ -97,7 +98,7 @@ def build_exam_problem(session: Session, municipalities: tuple[str, ...], plan_d
     bookings = tuple(
         ed.Booking(str(learner), TO_CORE[component], str(sid), pinned)
         for learner, component, sid, pinned in session.execute(
-            stmt.where(ExamBooking.learner_id.in_(_ids_of(municipalities))))
+            stmt.where(col(ExamBooking.learner_id).in_(_ids_of(municipalities))))
         if learner in ids and str(sid) in known
     )
     return ed.Problem(
@@ -141,9 +142,10 @@ def held_elsewhere(session: Session, session_ids: list[int], learner_ids: list[i
     if not session_ids:
         return {}
     rows = session.execute(
-        sa.select(ExamBooking.session_id, sa.func.count())
-        .where(ExamBooking.session_id.in_(session_ids), ExamBooking.learner_id.not_in(learner_ids or [-1]))
-        .group_by(ExamBooking.session_id)
+        sa.select(col(ExamBooking.session_id), sa.func.count())
+        .where(col(ExamBooking.session_id).in_(session_ids), col(ExamBooking.learner_id)
+            .not_in(learner_ids or [-1]))
+        .group_by(col(ExamBooking.session_id))
     ).all()
     return {int(sid): int(n) for sid, n in rows}
 
@@ -154,7 +156,7 @@ def _learners(session: Session, municipalities: tuple[str, ...], plan_date: date
     # ids: ORM objects and long IN lists cost seconds at 3,000 learners (bench/planning)
     where = sa.and_(col(Learner.municipality).in_(municipalities), col(Learner.obligation_met_on).is_(None))
     rows = learner_rows(session, where)
-    ours = sa.select(Learner.id).where(where)
+    ours = sa.select(col(Learner.id)).where(where)
     ready = readiness_of(session, ours)
     exams: dict[int, list[ExamRow]] = {}
     stmt = sa.select(col(LearnerExam.learner_id), col(LearnerExam.component), col(LearnerExam.status),

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from provider_portal.models import ExamLocation, Learner, PlanRun
 from provider_portal.solver_reasons import reason_texts
@@ -36,7 +36,8 @@ def build_exam_review(session: Session, run: PlanRun) -> ExamReview:
     names = {
         str(k): v
         for k, v in session.execute(
-            sa.select(Learner.id, Learner.first_name + " " + Learner.last_name).where(Learner.id.in_(ids))
+            sa.select(col(Learner.id),
+                col(Learner.first_name) + " " + col(Learner.last_name)).where(col(Learner.id).in_(ids))
         ).all()
     }
     locations = {x["id"]: x["name"] for x in run.problem["locations"]}
@@ -60,5 +61,6 @@ def build_exam_review(session: Session, run: PlanRun) -> ExamReview:
         fees_eur=solution.get("fees_eur", 0),
         location_codes={x["name"]: x["id"] for x in run.problem["locations"]},
         location_ids={name: int(i)
-                      for name, i in session.execute(sa.select(ExamLocation.name, ExamLocation.id))},
+                      for name, i in session.execute(sa.select(col(ExamLocation.name),
+                          col(ExamLocation.id)))},
     )

@@ -50,6 +50,7 @@ def _publish(session: Session, run: PlanRun) -> int:
     change: should another planner have published into them since this run was built, nothing is
     published (`capacity.check_seats` raises; the caller rolls back), see docs/exams.md.
     """
+    assert run.problem is not None and run.solution is not None  # `runs.publish` checked the solution
     learner_ids = [int(x["id"]) for x in run.problem["learners"]]
     bookings = (run.solution or {}).get("bookings", [])
     sessions = {int(row["session"]) for row in bookings}

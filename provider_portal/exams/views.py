@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import cast
 
-import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from werkzeug.wrappers import Response as BaseResponse
 
 from provider_portal import clock
 from provider_portal.access import roles_required
-from provider_portal.db import get_session
+from provider_portal.db import get_session, unit_of_work
 from provider_portal.downloads import attachment
-from provider_portal.exams.calendar import CalendarError, close_day, plan_calendar
+from provider_portal.errors import show_refusals_on
+from provider_portal.exams import queries
+from provider_portal.exams.calendar import close_day, plan_calendar
 from provider_portal.exams.documents import roster_csv, roster_pdf
 from provider_portal.exams.forms import AddressForm, CalendarForm, CloseDayForm
 from provider_portal.exams.letters import (
@@ -24,9 +27,10 @@ from provider_portal.exams.letters import (
     run_learner_ids,
     run_zip,
 )
-from provider_portal.models import ExamBooking, ExamLocation, ExamSession, Learner, PlanRun
+from provider_portal.models import ExamBooking, ExamLocation, Learner, PlanRun
 from provider_portal.models.enums import Role
 from provider_portal.pagination import get_or_404
+from provider_portal.planning.forms import RunForm
 from provider_portal.planning.pins import pin_view
 from provider_portal.planning.run_views import recent_runs, run_form
 
@@ -35,53 +39,37 @@ bp = Blueprint("exams", __name__, url_prefix="/planning/exams")
 
 @bp.route("/", methods=["GET", "POST"])
 @roles_required(Role.PLANNER)
-def index() -> str | Response:
-    form, done = run_form("exams")
-    if done is not None:
-        return done
-    session = get_session()
-    horizon = clock.today() + timedelta(weeks=13)
-    counts = dict(
-        session.execute(
-            sa.select(ExamSession.location_id, sa.func.count())
-            .where(ExamSession.day.between(clock.today(), horizon))
-            .group_by(ExamSession.location_id)
-        ).all()
-    )
-    locations = session.execute(sa.select(ExamLocation).order_by(ExamLocation.name)).scalars().all()
-    return render_template("exams/index.html", form=form, locations=locations, counts=counts,
+def index() -> str | BaseResponse:
+    form, done = run_form("exams", _index_page)
+    return done or _index_page(form)
+
+
+def _index_page(form: RunForm) -> str:
+    session, today = get_session(), clock.today()
+    return render_template("exams/index.html", form=form, locations=queries.locations(session),
+                           counts=queries.sessions_per_location(session, today, today + timedelta(weeks=13)),
                            runs=recent_runs("exams"))
 
 
 @bp.route("/locations/<int:location_id>", methods=["GET", "POST"])
 @roles_required(Role.PLANNER)
-def location(location_id: int) -> str | Response:
+def location(location_id: int) -> str | BaseResponse:
     session = get_session()
     place = get_or_404(session, ExamLocation, location_id)
     form = CalendarForm()
     if form.validate_on_submit():
-        try:
-            added = plan_calendar(
-                session,
-                place,
-                form.first.data,
-                form.last.data,
-                {int(d) for d in form.weekdays.data or ()},
-                form.seats.data,
-                form.examiners.data,
-            )
-        except CalendarError as exc:
-            form[exc.field].errors = [exc.message]
-        else:
-            flash(_("%(n)s exam sessions added.", n=added), "success")
-            return redirect(url_for("exams.location", location_id=place.id))
-    days = session.execute(
-        sa.select(ExamSession.day, sa.func.count(), sa.func.sum(ExamSession.seats))
-        .where(ExamSession.location_id == place.id, ExamSession.day >= clock.today())
-        .group_by(ExamSession.day)
-        .order_by(ExamSession.day)
-        .limit(60)
-    ).all()
+        show_refusals_on(form, lambda: _location_page(place, form))
+        with unit_of_work():
+            added = plan_calendar(session, place, cast(date, form.first.data), cast(date, form.last.data),
+                                  {int(d) for d in form.weekdays.data or ()}, form.seats.data or 0,
+                                  form.examiners.data or 0)
+        flash(_("%(n)s exam sessions added.", n=added), "success")
+        return redirect(url_for("exams.location", location_id=place.id))
+    return _location_page(place, form)
+
+
+def _location_page(place: ExamLocation, form: CalendarForm) -> str:
+    days = queries.calendar_days(get_session(), int(place.id or 0), clock.today())
     return render_template(
         "exams/location.html", place=place, form=form, close_form=CloseDayForm(), days=days,
         address_form=AddressForm(obj=place),
@@ -90,13 +78,13 @@ def location(location_id: int) -> str | Response:
 
 @bp.route("/locations/<int:location_id>/address", methods=["POST"])
 @roles_required(Role.PLANNER)
-def address(location_id: int) -> Response:
+def address(location_id: int) -> BaseResponse:
     session = get_session()
     place = get_or_404(session, ExamLocation, location_id)
     form = AddressForm()
     if form.validate_on_submit():
-        place.address = form.address.data or ""
-        session.commit()
+        with unit_of_work():
+            place.address = form.address.data or ""
         flash(_("Address saved: the letters print it from now on."), "success")
         return redirect(url_for("exams.location", location_id=place.id))
     message = "; ".join(str(e) for e in form.address.errors) or _("Give the address.")
@@ -105,49 +93,29 @@ def address(location_id: int) -> Response:
 
 @bp.route("/locations/<int:location_id>/close", methods=["POST"])
 @roles_required(Role.PLANNER)
-def close(location_id: int) -> Response:
+def close(location_id: int) -> BaseResponse:
     session = get_session()
     place = get_or_404(session, ExamLocation, location_id)
     form = CloseDayForm()
     if form.validate_on_submit():
-        removed = close_day(session, place, form.day.data)
+        with unit_of_work():
+            removed = close_day(session, place, cast(date, form.day.data))
         flash(_("Closed; %(n)s sessions without bookings removed.", n=removed), "success")
     else:
         flash(_("Give the date to close."), "error")
     return redirect(url_for("exams.location", location_id=place.id))
 
 
-def _roster_rows(session: sa.orm.Session, place: ExamLocation, day: date) -> list[tuple[str, ...]]:
-    stmt = (
-        sa.select(
-            ExamSession.start_time,
-            ExamBooking.component,
-            Learner.first_name + " " + Learner.last_name,
-            Learner.municipality,
-            ExamBooking.attempt,
-            ExamBooking.learner_id,
-        )
-        .join(ExamBooking, ExamBooking.session_id == ExamSession.id)
-        .join(Learner, Learner.id == ExamBooking.learner_id)
-        .where(ExamSession.location_id == place.id, ExamSession.day == day)
-        .order_by(ExamSession.start_time, Learner.last_name)
-    )
-    return [
-        (start.strftime("%H:%M"), component, name, town, str(attempt), "")
-        for start, component, name, town, attempt, _lid in session.execute(stmt)
-    ]
-
-
 @bp.route("/locations/<int:location_id>/roster/<day>.<fmt>")
 @roles_required(Role.PLANNER)
-def roster(location_id: int, day: str, fmt: str) -> Response:
+def roster(location_id: int, day: str, fmt: str) -> BaseResponse:
     session = get_session()
     place = get_or_404(session, ExamLocation, location_id)
     try:
         when = date.fromisoformat(day)
     except ValueError:
         abort(404)
-    rows = _roster_rows(session, place, when)
+    rows = queries.roster_rows(session, int(place.id or 0), when)
     name = f"rooster-{place.code}-{when.isoformat()}"
     if fmt == "csv":
         return attachment(roster_csv(rows), f"{name}.csv", "text/csv; charset=utf-8")
@@ -158,10 +126,10 @@ def roster(location_id: int, day: str, fmt: str) -> Response:
 
 @bp.route("/invitations/<int:learner_id>.pdf")
 @roles_required(Role.PLANNER)
-def invitation(learner_id: int) -> Response:
+def invitation(learner_id: int) -> BaseResponse:
     session = get_session()
     learner = get_or_404(session, Learner, learner_id)
-    letters = letters_for(session, [int(learner.id)])
+    letters = letters_for(session, [int(learner.id or 0)])
     if not letters:
         return Response(_("This learner has no published exam bookings."), status=404)
     pdf = letters_pdf(letters, clock.today(), "Uitnodiging inburgeringsexamen")
@@ -170,7 +138,7 @@ def invitation(learner_id: int) -> Response:
 
 @bp.route("/learners/<int:learner_id>/pin", methods=["POST"])
 @roles_required(Role.PLANNER)
-def pin(learner_id: int) -> Response:
+def pin(learner_id: int) -> BaseResponse:
     return pin_view(ExamBooking, "component", learner_id,
                     missing=_("This learner has no published booking for that component."),
                     pinned=_("Booking pinned: later runs keep it."), unpinned=_("Booking unpinned."))
@@ -189,7 +157,7 @@ def _published_run_letters(run_id: int) -> tuple[PlanRun, list[Letter]]:
 
 @bp.route("/runs/<int:run_id>/letters.pdf")
 @roles_required(Role.PLANNER)
-def run_letters(run_id: int) -> Response:
+def run_letters(run_id: int) -> BaseResponse:
     run, letters = _published_run_letters(run_id)
     pdf = letters_pdf(letters, clock.today(), f"Uitnodigingen examenrun {run.id}")
     return attachment(pdf, f"brieven-run-{run.id}.pdf", "application/pdf")
@@ -197,7 +165,7 @@ def run_letters(run_id: int) -> Response:
 
 @bp.route("/runs/<int:run_id>/letters/<int:location_id>/<day>.<fmt>")
 @roles_required(Role.PLANNER)
-def run_day_documents(run_id: int, location_id: int, day: str, fmt: str) -> Response:
+def run_day_documents(run_id: int, location_id: int, day: str, fmt: str) -> BaseResponse:
     """One location and day of the run: its letters (`pdf`), or its participant list as PDF (`lijst`)
     or CSV (`csv`)."""
     run, letters = _published_run_letters(run_id)
@@ -213,7 +181,7 @@ def run_day_documents(run_id: int, location_id: int, day: str, fmt: str) -> Resp
     if fmt == "pdf":
         pdf = letters_pdf(group, clock.today(), f"Uitnodigingen {place.name} {when.isoformat()}")
         return attachment(pdf, f"brieven-{stem}.pdf", "application/pdf")
-    rows = participant_rows(group, _towns(group))
+    rows = participant_rows(group, queries.towns(get_session(), [x.learner_id for x in group]))
     if fmt == "lijst":
         return attachment(roster_pdf(place.name, when, rows), f"deelnemers-{stem}.pdf", "application/pdf")
     if fmt == "csv":
@@ -221,15 +189,11 @@ def run_day_documents(run_id: int, location_id: int, day: str, fmt: str) -> Resp
     abort(404)
 
 
-def _towns(letters: list[Letter]) -> dict[int, str]:
-    stmt = sa.select(Learner.id, Learner.municipality).where(Learner.id.in_([x.learner_id for x in letters]))
-    return {int(i): str(m) for i, m in get_session().execute(stmt).all()}
-
-
 @bp.route("/runs/<int:run_id>/letters.zip")
 @roles_required(Role.PLANNER)
-def run_letters_zip(run_id: int) -> Response:
+def run_letters_zip(run_id: int) -> BaseResponse:
     run, letters = _published_run_letters(run_id)
-    names = dict(get_session().execute(sa.select(ExamLocation.code, ExamLocation.name)).all())
-    data = run_zip(letters, clock.today(), int(run.id), names, _towns(letters))
+    session = get_session()
+    data = run_zip(letters, clock.today(), int(run.id or 0), queries.location_names(session),
+                   queries.towns(session, [x.learner_id for x in letters]))
     return attachment(data, f"examenrun-{run.id}-brieven.zip", "application/zip")

@@ -34,6 +34,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
 from provider_portal import clock
+from provider_portal.db import savepoint, unit_of_work
 from provider_portal.exams.letters import Letter, letters_for, letters_pdf, run_learner_ids
 from provider_portal.jobs.context import JobContext, JobRefused
 from provider_portal.jobs.queue import AlreadyActive, enqueue
@@ -42,6 +43,7 @@ from provider_portal.mail.smtp import Mailer, SmtpSettings, smtp_settings
 from provider_portal.models import Cohort, Job, Placement, PlanRun, RunMail, Trainer, User
 from provider_portal.models.enums import Role
 from provider_portal.models.types import utcnow
+from provider_portal.planning.exports import cohort_participants_pdf
 from provider_portal.planning.letters import SessionLetter, session_letters_for, session_letters_pdf
 
 log = logging.getLogger(__name__)
@@ -84,7 +86,7 @@ class Outgoing:
     subject: str
     body: str
     reply_to: str
-    attachments: Callable[[], list[tuple[str, bytes]]]
+    attachments: Callable[[Session], list[tuple[str, bytes]]]  # read in the session given when sent
 
 
 EXAM_SUBJECT = "Uitnodiging inburgeringsexamen / Invitation to the civic integration exam"
@@ -167,7 +169,7 @@ def _exam_messages(session: Session, run: PlanRun, made_on: date) -> list[Outgoi
     return out
 
 
-def _exam_letter(letter: Letter, made_on: date) -> list[tuple[str, bytes]]:
+def _exam_letter(letter: Letter, made_on: date, _session: Session) -> list[tuple[str, bytes]]:
     return [("uitnodiging-examen.pdf", letters_pdf([letter], made_on, "Uitnodiging inburgeringsexamen"))]
 
 
@@ -211,18 +213,16 @@ def _session_messages(session: Session, run: PlanRun, made_on: date) -> list[Out
                                    how_nl=_how(contact, "nl"), how_en=_how(contact, "en"))
         out.append(Outgoing(
             TRAINER_LIST, int(trainer_id), trainer.name, trainer.email.strip(), subject, body, contact,
-            partial(_participant_lists, session, own)))
+            partial(_participant_lists, own)))
     return out
 
 
-def _session_letter(letter: SessionLetter, made_on: date) -> list[tuple[str, bytes]]:
+def _session_letter(letter: SessionLetter, made_on: date, _session: Session) -> list[tuple[str, bytes]]:
     return [("uitnodiging-groepsbijeenkomsten.pdf",
              session_letters_pdf([letter], made_on, "Uitnodiging groepsbijeenkomsten"))]
 
 
-def _participant_lists(session: Session, cohorts: list[Cohort]) -> list[tuple[str, bytes]]:
-    from provider_portal.planning.cohort_views import cohort_participants_pdf
-
+def _participant_lists(cohorts: list[Cohort], session: Session) -> list[tuple[str, bytes]]:
     return [(f"deelnemers-{c.module}-{c.id}.pdf", cohort_participants_pdf(session, c)) for c in cohorts]
 
 
@@ -233,7 +233,8 @@ def run_messages(session: Session, run: PlanRun, made_on: date) -> list[Outgoing
     return _session_messages(session, run, made_on)
 
 
-def build_message(settings: SmtpSettings, run_id: int, item: Outgoing) -> EmailMessage:
+def build_message(session: Session, settings: SmtpSettings, run_id: int, item: Outgoing) -> EmailMessage:
+    """The message of `item`, its attachments read in `session`."""
     message = EmailMessage()
     message["From"] = settings.sender
     message["To"] = formataddr((item.name, item.address))
@@ -244,7 +245,7 @@ def build_message(settings: SmtpSettings, run_id: int, item: Outgoing) -> EmailM
     message["Message-ID"] = f"<run-{run_id}.{item.kind}.{item.recipient_id}@{settings.domain}>"
     message["Content-Language"] = "nl, en"
     message.set_content(item.body)
-    for filename, data in item.attachments():
+    for filename, data in item.attachments(session):
         message.add_attachment(data, maintype="application", subtype="pdf", filename=filename)
     return message
 
@@ -271,18 +272,17 @@ def _record_recipients(session: Session, run_id: int,
             elif not item.address:
                 row.status = NO_ADDRESS
             row.updated_at = now
-    session.commit()
+    session.flush()
     return rows
 
 
 def _claim(ctx: JobContext, row_id: int) -> bool:
     """pending/failed -> sending, committed before the server is asked; False when another took it."""
-    with ctx.session() as session:
+    with unit_of_work(ctx.engine) as session:
         claimed = session.execute(
             sa.update(RunMail).where(col(RunMail.id) == row_id, col(RunMail.status).in_(TO_SEND))
             .values(status=SENDING, attempts=col(RunMail.attempts) + 1, updated_at=utcnow()))
-        session.commit()
-        return cast(CursorResult[Any], claimed).rowcount == 1
+    return cast(CursorResult[Any], claimed).rowcount == 1
 
 
 def _finish(ctx: JobContext, row_id: int, error: str) -> None:
@@ -291,10 +291,9 @@ def _finish(ctx: JobContext, row_id: int, error: str) -> None:
         values |= {"status": FAILED, "error": error[:500]}
     else:
         values |= {"status": SENT, "error": None, "sent_at": utcnow()}
-    with ctx.session() as session:
+    with unit_of_work(ctx.engine) as session:
         session.execute(sa.update(RunMail).where(col(RunMail.id) == row_id, col(RunMail.status) == SENDING)
                         .values(values))
-        session.commit()
 
 
 @job_handler(KIND, retry=True)
@@ -304,7 +303,7 @@ def send_run_mail(ctx: JobContext) -> dict[str, Any]:
     settings = smtp_settings()
     if settings is None:
         raise JobRefused(NOT_SET_UP, {})
-    with ctx.session() as session:
+    with unit_of_work(ctx.engine) as session:
         run = session.execute(sa.select(PlanRun).where(col(PlanRun.id) == run_id)).scalar_one()
         if run.published_at is None:
             raise JobRefused(NOT_PUBLISHED, {})
@@ -312,29 +311,30 @@ def send_run_mail(ctx: JobContext) -> dict[str, Any]:
         lost = sa.and_(col(RunMail.run_id) == run_id, col(RunMail.status) == SENDING)
         session.execute(sa.update(RunMail).where(lost)
                         .values(status=INTERRUPTED, error=INTERRUPTED_ERROR, updated_at=utcnow()))
-        session.commit()
+    with unit_of_work(ctx.engine) as session:
+        run = session.execute(sa.select(PlanRun).where(col(PlanRun.id) == run_id)).scalar_one()
         messages = run_messages(session, run, clock.today())
         try:
-            rows = _record_recipients(session, run_id, messages)
+            with savepoint(session):
+                rows = _record_recipients(session, run_id, messages)
         except IntegrityError:  # recorded meanwhile by another job: read them back
-            session.rollback()
             rows = _record_recipients(session, run_id, messages)
         todo = [(item, rows[(item.kind, item.recipient_id)].id) for item in messages
                 if rows[(item.kind, item.recipient_id)].status in TO_SEND]
         counts = {"sent": 0, "failed": 0, "no_address": sum(r.status == NO_ADDRESS for r in rows.values()),
                   "already_sent": sum(r.status == SENT for r in rows.values()),
                   "interrupted": sum(r.status == INTERRUPTED for r in rows.values())}
-        with Mailer(settings) as mailer:
-            for done, (item, row_id) in enumerate(todo):
-                ctx.check_cancelled()
-                ctx.progress(int(100 * done / max(1, len(todo))), f"mail {done} of {len(todo)}")
-                if row_id is None or not _claim(ctx, int(row_id)):
-                    continue
-                message = build_message(settings, run_id, item)
-                session.commit()  # ends the read of the attachments (no snapshot held while sending)
-                outcome = mailer.send(message)
-                _finish(ctx, int(row_id), outcome.error)
-                counts["sent" if outcome.sent else "failed"] += 1
+    with Mailer(settings) as mailer:
+        for done, (item, row_id) in enumerate(todo):
+            ctx.check_cancelled()
+            ctx.progress(int(100 * done / max(1, len(todo))), f"mail {done} of {len(todo)}")
+            if row_id is None or not _claim(ctx, int(row_id)):
+                continue
+            with unit_of_work(ctx.engine) as session:  # ends the read of the attachments before sending
+                message = build_message(session, settings, run_id, item)
+            outcome = mailer.send(message)
+            _finish(ctx, int(row_id), outcome.error)
+            counts["sent" if outcome.sent else "failed"] += 1
     log.info("run %s e-mail: %s sent, %s failed, %s without address", run_id, counts["sent"],
              counts["failed"], counts["no_address"])
     return counts

@@ -17,7 +17,7 @@ from datetime import date, time, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from provider_portal.models import Cohort, CohortMeeting, ExamLocation, ExamSession, Trainer
 from provider_portal.solver_reasons import language_name
@@ -108,9 +108,9 @@ def events(session: Session, start: date, end: date, *, place: str = "", trainer
     still shows), sorted by day and time."""
     rows = session.execute(
         sa.select(CohortMeeting, Cohort, Trainer)
-        .join(Cohort, Cohort.id == CohortMeeting.cohort_id)
-        .join(Trainer, Trainer.id == Cohort.trainer_id)
-        .where(CohortMeeting.meeting_date.between(start, end))
+        .join(Cohort, col(Cohort.id) == col(CohortMeeting.cohort_id))
+        .join(Trainer, col(Trainer.id) == col(Cohort.trainer_id))
+        .where(col(CohortMeeting.meeting_date).between(start, end))
     ).all()
     labels = module_labels or {}
     found = [Event(m.meeting_date, m.start_time, m.end_time, "meeting", c.name, c.venue, t.id, t.name, c.id)
@@ -119,8 +119,9 @@ def events(session: Session, start: date, end: date, *, place: str = "", trainer
     for event, (_m, c, t) in zip(found, rows, strict=True):
         event.clashes.extend(trainer_mismatches(event, c.language, t.languages, t.availability))
     exams = session.execute(
-        sa.select(ExamSession, ExamLocation).join(ExamLocation, ExamLocation.id == ExamSession.location_id)
-        .where(ExamSession.day.between(start, end))
+        sa.select(ExamSession, ExamLocation).join(ExamLocation,
+            col(ExamLocation.id) == col(ExamSession.location_id))
+        .where(col(ExamSession.day).between(start, end))
     ).all()
     for s, loc in exams:
         minutes = min(s.start_time.hour * 60 + s.start_time.minute + s.minutes, 24 * 60 - 1)
@@ -136,6 +137,7 @@ def events(session: Session, start: date, end: date, *, place: str = "", trainer
 
 def places(session: Session) -> list[str]:
     """Venues of the visible cohorts and the active exam locations, for the filter."""
-    venues = session.execute(sa.select(Cohort.venue).distinct()).scalars().all()
-    locations = session.execute(sa.select(ExamLocation.name).where(ExamLocation.active)).scalars().all()
+    venues = session.execute(sa.select(col(Cohort.venue)).distinct()).scalars().all()
+    locations = session.execute(sa.select(col(ExamLocation.name))
+        .where(col(ExamLocation.active))).scalars().all()
     return sorted({*venues, *locations}, key=str.casefold)

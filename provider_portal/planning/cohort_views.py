@@ -2,40 +2,31 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
+from typing import cast
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlmodel import Session, col
+from werkzeug.wrappers import Response as BaseResponse
 
 from provider_portal import clock, labels
 from provider_portal.access import roles_required
-from provider_portal.db import get_session
+from provider_portal.db import get_session, unit_of_work
 from provider_portal.downloads import attachment
+from provider_portal.errors import show_refusals_on
 from provider_portal.forms_common import choices
-from provider_portal.models import (
-    Cohort,
-    CohortMeeting,
-    Learner,
-    LearnerLanguage,
-    Placement,
-    PlanningProfile,
-    Trainer,
-)
+from provider_portal.models import Cohort, Learner, Placement, PlanningProfile, Trainer
 from provider_portal.models.enums import Role
 from provider_portal.models.types import to_cents
 from provider_portal.pagination import get_or_404
 from provider_portal.planning import calendar as planning_calendar
-from provider_portal.planning.cohorts import (
-    CohortData,
-    CohortError,
-    add_trainer,
-    participants,
-    save_cohort,
-)
-from provider_portal.planning.exports import participants_csv, participants_pdf
+from provider_portal.planning import queries
+from provider_portal.planning.cohorts import CohortData, add_trainer, save_cohort
+from provider_portal.planning.exports import cohort_participants_pdf, participants_csv
 from provider_portal.planning.forms import (
     MODULE_LABELS,
     CohortForm,
@@ -59,27 +50,15 @@ PLANNER = (Role.PLANNER,)
 @bp.route("/cohorts/")
 @roles_required(*PLANNER)
 def index() -> str:
-    session = get_session()
-    cohorts = session.execute(sa.select(Cohort).order_by(Cohort.module, Cohort.name)).scalars().all()
-    first = dict(
-        session.execute(
-            sa.select(CohortMeeting.cohort_id, sa.func.min(CohortMeeting.meeting_date)).group_by(
-                CohortMeeting.cohort_id
-            )
-        ).all()
-    )
-    sizes = dict(
-        session.execute(sa.select(Placement.cohort_id, sa.func.count()).group_by(Placement.cohort_id)).all()
-    )
-    trainers = session.execute(sa.select(Trainer).order_by(Trainer.name)).scalars().all()
+    listed = queries.cohort_list(get_session())
     form = TrainerForm()
     form.municipality.choices = municipality_choices()
     return render_template(
         "planning/cohorts.html",
-        cohorts=cohorts,
-        first=first,
-        sizes=sizes,
-        trainers=trainers,
+        cohorts=listed.cohorts,
+        first=listed.first,
+        sizes=listed.sizes,
+        trainers=listed.trainers,
         trainer_form=form,
         modules=MODULE_LABELS,
     )
@@ -87,11 +66,12 @@ def index() -> str:
 
 @bp.route("/trainers/", methods=["POST"])
 @roles_required(*PLANNER)
-def new_trainer() -> Response:
+def new_trainer() -> BaseResponse:
     form = TrainerForm()
     form.municipality.choices = municipality_choices()
     if form.validate_on_submit():
-        add_trainer(get_session(), form.municipality.data, form.name.data or "", form.email.data or "")
+        with unit_of_work() as session:
+            add_trainer(session, form.municipality.data or "", form.name.data or "", form.email.data or "")
         flash(_("Trainer added."), "success")
     else:
         flash(_("Trainer not added: give a name and municipality."), "error")
@@ -100,98 +80,57 @@ def new_trainer() -> Response:
 
 @bp.route("/cohorts/new", methods=["GET", "POST"])
 @roles_required(*PLANNER)
-def create() -> str | Response:
+def create() -> str | BaseResponse:
     return _edit(None)
 
 
 @bp.route("/cohorts/<int:cohort_id>/edit", methods=["GET", "POST"])
 @roles_required(*PLANNER)
-def edit(cohort_id: int) -> str | Response:
+def edit(cohort_id: int) -> str | BaseResponse:
     return _edit(get_or_404(get_session(), Cohort, cohort_id))
 
 
-def _edit(cohort: Cohort | None) -> str | Response:
+def _edit(cohort: Cohort | None) -> str | BaseResponse:
     session = get_session()
     form = CohortForm(obj=cohort)
     form.municipality.choices = municipality_choices()
-    form.trainer_id.choices = choices(
-        session.execute(sa.select(Trainer.id, Trainer.name).order_by(Trainer.name)).all()
-    )
+    form.trainer_id.choices = choices(queries.trainer_options(session))
     if cohort is not None and request.method == "GET":
         _fill_meetings(session, form, cohort)
+
+    def page() -> str:
+        return render_template("planning/cohort_form.html", form=form, cohort=cohort)
+
     if form.validate_on_submit():
         data = CohortData(
-            municipality=form.municipality.data,
-            module=form.module.data,
+            municipality=form.municipality.data or "",
+            module=form.module.data or "",
             name=form.name.data or "",
             venue=form.venue.data or "",
-            language=form.language.data,
-            trainer_id=form.trainer_id.data,
-            min_size=form.min_size.data,
-            max_size=form.max_size.data,
+            language=form.language.data or "",
+            trainer_id=form.trainer_id.data or 0,
+            min_size=form.min_size.data or 0,
+            max_size=form.max_size.data or 0,
             cost_cents=to_cents(form.cost.data or Decimal(0)),
-            first_day=form.first_day.data,
-            meetings=form.meetings.data,
-            start_time=form.start_time.data,
-            end_time=form.end_time.data,
+            first_day=cast(date, form.first_day.data),
+            meetings=form.meetings.data or 0,
+            start_time=cast(time, form.start_time.data),
+            end_time=cast(time, form.end_time.data),
         )
-        try:
+        show_refusals_on(form, page)
+        with unit_of_work():
             saved = save_cohort(session, data, cohort)
-        except CohortError as exc:
-            form[exc.field].errors = [exc.message]
-        else:
-            flash(_("Cohort %(name)s saved.", name=saved.name), "success")
-            return redirect(url_for("cohorts.detail", cohort_id=saved.id))
-    return render_template("planning/cohort_form.html", form=form, cohort=cohort)
+        flash(_("Cohort %(name)s saved.", name=saved.name), "success")
+        return redirect(url_for("cohorts.detail", cohort_id=saved.id))
+    return page()
 
 
-def _fill_meetings(session: sa.orm.Session, form: CohortForm, cohort: Cohort) -> None:
-    meetings = _meetings(session, cohort)
+def _fill_meetings(session: Session, form: CohortForm, cohort: Cohort) -> None:
+    meetings = queries.meetings(session, int(cohort.id or 0))
     form.cost.data = Decimal(cohort.cost_cents) / 100
     if meetings:
         form.first_day.data, form.meetings.data = meetings[0].meeting_date, len(meetings)
         form.start_time.data, form.end_time.data = meetings[0].start_time, meetings[0].end_time
-
-
-def _meetings(session: sa.orm.Session, cohort: Cohort) -> list[CohortMeeting]:
-    stmt = (
-        sa.select(CohortMeeting)
-        .where(CohortMeeting.cohort_id == cohort.id)
-        .order_by(CohortMeeting.meeting_date)
-    )
-    return list(session.execute(stmt).scalars())
-
-
-def _participant_rows(session: sa.orm.Session, cohort: Cohort) -> list[tuple[Placement, list[str]]]:
-    placements = participants(session, cohort)
-    learners = {
-        x.id: x
-        for x in session.execute(
-            sa.select(Learner).where(Learner.id.in_([p.learner_id for p in placements]))
-        ).scalars()
-    }
-    langs: dict[int, list[str]] = {}
-    for row in session.execute(
-        sa.select(LearnerLanguage)
-        .where(LearnerLanguage.learner_id.in_(list(learners)))
-        .order_by(LearnerLanguage.language)
-    ).scalars():
-        langs.setdefault(row.learner_id, []).append(row.language)
-    rows = [
-        (
-            p,
-            [
-                f"{x.last_name}, {x.first_name}",
-                x.municipality,
-                x.postcode,
-                x.route,
-                ", ".join(langs.get(x.id, [])),
-            ],
-        )
-        for p in placements
-        if (x := learners.get(p.learner_id))
-    ]
-    return sorted(rows, key=lambda r: r[1][0])
 
 
 @bp.route("/cohorts/<int:cohort_id>")
@@ -199,51 +138,33 @@ def _participant_rows(session: sa.orm.Session, cohort: Cohort) -> list[tuple[Pla
 def detail(cohort_id: int) -> str:
     session = get_session()
     cohort = get_or_404(session, Cohort, cohort_id)
-    trainer = session.execute(
-        sa.select(Trainer.name).where(Trainer.id == cohort.trainer_id)
-    ).scalar_one_or_none()
     return render_template(
         "planning/cohort.html",
         cohort=cohort,
-        trainer=trainer,
-        meetings=_meetings(session, cohort),
-        rows=_participant_rows(session, cohort),
+        trainer=queries.trainer_name(session, cohort.trainer_id),
+        meetings=queries.meetings(session, cohort_id),
+        rows=queries.participant_rows(session, cohort_id),
         modules=MODULE_LABELS,
     )
 
 
 @bp.route("/cohorts/<int:cohort_id>/participants.<fmt>")
 @roles_required(*PLANNER)
-def export(cohort_id: int, fmt: str) -> Response:
+def export(cohort_id: int, fmt: str) -> BaseResponse:
     session = get_session()
     cohort = get_or_404(session, Cohort, cohort_id)
-    rows = [cells for _p, cells in _participant_rows(session, cohort)]
     filename = f"deelnemers-{cohort.module}-{cohort.id}"
     if fmt == "csv":
+        rows = [cells for _p, cells in queries.participant_rows(session, cohort_id)]
         return attachment(participants_csv(rows), f"{filename}.csv", "text/csv; charset=utf-8")
     if fmt == "pdf":
         return attachment(cohort_participants_pdf(session, cohort), f"{filename}.pdf", "application/pdf")
     abort(404)
 
 
-def cohort_participants_pdf(session: sa.orm.Session, cohort: Cohort) -> bytes:
-    """The cohort's participant list to print for its trainer (also e-mailed to them, `mail.runs`)."""
-    rows = [cells for _p, cells in _participant_rows(session, cohort)]
-    details = [
-        f"{cohort.venue} ({cohort.municipality}) · {cohort.language}",
-        f"{len(rows)} deelnemers (min {cohort.min_size}, max {cohort.max_size})",
-    ]
-    return participants_pdf(
-        f"{cohort.module}: {cohort.name}",
-        details,
-        [m.meeting_date for m in _meetings(session, cohort)],
-        rows,
-    )
-
-
 @bp.route("/learners/<int:learner_id>/pin", methods=["POST"])
 @roles_required(*PLANNER)
-def pin(learner_id: int) -> Response:
+def pin(learner_id: int) -> BaseResponse:
     return pin_view(Placement, "module", learner_id,
                     missing=_("This learner has no published placement for that module."),
                     pinned=_("Placement pinned: later runs keep it."), unpinned=_("Placement unpinned."))
@@ -251,12 +172,10 @@ def pin(learner_id: int) -> Response:
 
 @bp.route("/learners/<int:learner_id>/profile", methods=["GET", "POST"])
 @roles_required(*PLANNER)
-def profile(learner_id: int) -> str | Response:
+def profile(learner_id: int) -> str | BaseResponse:
     session = get_session()
     learner = get_or_404(session, Learner, learner_id)
-    current = session.execute(
-        sa.select(PlanningProfile).where(PlanningProfile.learner_id == learner.id)
-    ).scalar_one_or_none()
+    current = queries.profile_of(session, learner_id)
     form = ProfileForm(obj=current)
     if current is None and request.method == "GET":
         form.availability.data = [
@@ -264,11 +183,12 @@ def profile(learner_id: int) -> str | Response:
         ]
         form.max_travel_km.data = 25
     if form.validate_on_submit():
-        row = current or PlanningProfile(learner_id=learner.id)
-        row.availability, row.preferred = list(form.availability.data or []), list(form.preferred.data or [])
-        row.max_travel_km, row.earliest_start = form.max_travel_km.data, form.earliest_start.data
-        session.add(row)
-        session.commit()
+        with unit_of_work():
+            row = current or PlanningProfile(learner_id=learner_id)
+            row.availability = list(form.availability.data or [])
+            row.preferred = list(form.preferred.data or [])
+            row.max_travel_km, row.earliest_start = form.max_travel_km.data or 0, form.earliest_start.data
+            session.add(row)
         flash(_("Planning profile saved."), "success")
         return redirect(url_for("planning.learner", learner_id=learner.id))
     return render_template("planning/profile.html", form=form, learner=learner)
@@ -303,7 +223,7 @@ def calendar_view() -> tuple[str, int]:
         next_anchor = (anchor.replace(day=28) + timedelta(days=4)).replace(day=1)
     else:
         prev_anchor, next_anchor = anchor - step, anchor + step  # type: ignore[operator]
-    trainers = session.execute(sa.select(Trainer).order_by(Trainer.name)).scalars().all()
+    trainers = queries.trainers(session)
     return render_template(
         "planning/calendar.html", view=view, anchor=anchor, days=days, by_day=by_day,
         weeks=[days[i:i + 7] for i in range(0, len(days), 7)], today=clock.today(),
@@ -314,19 +234,20 @@ def calendar_view() -> tuple[str, int]:
 
 @bp.route("/trainers/<int:trainer_id>/edit", methods=["GET", "POST"])
 @roles_required(*PLANNER)
-def edit_trainer(trainer_id: int) -> str | Response:
+def edit_trainer(trainer_id: int) -> str | BaseResponse:
     """The planner edits one of their municipalities' trainers (another's is not found)."""
     session = get_session()
     trainer = get_or_404(session, Trainer, trainer_id)
     form = TrainerEditForm(obj=trainer)
     if form.validate_on_submit():
-        # the row is locked while it changes, so two planners' saves apply one after the other
-        session.execute(sa.select(Trainer.id).where(Trainer.id == trainer.id).with_for_update())
-        trainer.name = (form.name.data or "").strip()
-        trainer.email = (form.email.data or "").strip()
-        trainer.languages = sorted(form.languages.data or [])
-        trainer.availability = [slot for slot in labels.DAY_PART if slot in (form.availability.data or [])]
-        session.commit()
+        with unit_of_work():
+            # the row is locked while it changes, so two planners' saves apply one after the other
+            session.execute(sa.select(col(Trainer.id)).where(col(Trainer.id) == trainer.id).with_for_update())
+            trainer.name = (form.name.data or "").strip()
+            trainer.email = (form.email.data or "").strip()
+            trainer.languages = sorted(form.languages.data or [])
+            chosen = form.availability.data or []
+            trainer.availability = [slot for slot in labels.DAY_PART if slot in chosen]
         flash(_("Trainer %(name)s saved.", name=trainer.name), "success")
         return redirect(url_for("cohorts.index"))
     return render_template("planning/trainer_form.html", form=form, trainer=trainer)

@@ -7,9 +7,9 @@ from datetime import date, time, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlmodel import Session
+from sqlmodel import Session, col
 
-from provider_portal.models import Cohort, CohortMeeting, Placement, Trainer
+from provider_portal.models import Cohort, CohortMeeting, Trainer
 from provider_portal.service_errors import DomainError
 from scheduler.common.calendar import is_public_holiday
 
@@ -52,7 +52,8 @@ def save_cohort(session: Session, data: CohortData, cohort: Cohort | None = None
         raise CohortError("max_size", _l("The maximum must be at least the minimum."))
     if data.end_time <= data.start_time:
         raise CohortError("end_time", _l("A meeting must end after it starts."))
-    trainer = session.execute(sa.select(Trainer).where(Trainer.id == data.trainer_id)).scalar_one_or_none()
+    trainer = session.execute(sa.select(Trainer)
+        .where(col(Trainer.id) == data.trainer_id)).scalar_one_or_none()
     if trainer is None:
         raise CohortError("trainer_id", _l("Choose a trainer of your municipalities."))
     cohort = cohort or Cohort()  # type: ignore[call-arg]
@@ -70,14 +71,14 @@ def save_cohort(session: Session, data: CohortData, cohort: Cohort | None = None
         setattr(cohort, name, getattr(data, name))
     session.add(cohort)
     session.flush()
-    session.execute(sa.delete(CohortMeeting).where(CohortMeeting.cohort_id == cohort.id))
+    session.execute(sa.delete(CohortMeeting).where(col(CohortMeeting.cohort_id) == cohort.id))
     session.add_all(
         CohortMeeting(
-            cohort_id=cohort.id, meeting_date=day, start_time=data.start_time, end_time=data.end_time
+            cohort_id=cohort.id or 0, meeting_date=day, start_time=data.start_time, end_time=data.end_time
         )
         for day in weekly_meetings(data.first_day, data.meetings)
     )
-    session.commit()
+    session.flush()
     return cohort
 
 
@@ -85,10 +86,6 @@ def add_trainer(session: Session, municipality: str, name: str, email: str) -> T
     """A trainer organised by one of the planner's municipalities."""
     trainer = Trainer(municipality=municipality, name=name.strip(), email=email.strip().lower())
     session.add(trainer)
-    session.commit()
+    session.flush()
     return trainer
 
-
-def participants(session: Session, cohort: Cohort) -> list[Placement]:
-    """The published placements in a cohort."""
-    return list(session.execute(sa.select(Placement).where(Placement.cohort_id == cohort.id)).scalars())

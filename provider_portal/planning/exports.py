@@ -9,9 +9,12 @@ from datetime import date
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
+from sqlmodel import Session
 
 from billing.fonts import para, stylesheet, table_font_commands
 from billing.spreadsheet import write_csv
+from provider_portal.models import Cohort
+from provider_portal.planning import queries
 
 HEADER = ("Naam", "Gemeente", "Postcode", "Route", "Talen")
 
@@ -53,3 +56,18 @@ def participants_pdf(
     ]
     doc.build(story)
     return buffer.getvalue()
+
+
+def cohort_participants_pdf(session: Session, cohort: Cohort) -> bytes:
+    """The cohort's participant list to print for its trainer (also e-mailed to them, `mail.runs`)."""
+    rows = [cells for _p, cells in queries.participant_rows(session, int(cohort.id or 0))]
+    details = [
+        f"{cohort.venue} ({cohort.municipality}) · {cohort.language}",
+        f"{len(rows)} deelnemers (min {cohort.min_size}, max {cohort.max_size})",
+    ]
+    return participants_pdf(
+        f"{cohort.module}: {cohort.name}",
+        details,
+        [m.meeting_date for m in queries.meetings(session, int(cohort.id or 0))],
+        rows,
+    )

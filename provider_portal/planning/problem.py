@@ -103,7 +103,7 @@ def build_problem(session: Session, municipalities: tuple[str, ...], plan_date: 
     placements = session.execute(
         sa.select(col(Placement.learner_id), col(Placement.module), col(Placement.cohort_id),
                   col(Placement.pinned))
-        .where(Placement.learner_id.in_(_ids_of(municipalities)))
+        .where(col(Placement.learner_id).in_(_ids_of(municipalities)))
     )
     known = {c.id for c in cohorts}
     existing = tuple(
@@ -111,7 +111,8 @@ def build_problem(session: Session, municipalities: tuple[str, ...], plan_date: 
         for learner, module, cohort, pinned in placements
         if learner in ids and str(cohort) in known
     )
-    trainers = session.execute(sa.select(Trainer).where(Trainer.municipality.in_(municipalities))).scalars()
+    trainers = session.execute(sa.select(Trainer).where(col(Trainer.municipality)
+        .in_(municipalities))).scalars()
     return sd.Problem(
         plan_date=plan_date,
         modules=modules(),
@@ -128,13 +129,15 @@ def _interval(day: date, start: time, end: time) -> Interval:
 
 def _cohorts(session: Session, municipalities: tuple[str, ...], plan_date: date) -> tuple[sd.Cohort, ...]:
     rows = (
-        session.execute(sa.select(Cohort).where(Cohort.municipality.in_(municipalities)).order_by(Cohort.id))
+        session.execute(sa.select(Cohort).where(col(Cohort.municipality).in_(municipalities))
+            .order_by(col(Cohort.id)))
         .scalars()
         .all()
     )
     meetings: dict[int, list[Interval]] = {}
-    stmt = sa.select(CohortMeeting).where(CohortMeeting.cohort_id.in_([c.id for c in rows]))
-    for m in session.execute(stmt.order_by(CohortMeeting.meeting_date, CohortMeeting.start_time)).scalars():
+    stmt = sa.select(CohortMeeting).where(col(CohortMeeting.cohort_id).in_([c.id for c in rows]))
+    for m in session.execute(stmt.order_by(col(CohortMeeting.meeting_date),
+        col(CohortMeeting.start_time))).scalars():
         meetings.setdefault(m.cohort_id, []).append(_interval(m.meeting_date, m.start_time, m.end_time))
     return tuple(
         sd.Cohort(
@@ -154,9 +157,9 @@ def _cohorts(session: Session, municipalities: tuple[str, ...], plan_date: date)
     )
 
 
-def _ids_of(municipalities: tuple[str, ...]) -> sa.Select[tuple[int | None]]:
+def _ids_of(municipalities: tuple[str, ...]) -> sa.Select[int | None]:
     """The learners of these municipalities, as a sub-select (the tenant filter applies to it too)."""
-    return sa.select(Learner.id).where(Learner.municipality.in_(municipalities))
+    return sa.select(col(Learner.id)).where(col(Learner.municipality).in_(municipalities))
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,12 +215,12 @@ def _learners(
     ours = _ids_of(municipalities)
     statuses: dict[int, dict[str, sd.Status]] = {}
     stmt = sa.select(col(LearnerModule.learner_id), col(LearnerModule.module), col(LearnerModule.status))
-    for learner_id, module, status in session.execute(stmt.where(LearnerModule.learner_id.in_(ours))):
+    for learner_id, module, status in session.execute(stmt.where(col(LearnerModule.learner_id).in_(ours))):
         statuses.setdefault(learner_id, {})[module] = STATUS[ModuleStatus(status)]
     languages: dict[int, list[str]] = {}
-    stmt = sa.select(col(LearnerLanguage.learner_id), col(LearnerLanguage.language))
+    by_language = sa.select(col(LearnerLanguage.learner_id), col(LearnerLanguage.language))
     for learner_id, language in session.execute(
-        stmt.where(LearnerLanguage.learner_id.in_(ours)).order_by(LearnerLanguage.language)
+        by_language.where(col(LearnerLanguage.learner_id).in_(ours)).order_by(col(LearnerLanguage.language))
     ):
         languages.setdefault(learner_id, []).append(language)
     profiles = profile_rows(session, ours)
@@ -277,14 +280,15 @@ def _busy(
 ) -> dict[int, tuple[Interval, ...]]:
     """Each learner's own lessons between `first` and `last`: the solver keeps cohorts clear of them."""
     stmt = (
-        sa.select(Enrolment.learner_id, Lesson.lesson_date, Lesson.start_time, Lesson.end_time)
-        .join(Lesson, Lesson.class_id == Enrolment.class_id)
+        sa.select(col(Enrolment.learner_id), col(Lesson.lesson_date), col(Lesson.start_time),
+            col(Lesson.end_time))
+        .join(Lesson, col(Lesson.class_id) == col(Enrolment.class_id))
         .where(
-            Enrolment.learner_id.in_(learner_ids),
-            Lesson.lesson_date.between(first, last),
-            Lesson.status == LessonStatus.SCHEDULED,
-            Lesson.lesson_date >= Enrolment.from_date,
-            sa.or_(Enrolment.to_date.is_(None), Lesson.lesson_date <= Enrolment.to_date),
+            col(Enrolment.learner_id).in_(learner_ids),
+            col(Lesson.lesson_date).between(first, last),
+            col(Lesson.status) == LessonStatus.SCHEDULED,
+            col(Lesson.lesson_date) >= col(Enrolment.from_date),
+            sa.or_(col(Enrolment.to_date).is_(None), col(Lesson.lesson_date) <= col(Enrolment.to_date)),
         )
     )
     busy: dict[int, list[Interval]] = {}

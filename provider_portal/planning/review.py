@@ -92,8 +92,8 @@ def build_review(session: Session, run: PlanRun) -> Review:
     (cohorts, homes), solution = review_parts(run.problem), solution_from_json(run.solution)
     names = dict(
         session.execute(
-            sa.select(Learner.id, Learner.first_name + " " + Learner.last_name).where(
-                Learner.id.in_([int(i) for i in homes])
+            sa.select(col(Learner.id), col(Learner.first_name) + " " + col(Learner.last_name)).where(
+                col(Learner.id).in_([int(i) for i in homes])
             )
         ).all()
     )

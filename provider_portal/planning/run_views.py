@@ -2,70 +2,67 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable
 
-import sqlalchemy as sa
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlmodel import col
 from werkzeug.wrappers import Response
 
 from provider_portal import clock
 from provider_portal.access import roles_required
 from provider_portal.db import get_session, unit_of_work
+from provider_portal.errors import show_refusals_on
 from provider_portal.exams.review import build_exam_review
 from provider_portal.mail import runs as mail_runs
-from provider_portal.models import Cohort, ExamBooking, Job, Placement, PlanRun, RunMail
+from provider_portal.models import PlanRun
 from provider_portal.models.enums import Role
 from provider_portal.pagination import get_or_404
+from provider_portal.planning import queries
 from provider_portal.planning.forms import RunForm
-from provider_portal.planning.review import build_review, travel_chart
-from provider_portal.planning.runs import RunAlreadyActive, RunError, publish, start_run
+from provider_portal.planning.review import Review, build_review, travel_chart
+from provider_portal.planning.runs import RunAlreadyActive, publish, start_run
 from provider_portal.planning.scope import municipality_choices, my_municipalities
 
 bp = Blueprint("runs", __name__, url_prefix="/planning/runs")
 
 
-def run_form(kind: str) -> tuple[RunForm, Response | None]:
-    """The start-a-run form of either solver: on a valid submit, queue the run and redirect to it."""
+def run_form(kind: str, page: Callable[[RunForm], str]) -> tuple[RunForm, Response | None]:
+    """The start-a-run form of either solver: on a valid submit, queue the run and redirect to it. A
+    refusal is shown at its field on `page(form)` by the one error handler."""
     form = RunForm()
     form.municipalities.choices = municipality_choices()
     if not form.is_submitted():
         form.municipalities.data = list(my_municipalities())
     if form.validate_on_submit():
+        show_refusals_on(form, lambda: page(form))
         try:
-            run = start_run(
-                get_session(),
-                current_user,
-                tuple(form.municipalities.data or ()),
-                form.time_limit.data,
-                clock.today(),
-                kind=kind,
-            )
+            with unit_of_work() as session:
+                run = start_run(session, current_user, tuple(form.municipalities.data or ()),
+                                form.time_limit.data or 0, clock.today(), kind=kind)
         except RunAlreadyActive as exc:  # e.g. a double click: show the run the first click queued
-            flash(exc.message, "info")
+            flash(str(exc.message), "info")
             return form, redirect(url_for("runs.detail", run_id=exc.run.id))
-        except RunError as exc:
-            form[exc.field].errors = [exc.message]
-        else:
-            flash(_("Run %(id)s queued; the jobs process starts it.", id=run.id), "success")
-            return form, redirect(url_for("runs.detail", run_id=run.id))
+        flash(_("Run %(id)s queued; the jobs process starts it.", id=run.id), "success")
+        return form, redirect(url_for("runs.detail", run_id=run.id))
     return form, None
 
 
 def recent_runs(kind: str) -> list[PlanRun]:
     """The planner's latest runs of one solver (the tenant filter keeps them to this planner)."""
-    stmt = sa.select(PlanRun).where(PlanRun.kind == kind).order_by(PlanRun.created_at.desc()).limit(20)
-    return list(get_session().execute(stmt).scalars())
+    return queries.recent_runs(get_session(), kind)
 
 
 @bp.route("/", methods=["GET", "POST"])
 @roles_required(Role.PLANNER)
 def index() -> str | Response:
-    form, done = run_form("sessions")
-    return done or render_template("planning/runs.html", form=form, runs=recent_runs("sessions"))
+    form, done = run_form("sessions", _runs_page)
+    return done or _runs_page(form)
+
+
+def _runs_page(form: RunForm) -> str:
+    return render_template("planning/runs.html", form=form, runs=recent_runs("sessions"))
 
 
 @bp.route("/<int:run_id>")
@@ -73,32 +70,17 @@ def index() -> str | Response:
 def detail(run_id: int) -> str:
     session = get_session()
     run = get_or_404(session, PlanRun, run_id)
-    job = session.execute(sa.select(Job).where(Job.id == run.job_id)).scalar_one_or_none()
+    job = queries.job(session, run.job_id)
     if run.solution is None:
         review = None
     else:
         review = build_exam_review(session, run) if run.kind == "exams" else build_review(session, run)
-    chart = travel_chart(review) if review is not None and run.kind != "exams" else ""
-    mails = session.execute(sa.select(RunMail).where(col(RunMail.run_id) == run.id).order_by(
-        col(RunMail.kind), col(RunMail.recipient_name), col(RunMail.id))).scalars().all()
+    chart = travel_chart(review) if isinstance(review, Review) else ""
+    mails = queries.run_mails(session, run_id)
+    mail_job = queries.latest_job(session, mail_runs.KIND, mail_runs.active_key(run_id))
     return render_template("planning/run.html", run=run, job=job, review=review, travel_chart=chart,
-                           mails=mails, mail_counts=_mail_counts(mails), mail_job=_mail_job(run),
+                           mails=mails, mail_counts=queries.mail_counts(mails), mail_job=mail_job,
                            mail_ready=current_app.config.get("SMTP") is not None)
-
-
-def _mail_job(run: PlanRun) -> Job | None:
-    """The run's latest e-mail job (its active key names the run)."""
-    stmt = (sa.select(Job).where(col(Job.kind) == mail_runs.KIND,
-                                 col(Job.active_key) == mail_runs.active_key(int(run.id or 0)))
-            .order_by(col(Job.id).desc()).limit(1))
-    return get_session().execute(stmt).scalar_one_or_none()
-
-
-def _mail_counts(mails: Sequence[RunMail]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for row in mails:
-        counts[row.status] = counts.get(row.status, 0) + 1
-    return counts
 
 
 @bp.route("/<int:run_id>/mail", methods=["POST"])
@@ -131,19 +113,8 @@ def send_mail(run_id: int) -> str | Response:
 def _mail_confirmation(run: PlanRun) -> str:
     """Who gets what, with the numbers, before anything is sent."""
     session = get_session()
-    learner_ids = [int(x["id"]) for x in (run.problem or {}).get("learners", [])] or [-1]
-    if run.kind == "exams":
-        learners = session.execute(sa.select(sa.func.count(sa.distinct(col(ExamBooking.learner_id))))
-                                   .where(col(ExamBooking.learner_id).in_(learner_ids))).scalar_one()
-        trainers = 0
-    else:
-        placed = sa.select(col(Placement.cohort_id)).where(col(Placement.learner_id).in_(learner_ids))
-        learners = session.execute(sa.select(sa.func.count(sa.distinct(col(Placement.learner_id))))
-                                   .where(col(Placement.learner_id).in_(learner_ids))).scalar_one()
-        trainers = session.execute(sa.select(sa.func.count(sa.distinct(col(Cohort.trainer_id))))
-                                   .where(col(Cohort.id).in_(placed))).scalar_one()
-    counts = _mail_counts(session.execute(
-        sa.select(RunMail).where(col(RunMail.run_id) == run.id)).scalars().all())
+    learners, trainers = queries.mail_audience(session, run)
+    counts = queries.mail_counts(queries.run_mails(session, int(run.id or 0)))
     what = ngettext("%(num)s learner gets their invitation letter by e-mail (PDF attached, in Dutch and "
                     "English).", "%(num)s learners get their invitation letter by e-mail (PDF attached, in "
                     "Dutch and English).", learners)
@@ -178,16 +149,13 @@ def publish_run(run_id: int) -> str | Response:
     run = get_or_404(session, PlanRun, run_id)
     if request.form.get("confirm") != "1":  # publishing replaces the plan learners are invited to: ask first
         return _publish_confirmation(run)
-    try:
+    with unit_of_work():
         placed = publish(session, run)
-    except RunError as exc:
-        flash(str(exc.message), "error")
+    if run.kind == "exams":
+        flash(ngettext("Exam plan published: %(num)s booking.", "Exam plan published: %(num)s bookings.",
+                       placed), "success")
     else:
-        if run.kind == "exams":
-            flash(ngettext("Exam plan published: %(num)s booking.", "Exam plan published: %(num)s bookings.",
-                           placed), "success")
-        else:
-            flash(_("Plan published: %(n)s placements.", n=placed), "success")
+        flash(_("Plan published: %(n)s placements.", n=placed), "success")
     return redirect(url_for("runs.detail", run_id=run_id))
 
 

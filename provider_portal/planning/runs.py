@@ -17,8 +17,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlmodel import Session
+from sqlmodel import Session, col
 
+from provider_portal.db import unit_of_work
 from provider_portal.jobs.context import JobContext
 from provider_portal.jobs.queue import AlreadyActive, enqueue
 from provider_portal.jobs.registry import job_handler
@@ -106,7 +107,7 @@ def start_run(
             "administrator to add it.", names=", ".join(unplaceable)))
     problem = _solver(kind).build(session, municipalities, plan_date)
     run = PlanRun(
-        planner_id=planner.id,
+        planner_id=planner.id or 0,
         kind=kind,
         municipalities=list(municipalities),
         time_limit=time_limit,
@@ -119,11 +120,11 @@ def start_run(
         job = enqueue(session, KIND, params={"run_id": run.id}, created_by_id=planner.id,
                       active_key=active_key(planner.id or 0, kind, municipalities))
     except AlreadyActive as exc:  # the caller's unit of work rolls this run's row back
-        holder = session.execute(sa.select(PlanRun).where(PlanRun.id == exc.job.params.get("run_id"))
+        holder = session.execute(sa.select(PlanRun).where(col(PlanRun.id) == exc.job.params.get("run_id"))
                                  ).scalar_one()  # committed with its job
         raise RunAlreadyActive(holder) from exc
     run.job_id = job.id
-    session.commit()
+    session.flush()
     return run
 
 
@@ -147,11 +148,10 @@ def solve_run(ctx: JobContext) -> dict[str, Any]:
         done.set()
         watcher.join(timeout=5)
     solved = time.monotonic()
-    with ctx.session() as session:
+    with unit_of_work(ctx.engine) as session:
         session.execute(
             sa.update(PlanRun).where(PlanRun.id == ctx.params["run_id"]).values(solution=solution)
         )
-        session.commit()
     phases = {"load": loaded - began, "solve": solved - loaded, "store": time.monotonic() - solved}
     return {**summary, "cancelled": cancel.cancelled, "phases": {k: round(v, 3) for k, v in phases.items()}}
 
@@ -174,21 +174,20 @@ def _report(ctx: JobContext, progress: Progress, limit: int) -> None:
 
 
 def publish(session: Session, run: PlanRun) -> int:
-    """Make the run's result the published plan; returns how many placements or bookings it made."""
+    """Make the run's result the published plan; returns how many placements or bookings it made.
+
+    A RunError (e.g. exam seats taken meanwhile) leaves the caller's unit of work to roll back, so
+    nothing of the run is published; the locks the solver's publish takes are held until it commits."""
     if run.solution is None:
         raise RunError("run", _l("This run has no result yet."))
-    try:
-        count = _solver(run.kind).publish(session, run)
-    except RunError:
-        session.rollback()  # e.g. exam seats taken meanwhile: nothing of the run is published
-        raise
+    count = _solver(run.kind).publish(session, run)
     run.published_at = utcnow()
-    session.commit()
+    session.flush()
     return count
 
 
 def toggle_pin(session: Session, published: Placement | ExamBooking) -> bool:
     """Pin or unpin a published placement or exam booking (later runs keep pinned ones)."""
     published.pinned = not published.pinned
-    session.commit()
+    session.flush()
     return published.pinned

@@ -6,7 +6,6 @@ the fields: no BSN, date of birth, loan or contract ever reaches a planner's pag
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
 
@@ -18,18 +17,10 @@ from provider_portal.exam_path.overview import exam_overview
 from provider_portal.forms_common import choices
 from provider_portal.learners.forms import ROUTE_LABELS, LearnerFilterForm
 from provider_portal.learners.service import LearnerFilter, learner_details, search_statement
-from provider_portal.models import (
-    Cohort,
-    ExamBooking,
-    ExamLocation,
-    ExamSession,
-    Learner,
-    LearnerModule,
-    Placement,
-    Provider,
-)
+from provider_portal.models import Learner
 from provider_portal.models.enums import Role
 from provider_portal.pagination import get_or_404, paginate
+from provider_portal.planning import queries
 from provider_portal.policy import figures_on
 from provider_portal.reference.places import LANGUAGES
 from provider_portal.tenancy import TenantScope
@@ -59,10 +50,7 @@ def learners() -> str:
         request.args.get("page", 1, type=int),
         current_app.config["PAGE_SIZE"],
     )
-    ids = [learner.id for learner in page.items]
-    modules: dict[int, dict[str, str]] = {}
-    for row in session.execute(sa.select(LearnerModule).where(LearnerModule.learner_id.in_(ids))).scalars():
-        modules.setdefault(row.learner_id, {})[row.module] = row.status
+    modules = queries.module_statuses(session, [int(learner.id or 0) for learner in page.items])
     exams = exam_overview(session, list(page.items), figures_on(session, clock.today()))
     return render_template("planning/learners.html", form=form, page=page, modules=modules, exams=exams,
                            routes=ROUTE_LABELS, args=form.pager_args(request.args))
@@ -73,35 +61,20 @@ def learners() -> str:
 def learner(learner_id: int) -> str:
     session = get_session()
     row = get_or_404(session, Learner, learner_id)
-    provider_name = session.execute(
-        sa.select(Provider.name).where(Provider.id == row.provider_id)
-    ).scalar_one_or_none()
-    placements = session.execute(
-        sa.select(Placement, Cohort)
-        .join(Cohort, Cohort.id == Placement.cohort_id)
-        .where(Placement.learner_id == row.id)
-        .order_by(Placement.module)
-    ).all()
-    bookings = session.execute(
-        sa.select(ExamBooking, ExamSession, ExamLocation.name)
-        .join(ExamSession, ExamSession.id == ExamBooking.session_id)
-        .join(ExamLocation, ExamLocation.id == ExamSession.location_id)
-        .where(ExamBooking.learner_id == row.id)
-        .order_by(ExamSession.day, ExamSession.start_time)
-    ).all()
+    plan = queries.learner_plan(session, row)
     figures = figures_on(session, clock.today())
     # consent is to share with the municipality: its planner sees progress, a platform admin never
-    progress = learner_progress(int(row.id)) if current_user.role == Role.PLANNER else None
+    progress = learner_progress(int(row.id or 0)) if current_user.role == Role.PLANNER else None
     return render_template(
         "planning/learner.html",
         figures=figures,
-        exam_rows=exam_overview(session, [row], figures)[row.id],
-        bookings=bookings,
+        exam_rows=exam_overview(session, [row], figures)[int(row.id or 0)],
+        bookings=plan.bookings,
         learner=row,
         routes=ROUTE_LABELS,
-        provider_name=provider_name,
+        provider_name=plan.provider_name,
         language_names=LANGUAGES,
-        placements=placements,
+        placements=plan.placements,
         progress=progress,
         # the exam results themselves (dates, levels, outcomes) leave only with consent to share exams
         results_shared=progress is not None and progress.results is not None,

@@ -74,6 +74,7 @@ def test_a_published_exam_runs_letters_download_as_one_zip(page, db: Session, en
     db.commit()
     plan_calendar(db, place, TODAY + timedelta(days=43), TODAY + timedelta(days=80), {1, 3}, seats=1,
                   examiners=0)
+    db.commit()
     planner = make_user(db, None, role=Role.PLANNER, municipalities=("Utrecht",))
     provider = make_provider(db, phone="030 123 45 67")
     for first in ("Amina", "Bilal"):

@@ -92,6 +92,7 @@ def test_one_learner_from_exam_ready_through_an_exam_run_to_the_released_final_d
     db.commit()
     # exam days from two weeks on: days before the ready date plus the lead time are open too
     plan_calendar(db, place, READY + timedelta(days=14), date(2026, 3, 26), {0, 3}, seats=4, examiners=0)
+    db.commit()
 
     # the teacher: "spreken" is ready
     _login(page, teacher.email)

@@ -231,14 +231,17 @@ def _everything_world(db: Session, engine) -> dict:
     make_drafts(db, provider, Quarter(2026, 1), AFTER_Q1)
     db.commit()  # the caller's unit of work
     trainer = add_trainer(db, "Utrecht", "Fatima Trainer", "fatima@utrecht.nl")
+    db.commit()
     for offset, module in enumerate(("KNM", "PVT", "MAP")):
         save_cohort(db, CohortData("Utrecht", module, f"{module} Arabisch", "Wijkcentrum Overvecht", "ar",
                                    trainer.id, 1, 12, 20000, date(2026, 5, 11) + timedelta(days=offset), 3,
                                    time(10), time(12)))
+        db.commit()
     db.add(ExamLocation(code="utrecht", name="DUO Utrecht", lat=52.09, lon=5.12,
                         facilities=["accessible", "extra_time"]))
     planner = make_user(db, None, role=Role.PLANNER, municipalities=("Utrecht",))
     start_run(db, planner, ("Utrecht",), 5, LESSON_DAY)
+    db.commit()
     assert run_pending(engine) == 1
     return {
         "teacher": teacher, "planner": planner, "learner_page": long_name,

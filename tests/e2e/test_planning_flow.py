@@ -25,6 +25,7 @@ def test_a_planner_runs_reviews_publishes_and_pins(page, db: Session, engine, fr
                          place="Vleuten")  # her home is in Vleuten, 7 km west of Utrecht's centre
     make_learner(db, provider, first_name="Semere", last_name="Tesfay", languages=("ti",))
     trainer = add_trainer(db, "Utrecht", "Fatima", "")
+    db.commit()
     start = TODAY + timedelta(weeks=4)
     for offset, module in enumerate(("KNM", "PVT", "MAP")):
         save_cohort(
@@ -45,6 +46,7 @@ def test_a_planner_runs_reviews_publishes_and_pins(page, db: Session, engine, fr
                 time(12),
             ),
         )
+    db.commit()
 
     page.goto("/login")
     page.get_by_label("E-mailadres").fill(planner.email)

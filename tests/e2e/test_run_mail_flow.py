@@ -51,16 +51,20 @@ def test_the_planner_confirms_the_email_and_sees_what_was_sent(
         if first == "Amina":  # Bilal has no log-in, so no address
             make_user(db, provider, role=Role.LEARNER, learner_id=learner.id, email="amina@cursist.example")
     trainer = add_trainer(db, "Utrecht", "Fatima Trainer", "fatima@trainer.example")
+    db.commit()
     for i, module in enumerate(("KNM", "PVT", "MAP")):
         save_cohort(db, CohortData(
             municipality="Utrecht", module=module, name=f"{module} Arabisch Utrecht",
             venue="Wijkcentrum Oost", language="ar", trainer_id=trainer.id, min_size=1, max_size=10,
             cost_cents=0, first_day=date(2027, 1, 5) + timedelta(days=i), meetings=3, start_time=time(10),
             end_time=time(12)))
+        db.commit()
     run = start_run(db, planner, ("Utrecht",), 5, date(2026, 12, 1))
+    db.commit()
     assert run_pending(engine) == 1
     db.refresh(run)
     publish(db, run)
+    db.commit()
 
     page.set_viewport_size({"width": 1366, "height": 900})
     _login(page, planner.email)

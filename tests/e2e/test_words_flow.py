@@ -65,13 +65,16 @@ def test_the_pages_that_showed_codes_read_in_dutch_words_in_the_browser(
                          place="Vleuten")
     make_learner(db, provider, first_name="Semere", last_name="Tesfay", languages=("ti",), route="Z")
     trainer = add_trainer(db, "Utrecht", "Fatima", "")
+    db.commit()
     for offset, module in enumerate(("KNM", "PVT", "MAP")):
         save_cohort(db, CohortData("Utrecht", module, f"{module} Arabisch", "Wijkcentrum Overvecht", "ar",
                                    trainer.id, 1, 12, 20000, TODAY + timedelta(weeks=4, days=offset), 3,
                                    time(10), time(12)))
+        db.commit()
     db.add(ExamLocation(code="utrecht", name="DUO Utrecht", lat=52.09, lon=5.12,
                         facilities=["accessible", "extra_time"]))
     run = start_run(db, planner, ("Utrecht",), 5, TODAY)
+    db.commit()
     assert run_pending(engine) == 1
     job = db.execute(sa.select(Job).where(Job.id == run.job_id)).scalar_one()
 

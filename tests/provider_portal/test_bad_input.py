@@ -177,6 +177,7 @@ def test_a_cohort_cost_out_of_range_or_not_a_number_is_a_field_error(client, db,
     from provider_portal.planning.cohorts import add_trainer
 
     trainer = add_trainer(db, "Utrecht", "Fatima Trainer", "fatima@utrecht.nl")
+    db.commit()
     login(client, _user(db, world, Role.PLANNER).email)
     response = submit(client, "/planning/cohorts/new", _cohort_form(trainer.id, cost=cost))
     assert response.status_code in (200, 400, 422) and 'id="cost-error"' in text(response)

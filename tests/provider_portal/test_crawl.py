@@ -148,6 +148,7 @@ def demo(app: Flask, db: Session, engine: Engine, frozen_now) -> Demo:
     towns = tuple(db.execute(sa.select(PlannerMunicipality.municipality)
                              .where(PlannerMunicipality.user_id == planner.id)).scalars())
     runs = [start_run(db, planner, towns, 5, clock.today(), kind=kind) for kind in ("sessions", "exams")]
+    db.commit()
     invoicing_jobs.enqueue_quarter_drafts(db, Quarter.of(clock.today()).prev())
     db.commit()
     run_pending(engine)
@@ -156,6 +157,7 @@ def demo(app: Flask, db: Session, engine: Engine, frozen_now) -> Demo:
     for run in runs:
         db.refresh(run)
         publish(db, db.get(PlanRun, run.id))
+        db.commit()
     _invoice_lifecycle(db)
     bsns = set(db.execute(sa.select(Learner.bsn)).scalars())
     return Demo(bsns, {**ROLES, "learner": _learner_with_a_lesson_today(db)})

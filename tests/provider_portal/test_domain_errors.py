@@ -73,6 +73,17 @@ def refusing(app: Flask) -> Flask:
             raise DomainError("name", "Deze naam is al in gebruik.")
         return render_template_string(page, form=form)
 
+    @app.route("/refuse/form422/<kind>", methods=["POST"])
+    @public
+    def refuse_form_422(kind: str) -> str:
+        form = NameForm()
+        show_refusals_on(form, lambda: render_template_string(page, form=form), 422)
+        with unit_of_work() as session:
+            enqueue(session, "housekeeping")
+            if kind == "conflict":
+                raise Conflict("name", "Deze naam is intussen al opgeslagen.")
+            raise DomainError("name", "Deze naam is al in gebruik.")
+
     @app.route("/refuse/action", methods=["POST"])
     @public
     def refuse_action() -> str:
@@ -93,6 +104,15 @@ def test_a_refused_form_shows_the_message_at_its_field_with_400_and_stores_nothi
     response = refusing.test_client().post("/refuse/form", data={"name": "Taalhuis"})
     assert response.status_code == 400
     assert "<form>Deze naam is al in gebruik.</form>" in text(response)
+    assert _jobs(db) == []
+
+
+def test_a_form_page_answering_422_answers_its_refusals_422_and_a_conflict_still_409(refusing, db) -> None:
+    client = refusing.test_client()
+    refused = client.post("/refuse/form422/plain", data={"name": "Taalhuis"})
+    assert refused.status_code == 422 and "<form>Deze naam is al in gebruik.</form>" in text(refused)
+    conflict = client.post("/refuse/form422/conflict", data={"name": "Taalhuis"})
+    assert conflict.status_code == 409 and "intussen al opgeslagen" in text(conflict)
     assert _jobs(db) == []
 
 

@@ -67,6 +67,7 @@ def world(db: Session, frozen_now) -> dict:
                        "Burgemeester Roelenweg 13, 8021 EV Zwolle")
     for place in (amsterdam, zwolle):  # two seats per sitting, Tuesdays and Thursdays, no ONA
         plan_calendar(db, place, date(2027, 1, 11), date(2027, 2, 26), {1, 3}, seats=2, examiners=0)
+        db.commit()
     provider = make_provider(db, phone="030 123 45 67", email="info@taalschool.example")
     planner = make_user(db, None, role=Role.PLANNER, municipalities=("Utrecht",))
     learners = [make_learner(db, provider, first_name=first, last_name="Kandidaat", municipality="Utrecht",
@@ -80,9 +81,11 @@ def world(db: Session, frozen_now) -> dict:
 
 def _published_run(db: Session, engine, world: dict):  # type: ignore[no-untyped-def]
     run = start_run(db, world["planner"], ("Utrecht",), 10, PLAN_DATE, kind="exams")
+    db.commit()
     assert run_pending(engine) == 1
     db.refresh(run)
     publish(db, run)
+    db.commit()
     return run
 
 
@@ -182,6 +185,7 @@ def test_letters_wait_for_publication_and_stay_with_the_planners_municipalities(
     app, db, engine, world
 ) -> None:
     run = start_run(db, world["planner"], ("Utrecht",), 10, PLAN_DATE, kind="exams")
+    db.commit()
     assert run_pending(engine) == 1
     client = app.test_client()
     login(client, world["planner"].email)
@@ -189,6 +193,7 @@ def test_letters_wait_for_publication_and_stay_with_the_planners_municipalities(
     assert response.status_code == 409 and "Publiceer" in text(response)
     db.refresh(run)
     publish(db, run)
+    db.commit()
     other = make_user(db, None, role=Role.PLANNER, municipalities=("Rotterdam",))
     stranger = app.test_client()
     login(stranger, other.email)

@@ -48,6 +48,7 @@ def seats(db: Session) -> dict:
 
 def _run(db: Session, engine: Engine, seats: dict, town: str) -> PlanRun:
     run = start_run(db, seats[town], (town,), 5, PLAN_DATE, kind="exams")
+    db.commit()
     assert run_pending(engine) == 1
     db.refresh(run)
     return run
@@ -63,6 +64,7 @@ def _booked(db: Session, seats: dict) -> int:
 
 def test_a_run_sees_only_the_seats_other_municipalities_do_not_hold(app, db, engine, seats) -> None:
     assert publish(db, _run(db, engine, seats, "Utrecht")) == 2
+    db.commit()
     problem = build_exam_problem(db, ("Amersfoort",), PLAN_DATE)
     assert [s.seats for s in problem.sessions] == [0]
     assert build_exam_problem(db, ("Utrecht",), PLAN_DATE).sessions[0].seats == 2  # its own seats
@@ -71,8 +73,10 @@ def test_a_run_sees_only_the_seats_other_municipalities_do_not_hold(app, db, eng
 def test_publishing_a_run_whose_seats_were_taken_meanwhile_publishes_nothing(app, db, engine, seats) -> None:
     first, second = _run(db, engine, seats, "Utrecht"), _run(db, engine, seats, "Amersfoort")
     assert publish(db, first) == 2
+    db.commit()
     with app.app_context(), pytest.raises(RunError) as refused:
         publish(db, second)
+    db.rollback()  # as the caller's unit of work does on a refusal: nothing of the run is kept
     with app.app_context():
         message = str(refused.value.message)
     assert "Nothing was published" in message and "DUO Utrecht 2027-01-19 09:00 lezen (4/2)" in message
@@ -96,6 +100,7 @@ def test_two_planners_publishing_at_once_never_overbook_a_session(
             barrier.wait()
             try:
                 outcome.append(publish(mine, run))
+                mine.commit()
             except RunError:
                 outcome.append("refused")
 

@@ -46,6 +46,7 @@ def world(db: Session) -> dict:
     db.add(place)
     db.commit()
     plan_calendar(db, place, date(2027, 1, 11), date(2027, 2, 26), {1, 3}, seats=10, examiners=1)
+    db.commit()
     provider = make_provider(db)
     planner = make_user(db, None, role=Role.PLANNER, municipalities=("Utrecht",))
     amina = make_learner(db, provider, first_name="Amina", municipality="Utrecht")
@@ -74,12 +75,14 @@ def test_the_calendar_is_generated_once_however_often_it_is_asked(db, world) -> 
     count = db.execute(sa.select(sa.func.count()).select_from(ExamSession)).scalar_one()
     assert count == 14 * 6  # 14 Tuesdays and Thursdays, 5 components + one ONA sitting each
     assert plan_calendar(db, world["place"], date(2027, 1, 11), date(2027, 2, 26), {1, 3}, 10, 1) == 0
+    db.commit()
     with pytest.raises(CalendarError):
         plan_calendar(db, world["place"], date(2027, 2, 1), date(2027, 1, 1), {1}, 10, 1)
 
 
 def test_closing_a_day_removes_its_sessions(db, world) -> None:
     assert close_day(db, world["place"], date(2027, 1, 12)) == 6
+    db.commit()
     assert "2027-01-12" in world["place"].closed_dates
 
 
@@ -96,6 +99,7 @@ def test_the_problem_holds_what_each_learner_still_needs_with_attempts_and_needs
 
 def _solve(db: Session, engine, world: dict):  # type: ignore[no-untyped-def]
     run = start_run(db, world["planner"], ("Utrecht",), 5, PLAN_DATE, kind="exams")
+    db.commit()
     assert run_pending(engine) == 1
     db.refresh(run)
     return run
@@ -139,6 +143,7 @@ def test_the_review_says_why_a_component_is_unbooked_in_the_readers_language(
 
 def test_publishing_books_the_components_and_marks_them_planned(db, engine, world) -> None:
     assert publish(db, _solve(db, engine, world)) == 6
+    db.commit()
     statuses = set(
         db.execute(sa.select(LearnerExam.status).where(LearnerExam.learner_id == world["amina"].id)).scalars()
     )
@@ -160,6 +165,7 @@ def test_a_run_without_exam_sessions_is_refused(db, world) -> None:
 
 def test_rosters_and_invitation_letters_come_from_the_published_bookings(client, db, engine, world) -> None:
     publish(db, _solve(db, engine, world))
+    db.commit()
     login(client, world["planner"].email)
     day = (
         db.execute(
@@ -187,6 +193,7 @@ def test_rosters_and_invitation_letters_come_from_the_published_bookings(client,
 def _renamed_and_booked(client, db, engine, world, first: str, last: str) -> date:
     """Publish a run, rename Amina, log the planner in; the day of Amina's first exam."""
     publish(db, _solve(db, engine, world))
+    db.commit()
     world["amina"].first_name, world["amina"].last_name = first, last
     db.commit()
     login(client, world["planner"].email)
@@ -210,6 +217,7 @@ def test_another_municipalitys_planner_cannot_read_the_invitation_or_see_the_nam
     app, db, engine, world
 ) -> None:
     publish(db, _solve(db, engine, world))
+    db.commit()
     other = make_user(db, None, role=Role.PLANNER, municipalities=("Rotterdam",))
     client = app.test_client()
     login(client, other.email)
@@ -227,6 +235,7 @@ def test_another_municipalitys_planner_cannot_read_the_invitation_or_see_the_nam
 
 def test_a_pinned_booking_is_kept_by_the_next_run(client, db, engine, world) -> None:
     publish(db, _solve(db, engine, world))
+    db.commit()
     login(client, world["planner"].email)
     before = db.execute(
         sa.select(ExamBooking).where(
@@ -247,6 +256,7 @@ def test_a_pinned_booking_is_kept_by_the_next_run(client, db, engine, world) -> 
         "pinned": True,
     } in run.problem["bookings"]
     publish(db, run)
+    db.commit()
     db.expire_all()
     after = db.execute(
         sa.select(ExamBooking).where(

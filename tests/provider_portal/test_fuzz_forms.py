@@ -200,10 +200,12 @@ class World:
 
 
 def _cohort(db: Session, trainer_id: int, module: str) -> int:
-    return save_cohort(db, CohortData(municipality="Utrecht", module=module, name=f"{module} Utrecht",
+    cohort = save_cohort(db, CohortData(municipality="Utrecht", module=module, name=f"{module} Utrecht",
                                venue="Wijkcentrum Utrecht", language="ar", trainer_id=trainer_id,
                                min_size=1, max_size=10, cost_cents=25000, first_day=date(2026, 6, 2),
-                               meetings=4, start_time=clock_time(10), end_time=clock_time(12))).id
+                               meetings=4, start_time=clock_time(10), end_time=clock_time(12)))
+    db.commit()  # the caller of the service commits
+    return int(cohort.id or 0)
 
 
 @pytest.fixture()
@@ -246,9 +248,12 @@ def world(app: Flask, db: Session, engine: Engine, frozen_now) -> World:
     db.add(PolicySetting(key="exemption_attempts", value=3, effective_from=date(2026, 7, 1), demo_value=True))
     db.commit()
     plan_calendar(db, place, date(2026, 6, 1), date(2026, 6, 30), {1, 3}, seats=10, examiners=1)
+    db.commit()
     trainer = add_trainer(db, "Utrecht", "Fatima Trainer", "fatima@utrecht.nl")
+    db.commit()
     cohorts = {module: _cohort(db, trainer.id, module) for module in ("KNM", "PVT", "MAP")}
     start_run(db, planner, ("Utrecht",), 5, clock.today())
+    db.commit()
     run_pending(engine)
     assert db.execute(sa.select(Job.status)).scalar_one() == JobStatus.SUCCEEDED
     # a published placement and exam booking (their pin forms), a register taken today (sign form)

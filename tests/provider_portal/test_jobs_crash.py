@@ -62,6 +62,7 @@ def test_a_solver_run_whose_process_died_fails_with_a_sentence_and_its_page_says
     client, db, engine, world  # noqa: F811
 ) -> None:
     run = start_run(db, world["planner"], ("Utrecht", "Amersfoort"), 5, PLAN_DATE)
+    db.commit()
     assert claim_next(engine) == run.job_id
     _age(db, run.job_id, 30)
     assert reap_stale(engine, STALE, max_attempts=3) == (0, 0)  # still beating recently enough
@@ -137,6 +138,7 @@ def test_sigkill_in_the_middle_of_a_solver_run_and_a_draft_run_loses_nothing(
 ) -> None:
     url = app.config["DATABASE_URL"]
     run = start_run(db, world["planner"], ("Utrecht", "Amersfoort"), 60, PLAN_DATE)
+    db.commit()
     drafts = invoicing_jobs.enqueue_quarter_drafts(db, Quarter(2026, 1))
     db.commit()
     solver, draft = db.get(Job, run.job_id), db.get(Job, drafts.id)

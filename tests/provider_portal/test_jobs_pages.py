@@ -35,6 +35,7 @@ def test_the_jobs_page_tells_a_draft_run_in_words_with_who_started_it_and_its_dr
 
 def test_a_solver_runs_job_names_the_run_and_links_to_it(client, db, engine, world) -> None:  # noqa: F811
     run = start_run(db, world["planner"], ("Utrecht", "Amersfoort"), 5, PLAN_DATE)
+    db.commit()
     run_pending(engine)
     login(client, world["planner"].email)
     page = text(client.get(f"/jobs/{run.job_id}"))

@@ -47,6 +47,7 @@ def _recording_solver(monkeypatch) -> list[int]:
 def test_a_run_hands_the_solver_the_configured_thread_count(db, engine, world, monkeypatch) -> None:  # noqa: F811
     seen = _recording_solver(monkeypatch)
     run = start_run(db, world["planner"], ("Utrecht", "Amersfoort"), 5, PLAN_DATE)
+    db.commit()
     assert claim_next(engine) == run.job_id
     assert run_job(engine, run.job_id, solver_threads=1) == "succeeded"
     assert seen == [1]
@@ -57,5 +58,6 @@ def test_a_worker_passes_its_settings_thread_count_to_each_run(db, engine, world
     monkeypatch.setattr(process, "run_job",
                         lambda engine, job_id, **kwargs: calls.append(kwargs) or "succeeded")
     start_run(db, world["planner"], ("Utrecht", "Amersfoort"), 5, PLAN_DATE)
+    db.commit()
     assert _work_once(engine, JobSettings(solver_threads=3), threading.Semaphore(1))
     assert calls[0]["solver_threads"] == 3 and calls[0]["isolate"] is True

@@ -64,6 +64,7 @@ def test_after_the_grace_period_a_solver_run_fails_and_a_draft_run_is_queued_aga
 ) -> None:
     url = app.config["DATABASE_URL"]
     run = start_run(db, world["planner"], ("Utrecht", "Amersfoort"), 60, PLAN_DATE)
+    db.commit()
     drafts = invoicing_jobs.enqueue_quarter_drafts(db, Quarter(2026, 1))
     db.commit()
     solver, draft = db.get(Job, run.job_id), db.get(Job, drafts.id)

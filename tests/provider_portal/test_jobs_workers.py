@@ -38,6 +38,7 @@ def test_a_worker_without_a_free_solver_place_takes_the_drafts_behind_a_solver_r
     db, engine, world  # noqa: F811
 ) -> None:
     run = start_run(db, world["planner"], ("Utrecht", "Amersfoort"), 5, PLAN_DATE)
+    db.commit()
     drafts = invoicing_jobs.enqueue_quarter_drafts(db, Quarter(2026, 1))
     db.commit()
     assert _work_once(engine, JobSettings(), threading.Semaphore(0))  # the only solver place is taken
@@ -78,6 +79,7 @@ def test_two_worker_processes_run_twenty_mixed_jobs_each_exactly_once(
     planners = [world["planner"]] + [make_user(db, None, role=Role.PLANNER, municipalities=towns)
                                      for _ in range(3)]
     ids = [start_run(db, planner, ("Utrecht", "Amersfoort"), 5, PLAN_DATE).job_id for planner in planners]
+    db.commit()
     for year in (2024, 2025):
         for number in (1, 2, 3, 4):
             ids.append(invoicing_jobs.enqueue_quarter_drafts(db, Quarter(year, number), dedupe=False).id)

@@ -71,6 +71,7 @@ def _cohort(db: Session, trainer_id: int, town: str) -> None:
         municipality=town, module="KNM", name=f"KNM {town}", venue=f"Wijkcentrum {town}", language="ar",
         trainer_id=trainer_id, min_size=1, max_size=10, cost_cents=25000, first_day=date(2027, 1, 5),
         meetings=4, start_time=time(10), end_time=time(12)))
+    db.commit()
 
 
 @pytest.fixture()
@@ -84,6 +85,7 @@ def nieuwegein(db: Session) -> dict:
         for place in ("Vreeswijk", "nieuwegein", "Atlantis", "")
     }
     trainer = add_trainer(db, "Nieuwegein", "Fatima Trainer", "fatima@nieuwegein.nl")
+    db.commit()
     _cohort(db, trainer.id, "Nieuwegein")
     return {"planner": planner, "learners": learners}
 
@@ -104,6 +106,7 @@ def test_the_run_counts_homes_at_place_level_and_its_page_says_so(
     client, db: Session, nieuwegein: dict
 ) -> None:
     run = start_run(db, nieuwegein["planner"], ("Nieuwegein",), 5, PLAN_DATE)
+    db.commit()
     assert run.homes == {"place": 2, "municipality": 2}
     login(client, nieuwegein["planner"].email)
     page = read_page(text(client.get(f"/planning/runs/{run.id}")))
@@ -140,7 +143,9 @@ def test_a_run_whose_homes_are_all_places_says_so_plainly(client, db: Session) -
         make_learner(db, provider, municipality="Nieuwegein", postcode="3431AA", place=place, route="B1",
                      duo_term_start=date(2026, 6, 1))
     _cohort(db, add_trainer(db, "Nieuwegein", "Fatima Trainer", "").id, "Nieuwegein")
+    db.commit()
     run = start_run(db, planner, ("Nieuwegein",), 5, PLAN_DATE)
+    db.commit()
     assert run.homes == {"place": 2, "municipality": 0}
     login(client, planner.email)
     page = " ".join(read_page(text(client.get(f"/planning/runs/{run.id}"))).visible_text.split())

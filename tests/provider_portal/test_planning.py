@@ -48,7 +48,9 @@ def _cohort(
         start_time=time(10),
         end_time=time(12),
     )
-    return save_cohort(db, CohortData(**{**data.__dict__, **over})).id
+    cohort = save_cohort(db, CohortData(**{**data.__dict__, **over}))
+    db.commit()  # the caller of the service commits
+    return int(cohort.id or 0)
 
 
 @pytest.fixture()
@@ -76,6 +78,7 @@ def world(db: Session) -> dict:
     )
     make_learner(db, provider, first_name="Rotterdammer", municipality="Rotterdam", postcode="3011AA")
     trainer = add_trainer(db, "Utrecht", "Fatima Trainer", "fatima@utrecht.nl")
+    db.commit()
     cohorts = {
         m: _cohort(db, trainer.id, m, first_day=FIRST_TUESDAY + timedelta(days=i))  # Tue, Wed, Thu
         for i, m in enumerate(("KNM", "PVT", "MAP"))
@@ -118,6 +121,7 @@ def test_the_learners_own_lessons_and_profile_shape_the_problem(db, world) -> No
 
 def _solve(db: Session, engine, world: dict, time_limit: int = 5) -> PlanRun:
     run = start_run(db, world["planner"], ("Utrecht", "Amersfoort"), time_limit, PLAN_DATE)
+    db.commit()
     assert run_pending(engine) == 1
     db.refresh(run)
     return run
@@ -168,6 +172,7 @@ def test_a_run_stored_before_reason_codes_shows_its_english_reasons(client, db, 
 def test_publishing_makes_placements_and_marks_the_modules_planned(db, engine, world) -> None:
     run = _solve(db, engine, world)
     assert publish(db, run) == 3
+    db.commit()
     rows = db.execute(
         sa.select(LearnerModule.module, LearnerModule.status).where(
             LearnerModule.learner_id == world["amina"].id
@@ -178,6 +183,7 @@ def test_publishing_makes_placements_and_marks_the_modules_planned(db, engine, w
 
 def test_a_pinned_placement_survives_the_next_run_and_publication(db, engine, world) -> None:
     publish(db, _solve(db, engine, world))
+    db.commit()
     second_knm = _cohort(db, world["trainer"].id, "KNM", name="KNM tweede groep")
     placement = db.execute(sa.select(Placement).where(Placement.module == "KNM")).scalar_one()
     placement.pinned = True
@@ -187,6 +193,7 @@ def test_a_pinned_placement_survives_the_next_run_and_publication(db, engine, wo
         (e.module, e.cohort) for e in problem_from_json(run.problem).existing
     }
     publish(db, run)
+    db.commit()
     db.expire_all()
     kept = db.execute(sa.select(Placement).where(Placement.module == "KNM")).scalar_one()
     assert kept.cohort_id == world["cohorts"]["KNM"] and kept.cohort_id != second_knm and kept.pinned
@@ -201,6 +208,7 @@ def test_a_run_needs_cohorts_and_a_sane_time_limit(db, world) -> None:
 
 def test_a_cancelled_run_stops_and_says_so(db, engine, world) -> None:
     run = start_run(db, world["planner"], ("Utrecht", "Amersfoort"), 60, PLAN_DATE)
+    db.commit()
     job_id = claim_next(engine)
     assert job_id == run.job_id
     job = db.get(Job, job_id)
@@ -255,6 +263,7 @@ def test_the_planner_creates_a_cohort_runs_reviews_publishes_and_pins(client, db
     )
     assert 'id="municipality-error"' in text(bad)
     run = start_run(db, world["planner"], ("Utrecht", "Amersfoort"), 5, PLAN_DATE)
+    db.commit()
     run_pending(engine)
     page = text(client.get(f"/planning/runs/{run.id}"))
     assert 'id="placed-count">4<' in page and "Wijkcentrum Utrecht" in page
@@ -274,6 +283,7 @@ def test_the_planner_creates_a_cohort_runs_reviews_publishes_and_pins(client, db
 
 def test_participant_lists_download_as_csv_and_pdf(client, db, engine, world) -> None:
     publish(db, _solve(db, engine, world))
+    db.commit()
     login(client, world["planner"].email)
     knm = world["cohorts"]["KNM"]
     csv_text = client.get(f"/planning/cohorts/{knm}/participants.csv").get_data(as_text=True)
@@ -285,6 +295,7 @@ def test_participant_lists_download_as_csv_and_pdf(client, db, engine, world) ->
 
 def test_the_participant_list_pdf_prints_turkish_letters_as_written(client, db, engine, world) -> None:
     publish(db, _solve(db, engine, world))
+    db.commit()
     world["amina"].first_name, world["amina"].last_name = "Gülşen", "Ağaoğlu"
     db.commit()
     login(client, world["planner"].email)
@@ -312,6 +323,7 @@ def test_a_name_written_as_markup_or_a_formula_stays_text_in_the_participant_lis
     client, db, engine, world
 ) -> None:
     publish(db, _solve(db, engine, world))
+    db.commit()
     world["amina"].first_name, world["amina"].last_name = MARKUP_FIRST, MARKUP_LAST
     db.commit()
     login(client, world["planner"].email)

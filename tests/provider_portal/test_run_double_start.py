@@ -53,6 +53,7 @@ def test_two_posts_of_the_same_run_queue_one_and_the_second_shows_it(
 
 def test_the_same_run_may_start_again_once_the_first_has_ended(db, engine, world) -> None:  # noqa: F811
     first = start_run(db, world["planner"], TOWNS, 5, PLAN_DATE)
+    db.commit()
     with pytest.raises(RunAlreadyActive) as refused:
         start_run(db, world["planner"], TOWNS[::-1], 30, PLAN_DATE)  # same towns, other order and limit
     db.rollback()  # as the request's unit of work does on a refusal: the refused run is not kept
@@ -63,18 +64,23 @@ def test_the_same_run_may_start_again_once_the_first_has_ended(db, engine, world
     db.rollback()
     assert run_job(engine, first.job_id) == "succeeded"
     again = start_run(db, world["planner"], TOWNS, 5, PLAN_DATE)
+    db.commit()
     assert again.id != first.id
     request_cancel(db, db.get(Job, again.job_id))  # a cancelled queued run frees it at once
     db.commit()
     assert start_run(db, world["planner"], TOWNS, 5, PLAN_DATE).id not in (first.id, again.id)
+    db.commit()
     assert _counts(db) == (3, 3)
 
 
 def test_other_municipalities_or_another_planner_are_other_runs(db, world) -> None:  # noqa: F811
     start_run(db, world["planner"], TOWNS, 5, PLAN_DATE)
+    db.commit()
     start_run(db, world["planner"], ("Utrecht",), 5, PLAN_DATE)
+    db.commit()
     colleague = make_user(db, None, role="planner", municipalities=TOWNS)
     start_run(db, colleague, TOWNS, 5, PLAN_DATE)
+    db.commit()
     assert _counts(db) == (3, 3)
 
 
@@ -90,6 +96,7 @@ def test_on_postgresql_parallel_starts_queue_exactly_one_run(db, engine, world) 
             barrier.wait(10)
             try:
                 outcomes.append(start_run(session, planner, TOWNS, 5, PLAN_DATE).id)
+                session.commit()
             except RunAlreadyActive as exc:
                 outcomes.append(("refused", exc.run.id))
             except Exception as exc:  # noqa: BLE001  (reported by the assertion below)

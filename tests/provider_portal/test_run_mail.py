@@ -34,10 +34,12 @@ FIRST_TUESDAY = date(2027, 1, 5)
 # --- a group-session run: learners' letters and the trainer's lists ---------------------------------
 
 def _cohort(db: Session, trainer_id: int, module: str, day: date) -> int:
-    return save_cohort(db, CohortData(
+    cohort = save_cohort(db, CohortData(
         municipality="Utrecht", module=module, name=f"{module} Arabisch Utrecht", venue="Wijkcentrum Oost",
         language="ar", trainer_id=trainer_id, min_size=1, max_size=10, cost_cents=0, first_day=day,
-        meetings=3, start_time=time(10), end_time=time(12))).id
+        meetings=3, start_time=time(10), end_time=time(12)))
+    db.commit()  # the caller of the service commits
+    return int(cohort.id or 0)
 
 
 @pytest.fixture()
@@ -54,12 +56,15 @@ def sessions(db: Session, engine, frozen_now) -> dict:  # type: ignore[no-untype
         make_user(db, provider, role=Role.LEARNER, learner_id=learners[name].id,
                   email=f"{name.lower()}@cursist.example")
     trainer = add_trainer(db, "Utrecht", "Fatima Trainer", "fatima@trainer.example")
+    db.commit()
     for i, module in enumerate(("KNM", "PVT", "MAP")):
         _cohort(db, trainer.id, module, FIRST_TUESDAY + timedelta(days=i))
     run = start_run(db, planner, ("Utrecht",), 5, PLAN_DATE)
+    db.commit()
     assert run_pending(engine) == 1
     db.refresh(run)
     assert publish(db, run) == 9
+    db.commit()
     return {"run": run, "planner": planner, "learners": learners, "trainer": trainer}
 
 
@@ -269,6 +274,7 @@ def exams(db: Session, engine, frozen_now) -> dict:  # type: ignore[no-untyped-d
     db.add(place)
     db.commit()
     plan_calendar(db, place, date(2027, 1, 11), date(2027, 2, 26), {1, 3}, seats=2, examiners=0)
+    db.commit()
     provider = make_provider(db, phone="030 123 45 67", email="info@taalschool.example")
     planner = make_user(db, None, role=Role.PLANNER, municipalities=("Utrecht",))
     learners = [make_learner(db, provider, first_name=first, last_name="Kandidaat", municipality="Utrecht",
@@ -277,9 +283,11 @@ def exams(db: Session, engine, frozen_now) -> dict:  # type: ignore[no-untyped-d
         make_ready(db, learner, date(2026, 11, 20))
     make_user(db, provider, role=Role.LEARNER, learner_id=learners[0].id, email="dawit@cursist.example")
     run = start_run(db, planner, ("Utrecht",), 5, PLAN_DATE, kind="exams")
+    db.commit()
     assert run_pending(engine) == 1
     db.refresh(run)
     publish(db, run)
+    db.commit()
     return {"run": run, "learners": learners, "planner": planner}
 
 

@@ -62,6 +62,7 @@ def two_providers(db: Session) -> dict[str, object]:
     make_learner(db, a, first_name="Aisha")
     rotterdam_planner = make_user(db, None, role=Role.PLANNER, municipalities=("Rotterdam",))
     trainer_b = add_trainer(db, "Rotterdam", "Trainer Rotterdam", "")
+    db.commit()
     cohort_b = save_cohort(
         db,
         CohortData(
