@@ -23,9 +23,11 @@ from provider_portal.models import (
     Contract,
     CourseClass,
     Enrolment,
+    ExamLocation,
     ExamReadiness,
     Learner,
     LearnerExam,
+    Lesson,
     PlannerMunicipality,
     Provider,
     User,
@@ -115,6 +117,16 @@ def make_ready(session: Session, learner: Learner, on: date, components: tuple[s
     session.commit()
 
 
+def make_exam_location(session: Session, **over: Any) -> ExamLocation:
+    """DUO's exam location in Amsterdam, with both facilities (no street address unless given)."""
+    fields: dict[str, Any] = dict(code="amsterdam", name="DUO Amsterdam", lat=52.3889, lon=4.8380,
+                                  facilities=["accessible", "extra_time"])
+    place = ExamLocation(**(fields | over))
+    session.add(place)
+    session.commit()
+    return place
+
+
 def make_contract(session: Session, learner: Learner, **over: Any) -> Contract:
     n = next(_counter)
     fields: dict[str, Any] = dict(
@@ -151,6 +163,12 @@ def make_class(
     )
     course = CourseClass(provider_id=provider.id)  # type: ignore[call-arg]
     return save_class(session, ClassData(**(fields | over)), course)
+
+
+def lesson_on(session: Session, course: CourseClass, day: date) -> Lesson:
+    """The class's lesson on `day` (the class's schedule generated it)."""
+    stmt = sa.select(Lesson).where(Lesson.class_id == course.id, Lesson.lesson_date == day)
+    return session.execute(stmt).scalar_one()
 
 
 def make_enrolment(session: Session, course: CourseClass, learner: Learner, **over: Any) -> Enrolment:
