@@ -52,11 +52,12 @@ def _build(admin_url: str, db: str, reuse: bool) -> Path:
     if reuse and cache.exists():
         return cache
     sys.path.insert(0, str(ROOT))
-    from bench.web.run import _fresh_database, _seed
+    from bench.databases import fresh_postgres
+    from bench.web.run import _seed
     from provider_portal import clock
 
     built_at = clock.now()
-    world = _seed(_fresh_database(admin_url, db))
+    world = _seed(fresh_postgres(admin_url, db))
     world["now"] = built_at.isoformat()
     cache.write_text(json.dumps(world))
     return cache

@@ -44,6 +44,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from bench.attendance.build import build  # noqa: E402
+from bench.databases import fresh_postgres  # noqa: E402
 from provider_portal import clock  # noqa: E402
 from provider_portal.attendance.codes import presence_code  # noqa: E402
 from provider_portal.migrate import upgrade  # noqa: E402
@@ -64,15 +65,6 @@ class LoopbackSession(requests.Session):
         for cookie in self.cookies:
             cookie.secure = False
         return response
-
-
-def _fresh_database(admin_url: str, name: str) -> str:
-    engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    return admin_url.rsplit("/", 1)[0] + f"/{name}"
 
 
 def _seed(url: str) -> dict[str, Any]:
@@ -249,7 +241,7 @@ def main() -> None:
         world = json.loads(cache.read_text())
     else:
         import json
-        world = _seed(_fresh_database(args.admin_url, args.db))
+        world = _seed(fresh_postgres(args.admin_url, args.db))
         cache.write_text(json.dumps(world))
     secret = secrets.token_urlsafe(48)
     env = {**os.environ, "PORTAL_ENV": "production", "SECRET_KEY": secret, "DATABASE_URL": url,
