@@ -40,6 +40,15 @@ _counter = itertools.count(1)
 _rng = random.Random(7)
 
 
+def count_rows(session: Session, model: type, **where: Any) -> int:
+    """How many rows of `model` the database holds (with `where`: whose columns have these values),
+    read afresh (the session's cached objects expired first)."""
+    session.expire_all()
+    stmt = sa.select(sa.func.count()).select_from(model).where(
+        *(getattr(model, name) == value for name, value in where.items()))
+    return session.execute(stmt).scalar_one()
+
+
 def make_provider(session: Session, **over: Any) -> Provider:
     n = next(_counter)
     fields: dict[str, Any] = dict(

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from sqlmodel import Session
 
 from provider_portal.models import Learner
 from provider_portal.models.enums import Role
 from tests.e2e.helpers import fill_learner_form, shot, submit_log_in
-from tests.factories import make_provider, make_user
-
-
-def _learner_count(db: Session) -> int:
-    db.expire_all()
-    return db.execute(sa.select(sa.func.count()).select_from(Learner)).scalar_one()
+from tests.factories import count_rows, make_provider, make_user
 
 
 def test_an_admin_registers_a_learner_after_fixing_an_invalid_bsn(page, db: Session) -> None:
@@ -31,13 +25,13 @@ def test_an_admin_registers_a_learner_after_fixing_an_invalid_bsn(page, db: Sess
     error = page.locator("#bsn-error")
     assert "elfproef" in error.inner_text()
     assert page.get_by_label("Voornaam").input_value() == "Helen"  # what was typed is kept
-    assert _learner_count(db) == 0
+    assert count_rows(db, Learner) == 0
 
     page.get_by_label("BSN").fill("111222333")
     page.get_by_role("button", name="Opslaan").click()
     page.get_by_role("heading", name="Helen Berhane").wait_for()
     assert "Tigrinya" in page.content()
-    assert _learner_count(db) == 1
+    assert count_rows(db, Learner) == 1
     shot(page, "learner-new")
 
     page.get_by_role("link", name="Inburgeraars").click()

@@ -9,7 +9,7 @@ from sqlmodel import Session
 from provider_portal.models import Learner, Provider
 from provider_portal.models.enums import Role
 from tests.e2e.helpers import fill_learner_form, log_in, shot
-from tests.factories import make_user
+from tests.factories import count_rows, make_user
 
 
 def test_a_platform_admin_onboards_a_provider_whose_admin_registers_a_learner(page, db: Session) -> None:
@@ -31,8 +31,7 @@ def test_a_platform_admin_onboards_a_provider_whose_admin_registers_a_learner(pa
     page.get_by_label("Startwachtwoord").fill("taalles-in-de-heuvelrug-7")
     page.get_by_role("button", name="Aanbieder aanmaken").click()
     assert "8 cijfers" in page.locator("#kvk_number-error").inner_text()
-    db.expire_all()
-    assert db.execute(sa.select(sa.func.count()).select_from(Provider)).scalar_one() == 0
+    assert count_rows(db, Provider) == 0
 
     page.get_by_label("KvK-nummer").fill("12345678")
     page.get_by_label("Startwachtwoord").fill("taalles-in-de-heuvelrug-7")

@@ -6,12 +6,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-import sqlalchemy as sa
 from sqlmodel import Session
 
 from provider_portal.models import Enrolment, Learner
 from tests.e2e.helpers import assert_fits, fill_learner_form, shot
-from tests.factories import make_class, make_enrolment, make_learner, make_provider, make_user
+from tests.factories import count_rows, make_class, make_enrolment, make_learner, make_provider, make_user
 
 
 @pytest.fixture()
@@ -42,8 +41,7 @@ def test_refusals_in_dutch_with_a_way_back(open_page, world, db, width, frozen_n
     shot(page, f"refused-action-{width}")
     page.get_by_role("link", name="Terug naar de vorige pagina").click()
     page.wait_for_url(f"**{class_page}")
-    db.expire_all()
-    assert db.execute(sa.select(sa.func.count()).select_from(Enrolment)).scalar_one() == 1
+    assert count_rows(db, Enrolment) == 1
 
     # a form refused by the service: the BSN is taken; the message stands at the BSN field
     page.goto("/learners/new")
@@ -56,5 +54,4 @@ def test_refusals_in_dutch_with_a_way_back(open_page, world, db, width, frozen_n
     page.get_by_text("Deze taalaanbieder heeft al een inburgeraar met dit BSN.").wait_for()
     assert_fits(page)
     shot(page, f"refused-form-{width}")
-    db.expire_all()
-    assert db.execute(sa.select(sa.func.count()).select_from(Learner)).scalar_one() == 1
+    assert count_rows(db, Learner) == 1
