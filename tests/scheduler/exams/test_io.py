@@ -64,6 +64,14 @@ def test_a_bad_field_is_named_in_the_error(good, edit, where):
     assert str(info.value).startswith(where)
 
 
+def test_a_duplicate_session_id_names_both_places(good):
+    def twice(d):
+        d["sessions"][1]["id"] = d["sessions"][0]["id"]
+
+    with pytest.raises(ProblemInputError, match=r"^sessions\[1\]\.id: duplicate id '.+' \(also sessions\[0\]\)$"):
+        problem_from_json(broken(good, twice))
+
+
 def test_overlapping_exam_sessions_at_one_location_are_rejected(good):
     def overlap(d):
         d["sessions"][1]["start"] = "09:30"  # luisteren inside lezen's 65 minutes
