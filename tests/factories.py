@@ -23,9 +23,11 @@ from provider_portal.models import (
     Contract,
     CourseClass,
     Enrolment,
+    ExamLocation,
     ExamReadiness,
     Learner,
     LearnerExam,
+    Lesson,
     PlannerMunicipality,
     Provider,
     User,
@@ -36,6 +38,15 @@ PASSWORD = "correct horse battery"
 PASSWORD_HASH = generate_password_hash(PASSWORD, method="scrypt")  # hashing once keeps tests fast
 _counter = itertools.count(1)
 _rng = random.Random(7)
+
+
+def count_rows(session: Session, model: type, **where: Any) -> int:
+    """How many rows of `model` the database holds (with `where`: whose columns have these values),
+    read afresh (the session's cached objects expired first)."""
+    session.expire_all()
+    stmt = sa.select(sa.func.count()).select_from(model).where(
+        *(getattr(model, name) == value for name, value in where.items()))
+    return session.execute(stmt).scalar_one()
 
 
 def make_provider(session: Session, **over: Any) -> Provider:
@@ -117,6 +128,16 @@ def make_ready(session: Session, learner: Learner, on: date, components: tuple[s
     session.commit()
 
 
+def make_exam_location(session: Session, **over: Any) -> ExamLocation:
+    """DUO's exam location in Amsterdam, with both facilities (no street address unless given)."""
+    fields: dict[str, Any] = dict(code="amsterdam", name="DUO Amsterdam", lat=52.3889, lon=4.8380,
+                                  facilities=["accessible", "extra_time"])
+    place = ExamLocation(**(fields | over))
+    session.add(place)
+    session.commit()
+    return place
+
+
 def make_contract(session: Session, learner: Learner, **over: Any) -> Contract:
     n = next(_counter)
     fields: dict[str, Any] = dict(
@@ -155,6 +176,12 @@ def make_class(
     save_class(session, ClassData(**(fields | over)), course)
     session.commit()  # the service leaves the commit to its caller
     return course
+
+
+def lesson_on(session: Session, course: CourseClass, day: date) -> Lesson:
+    """The class's lesson on `day` (the class's schedule generated it)."""
+    stmt = sa.select(Lesson).where(Lesson.class_id == course.id, Lesson.lesson_date == day)
+    return session.execute(stmt).scalar_one()
 
 
 def make_enrolment(session: Session, course: CourseClass, learner: Learner, **over: Any) -> Enrolment:

@@ -8,6 +8,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from billing.quarters import Quarter
+from provider_portal.invoicing.drafts import make_drafts
 from provider_portal.models import (
     Attendance,
     Contract,
@@ -17,8 +19,10 @@ from provider_portal.models import (
     Learner,
     Lesson,
     OtherProviderInvoice,
+    Provider,
 )
 from provider_portal.models.invoicing import InvoiceStatus
+from tests.factories import make_class, make_contract, make_enrolment, make_learner, make_provider
 
 AFTER_Q1 = date(2026, 4, 2)  # an invoice date after 2026-Q1, the factories' class quarter
 
@@ -72,6 +76,20 @@ def attend_all(
     )
     session.commit()
     return len(ids)
+
+
+def drafted_q1(session: Session) -> tuple[Provider, Learner, int]:
+    """A provider whose learner Amina Haddad, under contract, attended every lesson of her 2026-Q1
+    class, with the Q1 drafts made on AFTER_Q1; and how many lessons she attended."""
+    provider = make_provider(session)
+    course = make_class(session, provider)
+    learner = make_learner(session, provider, first_name="Amina", last_name="Haddad")
+    make_contract(session, learner)
+    make_enrolment(session, course, learner)
+    lessons = attend_all(session, course, learner)
+    make_drafts(session, provider, Quarter(2026, 1), AFTER_Q1)
+    session.commit()  # the caller's unit of work
+    return provider, learner, lessons
 
 
 def make_other_invoice(

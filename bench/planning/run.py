@@ -55,6 +55,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.databases import fresh_postgres  # noqa: E402
 from bench.planning.build import PASSWORD, build  # noqa: E402
 from provider_portal import clock, create_app, migrate  # noqa: E402
 from provider_portal.jobs.isolated import start_server  # noqa: E402
@@ -526,15 +527,6 @@ def _load() -> str:
     return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
-def _fresh_postgres(admin_url: str, name: str) -> str:
-    engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    return admin_url.rsplit("/", 1)[0] + f"/{name}"
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--learners", type=int, default=3_000)
@@ -546,7 +538,7 @@ def main() -> None:
     ap.add_argument("--admin-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
     ap.add_argument("--db", default="inburgering_bench_planning", help="PostgreSQL database, dropped first")
     a = ap.parse_args()
-    url = a.url or _fresh_postgres(a.admin_url, a.db)
+    url = a.url or fresh_postgres(a.admin_url, a.db)
     migrate.upgrade(url)
     app = make_app(url)
     print(f"database {url.rsplit('/', 1)[-1]}, {a.learners} learners, limit {a.limit} s, "

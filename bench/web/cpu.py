@@ -49,7 +49,8 @@ WORKER_SECRET = "bench-cpu-secret-" + "x" * 40
 def _build(admin_url: str, db: str, reuse: bool) -> Path:
     """The seeded database and its world file (teachers, learners, lessons, the moment of the build)."""
     sys.path.insert(0, str(ROOT))
-    from bench.web.run import _fresh_database, _seed, world_file
+    from bench.databases import fresh_postgres
+    from bench.web.run import _seed, world_file
 
     cache = world_file(db)  # run.py's: either benchmark can reuse the other's build
     if reuse and cache.exists():
@@ -57,7 +58,7 @@ def _build(admin_url: str, db: str, reuse: bool) -> Path:
     from provider_portal import clock
 
     built_at = clock.now()
-    world = _seed(_fresh_database(admin_url, db))
+    world = _seed(fresh_postgres(admin_url, db))
     world["now"] = built_at.isoformat()
     cache.write_text(json.dumps(world))
     return cache

@@ -54,6 +54,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from bench.attendance.build import build  # noqa: E402
+from bench.databases import fresh_postgres  # noqa: E402
 from bench.web.client import Browser, HttpError, Response  # noqa: E402
 from provider_portal import clock  # noqa: E402
 from provider_portal.attendance.codes import presence_code  # noqa: E402
@@ -80,15 +81,6 @@ ROUTES = (("GET", re.compile(r"/lessons/\d+$"), "register page"),
 def world_file(db: str) -> Path:
     """The accounts and lessons of the last build of `db` (run.py and cpu.py share it)."""
     return Path(tempfile.gettempdir()) / f"{db}.world.json"
-
-
-def _fresh_database(admin_url: str, name: str) -> str:
-    engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    return admin_url.rsplit("/", 1)[0] + f"/{name}"
 
 
 def _seed(url: str) -> dict[str, Any]:
@@ -479,7 +471,7 @@ def main() -> None:
         world = json.loads(cache.read_text())
     else:
         built_at = clock.now()
-        world = _seed(_fresh_database(args.admin_url, args.db))
+        world = _seed(fresh_postgres(args.admin_url, args.db))
         world["now"] = built_at.isoformat()
         cache.write_text(json.dumps(world))
     secret = secrets.token_urlsafe(48)

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, PlainValidator, ValidationError, Wit
 from scheduler.common.errors import ProblemInputError
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 STRICT = ConfigDict(strict=True, extra="ignore", frozen=True)
 
@@ -127,34 +128,31 @@ def _text(value: Any, what: str) -> str:
     return value
 
 
-def _iso_date(value: Any) -> date:
-    text = _text(value, "a string")
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"a date YYYY-MM-DD expected, got {text!r}") from None
+def iso_reader(parse: Callable[[str], T], message: str, *, strings_only: bool = True) -> Callable[[Any], T]:
+    """A validator reading an ISO 8601 string with `parse` (`date.fromisoformat`, ...); what does not
+    parse fails with `message`, whose `{value!r}` names the value given. With `strings_only`, a value
+    that is no string first fails with "expected a string, got <type>"."""
+
+    def read(value: Any) -> T:
+        if strings_only:
+            value = _text(value, "a string")
+        try:
+            return parse(value)
+        except (TypeError, ValueError):
+            raise ValueError(message.format(value=value)) from None
+
+    return read
 
 
-def _clock(value: Any) -> time:
-    text = _text(value, "a string")
-    try:
-        return time.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"HH:MM expected, got {text!r}") from None
+DATE_SCHEMA = WithJsonSchema({"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"})
+CLOCK_SCHEMA = WithJsonSchema({"type": "string", "pattern": r"^\d{2}:\d{2}$"})
 
-
-def _date_time(value: Any) -> datetime:
-    text = _text(value, "a string")
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"a date-time expected, got {text!r}") from None
-
+_iso_date = iso_reader(date.fromisoformat, "a date YYYY-MM-DD expected, got {value!r}")
+_clock = iso_reader(time.fromisoformat, "HH:MM expected, got {value!r}")
+_date_time = iso_reader(datetime.fromisoformat, "a date-time expected, got {value!r}")
 
 Number = Annotated[float, PlainValidator(_number), WithJsonSchema({"type": "number"})]
-IsoDate = Annotated[date, PlainValidator(_iso_date),
-                    WithJsonSchema({"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"})]
-Clock = Annotated[time, PlainValidator(_clock),
-                  WithJsonSchema({"type": "string", "pattern": r"^\d{2}:\d{2}$"})]
+IsoDate = Annotated[date, PlainValidator(_iso_date), DATE_SCHEMA]
+Clock = Annotated[time, PlainValidator(_clock), CLOCK_SCHEMA]
 DateTime = Annotated[datetime, PlainValidator(_date_time),
                      WithJsonSchema({"type": "string", "description": "local time, e.g. 2027-01-11T09:00"})]

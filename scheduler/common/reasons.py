@@ -9,7 +9,7 @@ so a reason reads back from a solution file equal to the one written.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +44,13 @@ class Reason:
     def to_json(self) -> dict[str, Any]:
         """The reason as it is written into a solution file."""
         return {"code": self.code, "params": json.loads(json.dumps(self.params))}
+
+
+def worded(english: Callable[[Reason], str],
+           reasons: Sequence[Reason]) -> tuple[tuple[str, ...], tuple[Reason, ...]]:
+    """A diagnosis's reasons as the solution file has them: the English sentences (`reasons`), and
+    beside them the same reasons as codes (`reason_codes`, so `reason_codes[i]` is `reasons[i]`)."""
+    return tuple(map(english, reasons)), tuple(reasons)
 
 
 def explained_json(head: dict[str, Any], texts: tuple[str, ...], codes: tuple[Reason, ...]) -> dict[str, Any]:

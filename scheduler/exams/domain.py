@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, time
 
 from scheduler.common.geo import Point
-from scheduler.common.reasons import Reason
+from scheduler.common.reasons import Reason, worded
 from scheduler.exams.reasons import text as english
 
 LANGUAGE_AND_KNM = ("lezen", "luisteren", "schrijven", "spreken", "knm")
@@ -152,12 +152,8 @@ class BookedExam:
 
 @dataclass(frozen=True, slots=True)
 class Unbooked:
-    """A needed component left unbooked, with the reasons the diagnosis found.
-
-    `reasons` are the English sentences (the solution file's contract); `reason_codes[i]` is
-    `reasons[i]` as a code with parameters, for readers in other languages. Files written before
-    codes existed read back with no codes.
-    """
+    """A needed component left unbooked, with the reasons the diagnosis found (`reasons` and
+    `reason_codes` as `scheduler.common.reasons.worded` gives them; older files have no codes)."""
 
     learner: str
     component: str
@@ -167,7 +163,7 @@ class Unbooked:
     @classmethod
     def explained(cls, learner: str, component: str, reasons: Sequence[Reason]) -> Unbooked:
         """The diagnosis's reasons, worded in English beside their codes."""
-        return cls(learner, component, tuple(map(english, reasons)), tuple(reasons))
+        return cls(learner, component, *worded(english, reasons))
 
 
 @dataclass(frozen=True, slots=True)

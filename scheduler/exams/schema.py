@@ -21,7 +21,7 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from scheduler.common.jsonmodel import STRICT, Number
+from scheduler.common.jsonmodel import CLOCK_SCHEMA, DATE_SCHEMA, STRICT, Number, iso_reader
 from scheduler.exams.domain import Settings, Weights
 
 _W, _S = Weights(), Settings()  # the defaults
@@ -41,20 +41,6 @@ def wording(err: Any) -> str | None:
         return "must be an object" if err["type"] in {"dict_type", "model_type"} and not err["loc"] \
             else f"has the wrong type ({value!r})"
     return None
-
-
-def _date(value: Any) -> date:
-    try:
-        return date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"must be a date YYYY-MM-DD, got {value!r}") from None
-
-
-def _time(value: Any) -> time:
-    try:
-        return time.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"must be a time HH:MM, got {value!r}") from None
 
 
 def _positive(value: int) -> int:
@@ -77,10 +63,11 @@ def _attempts(value: Any) -> dict[str, int]:
     return value
 
 
-IsoDate = Annotated[date, PlainValidator(_date),
-                    WithJsonSchema({"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"})]
-Clock = Annotated[time, PlainValidator(_time),
-                  WithJsonSchema({"type": "string", "pattern": r"^\d{2}:\d{2}$"})]
+# the exams reader's own wording (its contract, docs/exams.md); any value that does not parse, string or not
+_date = iso_reader(date.fromisoformat, "must be a date YYYY-MM-DD, got {value!r}", strings_only=False)
+_time = iso_reader(time.fromisoformat, "must be a time HH:MM, got {value!r}", strings_only=False)
+IsoDate = Annotated[date, PlainValidator(_date), DATE_SCHEMA]
+Clock = Annotated[time, PlainValidator(_time), CLOCK_SCHEMA]
 
 
 class HorizonIn(BaseModel):

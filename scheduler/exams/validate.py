@@ -6,15 +6,8 @@ from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 
 from scheduler.common.errors import InfeasibleInputError, ProblemInputError
+from scheduler.common.ids import unique_ids
 from scheduler.exams.domain import Problem, Session
-
-
-def _unique(ids: list[str], where: str) -> None:
-    seen: set[str] = set()
-    for i, key in enumerate(ids):
-        if key in seen:
-            raise ProblemInputError(f"{where}[{i}].id", f"duplicate id {key!r}")
-        seen.add(key)
 
 
 def _end(session: Session) -> datetime:
@@ -69,10 +62,10 @@ def validate_problem(problem: Problem) -> None:
     """Raise ProblemInputError (or InfeasibleInputError) when the problem contradicts itself."""
     if problem.end < problem.start:
         raise ProblemInputError("horizon.end", "is before horizon.start")
-    _unique([c.id for c in problem.components], "components")
-    _unique([x.id for x in problem.locations], "locations")
-    _unique([s.id for s in problem.sessions], "sessions")
-    _unique([x.id for x in problem.learners], "learners")
+    unique_ids((c.id for c in problem.components), "components")
+    unique_ids((x.id for x in problem.locations), "locations")
+    unique_ids((s.id for s in problem.sessions), "sessions")
+    unique_ids((x.id for x in problem.learners), "learners")
     components = {c.id for c in problem.components}
     locations = {x.id for x in problem.locations}
     for i, s in enumerate(problem.sessions):

@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from scheduler.common.calendar import DayPart, Interval
 from scheduler.common.geo import Point
-from scheduler.common.reasons import Reason
+from scheduler.common.reasons import Reason, worded
 from scheduler.sessions.reasons import text as english
 
 MODULES = ("KNM", "PVT", "MAP")
@@ -139,12 +139,8 @@ class Problem:
 
 @dataclass(frozen=True, slots=True)
 class Unplaced:
-    """A learner-module left without a cohort, with the diagnosis's reasons.
-
-    `reasons` are the English sentences (the solution file's contract); `reason_codes[i]` is
-    `reasons[i]` as a code with parameters, for readers in other languages. Files written before
-    codes existed read back with no codes.
-    """
+    """A learner-module left without a cohort, with the diagnosis's reasons (`reasons` and
+    `reason_codes` as `scheduler.common.reasons.worded` gives them; older files have no codes)."""
 
     learner: str
     module: str
@@ -154,7 +150,7 @@ class Unplaced:
     @classmethod
     def explained(cls, learner: str, module: str, reasons: Sequence[Reason]) -> Unplaced:
         """The diagnosis's reasons, worded in English beside their codes."""
-        return cls(learner, module, tuple(map(english, reasons)), tuple(reasons))
+        return cls(learner, module, *worded(english, reasons))
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from scheduler.common.errors import ProblemInputError
+from scheduler.common.ids import unique_ids
 from scheduler.sessions.domain import Problem
-
-
-def _unique(ids: Iterable[str], key: str) -> dict[str, int]:
-    seen: dict[str, int] = {}
-    for i, ident in enumerate(ids):
-        if ident in seen:
-            raise ProblemInputError(f"{key}[{i}].id", f"duplicate id {ident!r} (also {key}[{seen[ident]}])")
-        seen[ident] = i
-    return seen
 
 
 def check_references(problem: Problem) -> None:
     """Raise ProblemInputError when an id is duplicated or a reference points nowhere."""
-    trainers = _unique((t.id for t in problem.trainers), "trainers")
-    cohorts = _unique((c.id for c in problem.cohorts), "cohorts")
-    learners = _unique((x.id for x in problem.learners), "learners")
-    _unique((m.code for m in problem.modules), "modules")
+    trainers = unique_ids((t.id for t in problem.trainers), "trainers")
+    cohorts = unique_ids((c.id for c in problem.cohorts), "cohorts")
+    learners = unique_ids((x.id for x in problem.learners), "learners")
+    unique_ids((m.code for m in problem.modules), "modules")
     for i, c in enumerate(problem.cohorts):
         if c.trainer not in trainers:
             raise ProblemInputError(f"cohorts[{i}].trainer", f"unknown trainer {c.trainer!r}")

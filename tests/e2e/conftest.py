@@ -10,11 +10,14 @@ from __future__ import annotations
 import os
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from flask import Flask
 from werkzeug.serving import make_server
+
+from tests.e2e.helpers import log_in
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARGS = [
@@ -125,9 +128,32 @@ def no_csp_violations(request: pytest.FixtureRequest) -> Iterator[None]:
 
 
 @pytest.fixture()
-def page(browser, live_server: str) -> Iterator[object]:
-    context = browser.new_context(base_url=live_server, locale="nl-NL")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+def open_page(browser, live_server: str) -> Iterator[Callable[..., Any]]:
+    """Opens a page in a browser context of its own (its own cookies), in Dutch, on the live server.
+
+    `open_page(email, width=390)` logs `email` in first; `width=None` keeps Playwright's default
+    viewport; other keywords go to the context (`accept_downloads=True`). Every context opened is
+    closed when the test ends."""
+    contexts: list[Any] = []
+
+    def open_(email: str | None = None, *, width: int | None = 1366, height: int = 900,
+              **options: Any) -> Any:
+        if width is not None:
+            options["viewport"] = {"width": width, "height": height}
+        context = browser.new_context(base_url=live_server, locale="nl-NL", **options)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        if email is not None:
+            log_in(page, email)
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture()
+def page(open_page: Callable[..., Any]) -> object:
+    """A page in Playwright's default viewport, nobody logged in."""
+    return open_page(width=None)

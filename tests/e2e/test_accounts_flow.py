@@ -5,20 +5,14 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from provider_portal.models.enums import Role
-from tests.factories import PASSWORD, make_user
-
-
-def _log_in(page, email: str, password: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/login")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(password)
-    page.get_by_role("button", name="Inloggen").click()
+from tests.e2e.helpers import log_in
+from tests.factories import make_user
 
 
 def test_a_platform_admin_creates_a_planner_who_then_logs_in(page, db: Session) -> None:
     admin = make_user(db, None, role=Role.PLATFORM_ADMIN)
 
-    _log_in(page, admin.email, PASSWORD)
+    log_in(page, admin.email)
     page.get_by_role("link", name="Accounts").click()
     page.get_by_role("link", name="Nieuw account").click()
     page.get_by_label("E-mailadres").fill("planner.amersfoort@gemeente.nl")
@@ -35,6 +29,6 @@ def test_a_platform_admin_creates_a_planner_who_then_logs_in(page, db: Session) 
     assert "Amersfoort, Utrecht" in row.inner_text()
 
     page.get_by_role("button", name="Uitloggen").click()
-    _log_in(page, "planner.amersfoort@gemeente.nl", "planner-wachtwoord-1")
+    log_in(page, "planner.amersfoort@gemeente.nl", "planner-wachtwoord-1")
     page.get_by_role("link", name="Cohorten").wait_for()
     assert "Petra Planner" in page.content()

@@ -4,7 +4,6 @@ the screen, and printing hides the navigation."""
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 
 import pytest
@@ -14,9 +13,8 @@ from sqlmodel import Session
 from provider_portal.clock import AMSTERDAM
 from provider_portal.models import Attendance, Lesson
 from provider_portal.models.enums import Role
-from tests.factories import PASSWORD, make_class, make_enrolment, make_learner, make_provider, make_user
-
-SHOTS = os.environ.get("E2E_SHOTS")  # a folder to keep the screenshots in, when set
+from tests.e2e.helpers import assert_fits, shot
+from tests.factories import make_class, make_enrolment, make_learner, make_provider, make_user
 
 
 @pytest.fixture()
@@ -41,21 +39,14 @@ def world(db: Session, frozen_now) -> dict:
 
 
 @pytest.mark.parametrize("width", [1366, 390])
-def test_the_attendance_overview_and_report_in_the_browser(browser, live_server, world, width) -> None:
-    context = browser.new_context(base_url=live_server, locale="nl-NL",
-                                  viewport={"width": width, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.goto("/login")
-    page.get_by_label("E-mailadres").fill(world["teacher"].email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
+def test_the_attendance_overview_and_report_in_the_browser(open_page, world, width) -> None:
+    page = open_page(world["teacher"].email, width=width)
     page.goto(f"/classes/{world['course'].id}")
     page.locator("#attendance-overview").click()
     page.get_by_role("link", name="Alles").click()
     grid = page.locator("#attendance-grid")
     assert grid.locator("tbody tr").count() == 4
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert_fits(page)
     if width == 390:  # the grid scrolls inside its box; the names stay in view
         box = page.locator(".att-wrap")
         assert box.evaluate("e => e.scrollWidth > e.clientWidth")
@@ -63,8 +54,7 @@ def test_the_attendance_overview_and_report_in_the_browser(browser, live_server,
         name = grid.locator("tbody th").first.bounding_box()
         assert name is not None and name["x"] < 30
     assert page.get_by_text("Afwezig met bericht").first.is_visible()  # the legend, in words
-    if SHOTS:
-        page.screenshot(path=f"{SHOTS}/class-grid-{width}.png", full_page=True)
+    shot(page, f"class-grid-{width}")
     page.emulate_media(media="print")
     assert not page.locator("#main-menu").is_visible()
     page.emulate_media(media="screen")
@@ -72,7 +62,5 @@ def test_the_attendance_overview_and_report_in_the_browser(browser, live_server,
     page.wait_for_url("**/attendance-report**")
     assert page.locator("#months").is_visible() and page.locator("svg.chart").count() == 1
     assert "800 uur les" in page.locator("#report-totals").inner_text()
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
-    if SHOTS:
-        page.screenshot(path=f"{SHOTS}/learner-report-{width}.png", full_page=True)
-    context.close()
+    assert_fits(page)
+    shot(page, f"learner-report-{width}")

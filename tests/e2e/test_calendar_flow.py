@@ -10,7 +10,8 @@ from sqlmodel import Session
 
 from provider_portal.models import Cohort, CohortMeeting, Trainer
 from provider_portal.models.enums import Role
-from tests.factories import PASSWORD, make_user
+from tests.e2e.helpers import assert_fits
+from tests.factories import make_user
 
 DAY = date(2027, 1, 5)
 
@@ -35,23 +36,8 @@ def _world(db: Session) -> str:
     return planner.email
 
 
-def _open(browser, live_server: str, email: str, width: int):  # type: ignore[no-untyped-def]
-    page = browser.new_context(base_url=live_server, locale="nl-NL",
-                               viewport={"width": width, "height": 900}).new_page()
-    page.set_default_timeout(10_000)
-    page.goto("/login")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url(lambda url: "/login" not in url)
-    return page
-
-
-def test_a_planner_sees_a_clash_with_its_reason_and_filters_by_trainer(
-    browser, live_server, db: Session
-) -> None:
-    email = _world(db)
-    page = _open(browser, live_server, email, 1366)
+def test_a_planner_sees_a_clash_with_its_reason_and_filters_by_trainer(open_page, db: Session) -> None:
+    page = open_page(_world(db))
     page.goto("/planning/calendar?date=2027-01-05")
     clash = page.locator(".cal-clash", has_text="10:00–12:00 KNM Arabisch")
     assert "Zelfde trainer (Fatima Yilmaz) als PVT Tigrinya, 11:00–13:00" in clash.inner_text()
@@ -65,18 +51,17 @@ def test_a_planner_sees_a_clash_with_its_reason_and_filters_by_trainer(
     assert "MAP Dari" in page.locator("#calendar").inner_text()
 
 
-def test_the_calendar_fits_a_phone(browser, live_server, db: Session) -> None:
-    page = _open(browser, live_server, _world(db), 390)
+def test_the_calendar_fits_a_phone(open_page, db: Session) -> None:
+    page = open_page(_world(db), width=390)
     for url in ("/planning/calendar?date=2027-01-05", "/planning/calendar?view=month&date=2027-01-05"):
         page.goto(url)
-        assert page.evaluate("document.documentElement.scrollWidth") <= 390, url
+        assert_fits(page, url)
 
 
 def test_a_planner_edits_a_trainers_languages_and_availability_and_the_calendar_shows_the_clash(
-    browser, live_server, db: Session
+    open_page, db: Session
 ) -> None:
-    email = _world(db)
-    page = _open(browser, live_server, email, 1366)
+    page = open_page(_world(db))
     page.goto("/planning/cohorts/")
     page.get_by_role("link", name="Bewerken Fatima Yilmaz").click()
     page.get_by_label("Geeft les in").select_option(label="Tigrinya")

@@ -5,56 +5,27 @@ chart shrinks with the screen instead of widening the page."""
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import datetime
 
 import pytest
 from sqlmodel import Session
 
-from billing.quarters import Quarter
-from provider_portal.invoicing.drafts import make_drafts
 from provider_portal.models.enums import Role
+from tests.e2e.helpers import assert_fits, shot
 from tests.factories import (
-    PASSWORD,
-    make_class,
-    make_contract,
-    make_enrolment,
-    make_learner,
-    make_provider,
     make_user,
 )
-from tests.invoicing_factories import AFTER_Q1, attend_all
-
-SHOTS = os.environ.get("E2E_SHOTS")  # a folder to keep the screenshots in, when set
+from tests.invoicing_factories import drafted_q1
 
 
 @pytest.fixture()
 def world(db: Session, frozen_now) -> dict:
     frozen_now(datetime(2026, 4, 2, 10, 0))
-    provider = make_provider(db)
-    course = make_class(db, provider)
-    learner = make_learner(db, provider, first_name="Amina", last_name="Haddad")
-    make_contract(db, learner)
-    make_enrolment(db, course, learner)
-    lessons = attend_all(db, course, learner)
-    make_drafts(db, provider, Quarter(2026, 1), AFTER_Q1)
-    db.commit()  # the caller's unit of work
+    provider, learner, lessons = drafted_q1(db)
     return {"finance": make_user(db, provider, role=Role.FINANCE),
             "admin": make_user(db, provider, role=Role.PROVIDER_ADMIN), "learner": learner,
             "hours": lessons * 3}
-
-
-def _page(browser, live_server: str, email: str, width: int):
-    context = browser.new_context(base_url=live_server, locale="nl-NL",
-                                  viewport={"width": width, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.goto("/login")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    return page
 
 
 def _read_chart(figure) -> dict:
@@ -76,8 +47,8 @@ def _table(figure) -> list[list[str]]:
 
 
 @pytest.mark.parametrize("width", [1366, 390])
-def test_the_quarter_chart_has_axes_units_values_and_its_table(browser, live_server, world, width) -> None:
-    page = _page(browser, live_server, world["finance"].email, width)
+def test_the_quarter_chart_has_axes_units_values_and_its_table(open_page, world, width) -> None:
+    page = open_page(world["finance"].email, width=width)
     page.goto("/invoicing/?quarter=2026-Q1")
     figure = page.locator("figure.chart-figure").filter(has=page.locator("#quarter-chart"))
     chart = _read_chart(figure)
@@ -97,13 +68,12 @@ def test_the_quarter_chart_has_axes_units_values_and_its_table(browser, live_ser
     assert box["width"] <= width
     unit = figure.locator("svg.chart text.unit").bounding_box()
     assert unit["x"] >= box["x"] and unit["width"] > 0  # the unit is shown whole, not cut off at the left
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
-    if SHOTS:
-        figure.screenshot(path=f"{SHOTS}/chart-quarters-{width}.png")
+    assert_fits(page)
+    shot(page, f"chart-quarters-{width}", part=figure)
 
 
-def test_a_learners_hours_chart_has_months_hours_and_the_same_table(browser, live_server, world) -> None:
-    page = _page(browser, live_server, world["admin"].email, 1366)
+def test_a_learners_hours_chart_has_months_hours_and_the_same_table(open_page, world) -> None:
+    page = open_page(world["admin"].email)
     page.goto(f"/learners/{world['learner'].id}")
     figure = page.locator("figure.chart-figure").first
     chart = _read_chart(figure)

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
 from provider_portal.jobs.queue import run_pending
-from provider_portal.models import ExamBooking, ExamLocation
+from provider_portal.models import ExamBooking
 from provider_portal.models.enums import Role
-from tests.factories import PASSWORD, make_learner, make_provider, make_ready, make_user
+from tests.e2e.helpers import download, log_in
+from tests.factories import make_exam_location, make_learner, make_provider, make_ready, make_user
 
 # A fixed day (a Monday), so the exam days opened below never depend on the day the suite runs.
 TODAY = date(2027, 2, 1)
@@ -21,25 +21,14 @@ def test_a_planner_plans_exams_publishes_pins_and_downloads_the_letters(
     page, db: Session, engine, frozen_now
 ) -> None:
     frozen_now(datetime.combine(TODAY, time(9)))
-    place = ExamLocation(
-        code="amsterdam",
-        name="DUO Amsterdam",
-        lat=52.3889,
-        lon=4.8380,
-        facilities=["accessible", "extra_time"],
-    )
-    db.add(place)
-    db.commit()
+    place = make_exam_location(db)
     planner = make_user(db, None, role=Role.PLANNER, municipalities=("Utrecht",))
     amina = make_learner(
         db, make_provider(db), first_name="Amina", last_name="Haddad", municipality="Utrecht"
     )
     make_ready(db, amina, TODAY)  # the exam run books only components a teacher declared ready
 
-    page.goto("/login")
-    page.get_by_label("E-mailadres").fill(planner.email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
+    log_in(page, planner.email)
     page.get_by_role("link", name="Examens").click()
     page.get_by_role("link", name="DUO Amsterdam").click()
     first = TODAY + timedelta(days=50)
@@ -64,11 +53,9 @@ def test_a_planner_plans_exams_publishes_pins_and_downloads_the_letters(
     page.locator("#pin-exam-spreken").click()
     db.expire_all()
     assert db.execute(sa.select(ExamBooking.pinned).where(ExamBooking.component == "spreken")).scalar_one()
-    with page.expect_download() as letter:
-        page.get_by_role("link", name="Uitnodigingsbrief (PDF)").click()
-    assert letter.value.suggested_filename == f"uitnodiging-examen-{amina.id}.pdf"
+    name, _ = download(page, page.get_by_role("link", name="Uitnodigingsbrief (PDF)"))
+    assert name == f"uitnodiging-examen-{amina.id}.pdf"
     page.goto(f"/planning/exams/locations/{place.id}")
-    with page.expect_download() as roster:
-        page.get_by_role("link", name="CSV").first.click()
-    assert roster.value.suggested_filename.startswith("rooster-amsterdam-")
-    assert "Tijd;Onderdeel;Naam" in Path(roster.value.path()).read_text(encoding="utf-8")
+    name, roster = download(page, page.get_by_role("link", name="CSV").first)
+    assert name.startswith("rooster-amsterdam-")
+    assert "Tijd;Onderdeel;Naam" in roster.decode("utf-8")

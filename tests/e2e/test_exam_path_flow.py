@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import zipfile
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 
 import sqlalchemy as sa
 from babel.dates import format_date
@@ -20,30 +19,23 @@ from billing.quarters import add_months
 from provider_portal.exam_path.results import ResultData, stage_result
 from provider_portal.exams.calendar import plan_calendar
 from provider_portal.jobs.queue import run_pending
-from provider_portal.models import CapSetting, ExamBooking, ExamLocation, ExamSession, Invoice, PlanRun
+from provider_portal.models import CapSetting, ExamBooking, ExamSession, Invoice, PlanRun
 from provider_portal.models.enums import Role
+from tests.e2e.helpers import download, log_in, shots_at_widths
 from tests.factories import (
-    PASSWORD,
     make_class,
     make_contract,
     make_enrolment,
+    make_exam_location,
     make_learner,
     make_provider,
     make_user,
 )
 from tests.invoicing_factories import attend_all
 
-SHOTS = Path("/tmp/shots/h12")
 READY = date(2026, 1, 5)  # a Monday: the teacher declares "spreken" ready that day
 EARLIEST = READY + timedelta(weeks=6)  # the registration lead time, a dated policy figure (6 weeks)
 HEADER = "bsn;onderdeel;examendatum;niveau;uitslag;poging"
-
-
-def _login(page, email: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/login")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
 
 
 def _logout(page) -> None:  # type: ignore[no-untyped-def]
@@ -52,16 +44,6 @@ def _logout(page) -> None:  # type: ignore[no-untyped-def]
 
 def _day(value: date) -> str:
     return format_date(value, "medium", locale="nl")
-
-
-def _shoot(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    """Screenshots at 1366 and 390 px; at 390 px the page never scrolls sideways."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for width in (1366, 390):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
-        assert page.evaluate("document.documentElement.scrollWidth") <= width, (name, width)
-    page.set_viewport_size({"width": 1366, "height": 900})
 
 
 def _pdf_text(data: bytes) -> str:
@@ -86,16 +68,13 @@ def test_one_learner_from_exam_ready_through_an_exam_run_to_the_released_final_d
     db.add(CapSetting(amount_cents=50_000, effective_from="2026-Q1"))
     for component in ("lezen", "luisteren", "schrijven", "KNM"):  # passed last autumn, imported then
         stage_result(db, amina, ResultData(component, date(2025, 11, 17), "B1", True, 1), "import", None)
-    place = ExamLocation(code="amsterdam", name="DUO Amsterdam", lat=52.3889, lon=4.8380,
-                         facilities=["accessible"], address="Wibautstraat 3, 1091 GH Amsterdam")
-    db.add(place)
-    db.commit()
+    place = make_exam_location(db, facilities=["accessible"], address="Wibautstraat 3, 1091 GH Amsterdam")
     # exam days from two weeks on: days before the ready date plus the lead time are open too
     plan_calendar(db, place, READY + timedelta(days=14), date(2026, 3, 26), {0, 3}, seats=4, examiners=0)
     db.commit()
 
     # the teacher: "spreken" is ready
-    _login(page, teacher.email)
+    log_in(page, teacher.email)
     page.goto(f"/learners/{amina.id}")
     page.locator("#mark-ready").click()
     page.get_by_label("Onderdeel").select_option("spreken")
@@ -107,7 +86,7 @@ def test_one_learner_from_exam_ready_through_an_exam_run_to_the_released_final_d
     _logout(page)
 
     # the planner: sees the readiness, starts an exam run for Utrecht, reviews and publishes it
-    _login(page, planner.email)
+    log_in(page, planner.email)
     page.goto("/planning/learners")
     assert f"spreken sinds {_day(READY)}" in page.locator("td.exam-ready").first.inner_text()
     page.get_by_role("link", name="Examens").click()
@@ -123,7 +102,7 @@ def test_one_learner_from_exam_ready_through_an_exam_run_to_the_released_final_d
     booked_text = invitations.first.inner_text()
     assert "Haddad" in booked_text and "Spreken: DUO Amsterdam" in booked_text
     assert "Publiceer eerst de boekingen" in page.locator("#letters").inner_text()
-    _shoot(page, "exam-run-review")
+    shots_at_widths(page, "exam-run-review")
     page.get_by_role("button", name="Deze boekingen publiceren").click()
     assert "1 examenboeking wordt het gepubliceerde plan" in page.locator("#confirm-what").inner_text()
     page.get_by_role("button", name="Ja, publiceren").click()
@@ -138,24 +117,21 @@ def test_one_learner_from_exam_ready_through_an_exam_run_to_the_released_final_d
     assert _day(booked_on) in invitations.first.inner_text()
     run = db.execute(sa.select(PlanRun)).scalar_one()
     assert run.published_at is not None
-    _shoot(page, "exam-run-published")
+    shots_at_widths(page, "exam-run-published")
 
-    with page.expect_download() as letters:
-        page.locator("#letters-pdf").click()
-    assert letters.value.suggested_filename == f"brieven-run-{run.id}.pdf"
-    letter = _pdf_text(Path(letters.value.path()).read_bytes())
+    name, letters = download(page, page.locator("#letters-pdf"))
+    assert name == f"brieven-run-{run.id}.pdf"
+    letter = _pdf_text(letters)
     assert "Amina Haddad" in letter and "Wibautstraat 3" in letter and "030 123 45 67" in letter
-    with page.expect_download() as bundle:
-        page.locator("#letters-zip").click()
-    names = zipfile.ZipFile(bundle.value.path()).namelist()
+    _, bundle = download(page, page.locator("#letters-zip"))
+    names = zipfile.ZipFile(io.BytesIO(bundle)).namelist()
     assert any(n.endswith(f"brieven-amsterdam-{booked_on.isoformat()}.pdf") for n in names), names
 
     page.goto(f"/planning/learners/{amina.id}")
     assert _day(booked_on) in page.locator("#exam-bookings").inner_text()
-    with page.expect_download() as invitation:
-        page.get_by_role("link", name="Uitnodigingsbrief (PDF)").click()
-    assert invitation.value.suggested_filename == f"uitnodiging-examen-{amina.id}.pdf"
-    _shoot(page, "planner-learner")
+    name, _ = download(page, page.get_by_role("link", name="Uitnodigingsbrief (PDF)"))
+    assert name == f"uitnodiging-examen-{amina.id}.pdf"
+    shots_at_widths(page, "planner-learner")
     _logout(page)
 
     # the day after the exam: DUO's result file says "spreken" is passed, the last component
@@ -163,7 +139,7 @@ def test_one_learner_from_exam_ready_through_an_exam_run_to_the_released_final_d
     upload = tmp_path / "duo-uitslagen.csv"
     upload.write_text(f"{HEADER}\n111222333;spreken;{booked_on.isoformat()};B1;geslaagd;1\n",
                       encoding="utf-8")
-    _login(page, admin.email)
+    log_in(page, admin.email)
     page.goto("/transfer/import")
     page.get_by_label("Inhoud van het bestand").select_option("results")
     page.get_by_label("Bestand (.csv of .xlsx)").set_input_files(str(upload))
@@ -172,12 +148,12 @@ def test_one_learner_from_exam_ready_through_an_exam_run_to_the_released_final_d
     page.goto(f"/learners/{amina.id}")
     state = page.locator("#obligation-state").inner_text()
     assert state.startswith(f"Inburgeringsplicht voldaan op {_day(booked_on)}")
-    _shoot(page, "learner-obligation-met")
+    shots_at_widths(page, "learner-obligation-met")
     _logout(page)
 
     # finance, after the quarter: the draft releases the open amount, the dashboard names the deadline
     frozen_now(datetime(2026, 4, 2, 10))
-    _login(page, finance.email)
+    log_in(page, finance.email)
     page.goto("/invoicing/?quarter=2026-Q1")
     page.locator("#run-drafts button").click()
     assert run_pending(engine) == 1  # the jobs process
@@ -190,7 +166,7 @@ def test_one_learner_from_exam_ready_through_an_exam_run_to_the_released_final_d
     due_by = add_months(booked_on, 4)
     due = page.locator("#final-invoices-due li")
     assert f"eindfactuur uiterlijk {_day(due_by)}" in due.inner_text()
-    _shoot(page, "finance-dashboard-deadline")
+    shots_at_widths(page, "finance-dashboard-deadline")
     frozen_now(datetime.combine(due_by + timedelta(days=1), time(10)))
     page.reload()
     assert "overdue" in (due.get_attribute("class") or "")

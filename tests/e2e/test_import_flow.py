@@ -7,7 +7,8 @@ from sqlmodel import Session
 
 from provider_portal.models import Learner
 from provider_portal.models.enums import Role
-from tests.factories import PASSWORD, make_provider, make_user
+from tests.e2e.helpers import log_in
+from tests.factories import make_provider, make_user
 
 HEADER = ("bsn;voornaam;achternaam;geboortedatum;migrant_type;route;gemeente;postcode;talen;begin_termijn;"
           "lening")
@@ -26,10 +27,7 @@ def _learners(db: Session) -> list[str]:
 
 def test_an_admin_sees_the_bad_row_fixes_the_file_and_imports_every_learner(page, db: Session) -> None:
     admin = make_user(db, make_provider(db), role=Role.PROVIDER_ADMIN)
-    page.goto("/login")
-    page.get_by_label("E-mailadres").fill(admin.email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
+    log_in(page, admin.email)
     page.goto("/learners/")
     page.locator("a[href='/transfer/import']").first.click()
 

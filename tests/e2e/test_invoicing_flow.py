@@ -6,49 +6,20 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from billing.quarters import Quarter
-from provider_portal.invoicing.drafts import make_drafts
 from provider_portal.models import Provider, User
 from provider_portal.models.enums import Role
 from tests.billing.einvoice_rules import fatal
+from tests.e2e.helpers import download, log_in
 from tests.factories import (
-    PASSWORD,
-    make_class,
-    make_contract,
-    make_enrolment,
-    make_learner,
-    make_provider,
     make_user,
 )
-from tests.invoicing_factories import AFTER_Q1, attend_all
-
-
-def _login(page, email: str) -> None:
-    page.goto("/login")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-
-
-def _download(page, locator) -> tuple[str, bytes]:
-    with page.expect_download() as info:
-        locator.click()
-    download = info.value
-    with open(download.path(), "rb") as handle:
-        return download.suggested_filename, handle.read()
+from tests.invoicing_factories import drafted_q1
 
 
 def _drafts_of_q1(db: Session, frozen_now) -> tuple[Provider, User]:
     """A provider with Amina's attended Q1 drafted on 2 April 2026, and its finance clerk."""
     frozen_now(datetime(2026, 4, 2, 10, 0))
-    provider = make_provider(db)
-    course = make_class(db, provider)
-    learner = make_learner(db, provider, first_name="Amina", last_name="Haddad")
-    make_contract(db, learner)
-    make_enrolment(db, course, learner)
-    attend_all(db, course, learner)
-    make_drafts(db, provider, Quarter(2026, 1), AFTER_Q1)
-    db.commit()  # the caller's unit of work
+    provider, _, _ = drafted_q1(db)
     finance = make_user(db, provider, role=Role.FINANCE)
     return provider, finance
 
@@ -56,11 +27,11 @@ def _drafts_of_q1(db: Session, frozen_now) -> tuple[Provider, User]:
 def test_finance_issues_an_invoice_and_downloads_its_exports(page, db: Session, frozen_now) -> None:
     provider, finance = _drafts_of_q1(db, frozen_now)
 
-    _login(page, finance.email)
+    log_in(page, finance.email)
     page.locator("#nav-invoicing").click()
     page.goto("/invoicing/?quarter=2026-Q1")
     assert page.locator("#quarter-overview").count() == 1 and page.locator("#quarter-chart").count() == 1
-    name, content = _download(page, page.locator("#xlsx-link"))
+    name, content = download(page, page.locator("#xlsx-link"))
     assert name.endswith("2026-Q1.xlsx") and content[:2] == b"PK"
 
     page.locator("#invoices-link").click()
@@ -71,15 +42,15 @@ def test_finance_issues_an_invoice_and_downloads_its_exports(page, db: Session, 
     assert page.locator("#invoice-title").inner_text().endswith("2026-00001")
     assert page.locator("#invoice-status").inner_text() == "Uitgereikt"  # the status in Dutch, not its code
 
-    name, content = _download(page, page.locator("#ubl-link"))
+    name, content = download(page, page.locator("#ubl-link"))
     assert name == "2026-00001.xml" and b"<cbc:ID>2026-00001</cbc:ID>" in content
     assert fatal(content) == []  # the official EN 16931 and Peppol BIS 3.0 rules
     assert b'unitCode="HUR"' in content  # attended hours x the hourly rate
-    name, content = _download(page, page.locator("#pdf-link"))
+    name, content = download(page, page.locator("#pdf-link"))
     assert name == "2026-00001.pdf" and content.startswith(b"%PDF")
 
     page.goto("/invoicing/invoices?quarter=2026-Q1")
-    name, content = _download(page, page.locator("#duo-export button"))
+    name, content = download(page, page.locator("#duo-export button"))
     assert name == f"{provider.bow_number}Facturen20260402-001.csv"
     assert b"2026-00001" in content and b"FACTUUR" in content
 
@@ -88,7 +59,7 @@ def test_finance_credits_an_invoice_through_the_labelled_reason_field(page, db: 
     """The status form and the credit form each have a reason; the credit label must reach its own."""
     _, finance = _drafts_of_q1(db, frozen_now)
 
-    _login(page, finance.email)
+    log_in(page, finance.email)
     page.goto("/invoicing/invoices?quarter=2026-Q1")
     page.locator("a.invoice-link").first.click()
     page.locator("#issue-form button").click()
@@ -106,7 +77,7 @@ def test_issue_all_asks_first_with_the_real_count_and_cancel_issues_nothing(
 ) -> None:
     _, finance = _drafts_of_q1(db, frozen_now)
 
-    _login(page, finance.email)
+    log_in(page, finance.email)
     page.goto("/invoicing/invoices?quarter=2026-Q1")
     page.locator("#issue-all button").click()
     what = page.locator("#confirm-what").inner_text()

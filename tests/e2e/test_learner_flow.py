@@ -2,51 +2,37 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from sqlmodel import Session
 
 from provider_portal.models import Learner
 from provider_portal.models.enums import Role
-from tests.factories import PASSWORD, make_provider, make_user
+from tests.e2e.helpers import fill_learner_form, shot, submit_log_in
+from tests.factories import count_rows, make_provider, make_user
 
 
-def _learner_count(db: Session) -> int:
-    db.expire_all()
-    return db.execute(sa.select(sa.func.count()).select_from(Learner)).scalar_one()
-
-
-def test_an_admin_registers_a_learner_after_fixing_an_invalid_bsn(page, db: Session, tmp_path) -> None:
+def test_an_admin_registers_a_learner_after_fixing_an_invalid_bsn(page, db: Session) -> None:
     admin = make_user(db, make_provider(db, name="Taalhuis Test"), role=Role.PROVIDER_ADMIN)
 
-    page.goto("/learners/")
-    page.get_by_label("E-mailadres").fill(admin.email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
+    page.goto("/learners/")  # the log-in form first, then back to the list
+    submit_log_in(page, admin.email)
     page.get_by_role("link", name="Nieuwe inburgeraar").click()
 
-    page.get_by_label("BSN").fill("123456789")
-    page.get_by_label("Voornaam").fill("Helen")
-    page.get_by_label("Achternaam").fill("Berhane")
-    page.get_by_label("Geboortedatum").fill("1994-09-12")
-    page.get_by_label("Route", exact=True).select_option("B1")
-    page.get_by_label("Gemeente").fill("Nieuwegein")  # any Dutch municipality, typed (type-ahead)
-    page.get_by_label("Postcode").fill("3512 JK")
-    page.get_by_label("Gesproken talen").select_option(["ti", "ar"])
-    page.get_by_label("Begin inburgeringstermijn (DUO)").fill("2025-06-01")
-    page.get_by_label("DUO-lening (EUR)").fill("10000")
+    fill_learner_form(page, bsn="123456789", first_name="Helen", last_name="Berhane",
+                      date_of_birth="1994-09-12", municipality="Nieuwegein", postcode="3512 JK",
+                      languages=["ti", "ar"])
     page.get_by_role("button", name="Opslaan").click()
 
     error = page.locator("#bsn-error")
     assert "elfproef" in error.inner_text()
     assert page.get_by_label("Voornaam").input_value() == "Helen"  # what was typed is kept
-    assert _learner_count(db) == 0
+    assert count_rows(db, Learner) == 0
 
     page.get_by_label("BSN").fill("111222333")
     page.get_by_role("button", name="Opslaan").click()
     page.get_by_role("heading", name="Helen Berhane").wait_for()
     assert "Tigrinya" in page.content()
-    assert _learner_count(db) == 1
-    page.screenshot(path=str(tmp_path / "learner.png"), full_page=True)
+    assert count_rows(db, Learner) == 1
+    shot(page, "learner-new")
 
     page.get_by_role("link", name="Inburgeraars").click()
     row = page.get_by_role("row", name="Berhane, Helen")

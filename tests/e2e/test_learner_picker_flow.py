@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from provider_portal.models import Enrolment
-from tests.factories import PASSWORD, make_class, make_learner, make_provider, make_user
+from tests.e2e.helpers import assert_fits
+from tests.factories import make_class, make_learner, make_provider, make_user
 
 
 @pytest.fixture()
@@ -26,15 +27,8 @@ def world(db: Session) -> dict:
 
 
 @pytest.mark.parametrize("width", [1366, 390])
-def test_enrolling_through_the_type_ahead(browser, live_server, world, db, width) -> None:
-    context = browser.new_context(base_url=live_server, locale="nl-NL",
-                                  viewport={"width": width, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.goto("/login")
-    page.get_by_label("E-mailadres").fill(world["admin"].email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
+def test_enrolling_through_the_type_ahead(open_page, world, db, width) -> None:
+    page = open_page(world["admin"].email, width=width)
     page.goto(f"/classes/{world['course'].id}")
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
@@ -44,7 +38,7 @@ def test_enrolling_through_the_type_ahead(browser, live_server, world, db, width
     options.first.wait_for()
     assert options.count() == 2
     assert "Zeist" in options.nth(1).inner_text() and "9 jul 1985" in options.nth(1).inner_text()
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert_fits(page)
     options.nth(1).click()
     page.get_by_role("button", name="Inschrijven").click()
     page.get_by_text("ingeschreven").first.wait_for()
@@ -52,4 +46,3 @@ def test_enrolling_through_the_type_ahead(browser, live_server, world, db, width
     db.expire_all()
     enrolled = db.execute(sa.select(Enrolment.learner_id).where(Enrolment.class_id == world["course"].id))
     assert enrolled.scalars().all() == [world["zeist"].id]
-    context.close()

@@ -3,28 +3,18 @@ and registers a learner from a municipality outside the old hand-picked list."""
 
 from __future__ import annotations
 
-import os
-
 import sqlalchemy as sa
 from sqlmodel import Session
 
 from provider_portal.models import Learner, Provider
 from provider_portal.models.enums import Role
-from tests.factories import PASSWORD, make_user
-
-SHOTS = os.environ.get("E2E_SHOTS")  # a folder to keep the screenshots in, when set
-
-
-def _log_in(page, email: str, password: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/login")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(password)
-    page.get_by_role("button", name="Inloggen").click()
+from tests.e2e.helpers import fill_learner_form, log_in, shot
+from tests.factories import count_rows, make_user
 
 
 def test_a_platform_admin_onboards_a_provider_whose_admin_registers_a_learner(page, db: Session) -> None:
     admin = make_user(db, None, role=Role.PLATFORM_ADMIN)
-    _log_in(page, admin.email, PASSWORD)
+    log_in(page, admin.email)
     page.get_by_role("link", name="Aanbieders").click()
     page.get_by_role("link", name="Nieuwe aanbieder").click()
     page.get_by_label("Naam", exact=True).fill("Taalschool Utrechtse Heuvelrug")
@@ -41,8 +31,7 @@ def test_a_platform_admin_onboards_a_provider_whose_admin_registers_a_learner(pa
     page.get_by_label("Startwachtwoord").fill("taalles-in-de-heuvelrug-7")
     page.get_by_role("button", name="Aanbieder aanmaken").click()
     assert "8 cijfers" in page.locator("#kvk_number-error").inner_text()
-    db.expire_all()
-    assert db.execute(sa.select(sa.func.count()).select_from(Provider)).scalar_one() == 0
+    assert count_rows(db, Provider) == 0
 
     page.get_by_label("KvK-nummer").fill("12345678")
     page.get_by_label("Startwachtwoord").fill("taalles-in-de-heuvelrug-7")
@@ -53,18 +42,10 @@ def test_a_platform_admin_onboards_a_provider_whose_admin_registers_a_learner(pa
     assert "BOW-4455" in row.inner_text()
 
     page.get_by_role("button", name="Uitloggen").click()
-    _log_in(page, "anna@heuvelrug-taal.nl", "taalles-in-de-heuvelrug-7")
+    log_in(page, "anna@heuvelrug-taal.nl", "taalles-in-de-heuvelrug-7")
     page.goto("/learners/new")
-    page.get_by_label("BSN").fill("111222333")
-    page.get_by_label("Voornaam").fill("Helen")
-    page.get_by_label("Achternaam").fill("Berhane")
-    page.get_by_label("Geboortedatum").fill("1994-09-12")
-    page.get_by_label("Route", exact=True).select_option("B1")
-    page.get_by_label("Gemeente").fill("zeist")
-    page.get_by_label("Postcode").fill("3701 AB")
-    page.get_by_label("Gesproken talen").select_option(["ti"])
-    page.get_by_label("Begin inburgeringstermijn (DUO)").fill("2025-06-01")
-    page.get_by_label("DUO-lening (EUR)").fill("10000")
+    fill_learner_form(page, bsn="111222333", first_name="Helen", last_name="Berhane",
+                      date_of_birth="1994-09-12", municipality="zeist", postcode="3701 AB", languages=["ti"])
     page.get_by_role("button", name="Opslaan").click()
     page.get_by_role("heading", name="Helen Berhane").wait_for()
     db.expire_all()
@@ -77,24 +58,15 @@ def test_a_platform_admin_onboards_a_provider_whose_admin_registers_a_learner(pa
     assert options.count() == 342
     assert page.locator("#municipality-options option[value='Nieuwegein']").text_content() == (
         "Nieuwegein (Utrecht)")
-    page.get_by_label("BSN").fill("123456782")
-    page.get_by_label("Voornaam").fill("Yonas")
-    page.get_by_label("Achternaam").fill("Haile")
-    page.get_by_label("Geboortedatum").fill("1991-02-03")
-    page.get_by_label("Route", exact=True).select_option("B1")
-    page.get_by_label("Gemeente").fill("Nieuwegein")
-    page.get_by_label("Postcode").fill("3433 AB")
-    page.get_by_label("Woonplaats").fill("vreeswijk")
-    page.get_by_label("Gesproken talen").select_option(["ti"])
-    page.get_by_label("Begin inburgeringstermijn (DUO)").fill("2025-06-01")
-    page.get_by_label("DUO-lening (EUR)").fill("10000")
+    fill_learner_form(page, bsn="123456782", first_name="Yonas", last_name="Haile",
+                      date_of_birth="1991-02-03", municipality="Nieuwegein", postcode="3433 AB",
+                      place="vreeswijk", languages=["ti"])
     page.get_by_role("button", name="Opslaan").click()
     page.get_by_role("heading", name="Yonas Haile").wait_for()
     assert page.locator("#place").inner_text() == "vreeswijk"  # as typed; known in Nieuwegein, no warning
     assert page.locator("#place-unknown").count() == 0
-    if SHOTS:
-        page.set_viewport_size({"width": 1366, "height": 900})
-        page.screenshot(path=f"{SHOTS}/onboarding-nieuwegein-1366.png")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    shot(page, "onboarding-nieuwegein-1366", full_page=False)
     db.expire_all()
     assert db.execute(sa.select(Learner.municipality).where(Learner.first_name == "Yonas")
                       ).scalar_one() == "Nieuwegein"

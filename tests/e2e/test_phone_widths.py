@@ -12,7 +12,6 @@ client, and every one of them must fit too.
 
 from __future__ import annotations
 
-import os
 import re
 from collections import Counter, deque
 from datetime import date, datetime, time, timedelta
@@ -24,12 +23,13 @@ from sqlmodel import Session
 from billing.quarters import Quarter
 from provider_portal.invoicing.drafts import make_drafts
 from provider_portal.jobs.queue import run_pending
-from provider_portal.models import ExamLocation, Invoice, Lesson
+from provider_portal.models import ExamLocation, Invoice
 from provider_portal.models.enums import Role
 from provider_portal.planning.cohorts import CohortData, add_trainer, save_cohort
 from provider_portal.planning.runs import start_run
+from tests.e2e.helpers import assert_fits, scroll_width, shot
 from tests.factories import (
-    PASSWORD,
+    lesson_on,
     make_class,
     make_contract,
     make_enrolment,
@@ -37,12 +37,11 @@ from tests.factories import (
     make_provider,
     make_user,
 )
-from tests.invoicing_factories import AFTER_Q1, attend_all
+from tests.invoicing_factories import AFTER_Q1, attend_all, drafted_q1
 
 PHONE = {"width": 390, "height": 844}
 STATUSES = ("Aanwezig", "Te laat", "Eerder vertrokken", "Afwezig met bericht", "Afwezig zonder bericht")
 LESSON_DAY = date(2026, 3, 4)  # a Wednesday: 09:00-12:00 in the factory's schedule
-SHOTS = os.environ.get("E2E_SHOTS")  # a folder to keep the screenshots in, when set
 DOWNLOADS = re.compile(r"\.(csv|pdf|xlsx|zip|xml|json|ics|png|svg)(\?|$)|[?&](format|fmt)=")
 SAME_SHAPE = 2  # URLs differing only in numbers: this many of each are opened
 # Elements of the page that reach past the screen's right edge without a box of their own that
@@ -63,21 +62,10 @@ STICKING_OUT = """(() => {
 })()"""
 
 
-def _phone(browser, live_server: str, email: str):
-    page = browser.new_context(base_url=live_server, locale="nl-NL", viewport=PHONE).new_page()
-    page.set_default_timeout(10_000)
-    page.goto("/login")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    return page
-
-
 def _fits(page, path: str) -> None:
     page.goto(path)
     assert page.locator("main").count() == 1, path
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 390, f"{path} is {width} px wide at 390 px"
+    assert_fits(page, path)
 
 
 def _walk(page, start: str, limit: int = 60) -> list[str]:
@@ -92,7 +80,7 @@ def _walk(page, start: str, limit: int = 60) -> list[str]:
         if response is None or response.status != 200 or "text/html" not in response.headers.get(
                 "content-type", ""):
             continue
-        width = page.evaluate("document.documentElement.scrollWidth")
+        width = scroll_width(page)
         if width > PHONE["width"]:
             wide.append(f"{path} is {width} px wide")
         wide += [f"{path}: {what}" for what in page.evaluate(STICKING_OUT)]
@@ -123,18 +111,16 @@ def _lesson_world(db: Session):
     ]
     for learner in people:
         make_enrolment(db, course, learner)
-    lesson = db.execute(
-        sa.select(Lesson).where(Lesson.class_id == course.id, Lesson.lesson_date == LESSON_DAY)
-    ).scalar_one()
+    lesson = lesson_on(db, course, LESSON_DAY)
     return provider, teacher, course, people, lesson
 
 
 def test_the_teachers_pages_fit_a_phone_with_large_status_buttons(
-    browser, live_server, db, frozen_now
+    open_page, db, frozen_now
 ) -> None:
     frozen_now(datetime(2026, 3, 4, 10, 15))
     provider, teacher, course, people, lesson = _lesson_world(db)
-    page = _phone(browser, live_server, teacher.email)
+    page = open_page(teacher.email, **PHONE)
 
     _fits(page, "/lessons/today")
     _fits(page, f"/lessons/{lesson.id}")
@@ -156,11 +142,11 @@ def test_the_teachers_pages_fit_a_phone_with_large_status_buttons(
     assert nav_link.is_visible()
 
 
-def test_the_learners_pages_fit_a_phone(browser, live_server, db, frozen_now) -> None:
+def test_the_learners_pages_fit_a_phone(open_page, db, frozen_now) -> None:
     frozen_now(datetime(2026, 3, 4, 10, 15))
     provider, _teacher, _course, people, lesson = _lesson_world(db)
     login = make_user(db, provider, role=Role.LEARNER, learner_id=people[2].id)
-    page = _phone(browser, live_server, login.email)
+    page = open_page(login.email, **PHONE)
 
     _fits(page, "/me/")
     button = page.get_by_role("button", name="Aanwezigheid bevestigen")
@@ -170,28 +156,21 @@ def test_the_learners_pages_fit_a_phone(browser, live_server, db, frozen_now) ->
     _fits(page, f"/me/confirm?lesson={lesson.id}")
 
 
-def test_the_staff_lists_fit_a_phone(browser, live_server, db, frozen_now) -> None:
+def test_the_staff_lists_fit_a_phone(open_page, db, frozen_now) -> None:
     frozen_now(datetime(2026, 3, 4, 10, 15))
     provider, _teacher, course, _people, _lesson = _lesson_world(db)
     admin = make_user(db, provider, role=Role.PROVIDER_ADMIN)
-    page = _phone(browser, live_server, admin.email)
+    page = open_page(admin.email, **PHONE)
     for path in ("/dashboard", "/learners/", "/classes/", f"/classes/{course.id}", "/lessons/today"):
         _fits(page, path)
 
 
-def test_the_invoicing_pages_fit_a_phone(browser, live_server, db, frozen_now) -> None:
+def test_the_invoicing_pages_fit_a_phone(open_page, db, frozen_now) -> None:
     frozen_now(datetime(2026, 4, 2, 10, 0))
-    provider = make_provider(db)
-    course = make_class(db, provider)
-    learner = make_learner(db, provider, first_name="Amina", last_name="Haddad")
-    make_contract(db, learner)
-    make_enrolment(db, course, learner)
-    attend_all(db, course, learner)
-    make_drafts(db, provider, Quarter(2026, 1), AFTER_Q1)
-    db.commit()  # the caller's unit of work
+    provider, learner, _ = drafted_q1(db)
     draft = db.execute(sa.select(Invoice)).scalars().first()
     finance = make_user(db, provider, role=Role.FINANCE)
-    page = _phone(browser, live_server, finance.email)
+    page = open_page(finance.email, **PHONE)
     for path in (
         "/invoicing/?quarter=2026-Q1",
         "/invoicing/invoices?quarter=2026-Q1",
@@ -201,15 +180,15 @@ def test_the_invoicing_pages_fit_a_phone(browser, live_server, db, frozen_now) -
         _fits(page, path)
     page.locator("#issue-form button").click()  # the confirmation step fits too
     assert page.locator("#confirm-step").count() == 1
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert_fits(page)
 
 
-def test_the_planners_pages_fit_a_phone(browser, live_server, db, frozen_now) -> None:
+def test_the_planners_pages_fit_a_phone(open_page, db, frozen_now) -> None:
     frozen_now(datetime(2027, 2, 1, 9, 0))
     provider = make_provider(db)
     make_learner(db, provider, first_name="Amina", last_name="Haddad", municipality="Utrecht")
     planner = make_user(db, None, role=Role.PLANNER, municipalities=("Utrecht",))
-    page = _phone(browser, live_server, planner.email)
+    page = open_page(planner.email, **PHONE)
     for path in ("/dashboard", "/planning/learners", "/planning/cohorts/", "/planning/runs/"):
         _fits(page, path)
     for path in ("/planning/exams/", "/jobs/"):
@@ -251,16 +230,16 @@ def _everything_world(db: Session, engine) -> dict:
     }
 
 
-def test_every_page_each_role_reaches_fits_a_phone(browser, live_server, db, engine, frozen_now) -> None:
+def test_every_page_each_role_reaches_fits_a_phone(open_page, db, engine, frozen_now) -> None:
     frozen_now(datetime(2026, 3, 4, 10, 15))
     world = _everything_world(db, engine)
     wide: list[str] = []
     for role in ("teacher", "learner", "finance", "planner", "admin"):
-        page = _phone(browser, live_server, world[role].email)
+        page = open_page(world[role].email, **PHONE)
         wide += [f"[{role}] {w}" for w in _walk(page, "/", limit=45 if role != "learner" else 15)]
         if role == "admin":  # the pages reported too wide, named (the walk may reach them by another link)
             learner = world["learner_page"].id
-            for path, shot, tables in ((f"/learners/{learner}", "learner-page", ("#contracts",)),
+            for path, name, tables in ((f"/learners/{learner}", "learner-page", ("#contracts",)),
                                        ("/transfer/import", "import", ()),
                                        (f"/invoicing/learners/{learner}", "billing-history",
                                         ("#billing-history", "#other-invoices"))):
@@ -268,8 +247,7 @@ def test_every_page_each_role_reaches_fits_a_phone(browser, live_server, db, eng
                 for table in tables:  # a card per row on a phone: nothing to scroll sideways, even inside
                     inner = page.locator(table).evaluate("t => [t.scrollWidth, t.clientWidth]")
                     assert inner[0] <= inner[1] + 1, f"{path} {table} scrolls sideways: {inner}"
-                if SHOTS:
-                    page.locator(tables[0] if tables else "main").scroll_into_view_if_needed()
-                    page.screenshot(path=f"{SHOTS}/{shot}-390.png")
+                page.locator(tables[0] if tables else "main").scroll_into_view_if_needed()
+                shot(page, f"{name}-390", full_page=False)
         page.context.close()
     assert wide == [], "\n".join(wide)

@@ -9,7 +9,8 @@ from sqlmodel import Session
 from provider_portal.jobs.queue import run_pending
 from provider_portal.models.enums import Role
 from provider_portal.planning.cohorts import CohortData, add_trainer, save_cohort
-from tests.factories import PASSWORD, make_learner, make_provider, make_user
+from tests.e2e.helpers import log_in
+from tests.factories import make_learner, make_provider, make_user
 
 # A fixed day, so the run never meets a holiday or a weekend whatever day the suite runs: the
 # portal's clock is frozen on a Monday and the cohorts start on the Monday to Wednesday four
@@ -48,10 +49,7 @@ def test_a_planner_runs_reviews_publishes_and_pins(page, db: Session, engine, fr
         )
     db.commit()
 
-    page.goto("/login")
-    page.get_by_label("E-mailadres").fill(planner.email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
+    log_in(page, planner.email)
     page.get_by_role("link", name="Groepsbijeenkomsten").click()
     page.get_by_label("Tijdslimiet (seconden)").fill("5")
     page.get_by_role("button", name="Planningsronde starten").click()

@@ -9,14 +9,8 @@ from sqlmodel import Session
 
 from provider_portal.models import Attendance, Lesson
 from provider_portal.models.enums import Role
-from tests.factories import PASSWORD, make_class, make_enrolment, make_learner, make_provider, make_user
-
-
-def _login(page, email: str) -> None:
-    page.goto("/login")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
+from tests.e2e.helpers import log_in
+from tests.factories import lesson_on, make_class, make_enrolment, make_learner, make_provider, make_user
 
 
 def _card(page, name: str):
@@ -34,7 +28,7 @@ def _chosen(page, name: str, status: str) -> bool:
 
 
 def test_teacher_takes_and_signs_the_register_and_the_learner_confirms_with_the_code(
-    browser, live_server, db: Session, frozen_now
+    open_page, db: Session, frozen_now
 ) -> None:
     frozen_now(datetime(2026, 3, 4, 10, 15))  # Wednesday, during the 09:00-12:00 lesson
     provider = make_provider(db)
@@ -46,17 +40,16 @@ def test_teacher_takes_and_signs_the_register_and_the_learner_confirms_with_the_
     make_enrolment(db, course, bilal, from_date=date(2026, 1, 5))
     amina_login = make_user(db, provider, role=Role.LEARNER, learner_id=amina.id)
 
-    teacher_page = browser.new_context(base_url=live_server).new_page()
-    learner_page = browser.new_context(base_url=live_server).new_page()
+    teacher_page = open_page(teacher.email, width=None)  # a teacher lands on their own lessons
+    learner_page = open_page(width=None)  # a second browser: the learner's phone
 
-    _login(teacher_page, teacher.email)  # a teacher lands on their own lessons
     assert teacher_page.get_by_role("heading", name="Mijn lessen").is_visible()
     teacher_page.get_by_role("link", name="09:00–12:00", exact=True).click()
     teacher_page.get_by_role("link", name="Aanwezigheidscode tonen").click()
     code = teacher_page.locator(".presence-code").inner_text().replace(" ", "")
     assert len(code) == 8 and teacher_page.locator(".qr svg").count() == 1
 
-    _login(learner_page, amina_login.email)
+    log_in(learner_page, amina_login.email)
     assert "0,0 uur bijgewoond" in learner_page.content()
     learner_page.get_by_role("button", name="Aanwezigheid bevestigen").click()
     learner_page.get_by_label("Code die de docent laat zien").fill(code)
@@ -82,7 +75,7 @@ def test_teacher_takes_and_signs_the_register_and_the_learner_confirms_with_the_
 
 
 def test_everyone_present_fills_only_empty_rows_never_a_saved_one_and_the_teacher_then_saves(
-    browser, live_server, db: Session, frozen_now
+    open_page, db: Session, frozen_now
 ) -> None:
     frozen_now(datetime(2026, 3, 4, 10, 15))  # Wednesday, during the 09:00-12:00 lesson
     provider = make_provider(db)
@@ -93,12 +86,9 @@ def test_everyone_present_fills_only_empty_rows_never_a_saved_one_and_the_teache
     for learner in people:
         make_enrolment(db, course, learner)
     amina, bilal, chiara, dawit = people
-    lesson = db.execute(
-        sa.select(Lesson).where(Lesson.class_id == course.id, Lesson.lesson_date == date(2026, 3, 4))
-    ).scalar_one()
+    lesson = lesson_on(db, course, date(2026, 3, 4))
 
-    page = browser.new_context(base_url=live_server).new_page()
-    _login(page, teacher.email)
+    page = open_page(teacher.email, width=None)
     page.goto(f"/lessons/{lesson.id}")
     _choose(page, "Test, Dawit", "Afwezig met bericht")  # saved first: Dawit phoned in sick
     page.get_by_role("button", name="Presentielijst opslaan").click()
@@ -126,7 +116,7 @@ def test_everyone_present_fills_only_empty_rows_never_a_saved_one_and_the_teache
 
 
 def test_choosing_a_status_fills_the_minutes_and_late_asks_for_them(
-    browser, live_server, db: Session, frozen_now
+    open_page, db: Session, frozen_now
 ) -> None:
     frozen_now(datetime(2026, 3, 4, 10, 15))
     provider = make_provider(db)
@@ -134,12 +124,9 @@ def test_choosing_a_status_fills_the_minutes_and_late_asks_for_them(
     course = make_class(db, provider, teachers=(teacher,))
     learner = make_learner(db, provider, first_name="Amina", last_name="Haddad")
     make_enrolment(db, course, learner)
-    lesson = db.execute(
-        sa.select(Lesson).where(Lesson.class_id == course.id, Lesson.lesson_date == date(2026, 3, 4))
-    ).scalar_one()
+    lesson = lesson_on(db, course, date(2026, 3, 4))
 
-    page = browser.new_context(base_url=live_server).new_page()
-    _login(page, teacher.email)
+    page = open_page(teacher.email, width=None)
     page.goto(f"/lessons/{lesson.id}")
     minutes = page.get_by_label("Minuten Amina Haddad")
     assert minutes.input_value() == ""
@@ -158,17 +145,14 @@ def test_choosing_a_status_fills_the_minutes_and_late_asks_for_them(
 
 
 def test_the_presence_code_counts_down_with_the_servers_seconds(
-    browser, live_server, db: Session, frozen_now
+    open_page, db: Session, frozen_now
 ) -> None:
     frozen_now(datetime(2026, 3, 4, 10, 15, 20))  # 40 seconds before the code changes
     provider = make_provider(db)
     teacher = make_user(db, provider, role=Role.TEACHER)
     course = make_class(db, provider, teachers=(teacher,))
-    lesson = db.execute(
-        sa.select(Lesson).where(Lesson.class_id == course.id, Lesson.lesson_date == date(2026, 3, 4))
-    ).scalar_one()
-    page = browser.new_context(base_url=live_server).new_page()
-    _login(page, teacher.email)
+    lesson = lesson_on(db, course, date(2026, 3, 4))
+    page = open_page(teacher.email, width=None)
     page.goto(f"/lessons/{lesson.id}/code")
     text = page.locator("#countdown-text")
     assert text.inner_text() in ("Nieuwe code over 40 s", "Nieuwe code over 39 s")

@@ -4,9 +4,7 @@ what was sent, at desktop width and on a phone."""
 
 from __future__ import annotations
 
-import os
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 
 from sqlmodel import Session
 
@@ -14,30 +12,8 @@ from provider_portal.jobs.queue import run_pending
 from provider_portal.models.enums import Role
 from provider_portal.planning.cohorts import CohortData, add_trainer, save_cohort
 from provider_portal.planning.runs import publish, start_run
-from tests.factories import PASSWORD, make_learner, make_provider, make_user
-
-SHOTS = os.environ.get("E2E_SHOTS")  # a folder to keep the screenshots in, when set
-
-
-def _login(page, email: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/login")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-
-
-def _fits(page) -> bool:  # type: ignore[no-untyped-def]
-    return page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
-
-
-def _shot(page, name: str, part: str = "") -> None:  # type: ignore[no-untyped-def]
-    """The whole page, or only the element `part` (for docs/screens), when E2E_SHOTS names a folder."""
-    if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        if part:
-            page.locator(part).screenshot(path=str(Path(SHOTS) / name))
-        else:
-            page.screenshot(path=str(Path(SHOTS) / name), full_page=True)
+from tests.e2e.helpers import fits, log_in, shot
+from tests.factories import make_learner, make_provider, make_user
 
 
 def test_the_planner_confirms_the_email_and_sees_what_was_sent(
@@ -67,12 +43,12 @@ def test_the_planner_confirms_the_email_and_sees_what_was_sent(
     db.commit()
 
     page.set_viewport_size({"width": 1366, "height": 900})
-    _login(page, planner.email)
+    log_in(page, planner.email)
     page.goto(f"/planning/runs/{run.id}#mail")
     page.locator("#mail-send").click()
     assert "De brieven en lijsten van run" in page.locator("#confirm-step h1").inner_text()
     assert "2 inburgeraars krijgen hun uitnodigingsbrief" in page.locator("#confirm-what").inner_text()
-    _shot(page, "mail-confirm-1366.png")
+    shot(page, "mail-confirm-1366")
     page.get_by_role("button", name="Ja, versturen").click()
     assert "staat in de wachtrij" in page.locator(".flash-success").inner_text()
     assert page.locator("#mail-send").is_disabled()  # while the send is queued: no second one
@@ -87,16 +63,16 @@ def test_the_planner_confirms_the_email_and_sees_what_was_sent(
     assert "Fatima Trainer" in listed and "Deelnemerslijst" in listed
     assert sorted(rcpt[0] for rcpt, _ in smtp.messages) == ["amina@cursist.example", "fatima@trainer.example"]
     page.locator("#mail").scroll_into_view_if_needed()
-    _shot(page, "mail-sent-1366.png")
-    _shot(page, "run-mail-1366.png", part="#mail")
-    assert _fits(page)
+    shot(page, "mail-sent-1366")
+    shot(page, "run-mail-1366", part="#mail")
+    assert fits(page)
 
     page.set_viewport_size({"width": 390, "height": 800})
     page.reload()
-    assert _fits(page)
-    _shot(page, "mail-sent-390.png")
-    _shot(page, "run-mail-390.png", part="#mail")
+    assert fits(page)
+    shot(page, "mail-sent-390")
+    shot(page, "run-mail-390", part="#mail")
     page.locator("#mail-send").click()
     assert "2 berichten zijn eerder verstuurd" in page.locator("#confirm-step").inner_text()
-    assert _fits(page)
-    _shot(page, "mail-confirm-390.png")
+    assert fits(page)
+    shot(page, "mail-confirm-390")

@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from datetime import date
 
 import pytest
 from sqlmodel import Session
 
 from provider_portal.models.enums import Role
-from tests.factories import PASSWORD, make_learner, make_provider, make_user
+from tests.e2e.helpers import assert_fits, download, shot
+from tests.factories import make_learner, make_provider, make_user
 
-SHOTS = os.environ.get("E2E_SHOTS")  # a folder to keep the screenshots in, when set
 # 14 learners, more than a page (the tests' PAGE_SIZE is 10); six of them on the Z-route in Zeist.
 FAMILY = ("Abdi", "Berhane", "Celik", "Darwish", "Ebrahimi", "Farah", "Gebre", "Haddad", "Ismail",
           "Jama", "Karimi", "Lopez", "Mansour", "Noori")
@@ -39,16 +38,9 @@ def _names(page) -> list[str]:
 
 @pytest.mark.parametrize("width", [1366, 390])
 def test_the_learner_list_sorts_filters_pages_and_downloads_what_it_shows(
-    browser, live_server, world, width
+    open_page, world, width
 ) -> None:
-    context = browser.new_context(base_url=live_server, locale="nl-NL", accept_downloads=True,
-                                  viewport={"width": width, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.goto("/login")
-    page.get_by_label("E-mailadres").fill(world["admin"].email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
+    page = open_page(world["admin"].email, width=width, accept_downloads=True)
     page.goto("/learners/")
 
     assert _names(page) == list(FAMILY[:10])  # by name, the first page of ten
@@ -71,16 +63,12 @@ def test_the_learner_list_sorts_filters_pages_and_downloads_what_it_shows(
     assert page.locator("#learner-list thead th[aria-sort]").count() == 1
     assert "route=Z" in page.url  # the sort keeps the filter
 
-    with page.expect_download() as info:
-        page.locator("#learners-csv").click()
-    download = info.value
-    assert download.suggested_filename.endswith(".csv")
-    with open(download.path(), encoding="utf-8-sig") as handle:
-        rows = list(csv.reader(io.StringIO(handle.read()), delimiter=";"))
+    name, content = download(page, page.locator("#learners-csv"))
+    assert name.endswith(".csv")
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:2] == ["Achternaam", "Voornaam"]
     assert sorted(r[0] for r in rows[1:]) == sorted(zeist)  # the filtered list, every row, not one page
     assert [r[0] for r in rows[1:]] == _names(page)  # in the order shown
     assert all(r[3].startswith("•") or "*" in r[3] for r in rows[1:]), rows[1]  # BSN masked
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
-    if SHOTS:
-        page.screenshot(path=f"{SHOTS}/learner-list-{width}.png")
+    assert_fits(page)
+    shot(page, f"learner-list-{width}", full_page=False)

@@ -8,21 +8,15 @@ import pyotp
 from sqlmodel import Session
 
 from provider_portal.models.enums import Role
-from tests.factories import PASSWORD, make_provider, make_user
-
-
-def _password_step(page, email: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/login")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
+from tests.e2e.helpers import log_in
+from tests.factories import make_provider, make_user
 
 
 def test_an_admin_turns_on_two_factor_and_logs_in_with_a_code(page, db: Session, frozen_now) -> None:
     moment = frozen_now(datetime(2026, 3, 10, 9, 0, 0))
     admin = make_user(db, make_provider(db), role=Role.PROVIDER_ADMIN, name="Anna Admin")
 
-    _password_step(page, admin.email)
+    log_in(page, admin.email)
     page.get_by_role("link", name="Anna Admin").click()
     page.get_by_role("link", name="Tweestapsverificatie beheren").click()
     page.get_by_role("link", name="Tweestapsverificatie instellen").click()
@@ -37,7 +31,7 @@ def test_an_admin_turns_on_two_factor_and_logs_in_with_a_code(page, db: Session,
 
     page.get_by_role("button", name="Uitloggen").click()
     moment = frozen_now(moment + timedelta(seconds=30))
-    _password_step(page, admin.email)
+    log_in(page, admin.email)  # the password step: the code is asked next
     page.get_by_role("heading", name="Tweestapsverificatie").wait_for()
     page.goto("/learners/")  # the password alone opens nothing
     assert page.url.split("?")[0].endswith("/login")

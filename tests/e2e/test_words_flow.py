@@ -22,8 +22,8 @@ from provider_portal.models import ExamLocation, Job, Lesson
 from provider_portal.models.enums import Role
 from provider_portal.planning.cohorts import CohortData, add_trainer, save_cohort
 from provider_portal.planning.runs import start_run
+from tests.e2e.helpers import log_in
 from tests.factories import (
-    PASSWORD,
     make_class,
     make_contract,
     make_enrolment,
@@ -36,13 +36,6 @@ from tests.pages import read_page
 from tests.provider_portal.test_crawl import inspect, untranslated_patterns
 
 TODAY = date(2027, 2, 1)  # a Monday; cohorts four weeks later, clear of holidays
-
-
-def _login(page, email: str) -> None:
-    page.goto("/login")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
 
 
 def _words(page, path: str, untranslated) -> list[str]:
@@ -79,7 +72,7 @@ def test_the_pages_that_showed_codes_read_in_dutch_words_in_the_browser(
     job = db.execute(sa.select(Job).where(Job.id == run.job_id)).scalar_one()
 
     problems: list[str] = []
-    _login(page, planner.email)
+    log_in(page, planner.email)
     for path in (f"/planning/runs/{run.id}", "/planning/runs/", "/jobs/", f"/jobs/{job.id}",
                  "/planning/cohorts/", "/planning/calendar", "/planning/learners",
                  f"/planning/learners/{amina.id}", "/planning/exams/"):
@@ -100,7 +93,7 @@ def test_the_pages_that_showed_codes_read_in_dutch_words_in_the_browser(
     lesson = db.execute(sa.select(Lesson).where(Lesson.class_id == course.id).order_by(Lesson.lesson_date)
                         ).scalars().first()
     admin = make_user(db, provider, role=Role.PROVIDER_ADMIN, name="Beheerder Taalhuis")
-    _login(page, admin.email)
+    log_in(page, admin.email)
     for path in (f"/learners/{amina.id}", f"/classes/{course.id}", f"/lessons/{lesson.id}",
                  "/invoicing/invoices?quarter=2026-Q1", "/jobs/"):
         problems += _words(page, path, untranslated)

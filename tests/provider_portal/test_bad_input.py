@@ -11,6 +11,7 @@ from provider_portal.models import Contract, CourseClass, Learner, Lesson
 from provider_portal.models.enums import Role
 from tests.factories import (
     PASSWORD,
+    count_rows,
     make_class,
     make_contract,
     make_enrolment,
@@ -88,18 +89,13 @@ def test_a_lesson_id_beyond_the_integer_range_in_a_query_is_a_404(client, db, wo
     assert client.get(f"/me/confirm?lesson={ident}").status_code == 404
 
 
-def _count(db: Session, model: type) -> int:
-    db.expire_all()
-    return db.execute(sa.select(sa.func.count()).select_from(model)).scalar_one()
-
-
 @pytest.mark.parametrize("field", ["bsn", "first_name", "last_name", "postcode", "date_of_birth"])
 def test_a_nul_byte_in_a_learner_field_is_a_400_naming_it_and_nothing_is_stored(client, db, world, field):
     login(client, _user(db, world, Role.PROVIDER_ADMIN).email)
-    before = _count(db, Learner)
+    before = count_rows(db, Learner)
     response = submit(client, "/learners/new", {**LEARNER, field: LEARNER[field][:3] + "\x00" + "x"})
     assert response.status_code == 400 and field in text(response)
-    assert _count(db, Learner) == before
+    assert count_rows(db, Learner) == before
 
 
 @pytest.mark.parametrize("field", ["number", "hourly_rate", "start_date"])
@@ -108,7 +104,7 @@ def test_a_nul_byte_in_a_contract_field_is_a_400_and_nothing_is_stored(client, d
     page = f"/learners/{world['learner'].id}/contracts/new"
     response = submit(client, page, {**CONTRACT, field: "\x00" + CONTRACT[field]})
     assert response.status_code == 400 and field in text(response)
-    assert _count(db, Contract) == 1
+    assert count_rows(db, Contract) == 1
 
 
 @pytest.mark.parametrize("field", ["name", "location", "room"])
@@ -117,7 +113,7 @@ def test_a_nul_byte_in_a_class_field_is_a_400_and_nothing_is_stored(client, db, 
     response = submit(client, "/classes/new", {**CLASS, "teachers": [world["teacher"].id],
                                                field: "A\x00B"})
     assert response.status_code == 400 and field in text(response)
-    assert _count(db, CourseClass) == 1
+    assert count_rows(db, CourseClass) == 1
 
 
 def test_a_nul_byte_in_a_search_or_a_field_name_is_a_400(client, db, world) -> None:
@@ -181,7 +177,7 @@ def test_a_cohort_cost_out_of_range_or_not_a_number_is_a_field_error(client, db,
     login(client, _user(db, world, Role.PLANNER).email)
     response = submit(client, "/planning/cohorts/new", _cohort_form(trainer.id, cost=cost))
     assert response.status_code in (200, 400, 422) and 'id="cost-error"' in text(response)
-    assert _count(db, Cohort) == 0
+    assert count_rows(db, Cohort) == 0
 
 
 @pytest.mark.parametrize("field,value", [("hourly_rate", "sNaN"), ("hourly_rate", "1e309"),
@@ -190,14 +186,14 @@ def test_a_contract_amount_that_is_not_a_finite_number_is_a_field_error(client, 
     login(client, _user(db, world, Role.FINANCE).email)
     response = submit(client, f"/learners/{world['learner'].id}/contracts/new", {**CONTRACT, field: value})
     assert f'id="{field}-error"' in text(response) and response.status_code < 500
-    assert _count(db, Contract) == 1
+    assert count_rows(db, Contract) == 1
 
 
 def test_a_loan_that_is_not_a_number_is_a_field_error(client, db, world) -> None:
     login(client, _user(db, world, Role.PROVIDER_ADMIN).email)
     response = submit(client, "/learners/new", {**LEARNER, "loan_amount": "sNaN"})
     assert 'id="loan_amount-error"' in text(response) and response.status_code < 500
-    assert _count(db, Learner) == 1
+    assert count_rows(db, Learner) == 1
 
 
 @pytest.mark.parametrize("field",
@@ -207,7 +203,7 @@ def test_a_learner_date_outside_1900_to_2100_is_a_field_error(client, db, world,
     login(client, _user(db, world, Role.PROVIDER_ADMIN).email)
     response = submit(client, "/learners/new", {**LEARNER, field: value})
     assert response.status_code < 500 and f'id="{field}-error"' in text(response)
-    assert "1900" in text(response) and _count(db, Learner) == 1
+    assert "1900" in text(response) and count_rows(db, Learner) == 1
 
 
 @pytest.mark.parametrize("field", ["start_date", "end_date"])
@@ -216,7 +212,7 @@ def test_a_class_date_in_year_9999_is_a_field_error(client, db, world, field) ->
     response = submit(client, "/classes/new", {**CLASS, "teachers": [world["teacher"].id],
                                                "start_date": "9998-12-01", field: "9999-12-31"})
     assert response.status_code < 500 and f'id="{field}-error"' in text(response)
-    assert _count(db, CourseClass) == 1
+    assert count_rows(db, CourseClass) == 1
 
 
 @pytest.mark.parametrize("query", ["since=2026-01-01&until=9999-12-31", "since=9999-12-30&until=9999-12-31"])
@@ -254,7 +250,7 @@ def test_a_csv_upload_that_is_not_utf8_is_a_clear_error_and_nothing_is_stored(cl
     login(client, _user(db, world, Role.PROVIDER_ADMIN).email)
     response = _upload(client, body)
     assert response.status_code == 422 and "UTF-8" in text(response)
-    assert _count(db, Learner) == 1
+    assert count_rows(db, Learner) == 1
 
 
 @pytest.mark.parametrize("length", [10_001, 131_073])
@@ -264,7 +260,7 @@ def test_a_csv_cell_over_the_limit_is_an_error_naming_row_and_column(client, db,
     response = _upload(client, body)
     page = text(response)
     assert response.status_code == 422 and "Rij 3, kolom voornaam" in page and "10000" in page
-    assert _count(db, Learner) == 1
+    assert count_rows(db, Learner) == 1
 
 
 @pytest.mark.parametrize("body", [
@@ -290,7 +286,7 @@ def test_an_integer_field_takes_only_ascii_digits_within_the_column_range(client
     login(client, _user(db, world, Role.PROVIDER_ADMIN).email)
     response = submit(client, "/classes/new", {**CLASS, "teachers": [world["teacher"].id], "max_size": value})
     assert response.status_code < 500 and 'id="max_size-error"' in text(response)
-    assert _count(db, CourseClass) == 1
+    assert count_rows(db, CourseClass) == 1
 
 
 def test_no_form_uses_wtforms_own_unbounded_date_number_or_money_fields() -> None:

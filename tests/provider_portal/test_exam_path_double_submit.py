@@ -19,7 +19,7 @@ from werkzeug.test import TestResponse
 
 from provider_portal.models import ExamPathChange, ExamReadiness, ExamResult, ExternalHours, Learner
 from provider_portal.models.enums import Role
-from tests.factories import make_learner, make_provider, make_user
+from tests.factories import count_rows, make_learner, make_provider, make_user
 from tests.web import csrf_token, login, text
 
 NOW = datetime(2026, 3, 25, 10)
@@ -43,21 +43,14 @@ def _twice(client: FlaskClient, url: str, data: dict[str, Any], **kwargs: Any) -
     return tuple(client.post(url, data={**fresh(), "csrf_token": token}, **kwargs) for _ in range(2))
 
 
-def _count(db: Session, model: type, **where: Any) -> int:
-    db.expire_all()
-    stmt = sa.select(sa.func.count()).select_from(model).where(
-        *(getattr(model, name) == value for name, value in where.items()))
-    return db.execute(stmt).scalar_one()
-
-
 def test_readiness_sent_twice_is_stored_and_audited_once(client, db, school) -> None:
     login(client, school["admin"].email)
     url = f"/exam-path/learners/{school['amina'].id}/readiness"
     first, second = _twice(client, url, {"component": "lezen", "ready_on": "2026-03-20", "level": "B1",
                                          "save": "1"})
     assert (first.status_code, second.status_code) == (302, 302)  # the second changes nothing
-    assert _count(db, ExamReadiness) == 1
-    assert _count(db, ExamPathChange, kind="readiness") == 1
+    assert count_rows(db, ExamReadiness) == 1
+    assert count_rows(db, ExamPathChange, kind="readiness") == 1
 
 
 def test_a_result_by_hand_sent_twice_is_recorded_once_and_the_second_gets_a_409(client, db, school) -> None:
@@ -69,12 +62,12 @@ def test_a_result_by_hand_sent_twice_is_recorded_once_and_the_second_gets_a_409(
     assert first.status_code == 302
     assert second.status_code == 409
     assert "een uitslag van dit onderdeel op deze datum is al vastgelegd (poging 1)" in text(second)
-    assert _count(db, ExamResult) == 1
-    assert _count(db, ExamPathChange, kind="result") == 1
+    assert count_rows(db, ExamResult) == 1
+    assert count_rows(db, ExamPathChange, kind="result") == 1
     # a later attempt on another day is still taken
     assert _twice(client, url, {"component": "lezen", "exam_date": "2026-03-17", "level": "B1",
                                 "result": "failed", "attempt": ""})[0].status_code == 302
-    assert _count(db, ExamResult) == 2
+    assert count_rows(db, ExamResult) == 2
 
 
 def test_the_same_result_in_a_file_without_attempts_is_refused_with_its_row(client, db, school) -> None:
@@ -86,7 +79,7 @@ def test_the_same_result_in_a_file_without_attempts_is_refused_with_its_row(clie
                            content_type="multipart/form-data")
     assert (first.status_code, second.status_code) == (302, 422)
     assert "al vastgelegd" in text(second) and "examendatum" in text(second)
-    assert _count(db, ExamResult) == 1
+    assert count_rows(db, ExamResult) == 1
 
 
 def test_the_obligation_sent_twice_is_audited_once(client, db, school) -> None:
@@ -96,7 +89,7 @@ def test_the_obligation_sent_twice_is_audited_once(client, db, school) -> None:
     first, second = _twice(client, url, {"met_on": "2026-03-20", "ground": "exemption",
                                          "reason": "DUO-besluit ontheffing 18-03-2026", "save": "1"})
     assert (first.status_code, second.status_code) == (302, 302)
-    assert _count(db, ExamPathChange, kind="obligation") == 1
+    assert count_rows(db, ExamPathChange, kind="obligation") == 1
     # a correction sent twice: one more entry, not two
     first, second = _twice(client, url, {"met_on": "2026-03-18", "ground": "exemption",
                                          "reason": "Datum van het besluit", "save": "1"})
@@ -117,12 +110,12 @@ def test_hours_elsewhere_sent_twice_are_stored_once_and_the_second_gets_a_409(cl
     assert first.status_code == 302
     assert second.status_code == 409
     assert "Deze uren zijn al vastgelegd, met hetzelfde bewijs." in text(second)
-    assert _count(db, ExternalHours) == 1
-    assert _count(db, ExamPathChange, kind="external_hours") == 1
+    assert count_rows(db, ExternalHours) == 1
+    assert count_rows(db, ExamPathChange, kind="external_hours") == 1
     # other evidence for the same period is another entry
     other = {**HOURS, "evidence": (b"%PDF-1.4 tweede verklaring", "tweede.pdf")}
     assert _twice(client, url, other, content_type="multipart/form-data")[0].status_code == 302
-    assert _count(db, ExternalHours) == 2
+    assert count_rows(db, ExternalHours) == 2
 
 
 def test_parallel_copies_of_a_result_and_of_hours_store_one_each(app: Flask, engine, db, school) -> None:
@@ -159,6 +152,6 @@ def test_parallel_copies_of_a_result_and_of_hours_store_one_each(app: Flask, eng
         for thread in threads:
             thread.join(timeout=30)
         assert sorted(statuses) == [302, 409, 409, 409], (url, statuses)
-    assert _count(db, ExamResult) == 1 and _count(db, ExternalHours) == 1
-    assert _count(db, ExamPathChange, kind="result") == 1
-    assert _count(db, ExamPathChange, kind="external_hours") == 1
+    assert count_rows(db, ExamResult) == 1 and count_rows(db, ExternalHours) == 1
+    assert count_rows(db, ExamPathChange, kind="result") == 1
+    assert count_rows(db, ExamPathChange, kind="external_hours") == 1

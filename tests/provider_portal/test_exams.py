@@ -16,7 +16,6 @@ from provider_portal.exams.problem import build_exam_problem
 from provider_portal.jobs.queue import run_pending
 from provider_portal.models import (
     ExamBooking,
-    ExamLocation,
     ExamSession,
     Job,
     LearnerExam,
@@ -27,7 +26,7 @@ from provider_portal.models.enums import Role
 from provider_portal.planning.runs import RunError, publish, start_run
 from scheduler.exams.check import check
 from scheduler.exams.io import bookings_from_solution_json, problem_from_json
-from tests.factories import make_learner, make_provider, make_ready, make_user
+from tests.factories import make_exam_location, make_learner, make_provider, make_ready, make_user
 from tests.pdfs import FORMULA_NAME, MARKUP_FIRST, MARKUP_LAST, MARKUP_NAME, pdf_text, uri_links
 from tests.web import csrf_token, login, submit, text
 
@@ -36,15 +35,7 @@ PLAN_DATE = date(2026, 12, 1)  # ready six weeks later: 12 January 2027
 
 @pytest.fixture()
 def world(db: Session) -> dict:
-    place = ExamLocation(
-        code="amsterdam",
-        name="DUO Amsterdam",
-        lat=52.3889,
-        lon=4.8380,
-        facilities=["accessible", "extra_time"],
-    )
-    db.add(place)
-    db.commit()
+    place = make_exam_location(db)
     plan_calendar(db, place, date(2027, 1, 11), date(2027, 2, 26), {1, 3}, seats=10, examiners=1)
     db.commit()
     provider = make_provider(db)

@@ -262,6 +262,20 @@ def test_crediting_one_invoice_from_six_sessions_at_once_makes_one_credit_note(
 # --- recomputing a draft while it is issued ------------------------------------------------------
 
 
+def _issue_while_computing(monkeypatch, engine, draft_id: int) -> None:
+    """From now on a recompute, once it has read the draft, meets another request issuing it before
+    its writes."""
+    compute = drafts_module._compute
+
+    def issue_while_computing(*args: Any) -> Any:
+        with Session(engine, expire_on_commit=False) as other:
+            lifecycle.issue(other, other.get(Invoice, draft_id), AFTER_Q1)
+            other.commit()
+        return compute(*args)
+
+    monkeypatch.setattr(drafts_module, "_compute", issue_while_computing)
+
+
 def test_a_recompute_that_read_the_draft_before_it_was_issued_leaves_the_issued_invoice_alone(
     db, engine, school, monkeypatch
 ) -> None:
@@ -269,16 +283,7 @@ def test_a_recompute_that_read_the_draft_before_it_was_issued_leaves_the_issued_
     learner_id, drafted_total = draft.learner_id, draft.total_cents
     before = _lines(db, draft.id)
     _attend_longer(db)
-    compute = drafts_module._compute
-
-    def issue_while_computing(*args: Any) -> Any:
-        """The recompute has read the draft; another request issues it before the writes."""
-        with Session(engine, expire_on_commit=False) as other:
-            lifecycle.issue(other, other.get(Invoice, draft.id), AFTER_Q1)
-            other.commit()
-        return compute(*args)
-
-    monkeypatch.setattr(drafts_module, "_compute", issue_while_computing)
+    _issue_while_computing(monkeypatch, engine, draft.id)
     with Session(engine, expire_on_commit=False) as session:
         provider = session.get(Provider, school["provider"].id)
         run = make_drafts(session, provider, Q1, AFTER_Q1, [learner_id])
@@ -429,18 +434,10 @@ def test_recompute_on_the_page_of_a_draft_issued_meanwhile_says_so_and_changes_n
     draft = _drafts(db, school)[0]
     before = _lines(db, draft.id)
     _attend_longer(db)
-    compute = drafts_module._compute
-
-    def issue_while_computing(*args: Any) -> Any:
-        with Session(engine, expire_on_commit=False) as other:
-            lifecycle.issue(other, other.get(Invoice, draft.id), AFTER_Q1)
-            other.commit()
-        return compute(*args)
-
     login(client, school["finance"].email)
     page = f"/invoicing/invoices/{draft.id}"
     token = csrf_token(client, page)
-    monkeypatch.setattr(drafts_module, "_compute", issue_while_computing)
+    _issue_while_computing(monkeypatch, engine, draft.id)
     response = client.post(f"{page}/refresh", data={"csrf_token": token}, follow_redirects=True)
     assert "Alleen een concept kan opnieuw worden berekend." in text(response)
     assert _lines(db, draft.id) == before and _chain_breaks(db) == []

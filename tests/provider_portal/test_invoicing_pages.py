@@ -82,10 +82,7 @@ def make_drafts_for(db: Session, office: dict) -> None:
 
 
 def test_status_changes_and_credit_notes_through_the_pages(client, db, office) -> None:
-    make_drafts_for(db, office)
-    invoice = lifecycle.issue(db, _invoices(db)[0], AFTER_Q1)
-    db.commit()
-    login(client, office["finance"].email)
+    invoice = _issued_for_finance(client, db, office)
     page = f"/invoicing/invoices/{invoice.id}"
     refused = submit(client, page, {"status": "paid"}, f"{page}/status", follow_redirects=True)
     assert _invoices(db)[0].status == InvoiceStatus.ISSUED  # issued -> paid is refused
@@ -102,10 +99,7 @@ def test_status_changes_and_credit_notes_through_the_pages(client, db, office) -
 def test_the_issued_invoice_page_has_unique_ids_and_shows_its_status_and_lines_in_dutch(
     client, db, office
 ) -> None:
-    make_drafts_for(db, office)
-    invoice = lifecycle.issue(db, _invoices(db)[0], AFTER_Q1)
-    db.commit()
-    login(client, office["finance"].email)
+    invoice = _issued_for_finance(client, db, office)
     html = text(client.get(f"/invoicing/invoices/{invoice.id}"))
     assert_unique_ids(html)  # the status form and the credit form each have their own reason field
     assert '<label for="credit-reason">' in html and '<label for="status-reason">' in html
@@ -123,6 +117,15 @@ def test_a_learner_the_billing_core_cannot_use_is_named_in_dutch_on_the_overview
     page = text(client.get("/invoicing/?quarter=2026-Q1"))
     named = f"(cursist {other.id}), contract {contract.number}: contract.hourly_rate: "
     assert named + "ontbreekt; een contract heeft een uurtarief nodig" in page
+
+
+def _issued_for_finance(client, db: Session, office: dict) -> Invoice:
+    """The office's Q1 drafts made and the first one issued (committed), with finance logged in."""
+    make_drafts_for(db, office)
+    invoice = lifecycle.issue(db, _invoices(db)[0], AFTER_Q1)
+    db.commit()
+    login(client, office["finance"].email)
+    return invoice
 
 
 def _import(client, kind: str, content: str):
@@ -189,10 +192,7 @@ def test_exporting_a_quarter_without_issued_invoices_is_refused_and_downloads_no
 
 
 def test_a_bad_duo_file_is_refused_with_its_rows_and_changes_nothing(client, db, office) -> None:
-    make_drafts_for(db, office)
-    invoice = lifecycle.issue(db, _invoices(db)[0], AFTER_Q1)
-    db.commit()
-    login(client, office["finance"].email)
+    invoice = _issued_for_finance(client, db, office)
     content = (
         f"factuurnummer;bsn;status;statusdatum;betaald_bedrag;reden\r\n"
         f"{invoice.number};{invoice.bsn};GOEDGEKEURD;2026-05-01;;\r\n"
@@ -212,10 +212,7 @@ def test_a_bad_duo_file_is_refused_with_its_rows_and_changes_nothing(client, db,
 
 
 def test_a_good_duo_result_file_marks_invoices_submitted(client, db, office) -> None:
-    make_drafts_for(db, office)
-    invoice = lifecycle.issue(db, _invoices(db)[0], AFTER_Q1)
-    db.commit()
-    login(client, office["finance"].email)
+    invoice = _issued_for_finance(client, db, office)
     content = (
         f"factuurnummer;bsn;resultaat;foutcode;foutomschrijving\r\n{invoice.number};{invoice.bsn};OK;;\r\n"
     )
@@ -286,10 +283,7 @@ def test_a_platform_admin_adds_a_later_cap_and_provider_staff_cannot(client, db,
 def test_a_status_file_with_two_rows_that_cannot_follow_shows_dutch_row_errors_not_a_500(
     client, db, office
 ) -> None:
-    make_drafts_for(db, office)
-    invoice = lifecycle.issue(db, _invoices(db)[0], AFTER_Q1)
-    db.commit()
-    login(client, office["finance"].email)
+    invoice = _issued_for_finance(client, db, office)
     header = "factuurnummer;bsn;status;statusdatum;betaald_bedrag;reden\r\n"
     response = _import(client, "status", (
         f"{header}{invoice.number};{invoice.bsn};BETAALD;2026-05-01;100.00;\r\n"
@@ -307,10 +301,7 @@ def test_a_status_file_with_two_rows_that_cannot_follow_shows_dutch_row_errors_n
 
 
 def test_a_status_file_whose_rows_chain_is_applied_through_the_page(client, db, office) -> None:
-    make_drafts_for(db, office)
-    invoice = lifecycle.issue(db, _invoices(db)[0], AFTER_Q1)
-    db.commit()
-    login(client, office["finance"].email)
+    invoice = _issued_for_finance(client, db, office)
     header = "factuurnummer;bsn;status;statusdatum;betaald_bedrag;reden\r\n"
     response = _import(client, "status", (
         f"{header}{invoice.number};{invoice.bsn};INGEDIEND;2026-04-20;;\r\n"
@@ -320,10 +311,7 @@ def test_a_status_file_whose_rows_chain_is_applied_through_the_page(client, db, 
 
 
 def test_after_a_credit_note_the_duo_export_page_sends_only_the_credit_note(client, db, office) -> None:
-    make_drafts_for(db, office)
-    invoice = lifecycle.issue(db, _invoices(db)[0], AFTER_Q1)
-    db.commit()
-    login(client, office["finance"].email)
+    invoice = _issued_for_finance(client, db, office)
     listing = "/invoicing/invoices?quarter=2026-Q1"
     first = submit(client, listing, {"quarter": "2026-Q1"}, "/invoicing/duo-export")
     assert first.status_code == 200 and invoice.number.encode() in first.data

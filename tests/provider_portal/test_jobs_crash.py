@@ -121,6 +121,15 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+def _solver_and_draft_runs(db: Session, planning: dict) -> tuple[Job, Job]:
+    """A planning run for Utrecht and Amersfoort and the 2026-Q1 draft run, both queued (committed)."""
+    run = start_run(db, planning["planner"], ("Utrecht", "Amersfoort"), 60, PLAN_DATE)
+    db.commit()  # the callers' units of work, one each
+    drafts = invoicing_jobs.enqueue_quarter_drafts(db, Quarter(2026, 1))
+    db.commit()
+    return db.get(Job, run.job_id), db.get(Job, drafts.id)
+
+
 def _until(db: Session, predicate, seconds: float, what: str):
     deadline = time.monotonic() + seconds
     while True:
@@ -136,12 +145,8 @@ def _until(db: Session, predicate, seconds: float, what: str):
 def test_sigkill_in_the_middle_of_a_solver_run_and_a_draft_run_loses_nothing(
     app, db, schools, world  # noqa: F811
 ) -> None:
+    solver, draft = _solver_and_draft_runs(db, world)
     url = app.config["DATABASE_URL"]
-    run = start_run(db, world["planner"], ("Utrecht", "Amersfoort"), 60, PLAN_DATE)
-    db.commit()
-    drafts = invoicing_jobs.enqueue_quarter_drafts(db, Quarter(2026, 1))
-    db.commit()
-    solver, draft = db.get(Job, run.job_id), db.get(Job, drafts.id)
     first = _process(url, FAULT_DRAFTS_AFTER_SOLVER="1")  # drafts wait for the solver to report
     try:
         _until(db, lambda: (db.refresh(solver), db.refresh(draft), solver.progress > 0

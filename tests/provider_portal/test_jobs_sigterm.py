@@ -17,9 +17,15 @@ from billing.quarters import Quarter
 from provider_portal.invoicing import jobs as invoicing_jobs
 from provider_portal.jobs.queue import LOST, enqueue
 from provider_portal.models import Invoice, Job
-from provider_portal.planning.runs import start_run
 from tests.provider_portal.test_invoicing_job import schools  # noqa: F401  (fixture)
-from tests.provider_portal.test_jobs_crash import _alive, _children, _descendants, _process, _until
+from tests.provider_portal.test_jobs_crash import (
+    _alive,
+    _children,
+    _descendants,
+    _process,
+    _solver_and_draft_runs,
+    _until,
+)
 from tests.provider_portal.test_planning import PLAN_DATE, world  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
@@ -62,13 +68,9 @@ def test_sigterm_lets_the_running_draft_run_finish_and_claims_nothing_more(app, 
 def test_after_the_grace_period_a_solver_run_fails_and_a_draft_run_is_queued_again(
     app, db, schools, world  # noqa: F811
 ) -> None:
-    url = app.config["DATABASE_URL"]
-    run = start_run(db, world["planner"], ("Utrecht", "Amersfoort"), 60, PLAN_DATE)
-    db.commit()
-    drafts = invoicing_jobs.enqueue_quarter_drafts(db, Quarter(2026, 1))
-    db.commit()
-    solver, draft = db.get(Job, run.job_id), db.get(Job, drafts.id)
-    process = _process(url, JOBS_GRACE_SECONDS="2", FAULT_DRAFT_SECONDS="20", FAULT_DRAFTS_AFTER_SOLVER="1")
+    solver, draft = _solver_and_draft_runs(db, world)
+    process = _process(app.config["DATABASE_URL"], JOBS_GRACE_SECONDS="2", FAULT_DRAFT_SECONDS="20",
+                       FAULT_DRAFTS_AFTER_SOLVER="1")
     try:
         _until(db, lambda: (db.refresh(solver), db.refresh(draft), solver.progress > 0
                             and draft.status == "running")[-1], 90, "a solver run and a draft run under way")

@@ -3,22 +3,16 @@
 from __future__ import annotations
 
 import pytest
-import sqlalchemy as sa
 from sqlmodel import Session
 
 from provider_portal.models import PlannerMunicipality, User
 from provider_portal.models.enums import Role
 from provider_portal.users.accounts import create_platform_account, list_platform_accounts, set_active
 from provider_portal.users.service import UserError, reset_password
-from tests.factories import make_provider, make_user
+from tests.factories import count_rows, make_provider, make_user
 from tests.web import csrf_token, login, submit, text
 
 SECRET = "a long enough secret"
-
-
-def _count(db: Session, model: type) -> int:
-    db.expire_all()
-    return db.execute(sa.select(sa.func.count()).select_from(model)).scalar_one()
 
 
 @pytest.fixture()
@@ -52,7 +46,7 @@ def test_bad_input_stores_nothing(db: Session, role: str, towns: tuple[str, ...]
         create_platform_account(db, email="x@gemeente.nl", name="X", role=role, password=SECRET,
                                 municipalities=towns)
     assert refused.value.field == field
-    assert _count(db, User) == 0 and _count(db, PlannerMunicipality) == 0
+    assert count_rows(db, User) == 0 and count_rows(db, PlannerMunicipality) == 0
 
 
 def test_a_duplicate_email_stores_no_municipalities(db: Session) -> None:
@@ -61,7 +55,7 @@ def test_a_duplicate_email_stores_no_municipalities(db: Session) -> None:
         create_platform_account(db, email="TAKEN@gemeente.nl", name="X", role="planner", password=SECRET,
                                 municipalities=("Rotterdam",))
     assert refused.value.field == "email"
-    assert _count(db, User) == 1 and _count(db, PlannerMunicipality) == 1
+    assert count_rows(db, User) == 1 and count_rows(db, PlannerMunicipality) == 1
 
 
 def test_a_platform_admin_cannot_deactivate_themself_but_others(db: Session) -> None:
@@ -114,7 +108,7 @@ def test_the_create_page_shows_field_errors_and_stores_nothing(
             "password": SECRET} | data
     response = submit(client, "/admin/accounts/new", form)
     assert response.status_code == status and f'id="{error_id}"' in text(response)
-    assert _count(db, User) == 1  # only the admin
+    assert count_rows(db, User) == 1  # only the admin
 
 
 def test_a_duplicate_email_is_a_field_error(client, db: Session, admin: User) -> None:
@@ -190,4 +184,4 @@ def test_the_command_line_gives_the_same_refusals_in_english(app, db: Session) -
     assert made.exit_code == 0, made.output
     again = runner.invoke(args=[*base, "--role", "planner", "--municipality", "Utrecht"])
     assert again.exit_code == 2 and "already exists" in again.output
-    assert _count(db, User) == 1 and _count(db, PlannerMunicipality) == 1
+    assert count_rows(db, User) == 1 and count_rows(db, PlannerMunicipality) == 1

@@ -9,7 +9,7 @@ from sqlmodel import Session
 from provider_portal.models import Provider, SecurityEvent, User
 from provider_portal.models.enums import Role
 from provider_portal.providers.onboarding import OnboardingError, ProviderData, onboard_provider
-from tests.factories import make_provider, make_user
+from tests.factories import count_rows, make_provider, make_user
 from tests.web import login, submit, text
 
 SECRET = "a long enough secret"
@@ -20,11 +20,6 @@ FORM = {
     "postcode": "3701 GA", "city": "Zeist", "phone": "030 123 45 67", "email": "info@taalschoolzeist.nl",
     "admin_name": "Anna Admin", "admin_email": "Anna@TaalschoolZeist.nl", "admin_password": SECRET,
 }
-
-
-def _count(db: Session, model: type) -> int:
-    db.expire_all()
-    return db.execute(sa.select(sa.func.count()).select_from(model)).scalar_one()
 
 
 @pytest.fixture()
@@ -61,13 +56,14 @@ def test_the_service_stores_nothing_on_a_refusal(db: Session, changes: dict, fie
     actor = make_user(db, None, role=Role.PLATFORM_ADMIN)
     make_user(db, None, role=Role.PLANNER, email="taken@x.nl", municipalities=("Utrecht",))
     make_provider(db, bow_number="BOW-TAKEN")
-    providers, users = _count(db, Provider), _count(db, User)
+    providers, users = count_rows(db, Provider), count_rows(db, User)
     with pytest.raises(OnboardingError) as refused:
         onboard_provider(db, actor, _data(bow_number=changes.get("bow", "BOW-NEW")), admin_name="A",
                          admin_email=changes.get("admin_email", "new@x.nl"),
                          admin_password=changes.get("admin_password", SECRET))
     assert refused.value.field == field
-    assert (_count(db, Provider), _count(db, User), _count(db, SecurityEvent)) == (providers, users, 0)
+    counts = (count_rows(db, Provider), count_rows(db, User), count_rows(db, SecurityEvent))
+    assert counts == (providers, users, 0)
 
 
 def test_the_admin_onboards_a_provider_whose_admin_can_then_log_in(app, client, db: Session, admin) -> None:
@@ -96,12 +92,12 @@ def test_the_admin_onboards_a_provider_whose_admin_can_then_log_in(app, client, 
     ({"admin_password": "short"}, "admin_password-error"),
 ])
 def test_field_errors_are_shown_and_nothing_is_stored(client, db: Session, admin, changes, error_id) -> None:
-    providers, users = _count(db, Provider), _count(db, User)
+    providers, users = count_rows(db, Provider), count_rows(db, User)
     response = submit(client, "/admin/providers/new", FORM | changes)
     refused_by_the_service = error_id == "admin_password-error"  # a DomainError: 400; the form's own: 200
     assert response.status_code == (400 if refused_by_the_service else 200)
     assert f'id="{error_id}"' in text(response)
-    assert (_count(db, Provider), _count(db, User)) == (providers, users)
+    assert (count_rows(db, Provider), count_rows(db, User)) == (providers, users)
 
 
 def test_a_taken_bow_number_is_a_field_error_in_dutch(client, db: Session, admin) -> None:

@@ -13,7 +13,7 @@ from provider_portal.attendance.codes import GUESS_CHANCE, MAX_FAILURES, code_is
 from provider_portal.clock import AMSTERDAM
 from provider_portal.models import Attendance, AttendanceChange, Lesson, PresenceFailure
 from provider_portal.models.enums import Role
-from tests.factories import make_class, make_enrolment, make_learner, make_provider, make_user
+from tests.factories import lesson_on, make_class, make_enrolment, make_learner, make_provider, make_user
 from tests.web import csrf_token, login, submit, text
 
 LESSON_DAY = date(2026, 3, 4)  # a Wednesday: 09:00-12:00 in the factory's schedule
@@ -34,9 +34,7 @@ def world(db: Session, frozen_now) -> dict:
     make_enrolment(db, course, amina)
     make_enrolment(db, course, bilal)
     make_enrolment(db, course, late_joiner, from_date=date(2026, 3, 9))
-    lesson = db.execute(
-        sa.select(Lesson).where(Lesson.class_id == course.id, Lesson.lesson_date == LESSON_DAY)
-    ).scalar_one()
+    lesson = lesson_on(db, course, LESSON_DAY)
     return {
         "provider": provider,
         "teacher": teacher,
@@ -504,17 +502,9 @@ def test_a_teachers_home_is_their_own_lessons_of_today_and_this_week(client, db,
     assert "Mijn lessen" in page and "Klas van een collega" not in page
     today, week = page.split('id="lessons-week"')
     assert f"/lessons/{world['lesson'].id}" in today  # Wednesday 4 March
-    monday = db.execute(
-        sa.select(Lesson.id).where(
-            Lesson.class_id == world["course"].id, Lesson.lesson_date == date(2026, 3, 2)
-        )
-    ).scalar_one()
+    monday = lesson_on(db, world["course"], date(2026, 3, 2)).id
     assert f"/lessons/{monday}" in week and f"/lessons/{monday}" not in today
-    next_monday = db.execute(
-        sa.select(Lesson.id).where(
-            Lesson.class_id == world["course"].id, Lesson.lesson_date == date(2026, 3, 9)
-        )
-    ).scalar_one()
+    next_monday = lesson_on(db, world["course"], date(2026, 3, 9)).id
     assert f'/lessons/{next_monday}"' not in page
 
 

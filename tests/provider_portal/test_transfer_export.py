@@ -7,23 +7,17 @@ import io
 from datetime import date, datetime
 
 import pytest
-import sqlalchemy as sa
 from openpyxl import load_workbook
 from sqlmodel import Session
 
 from provider_portal.classes.service import cancel_lesson
 from provider_portal.models import Attendance, Lesson
 from provider_portal.models.enums import Role
-from tests.factories import make_class, make_enrolment, make_learner, make_provider, make_user
+from tests.factories import lesson_on, make_class, make_enrolment, make_learner, make_provider, make_user
 from tests.pdfs import FORMULA_NAME
 from tests.web import login
 
 PERIOD = "since=2026-01-05&until=2026-01-12"  # Mon 5, Wed 7 and Mon 12 January (the 12th is cancelled)
-
-
-def _lesson(db: Session, class_id: int, day: date) -> Lesson:
-    stmt = sa.select(Lesson).where(Lesson.class_id == class_id, Lesson.lesson_date == day)
-    return db.execute(stmt).scalar_one()
 
 
 def _mark(db: Session, lesson: Lesson, learner_id: int, status: str, minutes: int) -> None:
@@ -40,11 +34,11 @@ def world(db: Session) -> dict:
         db, provider, first_name="Bilal", last_name="Okafor")
     make_enrolment(db, course, amina)
     make_enrolment(db, course, bilal, from_date=date(2026, 1, 7))
-    monday, wednesday = _lesson(db, course.id, date(2026, 1, 5)), _lesson(db, course.id, date(2026, 1, 7))
+    monday, wednesday = lesson_on(db, course, date(2026, 1, 5)), lesson_on(db, course, date(2026, 1, 7))
     _mark(db, monday, amina.id, "present", 180)
     _mark(db, wednesday, amina.id, "absent_notice", 0)
     _mark(db, wednesday, bilal.id, "late", 150)
-    cancel_lesson(db, _lesson(db, course.id, date(2026, 1, 12)), "Docent ziek")
+    cancel_lesson(db, lesson_on(db, course, date(2026, 1, 12)), "Docent ziek")
     db.commit()  # the service leaves the commit to its caller
     return {"provider": provider, "staff": staff, "course": course, "amina": amina, "bilal": bilal}
 

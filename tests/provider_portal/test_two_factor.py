@@ -67,6 +67,14 @@ def enable(client, clock) -> tuple[str, list[str]]:
     return secret, _codes_on(text(done))
 
 
+def _enabled_and_logged_out(client, email: str, clock) -> tuple[str, list[str]]:
+    """`email` logs in, turns two-factor on through the pages and logs out: (secret, recovery codes)."""
+    login(client, email)
+    secret_and_codes = enable(client, clock)
+    _log_out(client)
+    return secret_and_codes
+
+
 def _logged_in(client) -> bool:
     """The home page opens (a teacher's home sends them on to their own lessons), not the log-in."""
     response = client.get("/dashboard")
@@ -124,9 +132,7 @@ def test_enabling_shows_a_qr_code_and_takes_effect_only_with_a_confirmed_code(cl
 
 
 def test_the_password_alone_opens_no_page_and_creates_no_session(app, client, db, admin, clock) -> None:
-    login(client, admin.email)
-    secret, _ = enable(client, clock)
-    _log_out(client)
+    secret, _ = _enabled_and_logged_out(client, admin.email, clock)
     before = _sessions(db)
     step = _password_step(client, admin.email)
     assert step.status_code == 302 and step.headers["Location"].endswith("/login/code")
@@ -142,9 +148,7 @@ def test_the_password_alone_opens_no_page_and_creates_no_session(app, client, db
 
 
 def test_log_in_with_the_code_of_the_app(client, db, admin, clock) -> None:
-    login(client, admin.email)
-    secret, _ = enable(client, clock)
-    _log_out(client)
+    secret, _ = _enabled_and_logged_out(client, admin.email, clock)
     clock.move(30)
     _password_step(client, admin.email)
     done = submit(client, "/login/code", {"code": clock.code(secret)})
@@ -153,9 +157,7 @@ def test_log_in_with_the_code_of_the_app(client, db, admin, clock) -> None:
 
 
 def test_a_local_next_survives_the_code_step(client, db, admin, clock) -> None:
-    login(client, admin.email)
-    secret, _ = enable(client, clock)
-    _log_out(client)
+    secret, _ = _enabled_and_logged_out(client, admin.email, clock)
     clock.move(30)
     token = csrf_token(client, "/login")
     client.post("/login", query_string={"next": "/learners/"},
@@ -165,9 +167,7 @@ def test_a_local_next_survives_the_code_step(client, db, admin, clock) -> None:
 
 
 def test_a_wrong_code_is_refused_in_dutch_and_logs_nobody_in(client, db, admin, clock) -> None:
-    login(client, admin.email)
-    secret, _ = enable(client, clock)
-    _log_out(client)
+    secret, _ = _enabled_and_logged_out(client, admin.email, clock)
     clock.move(30)
     _password_step(client, admin.email)
     right = clock.code(secret)
@@ -181,9 +181,7 @@ def test_a_wrong_code_is_refused_in_dutch_and_logs_nobody_in(client, db, admin, 
 
 
 def test_a_code_outside_one_step_of_drift_is_refused(client, db, admin, clock) -> None:
-    login(client, admin.email)
-    secret, _ = enable(client, clock)
-    _log_out(client)
+    secret, _ = _enabled_and_logged_out(client, admin.email, clock)
     clock.move(300)
     _password_step(client, admin.email)
     for steps in (-3, -2, 2, 3):
@@ -192,18 +190,14 @@ def test_a_code_outside_one_step_of_drift_is_refused(client, db, admin, clock) -
 
 
 def test_a_code_of_the_next_step_is_accepted(client, db, admin, clock) -> None:
-    login(client, admin.email)
-    secret, _ = enable(client, clock)
-    _log_out(client)
+    secret, _ = _enabled_and_logged_out(client, admin.email, clock)
     clock.move(300)
     _password_step(client, admin.email)
     assert submit(client, "/login/code", {"code": clock.code(secret, +1)}).status_code == 302
 
 
 def test_a_used_code_cannot_be_replayed_within_its_window(app, client, db, admin, clock) -> None:
-    login(client, admin.email)
-    secret, _ = enable(client, clock)
-    _log_out(client)
+    secret, _ = _enabled_and_logged_out(client, admin.email, clock)
     clock.move(60)
     code = clock.code(secret)
     _password_step(client, admin.email)
@@ -219,9 +213,7 @@ def test_a_used_code_cannot_be_replayed_within_its_window(app, client, db, admin
 
 
 def test_a_recovery_code_logs_in_once(app, client, db, admin, clock) -> None:
-    login(client, admin.email)
-    _, codes = enable(client, clock)
-    _log_out(client)
+    _, codes = _enabled_and_logged_out(client, admin.email, clock)
     _password_step(client, admin.email)
     used = submit(client, "/login/code", {"code": "  " + codes[3].upper().replace("-", " ") + " "})
     assert used.status_code == 302
@@ -236,9 +228,7 @@ def test_a_recovery_code_logs_in_once(app, client, db, admin, clock) -> None:
 
 
 def test_codes_share_the_accounts_login_limit(app, client, db, admin, clock) -> None:
-    login(client, admin.email)
-    secret, _ = enable(client, clock)
-    _log_out(client)
+    secret, _ = _enabled_and_logged_out(client, admin.email, clock)
     clock.move(30)
     _password_step(client, admin.email)
     right = clock.code(secret)
@@ -253,9 +243,7 @@ def test_codes_share_the_accounts_login_limit(app, client, db, admin, clock) -> 
 
 
 def test_the_pending_log_in_expires_after_five_minutes(client, db, admin, clock) -> None:
-    login(client, admin.email)
-    secret, _ = enable(client, clock)
-    _log_out(client)
+    secret, _ = _enabled_and_logged_out(client, admin.email, clock)
     clock.move(30)
     _password_step(client, admin.email)
     token = csrf_token(client, "/login/code")

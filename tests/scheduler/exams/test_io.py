@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from datetime import date, time
 
 import pytest
@@ -62,6 +63,15 @@ def test_a_bad_field_is_named_in_the_error(good, edit, where):
     with pytest.raises(ProblemInputError) as info:
         problem_from_json(broken(good, edit))
     assert str(info.value).startswith(where)
+
+
+def test_a_duplicate_session_id_names_both_places(good):
+    def twice(d):
+        d["sessions"][1]["id"] = d["sessions"][0]["id"]
+
+    with pytest.raises(ProblemInputError) as info:
+        problem_from_json(broken(good, twice))
+    assert re.fullmatch(r"sessions\[1\]\.id: duplicate id '.+' \(also sessions\[0\]\)", str(info.value))
 
 
 def test_overlapping_exam_sessions_at_one_location_are_rejected(good):

@@ -33,6 +33,14 @@ def test_a_generated_problem_round_trips_through_json(data):
     (("cohorts", 0, "trainer"), "nobody", "cohorts[0].trainer: unknown trainer 'nobody'"),
     (("cohorts", 0, "module"), "NT2", "cohorts[0].module: unknown module 'NT2'"),
     (("plan_date",), "tomorrow", "plan_date: a date YYYY-MM-DD expected"),
+    # the declarative model names the bad field as the hand-written reader did
+    (("learners", 3, "availability", 0), 7, "learners[3].availability[0]: expected a string, got int"),
+    (("learners", 3, "availability", 0), "mon:night", "learners[3].availability[0]: unknown day part"),
+    (("learners", 2, "max_travel_km"), float("nan"), "learners[2].max_travel_km: must be a finite number"),
+    (("cohorts", 1, "cost"), -5, "cohorts[1].cost: must not be negative"),
+    (("cohorts", 1, "min_size"), True, "cohorts[1].min_size: expected an integer, got bool"),
+    (("learners", 4, "busy"), [{"start": "2027-01-11T10:00", "end": "2027-01-11T09:00"}],
+     "learners[4].busy[0]: interval ends"),
 ])
 def test_a_bad_field_is_named_in_the_error(data, path, value, message):
     bad = copy.deepcopy(data)
@@ -72,26 +80,6 @@ def test_the_problem_schema_requires_what_the_reader_requires(data):
             problem_from_json(bad)
     learner_keys = schema["properties"]["learners"]["items"]["required"]
     assert set(learner_keys) <= set(data["learners"][0])
-
-
-@pytest.mark.parametrize(("path", "value", "message"), [
-    (("learners", 3, "availability", 0), 7, "learners[3].availability[0]: expected a string, got int"),
-    (("learners", 3, "availability", 0), "mon:night", "learners[3].availability[0]: unknown day part"),
-    (("learners", 2, "max_travel_km"), float("nan"), "learners[2].max_travel_km: must be a finite number"),
-    (("cohorts", 1, "cost"), -5, "cohorts[1].cost: must not be negative"),
-    (("cohorts", 1, "min_size"), True, "cohorts[1].min_size: expected an integer, got bool"),
-    (("learners", 4, "busy"), [{"start": "2027-01-11T10:00", "end": "2027-01-11T09:00"}],
-     "learners[4].busy[0]: interval ends"),
-])
-def test_the_declarative_model_names_the_bad_field_as_before(data, path, value, message):
-    bad = copy.deepcopy(data)
-    target = bad
-    for key in path[:-1]:
-        target = target[key]
-    target[path[-1]] = value
-    with pytest.raises(ProblemInputError) as err:
-        problem_from_json(bad)
-    assert str(err.value).startswith(message)
 
 
 def test_a_solution_file_round_trips_and_a_bad_assignment_is_named(data):
