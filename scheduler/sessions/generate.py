@@ -162,6 +162,17 @@ def _places(places: tuple[Place, ...], count: int) -> tuple[Place, ...]:
     return tuple(chosen)
 
 
+def _per_region(learners: int) -> list[int]:
+    """How many learners each region gets: about LEARNERS_PER_REGION each, as evenly as they divide."""
+    n_regions = max(1, min(len(REGIONS), round(learners / LEARNERS_PER_REGION)))
+    return [learners // n_regions + (1 if r < learners % n_regions else 0) for r in range(n_regions)]
+
+
+def _spoken(count: int) -> tuple[tuple[str, float], ...]:
+    """The first languages of a region of `count` learners: a smaller community speaks fewer."""
+    return LANGUAGES[:max(3, min(len(LANGUAGES), round(14 * count / LEARNERS_PER_REGION) - 4))]
+
+
 def generate(learners: int, seed: int, kind: str = "field") -> Problem:
     """A reproducible instance with about one cohort per 15 learners of its module (see KINDS)."""
     if kind == "field":
@@ -169,16 +180,13 @@ def generate(learners: int, seed: int, kind: str = "field") -> Problem:
     if kind != "synthetic":
         raise ValueError(f"kind: {kind!r} is not one of {', '.join(KINDS)}")
     rng = random.Random(seed)
-    n_regions = max(1, min(len(REGIONS), round(learners / LEARNERS_PER_REGION)))
-    per_region = [learners // n_regions + (1 if r < learners % n_regions else 0)
-                  for r in range(n_regions)]
+    per_region = _per_region(learners)
     all_learners: list[Learner] = []
     cohorts: list[Cohort] = []
     trainers: list[Trainer] = []
     for r, count in enumerate(per_region):
         places = _places(REGIONS[r][1], count)
-        # a smaller community speaks fewer languages
-        spoken = LANGUAGES[:max(3, min(len(LANGUAGES), round(14 * count / LEARNERS_PER_REGION) - 4))]
+        spoken = _spoken(count)
         region_learners = [
             _learner(rng, len(all_learners) + k + 1,
                      rng.choices(places, weights=[p[3] for p in places])[0], spoken)
@@ -226,15 +234,13 @@ def _field_cohorts(rng: random.Random, region: int, homes: list[tuple[Learner, R
 def _field(learners: int, seed: int) -> Problem:
     """The field kind: homes at real places of residence, cohorts in the towns of the demand."""
     rng = random.Random(seed)
-    n_regions = max(1, min(len(REGIONS), round(learners / LEARNERS_PER_REGION)))
-    per_region = [learners // n_regions + (1 if r < learners % n_regions else 0)
-                  for r in range(n_regions)]
+    per_region = _per_region(learners)
     all_learners: list[Learner] = []
     cohorts: list[Cohort] = []
     trainers: list[Trainer] = []
     for r, count in enumerate(per_region):
         towns = _places(REGIONS[r][1], count)
-        spoken = LANGUAGES[:max(3, min(len(LANGUAGES), round(14 * count / LEARNERS_PER_REGION) - 4))]
+        spoken = _spoken(count)
         homes: list[tuple[Learner, Residence]] = []
         for k in range(count):
             municipality = rng.choices(towns, weights=[p[3] for p in towns])[0]
