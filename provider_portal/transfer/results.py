@@ -3,7 +3,7 @@ stored all at once or not at all; a learner whose last component is passed has t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import date
 
 import sqlalchemy as sa
@@ -16,8 +16,8 @@ from provider_portal.models import Learner
 from provider_portal.service_errors import DomainError
 from provider_portal.transfer import cells
 from provider_portal.transfer.columns import Column, RowError, RowReader
-from provider_portal.transfer.tables import Table, normalise_header
-from provider_portal.transfer.validation import Lookups, _check, _learner
+from provider_portal.transfer.tables import Table
+from provider_portal.transfer.validation import Lookups, _check, _choice, _learner
 
 RESULT_COLUMNS = (
     Column("bsn"),
@@ -36,15 +36,6 @@ OUTCOMES = {"geslaagd": True, "behaald": True, "voldoende": True, "passed": True
 LEVELS = {"a2": "A2", "b1": "B1"}
 # Service refusals by field, mapped to the file's column.
 FIELD_COLUMNS = {"component": "onderdeel", "attempt": "poging", "exam_date": "examendatum"}
-
-
-def _choice(mapping: Mapping[str, object], reason: object) -> Callable[[object], object]:
-    def parse(value: object) -> object:
-        found = mapping.get(normalise_header(value))
-        if found is None:
-            raise cells.CellError(reason)
-        return found
-    return parse
 
 
 def validate_results(table: Table, learner_ids: dict[str, int], today: date) -> tuple[list, list[RowError]]:
