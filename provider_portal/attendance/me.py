@@ -18,7 +18,7 @@ from provider_portal.hours.chart import month_bars_svg
 from provider_portal.hours.service import hours_summary
 from provider_portal.models import CourseClass, Learner, Lesson
 from provider_portal.models.enums import Role
-from provider_portal.models.types import saved_id
+from provider_portal.models.keys import pk
 from provider_portal.pagination import get_or_404
 
 bp = Blueprint("me", __name__, url_prefix="/me")
@@ -30,7 +30,7 @@ def home() -> str:
     session = get_session()
     learner = get_or_404(session, Learner, current_user.learner_id)
     now = clock.now()
-    lessons = day_lessons_of(session, saved_id(learner), now.date())
+    lessons = day_lessons_of(session, pk(learner), now.date())
     summary = hours_summary(session, learner, now.date())
     return render_template(
         "me/home.html",

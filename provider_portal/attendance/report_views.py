@@ -33,7 +33,7 @@ from provider_portal.i18n import number
 from provider_portal.labels import label
 from provider_portal.models import CourseClass, Learner
 from provider_portal.models.enums import Role
-from provider_portal.models.types import saved_id
+from provider_portal.models.keys import pk
 from provider_portal.pagination import get_or_404
 from provider_portal.transfer.tables import write_csv, write_xlsx
 
@@ -123,7 +123,7 @@ def _learner_page(report: LearnerReport, fmt: str, stem: str, back: str | None) 
 
 
 def _learner_start(session: Session, learner: Learner) -> date:
-    return first_enrolment_day(session, saved_id(learner)) or clock.today()
+    return first_enrolment_day(session, pk(learner)) or clock.today()
 
 
 @bp.route("/learners/<int:learner_id>/attendance-report")

@@ -38,7 +38,8 @@ from provider_portal.models import (
     User,
 )
 from provider_portal.models.enums import ATTENDED, AttendanceStatus, LessonStatus, Role
-from provider_portal.models.types import saved_id, utcnow
+from provider_portal.models.keys import pk
+from provider_portal.models.types import utcnow
 from provider_portal.service_errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -98,7 +99,7 @@ def register_rows(session: Session, lesson: Lesson) -> list[Row]:
         stmt = sa.select(Learner).where(col(Learner.id).in_(list(marks) or [-1]))
         learners = session.execute(stmt.order_by(col(Learner.last_name), col(Learner.first_name))).scalars()
         return [Row(learner, marks[learner.id]) for learner in learners]
-    return [Row(learner, marks.get(saved_id(learner))) for learner in expected_learners(session, lesson)]
+    return [Row(learner, marks.get(pk(learner))) for learner in expected_learners(session, lesson)]
 
 
 def not_on_signed_register(session: Session, lesson: Lesson) -> list[Learner]:
@@ -122,7 +123,7 @@ def fill_everyone_present(
     """
     filled = dict(entered)
     for row in rows:
-        lid = saved_id(row.learner)
+        lid = pk(row.learner)
         if lid not in filled and row.attendance is None:
             filled[lid] = Mark(lid, AttendanceStatus.PRESENT, lesson.minutes, remarks.get(lid, ""))
     return filled
@@ -150,8 +151,8 @@ def save_register(
 ) -> int:
     """Validate and store the whole grid; returns the number of rows changed."""
     _check_lesson(lesson, user, now, reason)
-    expected = {saved_id(learner) for learner in expected_learners(session, lesson)}
-    expected |= {saved_id(row.learner) for row in register_rows(session, lesson)} if lesson.signed else set()
+    expected = {pk(learner) for learner in expected_learners(session, lesson)}
+    expected |= {pk(row.learner) for row in register_rows(session, lesson)} if lesson.signed else set()
     cleaned = [_clean(lesson, mark, expected, now, index) for index, mark in enumerate(marks)]
     _claim_version(session, lesson, version)
     current = {
@@ -226,7 +227,7 @@ def _store(
     if old == new:
         return None
     if row is None:
-        row = Attendance(learner_id=mark.learner_id, lesson_id=saved_id(lesson), status=mark.status)
+        row = Attendance(learner_id=mark.learner_id, lesson_id=pk(lesson), status=mark.status)
         session.add(row)
     row.status, row.minutes, row.remark = mark.status, mark.minutes or 0, mark.remark
     row.updated_at, row.updated_by_id = utcnow(), user.id
@@ -267,8 +268,8 @@ def confirm_presence(session: Session, lesson: Lesson, learner: Learner, user: U
     ).scalar_one_or_none()
     if row is None:
         row = Attendance(
-            learner_id=saved_id(learner),
-            lesson_id=saved_id(lesson),
+            learner_id=pk(learner),
+            lesson_id=pk(lesson),
             status=AttendanceStatus.PRESENT,
             minutes=lesson.minutes,
             updated_by_id=user.id,
@@ -276,8 +277,8 @@ def confirm_presence(session: Session, lesson: Lesson, learner: Learner, user: U
         session.add(row)
         session.add(
             AttendanceChange(
-                lesson_id=saved_id(lesson),
-                learner_id=saved_id(learner),
+                lesson_id=pk(lesson),
+                learner_id=pk(learner),
                 changed_by_id=user.id,
                 old=None,
                 new={"status": row.status, "minutes": row.minutes, "remark": ""},
@@ -312,21 +313,21 @@ def confirm_with_code(
         raise RegisterError("code", _l(
             "Too many wrong codes for this lesson. Ask your teacher to register your presence."
         ))
-    slot = PresenceFailure(lesson_id=saved_id(lesson), learner_id=saved_id(learner), attempt=failed + 1,
+    slot = PresenceFailure(lesson_id=pk(lesson), learner_id=pk(learner), attempt=failed + 1,
                            at=now)
     session.add(slot)
     try:
         session.flush()
     except IntegrityError as exc:  # another attempt of this learner took the slot at the same moment
         raise RegisterError("code", _l("Another attempt is being checked. Try again.")) from exc
-    if code_is_valid(secret, saved_id(lesson), code, now):
+    if code_is_valid(secret, pk(lesson), code, now):
         session.delete(slot)
         confirm_presence(session, lesson, learner, user, now)
         return None
     row = session.get(Attendance, (learner.id, lesson.id))
     snapshot = _snapshot(row) or {"status": None, "minutes": 0, "remark": ""}
     session.add(AttendanceChange(
-        lesson_id=saved_id(lesson), learner_id=saved_id(learner), changed_by_id=user.id,
+        lesson_id=pk(lesson), learner_id=pk(learner), changed_by_id=user.id,
         old=_snapshot(row), new=snapshot, reason="wrong-presence-code",
     ))
     session.flush()

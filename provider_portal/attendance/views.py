@@ -33,7 +33,7 @@ from provider_portal.db import get_session, unit_of_work
 from provider_portal.input_guards import db_int
 from provider_portal.models import CourseClass, Lesson
 from provider_portal.models.enums import ATTENDED, Role
-from provider_portal.models.types import saved_id
+from provider_portal.models.keys import pk
 from provider_portal.pagination import get_or_404
 
 bp = Blueprint("register", __name__)
@@ -134,7 +134,7 @@ def save(lesson_id: int) -> tuple[str, int] | Response:
 def _everyone_present(lesson: Lesson, marks: dict[int, Mark], errors: dict[str, str]) -> tuple[str, int]:
     """Without JavaScript: show the grid with the empty rows set to present; nothing is saved yet."""
     rows = register_rows(get_session(), lesson)
-    remarks = {saved_id(row.learner): request.form.get(f"remark-{row.learner.id}", "") for row in rows}
+    remarks = {pk(row.learner): request.form.get(f"remark-{row.learner.id}", "") for row in rows}
     filled = fill_everyone_present(lesson, rows, marks, remarks)
     if not errors:
         flash(_("Everyone without a status is now marked present. Check the register and save it."), "info")
@@ -215,7 +215,7 @@ def code(lesson_id: int) -> str:
     if not may_sign(session, current_user, lesson):
         abort(404)
     now = clock.now()
-    current = presence_code(current_app.config["SECRET_KEY"], saved_id(lesson), now)
+    current = presence_code(current_app.config["SECRET_KEY"], pk(lesson), now)
     url = url_for("me.confirm", lesson=lesson.id, code=current, _external=True)
     refresh = seconds_left(now)
     return render_template(

@@ -26,7 +26,7 @@ from provider_portal.models import (
     Lesson,
 )
 from provider_portal.models.enums import LessonStatus
-from provider_portal.models.types import saved_id
+from provider_portal.models.keys import pk
 from provider_portal.service_errors import DomainError
 
 
@@ -60,7 +60,7 @@ def save_class(session: Session, data: ClassData, course: CourseClass | None = N
     session.flush()
     session.execute(sa.delete(ClassTeacher).where(col(ClassTeacher.class_id) == course.id))
     session.execute(sa.delete(ClassSlot).where(col(ClassSlot.class_id) == course.id))
-    class_id = saved_id(course)
+    class_id = pk(course)
     session.add_all(ClassTeacher(class_id=class_id, user_id=uid) for uid in sorted(set(data.teacher_ids)))
     session.add_all(
         ClassSlot(class_id=class_id, weekday=s.weekday, start_time=s.start_time, end_time=s.end_time)
@@ -111,7 +111,7 @@ def sync_lessons(session: Session, course: CourseClass) -> tuple[int, int]:
     added = [
         Lesson(
             provider_id=course.provider_id,
-            class_id=saved_id(course),
+            class_id=pk(course),
             lesson_date=p.lesson_date,
             start_time=p.start_time,
             end_time=p.end_time,
@@ -183,7 +183,7 @@ def add_lesson(session: Session, course: CourseClass, day: date, start: time, en
         raise ClassError("end_time", _l("The lesson must end after it starts."))
     lesson = Lesson(
         provider_id=course.provider_id,
-        class_id=saved_id(course),
+        class_id=pk(course),
         lesson_date=day,
         start_time=start,
         end_time=end,
@@ -255,8 +255,8 @@ def stage_enrolment(
         raise ClassError("learner_id", _l("The class is full (%(n)s learners).", n=course.max_size))
     enrolment = Enrolment(
         provider_id=course.provider_id,
-        class_id=saved_id(course),
-        learner_id=saved_id(learner),
+        class_id=pk(course),
+        learner_id=pk(learner),
         from_date=from_date,
         to_date=to_date,
     )

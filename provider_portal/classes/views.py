@@ -56,7 +56,7 @@ from provider_portal.i18n import day
 from provider_portal.learners.service import pick_label
 from provider_portal.models import Closure, CourseClass, Enrolment, Learner, Lesson
 from provider_portal.models.enums import Role
-from provider_portal.models.types import saved_id
+from provider_portal.models.keys import pk
 from provider_portal.pagination import get_or_404
 from provider_portal.transfer.tables import MAX_ROWS, write_csv
 
@@ -106,7 +106,7 @@ def _classes_csv(session: Session, filters: ClassFilter) -> Response:
     sizes = class_sizes(session, filters.today)
     heads = [_("Name"), _("Level"), _("Location"), _("Room"), _("From"), _("Until"), _("Learners"),
              _("Maximum size")]
-    rows = ([c.name, c.level, c.location, c.room, c.start_date, c.end_date, sizes.get(saved_id(c), 0),
+    rows = ([c.name, c.level, c.location, c.room, c.start_date, c.end_date, sizes.get(pk(c), 0),
              c.max_size] for c in class_rows(session, filters, MAX_ROWS))
     return attachment(write_csv(heads, rows), f"klassen-{filters.today:%Y%m%d}.csv", "text/csv")
 
@@ -141,9 +141,9 @@ def _enrol_form(session: Session, course: CourseClass) -> EnrolForm:
     if request.method == "POST":
         form.learner_id.choices = [(lid, str(lid)) for lid in visible_learner_ids(session)]
         return form
-    learners = learners_to_enrol(session, saved_id(course), request.args.get("learner_q", ""), clock.today(),
+    learners = learners_to_enrol(session, pk(course), request.args.get("learner_q", ""), clock.today(),
                                  PICK_LIST_LIMIT)
-    form.learner_id.choices = choices((saved_id(x), pick_label(x, day(x.date_of_birth))) for x in learners)
+    form.learner_id.choices = choices((pk(x), pick_label(x, day(x.date_of_birth))) for x in learners)
     if request.method == "GET":
         form.from_date.data = max(clock.today(), course.start_date)
     return form
@@ -170,8 +170,8 @@ def _edit(course: CourseClass | None) -> str | Response:
         return render_template("classes/form.html", form=form, course=course, weekdays=WEEKDAYS)
 
     if course is not None and request.method == "GET":
-        form.teachers.data = class_teacher_ids(session, saved_id(course))
-        for weekday, start, end in class_times(session, saved_id(course)):
+        form.teachers.data = class_teacher_ids(session, pk(course))
+        for weekday, start, end in class_times(session, pk(course)):
             form[f"start_{weekday}"].data, form[f"end_{weekday}"].data = start, end
     if form.validate_on_submit():
         show_refusals_on(form, page)

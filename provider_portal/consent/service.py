@@ -21,8 +21,9 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, col
 
 from provider_portal import clock
+from provider_portal.db import lock_rows
 from provider_portal.models import ConsentEvent, Learner, LearnerConsent
-from provider_portal.models.types import saved_id
+from provider_portal.models.keys import pk
 from provider_portal.service_errors import DomainError
 
 HOURS, MODULES, EXAMS = "hours", "modules", "exams"
@@ -85,12 +86,7 @@ def _snapshot(consent: LearnerConsent) -> dict[str, Any]:
 def _lock_learner(session: Session, learner: Learner) -> LearnerConsent | None:
     """Serialise changes to one learner's consent: the learner row is held until the caller's unit of
     work ends (PostgreSQL `FOR UPDATE`; SQLite takes its database write lock with a no-op update)."""
-    if session.get_bind().dialect.name == "sqlite":
-        session.execute(sa.update(Learner).where(col(Learner.id) == learner.id)
-                        .values(updated_at=col(Learner.updated_at)).execution_options(synchronize_session=False))
-    else:
-        session.execute(
-            sa.select(col(Learner.id)).where(col(Learner.id) == learner.id).with_for_update()).all()
+    lock_rows(session, Learner, [pk(learner)], col(Learner.updated_at))
     return session.execute(
         sa.select(LearnerConsent).where(col(LearnerConsent.learner_id) == learner.id)
         .execution_options(populate_existing=True)
@@ -109,7 +105,7 @@ def record_consent(session: Session, learner: Learner, data: ConsentData,
     consent = _lock_learner(session, learner)
     old = _snapshot(consent) if consent is not None else None
     if consent is None:
-        consent = LearnerConsent(learner_id=saved_id(learner), given_on=data.given_on)
+        consent = LearnerConsent(learner_id=pk(learner), given_on=data.given_on)
         session.add(consent)
         action = "given"
     else:
@@ -119,7 +115,7 @@ def record_consent(session: Session, learner: Learner, data: ConsentData,
     consent.share_hours, consent.share_modules, consent.share_exams = (
         data.share_hours, data.share_modules, data.share_exams)
     consent.updated_at = clock.now()
-    session.add(ConsentEvent(learner_id=saved_id(learner), action=action, changed_by_id=user_id,
+    session.add(ConsentEvent(learner_id=pk(learner), action=action, changed_by_id=user_id,
                              changed_at=clock.now(), old=old, new=_snapshot(consent)))
     session.flush()
     return consent
@@ -137,7 +133,7 @@ def withdraw_consent(session: Session, learner: Learner, on: date, user_id: int 
     old = _snapshot(consent)
     consent.withdrawn_on = on
     consent.updated_at = clock.now()
-    session.add(ConsentEvent(learner_id=saved_id(learner), action="withdrawn", changed_by_id=user_id,
+    session.add(ConsentEvent(learner_id=pk(learner), action="withdrawn", changed_by_id=user_id,
                              changed_at=clock.now(), old=old, new=_snapshot(consent)))
     session.flush()
     return consent

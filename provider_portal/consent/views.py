@@ -37,7 +37,7 @@ from provider_portal.forms_common import given
 from provider_portal.i18n import message_day
 from provider_portal.models import Learner
 from provider_portal.models.enums import Role
-from provider_portal.models.types import saved_id
+from provider_portal.models.keys import pk
 from provider_portal.pagination import get_or_404
 from provider_portal.planning.scope import my_municipalities
 
@@ -46,7 +46,7 @@ bp = Blueprint("consent", __name__)
 
 def _page(session: Session, learner: Learner, form: ConsentForm | None = None,
           withdraw: WithdrawForm | None = None, status: int = 200) -> tuple[str, int]:
-    consent = consent_of(session, saved_id(learner))
+    consent = consent_of(session, pk(learner))
     today = clock.today()
     if form is None:
         current = consent is not None and consent.withdrawn_on is None
@@ -58,7 +58,7 @@ def _page(session: Session, learner: Learner, form: ConsentForm | None = None,
     return render_template(
         "consent/learner.html", learner=learner, consent=consent, form=form, withdraw=withdraw,
         in_force=in_force(consent, today), parts=shared_parts(consent, today),
-        history=consent_history(session, saved_id(learner)),
+        history=consent_history(session, pk(learner)),
     ), status
 
 

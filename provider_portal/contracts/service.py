@@ -14,7 +14,8 @@ from sqlmodel import Session
 from provider_portal.db import savepoint
 from provider_portal.models import Contract, Learner
 from provider_portal.models.enums import ContractStatus
-from provider_portal.models.types import saved_id, to_cents
+from provider_portal.models.keys import pk
+from provider_portal.models.types import to_cents
 from provider_portal.service_errors import DomainError
 
 
@@ -50,7 +51,7 @@ def stage_contract(session: Session, learner: Learner, data: ContractData,
     """Apply the contract rules and add it to the session (imports batch many before one flush)."""
     if contract is not None and contract.status != ContractStatus.ACTIVE:
         raise ContractError("number", _l("Only an active contract can be changed."))
-    contract = contract or Contract(learner_id=saved_id(learner), provider_id=learner.provider_id)  # type: ignore[call-arg]
+    contract = contract or Contract(learner_id=pk(learner), provider_id=learner.provider_id)  # type: ignore[call-arg]
     contract.number = data.number.strip()
     contract.start_date, contract.end_date = data.start_date, data.end_date
     contract.purchased_hours = data.purchased_hours

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, col
 
+from provider_portal.db import lock_rows
 from provider_portal.i18n import day, number
 from provider_portal.labels import label
 from provider_portal.models import ExamPathChange, Learner, User
@@ -26,12 +27,7 @@ def lock_learner(session: Session, learner_id: int) -> None:
     """Serialise exam-path changes of one learner until the commit, so a form sent twice at once is
     checked against the first copy's rows (PostgreSQL `FOR UPDATE`; SQLite takes its database write
     lock with a no-op update)."""
-    if session.get_bind().dialect.name == "sqlite":
-        session.execute(sa.update(Learner).where(col(Learner.id) == learner_id)
-                        .values(updated_at=col(Learner.updated_at)).execution_options(synchronize_session=False))
-    else:
-        session.execute(sa.select(col(Learner.id)).where(col(Learner.id) == learner_id)
-                        .with_for_update()).all()
+    lock_rows(session, Learner, [learner_id], col(Learner.updated_at))
 
 
 def changes_of(session: Session, learner_id: int) -> list[tuple[ExamPathChange, str]]:

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, col
 
+from provider_portal.db import lock_rows
 from provider_portal.i18n import message_day
 from provider_portal.models import ExamBooking, ExamLocation, ExamSession
 from provider_portal.planning.runs import RunError
@@ -23,19 +24,7 @@ from provider_portal.planning.runs import RunError
 
 def lock_sessions(session: Session, ids: Iterable[int]) -> None:
     """Hold the exam-session rows of `ids` until the transaction ends."""
-    wanted = sorted(set(ids))
-    if not wanted:
-        return
-    if session.get_bind().dialect.name == "sqlite":
-        session.execute(
-            sa.update(ExamSession)
-            .where(col(ExamSession.id) == wanted[0])
-            .values(seats=col(ExamSession.seats))
-            .execution_options(synchronize_session=False)
-        )
-    session.execute(
-        sa.select(col(ExamSession.id)).where(col(ExamSession.id).in_(wanted)).order_by(col(ExamSession.id)).with_for_update()
-    ).all()
+    lock_rows(session, ExamSession, ids, col(ExamSession.seats))
 
 
 def check_seats(session: Session, ids: Iterable[int]) -> None:

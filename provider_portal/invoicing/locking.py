@@ -16,36 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import sqlalchemy as sa
 from sqlmodel import Session, col
 
+from provider_portal.db import lock_rows
 from provider_portal.models import Invoice
 from provider_portal.models.invoicing import InvoiceStatus
-
-_CHUNK = 5000
 
 
 def lock_drafts(session: Session, ids: Iterable[int]) -> set[int]:
     """Lock the rows of `ids` that are still drafts until the transaction ends; return their ids."""
-    wanted = sorted(set(ids))
-    if not wanted:
-        return set()
-    if session.get_bind().dialect.name == "sqlite":
-        session.execute(
-            sa.update(Invoice)
-            .where(col(Invoice.id) == wanted[0])
-            .values(updated_at=col(Invoice.updated_at))
-            .execution_options(synchronize_session=False)
-        )
-    locked: set[int] = set()
-    for start in range(0, len(wanted), _CHUNK):
-        chunk = wanted[start : start + _CHUNK]
-        locked.update(
-            session.execute(
-                sa.select(col(Invoice.id))
-                .where(col(Invoice.id).in_(chunk), col(Invoice.status) == InvoiceStatus.DRAFT)
-                .order_by(col(Invoice.id))
-                .with_for_update()
-            ).scalars()
-        )
-    return locked
+    still_draft = col(Invoice.status) == InvoiceStatus.DRAFT
+    return lock_rows(session, Invoice, ids, col(Invoice.updated_at), still_draft)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Protocol
 
 import sqlalchemy as sa
 
@@ -48,12 +47,3 @@ def from_cents(cents: int) -> Decimal:
     return (Decimal(cents) / 100).quantize(CENT)
 
 
-class HasId(Protocol):
-    id: int | None
-
-
-def saved_id(row: HasId) -> int:
-    """The primary key of a row that is in the database (loaded, or flushed in this transaction)."""
-    if row.id is None:
-        raise ValueError(f"{type(row).__name__} has no id yet: flush it first")
-    return row.id

@@ -13,7 +13,7 @@ from provider_portal.auth.sessions import end_all
 from provider_portal.db import savepoint
 from provider_portal.models import PlannerMunicipality, Provider, User
 from provider_portal.models.enums import PROVIDER_ROLES, Role
-from provider_portal.models.types import saved_id
+from provider_portal.models.keys import pk
 from provider_portal.models.user import normalise_email
 from provider_portal.reference.municipalities import BY_NAME
 from provider_portal.service_errors import DomainError
@@ -75,7 +75,7 @@ def create_user(session: Session, *, email: str, name: str, role: str, password:
             session.flush()
     except IntegrityError as exc:
         raise UserError("email", _l("An account with this e-mail address already exists.")) from exc
-    session.add_all(PlannerMunicipality(user_id=saved_id(user), municipality=m) for m in municipalities)
+    session.add_all(PlannerMunicipality(user_id=pk(user), municipality=m) for m in municipalities)
     session.flush()
     return user
 
