@@ -46,7 +46,7 @@ def test_the_planner_confirms_the_email_and_sees_what_was_sent(
     log_in(page, planner.email)
     page.goto(f"/planning/runs/{run.id}#mail")
     page.locator("#mail-send").click()
-    assert "De brieven en lijsten van run" in page.locator("#confirm-step h1").inner_text()
+    assert "De brieven en lijsten van planningsronde" in page.locator("#confirm-step h1").inner_text()
     assert "2 inburgeraars krijgen hun uitnodigingsbrief" in page.locator("#confirm-what").inner_text()
     shot(page, "mail-confirm-1366")
     page.get_by_role("button", name="Ja, versturen").click()

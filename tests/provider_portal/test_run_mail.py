@@ -312,7 +312,7 @@ def test_an_exam_run_mails_each_learner_their_exam_invitation(client, db, engine
     assert "E-mail aan inburgeraars" in html and html.count('class="mail-row"') == 2
     assert "Dawit Kandidaat" in html and "Niet verstuurd: geen adres" in html
     job_page = text(client.get(f"/jobs/{job.id}"))
-    assert "E-mail van run" in job_page and "Verstuurd" in job_page and "mail.run" not in job_page
+    assert "E-mail van planningsronde" in job_page and "Verstuurd" in job_page and "mail.run" not in job_page
 
 
 # --- the settings and the log-in at the server -------------------------------------------------------
