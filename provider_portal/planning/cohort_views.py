@@ -6,14 +6,13 @@ from datetime import date, time, timedelta
 from decimal import Decimal
 from typing import cast
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlmodel import Session, col
+from sqlmodel import Session
 from werkzeug.wrappers import Response as BaseResponse
 
-from provider_portal import clock, labels
+from provider_portal import clock
 from provider_portal.access import roles_required
 from provider_portal.db import get_session, unit_of_work
 from provider_portal.downloads import attachment
@@ -25,7 +24,7 @@ from provider_portal.models.types import to_cents
 from provider_portal.pagination import get_or_404
 from provider_portal.planning import calendar as planning_calendar
 from provider_portal.planning import queries
-from provider_portal.planning.cohorts import CohortData, add_trainer, save_cohort
+from provider_portal.planning.cohorts import CohortData, add_trainer, save_cohort, update_trainer
 from provider_portal.planning.exports import cohort_participants_pdf, participants_csv
 from provider_portal.planning.forms import (
     MODULE_LABELS,
@@ -241,13 +240,8 @@ def edit_trainer(trainer_id: int) -> str | BaseResponse:
     form = TrainerEditForm(obj=trainer)
     if form.validate_on_submit():
         with unit_of_work():
-            # the row is locked while it changes, so two planners' saves apply one after the other
-            session.execute(sa.select(col(Trainer.id)).where(col(Trainer.id) == trainer.id).with_for_update())
-            trainer.name = (form.name.data or "").strip()
-            trainer.email = (form.email.data or "").strip()
-            trainer.languages = sorted(form.languages.data or [])
-            chosen = form.availability.data or []
-            trainer.availability = [slot for slot in labels.DAY_PART if slot in chosen]
+            update_trainer(session, trainer, form.name.data or "", form.email.data or "",
+                           form.languages.data or [], form.availability.data or [])
         flash(_("Trainer %(name)s saved.", name=trainer.name), "success")
         return redirect(url_for("cohorts.index"))
     return render_template("planning/trainer_form.html", form=form, trainer=trainer)

@@ -9,7 +9,10 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, col
 
+from provider_portal.db import lock_rows
+from provider_portal.labels import DAY_PART
 from provider_portal.models import Cohort, CohortMeeting, Trainer
+from provider_portal.models.keys import pk
 from provider_portal.service_errors import DomainError
 from scheduler.common.calendar import is_public_holiday
 
@@ -89,3 +92,15 @@ def add_trainer(session: Session, municipality: str, name: str, email: str) -> T
     session.flush()
     return trainer
 
+
+
+def update_trainer(session: Session, trainer: Trainer, name: str, email: str, languages: list[str],
+                   availability: list[str]) -> Trainer:
+    """Change a trainer's name, e-mail, languages and day parts (kept in the week's order). The row is
+    held until the caller's unit of work ends, so two planners' saves apply one after the other."""
+    lock_rows(session, Trainer, [pk(trainer)], col(Trainer.name))
+    trainer.name, trainer.email = name.strip(), email.strip().lower()
+    trainer.languages = sorted(languages)
+    trainer.availability = [slot for slot in DAY_PART if slot in availability]
+    session.flush()
+    return trainer
