@@ -4,9 +4,22 @@ chunks, closing connections, cookies set and deleted, form posts."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 from urllib.parse import parse_qs
 
 from bench.web.client import Browser
+
+T = TypeVar("T")
+
+
+def _in_own_loop(main: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run `main()` in an event loop of its own thread, as the benchmark's client processes do: the
+    browser tests' Playwright keeps a loop running in the main thread for the whole session, where
+    `asyncio.run` is refused (and the coroutine it was given is left never awaited)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(main())).result(timeout=60)
 
 
 async def _serve(answers: list[bytes], seen: list[bytes]) -> tuple[asyncio.AbstractServer, int]:
@@ -53,7 +66,7 @@ def test_lengths_chunks_cookies_and_forms() -> None:
         await server.wait_closed()
         return out
 
-    out = asyncio.run(run())
+    out = _in_own_loop(run)
     assert out == [(200, b"hello", {"session": "abc"}), (200, b"abcde", {"session": "abc"}), (302, b"", {})]
     assert seen[0].startswith(b"GET /a HTTP/1.1\r\n") and b"Cookie" not in seen[0]
     assert b"Cookie: session=abc\r\n" in seen[1]
@@ -87,5 +100,5 @@ def test_a_kept_connection_the_server_closed_is_sent_again_on_a_new_one() -> Non
         await server.wait_closed()
         return first.status, second.status
 
-    assert asyncio.run(run()) == (200, 200)
+    assert _in_own_loop(run) == (200, 200)
     assert len(calls) == 2
