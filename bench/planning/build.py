@@ -32,10 +32,10 @@ from datetime import date, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session
 from werkzeug.security import generate_password_hash
 
 from provider_portal.classes.schedule import WeeklySlot, lesson_plan
+from provider_portal.db import unit_of_work
 from provider_portal.demo import elfproef_bsn
 from provider_portal.demo.planning import seed_exam_calendar
 from provider_portal.models import (
@@ -126,7 +126,7 @@ def build(engine: sa.Engine, today: date, learners: int = 3_000, seed: int = 17)
             _insert(conn, ExamLocation, [
                 dict(code=code, name=name, lat=lat, lon=lon, facilities=["accessible", "extra_time"],
                      closed_dates=[], active=True) for code, name, lat, lon in DUO_LOCATIONS])
-    with Session(engine) as session:
+    with unit_of_work(engine) as session:  # the calendar's service leaves the commit to its caller
         seed_exam_calendar(session, today)
     return {"planner": PLANNER_EMAIL, "municipalities": tuple(GROUP), "learners": len(people),
             "demand": demand}
