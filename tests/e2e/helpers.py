@@ -34,7 +34,12 @@ def log_in(page: Any, email: str, password: str = PASSWORD) -> None:
 
 
 def scroll_width(page: Any) -> int:
-    """How wide the page is drawn, in CSS pixels (wider than the screen: it scrolls sideways)."""
+    """How wide the page is drawn, in CSS pixels (wider than the screen: it scrolls sideways).
+
+    Measured once the page has loaded: right after a click a locator may already find the new
+    page's rows while its stylesheet is still on its way, and a table laid out without it is as
+    wide as its content (a 2,506 px register report once, on a busy machine)."""
+    page.wait_for_load_state("load")
     return int(page.evaluate("document.documentElement.scrollWidth"))
 
 
