@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from playwright.sync_api import expect
 from sqlmodel import Session
 
 from provider_portal.models import Provider, User
@@ -87,5 +88,5 @@ def test_issue_all_asks_first_with_the_real_count_and_cancel_issues_nothing(
 
     page.locator("#issue-all button").click()
     page.get_by_role("button", name="Ja, 1 factuur uitreiken").click()
-    assert "1 facturen zijn uitgereikt." in page.content()
+    expect(page.locator("body")).to_contain_text("1 facturen zijn uitgereikt.")
     assert "2026-00001" in page.locator("#invoice-list").inner_text()

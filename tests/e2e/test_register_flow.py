@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from playwright.sync_api import expect
 from sqlmodel import Session
 
 from provider_portal.models import Attendance, Lesson
@@ -54,7 +55,7 @@ def test_teacher_takes_and_signs_the_register_and_the_learner_confirms_with_the_
     learner_page.get_by_role("button", name="Aanwezigheid bevestigen").click()
     learner_page.get_by_label("Code die de docent laat zien").fill(code)
     learner_page.get_by_role("button", name="Bevestigen").click()
-    assert "Uw aanwezigheid is bevestigd" in learner_page.content()
+    expect(learner_page.locator("body")).to_contain_text("Uw aanwezigheid is bevestigd")
 
     teacher_page.get_by_role("link", name="Terug naar de presentielijst").click()
     amina_card = teacher_page.locator(".learner-card").filter(has_text="Haddad, Amina")
@@ -106,7 +107,7 @@ def test_everyone_present_fills_only_empty_rows_never_a_saved_one_and_the_teache
     assert _marks(db, lesson) == {dawit.id: ("absent_notice", 0)}  # nothing saved by the button itself
 
     page.get_by_role("button", name="Presentielijst opslaan").click()
-    assert "Presentielijst is opgeslagen (3 gewijzigd)" in page.content()
+    expect(page.locator("body")).to_contain_text("Presentielijst is opgeslagen (3 gewijzigd)")
     assert _marks(db, lesson) == {
         amina.id: ("present", 180),
         bilal.id: ("absent", 0),
