@@ -125,7 +125,12 @@ def changed_rows(result: Result[Any]) -> int:
     return cast(CursorResult[Any], result).rowcount
 
 
-_LOCK_CHUNK = 5000
+IN_LIST_CHUNK = 5000  # ids per IN list: long lists are sent in parts
+
+
+def in_chunks(ids: list[int], size: int = IN_LIST_CHUNK) -> list[list[int]]:
+    """`ids` in parts of at most `size`, for statements with an IN list."""
+    return [ids[start:start + size] for start in range(0, len(ids), size)]
 
 
 def lock_rows(session: Session, model: Any, ids: Iterable[int], touch: Any,
@@ -147,8 +152,7 @@ def lock_rows(session: Session, model: Any, ids: Iterable[int], touch: Any,
         session.execute(sa.update(model).where(id_column == wanted[0]).values({touch: touch})
                         .execution_options(synchronize_session=False))
     held: set[int] = set()
-    for start in range(0, len(wanted), _LOCK_CHUNK):
-        chunk = wanted[start:start + _LOCK_CHUNK]
+    for chunk in in_chunks(wanted):
         held.update(session.execute(sa.select(id_column).where(id_column.in_(chunk), *where)
                                     .order_by(id_column).with_for_update()).scalars())
     return held

@@ -25,7 +25,7 @@ from billing.errors import AdvanceBillingError, BillingInputError
 from billing.quarters import Quarter
 from billing.result import LearnerQuarter
 from billing.rules import compute_learner_quarter
-from provider_portal.db import savepoint
+from provider_portal.db import in_chunks, savepoint
 from provider_portal.i18n import message_day
 from provider_portal.invoicing import locking
 from provider_portal.invoicing.errors import InvoicingError
@@ -166,7 +166,7 @@ def _keep_locked_drafts(
 
 def _clear_lines(session: Session, draft_ids: list[int]) -> None:
     """Delete the lines of drafts only: the status condition keeps issued lines out of reach."""
-    for chunk in _chunks(draft_ids):
+    for chunk in in_chunks(draft_ids):
         still_drafts = sa.select(col(Invoice.id)).where(
             col(Invoice.id).in_(chunk), col(Invoice.status) == InvoiceStatus.DRAFT
         )
@@ -259,6 +259,3 @@ def _insert_lines(session: Session, docs: list[tuple[int, LearnerQuarter]]) -> N
     if rows:
         session.execute(InvoiceLine.__table__.insert(), rows)  # type: ignore[attr-defined]
 
-
-def _chunks(ids: list[int], size: int = 5000) -> list[list[int]]:
-    return [ids[i : i + size] for i in range(0, len(ids), size)]

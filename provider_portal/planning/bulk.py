@@ -9,20 +9,13 @@ guard's rule for rows that no flush sees. Pinned rows stay, whatever the run say
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel
 
+from provider_portal.db import in_chunks
 from provider_portal.tenancy import check_bulk_write
-
-CHUNK = 5_000  # ids per IN list
-
-
-def _chunks(values: list[int]) -> Iterable[list[int]]:
-    for start in range(0, len(values), CHUNK):
-        yield values[start:start + CHUNK]
 
 
 def replace_unpinned(session: Session, model: Any, key: Any, learner_ids: list[int],
@@ -32,7 +25,7 @@ def replace_unpinned(session: Session, model: Any, key: Any, learner_ids: list[i
     were inserted."""
     check_bulk_write(session, model)
     seen: dict[tuple[int, str], bool] = {}
-    for chunk in _chunks(sorted(set(learner_ids))):
+    for chunk in in_chunks(sorted(set(learner_ids))):
         for learner_id, k, pinned in session.execute(
             sa.select(model.learner_id, key, model.pinned).where(model.learner_id.in_(chunk))
         ):
@@ -42,7 +35,7 @@ def replace_unpinned(session: Session, model: Any, key: Any, learner_ids: list[i
         if not pinned:
             unpinned[k].append(learner_id)
     for k, ids in sorted(unpinned.items()):  # only the rows read through the tenant filter
-        for chunk in _chunks(sorted(ids)):
+        for chunk in in_chunks(sorted(ids)):
             unpinned_rows = sa.and_(key == k, model.learner_id.in_(chunk), model.pinned.is_(False))
             session.execute(sa.delete(model).where(unpinned_rows).execution_options(synchronize_session=False))
     fresh = [row for row in rows if not seen.get((row["learner_id"], row[key.key]), False)]
@@ -60,7 +53,7 @@ def mark_statuses(session: Session, model: type[SQLModel], key: Any, learner_ids
     status = model.status  # type: ignore[attr-defined]
     learner = model.learner_id  # type: ignore[attr-defined]
     change: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for chunk in _chunks(sorted(set(learner_ids))):
+    for chunk in in_chunks(sorted(set(learner_ids))):
         for learner_id, k, now in session.execute(sa.select(learner, key, status).where(learner.in_(chunk))):
             if now == waiting and (learner_id, k) in done:
                 change[(k, planned)].append(learner_id)
@@ -68,7 +61,7 @@ def mark_statuses(session: Session, model: type[SQLModel], key: Any, learner_ids
                 change[(k, waiting)].append(learner_id)
     for (k, new), ids in sorted(change.items()):
         old = waiting if new == planned else planned
-        for chunk in _chunks(sorted(ids)):
+        for chunk in in_chunks(sorted(ids)):
             session.execute(sa.update(model).where(key == k, learner.in_(chunk), status == old)
                             .values(status=new).execution_options(synchronize_session=False))
     if change:
